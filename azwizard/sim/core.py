@@ -1,0 +1,612 @@
+"""The simulated Azure Resource Manager: state, dispatch, and the long-running-operation protocol.
+
+Providers (``providers/*.py``) register route handlers; this module gives them the shared machinery
+ARM has for every resource type: the resource store, resource-group existence, management locks,
+async operations (``Azure-AsyncOperation`` / ``Location`` polling), paging with absolute ``nextLink``,
+ARM's error bodies, fault injection, latency, a request log and optional persistence.
+
+It is thread-safe (the SDK's LRO poller runs on its own thread) and never imports ``azwizard.rules``:
+the simulator's rejections are written independently of the client-side checks.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from . import ids, router
+from .catalog import locations as _locations
+from .faults import Fault, Faults
+from .latency import INSTANT, LatencyProfile
+from .wire import ArmError, ArmRequest, ArmResponse, DropConnection
+
+log = logging.getLogger(__name__)
+
+SIM_TOKEN = "azwizard-sim-token"  # what StaticTokenCredential hands out for the in-process simulator
+
+
+def utcnow() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    api_version: str | None
+    body: Any
+    headers: dict[str, str]
+    url: str
+
+
+@dataclass
+class Operation:
+    id: str
+    namespace: str
+    location: str
+    resource_id: str | None
+    kind: str  # put | delete | action
+    api_version: str | None
+    ready_at: float
+    min_progress: int
+    status: str = "InProgress"
+    progress: int = 0
+    error: dict[str, Any] | None = None
+    start_time: str = field(default_factory=utcnow)
+    end_time: str | None = None
+    on_success: Callable[[], None] | None = None
+    on_failure: Callable[[dict[str, Any]], None] | None = None
+    result: Any = None  # body for Location polls that end with 200 + body
+    error_status: int = 409  # what a Location poll answers when the operation failed
+
+    @property
+    def done(self) -> bool:
+        return self.status != "InProgress"
+
+
+class ArmSim:
+    """One simulated subscription. Create one per test; demo mode persists it to a file."""
+
+    def __init__(
+        self,
+        *,
+        subscription_id: str = _locations.SUBSCRIPTION_ID,
+        tenant_id: str = _locations.TENANT_ID,
+        subscription_name: str = _locations.SUBSCRIPTION_NAME,
+        latency: LatencyProfile | None = None,
+        min_polls: int = 2,
+        page_size: int = 50,
+        persist_path: Path | None = None,
+        accept_tokens: Iterable[str] = (SIM_TOKEN,),
+    ) -> None:
+        from . import providers  # noqa: F401  (registers every route)
+
+        self.subscription_id = subscription_id
+        self.tenant_id = tenant_id
+        self.subscription_name = subscription_name
+        self.latency = latency or INSTANT
+        self.min_polls = min_polls
+        self.page_size = page_size
+        self.persist_path = persist_path
+        self.accepted_tokens: set[str] = set(accept_tokens)
+        self.lock = threading.RLock()
+        self.resources: dict[str, dict[str, Any]] = {}
+        self.meta: dict[str, dict[str, Any]] = {}
+        self.locks: dict[str, dict[str, Any]] = {}
+        self.extra: dict[str, Any] = {}  # provider-private state (e.g. backup items), persisted
+        self.ops: dict[str, Operation] = {}
+        self.requests: list[RecordedRequest] = []
+        self.faults = Faults()
+        self.sleeps: list[float] = []
+        self.unknown_api_versions: set[tuple[str, str]] = set()
+        if persist_path is not None and persist_path.exists():
+            self._load(persist_path)
+
+    # ------------------------------------------------------------------ dispatch
+
+    def handle(self, req: ArmRequest) -> ArmResponse:
+        with self.lock:
+            self.requests.append(
+                RecordedRequest(req.method, req.path, req.api_version, _safe_json(req), dict(req.headers), req.url)
+            )
+            fault = self.faults.take(req.method, req.path)
+            if fault is not None and fault.kind == "drop":
+                raise DropConnection(req.url)
+            if fault is not None and fault.kind == "status":
+                return _with_common_headers(ArmResponse(fault.status, fault.body(), dict(fault.headers)))
+            self._async_fault = fault if fault is not None and fault.kind == "async_fail" else None
+            try:
+                resp = self._dispatch(req)
+            except ArmError as err:
+                resp = err.response()
+            finally:
+                self._async_fault = None
+            if req.method in ("PUT", "PATCH", "DELETE", "POST") and resp.status < 400:
+                self._persist()
+            return _with_common_headers(resp)
+
+    def _dispatch(self, req: ArmRequest) -> ArmResponse:
+        from .providers import identity
+
+        if identity.is_login_path(req.path):
+            return identity.handle_login(self, req)
+        self._check_auth(req)
+        if req.api_version is None:
+            raise ArmError(
+                400,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            )
+        self.tick()
+        found = router.match(req.method, req.path)
+        if found is None:
+            if router.path_known(req.path):
+                raise ArmError(
+                    405, "MethodNotAllowed", f"The requested resource does not support http method '{req.method}'."
+                )
+            raise _no_route(req.path, req.api_version)
+        route_, params = found
+        sub = params.get("sub")
+        if sub is not None and sub.lower() != self.subscription_id.lower():
+            raise ArmError(404, "SubscriptionNotFound", f"The subscription '{sub}' could not be found.")
+        return router.dispatch(self, req, route_, params)
+
+    def _check_auth(self, req: ArmRequest) -> None:
+        auth = req.headers.get("authorization")
+        if not auth:
+            raise ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+        from .providers import identity
+
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not (token in self.accepted_tokens or identity.token_ok(self, token)):
+            raise ArmError(
+                401,
+                "InvalidAuthenticationToken",
+                "The access token is invalid.",
+            )
+
+    # ------------------------------------------------------------------ store
+
+    def get(self, rid: str) -> dict[str, Any] | None:
+        with self.lock:
+            body = self.resources.get(ids.key(rid))
+            return copy.deepcopy(body) if body is not None else None
+
+    def peek(self, rid: str) -> dict[str, Any] | None:
+        """The stored body itself (no copy): for providers that update state in place, under ``lock``."""
+        return self.resources.get(ids.key(rid))
+
+    def save(self, rid: str, body: dict[str, Any]) -> None:
+        with self.lock:
+            k = ids.key(rid)
+            now = utcnow()
+            meta = self.meta.setdefault(k, {"createdTime": now})
+            meta["changedTime"] = now
+            self.resources[k] = body
+
+    def remove(self, rid: str) -> None:
+        with self.lock:
+            k = ids.key(rid)
+            self.resources.pop(k, None)
+            self.meta.pop(k, None)
+
+    def under(self, prefix: str) -> list[dict[str, Any]]:
+        """Every stored body whose id starts with ``prefix + '/'`` (children at any depth)."""
+        p = ids.key(prefix) + "/"
+        with self.lock:
+            return [b for k, b in self.resources.items() if k.startswith(p)]
+
+    def of_type(self, rtype: str, *, group: str | None = None) -> list[dict[str, Any]]:
+        t = rtype.lower()
+        g = ids.key(group) + "/" if group else None
+        with self.lock:
+            return [
+                b
+                for k, b in self.resources.items()
+                if str(b.get("type", "")).lower() == t and (g is None or k.startswith(g))
+            ]
+
+    # ------------------------------------------------------------------ common checks
+
+    def group_id(self, rg: str) -> str:
+        return f"/subscriptions/{self.subscription_id}/resourceGroups/{rg}"
+
+    def require_group(self, rg: str) -> dict[str, Any]:
+        body = self.peek(self.group_id(rg))
+        if body is None:
+            raise ArmError(404, "ResourceGroupNotFound", f"Resource group '{rg}' could not be found.")
+        if body.get("properties", {}).get("provisioningState") == "Deleting":
+            raise ArmError(
+                409,
+                "ResourceGroupBeingDeleted",
+                f"The resource group '{rg}' is in deprovisioning state and cannot perform this operation.",
+            )
+        return body
+
+    def not_found(self, rid: str) -> ArmError:
+        p = ids.parse(rid)
+        if p is None or p.namespace is None:
+            return ArmError(404, "ResourceNotFound", f"The Resource '{rid}' was not found.")
+        short = "/".join((p.namespace, *(f"{t}/{n}" for t, n in zip(p.types, p.names))))
+        return ArmError(
+            404,
+            "ResourceNotFound",
+            f"The Resource '{short}' under resource group '{p.resource_group}' was not found. "
+            "For more details please go to https://aka.ms/ARMResourceNotFoundFix",
+        )
+
+    def require(self, rid: str) -> dict[str, Any]:
+        body = self.peek(rid)
+        if body is None:
+            raise self.not_found(rid)
+        return body
+
+    def check_locks(self, rid: str, operation: str) -> None:
+        """Raise ScopeLocked if a lock at this scope or above forbids ``operation`` (delete|write).
+
+        https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources
+        """
+        k = ids.key(rid)
+        blocking = []
+        with self.lock:
+            for lock in self.locks.values():
+                scope = lock["_scope"]
+                sk = ids.key(scope)
+                at_or_above = k == sk or k.startswith(sk + "/")
+                below = sk.startswith(k + "/")  # deleting a scope deletes what a lock below protects
+                if not at_or_above and not (below and operation == "delete"):
+                    continue
+                level = lock["properties"]["level"]
+                if level == "ReadOnly" or (level == "CanNotDelete" and operation == "delete"):
+                    blocking.append(scope)
+        if blocking:
+            scopes = ",".join(f"'{s}'" for s in sorted(set(blocking)))
+            raise ArmError(
+                409,
+                "ScopeLocked",
+                f"The scope '{rid}' cannot perform {operation} operation because following scope(s) are locked: "
+                f"{scopes}. Please remove the lock and try again.",
+            )
+
+    def provider_state(self, namespace: str) -> str:
+        states: dict[str, str] = self.extra.setdefault("providers", {})
+        return states.get(namespace.lower(), "Registered")
+
+    def require_registered(self, namespace: str) -> None:
+        if self.provider_state(namespace) != "Registered":
+            raise ArmError(
+                409,
+                "MissingSubscriptionRegistration",
+                f"The subscription is not registered to use namespace '{namespace}'. "
+                "See https://aka.ms/rps-not-found for how to register subscriptions.",
+                details=[{"code": "MissingSubscriptionRegistration", "target": namespace,
+                          "message": f"The subscription is not registered to use namespace '{namespace}'. "
+                          "See https://aka.ms/rps-not-found for how to register subscriptions."}],
+            )
+
+    def active_operation(self, rid: str) -> Operation | None:
+        k = ids.key(rid)
+        for op in self.ops.values():
+            if not op.done and op.resource_id is not None and ids.key(op.resource_id) == k:
+                return op
+        return None
+
+    @staticmethod
+    def new_etag() -> str:
+        return f'W/"{uuid.uuid4()}"'
+
+    # ------------------------------------------------------------------ long-running operations
+
+    def start_operation(
+        self,
+        req: ArmRequest,
+        *,
+        namespace: str,
+        location: str,
+        resource_id: str | None,
+        kind: str,
+        seconds: float,
+        on_success: Callable[[], None] | None = None,
+        on_failure: Callable[[dict[str, Any]], None] | None = None,
+    ) -> Operation:
+        op = Operation(
+            id=str(uuid.uuid4()),
+            namespace=namespace,
+            location=_locations.normalize_location(location) if location else "global",
+            resource_id=resource_id,
+            kind=kind,
+            api_version=req.api_version,
+            ready_at=time.monotonic() + seconds,
+            min_progress=self.min_polls,
+            on_success=on_success,
+            on_failure=on_failure,
+        )
+        fault: Fault | None = getattr(self, "_async_fault", None)
+        if fault is not None:
+            op.error = {"code": fault.code, "message": fault.message}
+            op.error_status = fault.status if fault.status >= 400 else 409
+        self.ops[op.id] = op
+        return op
+
+    def async_url(self, req: ArmRequest, op: Operation) -> str:
+        q = urlencode({"api-version": op.api_version or ""})
+        return (
+            f"{req.base}/subscriptions/{self.subscription_id}/providers/{op.namespace}/locations/"
+            f"{op.location}/operations/{op.id}?{q}"
+        )
+
+    def location_url(self, req: ArmRequest, op: Operation) -> str:
+        q = urlencode({"api-version": op.api_version or ""})
+        if op.namespace == "Microsoft.Resources":
+            return f"{req.base}/subscriptions/{self.subscription_id}/operationresults/{op.id}?{q}"
+        return (
+            f"{req.base}/subscriptions/{self.subscription_id}/providers/{op.namespace}/locations/"
+            f"{op.location}/operationResults/{op.id}?{q}"
+        )
+
+    def tick(self) -> None:
+        """Finish every operation whose time has come (and that was watched often enough)."""
+        now = time.monotonic()
+        with self.lock:
+            for op in list(self.ops.values()):
+                if not op.done and now >= op.ready_at and op.progress >= op.min_progress:
+                    self._finish(op)
+
+    def _finish(self, op: Operation) -> None:
+        op.end_time = utcnow()
+        if op.error is not None:
+            op.status = "Failed"
+            if op.on_failure is not None:
+                op.on_failure(op.error)
+            elif op.resource_id is not None:
+                body = self.peek(op.resource_id)
+                if body is not None and isinstance(body.get("properties"), dict):
+                    body["properties"]["provisioningState"] = "Failed"
+            return
+        op.status = "Succeeded"
+        if op.on_success is not None:
+            op.on_success()
+
+    def touch_resource_ops(self, rid: str) -> None:
+        """A GET of a resource counts as watching its operation (body polling, `az ... show`)."""
+        op = self.active_operation(rid)
+        if op is not None:
+            op.progress += 1
+            self.tick()
+
+    def poll(self, opid: str) -> Operation:
+        with self.lock:
+            op = self.ops.get(opid)
+            if op is None:
+                raise ArmError(404, "OperationNotFound", f"The operation '{opid}' could not be found.")
+            op.progress += 1
+            self.tick()
+            return op
+
+    # -------- the standard shapes of PUT / DELETE / POST-action answers
+
+    def accept_put(
+        self,
+        req: ArmRequest,
+        rid: str,
+        body: dict[str, Any],
+        *,
+        created: bool,
+        namespace: str,
+        location: str,
+        rtype: str,
+        transient: str | None = None,
+        finalize: Callable[[dict[str, Any]], None] | None = None,
+        retry_after: int | None = None,
+    ) -> ArmResponse:
+        """Store ``body`` in its transient state and answer 201 (new) / 200 (update) with
+        ``Azure-AsyncOperation``; the operation sets ``provisioningState: Succeeded`` (and runs
+        ``finalize``) when it completes."""
+        self.require_registered(namespace)
+        state = transient or ("Creating" if created else "Updating")
+        body.setdefault("properties", {})["provisioningState"] = state
+        self.save(rid, body)
+
+        def done() -> None:
+            cur = self.peek(rid)
+            if cur is None:
+                return
+            cur.setdefault("properties", {})["provisioningState"] = "Succeeded"
+            if finalize is not None:
+                finalize(cur)
+            self.save(rid, cur)
+
+        op = self.start_operation(
+            req, namespace=namespace, location=location, resource_id=rid, kind="put",
+            seconds=self.latency.put(rtype), on_success=done,
+        )
+        headers = {"Azure-AsyncOperation": self.async_url(req, op)}
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        return ArmResponse(201 if created else 200, copy.deepcopy(body), headers)
+
+    def accept_delete(
+        self,
+        req: ArmRequest,
+        rid: str,
+        *,
+        namespace: str,
+        location: str,
+        rtype: str,
+        on_done: Callable[[], None] | None = None,
+        async_header: bool = True,
+        status: int = 202,
+        retry_after: int | None = None,
+    ) -> ArmResponse:
+        """Mark the resource Deleting and answer 202 with ``Location`` (and ``Azure-AsyncOperation``)."""
+        body = self.peek(rid)
+        if body is not None and isinstance(body.get("properties"), dict):
+            body["properties"]["provisioningState"] = "Deleting"
+
+        def done() -> None:
+            if on_done is not None:
+                on_done()
+            else:
+                self.remove(rid)
+
+        def failed(err: dict[str, Any]) -> None:
+            cur = self.peek(rid)
+            if cur is not None and isinstance(cur.get("properties"), dict):
+                cur["properties"]["provisioningState"] = "Failed"
+
+        op = self.start_operation(
+            req, namespace=namespace, location=location, resource_id=rid, kind="delete",
+            seconds=self.latency.delete(rtype), on_success=done, on_failure=failed,
+        )
+        headers = {"Location": self.location_url(req, op)}
+        if async_header:
+            headers["Azure-AsyncOperation"] = self.async_url(req, op)
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        return ArmResponse(status, None, headers)
+
+    def accept_action(
+        self,
+        req: ArmRequest,
+        rid: str,
+        *,
+        namespace: str,
+        location: str,
+        action: str,
+        on_done: Callable[[], None] | None = None,
+        async_header: bool = True,
+        status: int = 202,
+    ) -> ArmResponse:
+        """A POST action (start, stop, deallocate…): 202 with ``Location`` (+ ``Azure-AsyncOperation``)."""
+        op = self.start_operation(
+            req, namespace=namespace, location=location, resource_id=rid, kind="action",
+            seconds=self.latency.action(action), on_success=on_done,
+        )
+        headers = {"Location": self.location_url(req, op)}
+        if async_header:
+            headers["Azure-AsyncOperation"] = self.async_url(req, op)
+        return ArmResponse(status, None, headers)
+
+    def operation_status_body(self, op: Operation) -> dict[str, Any]:
+        body: dict[str, Any] = {"id": None, "name": op.id, "status": op.status, "startTime": op.start_time}
+        if op.resource_id is not None:
+            body["id"] = (
+                f"/subscriptions/{self.subscription_id}/providers/{op.namespace}/locations/{op.location}"
+                f"/operations/{op.id}"
+            )
+        if op.end_time:
+            body["endTime"] = op.end_time
+        if op.status == "Failed" and op.error is not None:
+            body["error"] = op.error
+        return body
+
+    # ------------------------------------------------------------------ paging
+
+    def paged(self, req: ArmRequest, items: list[dict[str, Any]]) -> ArmResponse:
+        """``{"value": [...], "nextLink": <absolute url>}`` pages, as ARM lists answer."""
+        skip = int(req.query.get("$skiptoken", "0") or 0)
+        page = items[skip : skip + self.page_size]
+        body: dict[str, Any] = {"value": copy.deepcopy(page)}
+        if skip + self.page_size < len(items):
+            q = dict(req.query)
+            q["$skiptoken"] = str(skip + self.page_size)
+            body["nextLink"] = f"{req.base}{req.path}?{urlencode(q)}"
+        return ArmResponse(200, body)
+
+    # ------------------------------------------------------------------ persistence
+
+    def _persist(self) -> None:
+        if self.persist_path is None:
+            return
+        state = {
+            "version": 1,
+            "resources": self.resources,
+            "meta": self.meta,
+            "locks": self.locks,
+            "extra": self.extra,
+        }
+        path = self.persist_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("simulator state at %s is unreadable; starting empty", path)
+            return
+        self.resources = state.get("resources", {})
+        self.meta = state.get("meta", {})
+        self.locks = state.get("locks", {})
+        self.extra = state.get("extra", {})
+        # Operations are not persisted: whatever was in flight has finished by now.
+        for k, body in list(self.resources.items()):
+            props = body.get("properties")
+            if not isinstance(props, dict):
+                continue
+            state_ = props.get("provisioningState")
+            if state_ == "Deleting":
+                del self.resources[k]
+                self.meta.pop(k, None)
+            elif state_ in ("Creating", "Updating", "Starting", "Stopping"):
+                props["provisioningState"] = "Succeeded"
+
+    def reset(self) -> None:
+        with self.lock:
+            self.resources.clear()
+            self.meta.clear()
+            self.locks.clear()
+            self.extra.clear()
+            self.ops.clear()
+            self.requests.clear()
+            self._persist()
+
+    # ------------------------------------------------------------------ helpers for tests
+
+    def requests_to(self, method: str, path_contains: str) -> list[RecordedRequest]:
+        needle = path_contains.lower()
+        return [r for r in self.requests if r.method == method and needle in r.path.lower()]
+
+    def snapshot(self) -> dict[str, dict[str, Any]]:
+        with self.lock:
+            return copy.deepcopy(self.resources)
+
+
+def _safe_json(req: ArmRequest) -> Any:
+    try:
+        return req.json()
+    except ArmError:
+        return req.body
+
+
+def _with_common_headers(resp: ArmResponse) -> ArmResponse:
+    rid = str(uuid.uuid4())
+    resp.headers.setdefault("x-ms-request-id", rid)
+    resp.headers.setdefault("x-ms-correlation-request-id", rid)
+    resp.headers.setdefault("Cache-Control", "no-cache")
+    return resp
+
+
+def _no_route(path: str, api_version: str | None) -> ArmError:
+    p = ids.parse(path)
+    if p is not None and p.namespace:
+        return ArmError(
+            404,
+            "InvalidResourceType",
+            f"The resource type '{'/'.join(p.types)}' could not be found in the namespace '{p.namespace}' "
+            f"for api version '{api_version}'.",
+        )
+    return ArmError(404, "NotFound", f"The requested path '{path}' was not found.")

@@ -1,0 +1,125 @@
+"""Shared fixtures: a fresh simulator per test and the real SDK clients wired to it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from azwizard.sim import SIM_BASE_URL, ArmSim
+from azwizard.sim.transport import SimTransport
+
+# Tests never read the user's Azure CLI profile or credentials, and never reach a network.
+os.environ.setdefault("AZURE_CORE_COLLECT_TELEMETRY", "no")
+
+
+class FakeCredential:
+    """The simulator's credential: a fixed token (the SDK caches it like any other)."""
+
+    def __init__(self, token: str = "azwizard-sim-token") -> None:
+        self.token = token
+        self.calls = 0
+
+    def get_token(self, *scopes: str, claims: Any = None, tenant_id: Any = None, enable_cae: bool = False,
+                  **kw: Any) -> Any:
+        from azure.core.credentials import AccessToken
+        import time
+
+        self.calls += 1
+        return AccessToken(self.token, int(time.time()) + 3600)
+
+
+class SdkClients:
+    """Real azure-mgmt clients against one simulator, built on first use."""
+
+    def __init__(self, sim: ArmSim, **kwargs: Any) -> None:
+        self.sim = sim
+        self.transport = SimTransport(sim)
+        self.credential = FakeCredential()
+        self.kwargs = {"base_url": SIM_BASE_URL, "transport": self.transport, "polling_interval": 0, **kwargs}
+        self._cache: dict[str, Any] = {}
+
+    def _make(self, name: str, cls: Any, with_sub: bool = True) -> Any:
+        if name not in self._cache:
+            args = (self.credential, self.sim.subscription_id) if with_sub else (self.credential,)
+            self._cache[name] = cls(*args, **self.kwargs)
+        return self._cache[name]
+
+    @property
+    def resources(self) -> Any:
+        from azure.mgmt.resource.resources import ResourceManagementClient
+
+        return self._make("resources", ResourceManagementClient)
+
+    @property
+    def subscriptions(self) -> Any:
+        from azure.mgmt.resource.subscriptions import SubscriptionClient
+
+        return self._make("subscriptions", SubscriptionClient, with_sub=False)
+
+    @property
+    def locks(self) -> Any:
+        from azure.mgmt.resource.locks import ManagementLockClient
+
+        return self._make("locks", ManagementLockClient)
+
+    @property
+    def network(self) -> Any:
+        from azure.mgmt.network import NetworkManagementClient
+
+        return self._make("network", NetworkManagementClient)
+
+    @property
+    def compute(self) -> Any:
+        from azure.mgmt.compute import ComputeManagementClient
+
+        return self._make("compute", ComputeManagementClient)
+
+    @property
+    def containerservice(self) -> Any:
+        from azure.mgmt.containerservice import ContainerServiceClient
+
+        return self._make("containerservice", ContainerServiceClient)
+
+    @property
+    def containerregistry(self) -> Any:
+        from azure.mgmt.containerregistry import ContainerRegistryManagementClient
+
+        return self._make("containerregistry", ContainerRegistryManagementClient)
+
+    @property
+    def authorization(self) -> Any:
+        from azure.mgmt.authorization import AuthorizationManagementClient
+
+        return self._make("authorization", AuthorizationManagementClient)
+
+    @property
+    def recoveryservices(self) -> Any:
+        from azure.mgmt.recoveryservices import RecoveryServicesClient
+
+        return self._make("recoveryservices", RecoveryServicesClient)
+
+    @property
+    def backup(self) -> Any:
+        from azure.mgmt.recoveryservicesbackup import RecoveryServicesBackupClient
+
+        return self._make("backup", RecoveryServicesBackupClient)
+
+
+@pytest.fixture
+def sim() -> ArmSim:
+    return ArmSim()
+
+
+@pytest.fixture
+def sdk(sim: ArmSim) -> Iterator[SdkClients]:
+    yield SdkClients(sim, retry_total=3)
+
+
+@pytest.fixture
+def rg(sdk: SdkClients) -> str:
+    """A resource group in norwayeast (zones 1-3), created through the SDK."""
+    sdk.resources.resource_groups.create_or_update("test-rg", {"location": "norwayeast"})
+    return "test-rg"
