@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +12,9 @@ import pytest
 from azwizard.sim import SIM_BASE_URL, ArmSim
 from azwizard.sim.transport import SimTransport
 
-# Tests never read the user's Azure CLI profile or credentials, and never reach a network.
+# Tests never read or write the user's files (azwizard data dir, Azure CLI profile) and never reach a network.
+os.environ["AZWIZARD_DATA_DIR"] = tempfile.mkdtemp(prefix="azwizard-test-data-")
+os.environ["AZWIZARD_CACHE_DIR"] = tempfile.mkdtemp(prefix="azwizard-test-cache-")
 os.environ.setdefault("AZURE_CORE_COLLECT_TELEMETRY", "no")
 
 
@@ -24,8 +27,9 @@ class FakeCredential:
 
     def get_token(self, *scopes: str, claims: Any = None, tenant_id: Any = None, enable_cae: bool = False,
                   **kw: Any) -> Any:
-        from azure.core.credentials import AccessToken
         import time
+
+        from azure.core.credentials import AccessToken
 
         self.calls += 1
         return AccessToken(self.token, int(time.time()) + 3600)

@@ -238,7 +238,7 @@ class ArmSim:
         p = ids.parse(rid)
         if p is None or p.namespace is None:
             return ArmError(404, "ResourceNotFound", f"The Resource '{rid}' was not found.")
-        short = "/".join((p.namespace, *(f"{t}/{n}" for t, n in zip(p.types, p.names))))
+        short = "/".join((p.namespace, *(f"{t}/{n}" for t, n in zip(p.types, p.names, strict=True))))
         return ArmError(
             404,
             "ResourceNotFound",

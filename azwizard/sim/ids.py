@@ -38,7 +38,7 @@ class ResourceId:
     def __str__(self) -> str:
         if not self.namespace:
             return self.group_id
-        tail = "/".join(f"{t}/{n}" for t, n in zip(self.types, self.names))
+        tail = "/".join(f"{t}/{n}" for t, n in zip(self.types, self.names, strict=True))
         return f"{self.group_id}/providers/{self.namespace}/{tail}"
 
     @property

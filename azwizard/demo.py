@@ -1,0 +1,46 @@
+"""Demo mode: a session on the simulated subscription, persisted in the user data dir so a later
+``azwizard --demo`` sees what an earlier one created (``--reset`` starts clean)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .azure.session import AzureSession, open_session
+from .paths import demo_state_file
+
+if TYPE_CHECKING:
+    from .sim import ArmSim, LatencyProfile
+
+
+@dataclass
+class DemoSession:
+    session: AzureSession
+    sim: ArmSim
+
+
+def open_demo_session(
+    *,
+    reset: bool = False,
+    state_file: Path | None = None,
+    persist: bool = True,
+    latency: LatencyProfile | None = None,
+) -> DemoSession:
+    """The simulated subscription behind the real SDK clients (in-process transport, fake token)."""
+    from .azure.credentials import StaticTokenCredential
+    from .sim import DEMO, SIM_BASE_URL, ArmSim
+    from .sim.transport import SimTransport
+
+    path = (state_file or demo_state_file()) if persist else None
+    sim = ArmSim(latency=DEMO if latency is None else latency, persist_path=path)
+    if reset:
+        sim.reset()
+    session = open_session(
+        None,
+        credential=StaticTokenCredential(),
+        base_url=SIM_BASE_URL,
+        transport=SimTransport(sim),
+        simulated=True,
+    )
+    return DemoSession(session, sim)

@@ -1,0 +1,161 @@
+"""The Textual app: header with the subscription, a home screen with the three journeys, help,
+command palette. Azure work happens in thread workers; nothing here imports the Azure SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from .commands import JourneyCommands
+from .help import HelpScreen
+from .home import HomeScreen
+from .journeys import JOURNEY_MODES
+from .signin import SignInProblemScreen, SubscriptionPicker
+
+if TYPE_CHECKING:
+    from azwizard.azure.errors import AzwizardError
+    from azwizard.azure.session import AzureSession, SubscriptionChoice, SubscriptionPickRequired
+
+Connector = Callable[[], "AzureSession"]
+
+
+@dataclass
+class SessionReady(Message):
+    session: AzureSession
+
+
+class AzWizardApp(App[int]):
+    """azwizard's terminal UI. ``connect`` opens the Azure session (in a worker thread)."""
+
+    TITLE = "azwizard"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {JourneyCommands}
+    MODES = {"home": HomeScreen, **JOURNEY_MODES}
+    DEFAULT_MODE = "home"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
+    ]
+
+    session: reactive[AzureSession | None] = reactive(None)
+    connecting: reactive[bool] = reactive(True)
+
+    def __init__(self, connect: Connector, *, demo: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._connect = connect
+        self.demo = demo
+        self.problem: AzwizardError | None = None
+
+    def on_mount(self) -> None:
+        self.sub_title = "simulated subscription · connecting…" if self.demo else "signing in…"
+        # Start the session worker after the first frame is painted: importing the Azure SDK in a
+        # thread (~0.5 s) would otherwise compete with the first paint for the GIL.
+        self.call_after_refresh(self.open_session)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session", name="open-session")
+    def open_session(self) -> AzureSession:
+        return self._connect()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "session":
+            return
+        if event.state == WorkerState.SUCCESS:
+            result = event.worker.result
+            if result is not None:
+                self._session_ready(result)
+        elif event.state == WorkerState.ERROR:
+            self._session_failed(event.worker.error)
+
+    def _session_ready(self, session: AzureSession) -> None:
+        self.session = session
+        self.connecting = False
+        self.problem = None
+        self.sub_title = session.header_label()
+        self.post_message(SessionReady(session))
+
+    def _session_failed(self, error: BaseException | None) -> None:
+        from azwizard.azure.errors import explain
+        from azwizard.azure.session import SubscriptionPickRequired
+
+        self.connecting = False
+        if isinstance(error, SubscriptionPickRequired):
+            self._pick_subscription(error)
+            return
+        problem = explain(error) if error is not None else None
+        self.problem = problem
+        self.sub_title = "not signed in"
+        if problem is not None:
+            self.push_screen(SignInProblemScreen(problem), self._after_problem)
+
+    def _after_problem(self, retry: bool | None) -> None:
+        if retry:
+            self.connecting = True
+            self.sub_title = "signing in…"
+            self.open_session()
+
+    def _pick_subscription(self, pick: SubscriptionPickRequired) -> None:
+        def chosen(choice: SubscriptionChoice | None) -> None:
+            if choice is None:
+                self.sub_title = "no subscription chosen"
+                return
+            self.sub_title = "opening subscription…"
+            self._open_picked(pick, choice)
+
+        self.push_screen(SubscriptionPicker(pick.choices), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session", name="open-picked")
+    def _open_picked(self, pick: SubscriptionPickRequired, choice: SubscriptionChoice) -> AzureSession:
+        return pick.pick(choice)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_journey(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    def action_home(self) -> None:
+        self.switch_mode("home")
+
+
+def demo_connector(reset: bool) -> tuple[Connector, dict[str, Any]]:
+    holder: dict[str, Any] = {}
+
+    def connect() -> AzureSession:
+        from azwizard.demo import open_demo_session
+
+        demo = open_demo_session(reset=reset)
+        holder["sim"] = demo.sim
+        return demo.session
+
+    return connect, holder
+
+
+def real_connector(subscription: str | None) -> Connector:
+    def connect() -> AzureSession:
+        from azwizard.azure.credentials import default_credential
+        from azwizard.azure.session import check_sign_in, open_session
+
+        credential = default_credential()
+        check_sign_in(credential)  # a clear "run az login" before anything else
+        return open_session(subscription, credential=credential)
+
+    return connect
+
+
+def run_app(*, demo: bool, reset: bool = False, subscription: str | None = None) -> int:
+    if demo:
+        connect, _ = demo_connector(reset)
+    else:
+        connect = real_connector(subscription)
+    app = AzWizardApp(connect, demo=demo)
+    app.run()
+    return app.return_code or 0
