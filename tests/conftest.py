@@ -127,3 +127,12 @@ def rg(sdk: SdkClients) -> str:
     """A resource group in norwayeast (zones 1-3), created through the SDK."""
     sdk.resources.resource_groups.create_or_update("test-rg", {"location": "norwayeast"})
     return "test-rg"
+
+
+@pytest.fixture
+def factory(sim: ArmSim) -> Any:
+    """The product's own client factory wired to the simulator (what demo mode uses)."""
+    from azwizard.azure.session import ClientFactory
+
+    return ClientFactory(FakeCredential(), sim.subscription_id, base_url=SIM_BASE_URL, transport=SimTransport(sim),
+                         polling_interval=0, retry_total=3)

@@ -1,0 +1,192 @@
+"""One place that knows which SDK call creates, reads and deletes each resource type.
+
+The runner and cleanup work with ARM ids and wire bodies; this module turns them into the real SDK
+calls (``begin_create_or_update``, ``get``, ``begin_delete`` …) through the session's client factory.
+Long-running calls return their poller so the caller can wait in bounded steps and stay cancellable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .session import ClientFactory
+
+if TYPE_CHECKING:
+    from azure.core.polling import LROPoller
+
+
+@dataclass(frozen=True)
+class ParsedId:
+    subscription: str
+    resource_group: str
+    names: tuple[str, ...]  # the resource's name and its parents', outermost first
+
+    @property
+    def name(self) -> str:
+        return self.names[-1] if self.names else self.resource_group
+
+
+def parse_id(resource_id: str) -> ParsedId:
+    parts = [p for p in resource_id.split("/") if p]
+    # subscriptions/{s}/resourceGroups/{rg}[/providers/{ns}/{type}/{name}[/{type}/{name}...]]
+    if len(parts) < 4 or parts[0].lower() != "subscriptions" or parts[2].lower() != "resourcegroups":
+        raise ValueError(f"not a resource id: {resource_id}")
+    names: tuple[str, ...] = ()
+    if len(parts) > 4:
+        rest = parts[6:]  # after providers/{ns}
+        names = tuple(rest[1::2])
+    return ParsedId(parts[1], parts[3], names)
+
+
+Result = Any  # an SDK model, a poller, or None
+
+
+def _body(body: Mapping[str, Any]) -> Any:
+    """Wire-keyed bodies go to the SDK as plain dicts (sent as-is; docs/azure-sdk-notes.md §0.2)."""
+    return dict(body)
+
+
+@dataclass(frozen=True)
+class Ops:
+    create: Callable[[ClientFactory, ParsedId, Mapping[str, Any]], Result]
+    get: Callable[[ClientFactory, ParsedId], Result]
+    delete: Callable[[ClientFactory, ParsedId], Result]
+
+
+def _rg_create(f: ClientFactory, p: ParsedId, body: Mapping[str, Any]) -> Any:
+    return f.resources().resource_groups.create_or_update(p.resource_group, _body(body))
+
+
+def _network(group: str) -> Ops:
+    def ops(f: ClientFactory) -> Any:
+        return getattr(f.network(), group)
+
+    return Ops(
+        create=lambda f, p, b: ops(f).begin_create_or_update(p.resource_group, p.name, _body(b)),
+        get=lambda f, p: ops(f).get(p.resource_group, p.name),
+        delete=lambda f, p: ops(f).begin_delete(p.resource_group, p.name),
+    )
+
+
+def _compute(group: str) -> Ops:
+    def ops(f: ClientFactory) -> Any:
+        return getattr(f.compute(), group)
+
+    return Ops(
+        create=lambda f, p, b: ops(f).begin_create_or_update(p.resource_group, p.name, _body(b)),
+        get=lambda f, p: ops(f).get(p.resource_group, p.name),
+        delete=lambda f, p: ops(f).begin_delete(p.resource_group, p.name),
+    )
+
+
+def _protected_item_args(p: ParsedId) -> tuple[str, str, str, str, str]:
+    vault, fabric, container, item = p.names
+    return vault, p.resource_group, fabric, container, item
+
+
+def _protect(f: ClientFactory, p: ParsedId, body: Mapping[str, Any]) -> Any:
+    return f.backup().protected_items.begin_create_or_update(*_protected_item_args(p), _body(body))
+
+
+def _get_protected(f: ClientFactory, p: ParsedId) -> Any:
+    return f.backup().protected_items.get(*_protected_item_args(p))
+
+
+def _unprotect(f: ClientFactory, p: ParsedId) -> Any:
+    return f.backup().protected_items.delete(*_protected_item_args(p))
+
+
+OPS: dict[str, Ops] = {
+    "microsoft.resources/resourcegroups": Ops(
+        create=_rg_create,
+        get=lambda f, p: f.resources().resource_groups.get(p.resource_group),
+        delete=lambda f, p: f.resources().resource_groups.begin_delete(p.resource_group),
+    ),
+    "microsoft.network/networksecuritygroups": _network("network_security_groups"),
+    "microsoft.network/publicipaddresses": _network("public_ip_addresses"),
+    "microsoft.network/natgateways": _network("nat_gateways"),
+    "microsoft.network/virtualnetworks": _network("virtual_networks"),
+    "microsoft.network/networkinterfaces": _network("network_interfaces"),
+    "microsoft.compute/virtualmachines": _compute("virtual_machines"),
+    "microsoft.compute/disks": _compute("disks"),
+    "microsoft.containerservice/managedclusters": Ops(
+        create=lambda f, p, b: f.containerservice().managed_clusters.begin_create_or_update(
+            p.resource_group, p.name, _body(b)),
+        get=lambda f, p: f.containerservice().managed_clusters.get(p.resource_group, p.name),
+        delete=lambda f, p: f.containerservice().managed_clusters.begin_delete(p.resource_group, p.name),
+    ),
+    "microsoft.containerservice/managedclusters/agentpools": Ops(
+        create=lambda f, p, b: f.containerservice().agent_pools.begin_create_or_update(
+            p.resource_group, p.names[0], p.names[1], _body(b)),
+        get=lambda f, p: f.containerservice().agent_pools.get(p.resource_group, p.names[0], p.names[1]),
+        delete=lambda f, p: f.containerservice().agent_pools.begin_delete(p.resource_group, p.names[0], p.names[1]),
+    ),
+    "microsoft.containerregistry/registries": Ops(
+        create=lambda f, p, b: f.containerregistry().registries.begin_create(p.resource_group, p.name, _body(b)),
+        get=lambda f, p: f.containerregistry().registries.get(p.resource_group, p.name),
+        delete=lambda f, p: f.containerregistry().registries.begin_delete(p.resource_group, p.name),
+    ),
+    "microsoft.recoveryservices/vaults": Ops(
+        create=lambda f, p, b: f.recoveryservices().vaults.begin_create_or_update(p.resource_group, p.name, _body(b)),
+        get=lambda f, p: f.recoveryservices().vaults.get(p.resource_group, p.name),
+        delete=lambda f, p: f.recoveryservices().vaults.begin_delete(p.resource_group, p.name),
+    ),
+    "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems": Ops(
+        create=_protect, get=_get_protected, delete=_unprotect,
+    ),
+}
+
+
+def ops_for(kind: str) -> Ops:
+    try:
+        return OPS[kind.lower()]
+    except KeyError:
+        raise ValueError(f"azwizard does not know how to manage {kind}") from None
+
+
+def create(factory: ClientFactory, kind: str, resource_id: str, body: Mapping[str, Any]) -> Result:
+    """Send the PUT: returns a poller for long-running operations, else the model."""
+    return ops_for(kind).create(factory, parse_id(resource_id), body)
+
+
+def get(factory: ClientFactory, kind: str, resource_id: str) -> Any | None:
+    """The resource as the SDK model, or None when Azure says it does not exist."""
+    from azure.core.exceptions import ResourceNotFoundError
+
+    try:
+        return ops_for(kind).get(factory, parse_id(resource_id))
+    except ResourceNotFoundError:
+        return None
+
+
+def delete(factory: ClientFactory, kind: str, resource_id: str) -> Result:
+    return ops_for(kind).delete(factory, parse_id(resource_id))
+
+
+def is_poller(value: Any) -> bool:
+    return hasattr(value, "done") and hasattr(value, "result") and hasattr(value, "wait")
+
+
+def wire(model: Any) -> dict[str, Any]:
+    """A model as wire JSON (camelCase): hybrid models are mappings; msrest-style ones have as_dict()."""
+    if model is None:
+        return {}
+    if isinstance(model, Mapping):
+        import json
+
+        return dict(json.loads(json.dumps(dict(model), default=_jsonable)))
+    as_dict = getattr(model, "as_dict", None)
+    if callable(as_dict):
+        return dict(as_dict())
+    return {}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    return str(value)
+
+
+__all__ = ["Ops", "ParsedId", "create", "delete", "get", "is_poller", "parse_id", "wire", "LROPoller"]

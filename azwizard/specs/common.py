@@ -1,0 +1,54 @@
+"""Pieces shared by the VM and AKS specs: tags, address helpers, the run id."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import secrets
+
+TAG_CREATED_BY = "created-by"
+TAG_CREATED_BY_VALUE = "azwizard"
+TAG_RUN = "azwizard-run"
+TAG_JOURNEY = "azwizard-journey"
+TAG_CREATED_AT = "azwizard-created"
+
+
+def new_run_id(now: _dt.datetime | None = None) -> str:
+    """Sortable and unique: ``20261126-031200-3f9a``."""
+    now = now or _dt.datetime.now(_dt.timezone.utc)
+    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def azwizard_tags(run_id: str, journey: str, created_at: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The tags on everything azwizard creates, so cleanup finds it from any machine."""
+    tags = {
+        TAG_CREATED_BY: TAG_CREATED_BY_VALUE,
+        TAG_RUN: run_id,
+        TAG_JOURNEY: journey,
+        TAG_CREATED_AT: created_at,
+    }
+    if extra:
+        tags.update(extra)
+    return tags
+
+
+def random_ula_48(rng: secrets.SystemRandom | None = None) -> str:
+    """An RFC 4193 unique local /48: ``fd`` + a random 40-bit global ID, zero-compressed as Azure wants
+    (https://datatracker.ietf.org/doc/html/rfc4193#section-3.2.2; seed notes: "remove any leading zeroes")."""
+    rng = rng or secrets.SystemRandom()
+    global_id = rng.getrandbits(40)
+    value = (0xFD << 120) | (global_id << 80)
+    return str(ipaddress.IPv6Network((value, 48)).compressed)
+
+
+def first_subnet(space: str, prefixlen: int) -> str:
+    """The first subnet of ``prefixlen`` inside ``space`` (e.g. the first /24 of a /16, the first /64 of a /48)."""
+    net: ipaddress.IPv4Network | ipaddress.IPv6Network = ipaddress.ip_network(space, strict=False)
+    for sub in net.subnets(new_prefix=prefixlen):
+        return sub.compressed
+    raise ValueError(f"{space} has no /{prefixlen} subnet")
+
+
+def compressed(cidr: str) -> str:
+    """The canonical, zero-compressed form of a CIDR (``fd00:0db8::/48`` -> ``fd00:db8::/48``)."""
+    return ipaddress.ip_network(cidr, strict=False).compressed
