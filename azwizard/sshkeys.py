@@ -1,0 +1,68 @@
+"""SSH keys for the VM's admin account: offer the user's existing public keys, or generate a new
+ed25519 pair. The private key is written with mode 0600 and never printed, logged or shown."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+KEY_TYPES = ("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+             "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com")
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    path: Path
+    text: str  # "ssh-ed25519 AAAA... comment"
+
+    @property
+    def kind(self) -> str:
+        return self.text.split(" ", 1)[0]
+
+    @property
+    def comment(self) -> str:
+        parts = self.text.split(None, 2)
+        return parts[2] if len(parts) > 2 else ""
+
+
+def looks_like_public_key(text: str) -> bool:
+    parts = text.strip().split()
+    return len(parts) >= 2 and parts[0] in KEY_TYPES and parts[1].startswith("AAAA")
+
+
+def list_public_keys(ssh_dir: Path | None = None) -> list[PublicKey]:
+    d = ssh_dir or Path.home() / ".ssh"
+    keys = []
+    if d.is_dir():
+        for p in sorted(d.glob("*.pub")):
+            try:
+                text = p.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if looks_like_public_key(text):
+                keys.append(PublicKey(p, text))
+    return keys
+
+
+def generate_keypair(private_path: Path, comment: str) -> PublicKey:
+    """Write a new ed25519 key pair (``private_path`` 0600, ``private_path.pub`` 0644); refuses to
+    overwrite an existing key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pub_path = private_path.with_name(private_path.name + ".pub")
+    if private_path.exists() or pub_path.exists():
+        raise FileExistsError(f"{private_path} already exists; choose another name")
+    private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = Ed25519PrivateKey.generate()
+    private_bytes = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+                                      serialization.NoEncryption())
+    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(private_bytes)
+    os.chmod(private_path, 0o600)  # whatever the umask said
+    public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    text = f"{public.decode()} {comment}".strip()
+    pub_path.write_text(text + "\n", encoding="utf-8")
+    return PublicKey(pub_path, text)
