@@ -374,9 +374,15 @@ class ArmSim:
                 if body is not None and isinstance(body.get("properties"), dict):
                     body["properties"]["provisioningState"] = "Failed"
             return
-        op.status = "Succeeded"
         if op.on_success is not None:
-            op.on_success()
+            try:
+                op.on_success()
+            except ArmError as err:  # the operation itself ran into Azure's refusal (e.g. a group delete)
+                op.status = "Failed"
+                op.error = err.error_object()
+                op.error_status = err.status
+                return
+        op.status = "Succeeded"
 
     def touch_resource_ops(self, rid: str) -> None:
         """A GET of a resource counts as watching its operation (body polling, `az ... show`)."""

@@ -289,6 +289,25 @@ def delete_group(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse
     canonical = body["id"]
 
     def done() -> None:
+        # ARM deletes what it can; a Recovery Services vault that still holds backup items refuses,
+        # and the whole operation then fails with ResourceGroupDeletionBlocked (the group stays).
+        from .recoveryservices import group_deletion_blocked, vault_blocks_delete
+
+        blocked = []
+        for vault in sim.of_type("Microsoft.RecoveryServices/vaults", group=canonical):
+            err = vault_blocks_delete(sim, vault["id"])
+            if err is not None:
+                blocked.append((vault["id"], err))
+        if blocked:
+            keep = [ids.key(v) for v, _ in blocked]
+            for body in sim.under(canonical):
+                k = ids.key(body["id"])
+                if not any(k == v or k.startswith(v + "/") for v in keep):
+                    sim.remove(body["id"])
+            group = sim.peek(canonical)
+            if group is not None:
+                group["properties"]["provisioningState"] = "Succeeded"
+            raise group_deletion_blocked(sim, rg, blocked)
         delete_group_contents(sim, canonical)
 
     return sim.accept_delete(
