@@ -1,0 +1,423 @@
+"""Microsoft.ContainerService: what the AKS RP answers and builds — a managed cluster's body with the
+server defaults filled in, its agent pools, the node resource group (``MC_…``) and what lives in it, and
+the kubeconfig the credential actions hand out.
+
+Shapes follow the recorded responses in Azure/azure-cli
+``src/azure-cli/azure/cli/command_modules/acs/tests/latest/recordings/`` (``test_aks_create_dualstack_with_default_network.yaml``:
+``id`` with lower-case ``resourcegroups``, ``type`` ``Microsoft.ContainerService/ManagedClusters``, fqdn
+``<dnsPrefix>-<8 chars>.hcp.<region>.azmk8s.io``, ``maxAgentPools`` 100, ``identityProfile.kubeletidentity``,
+``effectiveOutboundIPs`` named ``<guid>`` and ``<guid>-ipv6``; ``test_aks_stop_and_start.yaml``).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import ipaddress
+import uuid
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from ..catalog import locations as catalog_locations
+from . import containerservice_rules as rules
+from .containerservice_network import max_pods_default
+from .containerservice_rules import bad
+from .resources import group_body
+
+if TYPE_CHECKING:
+    from ..core import ArmSim
+
+NS = "Microsoft.ContainerService"
+CLUSTER_TYPE = "Microsoft.ContainerService/ManagedClusters"
+POOL_TYPE = "Microsoft.ContainerService/managedClusters/agentPools"
+# "Default value is dynamically selected by the AKS resource provider based on quota and capacity"
+# (Az.Aks NodeVmSize help, Azure/azure-powershell#27663); these are tried in order.
+DEFAULT_VM_SIZES = ("Standard_D2s_v5", "Standard_D2ds_v5", "Standard_D2as_v5", "Standard_DS2_v2", "Standard_D2s_v3")
+NODE_IMAGE_RELEASE = "202511.07.0"
+TRANSIENT = ("Creating", "Updating", "Deleting", "Stopping", "Starting", "Upgrading", "Scaling")
+
+
+def cluster_id(sub: str, rg: str, name: str) -> str:
+    # The AKS RP answers ids with a lower-case "resourcegroups" (see the recordings).
+    return f"/subscriptions/{sub}/resourcegroups/{rg}/providers/{NS}/managedClusters/{name}"
+
+
+def node_suffix(cid: str) -> str:
+    """The 8 digits AKS puts in node resource names (``aks-nodepool1-12345678-vmss``), stable per cluster."""
+    return f"{zlib.crc32(cid.lower().encode()) % 10**8:08d}"
+
+
+def _hash_hex(*parts: str, n: int = 8) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:n]
+
+
+# ---------------------------------------------------------------- agent pools
+
+
+def _pick_default_size(sim: ArmSim, location: str, count: int) -> str:
+    """The size AKS picks when ``vmSize`` is "" or missing: the first candidate offered in the region whose
+    quota still fits; else the first one offered (quota is then checked and reported as usual)."""
+    offered = [s for s in DEFAULT_VM_SIZES if rules.vm_sku(location, s) is not None
+               and s in rules.available_sizes(location)]
+    for size in offered:
+        try:
+            rules.check_quota(sim, location, "", "", [(rules.vm_sku(location, size) or {}, count)])
+            return size
+        except rules.AksError:
+            continue
+    return offered[0] if offered else DEFAULT_VM_SIZES[0]
+
+
+def _node_image(os_type: str, os_sku: str) -> str:
+    if os_type == "Windows":
+        return f"AKSWindows-2022-containerd-20348.{NODE_IMAGE_RELEASE.split('.')[0]}"
+    if os_sku.startswith("AzureLinux"):
+        return f"AKSAzureLinux-V3gen2-{NODE_IMAGE_RELEASE}"
+    return f"AKSUbuntu-2204gen2containerd-{NODE_IMAGE_RELEASE}"
+
+
+def _check_zones(location: str, name: str, zones: Any) -> None:
+    if not zones:
+        return
+    offered = catalog_locations.zones_for(location)
+    wrong = [str(z) for z in zones if str(z) not in offered]
+    if wrong:
+        # ARM's zone wording; code per SupportArticles-docs error-codes/availabilityzonenotsupported-error.md.
+        raise bad("AvailabilityZoneNotSupported",
+                  f"The zone(s) '{','.join(wrong)}' for resource '{name}' is not supported. The supported zones "
+                  f"for location '{location}' are '{','.join(offered)}'")
+
+
+def _check_count(name: str, mode: str, count: int) -> None:
+    low = 1 if mode == "System" else 0
+    if not low <= count <= 1000:
+        # composed: every cluster needs a system pool with at least one node (use-system-pools.md).
+        raise bad("InvalidParameter", f"The value of parameter agentPoolProfile.count is invalid: {count}. The node "
+                  f"count of {mode.lower()} node pool '{name}' must be between {low} and 1000.",
+                  "agentPoolProfile.count")
+
+
+def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str, Any], cluster_version: str,
+               cluster_full: str, default_mode: str, check_quota: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate one agent pool profile and fill the server defaults; returns (profile, vm sku)."""
+    pool = copy.deepcopy(raw)
+    os_type = pool.get("osType") or "Linux"
+    name = pool.get("name")
+    rules.check_pool_name(name, os_type)
+    mode = pool.get("mode") or default_mode
+    if mode == "System" and os_type != "Linux":
+        # Code per preflight-rules.md rule 63; message composed (use-system-pools.md: system pools are Linux).
+        raise bad("SystemPoolMustBeLinux", f"System node pool {name} must use the Linux OS type. Windows node pools "
+                  "can only be user node pools.", "agentPoolProfile.mode")
+    if (pool.get("type") or "VirtualMachineScaleSets") == "AvailabilitySet":
+        # composed (rule 62): availability-set pools are retired.
+        raise bad("InvalidParameter", "Availability set node pools are no longer supported. Use "
+                  "VirtualMachineScaleSets.", "agentPoolProfile.type")
+    count = int(pool.get("count") if pool.get("count") is not None else 1)
+    _check_count(name, mode, count)
+    size = pool.get("vmSize") or _pick_default_size(sim, location, count)
+    sku = rules.check_vm_size(location, name, size, mode)
+    _check_zones(location, name, pool.get("availabilityZones"))
+    disk_gb = int(pool.get("osDiskSizeGB") or 128)
+    disk_type = pool.get("osDiskType")
+    if disk_type == "Ephemeral":
+        rules.check_ephemeral(sku, disk_gb)
+    elif not disk_type:
+        # AKS defaults to an ephemeral OS disk when the size can hold it (concepts-storage.md).
+        fits = rules.supports_ephemeral(sku) and rules.ephemeral_capacity_bytes(sku) >= disk_gb * 1024 ** 3
+        disk_type = "Ephemeral" if fits else "Managed"
+    max_pods = int(pool.get("maxPods") or max_pods_default(net))
+    if mode == "System" and max_pods < 30:
+        # composed (use-system-pools.md: system node pools must support at least 30 pods).
+        raise bad("InvalidParameter", f"The value of parameter agentPoolProfile.maxPods is invalid: {max_pods}. "
+                  "System node pools must support at least 30 pods.", "agentPoolProfile.maxPods")
+    requested = pool.get("orchestratorVersion") or ""
+    current = rules.resolve_pool_version(location, requested, cluster_full)
+    os_sku = pool.get("osSKU") or ("Windows2022" if os_type == "Windows" else "Ubuntu")
+    out: dict[str, Any] = {
+        "name": name, "count": count, "vmSize": sku["name"], "osDiskSizeGB": disk_gb, "osDiskType": disk_type,
+        "kubeletDiskType": pool.get("kubeletDiskType") or "OS", "maxPods": max_pods,
+        "type": pool.get("type") or "VirtualMachineScaleSets",
+    }
+    if pool.get("availabilityZones"):
+        out["availabilityZones"] = [str(z) for z in pool["availabilityZones"]]
+    out.update({
+        "enableAutoScaling": bool(pool.get("enableAutoScaling", False)),
+        "scaleDownMode": pool.get("scaleDownMode") or "Delete",
+        "provisioningState": "Creating", "powerState": {"code": "Running"},
+        "orchestratorVersion": requested or cluster_version, "currentOrchestratorVersion": current,
+        "enableNodePublicIP": bool(pool.get("enableNodePublicIP", False)), "mode": mode,
+        "enableEncryptionAtHost": bool(pool.get("enableEncryptionAtHost", False)),
+        "enableUltraSSD": bool(pool.get("enableUltraSSD", False)), "osType": os_type, "osSKU": os_sku,
+        "nodeImageVersion": _node_image(os_type, os_sku),
+        "upgradeSettings": pool.get("upgradeSettings") or {"maxSurge": "10%", "maxUnavailable": "0"},
+        "enableFIPS": bool(pool.get("enableFIPS", False)),
+        "securityProfile": pool.get("securityProfile") or {"enableVTPM": False, "enableSecureBoot": False},
+    })
+    for key, value in pool.items():
+        if key not in out and value not in (None, [], {}) and key != "properties":
+            out[key] = value
+    return out, sku
+
+
+def pool_view(cid: str, profile: dict[str, Any]) -> dict[str, Any]:
+    """An agent pool as ``GET …/agentPools/{name}`` answers it."""
+    props = {k: copy.deepcopy(v) for k, v in profile.items() if k != "name"}
+    return {"id": f"{cid}/agentPools/{profile['name']}", "name": profile["name"], "type": POOL_TYPE,
+            "properties": props}
+
+
+# ---------------------------------------------------------------- the cluster body
+
+
+def system_data(now: str) -> dict[str, Any]:
+    return {"createdBy": "azwizard@sim.test", "createdByType": "User", "createdAt": now,
+            "lastModifiedBy": "azwizard@sim.test", "lastModifiedByType": "User", "lastModifiedAt": now}
+
+
+def new_cluster_body(sim: ArmSim, *, rg: str, name: str, location: str, req_body: dict[str, Any],
+                     props: dict[str, Any], now: str) -> dict[str, Any]:
+    """The first stored body of a new cluster; ``props`` holds the validated, defaulted properties."""
+    cid = cluster_id(sim.subscription_id, rg, name)
+    fqdn_id = _hash_hex(cid, str(uuid.uuid4()))
+    prefix = props["dnsPrefix"]
+    mc = props["nodeResourceGroup"]
+    identity = dict(req_body.get("identity") or {"type": "SystemAssigned"})
+    if identity.get("type", "SystemAssigned") == "SystemAssigned":
+        identity.update({"type": "SystemAssigned", "principalId": str(uuid.uuid4()), "tenantId": sim.tenant_id})
+    full: dict[str, Any] = {
+        "provisioningState": "Creating", "powerState": {"code": "Running"},
+        "kubernetesVersion": props["kubernetesVersion"], "currentKubernetesVersion": props["currentKubernetesVersion"],
+        "dnsPrefix": prefix, "fqdn": f"{prefix}-{fqdn_id}.hcp.{location}.azmk8s.io",
+        "azurePortalFQDN": f"{prefix}-{fqdn_id}.portal.hcp.{location}.azmk8s.io",
+        "agentPoolProfiles": props["agentPoolProfiles"],
+    }
+    if props.get("linuxProfile"):
+        full["linuxProfile"] = props["linuxProfile"]
+    full.update({
+        "servicePrincipalProfile": {"clientId": "msi"},
+        "addonProfiles": props.get("addonProfiles") or {},
+        "nodeResourceGroup": mc, "enableRBAC": props.get("enableRBAC", True),
+        "supportPlan": props["supportPlan"], "networkProfile": props["networkProfile"], "maxAgentPools": 100,
+        "identityProfile": {"kubeletidentity": {
+            "resourceId": f"/subscriptions/{sim.subscription_id}/resourcegroups/{mc}/providers/"
+                          f"Microsoft.ManagedIdentity/userAssignedIdentities/{name}-agentpool",
+            "clientId": str(uuid.uuid4()), "objectId": str(uuid.uuid4())}},
+        "autoUpgradeProfile": props.get("autoUpgradeProfile") or {"upgradeChannel": "none",
+                                                                  "nodeOSUpgradeChannel": "NodeImage"},
+        "disableLocalAccounts": bool(props.get("disableLocalAccounts", False)),
+        "securityProfile": props.get("securityProfile") or {},
+        "storageProfile": {"diskCSIDriver": {"enabled": True}, "fileCSIDriver": {"enabled": True},
+                           "snapshotController": {"enabled": True}, **(props.get("storageProfile") or {})},
+        "oidcIssuerProfile": props.get("oidcIssuerProfile") or {"enabled": False},
+        "workloadAutoScalerProfile": props.get("workloadAutoScalerProfile") or {},
+        "resourceUID": _hash_hex(cid, now, n=24),
+    })
+    if props.get("apiServerAccessProfile"):
+        full["apiServerAccessProfile"] = props["apiServerAccessProfile"]
+    for key, value in props.items():
+        if key not in ("sku", "apiServerAccessProfile"):
+            full.setdefault(key, value)
+    body: dict[str, Any] = {"id": cid, "location": location, "name": name, "type": CLUSTER_TYPE}
+    if req_body.get("tags"):
+        body["tags"] = req_body["tags"]
+    body.update({"properties": full, "identity": identity,
+                 "sku": props["sku"], "systemData": system_data(now)})
+    return body
+
+
+def view(sim: ArmSim, body: dict[str, Any]) -> dict[str, Any]:
+    """A stored cluster as GET answers it: pools left in a transient state by an operation that no longer
+    runs (e.g. after a restart from the persisted state) show as Succeeded."""
+    out = copy.deepcopy(body)
+    for pool in out["properties"].get("agentPoolProfiles", []):
+        if pool.get("provisioningState") in TRANSIENT and sim.active_operation(f"{body['id']}/agentPools/{pool['name']}") is None \
+                and sim.active_operation(body["id"]) is None:
+            pool["provisioningState"] = "Succeeded"
+    return out
+
+
+# ---------------------------------------------------------------- the node resource group and its resources
+
+
+def ensure_node_group(sim: ArmSim, body: dict[str, Any]) -> None:
+    """Create ``MC_{rg}_{cluster}_{location}`` managed by the cluster (so deleting the cluster, or its
+    resource group, takes it along: resources.delete_group_contents)."""
+    props = body["properties"]
+    mc = props["nodeResourceGroup"]
+    gid = sim.group_id(mc)
+    existing = sim.peek(gid)
+    if existing is not None:
+        if str(existing.get("managedBy", "")).lower() == body["id"].lower():
+            return
+        # Code from the AKS RP catalogue (arm-errors.md §5b); message composed.
+        raise bad("NodeResourceGroupAlreadyExists", f"The node resource group '{mc}' already exists and is not "
+                  "managed by this cluster. Use another nodeResourceGroup or delete the existing group.",
+                  "nodeResourceGroup")
+    rg = body["id"].split("/")[4]
+    tags = {"aks-managed-cluster-name": body["name"], "aks-managed-cluster-rg": rg}
+    sim.save(gid, group_body(sim, mc, body["location"], tags, managed_by=body["id"]))
+
+
+def _mc_id(sim: ArmSim, mc: str, rtype: str, name: str) -> str:
+    return f"/subscriptions/{sim.subscription_id}/resourceGroups/{mc}/providers/{rtype}/{name}"
+
+
+def _tracked(rid: str, rtype: str, location: str, props: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": rid, "name": rid.rsplit("/", 1)[1], "type": rtype, "location": location}
+    body.update(extra)
+    body["properties"] = {"provisioningState": "Succeeded", **props}
+    return body
+
+
+def _fake_ip(seed: str, version: int) -> str:
+    h = hashlib.sha256(seed.encode()).digest()
+    if version == 4:
+        return f"20.{100 + h[0] % 100}.{h[1]}.{1 + h[2] % 254}"
+    return f"2603:1020:{h[0]:x}{h[1]:02x}::{h[2]:x}{h[3]:02x}"
+
+
+def pool_vmss(sim: ArmSim, body: dict[str, Any], pool: dict[str, Any]) -> dict[str, Any]:
+    mc = body["properties"]["nodeResourceGroup"]
+    name = f"aks-{pool['name']}-{node_suffix(body['id'])}-vmss"
+    extra: dict[str, Any] = {
+        "sku": {"name": pool["vmSize"], "tier": "Standard", "capacity": pool["count"]},
+        "tags": {"aks-managed-poolName": pool["name"], "aks-managed-orchestrator":
+                 f"Kubernetes:{pool['currentOrchestratorVersion']}", "aks-managed-createOperationID": str(uuid.uuid4())},
+    }
+    if pool.get("availabilityZones"):
+        extra["zones"] = pool["availabilityZones"]
+    return _tracked(_mc_id(sim, mc, "Microsoft.Compute/virtualMachineScaleSets", name),
+                    "Microsoft.Compute/virtualMachineScaleSets", body["location"],
+                    {"orchestrationMode": "Uniform", "singlePlacementGroup": False,
+                     "upgradePolicy": {"mode": "Manual"}, "overprovision": False}, **extra)
+
+
+def _vnet(sim: ArmSim, body: dict[str, Any], dual: bool) -> dict[str, Any]:
+    """The managed ``aks-vnet-<digits>`` (10.224.0.0/12, subnet aks-subnet 10.224.0.0/16), dual-stack when
+    the cluster is. The subnet lives inside the VNet body, as the Network provider keeps subnets."""
+    mc, loc = body["properties"]["nodeResourceGroup"], body["location"]
+    vid = _mc_id(sim, mc, "Microsoft.Network/virtualNetworks", f"aks-vnet-{node_suffix(body['id'])}")
+    space, prefixes = ["10.224.0.0/12"], ["10.224.0.0/16"]
+    if dual:
+        ula = "fd" + _hash_hex(body["id"], "ula", n=10)  # RFC 4193: fd + 40-bit global ID, zero-compressed
+        net48 = ipaddress.ip_network(f"{ula[0:4]}:{ula[4:8]}:{ula[8:12]}::/48")
+        space.append(str(net48))
+        prefixes.append(str(next(net48.subnets(new_prefix=64))))
+    sub_props: dict[str, Any] = {"provisioningState": "Succeeded", "addressPrefixes": prefixes,
+                                 "privateEndpointNetworkPolicies": "Disabled",
+                                 "privateLinkServiceNetworkPolicies": "Enabled"}
+    if not dual:
+        sub_props = {"provisioningState": "Succeeded", "addressPrefix": prefixes[0],
+                     **{k: v for k, v in sub_props.items() if k not in ("provisioningState", "addressPrefixes")}}
+    subnet = {"id": f"{vid}/subnets/aks-subnet", "name": "aks-subnet",
+              "type": "Microsoft.Network/virtualNetworks/subnets", "properties": sub_props}
+    return _tracked(vid, "Microsoft.Network/virtualNetworks", loc,
+                    {"addressSpace": {"addressPrefixes": space}, "subnets": [subnet],
+                     "enableDdosProtection": False}, tags={})
+
+
+def node_resources(sim: ArmSim, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """What AKS creates in the node resource group: the kubelet identity, a VMSS per pool, the
+    ``kubernetes`` load balancer with its outbound public IP(s), an NSG, and the managed VNet (or a route
+    table for kubenet) unless the pools use a BYO subnet."""
+    props = body["properties"]
+    mc, loc, cid = props["nodeResourceGroup"], body["location"], body["id"]
+    net = props["networkProfile"]
+    dual = net.get("ipFamilies") == ["IPv4", "IPv6"]
+    suffix = node_suffix(cid)
+    kubelet = props["identityProfile"]["kubeletidentity"]
+    out = [_tracked(_mc_id(sim, mc, "Microsoft.ManagedIdentity/userAssignedIdentities", f"{body['name']}-agentpool"),
+                    "Microsoft.ManagedIdentity/userAssignedIdentities", loc,
+                    {"tenantId": sim.tenant_id, "principalId": kubelet["objectId"], "clientId": kubelet["clientId"]},
+                    tags={})]
+    out += [pool_vmss(sim, body, p) for p in props["agentPoolProfiles"]]
+    if net.get("outboundType") == "loadBalancer":
+        out += _load_balancer(sim, body, dual)
+    out.append(_tracked(_mc_id(sim, mc, "Microsoft.Network/networkSecurityGroups", f"aks-agentpool-{suffix}-nsg"),
+                        "Microsoft.Network/networkSecurityGroups", loc, {"securityRules": []}, tags={}))
+    if not any(p.get("vnetSubnetID") for p in props["agentPoolProfiles"]):
+        out.append(_vnet(sim, body, dual))
+        if net.get("networkPlugin") == "kubenet":
+            out.append(_tracked(_mc_id(sim, mc, "Microsoft.Network/routeTables", f"aks-agentpool-{suffix}-routetable"),
+                                "Microsoft.Network/routeTables", loc, {"routes": [], "disableBgpRoutePropagation": False},
+                                tags={}))
+    return out
+
+
+def _load_balancer(sim: ArmSim, body: dict[str, Any], dual: bool) -> list[dict[str, Any]]:
+    props = body["properties"]
+    mc, loc, cid = props["nodeResourceGroup"], body["location"], body["id"]
+    zones = catalog_locations.zones_for(loc)
+    pips = []
+    for version, suffix in ((4, ""), (6, "-ipv6")) if dual else ((4, ""),):
+        name = f"{uuid.uuid4()}{suffix}"
+        extra: dict[str, Any] = {"sku": {"name": "Standard", "tier": "Regional"},
+                                 "tags": {"aks-managed-cluster-name": body["name"],
+                                          "aks-managed-type": "aks-slb-managed-outbound-ip"}}
+        if zones:
+            extra["zones"] = zones
+        pips.append(_tracked(_mc_id(sim, mc, "Microsoft.Network/publicIPAddresses", name),
+                             "Microsoft.Network/publicIPAddresses", loc,
+                             {"publicIPAddressVersion": f"IPv{version}", "publicIPAllocationMethod": "Static",
+                              "idleTimeoutInMinutes": 30, "ipAddress": _fake_ip(cid + name, version), "ipTags": []},
+                             **extra))
+    lb_id = _mc_id(sim, mc, "Microsoft.Network/loadBalancers", "kubernetes")
+    pools = ["kubernetes", "aksOutboundBackendPool"] + (["kubernetes-ipv6", "aksOutboundBackendPool-ipv6"] if dual else [])
+    lb = _tracked(lb_id, "Microsoft.Network/loadBalancers", loc, {
+        "frontendIPConfigurations": [{"id": f"{lb_id}/frontendIPConfigurations/{p['name']}", "name": p["name"],
+                                      "properties": {"publicIPAddress": {"id": p["id"]}}} for p in pips],
+        "backendAddressPools": [{"id": f"{lb_id}/backendAddressPools/{n}", "name": n} for n in pools],
+        "outboundRules": [{"id": f"{lb_id}/outboundRules/{n}", "name": n}
+                          for n in (["aksOutboundRule", "aksOutboundRule-ipv6"] if dual else ["aksOutboundRule"])],
+        "loadBalancingRules": [], "probes": [], "inboundNatRules": []},
+        sku={"name": "Standard", "tier": "Regional"}, tags={"aks-managed-cluster-name": body["name"]})
+    props["networkProfile"].setdefault("loadBalancerProfile", {})["effectiveOutboundIPs"] = [{"id": p["id"]} for p in pips]
+    return [*pips, lb]
+
+
+def save_node_resources(sim: ArmSim, body: dict[str, Any]) -> None:
+    for res in node_resources(sim, body):
+        sim.save(res["id"], res)
+
+
+# ---------------------------------------------------------------- credentials
+
+
+def kubeconfig(body: dict[str, Any], *, admin: bool) -> str:
+    """A kubeconfig YAML like the one ``az aks get-credentials`` writes: the cluster's FQDN as server and a
+    context named after the cluster. Certificates and token are visibly fake (nothing here is a secret)."""
+    name, fqdn = body["name"], body["properties"]["fqdn"]
+    rg = body["id"].split("/")[4]
+    user = f"{'clusterAdmin' if admin else 'clusterUser'}_{rg}_{name}"
+    context = f"{name}-admin" if admin else name
+
+    def fake_pem(kind: str) -> str:
+        pem = (f"-----BEGIN {kind}-----\nU0lNVUxBVEVELU5PVC1BLVJFQUwt{kind.replace(' ', '')}LS0t\n"
+               f"-----END {kind}-----\n")
+        return base64.b64encode(pem.encode()).decode()
+
+    token = hashlib.sha256(f"simulated-token/{body['id']}/{user}".encode()).hexdigest()
+    return (
+        "apiVersion: v1\n"
+        "clusters:\n"
+        "- cluster:\n"
+        f"    certificate-authority-data: {fake_pem('CERTIFICATE')}\n"
+        f"    server: https://{fqdn}:443\n"
+        f"  name: {name}\n"
+        "contexts:\n"
+        "- context:\n"
+        f"    cluster: {name}\n"
+        f"    user: {user}\n"
+        f"  name: {context}\n"
+        f"current-context: {context}\n"
+        "kind: Config\n"
+        "preferences: {}\n"
+        "users:\n"
+        f"- name: {user}\n"
+        "  user:\n"
+        f"    client-certificate-data: {fake_pem('CERTIFICATE')}\n"
+        f"    client-key-data: {fake_pem('RSA PRIVATE KEY')}\n"
+        f"    token: {token}\n"
+    )
