@@ -1,0 +1,247 @@
+"""Microsoft.Compute/disks: managed disks created directly (PUT) or implicitly by a VM (OS disk,
+empty data disks), and the rules that tie them to the VM that uses them (``managedBy``).
+
+Shapes follow the DiskRP REST spec examples (``DiskRP/stable/2024-03-02/examples/diskExamples/
+Disk_Get.json``, ``Disk_Create_Empty.json``: PUT answers 200/202 with ``provisioningState:
+Updating``; the SDK accepts 200/202 for create and 200/202/204 for delete).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from ..router import route
+from ..wire import ArmError, ArmRequest, ArmResponse
+from . import compute_common as cc
+from .resources import validate_tags
+
+if TYPE_CHECKING:
+    from ..core import ArmSim
+
+# Performance tiers by size (GiB upper bound, tier, IOPS, MB/s), from the managed-disk pricing
+# tables (https://learn.microsoft.com/azure/virtual-machines/disks-types).
+_PREMIUM = [(4, "P1", 120, 25), (8, "P2", 120, 25), (16, "P3", 120, 25), (32, "P4", 120, 25),
+            (64, "P6", 240, 50), (128, "P10", 500, 100), (256, "P15", 1100, 125), (512, "P20", 2300, 150),
+            (1024, "P30", 5000, 200), (2048, "P40", 7500, 250), (4096, "P50", 7500, 250),
+            (8192, "P60", 16000, 500), (16384, "P70", 18000, 750), (32767, "P80", 20000, 900)]
+_STANDARD_SSD = [(4, "E1", 500, 100), (8, "E2", 500, 100), (16, "E3", 500, 100), (32, "E4", 500, 100),
+                 (64, "E6", 500, 100), (128, "E10", 500, 100), (256, "E15", 500, 100), (512, "E20", 500, 100),
+                 (1024, "E30", 500, 100), (2048, "E40", 500, 100), (4096, "E50", 500, 100),
+                 (8192, "E60", 2000, 400), (16384, "E70", 4000, 600), (32767, "E80", 6000, 750)]
+_STANDARD_HDD_IOPS = (500, 60)  # S4..S50 (no "tier" is reported for Standard_LRS)
+
+DISK_SKUS = ("Standard_LRS", "Premium_LRS", "StandardSSD_LRS", "UltraSSD_LRS", "Premium_ZRS",
+             "StandardSSD_ZRS", "PremiumV2_LRS")
+PREMIUM_SKUS = ("Premium_LRS", "Premium_ZRS", "PremiumV2_LRS", "UltraSSD_LRS")
+
+# resource-name-rules.md (Microsoft.Compute/disks: 1-80, alphanumerics, underscores, periods, hyphens;
+# start with alphanumeric, end with alphanumeric or underscore). CRP answers with its entity-name rule,
+# e.g. "The entity name 'dataDisk.name' is invalid according to its validation rule:
+# ^[^_\W][\w-._]{0,79}(?<![-.])$." (target 'dataDisk.name', REST-spec example output).
+DISK_NAME_RULE = r"^[^_\W][\w-._]{0,79}(?<![-.])$"  # .NET syntax, as quoted in the message
+_DISK_NAME = re.compile(r"^[^_\W][\w\-._]{0,79}(?<![-.])$")
+
+
+def name_ok(name: str) -> bool:
+    return _DISK_NAME.match(name) is not None
+
+
+def _perf(sku: str, size_gb: int) -> tuple[str | None, int, int]:
+    table = _PREMIUM if sku.startswith("Premium") else _STANDARD_SSD if sku.startswith("StandardSSD") else None
+    if table is None:
+        return None, *_STANDARD_HDD_IOPS
+    for limit, tier, iops, mbps in table:
+        if size_gb <= limit:
+            return tier, iops, mbps
+    return table[-1][1], table[-1][2], table[-1][3]
+
+
+def sku_tier(sku: str) -> str:
+    return "Premium" if sku.startswith("Premium") or sku.startswith("Ultra") else "Standard"
+
+
+def disk_body(
+    sim: ArmSim,
+    *,
+    rid: str,
+    name: str,
+    location: str,
+    sku: str,
+    size_gb: int,
+    creation: dict[str, Any],
+    zones: list[str] | None = None,
+    tags: dict[str, Any] | None = None,
+    managed_by: str | None = None,
+    os_type: str | None = None,
+    hyperv: str | None = None,
+    security_type: str | None = None,
+    architecture: str | None = None,
+) -> dict[str, Any]:
+    """A Microsoft.Compute/disks body as the Disk RP reports it (Disk_Get.json)."""
+    tier, iops, mbps = _perf(sku, size_gb)
+    props: dict[str, Any] = {}
+    if os_type:
+        props["osType"] = os_type
+    if hyperv:
+        props["hyperVGeneration"] = hyperv
+    if architecture:
+        props["supportedCapabilities"] = {"diskControllerTypes": "SCSI, NVMe", "acceleratedNetwork": True,
+                                          "architecture": architecture}
+    if security_type:
+        props["securityProfile"] = {"securityType": security_type}
+    props.update({
+        "creationData": creation,
+        "diskSizeGB": size_gb,
+        "diskIOPSReadWrite": iops,
+        "diskMBpsReadWrite": mbps,
+        "encryption": {"type": "EncryptionAtRestWithPlatformKey"},
+        "networkAccessPolicy": "AllowAll",
+        "publicNetworkAccess": "Enabled",
+        "timeCreated": cc.now(),
+        "provisioningState": "Succeeded",
+        "diskState": "Attached" if managed_by else "Unattached",
+        "diskSizeBytes": size_gb * 1024**3,
+        "uniqueId": str(uuid.uuid4()),
+    })
+    if tier:
+        props["tier"] = tier
+    body: dict[str, Any] = {"name": name, "id": rid, "type": cc.DISK_TYPE, "location": location}
+    if tags:
+        body["tags"] = tags
+    if managed_by:
+        body["managedBy"] = managed_by
+    body["sku"] = {"name": sku, "tier": sku_tier(sku)}
+    if zones:
+        body["zones"] = list(zones)
+    body["properties"] = props
+    return body
+
+
+def attach(sim: ArmSim, disk_id: str, vm_id: str) -> None:
+    disk = sim.peek(disk_id)
+    if disk is None:
+        return
+    disk["managedBy"] = vm_id
+    disk.setdefault("properties", {})["diskState"] = "Attached"
+    disk["properties"]["LastOwnershipUpdateTime"] = cc.now()
+    sim.save(disk["id"], disk)
+
+
+def detach(sim: ArmSim, disk_id: str) -> None:
+    """Keep the disk, clear its owner: what VM deletion does to disks with deleteOption Detach."""
+    disk = sim.peek(disk_id)
+    if disk is None:
+        return
+    disk.pop("managedBy", None)
+    disk.setdefault("properties", {})["diskState"] = "Unattached"
+    disk["properties"]["LastOwnershipUpdateTime"] = cc.now()
+    sim.save(disk["id"], disk)
+
+
+def attached_error(disk: dict[str, Any]) -> ArmError:
+    """409 OperationNotAllowed "Disk kubernetes-dynamic-pvc-… is attached to VM /subscriptions/…/
+    virtualMachines/aks-agentpool-25259074-0." (DisksClient#Delete, quoted in the AKS troubleshooting
+    docs, MicrosoftDocs/azure-docs)."""
+    return ArmError(409, "OperationNotAllowed", f"Disk {disk['name']} is attached to VM {disk['managedBy']}.")
+
+
+# ---------------------------------------------------------------- routes
+
+
+def _rid(sim: ArmSim, rg: str, name: str) -> str:
+    return cc.rid_of(sim, cc.group_name(sim, rg), "disks", name)
+
+
+@route("PUT", cc.DISKS + "/{name}")
+def put_disk(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
+    sim.require_group(rg)
+    body = cc.json_body(req)
+    cc.check_wire_keys(req, body, props_type="DiskProperties")
+    location = cc.check_location(sim, body.get("location"), cc.DISK_TYPE)
+    validate_tags(body.get("tags"))
+    cc.check_zones_supported(location, [str(z) for z in body.get("zones") or []], cc.DISK_TYPE, name)
+    if not name_ok(name):
+        raise cc.invalid_parameter(
+            f"The entity name 'diskName' is invalid according to its validation rule: {DISK_NAME_RULE}.",
+            "diskName")
+    rid = _rid(sim, rg, name)
+    existing = sim.peek(rid)
+    sim.check_locks(existing["id"] if existing else rid, "write")
+    props = body.get("properties") or {}
+    sku = ((body.get("sku") or {}).get("name")) or (existing or {}).get("sku", {}).get("name") or "Standard_LRS"
+    if sku not in DISK_SKUS:
+        raise cc.invalid_parameter(
+            f"The value '{sku}' of parameter 'sku.name' is not allowed. Allowed values are "
+            f"'{', '.join(DISK_SKUS)}'.", "sku.name")
+    creation = props.get("creationData") or (existing or {}).get("properties", {}).get("creationData")
+    if not creation or not creation.get("createOption"):
+        raise cc.required("creationData.createOption")
+    size = props.get("diskSizeGB") or (existing or {}).get("properties", {}).get("diskSizeGB")
+    if not size and creation.get("createOption") == "Empty":
+        # CRP: "Required parameter 'diskSizeGB' is missing (null)." for an empty disk without a size.
+        raise cc.required("diskSizeGB")
+    zones = body.get("zones") or (existing or {}).get("zones")
+    if existing is not None:
+        if existing.get("location") != location:
+            raise ArmError(409, "InvalidResourceLocation",
+                           f"The resource '{name}' already exists in location '{existing['location']}' in "
+                           f"resource group '{rg}'. A resource with the same name cannot be created in location "
+                           f"'{location}'. Please select a new resource name.")
+        if existing.get("managedBy") and size and int(size) < existing["properties"]["diskSizeGB"]:
+            raise cc.invalid_parameter("Disk size reduction is not supported.", "diskSizeGB")
+    new = disk_body(
+        sim, rid=rid, name=name, location=location, sku=sku, size_gb=int(size or 30),
+        creation=creation, zones=zones, tags=body.get("tags") if "tags" in body else (existing or {}).get("tags"),
+        managed_by=(existing or {}).get("managedBy"),
+        os_type=props.get("osType") or (existing or {}).get("properties", {}).get("osType"),
+        hyperv=props.get("hyperVGeneration") or (existing or {}).get("properties", {}).get("hyperVGeneration"),
+    )
+    if existing is not None:
+        for keep in ("timeCreated", "uniqueId"):
+            new["properties"][keep] = existing["properties"].get(keep, new["properties"][keep])
+    resp = sim.accept_put(req, rid, new, created=existing is None, namespace=cc.NS, location=location,
+                          rtype=cc.DISK_TYPE, transient="Updating")
+    # The Disk RP answers 202 (+ Location) for create and update: the SDK accepts only 200/202 here.
+    op_url = resp.headers["Azure-AsyncOperation"]
+    resp.status = 202
+    resp.headers["Location"] = op_url.replace("/operations/", "/operationResults/")
+    resp.body = cc.public(resp.body)
+    return resp
+
+
+@route("GET", cc.DISKS + "/{name}")
+def get_disk(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
+    sim.require_group(rg)
+    rid = _rid(sim, rg, name)
+    sim.touch_resource_ops(rid)
+    return ArmResponse(200, cc.public(sim.require(rid)))
+
+
+@route("DELETE", cc.DISKS + "/{name}")
+def delete_disk(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
+    sim.require_group(rg)
+    rid = _rid(sim, rg, name)
+    disk = sim.peek(rid)
+    if disk is None:
+        return ArmResponse(204)  # ARM: deleting what is not there is a no-op
+    sim.check_locks(disk["id"], "delete")
+    if disk.get("managedBy"):
+        raise attached_error(disk)
+    return sim.accept_delete(req, disk["id"], namespace=cc.NS, location=disk["location"], rtype=cc.DISK_TYPE)
+
+
+@route("GET", cc.DISKS)
+def list_group_disks(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
+    sim.require_group(rg)
+    items = [cc.public(d) or {} for d in sim.of_type(cc.DISK_TYPE, group=sim.group_id(rg))]
+    items.sort(key=lambda d: str(d["name"]).lower())
+    return sim.paged(req, items)
+
+
+@route("GET", cc.SUB + "/providers/Microsoft.Compute/disks")
+def list_disks(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
+    items = [cc.public(d) or {} for d in sim.of_type(cc.DISK_TYPE)]
+    items.sort(key=lambda d: str(d["id"]).lower())
+    return sim.paged(req, items)
