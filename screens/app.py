@@ -53,6 +53,21 @@ class AzWizardApp(App[int]):
         self._connect = connect
         self.demo = demo
         self.problem: AzwizardError | None = None
+        self.journeys: dict[str, Any] = {}
+        # Journeys with a real flow replace their placeholder entry; imported only when opened.
+        self._modes["vm"] = self._vm_entry
+
+    def _vm_entry(self) -> Any:
+        from .vm import vm_entry
+
+        return vm_entry(self)
+
+    def reset_journey(self, mode: str) -> None:
+        """Forget a finished journey's draft so the next visit starts fresh."""
+        self.journeys.pop(mode, None)
+        if self.current_mode != mode:
+            self.remove_mode(mode)
+            self.add_mode(mode, self._vm_entry if mode == "vm" else JOURNEY_MODES[mode])
 
     def on_mount(self) -> None:
         self.sub_title = "simulated subscription · connecting…" if self.demo else "signing in…"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
+from azwizard.screens.text import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding

@@ -1,0 +1,22 @@
+"""The guided VM creation journey (mode "vm")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..wizard import WizardFlow
+from .journey import VmJourney
+from .review import ReviewStep
+from .steps import VM_FORM_STEPS, BasicsStep
+
+VM_FLOW = WizardFlow([*VM_FORM_STEPS, ReviewStep])
+
+
+def vm_entry(app: Any) -> BasicsStep:
+    journey = app.journeys.get("vm")
+    if journey is None:
+        journey = app.journeys["vm"] = VmJourney()
+    return BasicsStep(journey, VM_FLOW)
+
+
+__all__ = ["VM_FLOW", "VmJourney", "vm_entry"]

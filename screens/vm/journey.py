@@ -1,0 +1,82 @@
+"""The VM journey's draft: spec, facts, findings, and the choices that adapt to each other
+(base name -> names, region -> zones)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from azwizard.specs.vm import VmNames, VmSpec
+
+from ..wizard import Journey
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from azwizard.azure.catalog import Catalog
+    from azwizard.plan.model import Plan
+    from azwizard.rules.model import Finding
+    from azwizard.run.executor import RunResult
+
+
+class VmJourney(Journey[VmSpec]):
+    journey_id = "vm"
+
+    def __init__(self, spec: VmSpec | None = None) -> None:
+        super().__init__(spec or VmSpec.for_base("Yolo"))
+        self.edited_names: set[str] = set()
+        self.catalog: Catalog | None = None
+
+    run_id: str | None = None
+    created_at: str = ""
+
+    def make_plan(self, subscription_id: str) -> Plan:
+        from azwizard.plan.vm import plan_vm
+
+        assert self.run_id is not None
+        return plan_vm(self.spec, subscription_id=subscription_id, run_id=self.run_id, created_at=self.created_at)
+
+    def done_screen(self, plan: Plan, result: RunResult) -> Screen[None]:
+        from .done import VmDoneScreen
+
+        return VmDoneScreen(self.spec, plan, result)
+
+    def check(self) -> list[Finding]:
+        from azwizard.rules.vm import VmFacts, check_vm
+
+        return check_vm(self.spec, VmFacts(self.subscription_facts, self.region_facts))
+
+    def set_base_name(self, base: str) -> None:
+        """Re-derive every name the user has not edited by hand (``Yolo`` -> ``Yolo-RG``, ...)."""
+        derived = VmNames.derive(base)
+        current = self.spec.names
+        changes = {f.name: getattr(derived, f.name) for f in dataclasses.fields(VmNames)
+                   if f.name not in self.edited_names}
+        self.spec = dataclasses.replace(self.spec, base_name=base, names=dataclasses.replace(current, **changes))
+        self.recheck()
+
+    def set_name(self, field_name: str, value: str) -> None:
+        self.edited_names.add(field_name)
+        self.set(f"names.{field_name}", value)
+
+    def set_location(self, location: str) -> None:
+        """A new region: zone-redundant public IPs where it has zones, none where it has not."""
+        region = self.subscription_facts.region(location) if self.subscription_facts else None
+        zones: tuple[str, ...] = self.spec.public_ip.zones
+        if region is not None:
+            zones = ("1", "2", "3") if region.has_zones else ()
+        changes: dict[str, Any] = {"location": location,
+                                   "public_ip": dataclasses.replace(self.spec.public_ip, zones=zones)}
+        if region is not None and not region.has_zones:
+            changes["zone"] = None
+        if self.region_facts is not None and self.region_facts.region.name != location:
+            self.region_facts = None
+        self.spec = dataclasses.replace(self.spec, **changes)
+        self.recheck()
+
+    @property
+    def region_has_zones(self) -> bool | None:
+        if self.subscription_facts is None:
+            return None
+        region = self.subscription_facts.region(self.spec.location)
+        return region.has_zones if region else None

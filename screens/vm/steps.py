@@ -1,0 +1,769 @@
+"""The VM journey's form steps: basics, network, public IPs, NAT gateway, NSG, VM, backup, cloud-init."""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from azwizard.screens.text import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Collapsible, DataTable, Input, Label, Select, Static, Switch, TextArea
+from textual.worker import Worker, WorkerState
+
+from azwizard.specs.common import compressed, first_subnet, random_ula_48
+from azwizard.specs.vm import IMAGES, NsgRule, VmNames, VmSpec, rules_for_purpose
+
+from ..wizard import FieldError, WizardStep
+from .journey import VmJourney
+
+if TYPE_CHECKING:
+    from azwizard.facts import RegionFacts, SubscriptionFacts, VmSize
+
+NAME_LABELS: dict[str, str] = {
+    "resource_group": "Resource group", "vnet": "Virtual network", "subnet": "Subnet", "public_ipv4": "Public IPv4",
+    "public_ipv6": "Public IPv6", "nat_gateway": "NAT gateway", "nat_public_ipv4": "NAT gateway IPv4",
+    "nsg": "Network security group", "vm": "Virtual machine", "nic": "Network interface", "os_disk": "OS disk",
+    "data_disk": "Data disk", "vault": "Recovery Services vault",
+}
+
+
+def _cidr(version: int) -> Any:
+    def parse(text: str) -> str:
+        text = text.strip()
+        try:
+            net = ipaddress.ip_network(text, strict=True)
+        except ValueError as exc:
+            raise ValueError(f"'{text}' is not a valid IPv{version} network in CIDR form ({exc})") from None
+        if net.version != version:
+            raise ValueError(f"'{text}' is an IPv{net.version} network; this field needs IPv{version}")
+        return text  # kept as typed: the rules tell the user if Azure wants it zero-compressed
+
+    return parse
+
+
+def _int_in(lo: int, hi: int, what: str) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise ValueError(f"{what} must be a whole number from {lo} to {hi}") from None
+        if not lo <= value <= hi:
+            raise ValueError(f"{what} must be from {lo} to {hi}")
+        return value
+
+    return parse
+
+
+class VmStep(WizardStep[VmSpec]):
+    journey: VmJourney
+
+    @property
+    def spec(self) -> VmSpec:
+        return self.journey.spec
+
+    def commit(self) -> bool:
+        return not self.has_invalid_input()
+
+
+# ---------------------------------------------------------------------------------------------- 1
+
+
+class BasicsStep(VmStep):
+    STEP_TITLE = "Basics"
+    INTRO = ("Where the VM lives. Every resource gets its name from the base name, as in the notes "
+             "([b]Yolo[/b] → Yolo-RG, Yolo-VNet, Yolo-IPv4, …); each name stays editable.")
+    FIELDS = ("base_name", "location", "names", "use_existing_group", "subscription")
+
+    def compose_form(self) -> ComposeResult:
+        app: Any = self.app
+        session = getattr(app, "session", None)
+        sub = session.header_label() if session is not None else "not signed in"
+        yield Static(f"[dim]Subscription:[/dim] {escape(sub)}", id="subscription")
+        yield Label("Base name")
+        yield Input(self.spec.base_name, id="base_name", placeholder="e.g. Yolo")
+        yield FieldError(id="base_name-error")
+        yield Label("Region")
+        yield Select([(self.spec.location, self.spec.location)], value=self.spec.location, id="location",
+                     allow_blank=False)
+        yield Static("", id="region-note", classes="note")
+        yield Label("Resource group")
+        yield Input(self.spec.names.resource_group, id="names-resource_group")
+        yield Static("", id="group-note", classes="note")
+        with Collapsible(title="All resource names", collapsed=True, id="names"):
+            for field in dataclasses.fields(VmNames):
+                if field.name == "resource_group":
+                    continue
+                yield Label(NAME_LABELS.get(field.name, field.name))
+                yield Input(getattr(self.spec.names, field.name), id=f"names-{field.name}")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load_facts()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
+    def load_facts(self) -> tuple[SubscriptionFacts, RegionFacts]:
+        from azwizard.azure.catalog import Catalog
+
+        app: Any = self.app
+        if app.session is None:
+            raise RuntimeError("not signed in")
+        journey = self.journey
+        journey.facts_loading = True
+        self.app.call_from_thread(journey.recheck)
+        if journey.catalog is None:
+            journey.catalog = Catalog(app.session.factory)
+        sub = journey.catalog.subscription_facts()
+        region = journey.catalog.region_facts(journey.spec.location, kubernetes=False)
+        return sub, region
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
+    def load_region(self, location: str) -> tuple[SubscriptionFacts, RegionFacts]:
+        journey = self.journey
+        assert journey.catalog is not None and journey.subscription_facts is not None
+        return journey.subscription_facts, journey.catalog.region_facts(location, kubernetes=False)
+
+    @on(Worker.StateChanged)
+    def _facts_loaded(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "facts":
+            return
+        journey = self.journey
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            sub, region = event.worker.result
+            journey.subscription_facts, journey.region_facts = sub, region
+            journey.facts_loading, journey.facts_error = False, None
+            self._fill_regions()
+            journey.set_location(journey.spec.location)
+        elif event.state == WorkerState.ERROR:
+            from azwizard.azure.errors import explain
+
+            err = explain(event.worker.error) if event.worker.error else None
+            journey.facts_loading = False
+            journey.facts_error = f"Could not read live facts: {err.what if err else 'unknown error'}"
+            journey.recheck()
+
+    def _fill_regions(self) -> None:
+        facts = self.journey.subscription_facts
+        if facts is None:
+            return
+        select = self.query_one("#location", Select)
+        options = []
+        for r in sorted(facts.regions.values(), key=lambda r: r.display_name):
+            zones = f"zones {', '.join(r.zones)}" if r.has_zones else "no availability zones"
+            options.append((f"{r.display_name} ({r.name}) — {zones}", r.name))
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            if any(v == self.spec.location for _, v in options):
+                select.value = self.spec.location
+        self.refresh_form()
+
+    def refresh_form(self) -> None:
+        journey = self.journey
+        has_zones = journey.region_has_zones
+        note = self.query_one("#region-note", Static)
+        if has_zones is None:
+            note.update("[dim]Reading regions…[/dim]" if journey.facts_loading else "")
+        elif has_zones:
+            note.update("[dim]This region has availability zones: public IPs will be zone-redundant.[/dim]")
+        else:
+            note.update("[dim]This region has no availability zones: resources are regional (no zones).[/dim]")
+        group_note = self.query_one("#group-note", Static)
+        facts = journey.subscription_facts
+        where = facts.group_location(self.spec.names.resource_group) if facts else None
+        if where:
+            group_note.update(f"[$warning]Exists already[/] in {where}: azwizard will add the resources to it.")
+            if not self.spec.use_existing_group:
+                journey.update(use_existing_group=True)
+        else:
+            group_note.update("[dim]A new resource group will be created.[/dim]")
+            if self.spec.use_existing_group:
+                journey.update(use_existing_group=False)
+
+    @on(Input.Changed, "#base_name")
+    def _base(self, event: Input.Changed) -> None:
+        base = event.value.strip()
+        err = self.query_one("#base_name-error", FieldError)
+        if not base:
+            event.input.add_class("-invalid")
+            err.set_error("The base name cannot be empty")
+            return
+        event.input.remove_class("-invalid")
+        err.set_error(None)
+        self.journey.set_base_name(base)
+        for field in dataclasses.fields(VmNames):
+            widget = self.query_one(f"#names-{field.name}", Input)
+            value = getattr(self.spec.names, field.name)
+            if widget.value != value:
+                with self.prevent(Input.Changed):
+                    widget.value = value
+        self.refresh_form()
+
+    @on(Input.Changed)
+    def _name_changed(self, event: Input.Changed) -> None:
+        wid = event.input.id or ""
+        if not wid.startswith("names-"):
+            return
+        field = wid.removeprefix("names-")
+        if event.value.strip() and event.value.strip() != getattr(self.spec.names, field):
+            self.journey.set_name(field, event.value.strip())
+            if field == "resource_group":
+                self.refresh_form()
+
+    @on(Select.Changed, "#location")
+    def _region(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.spec.location:
+            self.journey.set_location(event.value)
+            self.refresh_form()
+            if self.journey.catalog is not None and self.journey.subscription_facts is not None:
+                self.journey.facts_loading = True
+                self.journey.recheck()
+                self.load_region(event.value)
+
+
+# ---------------------------------------------------------------------------------------------- 2
+
+
+class NetworkStep(VmStep):
+    STEP_TITLE = "Network"
+    INTRO = ("A dual-stack virtual network: an IPv4 private space (/16) and a random [b]unique local IPv6[/b] "
+             "/48 (RFC 4193), with a subnet [b]default[/b] holding the first IPv4 /24 and the first IPv6 /64 "
+             "(Azure requires IPv6 subnets to be exactly /64). Addresses are written zero-compressed, as "
+             "Azure wants them. Press [b]ctrl+g[/b] for a new random IPv6 prefix.")
+    FIELDS = ("network",)
+    BINDINGS = [Binding("ctrl+g", "regenerate", "New IPv6 prefix", id="vm.network.regenerate")]
+
+    def compose_form(self) -> ComposeResult:
+        net = self.spec.network.resolved()
+        for fid, label, value, version in (
+            ("network-ipv4_space", "IPv4 address space", net.ipv4_space, 4),
+            ("network-ipv6_space", "IPv6 address space (ULA /48)", net.ipv6_space, 6),
+            ("network-subnet_ipv4", "Subnet 'default' IPv4", net.subnet_ipv4, 4),
+            ("network-subnet_ipv6", "Subnet 'default' IPv6", net.subnet_ipv6, 6),
+        ):
+            yield Label(label)
+            yield Input(value, id=fid)
+            yield FieldError(id=f"{fid}-error")
+            self.bind_input(fid, fid.replace("-", "."), _cidr(version))
+
+    def action_regenerate(self) -> None:
+        ula = random_ula_48()
+        self.query_one("#network-ipv6_space", Input).value = ula
+        self.query_one("#network-subnet_ipv6", Input).value = first_subnet(ula, 64)
+
+    @on(Input.Changed, "#network-ipv4_space")
+    def _v4_space(self, event: Input.Changed) -> None:
+        self._follow(event.value, "#network-subnet_ipv4", 24)
+
+    @on(Input.Changed, "#network-ipv6_space")
+    def _v6_space(self, event: Input.Changed) -> None:
+        self._follow(event.value, "#network-subnet_ipv6", 64)
+
+    def _follow(self, space: str, subnet_id: str, prefixlen: int) -> None:
+        """Keep the subnet at the first /24 (/64) of the space while the user edits the space."""
+        try:
+            net = ipaddress.ip_network(space.strip(), strict=True)
+            if net.prefixlen <= prefixlen:
+                self.query_one(subnet_id, Input).value = first_subnet(compressed(space), prefixlen)
+        except ValueError:
+            pass
+
+
+# ---------------------------------------------------------------------------------------------- 3
+
+
+class PublicIpStep(VmStep):
+    STEP_TITLE = "Public IPs"
+    INTRO = ("Two public addresses for the VM: IPv4 and IPv6, [b]Standard[/b] SKU (Basic was retired in "
+             "September 2025), [b]static[/b] (Standard addresses always are), routed over the "
+             "[b]Microsoft network[/b]. Note the allocated addresses on the last step for your DNS records.")
+    FIELDS = ("public_ip",)
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Availability zones")
+        yield Select(self._zone_options(), value=self._zone_value(), id="public_ip-zones", allow_blank=False)
+        yield Static("", id="zones-note", classes="note")
+        yield Label("Routing preference")
+        yield Select([("Microsoft network (default, lowest latency)", "Microsoft"),
+                      ("Internet (ISP network, cheaper egress)", "Internet")],
+                     value=self.spec.public_ip.routing_preference, id="public_ip-routing_preference",
+                     allow_blank=False)
+        yield Static("[dim]SKU: Standard · assignment: static · tier: regional[/dim]", classes="note")
+
+    def _zone_options(self) -> list[tuple[str, str]]:
+        opts = [("Zone-redundant (zones 1, 2, 3) — survives a zone outage", "1,2,3")]
+        opts += [(f"Zonal: zone {z} only", z) for z in ("1", "2", "3")]
+        opts.append(("No zone (regional)", ""))
+        return opts
+
+    def _zone_value(self) -> str:
+        return ",".join(self.spec.public_ip.zones)
+
+    def refresh_form(self) -> None:
+        has = self.journey.region_has_zones
+        note = self.query_one("#zones-note", Static)
+        if has is False:
+            note.update(f"[$warning]{escape(self.spec.location)} has no availability zones[/]: public IPs there "
+                        "are regional. Choose 'No zone' (zone-redundant is not possible in this region).")
+        else:
+            note.update("[dim]Zone-redundant addresses keep working when one zone fails; addresses created "
+                        "as non-zonal cannot be made zone-redundant later.[/dim]")
+        sel = self.query_one("#public_ip-zones", Select)
+        if sel.value != self._zone_value():
+            with self.prevent(Select.Changed):
+                sel.value = self._zone_value()
+
+    @on(Select.Changed, "#public_ip-zones")
+    def _zones(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            zones = tuple(z for z in event.value.split(",") if z)
+            self.journey.set("public_ip", dataclasses.replace(self.spec.public_ip, zones=zones))
+            self.refresh_form()
+
+    @on(Select.Changed, "#public_ip-routing_preference")
+    def _routing(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.journey.set("public_ip.routing_preference", event.value)
+
+
+# ---------------------------------------------------------------------------------------------- 4
+
+
+class NatStep(VmStep):
+    STEP_TITLE = "NAT gateway"
+    INTRO = ("[b]Optional.[/b] A NAT gateway gives the subnet's VMs shared outbound IPv4 through its own "
+             "public address. You need it when many VMs share few public IPv4 addresses and risk SNAT port "
+             "exhaustion; you do not when every VM has its own public IPv4 (as this one does). Caveats: a "
+             "Standard NAT gateway is IPv4-only (IPv6 keeps leaving through the VM's public IPv6) and is zonal "
+             "or regional, never zone-redundant.")
+    FIELDS = ("nat_gateway",)
+
+    def compose_form(self) -> ComposeResult:
+        with Horizontal(classes="switch-row"):
+            yield Switch(self.spec.nat_gateway.enabled, id="nat_gateway-enabled")
+            yield Label("Create a NAT gateway for outbound IPv4")
+        yield Label("TCP idle timeout (minutes, 4–120)")
+        yield Input(str(self.spec.nat_gateway.idle_timeout_minutes), id="nat_gateway-idle_timeout_minutes")
+        yield FieldError(id="nat_gateway-idle_timeout_minutes-error")
+        self.bind_input("nat_gateway-idle_timeout_minutes", "nat_gateway.idle_timeout_minutes",
+                        _int_in(4, 120, "The idle timeout"))
+
+    @on(Switch.Changed, "#nat_gateway-enabled")
+    def _enabled(self, event: Switch.Changed) -> None:
+        self.journey.set("nat_gateway.enabled", event.value)
+
+
+# ---------------------------------------------------------------------------------------------- 5
+
+
+class NsgStep(VmStep):
+    STEP_TITLE = "Security rules (NSG)"
+    INTRO = ("Inbound rules for the VM's purpose, on an NSG associated with the [b]subnet[/b] (never with the "
+             "NIC, so there is one place to look). NSGs filter ICMPv4 only: inbound ping over IPv6 will not "
+             "work, and path MTU discovery over IPv6 may break — the cloud-init step can set the NIC's MTU to "
+             "1280 to avoid it.")
+    FIELDS = ("nsg_rules", "purpose")
+    BINDINGS = [
+        Binding("ctrl+a", "add_rule", "Add rule", id="vm.nsg.add"),
+        Binding("ctrl+d", "remove_rule", "Remove rule", id="vm.nsg.remove"),
+    ]
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("The VM's purpose")
+        yield Select([("Web server: ICMPv4, SSH, HTTP(S)", "web"), ("SSH only: ICMPv4, SSH", "ssh-only"),
+                      ("Custom rules", "custom")], value=self.spec.purpose, id="purpose", allow_blank=False)
+        yield Label("Source for ICMP and SSH")
+        yield Input(self._admin_source(), id="nsg-source", placeholder="* (any) or your IP/CIDR, e.g. 198.51.100.7/32")
+        yield FieldError(id="nsg-source-error")
+        table: DataTable[str] = DataTable(id="nsg_rules", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Name", "Priority", "Protocol", "Ports", "Source", "Action")
+        yield table
+        with Vertical(id="rule-form", classes="rule-form"):
+            yield Label("New rule: name, priority (100–4096), protocol (Tcp/Udp/Icmp/*), ports, source")
+            with Horizontal():
+                yield Input(placeholder="Allow-App", id="rule-name")
+                yield Input(placeholder="200", id="rule-priority")
+                yield Input(placeholder="Tcp", id="rule-protocol")
+                yield Input(placeholder="8080", id="rule-ports")
+                yield Input(placeholder="*", id="rule-source")
+            yield FieldError(id="rule-error")
+            yield Button("Add rule (ctrl+a)", id="rule-add")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._fill()
+
+    def _admin_source(self) -> str:
+        for r in self.spec.nsg_rules:
+            if r.name == "Allow-SSH":
+                return r.source
+        return "*"
+
+    def _fill(self) -> None:
+        table = self.query_one("#nsg_rules", DataTable)
+        table.clear()
+        for r in self.spec.nsg_rules:
+            table.add_row(r.name, str(r.priority), r.protocol, ",".join(r.destination_ports), r.source, r.access,
+                          key=r.name)
+
+    @on(Select.Changed, "#purpose")
+    def _purpose(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.spec.purpose:
+            rules = rules_for_purpose(event.value, self._admin_source())  # type: ignore[arg-type]
+            self.journey.update(purpose=event.value, nsg_rules=rules or self.spec.nsg_rules)
+            self._fill()
+
+    @on(Input.Changed, "#nsg-source")
+    def _source(self, event: Input.Changed) -> None:
+        text = event.value.strip() or "*"
+        err = self.query_one("#nsg-source-error", FieldError)
+        if text not in ("*", "Internet"):
+            try:
+                ipaddress.ip_network(text, strict=False)
+            except ValueError:
+                event.input.add_class("-invalid")
+                err.set_error(f"'{text}' is not *, Internet or an IP address / CIDR")
+                return
+        event.input.remove_class("-invalid")
+        err.set_error(None)
+        rules = tuple(dataclasses.replace(r, source=text) if r.name in ("Allow-SSH", "Allow-ICMPv4") else r
+                      for r in self.spec.nsg_rules)
+        self.journey.update(nsg_rules=rules)
+        self._fill()
+
+    @on(Button.Pressed, "#rule-add")
+    def _add_pressed(self) -> None:
+        self.action_add_rule()
+
+    def action_add_rule(self) -> None:
+        vals = {k: self.query_one(f"#rule-{k}", Input).value.strip()
+                for k in ("name", "priority", "protocol", "ports", "source")}
+        err = self.query_one("#rule-error", FieldError)
+        try:
+            rule = _parse_rule(vals)
+        except ValueError as exc:
+            err.set_error(str(exc))  # bad input: nothing changes
+            return
+        err.set_error(None)
+        if any(r.name.lower() == rule.name.lower() for r in self.spec.nsg_rules):
+            err.set_error(f"A rule named {rule.name} exists already")
+            return
+        self.journey.update(nsg_rules=(*self.spec.nsg_rules, rule), purpose="custom")
+        with self.prevent(Select.Changed):
+            self.query_one("#purpose", Select).value = "custom"
+        for k in vals:
+            self.query_one(f"#rule-{k}", Input).value = ""
+        self._fill()
+
+    def action_remove_rule(self) -> None:
+        table = self.query_one("#nsg_rules", DataTable)
+        if table.row_count == 0:
+            return
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        name = str(row_key.value)
+        self.journey.update(nsg_rules=tuple(r for r in self.spec.nsg_rules if r.name != name), purpose="custom")
+        with self.prevent(Select.Changed):
+            self.query_one("#purpose", Select).value = "custom"
+        self._fill()
+
+
+def _parse_rule(vals: dict[str, str]) -> NsgRule:
+    if not vals["name"]:
+        raise ValueError("The rule needs a name")
+    try:
+        priority = int(vals["priority"])
+    except ValueError:
+        raise ValueError("Priority must be a whole number (100–4096)") from None
+    protocol = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp", "*": "*", "any": "*", "": "Tcp"}.get(
+        vals["protocol"].lower())
+    if protocol is None:
+        raise ValueError("Protocol must be Tcp, Udp, Icmp or *")
+    ports = tuple(p.strip() for p in (vals["ports"] or "*").split(",") if p.strip())
+    for p in ports:
+        if p != "*" and not all(part.isdigit() and 0 < int(part) < 65536 for part in p.split("-")):
+            raise ValueError(f"'{p}' is not a port, a range like 8000-8080, or *")
+    source = vals["source"] or "*"
+    return NsgRule(vals["name"], priority, protocol, ports, source)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------- 6
+
+
+class SizePicker(Vertical):
+    """VM sizes offered in the region (and zone), with vCPUs, memory, family and vCPU quota left;
+    type to filter."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="type to filter sizes, e.g. d2s or 4 vcpu", id="size-filter")
+        table: DataTable[str] = DataTable(id="size", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Size", "vCPUs", "Memory", "Family", "Quota left", "Zones")
+        yield table
+
+
+def size_rows(sizes: list[VmSize], quota: dict[str, int], query: str) -> list[tuple[str, ...]]:
+    """The rows the picker shows for ``query`` (pure, so it can be benchmarked per keystroke)."""
+    q = query.strip().lower().replace("standard_", "")
+    want_vcpus: int | None = None
+    words = q.split()
+    if len(words) == 2 and words[0].isdigit() and words[1].startswith("vcpu"):
+        want_vcpus, words = int(words[0]), []
+    rows = []
+    for s in sizes:
+        if want_vcpus is not None and s.vcpus != want_vcpus:
+            continue
+        if words and not all(w in s.name.lower() for w in words):
+            continue
+        left = quota.get(s.family)
+        rows.append((s.name, str(s.vcpus), f"{s.memory_gb:g} GiB", s.family,
+                     "?" if left is None else str(left), ",".join(s.usable_zones) or "—"))
+    return rows
+
+
+class VmDetailsStep(VmStep):
+    STEP_TITLE = "Virtual machine"
+    INTRO = ("The VM itself. Only sizes offered in this region for your subscription are listed, with the "
+             "vCPU quota you have left in each family. The OS disk is Standard SSD and is deleted with the "
+             "VM; the NIC too; the public IPs are kept (they are in your DNS).")
+    FIELDS = ("size", "image", "zone", "security_type", "admin_username", "ssh_public_key", "os_disk",
+              "data_disk", "accelerated_networking", "names.vm")
+    BINDINGS = [Binding("ctrl+k", "generate_key", "New SSH key", id="vm.details.keygen")]
+    INITIAL_FOCUS = "#size-filter"
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Image")
+        yield Select([(img.label, key) for key, img in IMAGES.items()], value=self._image_key(), id="image",
+                     allow_blank=False)
+        yield Label(f"Size (now {self.spec.size})", id="size-label")
+        yield SizePicker(id="size-picker")
+        yield Label("Availability")
+        yield Select([("No infrastructure redundancy required", "")] + [(f"Zone {z}", z) for z in ("1", "2", "3")],
+                     value=self.spec.zone or "", id="zone", allow_blank=False)
+        yield Label("Security type")
+        yield Select([("Trusted launch (secure boot + vTPM; Azure's default)", "TrustedLaunch"),
+                      ("Standard", "Standard")], value=self.spec.security_type, id="security_type",
+                     allow_blank=False)
+        yield Label("Admin user name")
+        yield Input(self.spec.admin_username, id="admin_username")
+        self.bind_input("admin_username", "admin_username")
+        yield Label("SSH public key")
+        yield Select(self._key_options(), value=self._key_value(), id="ssh_public_key", allow_blank=True,
+                     prompt="choose a key from ~/.ssh, or press ctrl+k to generate one")
+        yield Static("", id="key-note", classes="note")
+        yield Label("OS disk")
+        yield Select([("Standard SSD (StandardSSD_LRS) — the notes' default", "StandardSSD_LRS"),
+                      ("Premium SSD (Premium_LRS) — high IOPS", "Premium_LRS"),
+                      ("Standard HDD (Standard_LRS)", "Standard_LRS")],
+                     value=self.spec.os_disk.sku, id="os_disk-sku", allow_blank=False)
+        yield Label("Data disk size in GiB (0 = none; kept when the VM is deleted)")
+        yield Input(str(self.spec.data_disk.size_gb if self.spec.data_disk else 0), id="data_disk-size")
+        yield FieldError(id="data_disk-size-error")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._fill_sizes("")
+
+    def _image_key(self) -> str:
+        return next((k for k, v in IMAGES.items() if v == self.spec.image), "debian-12")
+
+    def _key_options(self) -> list[tuple[str, str]]:
+        from azwizard.sshkeys import list_public_keys
+
+        opts = [(f"{k.path.name} ({k.kind} {k.comment})", k.text) for k in list_public_keys(self._ssh_dir())]
+        if self.spec.ssh_public_key and all(v != self.spec.ssh_public_key for _, v in opts):
+            opts.insert(0, (f"{self.spec.ssh_public_key.split()[0]} {self.spec.ssh_public_key.split()[-1]}",
+                            self.spec.ssh_public_key))
+        return opts
+
+    def _key_value(self) -> Any:
+        return self.spec.ssh_public_key or Select.NULL
+
+    def _ssh_dir(self) -> Path:
+        app: Any = self.app
+        if getattr(app, "demo", False):
+            from azwizard.paths import data_dir
+
+            return data_dir() / "demo" / "ssh"
+        return Path.home() / ".ssh"
+
+    def _fill_sizes(self, query: str) -> None:
+        facts = self.journey.region_facts
+        table = self.query_one("#size", DataTable)
+        table.clear()
+        if facts is None:
+            return
+        quota = {name: u.available for name, u in facts.compute_usages.items()}
+        zones = (self.spec.zone,) if self.spec.zone else ()
+        sizes = sorted((s for s in facts.vm_sizes.values() if not s.location_restricted and s.usable_in(zones)),
+                       key=lambda s: (s.vcpus, s.memory_gb, s.name))
+        current = None
+        for i, row in enumerate(size_rows(sizes, quota, query)):
+            table.add_row(*row, key=row[0])
+            if row[0].lower() == self.spec.size.lower():
+                current = i
+        if current is not None:
+            table.move_cursor(row=current)  # show where the chosen size sits among the others
+
+    def refresh_form(self) -> None:
+        self._fill_sizes(self.query_one("#size-filter", Input).value)
+
+    @on(Input.Changed, "#size-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill_sizes(event.value)
+
+    @on(DataTable.RowSelected, "#size")
+    def _size(self, event: DataTable.RowSelected) -> None:
+        name = str(event.row_key.value)
+        self.journey.set("size", name)
+        self.query_one("#size-label", Label).update(f"Size (now {name})")
+
+    @on(Select.Changed, "#image")
+    def _image(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.journey.set("image", IMAGES[event.value])
+
+    @on(Select.Changed, "#zone")
+    def _zone(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.journey.set("zone", event.value or None)
+            self.refresh_form()
+
+    @on(Select.Changed, "#security_type")
+    def _security(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.journey.set("security_type", event.value)
+
+    @on(Select.Changed, "#ssh_public_key")
+    def _key(self, event: Select.Changed) -> None:
+        self.journey.set("ssh_public_key", event.value if isinstance(event.value, str) else "")
+
+    @on(Select.Changed, "#os_disk-sku")
+    def _disk(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.journey.set("os_disk.sku", event.value)
+
+    @on(Input.Changed, "#data_disk-size")
+    def _data_disk(self, event: Input.Changed) -> None:
+        from azwizard.specs.vm import DiskSpec
+
+        err = self.query_one("#data_disk-size-error", FieldError)
+        try:
+            size = _int_in(0, 32767, "The data disk size")(event.value or "0")
+        except ValueError as exc:
+            event.input.add_class("-invalid")
+            err.set_error(str(exc))
+            return
+        event.input.remove_class("-invalid")
+        err.set_error(None)
+        self.journey.update(data_disk=DiskSpec(size_gb=size, delete_with_vm=False) if size else None)
+
+    def action_generate_key(self) -> None:
+        from azwizard.sshkeys import generate_keypair
+
+        base = self.spec.base_name.lower()
+        path = self._ssh_dir() / f"azwizard_{base}_ed25519"
+        n = 1
+        while path.exists():
+            n += 1
+            path = self._ssh_dir() / f"azwizard_{base}_{n}_ed25519"
+        try:
+            key = generate_keypair(path, f"{self.spec.admin_username}@{self.spec.names.vm}")
+        except OSError as exc:
+            self.notify(f"Could not write the key: {exc}", severity="error")
+            return
+        select = self.query_one("#ssh_public_key", Select)
+        select.set_options(self._key_options())
+        select.value = key.text
+        self.query_one("#key-note", Static).update(
+            f"[$success]New key pair[/]: private key {escape(str(path))} (mode 0600, never shown); "
+            f"public key {escape(str(key.path))}.")
+
+
+# ---------------------------------------------------------------------------------------------- 7
+
+
+class BackupStep(VmStep):
+    STEP_TITLE = "Backup"
+    INTRO = ("[b]Optional.[/b] Azure Backup in a Recovery Services vault in the same resource group and region. "
+             "Trusted launch VMs need the [b]Enhanced[/b] policy. Mind the cleanup cost: a vault with backups "
+             "cannot be deleted until protection is stopped and the backup data deleted, and deleted backups "
+             "stay in soft delete for 14 days.")
+    FIELDS = ("backup", "names.vault")
+
+    def compose_form(self) -> ComposeResult:
+        with Horizontal(classes="switch-row"):
+            yield Switch(self.spec.backup.enabled, id="backup-enabled")
+            yield Label("Back up this VM")
+        yield Label("Policy")
+        yield Select([("Automatic (Enhanced for trusted launch, else Standard)", "auto"),
+                      ("Standard (daily)", "Standard"), ("Enhanced (hourly, required for trusted launch)", "Enhanced")],
+                     value=self.spec.backup.policy, id="backup-policy", allow_blank=False)
+
+    @on(Switch.Changed, "#backup-enabled")
+    def _enabled(self, event: Switch.Changed) -> None:
+        self.journey.set("backup.enabled", event.value)
+
+    @on(Select.Changed, "#backup-policy")
+    def _policy(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.journey.set("backup.policy", event.value)
+
+
+# ---------------------------------------------------------------------------------------------- 8
+
+MTU_SNIPPET = """#cloud-config
+# IPv6 on Azure: NSGs drop ICMPv6, so path MTU discovery can fail. An MTU of 1280 (the IPv6 minimum)
+# avoids needing it for outbound traffic. The notes also saw ifupdown lose IPv6 after a while;
+# systemd-networkd with DHCP for both families kept it.
+write_files:
+  - path: /etc/systemd/network/10-eth0.network
+    content: |
+      [Match]
+      Name=eth0
+      [Network]
+      DHCP=yes
+      [Link]
+      MTUBytes=1280
+runcmd:
+  - [sh, -c, "sed -i 's/^\\\\([^#]\\\\)/#\\\\1/' /etc/network/interfaces"]
+  - [systemctl, mask, ifup@eth0.service]
+  - [systemctl, enable, --now, systemd-networkd]
+"""
+
+
+class CloudInitStep(VmStep):
+    STEP_TITLE = "cloud-init"
+    INTRO = ("[b]Optional.[/b] Custom data run by cloud-init at first boot (at most 64 KiB once base64-encoded). "
+             "Press [b]ctrl+t[/b] to insert the notes' advice for IPv6: NIC MTU 1280 and systemd-networkd.")
+    FIELDS = ("custom_data",)
+    BINDINGS = [Binding("ctrl+t", "snippet", "Insert MTU snippet", id="vm.cloudinit.snippet")]
+
+    def compose_form(self) -> ComposeResult:
+        yield TextArea(self.spec.custom_data, id="custom_data", language=None, soft_wrap=False)
+        yield Static("", id="custom_data-size", classes="note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_size()
+
+    def action_snippet(self) -> None:
+        area = self.query_one("#custom_data", TextArea)
+        area.text = MTU_SNIPPET if not area.text.strip() else area.text.rstrip() + "\n" + MTU_SNIPPET
+
+    @on(TextArea.Changed, "#custom_data")
+    def _changed(self, event: TextArea.Changed) -> None:
+        self.journey.set("custom_data", event.text_area.text)
+        self._show_size()
+
+    def _show_size(self) -> None:
+        raw = len(self.spec.custom_data.encode())
+        encoded = 4 * ((raw + 2) // 3)
+        self.query_one("#custom_data-size", Static).update(
+            f"[dim]{raw} bytes; {encoded} bytes base64-encoded (limit 65,536)[/dim]" if raw else
+            "[dim]No custom data.[/dim]")
+
+
+VM_FORM_STEPS: tuple[type[VmStep], ...] = (BasicsStep, NetworkStep, PublicIpStep, NatStep, NsgStep, VmDetailsStep,
+                                           BackupStep, CloudInitStep)

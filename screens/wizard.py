@@ -1,0 +1,302 @@
+"""The step-by-step wizard frame shared by the VM and AKS journeys.
+
+A journey keeps its draft spec, live facts and findings *outside* the widgets (``Journey``), so Back
+and jumping between steps never lose a choice. Each step is a screen (``WizardStep``) with the step list
+on the left, its form in the middle, and the findings that concern its fields underneath, re-checked on
+every change. Azure reads (facts) run in thread workers; rules are pure and run on each change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from azwizard.screens.text import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+if TYPE_CHECKING:
+    from azwizard.facts import RegionFacts, SubscriptionFacts
+    from azwizard.rules.model import Finding
+
+S = TypeVar("S")
+
+ICONS = {"block": "[b $error]✖[/]", "warn": "[b $warning]▲[/]", "info": "[b $primary]ℹ[/]"}
+
+
+def replace_path(obj: Any, path: str, value: Any) -> Any:
+    """``replace_path(spec, "network.ipv4_space", "10.1.0.0/16")`` on nested frozen dataclasses."""
+    head, _, rest = path.partition(".")
+    if not rest:
+        return dataclasses.replace(obj, **{head: value})
+    return dataclasses.replace(obj, **{head: replace_path(getattr(obj, head), rest, value)})
+
+
+def get_path(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+class Journey(Generic[S]):
+    """One journey's draft: the spec, the live facts, the findings, and who to tell when they change."""
+
+    journey_id = ""
+
+    def __init__(self, spec: S) -> None:
+        self.spec = spec
+        self.subscription_facts: SubscriptionFacts | None = None
+        self.region_facts: RegionFacts | None = None
+        self.facts_error: str | None = None
+        self.facts_loading = False
+        self.findings: list[Finding] = []
+        self._listeners: list[Callable[[], None]] = []
+
+    # subclasses: what the rules say about the spec given the facts
+    def check(self) -> list[Finding]:
+        return []
+
+    def set(self, path: str, value: Any) -> None:
+        new = replace_path(self.spec, path, value)
+        if new != self.spec:
+            self.spec = new
+            self.recheck()
+
+    def update(self, **changes: Any) -> None:
+        new = dataclasses.replace(self.spec, **changes)  # type: ignore[type-var]
+        if new != self.spec:
+            self.spec = new
+            self.recheck()
+
+    def recheck(self) -> None:
+        self.findings = self.check()
+        for fn in list(self._listeners):
+            fn()
+
+    def subscribe(self, fn: Callable[[], None]) -> Callable[[], None]:
+        self._listeners.append(fn)
+
+        def unsubscribe() -> None:
+            if fn in self._listeners:
+                self._listeners.remove(fn)
+
+        return unsubscribe
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "block"]
+
+    def findings_for(self, prefixes: Sequence[str]) -> list[Finding]:
+        if not prefixes:
+            return list(self.findings)
+        return [f for f in self.findings if any(f.field == p or f.field.startswith(p + ".") or
+                                                 (p.endswith(".") and f.field.startswith(p)) for p in prefixes)]
+
+
+class StepNav(Static):
+    """The step list: done ✓, current ▶, later ·."""
+
+    def __init__(self, titles: Sequence[str], current: int, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.titles = list(titles)
+        self.current = current
+
+    def render_text(self) -> str:
+        lines = []
+        for i, title in enumerate(self.titles):
+            if i < self.current:
+                lines.append(f"[$success]✓[/] {escape(title)}")
+            elif i == self.current:
+                lines.append(f"[b $accent]▶ {escape(title)}[/]")
+            else:
+                lines.append(f"[dim]· {escape(title)}[/]")
+        return "\n".join(lines)
+
+    def on_mount(self) -> None:
+        self.update(self.render_text())
+
+
+class FindingsPanel(Static):
+    """The findings for a set of fields, most severe first, each with what to do and its source."""
+
+    def show(self, findings: Iterable[Finding], *, loading: bool = False, error: str | None = None) -> None:
+        lines = []
+        if loading:
+            lines.append("[dim]Reading live facts from Azure (sizes, zones, quotas)…[/dim]")
+        if error:
+            lines.append(f"[b $warning]▲[/] {escape(error)}")
+        for f in findings:
+            lines.append(f"{ICONS[f.severity]} {escape(f.message)} [dim]({f.rule_id})[/dim]")
+        if not lines:
+            lines.append("[$success]✓[/] No problems found for this step.")
+        self.update("\n".join(lines))
+        self.set_class(any(f.severity == "block" for f in findings), "-blocking")
+
+
+class FieldError(Label):
+    """A one-line input error under a field; bad input changes nothing in the spec."""
+
+    def set_error(self, message: str | None) -> None:
+        self.update(f"[b $error]✖[/] {escape(message)}" if message else "")
+        self.display = bool(message)
+
+
+class WizardStep(Screen[None], Generic[S]):
+    """One step of a journey. Subclasses set ``STEP_TITLE``, ``FIELDS`` and ``compose_form``."""
+
+    STEP_TITLE: ClassVar[str] = ""
+    INTRO: ClassVar[str] = ""
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    INITIAL_FOCUS: ClassVar[str | None] = None  # a selector; default: the form's first focusable widget
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
+        Binding("escape", "back", "Back", id="wizard.back"),
+    ]
+
+    def __init__(self, journey: Journey[S], flow: WizardFlow) -> None:
+        super().__init__()
+        self.journey = journey
+        self.flow = flow
+        self._unsubscribe: Callable[[], None] | None = None
+
+    # -------- to override
+
+    def compose_form(self) -> ComposeResult:
+        yield from ()
+
+    def commit(self) -> bool:
+        """Copy what is still only in the widgets into the spec; False (with a message shown) if the
+        form has bad input that must be fixed before moving on."""
+        return True
+
+    def refresh_form(self) -> None:
+        """Called when facts or the spec changed from elsewhere."""
+
+    # -------- frame
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(classes="wizard"):
+            yield StepNav(self.flow.titles, self.flow.index_of(type(self)), classes="wizard-nav")
+            with Vertical(classes="wizard-main"):
+                with VerticalScroll(classes="wizard-form"):
+                    yield Static(f"[b]{escape(self.STEP_TITLE)}[/b]", classes="wizard-title")
+                    if self.INTRO:
+                        yield Static(self.INTRO, classes="wizard-intro")
+                    yield from self.compose_form()
+                yield FindingsPanel(classes="wizard-findings", id="findings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.journey.subscribe(self._journey_changed)
+        self.journey.recheck()
+        self.call_after_refresh(self._initial_focus)
+
+    def _initial_focus(self) -> None:
+        if self.INITIAL_FOCUS and self.query(self.INITIAL_FOCUS):
+            self.query_one(self.INITIAL_FOCUS).focus()
+            return
+        for widget in self.query(".wizard-form *"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_form()
+        self._show_findings()
+
+    def _journey_changed(self) -> None:
+        if self.is_attached:
+            self._show_findings()
+
+    def _show_findings(self) -> None:
+        panel = self.query_one("#findings", FindingsPanel)
+        panel.show(self.journey.findings_for(self.FIELDS), loading=self.journey.facts_loading,
+                   error=self.journey.facts_error)
+
+    def action_next(self) -> None:
+        if not self.commit():
+            self.notify("Fix the field marked ✖ first.", severity="error", timeout=4)
+            return
+        nxt = self.flow.next_after(type(self))
+        if nxt is not None:
+            self.app.push_screen(nxt(self.journey, self.flow))
+
+    def action_back(self) -> None:
+        self.commit()
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.app.switch_mode("home")
+
+    # -------- helpers for forms
+
+    def bind_input(self, input_id: str, path: str, parse: Callable[[str], Any] | None = None) -> None:
+        """Remember that ``#input_id`` edits ``path``; see :meth:`_input_changed`."""
+        self._inputs = getattr(self, "_inputs", {})
+        self._inputs[input_id] = (path, parse or (lambda s: s.strip()))
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        inputs: dict[str, tuple[str, Callable[[str], Any]]] = getattr(self, "_inputs", {})
+        if event.input.id not in inputs:
+            return
+        path, parse = inputs[event.input.id]
+        err = self.query(f"#{event.input.id}-error")
+        try:
+            value = parse(event.value)
+        except ValueError as exc:
+            event.input.add_class("-invalid")
+            if err:
+                err.first(FieldError).set_error(str(exc))
+            return
+        event.input.remove_class("-invalid")
+        if err:
+            err.first(FieldError).set_error(None)
+        self.journey.set(path, value)
+
+    def has_invalid_input(self) -> bool:
+        return bool(self.query("Input.-invalid"))
+
+    def focus_field(self, field: str) -> None:
+        """Focus the widget that edits ``field`` (used when a finding is selected on the review)."""
+        widget_id = field.replace(".", "-")
+        found = self.query(f"#{widget_id}")
+        if found:
+            found.first().focus()
+
+
+class WizardFlow:
+    """The ordered step screens of a journey."""
+
+    def __init__(self, steps: Sequence[type[WizardStep[Any]]]) -> None:
+        self.steps = list(steps)
+
+    @property
+    def titles(self) -> list[str]:
+        return [s.STEP_TITLE for s in self.steps]
+
+    def index_of(self, step: type[WizardStep[Any]]) -> int:
+        return self.steps.index(step)
+
+    def next_after(self, step: type[WizardStep[Any]]) -> type[WizardStep[Any]] | None:
+        i = self.index_of(step)
+        return self.steps[i + 1] if i + 1 < len(self.steps) else None
+
+    def step_for_field(self, field: str) -> type[WizardStep[Any]] | None:
+        best: tuple[int, type[WizardStep[Any]]] | None = None
+        for s in self.steps:
+            for p in s.FIELDS:
+                if field == p or field.startswith(p + ".") or (p.endswith(".") and field.startswith(p)):
+                    if best is None or len(p) > best[0]:
+                        best = (len(p), s)
+        return best[1] if best else None
