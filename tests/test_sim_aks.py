@@ -612,3 +612,14 @@ def test_dual_stack_cluster_needs_a_dual_stack_byo_subnet(sdk: Any, rg: str) -> 
     single = wire_body(agentPoolProfiles=[pool(vnetSubnetID=vnet.subnets[0].id)],
                        networkProfile={"networkPlugin": "azure", "networkPluginMode": "overlay"})
     assert create(sdk, single).network_profile.ip_families == ["IPv4"]
+
+
+def test_cluster_nodes_count_in_the_regions_compute_usage(sdk: Any, rg: str) -> None:
+    """AKS nodes are scale-set instances: the compute usages (and so a later VM's quota check) see them."""
+    def used(name: str) -> int:
+        return next(u.current_value for u in sdk.compute.usage.list(LOCATION) if u.name.value == name)
+
+    before_cores, before_family = used("cores"), used("standardDSv5Family")
+    create(sdk, notes_cluster())
+    assert used("cores") == before_cores + 3 * 2
+    assert used("standardDSv5Family") == before_family + 3 * 2

@@ -188,17 +188,32 @@ def quota_error(sim: ArmSim, location: str, name: str, label: str, doc: str, lim
         f"https://docs.microsoft.com/en-us/azure/azure-supportability/{doc}")
 
 
-def usage_in(sim: ArmSim, location: str, exclude: str | None = None) -> dict[str, int]:
-    """vCPUs per family and in total (``cores``), and the VM count, of the VMs in ``location``."""
+def usage_in(sim: ArmSim, location: str, exclude: str | None = None, *,
+             exclude_prefix: str | None = None) -> dict[str, int]:
+    """vCPUs per family and in total (``cores``), and the VM count, in ``location``: VMs and scale sets
+    (AKS nodes are scale-set instances); deallocated machines still count, as Azure counts them.
+    ``exclude`` skips one resource (the VM being updated), ``exclude_prefix`` everything under an id
+    (a cluster's node resource group being replaced)."""
     out: dict[str, int] = {"cores": 0, "virtualMachines": 0}
     skip = exclude.lower() if exclude else None
-    for vm in sim.of_type(cc.VM_TYPE):
-        if vm.get("location") != location or vm["id"].lower() == skip:
+    skip_prefix = exclude_prefix.lower() if exclude_prefix else None
+    for body in list(sim.resources.values()):
+        rid = str(body.get("id", "")).lower()
+        if str(body.get("location", "")).lower() != location.lower() or rid == skip:
             continue
-        size = vm.get("properties", {}).get("hardwareProfile", {}).get("vmSize", "")
-        sku = catalog_skus.vm_sku(location, size)
-        n = cc.vcpus_of(sku)
-        out["virtualMachines"] += 1
+        if skip_prefix and rid.startswith(skip_prefix):
+            continue
+        rtype = str(body.get("type", "")).lower()
+        if rtype == cc.VM_TYPE.lower():
+            size, count = body.get("properties", {}).get("hardwareProfile", {}).get("vmSize", ""), 1
+            out["virtualMachines"] += 1
+        elif rtype == "microsoft.compute/virtualmachinescalesets":
+            sku_body = body.get("sku") or {}
+            size, count = sku_body.get("name", ""), int(sku_body.get("capacity") or 0)
+        else:
+            continue
+        sku = catalog_skus.vm_sku(location, size) if size else None
+        n = cc.vcpus_of(sku) * count
         out["cores"] += n
         if sku and sku.get("family"):
             out[sku["family"]] = out.get(sku["family"], 0) + n

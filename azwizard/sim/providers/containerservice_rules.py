@@ -309,28 +309,12 @@ def check_ephemeral(sku: dict[str, Any], os_disk_gb: int) -> None:
 
 
 def cores_in_use(sim: ArmSim, location: str, *, exclude_prefix: str | None = None) -> dict[str, int]:
-    """vCPUs in use in a region per quota name ("cores" and each family): VMs and scale sets (AKS nodes
-    are scale-set instances; deallocated machines still count, as Azure counts them)."""
-    used: dict[str, int] = {"cores": 0}
-    skip = exclude_prefix.lower() if exclude_prefix else None
-    for body in list(sim.resources.values()):
-        rtype = str(body.get("type", "")).lower()
-        if str(body.get("location", "")).lower() != location or (skip and body["id"].lower().startswith(skip)):
-            continue
-        if rtype == "microsoft.compute/virtualmachinescalesets":
-            size, count = (body.get("sku") or {}).get("name"), int((body.get("sku") or {}).get("capacity") or 0)
-        elif rtype == "microsoft.compute/virtualmachines":
-            size, count = ((body.get("properties") or {}).get("hardwareProfile") or {}).get("vmSize"), 1
-        else:
-            continue
-        sku = vm_sku(location, size) if size else None
-        if sku is None:
-            continue
-        n = int(capability_int(sku, "vCPUs")) * count
-        used["cores"] += n
-        family = sku.get("family")
-        if family:
-            used[family] = used.get(family, 0) + n
+    """vCPUs in use in a region per quota name ("cores" and each family), counted as the compute
+    provider's usages count them (VMs and scale sets)."""
+    from .compute_checks import usage_in
+
+    used = usage_in(sim, location, exclude_prefix=exclude_prefix)
+    used.pop("virtualMachines", None)
     return used
 
 
