@@ -8,7 +8,8 @@ import pytest
 from azwizard.screens.app import AzWizardApp
 from azwizard.screens.help import HelpScreen
 from azwizard.screens.home import HomeScreen
-from azwizard.screens.journeys import AksEntry, CleanupEntry, VmEntry
+from azwizard.screens.journeys import AksEntry, CleanupEntry
+from azwizard.screens.vm.steps import BasicsStep
 from azwizard.screens.signin import SignInProblemScreen, SubscriptionPicker
 
 from azwizard.azure.errors import AzwizardError
@@ -40,7 +41,7 @@ async def test_demo_header_names_the_simulated_subscription(tmp_path: Path) -> N
         assert isinstance(app.screen, HomeScreen)
 
 
-@pytest.mark.parametrize(("key", "screen_type", "mode"), [("v", VmEntry, "vm"), ("k", AksEntry, "aks"),
+@pytest.mark.parametrize(("key", "screen_type", "mode"), [("v", BasicsStep, "vm"), ("k", AksEntry, "aks"),
                                                           ("c", CleanupEntry, "cleanup")])
 async def test_home_reaches_each_journey_and_back(tmp_path: Path, key: str, screen_type: type, mode: str) -> None:
     app = demo_app(tmp_path)

@@ -376,7 +376,10 @@ def test_sku_not_available_zone_restriction(sdk: Any, rg: str, net: Net) -> None
 def test_zones_in_a_region_without_zones(sdk: Any, rg: str, net: Net) -> None:
     e = rejected(sdk, rg, "vm2", vm_body(net.nic("nic2", location="norwaywest"), location="norwaywest",
                                          zones=["1"], computer="vm2"))
-    assert e.error.code == "LocationNotSupportAvailabilityZones"
+    # the compute RP's wording (kubernetes-sigs/cluster-api-provider-azure#294); public IPs answer
+    # LocationNotSupportAvailabilityZones instead
+    assert e.error.code == "ResourceTypeNotSupportAvailabilityZones"
+    assert "'virtualMachines' does not support availability zones at location 'norwaywest'" in e.error.message
 
 
 def test_unknown_size(sdk: Any, rg: str, net: Net) -> None:

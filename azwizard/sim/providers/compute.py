@@ -102,7 +102,7 @@ def _create_or_update(sim: ArmSim, req: ArmRequest, rg: str, name: str, body: di
         checks.check_vm_name(name)
     props = body.get("properties") or {}
     zones = [str(z) for z in body.get("zones") or []]
-    cc.check_zones_supported(location, zones, cc.VM_TYPE, name)
+    cc.check_zones_supported(location, zones, cc.VM_TYPE, name, req.api_version)
     size = (props.get("hardwareProfile") or {}).get("vmSize")
     sku = checks.resolve_size(sim, rid, location, size, zones)
     if existing is None:

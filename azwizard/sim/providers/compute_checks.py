@@ -110,6 +110,13 @@ def check_linux_auth(os_profile: dict[str, Any]) -> None:
         raise cc.invalid_parameter(
             "Authentication using either SSH or by user name and password must be enabled in Linux profile.",
             "linuxConfiguration")
+    for key in keys:
+        # 400 InvalidParameter "The value of parameter linuxConfiguration.ssh.publicKeys.keyData is invalid."
+        # (seen in public deployment logs for empty or non-OpenSSH key data)
+        data = str((key or {}).get("keyData") or "").split()
+        if len(data) < 2 or not (data[0].startswith(("ssh-", "ecdsa-sha2-", "sk-")) and data[1].startswith("AAAA")):
+            raise cc.invalid_parameter("The value of parameter linuxConfiguration.ssh.publicKeys.keyData is invalid.",
+                                       "linuxConfiguration.ssh.publicKeys.keyData")
 
 
 # ---------------------------------------------------------------- size, zones, quota

@@ -171,13 +171,18 @@ def check_location(sim: ArmSim, location: Any, rtype: str) -> str:
     return catalog_locations.normalize_location(location)
 
 
-def check_zones_supported(location: str, zones: list[str], rtype: str, name: str) -> None:
-    """Zones asked in a region without availability zones: 400 LocationNotSupportAvailabilityZones "The
-    resource 'Microsoft.Network/publicIPAddresses/test-pip' does not support availability zones at
-    location 'ukwest'." (arm-errors.md §3c; ARM checks this per resource type before the RP)."""
+def check_zones_supported(location: str, zones: list[str], rtype: str, name: str,
+                          api_version: str | None = None) -> None:
+    """Zones asked in a region without availability zones. The compute RP answers 400
+    ResourceTypeNotSupportAvailabilityZones "The resource type 'virtualMachines' does not support
+    availability zones at location 'southcentralus' and api-version '2019-03-01'."
+    (kubernetes-sigs/cluster-api-provider-azure#294); the network RP's wording for public IPs is
+    LocationNotSupportAvailabilityZones (arm-errors.md §3c)."""
     if zones and not catalog_locations.zones_for(location):
-        raise ArmError(400, "LocationNotSupportAvailabilityZones",
-                       f"The resource '{rtype}/{name}' does not support availability zones at location '{location}'.")
+        short = rtype.split("/", 1)[-1]
+        raise ArmError(400, "ResourceTypeNotSupportAvailabilityZones",
+                       f"The resource type '{short}' does not support availability zones at location '{location}' "
+                       f"and api-version '{api_version or ''}'.")
 
 
 # ---------------------------------------------------------------- catalog lookups
