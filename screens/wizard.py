@@ -296,7 +296,7 @@ class WizardFlow:
         best: tuple[int, type[WizardStep[Any]]] | None = None
         for s in self.steps:
             for p in s.FIELDS:
-                if field == p or field.startswith(p + ".") or (p.endswith(".") and field.startswith(p)):
-                    if best is None or len(p) > best[0]:
-                        best = (len(p), s)
+                matches = field == p or field.startswith(p + ".") or (p.endswith(".") and field.startswith(p))
+                if matches and (best is None or len(p) > best[0]):
+                    best = (len(p), s)
         return best[1] if best else None

@@ -9,8 +9,8 @@ from azwizard.screens.app import AzWizardApp
 from azwizard.screens.help import HelpScreen
 from azwizard.screens.home import HomeScreen
 from azwizard.screens.journeys import AksEntry, CleanupEntry
-from azwizard.screens.vm.steps import BasicsStep
 from azwizard.screens.signin import SignInProblemScreen, SubscriptionPicker
+from azwizard.screens.vm.steps import BasicsStep
 
 from azwizard.azure.errors import AzwizardError
 from azwizard.azure.session import AzureSession

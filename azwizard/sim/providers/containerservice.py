@@ -71,7 +71,8 @@ def _check_no_operation(sim: ArmSim, cluster: dict[str, Any]) -> None:
     Cluster wording verbatim from Azure/azure-cli-extensions#9855 (2026); agent-pool wording verbatim from
     cilium/cilium#25944."""
     for op in _ops_on(sim, cluster["id"]):
-        pool_name = op.resource_id.rsplit("/", 1)[1] if "/agentpools/" in op.resource_id.lower() else None
+        rid = op.resource_id or ""
+        pool_name = rid.rsplit("/", 1)[1] if "/agentpools/" in rid.lower() else None
         if pool_name is not None:
             pool = _find_pool(cluster, pool_name) or {}
             state = pool.get("provisioningState", "Updating")

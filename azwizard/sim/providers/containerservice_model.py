@@ -103,7 +103,7 @@ def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str
     """Validate one agent pool profile and fill the server defaults; returns (profile, vm sku)."""
     pool = copy.deepcopy(raw)
     os_type = pool.get("osType") or "Linux"
-    name = pool.get("name")
+    name = str(pool.get("name") or "")
     rules.check_pool_name(name, os_type)
     mode = pool.get("mode") or default_mode
     if mode == "System" and os_type != "Linux":
@@ -114,9 +114,10 @@ def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str
         # composed (rule 62): availability-set pools are retired.
         raise bad("InvalidParameter", "Availability set node pools are no longer supported. Use "
                   "VirtualMachineScaleSets.", "agentPoolProfile.type")
-    count = int(pool.get("count") if pool.get("count") is not None else 1)
+    raw_count = pool.get("count")
+    count = int(raw_count) if raw_count is not None else 1
     _check_count(name, mode, count)
-    size = pool.get("vmSize") or _pick_default_size(sim, location, count)
+    size = str(pool.get("vmSize") or _pick_default_size(sim, location, count))
     sku = rules.check_vm_size(location, name, size, mode)
     _check_zones(location, name, pool.get("availabilityZones"))
     disk_gb = int(pool.get("osDiskSizeGB") or 128)
