@@ -17,7 +17,7 @@ from azwizard.sim import INSTANT
 from azwizard.specs.vm import NetworkSpec, VmSpec
 
 SIZE = (120, 40)
-KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixedKeyForSnapshotsOnly0123456789abcdefgh azureuser@Yolo-VM"
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop azureuser@Yolo-VM"
 
 
 def demo_app(tmp_path: Path) -> AzWizardApp:

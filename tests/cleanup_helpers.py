@@ -1,0 +1,73 @@
+"""Shared set-up for the cleanup tests: a VM set created through the engine (plan_vm + Runner, as the VM
+journey does) and an AKS cluster created through the SDK with azwizard's tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from azwizard.azure.session import ClientFactory
+from azwizard.journal import Journal
+from azwizard.plan.model import Plan
+from azwizard.plan.vm import plan_vm
+from azwizard.run import Runner
+from azwizard.sim import ArmSim
+from azwizard.sim.catalog import kubernetes as catalog_k8s
+from azwizard.specs.common import azwizard_tags
+from azwizard.specs.vm import VmSpec
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
+LOCATION = "norwayeast"
+
+
+def make_vm_run(sim: ArmSim, factory: ClientFactory, journal_dir: Path, *, run_id: str = "run-vm",
+                base: str = "Yolo", created_at: str = "2026-11-25T03:00:00Z", **changes: Any) -> Plan:
+    spec = VmSpec.for_base(base, ssh_public_key=KEY, size="Standard_D2s_v5", **changes)
+    plan = plan_vm(spec, subscription_id=sim.subscription_id, run_id=run_id, created_at=created_at)
+    result = Runner(factory, Journal(run_id, "vm", directory=journal_dir), poll_interval=0.01).run(plan)
+    assert result.ok, result.errors
+    return plan
+
+
+def make_cluster(factory: ClientFactory, journal_dir: Path, *, run_id: str = "run-aks", rg: str = "aks-rg",
+                 name: str = "aks1", created_at: str = "2026-11-24T03:00:00Z") -> str:
+    """A cluster the way the AKS journey creates one (tags on the group and the cluster, journal events)."""
+    tags = azwizard_tags(run_id, "aks", created_at)
+    journal = Journal(run_id, "aks", directory=journal_dir)
+    gid = f"/subscriptions/{factory.subscription_id}/resourceGroups/{rg}"
+    cid = f"{gid}/providers/Microsoft.ContainerService/managedClusters/{name}"
+    factory.resources().resource_groups.create_or_update(rg, {"location": LOCATION, "tags": tags})
+    journal.record("created", id=gid, kind="Microsoft.Resources/resourceGroups", step="rg")
+    factory.containerservice().managed_clusters.begin_create_or_update(rg, name, {
+        "location": LOCATION, "tags": tags, "identity": {"type": "SystemAssigned"},
+        "sku": {"name": "Base", "tier": "Standard"},
+        "properties": {
+            "kubernetesVersion": catalog_k8s.default_version(LOCATION), "dnsPrefix": name,
+            "agentPoolProfiles": [{"name": "system", "mode": "System", "count": 3, "vmSize": "Standard_D2s_v5",
+                                   "osType": "Linux"}],
+            "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay",
+                               "ipFamilies": ["IPv4", "IPv6"]},
+        },
+    }).result()
+    journal.record("created", id=cid, kind="Microsoft.ContainerService/managedClusters", step="aks")
+    return cid
+
+
+def foreign_nsg(factory: ClientFactory, rg: str, name: str = "someone-elses-nsg") -> str:
+    """A resource azwizard did not create (no tags, no journal), in one of its groups."""
+    return str(factory.network().network_security_groups.begin_create_or_update(
+        rg, name, {"location": LOCATION}).result().id)
+
+
+def ids_in(sim: ArmSim) -> set[str]:
+    """Every top-level resource and group the simulator holds (lower-cased ids)."""
+    out = set()
+    for k, body in sim.resources.items():
+        parts = [p for p in k.split("/") if p]
+        if len(parts) == 4 or (len(parts) == 8 and parts[4] == "providers"):
+            out.add(str(body.get("id", k)).lower())
+    return out
+
+
+def deletes(sim: ArmSim, fragment: str = "") -> list[str]:
+    return [r.path for r in sim.requests if r.method == "DELETE" and fragment.lower() in r.path.lower()]

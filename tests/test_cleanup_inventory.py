@@ -1,0 +1,161 @@
+"""The cleanup inventory against the simulator: journals + tags, state, age, cost, what belongs to what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cleanup_helpers import foreign_nsg, make_cluster, make_vm_run
+
+from azwizard.azure.session import ClientFactory
+from azwizard.cleanup import build_inventory, default_selection
+from azwizard.journal import Journal
+from azwizard.sim import ArmSim
+
+NOW = dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.timezone.utc)
+
+
+def by_name(inv, name):  # type: ignore[no-untyped-def]
+    matches = [it for it in inv.items if it.name == name]
+    assert len(matches) == 1, [it.name for it in inv.items]
+    return matches[0]
+
+
+def test_inventory_shows_both_runs_with_state_costs_and_ages(sim: ArmSim, factory: ClientFactory,
+                                                             tmp_path: Path) -> None:
+    make_vm_run(sim, factory, tmp_path)
+    cluster_id = make_cluster(factory, tmp_path)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+
+    assert inv.runs() == ["run-aks", "run-vm"]
+    assert not inv.warnings and inv.locks_known
+    runs = inv.by_run()
+    assert {it.name for it in runs["run-vm"]} == {"Yolo-RG", "Yolo-NSG", "Yolo-IPv4", "Yolo-IPv6", "Yolo-VNet",
+                                                  "Yolo-NIC", "Yolo-VM", "Yolo-VM-OsDisk"}
+    assert {it.name for it in runs["run-aks"]} == {"aks-rg", "aks1", "MC_aks-rg_aks1_norwayeast"}
+
+    vm = by_name(inv, "Yolo-VM")
+    assert (vm.state, vm.source, vm.journey, vm.location) == ("running", "both", "vm", "norwayeast")
+    assert vm.age(NOW) == dt.timedelta(days=1)  # from the azwizard-created tag
+    assert vm.cost is not None and vm.cost.hourly == 0.096 and round(vm.cost.monthly or 0, 2) == 70.08
+    assert ("size", "Standard_D2s_v5") in vm.details
+    # the implicitly created OS disk is azwizard's (found through its VM), priced by tier
+    disk = by_name(inv, "Yolo-VM-OsDisk")
+    assert (disk.source, disk.run_id, disk.managed_by) == ("attached", "run-vm", vm.id)
+    assert disk.cost is not None and disk.cost.parts[0].label.startswith("disk E4")
+    pip = by_name(inv, "Yolo-IPv4")
+    assert pip.cost is not None and pip.cost.hourly == 0.005
+
+    cluster = by_name(inv, "aks1")
+    assert cluster.id.lower() == cluster_id.lower()
+    assert (cluster.state, cluster.source) == ("Running", "both")
+    assert cluster.age(NOW) == dt.timedelta(days=2)
+    assert cluster.cost is not None and cluster.cost.known
+    labels = [p.label for p in cluster.cost.parts]
+    assert labels[0] == "AKS Standard tier" and cluster.cost.parts[0].hourly == 0.10
+    assert "3 × Standard_D2s_v5 nodes (system)" in labels
+    # the MC_ group is shown under its cluster, with its contents, and is never deletable on its own
+    mc = by_name(inv, "MC_aks-rg_aks1_norwayeast")
+    assert mc.node_group_of == cluster.id and mc.managed_by and mc.source == "attached"
+    assert len(mc.contents) >= 3 and all("/mc_aks-rg_aks1_norwayeast/" in c.lower() for c in mc.contents)
+    assert [c.resource_id for c in cluster.cascade] == [mc.id]
+    assert mc.id not in default_selection(inv)
+
+    # references read from the bodies
+    nic = by_name(inv, "Yolo-NIC")
+    assert {u.rsplit("/", 1)[1] for u in nic.uses} == {"Yolo-VNet", "Yolo-IPv4", "Yolo-IPv6"}
+    assert [u.rsplit("/", 1)[1] for u in nic.used_by] == ["Yolo-VM"]
+    assert [c.resource_id.rsplit("/", 1)[1] for c in vm.cascade] == ["Yolo-VM-OsDisk", "Yolo-NIC"]
+    assert [c.resource_id.rsplit("/", 1)[1] for c in vm.keeps] == ["Yolo-IPv4", "Yolo-IPv6"]
+
+    # filters the screen offers
+    assert {it.name for it in inv.filter(types=["Microsoft.Network/publicIPAddresses"])} == {"Yolo-IPv4", "Yolo-IPv6"}
+    assert {it.name for it in inv.filter(group="aks-rg")} == {"aks-rg", "aks1"}
+    assert {it.run_id for it in inv.filter(older_than=dt.timedelta(days=1, hours=12), now=NOW)} == {"run-aks"}
+
+
+def test_tags_alone_find_the_same_resources_from_another_machine(sim: ArmSim, factory: ClientFactory,
+                                                                 tmp_path: Path) -> None:
+    make_vm_run(sim, factory, tmp_path / "here")
+    here = build_inventory(factory, journal_dir=tmp_path / "here")
+    elsewhere = build_inventory(factory, journal_dir=tmp_path / "empty")
+    assert {it.key for it in elsewhere.items} == {it.key for it in here.items}
+    assert {it.source for it in elsewhere.items} == {"tag", "attached"}
+    assert by_name(elsewhere, "Yolo-VM").run_id == "run-vm"
+
+
+def test_journal_entries_are_verified_and_gone_ones_shown_as_deleted(sim: ArmSim, factory: ClientFactory,
+                                                                     tmp_path: Path) -> None:
+    plan = make_vm_run(sim, factory, tmp_path)
+    # deleted behind azwizard's back (the VM takes its NIC and OS disk along)
+    factory.compute().virtual_machines.begin_delete("Yolo-RG", "Yolo-VM").result()
+    # and a resource the journal knows that never got tags (e.g. a run interrupted before the PUT's answer)
+    untagged = factory.network().network_security_groups.begin_create_or_update(
+        "Yolo-RG", "half-made-nsg", {"location": "norwayeast"}).result()
+    Journal("run-vm", "vm", directory=tmp_path).record("requested", id=untagged.id,
+                                                       kind="Microsoft.Network/networkSecurityGroups")
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    vm = by_name(inv, "Yolo-VM")
+    assert (vm.exists, vm.state, vm.source) == (False, "deleted", "journal")
+    assert not by_name(inv, "Yolo-NIC").exists
+    assert vm.id not in default_selection(inv)
+    half = by_name(inv, "half-made-nsg")
+    assert (half.exists, half.source, half.run_id, half.foreign) == (True, "journal", "run-vm", False)
+    gets = [r.path for r in sim.requests if r.method == "GET" and r.path.endswith("/virtualMachines/Yolo-VM")]
+    assert gets, "journal entries are verified with a GET"
+    assert plan.step("vm").resource_id.lower() == vm.key
+
+
+def test_untagged_resources_appear_only_when_asked_and_are_never_preselected(sim: ArmSim, factory: ClientFactory,
+                                                                            tmp_path: Path) -> None:
+    make_vm_run(sim, factory, tmp_path)
+    nsg_id = foreign_nsg(factory, "Yolo-RG")
+    hidden = build_inventory(factory, journal_dir=tmp_path)
+    assert hidden.get(nsg_id) is None
+    assert nsg_id.lower() in {c.lower() for c in hidden.group_contents["yolo-rg"]}  # known, not shown
+
+    shown = build_inventory(factory, journal_dir=tmp_path, include_untagged_in_groups={"yolo-rg"})
+    nsg = shown.get(nsg_id)
+    assert nsg is not None and nsg.foreign and nsg.source == "group" and nsg.run_id is None
+    chosen = default_selection(shown)
+    assert nsg_id not in chosen
+    assert by_name(shown, "Yolo-RG").id not in chosen  # the group holds something not preselected
+    assert by_name(shown, "Yolo-VM").id in chosen
+    assert default_selection(shown, run_id="run-vm") == chosen
+
+
+def test_a_deallocated_vm_costs_only_its_disks_and_ips(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    make_vm_run(sim, factory, tmp_path)
+    factory.compute().virtual_machines.begin_deallocate("Yolo-RG", "Yolo-VM").result()
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    vm = by_name(inv, "Yolo-VM")
+    assert vm.state == "deallocated"
+    assert vm.cost is not None and vm.cost.hourly == 0.0
+    assert "deallocated" in vm.cost.parts[0].note
+    assert by_name(inv, "Yolo-VM-OsDisk").cost.hourly > 0  # type: ignore[union-attr]
+    assert by_name(inv, "Yolo-IPv4").cost.hourly == 0.005  # type: ignore[union-attr]
+
+
+def test_an_unknown_size_is_reported_unknown_not_guessed(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    make_vm_run(sim, factory, tmp_path)
+    vm = sim.peek(f"{sim.group_id('Yolo-RG')}/providers/Microsoft.Compute/virtualMachines/Yolo-VM")
+    assert vm is not None
+    vm["properties"]["hardwareProfile"]["vmSize"] = "Standard_F2s_v2"  # not in the price table
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    cost = by_name(inv, "Yolo-VM").cost
+    assert cost is not None and cost.hourly is None and cost.monthly is None
+    assert cost.describe() == "unknown (Standard_F2s_v2 is not in the price table)"
+
+
+def test_locks_and_backup_items_are_read_up_front(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    from azwizard.specs.vm import BackupSpec
+
+    make_vm_run(sim, factory, tmp_path, backup=BackupSpec(enabled=True))
+    factory.locks().management_locks.create_or_update_at_resource_group_level(
+        "Yolo-RG", "keep-me", {"level": "CanNotDelete", "notes": "shared demo"})
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    assert [(lk.name, lk.level, lk.where) for lk in inv.locks] == [("keep-me", "CanNotDelete",
+                                                                     "resource group 'Yolo-RG'")]
+    vault = by_name(inv, "Yolo-RSV")
+    assert [(p.friendly_name, p.soft_deleted) for p in vault.protected_items] == [("Yolo-VM", False)]
+    assert vault.cost is not None and round(vault.cost.monthly or 0, 2) == 5.0  # one protected VM ≤ 50 GB

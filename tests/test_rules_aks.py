@@ -1,0 +1,364 @@
+"""The AKS pre-flight rules: each fires on a spec that breaks it and stays quiet on one that doesn't, the
+presets pass with the simulator's live facts, and the notes' own `az aks create` gets exactly the
+findings it deserves."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from azwizard.azure.catalog import Catalog
+from azwizard.azure.session import ClientFactory
+from azwizard.facts import RegionFacts, SubscriptionFacts
+from azwizard.rules.aks import AKS_RULES, AksFacts, check_aks
+from azwizard.sim import SIM_BASE_URL, ArmSim
+from azwizard.sim.transport import SimTransport
+from azwizard.specs.aks import (
+    SEED_COMMAND,
+    AcrSpec,
+    AksNetworkSpec,
+    AksSpec,
+    NodePoolSpec,
+    default_dns_prefix,
+    dual_stack_ipv6,
+    parse_az_aks_create,
+    preset_dev_dual_stack,
+    preset_ipv4,
+    preset_prod_dual_stack,
+    spec_from_az_aks_create,
+    spec_from_seed_command,
+)
+
+ULA = "fd3c:1f0e:9a7b::/48"
+PODS6, SERVICES6 = dual_stack_ipv6(ULA)
+NET = AksNetworkSpec(pod_cidrs=("10.244.0.0/16", PODS6), service_cidrs=("10.96.0.0/16", SERVICES6))
+BASE = preset_dev_dual_stack().with_(network=NET)
+V4 = AksNetworkSpec(ip_families=("IPv4",), pod_cidrs=("10.244.0.0/16",), service_cidrs=("10.96.0.0/16",))
+ACR_ID = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shared-rg/providers/"
+          "Microsoft.ContainerRegistry/registries/sharedacr01")
+
+
+class _Credential:
+    def get_token(self, *scopes: str, **kw: Any) -> Any:
+        import time
+
+        from azure.core.credentials import AccessToken
+
+        return AccessToken("azwizard-sim-token", int(time.time()) + 3600)
+
+
+@pytest.fixture(scope="module")
+def live() -> tuple[SubscriptionFacts, RegionFacts]:
+    """Facts read from one simulator through the product's Catalog (shared by the table tests)."""
+    sim = ArmSim()
+    factory = ClientFactory(_Credential(), sim.subscription_id, base_url=SIM_BASE_URL,
+                            transport=SimTransport(sim), polling_interval=0, retry_total=3)
+    catalog = Catalog(factory)
+    return catalog.subscription_facts(), catalog.region_facts("norwayeast")
+
+
+def facts_of(live: tuple[SubscriptionFacts, RegionFacts], **extra: Any) -> AksFacts:
+    return AksFacts(live[0], live[1], **extra)
+
+
+def ids(findings: list[Any], severity: str | None = None) -> set[str]:
+    return {f.rule_id for f in findings if severity is None or f.severity == severity}
+
+
+def pool(**changes: Any) -> Callable[[AksSpec], AksSpec]:
+    return lambda s: s.with_(system_pool=s.system_pool.with_(**changes))
+
+
+def user(**changes: Any) -> Callable[[AksSpec], AksSpec]:
+    return lambda s: s.with_(user_pools=(NodePoolSpec(name="apps", mode="User").with_(**changes),))
+
+
+def net(**changes: Any) -> Callable[[AksSpec], AksSpec]:
+    return lambda s: s.with_(network=s.network.with_(**changes))
+
+
+def spec(**changes: Any) -> Callable[[AksSpec], AksSpec]:
+    return lambda s: s.with_(**changes)
+
+
+def subscription(**changes: Any) -> Callable[[AksFacts], AksFacts]:
+    return lambda f: dataclasses.replace(f, subscription=dataclasses.replace(f.subscription, **changes))
+
+
+def fact(**changes: Any) -> Callable[[AksFacts], AksFacts]:
+    return lambda f: dataclasses.replace(f, **changes)
+
+
+def same(f: Any) -> Any:
+    return f
+
+
+@dataclass(frozen=True)
+class Case:
+    """``bad`` (with ``facts``) must make ``rule`` fire with ``severity``; ``good`` (with ``good_facts``, by
+    default the same facts) must not."""
+
+    rule: str
+    severity: str
+    bad: Callable[[AksSpec], AksSpec]
+    good: Callable[[AksSpec], AksSpec] = same
+    facts: Callable[[AksFacts], AksFacts] = same
+    good_facts: Callable[[AksFacts], AksFacts] | None = None
+
+
+_RAW: list[tuple[Any, ...]] = [
+    ("aks-providers-registered", "block", same, same,
+     subscription(provider_states={"Microsoft.ContainerService": "NotRegistered", "Microsoft.Compute": "Registered",
+                                   "Microsoft.Network": "Registered"}), same),
+    ("aks-providers-registered", "warn", same, same,
+     subscription(provider_states={"Microsoft.ContainerService": "Registering"}), same),
+    ("aks-region-known", "block", spec(location="marsnorth"), same, same),
+    ("aks-region-zones", "block", pool(zones=("4",)), pool(zones=("1", "2", "3")), same),
+    ("aks-resource-group-exists", "warn", same, spec(resource_group="fresh-RG"),
+     subscription(resource_groups={"aks-dev-rg": "norwayeast"})),
+    ("aks-resource-group-exists", "block", spec(use_existing_group=True), same, same),
+    ("aks-name-resource-group", "block", spec(resource_group="bad/rg"), same, same),
+    ("aks-name-cluster", "block", spec(cluster_name="aks_"), spec(cluster_name="aks_1"), same),
+    ("aks-node-resource-group", "block", spec(cluster_name="c" * 63, dns_prefix="short"),
+     spec(cluster_name="c" * 40, dns_prefix="short"), same),
+    ("aks-dns-prefix", "block", spec(dns_prefix="-bad"), spec(dns_prefix="good-1"), same),
+    ("aks-dns-prefix", "block", spec(dns_prefix="a" * 55), spec(dns_prefix="a" * 54), same),
+    ("aks-name-node-pools", "block", pool(name="NodePool1"), pool(name="system"), same),
+    ("aks-name-node-pools", "block", user(name="nodepool1"), user(name="apps"), same),
+    ("aks-name-node-pools", "block",
+     lambda s: s.with_(network=V4.with_(dataplane="azure", policy="none"),
+                       user_pools=(NodePoolSpec(name="windows", mode="User", os_type="Windows", os_sku="Windows2022"),)),
+     lambda s: s.with_(network=V4.with_(dataplane="azure", policy="none"),
+                       user_pools=(NodePoolSpec(name="win", mode="User", os_type="Windows", os_sku="Windows2022"),)),
+     same),
+    ("aks-name-acr", "block", spec(acr=AcrSpec("create", "my-acr")), spec(acr=AcrSpec("create", "myacr2026")), same),
+    ("aks-name-acr", "block", spec(acr=AcrSpec("create", "myacr2026")), spec(acr=AcrSpec("create", "myacr2026")),
+     fact(acr_name_available=False), fact(acr_name_available=True)),
+    ("aks-name-acr", "block", spec(acr=AcrSpec("attach", existing_id="sharedacr01")),
+     spec(acr=AcrSpec("attach", existing_id=ACR_ID)), same),
+    ("aks-size-available", "block", pool(vm_size="Standard_Nope_v9"), same, same),
+    ("aks-size-available", "block", pool(vm_size="Standard_D2as_v5"), pool(vm_size="Standard_D2ads_v5"), same),
+    ("aks-size-zones", "block", pool(vm_size="Standard_D8s_v5", zones=("2",)),
+     pool(vm_size="Standard_D8s_v5", zones=("1", "3")), same),
+    ("aks-quota-vcpus", "block", pool(count=60), pool(count=40), same),
+    ("aks-quota-vcpus", "block", lambda s: s.with_(user_pools=(NodePoolSpec(name="apps", mode="User", count=48),)),
+     lambda s: s.with_(user_pools=(NodePoolSpec(name="apps", mode="User", count=40),)), same),
+    ("aks-ephemeral-os", "block", pool(os_disk_type="Ephemeral"), pool(vm_size="Standard_D4ds_v5",
+                                                                      os_disk_type="Ephemeral"), same),
+    ("aks-ephemeral-os", "block", pool(vm_size="Standard_D2ds_v5", os_disk_type="Ephemeral"),
+     pool(vm_size="Standard_D2ds_v5", os_disk_type="Ephemeral", os_disk_size_gb=64), same),
+    ("aks-os-disk-info", "info", pool(vm_size="Standard_D4ds_v5"), pool(vm_size="Standard_D4ds_v5",
+                                                                       os_disk_type="Ephemeral"), same),
+    ("aks-k8s-version", "block", spec(kubernetes_version="1.29"), spec(kubernetes_version="1.34"), same),
+    ("aks-k8s-version", "block", spec(kubernetes_version="1.30"),
+     spec(kubernetes_version="1.30", tier="premium", support_plan="AKSLongTermSupport"), same),
+    ("aks-k8s-version", "warn", spec(kubernetes_version="1.36"), spec(kubernetes_version="1.35.2"), same),
+    ("aks-support-plan", "block", spec(support_plan="AKSLongTermSupport"),
+     spec(support_plan="AKSLongTermSupport", tier="premium"), same),
+    ("aks-ip-families", "block", net(ip_families=("IPv6",)), same, same),
+    ("aks-ip-families", "block", net(ip_families=("IPv6", "IPv4")), same, same),
+    ("aks-ip-families", "block", net(pod_cidrs=(PODS6, "10.244.0.0/16")), same, same),
+    ("aks-ip-families", "block", net(service_cidrs=("10.96.0.0/16",)), same, same),
+    ("aks-ip-families", "block", net(pod_cidrs=("10.244.0.0/16", "nonsense")), same, same),
+    ("aks-ip-families", "warn", lambda s: s.with_(network=V4.with_(plugin_mode="", dataplane="azure", policy="none")),
+     lambda s: s.with_(network=V4.with_(plugin_mode="", pod_cidrs=(), dataplane="azure", policy="none")), same),
+    ("aks-dual-stack-plugin", "block", net(plugin_mode="", pod_cidrs=()), same, same),
+    ("aks-network-policy", "block", net(dataplane="azure", policy="calico"),
+     lambda s: s.with_(network=V4.with_(dataplane="azure", policy="calico")), same),
+    ("aks-network-policy", "block", lambda s: s.with_(network=V4.with_(plugin="kubenet", dataplane="azure",
+                                                                        policy="azure")),
+     lambda s: s.with_(network=V4.with_(plugin="kubenet", dataplane="azure", policy="calico")), same),
+    ("aks-cilium", "block", net(policy="none"), same, same),
+    ("aks-cilium", "block", lambda s: s.with_(network=V4.with_(policy="calico")), same, same),
+    ("aks-cilium", "block", lambda s: s.with_(network=V4.with_(dataplane="azure")),
+     lambda s: s.with_(network=V4.with_(dataplane="azure", policy="none")), same),
+    ("aks-cilium", "block", net(plugin="kubenet", plugin_mode=""), same, same),
+    ("aks-cilium", "block", spec(kubernetes_version="1.28"), same, same),
+    ("aks-service-cidr-ipv6", "block", net(service_cidrs=("10.96.0.0/16", PODS6)), same, same),
+    ("aks-cidr-overlap", "block", net(pod_cidrs=("10.96.0.0/16", PODS6)), same, same),
+    ("aks-cidr-overlap", "block", net(service_cidrs=("10.96.0.0/16", PODS6.replace("/64", "/108"))), same, same),
+    ("aks-cidr-overlap", "warn", net(service_cidrs=("10.224.0.0/16", SERVICES6), dns_service_ip=""), same, same),
+    ("aks-cidr-reserved", "block", net(pod_cidrs=("172.31.0.0/16", PODS6)), same, same),
+    ("aks-cidr-reserved", "block", net(service_cidrs=("169.254.0.0/16", SERVICES6)), same, same),
+    ("aks-dns-service-ip", "block", net(dns_service_ip="10.0.0.10"), net(dns_service_ip="10.96.0.53"), same),
+    ("aks-dns-service-ip", "block", net(dns_service_ip="10.96.0.1"), net(dns_service_ip="10.96.0.2"), same),
+    ("aks-outbound-type", "block", net(outbound_type="managedNATGateway"),
+     lambda s: s.with_(network=V4.with_(outbound_type="loadBalancer")), same),
+    ("aks-outbound-type", "info", lambda s: s.with_(network=V4.with_(outbound_type="managedNATGateway")), same, same),
+    ("aks-ipv6-lb-services", "info", same, pool(os_sku="Ubuntu"), same),
+    ("aks-kubenet", "warn", net(plugin="kubenet", plugin_mode="", dataplane="azure", policy="none"), same, same),
+    ("aks-load-balancer", "block", net(load_balancer_sku="basic"), same, same),
+    ("aks-load-balancer", "block", spec(vm_set_type="AvailabilitySet"), same, same),
+    ("aks-system-pool", "block", pool(mode="User"), same, same),
+    ("aks-system-pool", "block", pool(os_type="Windows", os_sku="Windows2022"), same, same),
+    ("aks-system-pool", "block", user(mode="System"), user(mode="User"), same),
+    ("aks-pool-counts", "block", pool(count=2), pool(count=3), same),
+    ("aks-pool-counts", "block", pool(count=1), pool(count=5), same),
+    ("aks-pool-counts", "block", user(count=1001), user(count=0), same),
+    ("aks-max-pods", "block", pool(max_pods=20), pool(max_pods=30), same),
+    ("aks-max-pods", "block", user(max_pods=251), user(max_pods=10), same),
+    ("aks-system-pool-size", "block", pool(vm_size="Standard_A1_v2"), pool(vm_size="Standard_D4s_v5"), same),
+    ("aks-system-pool-size", "warn", pool(vm_size="Standard_B2als_v2"), pool(vm_size="Standard_D4s_v5"), same),
+    ("aks-system-pool-size", "info", same, pool(vm_size="Standard_D4s_v5"), same),
+    ("aks-user-pool-size", "block", user(vm_size="Standard_A1_v2"), user(vm_size="Standard_D2s_v5"), same),
+    ("aks-tier", "info", same, spec(tier="standard"), same),
+    ("aks-tier", "warn", pool(count=10), pool(count=9), same),
+    ("aks-tier", "info", spec(tier="premium"), spec(tier="premium", support_plan="AKSLongTermSupport"), same),
+    ("aks-authorized-ranges", "block", spec(authorized_ip_ranges=("a.b.c.d/e",)),
+     spec(authorized_ip_ranges=("20.100.1.2/32",)), same),
+    ("aks-authorized-ranges", "block", spec(authorized_ip_ranges=("2001:db8::/64",)),
+     spec(authorized_ip_ranges=("20.100.1.2",)), same),
+    ("aks-authorized-ranges", "block", spec(authorized_ip_ranges=("20.100.1.2/24",)),
+     spec(authorized_ip_ranges=("20.100.1.0/24",)), same),
+    ("aks-authorized-ranges", "block", spec(authorized_ip_ranges=("10.1.0.0/16",)),
+     spec(authorized_ip_ranges=("51.120.0.0/16",)), same),
+    ("aks-authorized-ranges", "block", spec(authorized_ip_ranges=("0.0.0.0/32", "20.100.1.2/32")),
+     spec(authorized_ip_ranges=("20.100.1.2/32", "51.120.0.0/16")), same),
+    ("aks-authorized-ranges", "block",
+     spec(authorized_ip_ranges=tuple(f"20.100.{i // 250}.{i % 250 + 1}/32" for i in range(201))),
+     spec(authorized_ip_ranges=tuple(f"20.100.{i // 250}.{i % 250 + 1}/32" for i in range(200))), same),
+    ("aks-authorized-ranges", "info", same, spec(authorized_ip_ranges=("20.100.1.2/32",)), same),
+    ("aks-authorized-ranges", "warn", spec(authorized_ip_ranges=("0.0.0.0/32",)),
+     spec(authorized_ip_ranges=("20.100.1.2/32",)), same),
+    ("aks-my-ip", "warn", spec(authorized_ip_ranges=("20.100.1.2/32",)),
+     spec(authorized_ip_ranges=("20.100.1.2/32", "51.120.7.8/32")), fact(my_public_ipv4="51.120.7.8")),
+    ("aks-my-ip", "warn", spec(authorized_ip_ranges=("20.100.1.2/32",)), spec(authorized_ip_ranges=()),
+     fact(my_public_ipv6="2a01:799:1:2::3")),
+    ("aks-os-sku", "info", same, pool(os_sku="Ubuntu"), same),
+    ("aks-os-sku", "warn", pool(os_sku="CBLMariner"), pool(os_sku="Ubuntu"), same),
+    ("aks-os-sku", "block", pool(os_sku="Windows2022"), pool(os_sku="Ubuntu"), same),
+    ("aks-windows-pools", "block", user(name="win", os_type="Windows", os_sku="Windows2022"),
+     lambda s: s.with_(network=V4.with_(dataplane="azure", policy="none"),
+                       user_pools=(NodePoolSpec(name="win", mode="User", os_type="Windows", os_sku="Windows2022"),)),
+     same),
+    ("aks-acr", "block", spec(acr=AcrSpec("create", "myacr2026")), spec(acr=AcrSpec("create", "myacr2026")),
+     fact(can_assign_roles=False), fact(can_assign_roles=True)),
+    ("aks-acr", "block", spec(acr=AcrSpec("attach", existing_id=ACR_ID)), spec(acr=AcrSpec("attach", existing_id=ACR_ID)),
+     fact(acr_exists=False), fact(acr_exists=True, can_assign_roles=True)),
+]
+CASES = [Case(*c) for c in _RAW]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}:{c.severity}:{i}" for i, c in enumerate(CASES)])
+def test_rule_fires_and_stays_quiet(live: tuple[SubscriptionFacts, RegionFacts], case: Case) -> None:
+    base = facts_of(live)
+    broken = check_aks(case.bad(BASE), case.facts(base))
+    hits = [x for x in broken if x.rule_id == case.rule and x.severity == case.severity]
+    assert hits, (case.rule, case.severity, [(x.rule_id, x.severity, x.message) for x in broken])
+    rule = AKS_RULES.by_id(case.rule)
+    for hit in hits:
+        assert hit.source == rule.source and hit.source.startswith("https://")
+        assert hit.message and (hit.field or case.rule == "aks-providers-registered")  # subscription-wide
+    fine = check_aks(case.good(BASE), (case.good_facts or case.facts)(base))
+    assert not [x for x in fine if x.rule_id == case.rule and x.severity == case.severity], \
+        [(x.rule_id, x.severity, x.message) for x in fine if x.rule_id == case.rule]
+
+
+def test_every_rule_has_a_case_and_a_catalogue_entry() -> None:
+    assert {r.id for r in AKS_RULES.rules} == {c.rule for c in CASES}
+    for r in AKS_RULES.rules:
+        assert r.catalogue.startswith("B"), r.id
+        assert r.source.startswith("https://"), r.id
+
+
+@pytest.mark.parametrize("make", [preset_dev_dual_stack, preset_prod_dual_stack, preset_ipv4])
+def test_presets_pass_with_live_facts(factory: ClientFactory, make: Callable[[], AksSpec]) -> None:
+    catalog = Catalog(factory)
+    facts = AksFacts(catalog.subscription_facts(), catalog.region_facts("norwayeast"),
+                     my_public_ipv4="20.100.1.2", acr_name_available=True, can_assign_roles=True)
+    spec = make()
+    findings = check_aks(spec, facts)
+    assert not ids(findings, "block"), [f.message for f in findings if f.blocking]
+    assert not ids(findings, "warn"), [f.message for f in findings if f.severity == "warn"]
+    # with "add my IP" and a registry they still pass
+    more = spec.with_(authorized_ip_ranges=("20.100.1.2/32",), acr=AcrSpec("create", "azwizardpreset1"))
+    assert not ids(check_aks(more, facts), "block") | ids(check_aks(more, facts), "warn")
+
+
+def test_presets_are_what_they_say() -> None:
+    dev, prod, v4 = preset_dev_dual_stack(), preset_prod_dual_stack(), preset_ipv4()
+    assert dev.tier == "free" and dev.system_pool.count == 3 and dev.network.dual_stack
+    assert (dev.network.plugin, dev.network.plugin_mode, dev.network.dataplane, dev.network.policy) == \
+        ("azure", "overlay", "cilium", "cilium")
+    assert dev.network.pod_cidrs[0] == "10.244.0.0/16" and dev.network.service_cidrs[0] == "10.96.0.0/16"
+    pods6, services6 = dev.network.pod_cidrs[1], dev.network.service_cidrs[1]
+    assert pods6.endswith("/64") and services6.endswith("/108") and pods6.startswith("fd")
+    assert pods6 != "fd12:3456:789a::/64"  # a random ULA, not the docs' shared example prefix
+    assert preset_dev_dual_stack().network.pod_cidrs[1] != pods6  # fresh per spec
+    assert prod.tier == "standard" and prod.system_pool.zones == ("1", "2", "3")
+    assert prod.system_pool.os_disk_type == "Ephemeral" and prod.user_pools[0].mode == "User"
+    assert v4.network.ip_families == ("IPv4",) and v4.network.pod_cidrs == ("10.244.0.0/16",)
+
+
+def test_rules_needing_live_facts_are_skipped_without_them() -> None:
+    findings = check_aks(BASE.with_(kubernetes_version="1.29"), AksFacts(None, None))
+    assert "aks-k8s-version" not in ids(findings)
+    assert "live-facts-unavailable" in ids(findings, "warn")
+    assert not ids(findings, "block")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The notes' own command.
+
+
+def test_seed_command_parses_into_the_spec_it_describes() -> None:
+    opts = parse_az_aks_create(SEED_COMMAND)
+    assert opts["--node-vm-size"] == ["Standard_B2als_v2"] and opts["--generate-ssh-keys"] == []
+    seed = spec_from_seed_command()
+    assert (seed.resource_group, seed.cluster_name, seed.tier, seed.kubernetes_version) == \
+        ("test_rg", "test_aks", "standard", "1.29")
+    assert seed.system_pool == NodePoolSpec(vm_size="Standard_B2als_v2", count=3, os_sku="AzureLinux")
+    assert seed.network == AksNetworkSpec(
+        plugin="azure", plugin_mode="overlay", dataplane="cilium", policy="cilium", ip_families=("IPv4", "IPv6"),
+        pod_cidrs=("172.16.0.0/16", "fdfb:4d1e:98bf::/48"), service_cidrs=("10.0.0.0/16", "fd92:d839:1c02::/108"),
+        load_balancer_sku="standard")
+    assert seed.authorized_ip_ranges == ("a.b.c.d/e",)
+    assert seed.ssh_public_key == ""  # --generate-ssh-keys: AKS needs no key
+
+
+def test_seed_command_findings_name_each_problem_and_nothing_else(live: tuple[SubscriptionFacts, RegionFacts]) -> None:
+    findings = check_aks(spec_from_seed_command(), facts_of(live))
+    by_rule = {f.rule_id: f for f in findings if f.severity != "info"}
+    assert ids(findings, "block") == {"aks-k8s-version", "aks-authorized-ranges"}
+    assert ids(findings, "warn") == {"aks-system-pool-size"}
+    assert ids(findings) == {"aks-k8s-version", "aks-authorized-ranges", "aks-system-pool-size", "aks-os-sku",
+                             "aks-ipv6-lb-services"}
+    assert "1.29" in by_rule["aks-k8s-version"].message and "K8sVersionNotSupported" in by_rule["aks-k8s-version"].message
+    assert "a.b.c.d/e" in by_rule["aks-authorized-ranges"].message
+    assert "placeholder" in by_rule["aks-authorized-ranges"].message
+    assert "Standard_B2als_v2" in by_rule["aks-system-pool-size"].message
+    assert "B-series" in by_rule["aks-system-pool-size"].message
+
+
+def test_seed_command_corrected_passes(live: tuple[SubscriptionFacts, RegionFacts]) -> None:
+    seed = spec_from_seed_command()
+    fixed = seed.with_(kubernetes_version="", authorized_ip_ranges=("20.100.1.2/32",),
+                       system_pool=seed.system_pool.with_(vm_size="Standard_D2s_v5"))
+    findings = check_aks(fixed, facts_of(live, my_public_ipv4="20.100.1.2"))
+    assert not ids(findings, "block") and not ids(findings, "warn")
+
+
+def test_default_dns_prefix_matches_az() -> None:
+    # azure-cli acs/custom.py _get_default_dns_prefix
+    assert default_dns_prefix("test_aks", "test_rg", "5a1b0c11-0000") == "testaks-testrg-5a1b0c"
+    assert default_dns_prefix("1cluster", "rg", "abcdef99") == "a1cluster-rg-abcdef"
+    assert default_dns_prefix("averyveryverylongname", "a-very-long-resource-group-name", "123456") == \
+        "averyveryv-a-very-long-reso-123456"
+
+
+def test_az_command_reader_handles_the_usual_forms() -> None:
+    spec = spec_from_az_aks_create(
+        "az aks create -g rg1 -n aks1 -l westeurope --node-count 2 --zones 1 2 3 --network-plugin kubenet "
+        "--tags env=dev team=x --attach-acr myacr2026 --node-osdisk-type Ephemeral --node-osdisk-size 64")
+    assert (spec.location, spec.resource_group, spec.cluster_name) == ("westeurope", "rg1", "aks1")
+    assert spec.system_pool.zones == ("1", "2", "3") and spec.system_pool.count == 2
+    assert spec.system_pool.os_disk_type == "Ephemeral" and spec.system_pool.os_disk_size_gb == 64
+    assert spec.network.plugin == "kubenet" and spec.network.ip_families == ("IPv4",)
+    assert spec.extra_tags == (("env", "dev"), ("team", "x"))
+    assert spec.acr == AcrSpec("attach", name="myacr2026")
+    with pytest.raises(ValueError):
+        parse_az_aks_create("az vm create -n x")
