@@ -138,3 +138,17 @@ def test_cancel_stops_watching_and_the_journal_keeps_what_was_requested(sim: Arm
     assert result.states["vm"] == "cancelled"
     requested = {s.step for s in journal.resources().values() if s.state == "requested"}
     assert requested & {"nsg", "pip4", "pip6"}
+
+
+def test_backup_and_nat_gateway_options_are_created_too(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    from azwizard.specs.vm import BackupSpec, NatGatewaySpec
+
+    plan = vm_plan(sim, backup=BackupSpec(enabled=True), nat_gateway=NatGatewaySpec(enabled=True))
+    result, journal, _ = run(factory, plan, tmp_path)
+    assert result.ok, {k: str(e) for k, e in result.errors.items()}
+    item = sim.requests_to("PUT", "/protectedItems/")[-1].body
+    assert item["properties"]["policyId"].endswith("/backupPolicies/EnhancedPolicy")  # Trusted Launch VM
+    nat = sim.get(plan.step("nat").resource_id)
+    assert nat["properties"]["idleTimeoutInMinutes"] == 10
+    vnet = sim.get(plan.step("vnet").resource_id)
+    assert vnet["properties"]["subnets"][0]["properties"]["natGateway"]["id"].lower() == plan.step("nat").resource_id.lower()

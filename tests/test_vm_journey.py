@@ -42,7 +42,7 @@ async def walk_to_review(app: AzWizardApp, pilot: Any) -> None:
         await pilot.press("ctrl+n")
         await settle(app, pilot)
     assert isinstance(app.screen, VmDetailsStep)
-    await pilot.press("ctrl+k")  # generate an SSH key pair (demo: in the data dir, 0600)
+    await pilot.press("ctrl+g")  # generate an SSH key pair (demo: in the data dir, 0600)
     await settle(app, pilot)
     for _ in range(3):  # VM -> backup -> cloud-init -> review
         await pilot.press("ctrl+n")
@@ -117,7 +117,7 @@ async def test_unzoned_region_gets_no_zones(tmp_path: Path) -> None:
         for _ in range(3):
             await pilot.press("ctrl+n")
             await settle(app, pilot)
-        await pilot.press("ctrl+k")
+        await pilot.press("ctrl+g")
         await settle(app, pilot)
         for _ in range(3):
             await pilot.press("ctrl+n")
@@ -187,17 +187,17 @@ async def test_nsg_step_adds_and_removes_rules(tmp_path: Path) -> None:
         for wid, val in (("name", "Allow-App"), ("priority", "200"), ("protocol", "tcp"), ("ports", "8080"),
                          ("source", "*")):
             app.screen.query_one(f"#rule-{wid}").value = val
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert journey.spec.nsg_rules[-1].name == "Allow-App" and journey.spec.nsg_rules[-1].priority == 200
         app.screen.query_one("#rule-name").value = "Bad"
         app.screen.query_one("#rule-priority").value = "x"
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert len(journey.spec.nsg_rules) == 4  # bad input: nothing added
         table = app.screen.query_one("#nsg_rules")
         table.focus()
         table.move_cursor(row=3)
-        await pilot.press("ctrl+d")
+        await pilot.press("ctrl+r")
         await pilot.pause()
         assert [r.name for r in journey.spec.nsg_rules] == ["Allow-ICMPv4", "Allow-SSH", "Allow-HTTP-HTTPS"]

@@ -367,8 +367,9 @@ class NsgStep(VmStep):
              "1280 to avoid it.")
     FIELDS = ("nsg_rules", "purpose")
     BINDINGS = [
-        Binding("ctrl+a", "add_rule", "Add rule", id="vm.nsg.add"),
-        Binding("ctrl+d", "remove_rule", "Remove rule", id="vm.nsg.remove"),
+        # keys free in Input, TextArea and DataTable, so they work wherever the focus is
+        Binding("ctrl+o", "add_rule", "Add rule", id="vm.nsg.add"),
+        Binding("ctrl+r", "remove_rule", "Remove rule", id="vm.nsg.remove"),
     ]
 
     def compose_form(self) -> ComposeResult:
@@ -390,7 +391,7 @@ class NsgStep(VmStep):
                 yield Input(placeholder="8080", id="rule-ports")
                 yield Input(placeholder="*", id="rule-source")
             yield FieldError(id="rule-error")
-            yield Button("Add rule (ctrl+a)", id="rule-add")
+            yield Button("Add rule (ctrl+o)", id="rule-add")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -492,6 +493,9 @@ def _parse_rule(vals: dict[str, str]) -> NsgRule:
 # ---------------------------------------------------------------------------------------------- 6
 
 
+MAX_SIZE_ROWS = 60
+
+
 class SizePicker(Vertical):
     """VM sizes offered in the region (and zone), with vCPUs, memory, family and vCPU quota left;
     type to filter."""
@@ -501,6 +505,7 @@ class SizePicker(Vertical):
         table: DataTable[str] = DataTable(id="size", cursor_type="row", zebra_stripes=True)
         table.add_columns("Size", "vCPUs", "Memory", "Family", "Quota left", "Zones")
         yield table
+        yield Static("", id="size-count")
 
 
 def size_rows(sizes: list[VmSize], quota: dict[str, int], query: str) -> list[tuple[str, ...]]:
@@ -529,7 +534,7 @@ class VmDetailsStep(VmStep):
              "VM; the NIC too; the public IPs are kept (they are in your DNS).")
     FIELDS = ("size", "image", "zone", "security_type", "admin_username", "ssh_public_key", "os_disk",
               "data_disk", "accelerated_networking", "names.vm")
-    BINDINGS = [Binding("ctrl+k", "generate_key", "New SSH key", id="vm.details.keygen")]
+    BINDINGS = [Binding("ctrl+g", "generate_key", "New SSH key", id="vm.details.keygen")]
     INITIAL_FOCUS = "#size-filter"
 
     def compose_form(self) -> ComposeResult:
@@ -550,7 +555,7 @@ class VmDetailsStep(VmStep):
         self.bind_input("admin_username", "admin_username")
         yield Label("SSH public key")
         yield Select(self._key_options(), value=self._key_value(), id="ssh_public_key", allow_blank=True,
-                     prompt="choose a key from ~/.ssh, or press ctrl+k to generate one")
+                     prompt="choose a key from ~/.ssh, or press ctrl+g to generate one")
         yield Static("", id="key-note", classes="note")
         yield Label("OS disk")
         yield Select([("Standard SSD (StandardSSD_LRS) — the notes' default", "StandardSSD_LRS"),
@@ -598,11 +603,20 @@ class VmDetailsStep(VmStep):
         zones = (self.spec.zone,) if self.spec.zone else ()
         sizes = sorted((s for s in facts.vm_sizes.values() if not s.location_restricted and s.usable_in(zones)),
                        key=lambda s: (s.vcpus, s.memory_gb, s.name))
-        current = None
-        for i, row in enumerate(size_rows(sizes, quota, query)):
-            table.add_row(*row, key=row[0])
-            if row[0].lower() == self.spec.size.lower():
-                current = i
+        rows = size_rows(sizes, quota, query)
+        chosen = self.spec.size.lower()
+        if len(rows) > MAX_SIZE_ROWS:
+            # A region offers hundreds of sizes; the table shows the first matches (smallest first, the
+            # chosen size always among them) and typing narrows it: refilling stays under a frame (16 ms).
+            keep = rows[:MAX_SIZE_ROWS]
+            picked = [r for r in rows[MAX_SIZE_ROWS:] if r[0].lower() == chosen]
+            rows = keep + picked
+        table.add_rows(rows)  # one batch
+        total = len(size_rows(sizes, quota, query)) if len(rows) >= MAX_SIZE_ROWS else len(rows)
+        self.query_one("#size-count", Static).update(
+            f"[dim]{len(rows)} of {total} sizes shown — type to narrow[/dim]" if total > len(rows) else
+            f"[dim]{total} size(s)[/dim]")
+        current = next((i for i, row in enumerate(rows) if row[0].lower() == chosen), None)
         if current is not None:
             table.move_cursor(row=current)  # show where the chosen size sits among the others
 
@@ -615,7 +629,7 @@ class VmDetailsStep(VmStep):
 
     @on(DataTable.RowSelected, "#size")
     def _size(self, event: DataTable.RowSelected) -> None:
-        name = str(event.row_key.value)
+        name = str(event.data_table.get_row(event.row_key)[0])
         self.journey.set("size", name)
         self.query_one("#size-label", Label).update(f"Size (now {name})")
 
