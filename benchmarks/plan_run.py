@@ -59,10 +59,11 @@ def run_plan(scale: float) -> dict[str, float]:
 
 
 async def picker_timings(queries: list[str]) -> tuple[list[float], list[float], int]:
-    from azwizard.azure.catalog import Catalog
-    from azwizard.demo import open_demo_session
     from azwizard.screens.app import AzWizardApp
     from azwizard.screens.vm.steps import VmDetailsStep, size_rows
+
+    from azwizard.azure.catalog import Catalog
+    from azwizard.demo import open_demo_session
     from azwizard.sim import INSTANT
 
     demo = open_demo_session(state_file=Path(tempfile.mkdtemp()) / "s.json", latency=INSTANT)

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from azwizard.azure.session import ClientFactory
-from azwizard.cleanup import Cascade, Inventory, InventoryItem, Lock, build_inventory, default_selection, plan_deletion
+from azwizard.cleanup import (
+    Cascade,
+    Inventory,
+    InventoryItem,
+    Lock,
+    build_inventory,
+    default_selection,
+    plan_deletion,
+)
 from azwizard.cleanup.model import key
 from azwizard.cleanup.order import DeletionPlan
 from azwizard.sim import ArmSim
@@ -107,13 +115,14 @@ def scenarios(draw: st.DrawFn) -> tuple[Inventory, set[str], set[str], dict[str,
             if b["level"] > a["level"] and draw(st.integers(0, 3)) == 0:
                 side = draw(st.booleans()) or not a["exists"]  # Azure reports only live users
                 (a["uses"] if side else b["used_by"]).append(b["id"] if side else a["id"])
-                if a["exists"]:
+                if a["exists"] and b["exists"]:
                     users.setdefault(key(b["id"]), set()).add(key(a["id"]))
                 if a["type"].endswith("virtualMachines") and draw(st.booleans()):
                     a["cascade"].append(Cascade(b["id"], b["type"], "deleted with the VM"))
     for h in hidden:  # something not shown uses a shown resource (Azure's back reference)
-        if res and draw(st.booleans()):
-            target = draw(st.sampled_from(res))
+        live = [r for r in res if r["exists"]]
+        if live and draw(st.booleans()):
+            target = draw(st.sampled_from(live))
             target["used_by"].append(h)
             users.setdefault(key(target["id"]), set()).add(key(h))
     items = [InventoryItem(r["id"], r["type"], r["id"].rsplit("/", 1)[1], r["id"].split("/")[4],

@@ -5,8 +5,8 @@ findings it deserves."""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -38,6 +38,7 @@ PODS6, SERVICES6 = dual_stack_ipv6(ULA)
 NET = AksNetworkSpec(pod_cidrs=("10.244.0.0/16", PODS6), service_cidrs=("10.96.0.0/16", SERVICES6))
 BASE = preset_dev_dual_stack().with_(network=NET)
 V4 = AksNetworkSpec(ip_families=("IPv4",), pod_cidrs=("10.244.0.0/16",), service_cidrs=("10.96.0.0/16",))
+RSA_KEY = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 me@laptop"
 ACR_ID = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shared-rg/providers/"
           "Microsoft.ContainerRegistry/registries/sharedacr01")
 
@@ -235,6 +236,12 @@ _RAW: list[tuple[Any, ...]] = [
      lambda s: s.with_(network=V4.with_(dataplane="azure", policy="none"),
                        user_pools=(NodePoolSpec(name="win", mode="User", os_type="Windows", os_sku="Windows2022"),)),
      same),
+    ("aks-ssh-key", "block", spec(ssh_public_key="-----BEGIN OPENSSH PRIVATE KEY-----\nabc"),
+     spec(ssh_public_key=RSA_KEY), same),
+    ("aks-ssh-key", "block", spec(ssh_public_key="hello"), spec(ssh_public_key=""), same),
+    ("aks-ssh-key", "block", spec(ssh_public_key=RSA_KEY, admin_username="1admin"), spec(ssh_public_key=RSA_KEY), same),
+    ("aks-ssh-key", "warn", spec(ssh_public_key="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbc me@laptop"),
+     spec(ssh_public_key=RSA_KEY), same),
     ("aks-acr", "block", spec(acr=AcrSpec("create", "myacr2026")), spec(acr=AcrSpec("create", "myacr2026")),
      fact(can_assign_roles=False), fact(can_assign_roles=True)),
     ("aks-acr", "block", spec(acr=AcrSpec("attach", existing_id=ACR_ID)), spec(acr=AcrSpec("attach", existing_id=ACR_ID)),

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from azwizard.screens.app import AzWizardApp
+from azwizard.screens.vm.journey import VmJourney
 
 from azwizard.azure.errors import AzwizardError
 from azwizard.azure.session import AzureSession
 from azwizard.demo import open_demo_session
-from azwizard.screens.app import AzWizardApp
-from azwizard.screens.vm.journey import VmJourney
 from azwizard.sim import INSTANT
 from azwizard.specs.vm import NetworkSpec, VmSpec
 

@@ -7,12 +7,13 @@ import ipaddress
 from pathlib import Path
 from typing import Any
 
-from azwizard.azure.session import AzureSession
-from azwizard.demo import open_demo_session
 from azwizard.screens.app import AzWizardApp
 from azwizard.screens.vm.done import VmDoneScreen
 from azwizard.screens.vm.review import CreateScreen, ReviewStep
 from azwizard.screens.vm.steps import BasicsStep, NsgStep, PublicIpStep, VmDetailsStep
+
+from azwizard.azure.session import AzureSession
+from azwizard.demo import open_demo_session
 from azwizard.sim import INSTANT, ArmSim
 
 
