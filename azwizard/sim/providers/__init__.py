@@ -1,7 +1,9 @@
 """Route handlers, one module per resource provider. Importing this package registers them all.
 
-Order matters only where patterns overlap: specific routes are registered before generic ones
-(``generic`` last)."""
+Order matters where patterns overlap: the first registered route that matches wins, so the shared
+routes (login, operation status, resource groups, locks) come first."""
 
+# isort: off
 from . import identity, resources  # noqa: F401
 from . import network, compute, containerservice, containerregistry, authorization, recoveryservices  # noqa: F401
+# isort: on
