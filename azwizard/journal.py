@@ -3,7 +3,10 @@ written before each request and after each answer, so a crash or Ctrl+C never le
 what exists. Cleanup and re-runs read it back.
 
 Events: ``plan`` (the steps the run intends), ``requested`` (sent, outcome unknown), ``created``,
-``failed`` (with ``exists`` true/false from a follow-up read), ``skipped``, ``deleted``, ``delete-failed``.
+``failed`` (with ``exists`` true/false from a follow-up read), ``skipped``, and from cleanup
+``delete-requested`` (a DELETE sent, outcome unknown), ``deleted`` (verified gone), ``delete-failed`` (still
+there, with the code and message), ``exists`` (seen in Azure, e.g. a disk a deleted VM left behind), and
+``stopped`` / ``started`` (AKS power actions; they do not change what exists).
 """
 
 from __future__ import annotations
@@ -29,14 +32,14 @@ class ResourceState:
     resource_id: str
     kind: str
     step: str
-    state: str  # planned | requested | created | failed-exists | failed-absent | deleted | skipped
+    state: str  # planned | requested | created | failed-exists | failed-absent | deleting | deleted | skipped
     detail: dict[str, Any]
     updated: str
 
     @property
     def may_exist(self) -> bool:
         """Whether the resource may exist in Azure now (cleanup must consider it)."""
-        return self.state in ("requested", "created", "failed-exists")
+        return self.state in ("requested", "created", "failed-exists", "deleting")
 
 
 class Journal:
@@ -94,6 +97,7 @@ class Journal:
                 "created": "created",
                 "skipped": "skipped",
                 "deleted": "deleted",
+                "delete-requested": "deleting",
                 "failed": "failed-exists" if ev.get("exists") else "failed-absent",
                 "delete-failed": "created",
                 "exists": "created",

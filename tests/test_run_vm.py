@@ -37,6 +37,9 @@ def puts_to(sim: ArmSim, resource_id: str) -> int:
 
 def test_full_plan_creates_every_resource_with_the_planned_bodies(sim: ArmSim, factory: ClientFactory,
                                                                   tmp_path: Path) -> None:
+    from azwizard.sim import LatencyProfile
+
+    sim.latency = LatencyProfile(scale=0.01)  # operations take a little while, so overlap is observable
     plan = vm_plan(sim)
     result, journal, events = run(factory, plan, tmp_path)
     assert result.ok, result.errors

@@ -34,9 +34,13 @@ def demo_app(tmp_path: Path) -> AzWizardApp:
 
 
 async def settle(pilot: Any) -> None:
+    """Wait until workers are done, deferred focus has landed and animations have finished."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.05)
+    await pilot.pause()
 
 
 def steps_to(n: int) -> Any:

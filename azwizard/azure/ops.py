@@ -22,6 +22,7 @@ class ParsedId:
     subscription: str
     resource_group: str
     names: tuple[str, ...]  # the resource's name and its parents', outermost first
+    resource_id: str = ""  # the id as given (extension resources such as role assignments need their scope)
 
     @property
     def name(self) -> str:
@@ -37,7 +38,7 @@ def parse_id(resource_id: str) -> ParsedId:
     if len(parts) > 4:
         rest = parts[6:]  # after providers/{ns}
         names = tuple(rest[1::2])
-    return ParsedId(parts[1], parts[3], names)
+    return ParsedId(parts[1], parts[3], names, resource_id)
 
 
 Result = Any  # an SDK model, a poller, or None
@@ -98,6 +99,35 @@ def _unprotect(f: ClientFactory, p: ParsedId) -> Any:
     return f.backup().protected_items.delete(*_protected_item_args(p))
 
 
+def _ra_scope_and_name(p: ParsedId) -> tuple[str, str]:
+    """A role assignment id is ``{scope}/providers/Microsoft.Authorization/roleAssignments/{guid}``."""
+    scope, sep, name = p.resource_id.rpartition("/providers/Microsoft.Authorization/roleAssignments/")
+    if not sep:  # ARM ids are case-insensitive
+        low = p.resource_id.lower()
+        at = low.rfind("/providers/microsoft.authorization/roleassignments/")
+        if at < 0:
+            raise ValueError(f"not a role assignment id: {p.resource_id}")
+        scope, name = p.resource_id[:at], p.resource_id.rsplit("/", 1)[1]
+    return scope, name
+
+
+def _ra_create(f: ClientFactory, p: ParsedId, body: Mapping[str, Any]) -> Any:
+    # role_assignments.create(scope, role_assignment_name, parameters) (azure-mgmt-authorization 4.0,
+    # api 2022-04-01): a plain PUT answered 201, not a long-running operation. The wire dict is sent as-is.
+    scope, name = _ra_scope_and_name(p)
+    return f.authorization().role_assignments.create(scope, name, _body(body))
+
+
+def _ra_get(f: ClientFactory, p: ParsedId) -> Any:
+    scope, name = _ra_scope_and_name(p)
+    return f.authorization().role_assignments.get(scope, name)
+
+
+def _ra_delete(f: ClientFactory, p: ParsedId) -> Any:
+    scope, name = _ra_scope_and_name(p)
+    return f.authorization().role_assignments.delete(scope, name)
+
+
 OPS: dict[str, Ops] = {
     "microsoft.resources/resourcegroups": Ops(
         create=_rg_create,
@@ -123,6 +153,7 @@ OPS: dict[str, Ops] = {
         get=lambda f, p: f.containerservice().agent_pools.get(p.resource_group, p.names[0], p.names[1]),
         delete=lambda f, p: f.containerservice().agent_pools.begin_delete(p.resource_group, p.names[0], p.names[1]),
     ),
+    "microsoft.authorization/roleassignments": Ops(create=_ra_create, get=_ra_get, delete=_ra_delete),
     "microsoft.containerregistry/registries": Ops(
         create=lambda f, p, b: f.containerregistry().registries.begin_create(p.resource_group, p.name, _body(b)),
         get=lambda f, p: f.containerregistry().registries.get(p.resource_group, p.name),
@@ -165,6 +196,48 @@ def delete(factory: ClientFactory, kind: str, resource_id: str) -> Result:
     return ops_for(kind).delete(factory, parse_id(resource_id))
 
 
+def instance_view(factory: ClientFactory, vm_id: str) -> dict[str, Any]:
+    """A VM's instance view (power state, statuses) as wire JSON."""
+    p = parse_id(vm_id)
+    return wire(factory.compute().virtual_machines.instance_view(p.resource_group, p.name))
+
+
+def power_state(view: Mapping[str, Any]) -> str | None:
+    """``running`` / ``stopped`` / ``deallocated`` … from an instance view's ``PowerState/...`` status."""
+    for status in view.get("statuses") or []:
+        code = str(status.get("code") or "")
+        if code.startswith("PowerState/"):
+            return code.split("/", 1)[1]
+    return None
+
+
+def cluster_power_action(factory: ClientFactory, cluster_id: str, action: str) -> Result:
+    """``stop`` or ``start`` an AKS cluster (``managed_clusters.begin_stop`` / ``begin_start``): a poller."""
+    p = parse_id(cluster_id)
+    clusters = factory.containerservice().managed_clusters
+    if action == "stop":
+        return clusters.begin_stop(p.resource_group, p.name)
+    if action == "start":
+        return clusters.begin_start(p.resource_group, p.name)
+    raise ValueError(f"unknown cluster action {action!r}")
+
+
+def list_locks(factory: ClientFactory) -> list[dict[str, str]]:
+    """Every management lock in the subscription (ARM lists locks at resource-group and resource scope too),
+    as ``{"id", "name", "level", "notes"}``."""
+    out = []
+    for lock in factory.locks().management_locks.list_at_subscription_level():
+        out.append({"id": str(lock.id or ""), "name": str(lock.name or ""), "level": str(lock.level or ""),
+                    "notes": str(getattr(lock, "notes", "") or "")})
+    return out
+
+
+def list_protected_items(factory: ClientFactory, vault_id: str) -> list[dict[str, Any]]:
+    """A Recovery Services vault's backup items (active and soft-deleted) as wire JSON."""
+    p = parse_id(vault_id)
+    return [wire(item) for item in factory.backup().backup_protected_items.list(p.name, p.resource_group)]
+
+
 def is_poller(value: Any) -> bool:
     return hasattr(value, "done") and hasattr(value, "result") and hasattr(value, "wait")
 
@@ -189,4 +262,5 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["Ops", "ParsedId", "create", "delete", "get", "is_poller", "parse_id", "wire", "LROPoller"]
+__all__ = ["Ops", "ParsedId", "cluster_power_action", "create", "delete", "get", "instance_view", "is_poller",
+           "list_locks", "list_protected_items", "parse_id", "power_state", "wire", "LROPoller"]

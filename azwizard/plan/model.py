@@ -6,9 +6,70 @@ exports (the equivalent az script and ARM template), so what the user reviews is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+# ---------------------------------------------------------------------------------------------------
+# Values known only at run time. A body string that is exactly ``${step.output}`` is replaced, just
+# before the PUT, by that output of an earlier step (``outputs_of`` in run/executor.py names them), e.g.
+# the AcrPull role assignment's ``principalId`` = ``${aks.kubeletObjectId}``: the kubelet identity exists
+# only once the cluster does. The step must depend on the step it reads. Exports turn the reference into
+# their own form (``reference(...)`` in a template, ``--attach-acr`` for az).
+
+_OUTPUT_REF = re.compile(r"^\$\{(?P<step>[A-Za-z0-9_-]+)\.(?P<output>[A-Za-z0-9_]+)\}$")
+
+
+class UnresolvedOutput(KeyError):
+    """A body refers to an output the step it names did not produce."""
+
+
+def output_ref(step: str, output: str) -> str:
+    """The body value standing for ``output`` of step ``step``: ``${aks.kubeletObjectId}``."""
+    ref = f"${{{step}.{output}}}"
+    if not _OUTPUT_REF.match(ref):
+        raise ValueError(f"not a valid output reference: {ref}")
+    return ref
+
+
+def parse_output_ref(value: Any) -> tuple[str, str] | None:
+    """(step, output) when ``value`` is an output reference, else None."""
+    if not isinstance(value, str):
+        return None
+    m = _OUTPUT_REF.match(value)
+    return (m["step"], m["output"]) if m else None
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    yield node
+    if isinstance(node, Mapping):
+        for v in node.values():
+            yield from _walk(v)
+    elif isinstance(node, list | tuple):
+        for v in node:
+            yield from _walk(v)
+
+
+def output_refs(body: Any) -> list[tuple[str, str]]:
+    """Every (step, output) a body refers to, in order."""
+    return [ref for ref in (parse_output_ref(v) for v in _walk(body)) if ref is not None]
+
+
+def resolve_outputs(body: Any, outputs: Mapping[str, Mapping[str, Any]]) -> Any:
+    """A copy of ``body`` with every output reference replaced by its value from ``outputs`` (step key ->
+    that step's outputs). Raises :class:`UnresolvedOutput` for an output that is missing or empty."""
+    ref = parse_output_ref(body)
+    if ref is not None:
+        value = (outputs.get(ref[0]) or {}).get(ref[1])
+        if value in (None, ""):
+            raise UnresolvedOutput(f"step {ref[0]!r} produced no {ref[1]!r}")
+        return value
+    if isinstance(body, Mapping):
+        return {k: resolve_outputs(v, outputs) for k, v in body.items()}
+    if isinstance(body, list | tuple):
+        return [resolve_outputs(v, outputs) for v in body]
+    return body
 
 
 @dataclass(frozen=True)
@@ -26,6 +87,11 @@ class Step:
     @property
     def resource_group(self) -> str:
         return self.resource_id.split("/")[4]
+
+    @property
+    def needs_outputs(self) -> bool:
+        """Whether the body has values filled in at run time from earlier steps' outputs."""
+        return bool(output_refs(self.body))
 
 
 @dataclass(frozen=True)
@@ -46,6 +112,9 @@ class Plan:
             missing = set(s.depends_on) - known
             if missing:
                 raise ValueError(f"step {s.key!r} depends on unknown steps {sorted(missing)}")
+            unread = {step for step, _ in output_refs(s.body)} - set(s.depends_on)
+            if unread:
+                raise ValueError(f"step {s.key!r} reads outputs of {sorted(unread)} without depending on them")
         self.topological()  # raises on a cycle
 
     def step(self, key: str) -> Step:

@@ -13,7 +13,6 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -21,7 +20,8 @@ from ..azure import ops
 from ..azure.errors import AzwizardError, explain
 from ..azure.session import ClientFactory
 from ..journal import Journal
-from ..plan.model import Plan, Step
+from ..plan.model import Plan, Step, UnresolvedOutput, resolve_outputs
+from .dag import Cancelled, run_dag
 
 StepState = Literal["waiting", "running", "succeeded", "existing", "failed", "skipped", "cancelled"]
 
@@ -64,7 +64,7 @@ class RunResult:
         return [k for k, s in self.states.items() if s == "failed"]
 
 
-class _Cancelled(Exception):
+class _Cancelled(Cancelled):
     pass
 
 
@@ -92,78 +92,78 @@ class Runner:
 
     def run(self, plan: Plan, *, resume: bool = True) -> RunResult:
         t0 = time.monotonic()
-        states: dict[str, StepState] = {s.key: "waiting" for s in plan.steps}
-        errors: dict[str, AzwizardError] = {}
-        outputs: dict[str, dict[str, Any]] = {}
-        seconds: dict[str, float] = {}
         self.journal.record(
             "plan", location=plan.location, subscription=plan.subscription_id,
             steps=[{"step": s.key, "id": s.resource_id, "kind": s.kind} for s in plan.steps],
         )
-        done_before = self._already_created(plan) if resume else set()
+        done_before = self._already_created(plan) if resume else {}
+        steps = {s.key: s for s in plan.steps}
+        existing: set[str] = set()
+        # Outputs of finished steps, for bodies that refer to them (plan/model.py output refs). A step
+        # starts only after its dependencies' work returned, so their outputs are already here.
+        produced: dict[str, dict[str, Any]] = {}
+        produced_lock = threading.Lock()
 
-        pending = {s.key: s for s in plan.steps}
-        running: dict[Future[dict[str, Any]], Step] = {}
-        with ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="azwizard-run") as pool:
-            while pending or running:
-                if not self.cancel.is_set():
-                    for key, step in list(pending.items()):
-                        deps = [states[d] for d in step.depends_on]
-                        if any(d in ("failed", "skipped", "cancelled") for d in deps):
-                            states[key] = "skipped"
-                            del pending[key]
-                            self.journal.record("skipped", step=key, id=step.resource_id, kind=step.kind,
-                                                reason="a resource it needs was not created")
-                            self._emit(StepEvent(key, "skipped", step.label, step.resource_id,
-                                                 message="not started: a resource it needs was not created"))
-                            continue
-                        if all(d in ("succeeded", "existing") for d in deps):
-                            del pending[key]
-                            if key in done_before:
-                                states[key] = "existing"
-                                outputs[key] = {}
-                                self._emit(StepEvent(key, "existing", step.label, step.resource_id,
-                                                     message="already created by this run"))
-                                continue
-                            states[key] = "running"
-                            running[pool.submit(self._execute, step, time.monotonic())] = step
-                elif pending:
-                    for key, step in pending.items():
-                        states[key] = "cancelled"
-                        self._emit(StepEvent(key, "cancelled", step.label, step.resource_id,
-                                             message="not started: cancelled"))
-                    pending.clear()
-                if not running:
-                    if pending and not any(states[k] == "running" for k in states):
-                        # Nothing running and nothing ready: only possible if pending steps wait on
-                        # steps that became "existing"/"succeeded" this very loop; go round again.
-                        continue
-                    break
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    step = running.pop(fut)
-                    try:
-                        out = fut.result()
-                        states[step.key] = "succeeded"
-                        outputs[step.key] = out
-                        seconds[step.key] = out.pop("_seconds", 0.0)
-                    except _Cancelled:
-                        states[step.key] = "cancelled"
-                    except AzwizardError as err:
-                        states[step.key] = "failed"
-                        errors[step.key] = err
+        def work(key: str) -> dict[str, Any]:
+            step = steps[key]
+            if key in done_before:
+                existing.add(key)
+                self._emit(StepEvent(key, "existing", step.label, step.resource_id,
+                                     message="already created by this run"))
+                out = dict(done_before[key])
+            else:
+                with produced_lock:
+                    inputs = {d: dict(produced.get(d, {})) for d in step.depends_on}
+                out = self._execute(step, time.monotonic(), inputs)
+            with produced_lock:
+                produced[key] = {k: v for k, v in out.items() if k != "_seconds"}
+            return out
+
+        def skipped(key: str, _because: str) -> None:
+            step = steps[key]
+            self.journal.record("skipped", step=key, id=step.resource_id, kind=step.kind,
+                                reason="a resource it needs was not created")
+            self._emit(StepEvent(key, "skipped", step.label, step.resource_id,
+                                 message="not started: a resource it needs was not created"))
+
+        def cancelled(key: str) -> None:
+            step = steps[key]
+            self._emit(StepEvent(key, "cancelled", step.label, step.resource_id, message="not started: cancelled"))
+
+        outcome = run_dag(
+            [s.key for s in plan.steps], {s.key: s.depends_on for s in plan.steps}, work,
+            cancel=self.cancel, max_workers=self.max_workers, on_skip=skipped, on_cancel=cancelled,
+            thread_name_prefix="azwizard-run",
+        )
+        states: dict[str, StepState] = {}
+        outputs: dict[str, dict[str, Any]] = {}
+        seconds: dict[str, float] = {}
+        for key, state in outcome.states.items():
+            if state == "succeeded":
+                out = outcome.results[key]
+                if key in existing:
+                    states[key] = "existing"
+                else:
+                    states[key] = "succeeded"
+                    seconds[key] = out.pop("_seconds", 0.0)
+                outputs[key] = out
+            else:
+                states[key] = state
+        errors = {k: e if isinstance(e, AzwizardError) else explain(e) for k, e in outcome.errors.items()}
         return RunResult(plan.run_id, states, errors, outputs, time.monotonic() - t0, seconds)
 
     # ------------------------------------------------------------------ one step
 
-    def _execute(self, step: Step, started: float) -> dict[str, Any]:
+    def _execute(self, step: Step, started: float,
+                 inputs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+        body = self._body(step, inputs or {})
         attempt = 1
         while True:
             self.journal.record("requested", step=step.key, id=step.resource_id, kind=step.kind, attempt=attempt)
             self._emit(StepEvent(step.key, "running", step.label, step.resource_id,
                                  time.monotonic() - started, "creating…", attempt=attempt))
             try:
-                result = ops.create(self.factory, step.kind, step.resource_id, step.body)
+                result = ops.create(self.factory, step.kind, step.resource_id, body)
                 if ops.is_poller(result):
                     while not result.done():
                         if self.cancel.is_set():
@@ -183,7 +183,7 @@ class Runner:
                 raise
             except Exception as exc:  # every failure becomes a clear message, never a traceback
                 err = explain(exc)
-                if _transient(exc, err) and attempt <= self.transient_retries:
+                if is_transient(exc, err) and attempt <= self.transient_retries:
                     attempt += 1
                     self._emit(StepEvent(step.key, "running", step.label, step.resource_id,
                                          time.monotonic() - started, f"retrying after {err.code or 'a transient fault'}",
@@ -196,6 +196,20 @@ class Runner:
                                      time.monotonic() - started, err.what, error=err, attempt=attempt))
                 raise err from exc
 
+    def _body(self, step: Step, inputs: dict[str, dict[str, Any]]) -> Any:
+        """The step's body with run-time values (earlier steps' outputs) filled in."""
+        if not step.needs_outputs:
+            return step.body
+        try:
+            return resolve_outputs(step.body, inputs)
+        except UnresolvedOutput as exc:
+            err = AzwizardError(f"{step.label or step.key} needs a value the step before it did not return "
+                                f"({exc.args[0]})", "Run the plan again; if it persists, report it.")
+            self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind, code=None,
+                                message=err.what, exists=False)
+            self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, message=err.what, error=err))
+            raise err from exc
+
     def _exists(self, step: Step) -> bool | None:
         """After a failure, does the resource exist anyway (e.g. a VM left in Failed state)?"""
         try:
@@ -203,10 +217,11 @@ class Runner:
         except Exception:
             return None  # unknown: the journal keeps "failed" with exists unknown
 
-    def _already_created(self, plan: Plan) -> set[str]:
-        """Steps this run already created, confirmed by reading them back (so a re-run sends nothing twice)."""
+    def _already_created(self, plan: Plan) -> dict[str, dict[str, Any]]:
+        """Steps this run already created, confirmed by reading them back (so a re-run sends nothing twice),
+        with their outputs as read back (later steps may need them, e.g. the cluster's kubelet identity)."""
         known = self.journal.resources()
-        done: set[str] = set()
+        done: dict[str, dict[str, Any]] = {}
         for step in plan.steps:
             st = known.get(step.resource_id.lower())
             if st is None or st.state != "created":
@@ -215,9 +230,10 @@ class Runner:
                 model = ops.get(self.factory, step.kind, step.resource_id)
             except Exception:
                 continue
-            state = (ops.wire(model).get("properties") or {}).get("provisioningState", "Succeeded")
+            body = ops.wire(model)
+            state = (body.get("properties") or {}).get("provisioningState", "Succeeded")
             if model is not None and str(state).lower() == "succeeded":
-                done.add(step.key)
+                done[step.key] = outputs_of(step.kind, body)
         return done
 
     def _emit(self, event: StepEvent) -> None:
@@ -226,7 +242,8 @@ class Runner:
                 self.on_event(event)
 
 
-def _transient(exc: BaseException, err: AzwizardError) -> bool:
+def is_transient(exc: BaseException, err: AzwizardError) -> bool:
+    """A fault worth sending the same request again for: a dropped connection or a transient ARM code."""
     from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 
     if isinstance(exc, ServiceRequestError | ServiceResponseError):
@@ -249,4 +266,10 @@ def outputs_of(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     elif k == "microsoft.containerservice/managedclusters":
         out["fqdn"] = props.get("fqdn")
         out["nodeResourceGroup"] = props.get("nodeResourceGroup")
+        # The identities later steps grant roles to: the kubelet's (pulls images: AcrPull) and the cluster's.
+        kubelet = (props.get("identityProfile") or {}).get("kubeletidentity") or {}
+        out["kubeletObjectId"] = kubelet.get("objectId")
+        out["principalId"] = (body.get("identity") or {}).get("principalId")
+    elif k == "microsoft.containerregistry/registries":
+        out["loginServer"] = props.get("loginServer")
     return out

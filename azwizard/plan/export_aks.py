@@ -1,0 +1,255 @@
+"""Exports for the AKS journey's kinds, registered into the az and ARM exporters' registries.
+
+az: the cluster becomes a corrected form of the notes' ``az aks create`` (every choice spelled out: pod
+and service CIDRs, DNS service IP, OS disk type, ``--no-ssh-key`` instead of ``--generate-ssh-keys``, and
+``--attach-acr`` for the AcrPull assignment), user pools become ``az aks nodepool add``, the registry
+``az acr create``. Flags checked against Azure/azure-cli ``src/azure-cli/azure/cli/command_modules/acs/
+_params.py`` (``aks create``: ``--tier``, ``--k8s-support-plan``, ``--dns-name-prefix``, ``--nodepool-name``,
+``--node-vm-size``, ``--node-osdisk-type``, ``--vm-set-type``, ``--ip-families``/``--pod-cidrs``/
+``--service-cidrs`` as comma-separated lists, ``--nodepool-tags``, ``--attach-acr``, ``--no-ssh-key``;
+``aks nodepool add``: ``--cluster-name``, ``--mode``, ``--os-type``, ``--tags``) and ``acr/_params.py``.
+
+ARM: the role assignment is an extension resource of the registry (export_arm gives it ``scope``); its
+principal is the cluster's kubelet identity, read with ``reference()`` once the cluster exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .aks import ACR_PULL_ROLE, CLUSTER_KIND, KUBELET_OBJECT_ID, REGISTRY_KIND, ROLE_ASSIGNMENT_KIND
+from .export_arm import ArmContext, arm_resource, literal, parse_id, q
+from .export_az import AzCommand, AzContext, BodyReader, Inexpressible, Token, az_exporter
+from .model import Step, output_ref, parse_output_ref
+
+__all__: list[str] = []
+
+Path_ = tuple[str | int, ...]
+
+
+class _Cmd:
+    def __init__(self, *words: str) -> None:
+        self.words = words
+        self.options: list[tuple[str, tuple[Token, ...]]] = []
+
+    def opt(self, name: str, *values: Token) -> _Cmd:
+        self.options.append((name, tuple(values)))
+        return self
+
+    def build(self) -> AzCommand:
+        return AzCommand(self.words, tuple(self.options))
+
+
+def _location_and_tags(cmd: _Cmd, r: BodyReader, ctx: AzContext, tags_flag: str = "--tags") -> None:
+    if r.has("location"):
+        cmd.opt("--location", ctx.loc(r.get("location")))
+    _tags(cmd, r, ("tags",), tags_flag)
+
+
+def _tags(cmd: _Cmd, r: BodyReader, path: Path_, flag: str) -> None:
+    if r.has(*path):
+        tags = r.get(*path) or {}
+        if tags:
+            # az splits each "key[=value]" on the first "=" (azure.cli.core validate_tag / validate_nodepool_tags).
+            cmd.opt(flag, *[f"{k}={v}" for k, v in tags.items()])
+
+
+def _acr_pull_steps(ctx: AzContext, cluster: Step) -> list[Step]:
+    """The plan's AcrPull assignments for this cluster's kubelet identity (what --attach-acr creates)."""
+    ref = output_ref(cluster.key, KUBELET_OBJECT_ID)
+    return [s for s in ctx.plan.steps
+            if s.kind.lower() == ROLE_ASSIGNMENT_KIND.lower()
+            and s.body.get("properties", {}).get("principalId") == ref
+            and str(s.body.get("properties", {}).get("roleDefinitionId", "")).lower().endswith(ACR_PULL_ROLE)]
+
+
+def _scope(role_assignment: Step) -> str:
+    return role_assignment.resource_id.rsplit("/providers/Microsoft.Authorization/roleAssignments/", 1)[0]
+
+
+def _pool_options(cmd: _Cmd, r: BodyReader, p: Path_, *, create: bool) -> None:
+    """The flags one agentPoolProfile needs; ``create``: the ``aks create`` names, else ``nodepool add``."""
+    if r.has(*p, "count"):
+        cmd.opt("--node-count", str(r.get(*p, "count")))
+    if r.has(*p, "vmSize"):
+        cmd.opt("--node-vm-size", r.get(*p, "vmSize"))
+    if r.has(*p, "osSKU"):
+        cmd.opt("--os-sku", r.get(*p, "osSKU"))
+    if r.has(*p, "type"):
+        cmd.opt("--vm-set-type", r.get(*p, "type"))
+    if r.has(*p, "osDiskType"):
+        cmd.opt("--node-osdisk-type", r.get(*p, "osDiskType"))
+    if r.has(*p, "osDiskSizeGB"):
+        cmd.opt("--node-osdisk-size", str(r.get(*p, "osDiskSizeGB")))
+    if r.has(*p, "availabilityZones"):
+        zones = [str(z) for z in r.get(*p, "availabilityZones")]
+        if zones:
+            cmd.opt("--zones", *zones)
+    if r.has(*p, "maxPods"):
+        cmd.opt("--max-pods", str(r.get(*p, "maxPods")))
+    _tags(cmd, r, (*p, "tags"), "--nodepool-tags" if create else "--tags")
+
+
+@az_exporter(CLUSTER_KIND)
+def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
+    rg = ctx.group(step.resource_group)
+    cmd = _Cmd("aks", "create").opt("--resource-group", rg).opt("--name", step.name)
+    _location_and_tags(cmd, r, ctx)
+    # az aks create's own defaults: a system-assigned identity, the Base SKU, Kubernetes RBAC.
+    for path, value in ((("identity", "type"), "SystemAssigned"), (("sku", "name"), "Base"),
+                        (("properties", "enableRBAC"), True)):
+        if r.has(*path) and not r.expect(*path, value=value):
+            raise Inexpressible(f"{'.'.join(path)} other than {value}")
+    if r.has("sku", "tier"):
+        cmd.opt("--tier", str(r.get("sku", "tier")).lower())
+    P: Path_ = ("properties",)
+    if r.has(*P, "supportPlan"):
+        cmd.opt("--k8s-support-plan", r.get(*P, "supportPlan"))
+    if r.has(*P, "kubernetesVersion"):
+        cmd.opt("--kubernetes-version", r.get(*P, "kubernetesVersion"))
+    if r.has(*P, "dnsPrefix"):
+        cmd.opt("--dns-name-prefix", r.get(*P, "dnsPrefix"))
+
+    # The system pool is created with the cluster; further pools with az aks nodepool add.
+    pools = r.peek(*P, "agentPoolProfiles", default=[])
+    if not pools:
+        raise Inexpressible("a cluster without node pools")
+    first: Path_ = (*P, "agentPoolProfiles", 0)
+    if not (r.expect(*first, "mode", value="System") and r.expect(*first, "osType", value="Linux")):
+        raise Inexpressible("a first node pool that is not a Linux system pool")
+    cmd.opt("--nodepool-name", r.get(*first, "name"))
+    _pool_options(cmd, r, first, create=True)
+
+    # Network.
+    N: Path_ = (*P, "networkProfile")
+    for key, flag in (("networkPlugin", "--network-plugin"), ("networkPluginMode", "--network-plugin-mode"),
+                      ("networkDataplane", "--network-dataplane"), ("networkPolicy", "--network-policy")):
+        if r.has(*N, key):
+            cmd.opt(flag, r.get(*N, key))
+    for key, flag in (("ipFamilies", "--ip-families"), ("podCidrs", "--pod-cidrs"),
+                      ("serviceCidrs", "--service-cidrs")):
+        if r.has(*N, key):
+            cmd.opt(flag, ",".join(str(v) for v in r.get(*N, key)))  # comma-separated lists
+    for key, flag in (("dnsServiceIP", "--dns-service-ip"), ("loadBalancerSku", "--load-balancer-sku"),
+                      ("outboundType", "--outbound-type")):
+        if r.has(*N, key):
+            cmd.opt(flag, r.get(*N, key))
+
+    # Access.
+    ranges = r.peek(*P, "apiServerAccessProfile", "authorizedIPRanges", default=[])
+    if ranges:
+        cmd.opt("--api-server-authorized-ip-ranges",
+                ",".join(r.get(*P, "apiServerAccessProfile", "authorizedIPRanges")))
+    L: Path_ = (*P, "linuxProfile")
+    keys = r.peek(*L, "ssh", "publicKeys", default=[])
+    if r.has(*L):
+        if len(keys) != 1:
+            raise Inexpressible("other than one SSH public key")
+        cmd.opt("--admin-username", r.get(*L, "adminUsername"))
+        # az reads a key file (any type) or an RSA key given inline: a file keeps Ed25519 keys working.
+        key = str(r.get(*L, "ssh", "publicKeys", 0, "keyData"))
+        cmd.opt("--ssh-key-value", ctx.text_file("SSH_PUBLIC_KEY_FILE", (key.rstrip("\n") + "\n").encode()))
+    else:
+        # Without it az would read (or with --generate-ssh-keys create) ~/.ssh/id_rsa.pub; AKS needs no key.
+        cmd.opt("--no-ssh-key")
+
+    # Registry access: az aks create --attach-acr grants AcrPull to the kubelet identity.
+    attach = _acr_pull_steps(ctx, step)
+    if len(attach) > 1:
+        raise Inexpressible("AcrPull on more than one registry")
+    if attach:
+        scope = _scope(attach[0])
+        # A registry the plan creates must come first in the script: --attach-acr looks it up.
+        order = [s.key for s in ctx.plan.topological()]
+        owner = next((s for s in ctx.plan.steps if s.resource_id.lower() == scope.lower()), None)
+        if owner is not None and order.index(owner.key) > order.index(step.key):
+            raise Inexpressible("a registry created after the cluster")
+        cmd.opt("--attach-acr", ctx.ref(scope, REGISTRY_KIND))
+    out = [cmd.build()]
+
+    for i in range(1, len(pools)):
+        p: Path_ = (*P, "agentPoolProfiles", i)
+        add = _Cmd("aks", "nodepool", "add").opt("--resource-group", rg).opt("--cluster-name", step.name) \
+            .opt("--name", r.get(*p, "name"))
+        if r.has(*p, "mode"):
+            add.opt("--mode", r.get(*p, "mode"))
+        if r.has(*p, "osType"):
+            add.opt("--os-type", r.get(*p, "osType"))
+        _pool_options(add, r, p, create=False)
+        out.append(add.build())
+    if len(pools) > 1:
+        r.notes.append("az creates the user node pools one by one after the cluster; azwizard sends them with the "
+                       "cluster in one request")
+    return out
+
+
+@az_exporter(ROLE_ASSIGNMENT_KIND)
+def _role_assignment(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
+    ref = parse_output_ref(r.peek("properties", "principalId"))
+    cluster = ctx.plan.step(ref[0]) if ref is not None and ref[0] in {s.key for s in ctx.plan.steps} else None
+    if cluster is None or cluster.kind.lower() != CLUSTER_KIND.lower() or step not in _acr_pull_steps(ctx, cluster):
+        raise Inexpressible("a role assignment other than AcrPull for a cluster's kubelet identity (azwizard has "
+                            "no az command for it)")
+    for key in ("roleDefinitionId", "principalId", "principalType"):
+        r.get("properties", key)
+    if r.has("properties", "description"):
+        r.approx("properties", "description",
+                 note="the AcrPull assignment is made by az aks create --attach-acr, which picks its own name and "
+                      "sets no description")
+    return []  # created by --attach-acr on the cluster's az aks create
+
+
+@az_exporter(REGISTRY_KIND)
+def _registry(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
+    cmd = _Cmd("acr", "create").opt("--resource-group", ctx.group(step.resource_group)).opt("--name", step.name)
+    if r.has("sku", "name"):
+        cmd.opt("--sku", r.get("sku", "name"))
+    # az acr create leaves the admin user disabled unless --admin-enabled true.
+    if r.has("properties", "adminUserEnabled") and not r.expect("properties", "adminUserEnabled", value=False):
+        cmd.opt("--admin-enabled", "true")
+        r.get("properties", "adminUserEnabled")
+    _location_and_tags(cmd, r, ctx)
+    return [cmd.build()]
+
+
+# ---------------------------------------------------------------------------------------------------
+# ARM template hooks
+
+
+def _output_expression(ctx: ArmContext, step: Step, output: str) -> str | None:
+    """A template expression for an output of a plan step (what the runner fills in at run time)."""
+    if step.kind.lower() == CLUSTER_KIND.lower():
+        rid = ctx.step_id_expr(step)
+        if output == KUBELET_OBJECT_ID:
+            return f"reference({rid}, {q(step.api_version)}).identityProfile.kubeletidentity.objectId"
+        if output == "principalId":
+            return f"reference({rid}, {q(step.api_version)}, 'Full').identity.principalId"
+    return None
+
+
+def _fill_outputs(node: Any, ctx: ArmContext) -> Any:
+    if isinstance(node, dict):
+        return {k: _fill_outputs(v, ctx) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill_outputs(v, ctx) for v in node]
+    ref = parse_output_ref(node)
+    if ref is not None:
+        step = next((s for s in ctx.plan.steps if s.key == ref[0]), None)
+        expr = _output_expression(ctx, step, ref[1]) if step is not None else None
+        if expr is None:
+            raise ValueError(f"no template expression for output {ref[1]!r} of step {ref[0]!r}")
+        return f"[{expr}]"
+    return node
+
+
+@arm_resource(ROLE_ASSIGNMENT_KIND)
+def _role_assignment_resource(step: Step, ctx: ArmContext, resource: dict[str, Any]) -> None:
+    """The exporter already makes it an extension resource of the registry (``scope``, ``dependsOn``); here the
+    principal becomes the cluster's kubelet identity read with ``reference()`` (the runner's run-time value)."""
+    resource["properties"] = _fill_outputs(resource.get("properties", {}), ctx)
+    pid = parse_id(step.resource_id)
+    if pid is not None and pid.scope is not None and "scope" not in resource:
+        # A template's extension resources can only target resources of its own resource group.
+        resource["comments"] = literal(
+            f"{step.label}. The registry {pid.scope} is outside this deployment's resource group: deploy this "
+            "assignment in a template for that group (or run az aks update --attach-acr).")
