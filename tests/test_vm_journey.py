@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from azwizard.screens.app import AzWizardApp
+from azwizard.screens.review import CreateScreen, ReviewStep
 from azwizard.screens.vm.done import VmDoneScreen
-from azwizard.screens.vm.review import CreateScreen, ReviewStep
 from azwizard.screens.vm.steps import BasicsStep, NsgStep, PublicIpStep, VmDetailsStep
 
 from azwizard.azure.session import AzureSession

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..review import ReviewStep
 from ..wizard import WizardFlow
 from .journey import VmJourney
-from .review import ReviewStep
 from .steps import VM_FORM_STEPS, BasicsStep
 
 VM_FLOW = WizardFlow([*VM_FORM_STEPS, ReviewStep])

@@ -1,4 +1,5 @@
-"""Review, create and done: the last three steps of the VM journey (and the pattern AKS reuses)."""
+"""Review and create: the last steps of every journey (VM, AKS). A journey supplies make_plan(sub) and
+done_screen(plan, result)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
-from ..wizard import ICONS, StepNav, WizardFlow, WizardStep
+from .wizard import ICONS, StepNav, WizardFlow, WizardStep
 
 if TYPE_CHECKING:
     from azwizard.plan.model import Plan
     from azwizard.run.executor import RunResult, StepEvent
 
-    from ..wizard import Journey
+    from .wizard import Journey
 
 
 def plan_for(journey: Journey[Any], app: Any) -> Plan:
