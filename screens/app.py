@@ -147,8 +147,11 @@ def demo_connector(reset: bool) -> tuple[Connector, dict[str, Any]]:
     def connect() -> AzureSession:
         from azwizard.demo import open_demo_session
 
+        from azwizard.azure.session import describe_tenant
+
         demo = open_demo_session(reset=reset)
         holder["sim"] = demo.sim
+        describe_tenant(demo.session)
         return demo.session
 
     return connect, holder
@@ -159,9 +162,13 @@ def real_connector(subscription: str | None) -> Connector:
         from azwizard.azure.credentials import default_credential
         from azwizard.azure.session import check_sign_in, open_session
 
+        from azwizard.azure.session import describe_tenant
+
         credential = default_credential()
         check_sign_in(credential)  # a clear "run az login" before anything else
-        return open_session(subscription, credential=credential)
+        session = open_session(subscription, credential=credential)
+        describe_tenant(session)
+        return session
 
     return connect
 

@@ -687,3 +687,17 @@ def test_importing_the_session_layer_loads_no_azure_module() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_describe_tenant_names_the_tenants_default_domain() -> None:
+    from azwizard.azure.credentials import StaticTokenCredential
+    from azwizard.azure.session import describe_tenant, open_session
+    from azwizard.sim import SIM_BASE_URL, ArmSim
+    from azwizard.sim.transport import SimTransport
+
+    sim = ArmSim()
+    session = open_session(None, credential=StaticTokenCredential(), base_url=SIM_BASE_URL,
+                           transport=SimTransport(sim), simulated=True)
+    describe_tenant(session)
+    assert session.tenant_label == "azwizardsim.onmicrosoft.com"
+    assert "tenant azwizardsim.onmicrosoft.com" in session.header_label()

@@ -542,3 +542,18 @@ def _choice_from_sdk(sub: Any, source: SubscriptionSource) -> SubscriptionChoice
         source=source,
         state=str(state) if state is not None else None,
     )
+
+
+def describe_tenant(session: AzureSession) -> None:
+    """Fill ``session.tenant_label`` with the tenant's default domain (``contoso.onmicrosoft.com``) from
+    ``SubscriptionClient.tenants.list()``, when the CLI profile did not say. Best effort: the header
+    falls back to the tenant id if this fails."""
+    if session.tenant_label or not session.tenant_id:
+        return
+    try:
+        for tenant in session.factory.subscriptions().tenants.list():
+            if (tenant.tenant_id or "").lower() == session.tenant_id.lower():
+                session.tenant_label = tenant.default_domain or tenant.display_name or None
+                return
+    except Exception:  # a label is not worth failing the sign-in for
+        return
