@@ -145,9 +145,8 @@ def demo_connector(reset: bool) -> tuple[Connector, dict[str, Any]]:
     holder: dict[str, Any] = {}
 
     def connect() -> AzureSession:
-        from azwizard.demo import open_demo_session
-
         from azwizard.azure.session import describe_tenant
+        from azwizard.demo import open_demo_session
 
         demo = open_demo_session(reset=reset)
         holder["sim"] = demo.sim
@@ -160,9 +159,7 @@ def demo_connector(reset: bool) -> tuple[Connector, dict[str, Any]]:
 def real_connector(subscription: str | None) -> Connector:
     def connect() -> AzureSession:
         from azwizard.azure.credentials import default_credential
-        from azwizard.azure.session import check_sign_in, open_session
-
-        from azwizard.azure.session import describe_tenant
+        from azwizard.azure.session import check_sign_in, describe_tenant, open_session
 
         credential = default_credential()
         check_sign_in(credential)  # a clear "run az login" before anything else

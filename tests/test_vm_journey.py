@@ -202,3 +202,29 @@ async def test_nsg_step_adds_and_removes_rules(tmp_path: Path) -> None:
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert [r.name for r in journey.spec.nsg_rules] == ["Allow-ICMPv4", "Allow-SSH", "Allow-HTTP-HTTPS"]
+
+
+async def test_nsg_source_my_ip_and_rule_edit(tmp_path: Path) -> None:
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        for _ in range(4):
+            await pilot.press("ctrl+n")
+            await settle(app, pilot)
+        assert isinstance(app.screen, NsgStep)
+        await pilot.press("ctrl+t")  # demo: a documentation address, no network
+        await settle(app, pilot)
+        journey = app.journeys["vm"]
+        ssh = next(r for r in journey.spec.nsg_rules if r.name == "Allow-SSH")
+        assert ssh.source == "203.0.113.10/32"
+        assert not any(f.rule_id == "vm-nsg-ssh-open" for f in journey.findings)
+        # edit: same name replaces the rule
+        for wid, val in (("name", "Allow-SSH"), ("priority", "110"), ("protocol", "Tcp"), ("ports", "2222"),
+                         ("source", "203.0.113.10/32")):
+            app.screen.query_one(f"#rule-{wid}").value = val
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        ssh_rules = [r for r in journey.spec.nsg_rules if r.name == "Allow-SSH"]
+        assert len(ssh_rules) == 1 and ssh_rules[0].destination_ports == ("2222",)

@@ -179,7 +179,10 @@ class BasicsStep(VmStep):
             if not self.spec.use_existing_group:
                 journey.update(use_existing_group=True)
         else:
-            group_note.update("[dim]A new resource group will be created.[/dim]")
+            existing = sorted(facts.resource_groups) if facts else []
+            hint = f" Existing groups: {escape(', '.join(existing[:8]))}{' …' if len(existing) > 8 else ''}." \
+                if existing else ""
+            group_note.update(f"[dim]A new resource group will be created.{hint}[/dim]")
             if self.spec.use_existing_group:
                 journey.update(use_existing_group=False)
 
@@ -370,6 +373,7 @@ class NsgStep(VmStep):
         # keys free in Input, TextArea and DataTable, so they work wherever the focus is
         Binding("ctrl+o", "add_rule", "Add rule", id="vm.nsg.add"),
         Binding("ctrl+r", "remove_rule", "Remove rule", id="vm.nsg.remove"),
+        Binding("ctrl+t", "my_ip", "Use my public IP", id="vm.nsg.myip"),
     ]
 
     def compose_form(self) -> ComposeResult:
@@ -377,13 +381,15 @@ class NsgStep(VmStep):
         yield Select([("Web server: ICMPv4, SSH, HTTP(S)", "web"), ("SSH only: ICMPv4, SSH", "ssh-only"),
                       ("Custom rules", "custom")], value=self.spec.purpose, id="purpose", allow_blank=False)
         yield Label("Source for ICMP and SSH")
-        yield Input(self._admin_source(), id="nsg-source", placeholder="* (any) or your IP/CIDR, e.g. 198.51.100.7/32")
+        yield Input(self._admin_source(), id="nsg-source",
+                    placeholder="* (any) or your IP/CIDR; ctrl+t fills in your public IP")
         yield FieldError(id="nsg-source-error")
         table: DataTable[str] = DataTable(id="nsg_rules", cursor_type="row", zebra_stripes=True)
         table.add_columns("Name", "Priority", "Protocol", "Ports", "Source", "Action")
         yield table
         with Vertical(id="rule-form", classes="rule-form"):
-            yield Label("New rule: name, priority (100–4096), protocol (Tcp/Udp/Icmp/*), ports, source")
+            yield Label("Add a rule (select one above to edit it): name, priority (100–4096), protocol "
+                        "(Tcp/Udp/Icmp/*), ports, source")
             with Horizontal():
                 yield Input(placeholder="Allow-App", id="rule-name")
                 yield Input(placeholder="200", id="rule-priority")
@@ -449,15 +455,47 @@ class NsgStep(VmStep):
             err.set_error(str(exc))  # bad input: nothing changes
             return
         err.set_error(None)
-        if any(r.name.lower() == rule.name.lower() for r in self.spec.nsg_rules):
-            err.set_error(f"A rule named {rule.name} exists already")
-            return
-        self.journey.update(nsg_rules=(*self.spec.nsg_rules, rule), purpose="custom")
+        others = tuple(r for r in self.spec.nsg_rules if r.name.lower() != rule.name.lower())
+        replaced = len(others) != len(self.spec.nsg_rules)
+        self.journey.update(nsg_rules=(*others, rule), purpose="custom")
+        if replaced:
+            self.notify(f"Rule {rule.name} updated.")
         with self.prevent(Select.Changed):
             self.query_one("#purpose", Select).value = "custom"
         for k in vals:
             self.query_one(f"#rule-{k}", Input).value = ""
         self._fill()
+
+    def action_my_ip(self) -> None:
+        self._detect_ip()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="myip")
+    def _detect_ip(self) -> str:
+        from azwizard.myip import detect_public_ipv4
+
+        return detect_public_ipv4(demo=bool(getattr(self.app, "demo", False)))
+
+    @on(Worker.StateChanged)
+    def _ip_detected(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "myip":
+            return
+        if event.state == WorkerState.SUCCESS and event.worker.result:
+            self.query_one("#nsg-source", Input).value = f"{event.worker.result}/32"
+            demo = " (simulated: a documentation address)" if getattr(self.app, "demo", False) else ""
+            self.notify(f"SSH and ICMP now allowed only from {event.worker.result}{demo}.")
+        elif event.state == WorkerState.ERROR:
+            self.notify(str(event.worker.error), severity="error")
+
+    @on(DataTable.RowSelected, "#nsg_rules")
+    def _edit(self, event: DataTable.RowSelected) -> None:
+        """Selecting a rule puts it in the form: change it and add it again under the same name to replace it."""
+        name = str(event.row_key.value)
+        rule = next((r for r in self.spec.nsg_rules if r.name == name), None)
+        if rule is None:
+            return
+        for key, value in (("name", rule.name), ("priority", str(rule.priority)), ("protocol", rule.protocol),
+                           ("ports", ",".join(rule.destination_ports)), ("source", rule.source)):
+            self.query_one(f"#rule-{key}", Input).value = value
 
     def action_remove_rule(self) -> None:
         table = self.query_one("#nsg_rules", DataTable)
