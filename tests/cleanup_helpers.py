@@ -1,19 +1,20 @@
-"""Shared set-up for the cleanup tests: a VM set created through the engine (plan_vm + Runner, as the VM
-journey does) and an AKS cluster created through the SDK with azwizard's tags."""
+"""Shared set-up for the cleanup tests: a VM set and an AKS cluster created through the engine (plan_vm /
+plan_aks + Runner, as the journeys do)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from azwizard.azure.session import ClientFactory
 from azwizard.journal import Journal
+from azwizard.plan.aks import plan_aks
 from azwizard.plan.model import Plan
 from azwizard.plan.vm import plan_vm
 from azwizard.run import Runner
 from azwizard.sim import ArmSim
-from azwizard.sim.catalog import kubernetes as catalog_k8s
-from azwizard.specs.common import azwizard_tags
+from azwizard.specs.aks import AcrSpec, preset_dev_dual_stack
 from azwizard.specs.vm import VmSpec
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
@@ -31,26 +32,14 @@ def make_vm_run(sim: ArmSim, factory: ClientFactory, journal_dir: Path, *, run_i
 
 def make_cluster(factory: ClientFactory, journal_dir: Path, *, run_id: str = "run-aks", rg: str = "aks-rg",
                  name: str = "aks1", created_at: str = "2026-11-24T03:00:00Z") -> str:
-    """A cluster the way the AKS journey creates one (tags on the group and the cluster, journal events)."""
-    tags = azwizard_tags(run_id, "aks", created_at)
-    journal = Journal(run_id, "aks", directory=journal_dir)
-    gid = f"/subscriptions/{factory.subscription_id}/resourceGroups/{rg}"
-    cid = f"{gid}/providers/Microsoft.ContainerService/managedClusters/{name}"
-    factory.resources().resource_groups.create_or_update(rg, {"location": LOCATION, "tags": tags})
-    journal.record("created", id=gid, kind="Microsoft.Resources/resourceGroups", step="rg")
-    factory.containerservice().managed_clusters.begin_create_or_update(rg, name, {
-        "location": LOCATION, "tags": tags, "identity": {"type": "SystemAssigned"},
-        "sku": {"name": "Base", "tier": "Standard"},
-        "properties": {
-            "kubernetesVersion": catalog_k8s.default_version(LOCATION), "dnsPrefix": name,
-            "agentPoolProfiles": [{"name": "system", "mode": "System", "count": 3, "vmSize": "Standard_D2s_v5",
-                                   "osType": "Linux"}],
-            "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay",
-                               "ipFamilies": ["IPv4", "IPv6"]},
-        },
-    }).result()
-    journal.record("created", id=cid, kind="Microsoft.ContainerService/managedClusters", step="aks")
-    return cid
+    """A cluster through the AKS journey's engine (plan_aks + Runner): standard tier, 3 × D2s_v5, a Basic
+    registry with AcrPull for the kubelet identity. Returns the cluster's id."""
+    spec = replace(preset_dev_dual_stack(name), resource_group=rg, tier="standard",
+                   acr=AcrSpec(mode="create", name=f"{name}acr"))
+    plan = plan_aks(spec, subscription_id=factory.subscription_id, run_id=run_id, created_at=created_at)
+    result = Runner(factory, Journal(run_id, "aks", directory=journal_dir), poll_interval=0.01).run(plan)
+    assert result.ok, result.errors
+    return plan.step("aks").resource_id
 
 
 def foreign_nsg(factory: ClientFactory, rg: str, name: str = "someone-elses-nsg") -> str:

@@ -32,7 +32,15 @@ def test_inventory_shows_both_runs_with_state_costs_and_ages(sim: ArmSim, factor
     runs = inv.by_run()
     assert {it.name for it in runs["run-vm"]} == {"Yolo-RG", "Yolo-NSG", "Yolo-IPv4", "Yolo-IPv6", "Yolo-VNet",
                                                   "Yolo-NIC", "Yolo-VM", "Yolo-VM-OsDisk"}
-    assert {it.name for it in runs["run-aks"]} == {"aks-rg", "aks1", "MC_aks-rg_aks1_norwayeast"}
+    aks_run = {it.name: it for it in runs["run-aks"]}
+    [assignment] = [it for it in runs["run-aks"] if it.type == "Microsoft.Authorization/roleAssignments"]
+    assert set(aks_run) == {"aks-rg", "aks1", "aks1acr", "MC_aks-rg_aks1_norwayeast", assignment.name}
+    # the AcrPull assignment (journal only: role assignments carry no tags) goes with its registry
+    assert assignment.source == "journal" and ("about", "AcrPull for AKS cluster aks1 (azwizard run run-aks)") in \
+        assignment.details
+    assert [c.resource_id for c in aks_run["aks1acr"].cascade] == [assignment.id]
+    acr_cost = aks_run["aks1acr"].cost
+    assert acr_cost is not None and round((acr_cost.hourly or 0) * 24, 3) == 0.167  # Basic, per day
 
     vm = by_name(inv, "Yolo-VM")
     assert (vm.state, vm.source, vm.journey, vm.location) == ("running", "both", "vm", "norwayeast")
@@ -53,7 +61,7 @@ def test_inventory_shows_both_runs_with_state_costs_and_ages(sim: ArmSim, factor
     assert cluster.cost is not None and cluster.cost.known
     labels = [p.label for p in cluster.cost.parts]
     assert labels[0] == "AKS Standard tier" and cluster.cost.parts[0].hourly == 0.10
-    assert "3 × Standard_D2s_v5 nodes (system)" in labels
+    assert "3 × Standard_D2s_v5 nodes (nodepool1)" in labels
     # the MC_ group is shown under its cluster, with its contents, and is never deletable on its own
     mc = by_name(inv, "MC_aks-rg_aks1_norwayeast")
     assert mc.node_group_of == cluster.id and mc.managed_by and mc.source == "attached"
@@ -70,7 +78,7 @@ def test_inventory_shows_both_runs_with_state_costs_and_ages(sim: ArmSim, factor
 
     # filters the screen offers
     assert {it.name for it in inv.filter(types=["Microsoft.Network/publicIPAddresses"])} == {"Yolo-IPv4", "Yolo-IPv6"}
-    assert {it.name for it in inv.filter(group="aks-rg")} == {"aks-rg", "aks1"}
+    assert {it.name for it in inv.filter(group="aks-rg")} == {"aks-rg", "aks1", "aks1acr", assignment.name}
     assert {it.run_id for it in inv.filter(older_than=dt.timedelta(days=1, hours=12), now=NOW)} == {"run-aks"}
 
 

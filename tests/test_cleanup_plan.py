@@ -105,19 +105,20 @@ def scenarios(draw: st.DrawFn) -> tuple[Inventory, set[str], set[str], dict[str,
     for i in range(n):
         kind = draw(st.sampled_from(KINDS))
         res.append({"id": rid(draw(st.sampled_from(GROUPS)), kind, f"r{i}"), "type": kind,
-                    "level": draw(st.integers(0, 4)), "foreign": draw(st.booleans()) and draw(st.booleans()),
+                    "level": draw(st.integers(0, 4)), "foreign": draw(st.integers(0, 5)) == 0,
                     "exists": draw(st.integers(0, 9)) > 0, "uses": [], "used_by": [], "cascade": []})
     hidden = [rid(g, "Microsoft.Network/networkSecurityGroups", f"hidden-{g}")
               for g in GROUPS if draw(st.booleans()) and draw(st.booleans())]
     users: dict[str, set[str]] = {}  # the truth the plan must respect: key(used) → keys of its users
     for a in res:
         for b in res:
-            if b["level"] > a["level"] and draw(st.integers(0, 3)) == 0:
+            odds = 1 if a["type"].endswith("virtualMachines") else 3  # VMs use most (NICs, disks)
+            if b["level"] > a["level"] and draw(st.integers(0, odds)) == 0:
                 side = draw(st.booleans()) or not a["exists"]  # Azure reports only live users
                 (a["uses"] if side else b["used_by"]).append(b["id"] if side else a["id"])
                 if a["exists"] and b["exists"]:
                     users.setdefault(key(b["id"]), set()).add(key(a["id"]))
-                if a["type"].endswith("virtualMachines") and draw(st.booleans()):
+                if a["type"].endswith("virtualMachines") and draw(st.booleans()):  # deleteOption Delete
                     a["cascade"].append(Cascade(b["id"], b["type"], "deleted with the VM"))
     for h in hidden:  # something not shown uses a shown resource (Azure's back reference)
         live = [r for r in res if r["exists"]]
@@ -141,12 +142,23 @@ def scenarios(draw: st.DrawFn) -> tuple[Inventory, set[str], set[str], dict[str,
         items.append(InventoryItem(node_group, "Microsoft.Resources/resourceGroups", "MC_rg-a_aks_norwayeast",
                                    "MC_rg-a_aks_norwayeast", node_group_of=rid("rg-a", KINDS[0], "aks"),
                                    source="attached"))
-    locks = tuple(Lock(f"{target}/providers/Microsoft.Authorization/locks/l{i}", f"l{i}", "CanNotDelete")
-                  for i, target in enumerate(draw(st.lists(st.sampled_from([it.id for it in items]), max_size=2))))
+    lockable = [it.id for it in items if it.exists]  # Azure deletes a lock with its resource
+    locks: tuple[Lock, ...] = ()
+    if lockable and draw(st.integers(0, 3)) == 0:
+        target = draw(st.sampled_from(lockable))
+        locks = (Lock(f"{target}/providers/Microsoft.Authorization/locks/l0", "l0", "CanNotDelete"),)
     inv = Inventory(tuple(items), SUB, locks=locks, group_contents=contents)
     pool = [it.id for it in items] + ([rid("rg-a", KINDS[0], "not-in-inventory")] if draw(st.booleans()) else [])
     selection = set(draw(st.lists(st.sampled_from(pool), max_size=len(pool))))
-    whole = set(draw(st.lists(st.sampled_from(GROUPS + ["MC_rg-a_aks_norwayeast"]), max_size=2)))
+    if draw(st.booleans()):  # often a selection that takes its users along (as a whole run would)
+        by_key = {it.key: it.id for it in items}
+        frontier = {key(x) for x in selection}
+        while frontier:
+            more = {u for k in frontier for u in users.get(k, set()) if u in by_key} - {key(x) for x in selection}
+            selection |= {by_key[u] for u in more}
+            frontier = more
+    groups = [g for g in GROUPS if any(it.is_group and it.name == g for it in items)]
+    whole = set(draw(st.lists(st.sampled_from(groups + ["MC_rg-a_aks_norwayeast", "rg-x"]), max_size=2)))
     return inv, selection, whole, users, contents
 
 

@@ -1,0 +1,449 @@
+"""The inventory: everything azwizard created in the subscription, with state, age and cost.
+
+Two sources, merged by id, so cleanup works on this machine and from any other (preflight rule C1):
+
+* the local journals (``azwizard.journal``): every resource a run asked for, even one whose tags never
+  arrived; entries are verified with a GET, and what is gone is shown as already deleted;
+* the ``created-by=azwizard`` tags: ``resource_groups.list`` and ``resources.list`` with
+  ``$filter=tagName eq 'created-by' and tagValue eq 'azwizard'``.
+
+Plus what belongs to those resources without carrying the tag: a VM's implicitly created disks
+(source ``attached``) and an AKS cluster's ``MC_`` node resource group (attached to its cluster, not
+deletable on its own). Resources in the same groups that azwizard did not create are listed only for the
+groups named in ``include_untagged_in_groups``, marked ``foreign``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..azure import ops
+from ..azure.errors import explain
+from ..azure.session import ClientFactory
+from ..journal import list_runs
+from ..specs.common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_CREATED_BY_VALUE, TAG_JOURNEY, TAG_RUN
+from . import costs
+from .model import (
+    CLUSTER,
+    DISK,
+    GROUP,
+    ROLE_ASSIGNMENT,
+    VAULT,
+    VM,
+    Cascade,
+    Inventory,
+    InventoryItem,
+    Lock,
+    ProtectedItem,
+    Source,
+    extension_scope,
+    group_id,
+    group_name,
+    key,
+    kind_of,
+    name_of,
+)
+from .refs import references
+
+TAG_FILTER = f"tagName eq '{TAG_CREATED_BY}' and tagValue eq '{TAG_CREATED_BY_VALUE}'"
+EXPAND = "createdTime,changedTime,provisioningState"
+_IGNORED_JOURNAL_STATES = ("planned", "skipped", "failed-absent")
+
+Body = dict[str, Any]
+
+
+@dataclass
+class _Found:
+    """What is known about one resource while the inventory is assembled."""
+
+    id: str
+    type: str
+    run_id: str | None = None
+    journey: str | None = None
+    journal_time: str | None = None
+    in_journal: bool = False
+    tagged: bool = False
+    listed: Body | None = None  # the generic view from a list call (tags, createdTime…)
+    body: Body | None = None  # the full resource, from its GET
+    exists: bool = True
+    source: Source | None = None
+    foreign: bool = False
+    managed_by: str | None = None
+    node_group_of: str | None = None
+
+
+def build_inventory(
+    factory: ClientFactory,
+    *,
+    journal_dir: Path | None = None,
+    include_untagged_in_groups: Iterable[str] = frozenset(),
+    max_workers: int = 8,
+) -> Inventory:
+    """Read journals and tags, verify and describe each resource (one GET each, concurrently), list the
+    groups' contents, the vaults' backup items and the subscription's locks."""
+    warnings: list[str] = []
+    found: dict[str, _Found] = {}
+    _from_journals(found, journal_dir)
+    _from_tags(factory, found, warnings)
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="azwizard-inventory") as pool:
+        _read_bodies(factory, pool, list(found.values()), warnings)
+        _attached(factory, pool, found, warnings)
+        contents = _group_contents(factory, found, warnings)
+        _foreign(factory, pool, found, contents, {g.lower() for g in include_untagged_in_groups}, warnings)
+        views = _instance_views(factory, pool, found, warnings)
+        backups = _backup_items(factory, pool, found, warnings)
+    locks, locks_known = _locks(factory, warnings)
+    bodies = {k: f.body for k, f in found.items() if f.body is not None}
+    extensions: dict[str, list[_Found]] = {}
+    for f in found.values():
+        scope = extension_scope(f.id) if f.type.lower() == ROLE_ASSIGNMENT and f.exists else None
+        if scope:
+            extensions.setdefault(key(scope), []).append(f)
+    items = tuple(sorted(
+        (_item(f, bodies, views, backups, contents, extensions) for f in found.values()),
+        key=lambda it: (it.resource_group.lower(), it.kind != GROUP, it.type.lower(), it.name.lower()),
+    ))
+    return Inventory(
+        items=items,
+        subscription_id=factory.subscription_id,
+        locks=tuple(locks),
+        locks_known=locks_known,
+        group_contents={g: tuple(ids) for g, ids in contents.items()},
+        warnings=tuple(warnings),
+        taken_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+    )
+
+
+# ------------------------------------------------------------------------------------------ sources
+
+
+def _from_journals(found: dict[str, _Found], directory: Path | None) -> None:
+    for journal in list_runs(directory):
+        first_seen: dict[str, str] = {}
+        for ev in journal.events():
+            rid = ev.get("id")
+            if rid and ev.get("event") in ("requested", "created", "exists"):
+                first_seen.setdefault(key(str(rid)), str(ev.get("ts", "")))
+        for k, st in journal.resources().items():
+            if st.state in _IGNORED_JOURNAL_STATES or st.kind.count("/") != 1:
+                continue  # never sent, or a sub-resource (a backup item belongs to its vault)
+            prev = found.get(k)
+            if prev is not None and not (st.may_exist and prev.run_id is None):
+                continue
+            found[k] = _Found(st.resource_id, st.kind, journal.run_id, journal.journey or None,
+                              first_seen.get(k), in_journal=True)
+
+
+def _from_tags(factory: ClientFactory, found: dict[str, _Found], warnings: list[str]) -> None:
+    try:
+        groups = [ops.wire(g) for g in factory.resources().resource_groups.list(filter=TAG_FILTER)]
+        resources = [ops.wire(r) for r in factory.resources().resources.list(filter=TAG_FILTER, expand=EXPAND)]
+    except Exception as exc:
+        err = explain(exc)
+        warnings.append(f"Could not list tagged resources ({err.what}); only this machine's journals were used.")
+        return
+    for view in groups + resources:
+        rid = str(view.get("id") or "")
+        if not rid:
+            continue
+        tags = view.get("tags") or {}
+        f = found.get(key(rid))
+        if f is None:
+            f = found[key(rid)] = _Found(rid, str(view.get("type") or kind_of(rid)))
+        f.id = rid  # Azure's spelling
+        f.type = str(view.get("type") or f.type)
+        f.tagged = True
+        f.listed = view
+        f.run_id = tags.get(TAG_RUN) or f.run_id
+        f.journey = tags.get(TAG_JOURNEY) or f.journey
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+
+def _get(factory: ClientFactory, f: _Found) -> tuple[_Found, Body | None, str | None]:
+    """(item, body or None when gone, error text)."""
+    try:
+        ops.ops_for(f.type)
+    except ValueError:
+        # No GET known for this type: a list call that showed it is the only proof it exists.
+        return f, (dict(f.listed) if f.listed else None), None
+    try:
+        model = ops.get(factory, f.type, f.id)
+    except Exception as exc:
+        return f, None, explain(exc).what
+    return f, (ops.wire(model) if model is not None else None), None
+
+
+def _read_bodies(factory: ClientFactory, pool: ThreadPoolExecutor, todo: list[_Found], warnings: list[str]) -> None:
+    for f, body, error in pool.map(lambda f: _get(factory, f), todo):
+        if error is not None:
+            warnings.append(f"Could not read {f.id}: {error}")
+            f.body = dict(f.listed) if f.listed else {"id": f.id, "type": f.type}
+            continue
+        if body is None:
+            f.exists = False
+            continue
+        f.body = body
+        f.id = str(body.get("id") or f.id)
+        f.type = str(body.get("type") or f.type)
+        f.managed_by = body.get("managedBy") or None
+
+
+def _attached(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str, _Found], warnings: list[str]) -> None:
+    """A VM's disks (created by the VM, so untagged) and an AKS cluster's MC_ node resource group."""
+    extra: list[_Found] = []
+    for f in list(found.values()):
+        if f.body is None or not f.exists:
+            continue
+        kind = f.type.lower()
+        if kind == VM:
+            storage = (f.body.get("properties") or {}).get("storageProfile") or {}
+            for disk in [storage.get("osDisk") or {}] + list(storage.get("dataDisks") or []):
+                disk_id = (disk.get("managedDisk") or {}).get("id")
+                if disk_id and key(disk_id) not in found:
+                    extra.append(_Found(disk_id, "Microsoft.Compute/disks", f.run_id, f.journey, source="attached"))
+        elif kind == CLUSTER:
+            node_group = (f.body.get("properties") or {}).get("nodeResourceGroup")
+            if node_group:
+                gid = f"/subscriptions/{factory.subscription_id}/resourceGroups/{node_group}"
+                if key(gid) not in found:
+                    extra.append(_Found(gid, "Microsoft.Resources/resourceGroups", f.run_id, f.journey,
+                                        source="attached", node_group_of=f.id))
+                else:
+                    found[key(gid)].node_group_of = f.id
+    for f in extra:
+        found[key(f.id)] = f
+    _read_bodies(factory, pool, extra, warnings)
+
+
+def _list_group(factory: ClientFactory, name: str) -> list[Body] | None:
+    from azure.core.exceptions import ResourceNotFoundError
+
+    try:
+        return [ops.wire(r) for r in factory.resources().resources.list_by_resource_group(name, expand=EXPAND)]
+    except ResourceNotFoundError:
+        return None
+
+
+def _group_contents(factory: ClientFactory, found: dict[str, _Found], warnings: list[str]) -> dict[str, list[str]]:
+    """Every resource in each group holding azwizard resources (and in each MC_ group), by group name."""
+    names: dict[str, str] = {}
+    for f in found.values():
+        if f.exists:
+            g = str(f.body.get("name") if f.type.lower() == GROUP and f.body else group_name(f.id))
+            if g:  # a subscription-scope role assignment has no group
+                names.setdefault(g.lower(), g)
+    out: dict[str, list[str]] = {}
+    for lower, name in sorted(names.items()):
+        try:
+            listed = _list_group(factory, name)
+        except Exception as exc:
+            warnings.append(f"Could not list resource group {name}: {explain(exc).what}")
+            continue
+        if listed is None:
+            continue
+        out[lower] = [str(v["id"]) for v in listed if v.get("id")]
+        for view in listed:
+            seen = found.get(key(str(view.get("id") or "")))
+            if seen is not None and seen.listed is None:
+                seen.listed = view
+    return out
+
+
+def _foreign(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str, _Found],
+             contents: Mapping[str, list[str]], groups: set[str], warnings: list[str]) -> None:
+    node_groups = {name_of(f.id).lower() for f in found.values() if f.node_group_of}
+    extra = []
+    for g in sorted(groups - node_groups):
+        for rid in contents.get(g, []):
+            if key(rid) not in found:
+                extra.append(_Found(rid, kind_of(rid), source="group", foreign=True))
+    for f in extra:
+        found[key(f.id)] = f
+    _read_bodies(factory, pool, extra, warnings)
+
+
+def _instance_views(factory: ClientFactory, pool: ThreadPoolExecutor, found: Mapping[str, _Found],
+                    warnings: list[str]) -> dict[str, str]:
+    vms = [f for f in found.values() if f.exists and f.body is not None and f.type.lower() == VM]
+
+    def power(f: _Found) -> tuple[str, str | None]:
+        try:
+            return f.id, ops.power_state(ops.instance_view(factory, f.id))
+        except Exception as exc:
+            warnings.append(f"Could not read the power state of {f.id}: {explain(exc).what}")
+            return f.id, None
+
+    return {key(rid): state for rid, state in pool.map(power, vms) if state}
+
+
+def _backup_items(factory: ClientFactory, pool: ThreadPoolExecutor, found: Mapping[str, _Found],
+                  warnings: list[str]) -> dict[str, list[ProtectedItem]]:
+    vaults = [f for f in found.values() if f.exists and f.body is not None and f.type.lower() == VAULT]
+
+    def items(f: _Found) -> tuple[str, list[ProtectedItem] | None]:
+        try:
+            return f.id, [_protected(b) for b in ops.list_protected_items(factory, f.id)]
+        except Exception as exc:
+            warnings.append(f"Could not list the backup items of {f.id}: {explain(exc).what}")
+            return f.id, None
+
+    return {key(rid): got for rid, got in pool.map(items, vaults) if got is not None}
+
+
+def _protected(body: Mapping[str, Any]) -> ProtectedItem:
+    props = body.get("properties") or {}
+    rid = str(body.get("id") or "")
+    parts = rid.split("/")
+    container = parts[parts.index("protectionContainers") + 1] if "protectionContainers" in parts else ""
+    return ProtectedItem(
+        id=rid,
+        name=str(body.get("name") or name_of(rid)),
+        container=container,
+        friendly_name=str(props.get("friendlyName") or body.get("name") or ""),
+        source_resource_id=str(props.get("sourceResourceId") or props.get("virtualMachineId") or ""),
+        soft_deleted=bool(props.get("isScheduledForDeferredDelete")),
+        workload=str(props.get("workloadType") or "VM"),
+    )
+
+
+def _locks(factory: ClientFactory, warnings: list[str]) -> tuple[list[Lock], bool]:
+    try:
+        raw = ops.list_locks(factory)
+    except Exception as exc:
+        warnings.append(f"Could not list management locks: {explain(exc).what}")
+        return [], False
+    return [Lock(x["id"], x["name"], x["level"], x.get("notes", "")) for x in raw], True
+
+
+# ------------------------------------------------------------------------------------------ items
+
+
+def _item(f: _Found, bodies: Mapping[str, Body], views: Mapping[str, str],
+          backups: Mapping[str, list[ProtectedItem]], contents: Mapping[str, list[str]],
+          extensions: Mapping[str, list[_Found]]) -> InventoryItem:
+    kind = f.type.lower()
+    body: Body = f.body or dict(f.listed or {}) or {"id": f.id, "type": f.type}
+    props = body.get("properties") or {}
+    tags = body.get("tags") or (f.listed or {}).get("tags") or {}
+    source: Source = f.source or ("both" if f.in_journal and f.tagged else "journal" if f.in_journal else "tag")
+    if not f.exists:
+        return InventoryItem(f.id, f.type, name_of(f.id), group_name(f.id), run_id=f.run_id, journey=f.journey,
+                             created=f.journal_time, state="deleted", source=source, exists=False,
+                             foreign=f.foreign, cost=costs.FREE)
+    refs = references(kind, body, lambda rid: bodies.get(key(rid)))
+    state = _state(kind, f, props, views)
+    protected = tuple(backups.get(key(f.id), ()))
+    is_group = kind == GROUP
+    name = str(body.get("name") or name_of(f.id))
+    return InventoryItem(
+        id=f.id,
+        type=f.type,
+        name=name,
+        resource_group=name if is_group else group_name(f.id),
+        location=str(body.get("location") or ""),
+        run_id=f.run_id or tags.get(TAG_RUN),
+        journey=f.journey or tags.get(TAG_JOURNEY),
+        created=_created(body, f, tags),
+        state=state,
+        source=source,
+        managed_by=f.managed_by or body.get("managedBy") or None,
+        exists=True,
+        foreign=f.foreign,
+        cost=_cost(kind, body, state, protected, bodies, f),
+        uses=refs.uses,
+        used_by=refs.used_by,
+        cascade=_cascade(kind, f, body, refs.cascade, contents) + tuple(
+            Cascade(x.id, x.type, "role assignment on it: removed with it", x.run_id, x.journey)
+            for x in extensions.get(key(f.id), [])),
+        keeps=refs.keeps,
+        node_group_of=f.node_group_of,
+        contents=tuple(contents.get(name.lower(), ())) if is_group else (),
+        protected_items=protected,
+        details=_details(kind, body),
+    )
+
+
+def _cascade(kind: str, f: _Found, body: Mapping[str, Any], cascade: tuple[Cascade, ...],
+             contents: Mapping[str, list[str]]) -> tuple[Cascade, ...]:
+    if kind != CLUSTER:
+        return cascade
+    node_group = (body.get("properties") or {}).get("nodeResourceGroup")
+    if not node_group:
+        return cascade
+    gid = f"{group_id(f.id).rsplit('/', 2)[0]}/resourceGroups/{node_group}"
+    n = len(contents.get(str(node_group).lower(), []))
+    return (*cascade, Cascade(gid, "Microsoft.Resources/resourceGroups",
+                              f"node resource group ({n} resources): deleted with the cluster", f.run_id, f.journey))
+
+
+def _state(kind: str, f: _Found, props: Mapping[str, Any], views: Mapping[str, str]) -> str:
+    provisioning = str(props.get("provisioningState") or (f.listed or {}).get("provisioningState") or "Succeeded")
+    if kind == VM:
+        return views.get(key(f.id)) or provisioning
+    if kind == CLUSTER:
+        power = str((props.get("powerState") or {}).get("code") or "")
+        return power if provisioning == "Succeeded" and power else provisioning
+    return provisioning
+
+
+def _created(body: Mapping[str, Any], f: _Found, tags: Mapping[str, str]) -> str | None:
+    props = body.get("properties") or {}
+    system = body.get("systemData") or {}
+    candidates = (tags.get(TAG_CREATED_AT), (f.listed or {}).get("createdTime"), f.journal_time,
+                  props.get("timeCreated"), system.get("createdAt"))
+    return next((str(c) for c in candidates if c), None)
+
+
+def _disk_gb(vm: Mapping[str, Any] | None, bodies: Mapping[str, Body]) -> int | None:
+    if vm is None:
+        return None
+    storage = (vm.get("properties") or {}).get("storageProfile") or {}
+    total = 0
+    for disk in [storage.get("osDisk") or {}] + list(storage.get("dataDisks") or []):
+        size = disk.get("diskSizeGB")
+        if size is None:
+            ref = bodies.get(key(str((disk.get("managedDisk") or {}).get("id") or "")))
+            size = ((ref or {}).get("properties") or {}).get("diskSizeGB")
+        if size is None:
+            return None
+        total += int(size)
+    return total
+
+
+def _cost(kind: str, body: Mapping[str, Any], state: str, protected: tuple[ProtectedItem, ...],
+          bodies: Mapping[str, Body], f: _Found) -> costs.Cost:
+    if f.node_group_of:
+        return costs.Cost((costs.CostPart("node resource group (its nodes are priced under the cluster)", 0.0),))
+    sizes = [_disk_gb(bodies.get(key(p.source_resource_id)), bodies) for p in protected if not p.soft_deleted]
+    return costs.estimate(kind, body, state=state, protected_sizes_gb=sizes)
+
+
+def _details(kind: str, body: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    props = body.get("properties") or {}
+    sku = body.get("sku") or {}
+    out: list[tuple[str, str]] = []
+    get: Callable[[str], Any] = props.get
+    if kind == VM:
+        out.append(("size", str((get("hardwareProfile") or {}).get("vmSize") or "")))
+    elif kind == DISK:
+        out += [("sku", str(sku.get("name") or "")), ("size", f"{get('diskSizeGB')} GiB"),
+                ("state", str(get("diskState") or ""))]
+    elif kind == "microsoft.network/publicipaddresses":
+        out += [("address", str(get("ipAddress") or "")), ("version", str(get("publicIPAddressVersion") or ""))]
+    elif kind == ROLE_ASSIGNMENT:
+        # the authorization client's models are msrest ones: as_dict() flattens "properties"
+        out += [("scope", str(get("scope") or body.get("scope") or extension_scope(str(body.get("id") or "")))),
+                ("about", str(get("description") or body.get("description") or ""))]
+    elif kind == CLUSTER:
+        pools = get("agentPoolProfiles") or []
+        out += [("version", str(get("currentKubernetesVersion") or get("kubernetesVersion") or "")),
+                ("tier", str(sku.get("tier") or "")),
+                ("nodes", ", ".join(f"{p.get('count')} × {p.get('vmSize')}" for p in pools))]
+    return tuple((k, v) for k, v in out if v)
