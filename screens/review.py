@@ -107,7 +107,12 @@ class ReviewStep(WizardStep[Any]):
             lines.append(f"[b]{escape(step.label)}[/b]  [dim]{escape(step.kind)}[/dim]")
             for k, v in step.summary:
                 lines.append(f"    {escape(k)}: {escape(v)}")
-        lines.append(f"\n[dim]Every resource is tagged created-by=azwizard and azwizard-run={plan.run_id}.[/dim]")
+        from azwizard.cleanup.costs import PRICES_AS_OF, PRICES_REGION, estimate_plan_steps
+
+        cost = estimate_plan_steps(plan.steps)
+        lines.append(f"\n[b]Estimated cost while it exists:[/b] {escape(cost.describe())} "
+                     f"[dim](list prices, {PRICES_REGION}, {PRICES_AS_OF}; traffic not included)[/dim]")
+        lines.append(f"[dim]Every resource is tagged created-by=azwizard and azwizard-run={plan.run_id}.[/dim]")
         self.query_one("#review-resources", Static).update("\n".join(lines))
         from azwizard.plan.export_arm import arm_template_json
         from azwizard.plan.export_az import az_script

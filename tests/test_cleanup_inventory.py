@@ -167,3 +167,19 @@ def test_locks_and_backup_items_are_read_up_front(sim: ArmSim, factory: ClientFa
     vault = by_name(inv, "Yolo-RSV")
     assert [(p.friendly_name, p.soft_deleted) for p in vault.protected_items] == [("Yolo-VM", False)]
     assert vault.cost is not None and round(vault.cost.monthly or 0, 2) == 5.0  # one protected VM ≤ 50 GB
+
+
+def test_plan_cost_estimate_counts_vm_disks_and_ips() -> None:
+    from azwizard.cleanup.costs import estimate_plan_steps, vm_hourly
+    from azwizard.plan.vm import plan_vm
+    from azwizard.specs.vm import VmSpec
+
+    plan = plan_vm(VmSpec.for_base("Yolo", size="Standard_B2s", ssh_public_key="k"), subscription_id="s" * 8,
+                   run_id="r", created_at="t")
+    cost = estimate_plan_steps(plan.steps)
+    assert cost.known
+    vm = vm_hourly("Standard_B2s")
+    assert vm is not None
+    assert cost.hourly is not None and cost.hourly > vm  # plus two public IPs and the OS disk
+    labels = " ".join(p.label for p in cost.parts).lower()
+    assert "disk" in labels and "ip" in labels

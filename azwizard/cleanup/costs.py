@@ -304,3 +304,23 @@ def estimate(kind: str, body: Mapping[str, Any], *, state: str = "", protected_s
     if k == "microsoft.recoveryservices/vaults":
         return vault_cost(protected_sizes_gb)
     return unknown(str(body.get("type") or kind), "this kind of resource is not in the price table")
+
+
+def estimate_plan_steps(steps: Iterable[Any]) -> Cost:
+    """What a plan's resources cost per hour once created (a review and done-screen figure): each step's
+    body priced like the created resource, plus the OS disk a VM creates for itself (not a step)."""
+    out = Cost()
+    for step in steps:
+        kind = str(step.kind).lower()
+        if kind.endswith("/protecteditems"):
+            continue  # priced with the vault
+        out = out + estimate(step.kind, step.body)
+        if kind == "microsoft.compute/virtualmachines":
+            storage = (step.body.get("properties") or {}).get("storageProfile") or {}
+            os_disk = storage.get("osDisk") or {}
+            sku = str((os_disk.get("managedDisk") or {}).get("storageAccountType") or "StandardSSD_LRS")
+            out = out + disk_cost(sku, int(os_disk.get("diskSizeGB") or 30))
+            for data in storage.get("dataDisks") or []:
+                dsku = str((data.get("managedDisk") or {}).get("storageAccountType") or sku)
+                out = out + disk_cost(dsku, int(data.get("diskSizeGB") or 64))
+    return out

@@ -37,6 +37,7 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult) -> str:
         f"  yourhost.example.com.  AAAA  {escape(ip6)}",
         "",
         "[b]What it costs while it exists[/b]",
+        f"  About {escape(_cost(plan))} (list prices; traffic not included).",
         f"  The VM ({escape(spec.size)}) is billed per hour while running; deallocate it to stop compute "
         "charges (az vm deallocate). Its disks and the two static public IPs are billed even when it is "
         "stopped." + (" The NAT gateway is billed per hour and per GB." if spec.nat_gateway.enabled else "")
@@ -48,6 +49,12 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult) -> str:
         "  (the resource group existed before; cleanup deletes only what this run created)",
     ]
     return "\n".join(lines)
+
+
+def _cost(plan: Plan) -> str:
+    from azwizard.cleanup.costs import estimate_plan_steps
+
+    return estimate_plan_steps(plan.steps).describe()
 
 
 class VmDoneScreen(Screen[None]):
