@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ..facts import K8sVersion, RegionFacts, SubscriptionFacts, VmSize, version_key
 from ..specs.aks import MANAGED_VNET_CIDR, AksSpec, NodePoolSpec
+from . import common
 from .model import Finding, Issue, RuleBook, run_rules
 
 __all__ = ["AKS_RULES", "AksFacts", "check_aks"]
@@ -102,24 +103,11 @@ def _loc(spec: AksSpec) -> str:
 
 
 def _region_facts(spec: AksSpec, facts: AksFacts) -> RegionFacts | None:
-    """The region facts, only when they describe the spec's region."""
-    rf = facts.region
-    if rf is None:
-        return None
-    if rf.region.name.lower() != _loc(spec) and "".join(rf.region.display_name.split()).lower() != _loc(spec):
-        return None
-    return rf
+    return common.region_facts_for(spec.location, facts.region)
 
 
 def _region_zones(spec: AksSpec, facts: AksFacts) -> tuple[str, ...] | None:
-    rf = _region_facts(spec, facts)
-    if rf is not None:
-        return rf.region.zones
-    if facts.subscription is not None:
-        region = facts.subscription.region(spec.location)
-        if region is not None:
-            return region.zones
-    return None
+    return common.region_zones_for(spec.location, facts.subscription, facts.region)
 
 
 def _pool_field(i: int, attr: str) -> str:
@@ -179,23 +167,10 @@ def _effective_version(spec: AksSpec, facts: AksFacts) -> str:
 @rule("aks-providers-registered", "block", "Resource providers registered", source=SRC_PROVIDERS, fields=("",),
       catalogue="B1 #1")
 def providers_registered(spec: AksSpec, facts: AksFacts) -> Issues:
-    sub = facts.subscription
-    if sub is None:
-        return
     needed = ["Microsoft.ContainerService", "Microsoft.Compute", "Microsoft.Network"]
     if spec.acr.enabled:
         needed.append("Microsoft.ContainerRegistry")
-    for ns in needed:
-        state = next((v for k, v in sub.provider_states.items() if k.lower() == ns.lower()), None)
-        if state is None or sub.provider_registered(ns):
-            continue  # not read: do not guess
-        if state.lower() == "registering":
-            yield Issue(f"{ns} is still registering in this subscription. Wait a minute or two and check again.",
-                        severity="warn")
-            continue
-        yield (f"The subscription is not registered to use {ns} (state: {state}), so Azure would answer "
-               f"MissingSubscriptionRegistration. Register it with `az provider register --namespace {ns}`, wait "
-               "until it shows Registered, then check again.")
+    yield from common.provider_issues(facts.subscription, needed)
 
 
 @rule("aks-region-known", "block", "Region offered to the subscription", source=SRC_LOCATIONS,
@@ -231,7 +206,6 @@ def region_zones(spec: AksSpec, facts: AksFacts) -> Issues:
 # --------------------------------------------------------------------------------------------------
 # B2. Names.
 
-_RG_NAME = re.compile(r"^[-\w._()]{1,90}$")
 # resource-name-rules.md (Microsoft.ContainerService/managedClusters) and the AKS RP's own message:
 # "must contain between 1 and 63 characters, only letters, numbers, underscores and hyphens, and must
 # start and end with a letter or a number".
@@ -246,43 +220,14 @@ _ACR_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Micr
 @rule("aks-name-resource-group", "block", "Resource group name", source=f"{SRC_NAMES}#microsoftresources",
       fields=("resource_group",), catalogue="B2 #5")
 def name_resource_group(spec: AksSpec, facts: AksFacts) -> Issues:
-    name = spec.resource_group
-    if not name:
-        yield "The resource group needs a name (1-90 characters)."
-    elif len(name) > 90:
-        yield f"The resource group name is {len(name)} characters long; Azure allows at most 90 (InvalidResourceGroup)."
-    elif not _RG_NAME.match(name):
-        bad = "".join(sorted({c for c in name if not re.match(r"[-\w._()]", c)}))
-        yield (f"The resource group name '{name}' contains characters Azure does not allow ({bad!r}); use letters, "
-               "digits, '-', '_', '.', '(' and ')' (InvalidResourceGroup).")
-    elif name.endswith("."):
-        yield f"The resource group name '{name}' ends with a period, which Azure does not allow (InvalidResourceGroup)."
+    yield from common.resource_group_name_issues(spec.resource_group)
 
 
 @rule("aks-resource-group-exists", "warn", "Resource group reuse", source=SRC_GROUPS, fields=("resource_group",),
       catalogue="B2 #5")
 def resource_group_exists(spec: AksSpec, facts: AksFacts) -> Issues:
-    sub = facts.subscription
-    if sub is None:
-        return
-    name = spec.resource_group
-    where = sub.group_location(name)
-    if spec.use_existing_group:
-        if where is None:
-            yield Issue(f"The resource group {name} does not exist, but the plan reuses an existing group; the "
-                        "cluster would be refused (ResourceGroupNotFound). Let azwizard create it or pick an "
-                        "existing group.", severity="block")
-        return
-    if where is None:
-        return
-    if where.lower() != _loc(spec):
-        yield Issue(f"A resource group named {name} already exists in {where}, and Azure refuses to re-create it in "
-                    f"{_loc(spec)} (InvalidResourceGroupLocation). Pick another name, or reuse the existing group.",
-                    severity="block")
-        return
-    yield (f"{name} already exists in {where}; azwizard would add the cluster to it and replace the group's tags. "
-           "Choose 'use the existing group' to keep its tags, or pick a new name so cleanup can delete the group "
-           "without touching anything else.")
+    yield from common.resource_group_reuse_issues(facts.subscription, spec.resource_group, spec.location,
+                                                  use_existing=spec.use_existing_group, what="the cluster")
 
 
 @rule("aks-name-cluster", "block", "Cluster name", source=f"{SRC_NAMES}#microsoftcontainerservice",

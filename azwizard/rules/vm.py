@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from ..facts import RegionFacts, SubscriptionFacts, VmSize
 from ..specs.common import first_subnet
 from ..specs.vm import NsgRule, VmSpec
+from . import common
 from .model import SEVERITY_ORDER, Finding, Issue, RuleBook, run_rules
 
 __all__ = ["VM_RULES", "VmFacts", "check_vm"]
@@ -98,26 +99,11 @@ def _loc(spec: VmSpec) -> str:
 
 
 def _region_facts(spec: VmSpec, facts: VmFacts) -> RegionFacts | None:
-    """The region facts, only when they describe the spec's region (stale facts of another region would
-    answer the wrong question)."""
-    rf = facts.region
-    if rf is None:
-        return None
-    if rf.region.name.lower() != _loc(spec) and "".join(rf.region.display_name.split()).lower() != _loc(spec):
-        return None
-    return rf
+    return common.region_facts_for(spec.location, facts.region)
 
 
 def _region_zones(spec: VmSpec, facts: VmFacts) -> tuple[str, ...] | None:
-    """The region's availability zones, or ``None`` when neither fact source knows the region."""
-    rf = _region_facts(spec, facts)
-    if rf is not None:
-        return rf.region.zones
-    if facts.subscription is not None:
-        region = facts.subscription.region(spec.location)
-        if region is not None:
-            return region.zones
-    return None
+    return common.region_zones_for(spec.location, facts.subscription, facts.region)
 
 
 def _size(spec: VmSpec, facts: VmFacts) -> VmSize | None:
@@ -201,27 +187,10 @@ _ANYWHERE = {"*", "internet", "any", "0.0.0.0/0", "::/0"}
 @rule("vm-providers-registered", "warn", "Resource providers registered", source=SRC_PROVIDERS, fields=("",),
       catalogue="B1 #1")
 def providers_registered(spec: VmSpec, facts: VmFacts) -> Issues:
-    # The catalogue says block, but azure-mgmt-core's ARMAutoResourceProviderRegistrationPolicy (on in every
-    # client azwizard builds) answers MissingSubscriptionRegistration by registering the provider and retrying,
-    # which works whenever the caller may register providers (Contributor, Owner). So: warn.
-    sub = facts.subscription
-    if sub is None:
-        return
     needed = ["Microsoft.Network", "Microsoft.Compute"]
     if spec.backup.enabled:
         needed.append("Microsoft.RecoveryServices")
-    for ns in needed:
-        state = next((v for k, v in sub.provider_states.items() if k.lower() == ns.lower()), None)
-        if state is None or sub.provider_registered(ns):
-            continue  # not read: do not guess
-        if state.lower() == "registering":
-            yield (f"{ns} is still registering in this subscription; creates wait for it (a minute or two) or fail "
-                   "with MissingSubscriptionRegistration if it takes longer.")
-            continue
-        yield (f"The subscription is not registered to use {ns} (state: {state}). The first create registers it "
-               "automatically if your role allows (Contributor or Owner), which adds a minute or two; otherwise it "
-               f"fails with MissingSubscriptionRegistration. To do it now: `az provider register --namespace {ns}` "
-               "(or in the portal: Subscriptions > Resource providers).")
+    yield from common.provider_issues(facts.subscription, needed)
 
 
 @rule("vm-region-known", "block", "Region offered to the subscription", source=SRC_LOCATIONS,
@@ -263,7 +232,6 @@ def region_zones(spec: VmSpec, facts: VmFacts) -> Issues:
 # B2. Names. Patterns from resource-name-rules.md; where a resource provider's own validation rule is
 # known (quoted in its error message), that rule is used.
 
-_RG_NAME = re.compile(r"^[-\w._()]{1,90}$")  # \w: Unicode letters and digits are allowed
 # Microsoft.Network: alphanumerics, underscores, periods, hyphens; start alphanumeric; end alphanumeric
 # or underscore.
 _NETWORK_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?$")
@@ -281,45 +249,14 @@ LINUX_HOST_MESSAGE = ("Linux host name cannot exceed 64 characters in length or 
 @rule("vm-name-resource-group", "block", "Resource group name", source=f"{SRC_NAMES}#microsoftresources",
       fields=("names.resource_group",), catalogue="B2 #5")
 def name_resource_group(spec: VmSpec, facts: VmFacts) -> Issues:
-    name = spec.names.resource_group
-    if not name:
-        yield "The resource group needs a name (1-90 characters)."
-    elif len(name) > 90:
-        yield f"The resource group name is {len(name)} characters long; Azure allows at most 90 (InvalidResourceGroup)."
-    elif not _RG_NAME.match(name):
-        bad = "".join(sorted({c for c in name if not re.match(r"[-\w._()]", c)}))
-        yield (f"The resource group name '{name}' contains characters Azure does not allow ({bad!r}); use letters, "
-               "digits, '-', '_', '.', '(' and ')' (InvalidResourceGroup).")
-    elif name.endswith("."):
-        yield f"The resource group name '{name}' ends with a period, which Azure does not allow (InvalidResourceGroup)."
+    yield from common.resource_group_name_issues(spec.names.resource_group)
 
 
 @rule("vm-resource-group-exists", "warn", "Resource group reuse", source=SRC_GROUPS,
       fields=("names.resource_group",), catalogue="B2 #5")
 def resource_group_exists(spec: VmSpec, facts: VmFacts) -> Issues:
-    sub = facts.subscription
-    if sub is None:
-        return
-    name = spec.names.resource_group
-    where = sub.group_location(name)
-    if spec.use_existing_group:
-        if where is None:
-            yield Issue(f"The resource group {name} does not exist, but the plan reuses an existing group and does "
-                        "not create it; every create would fail with ResourceGroupNotFound. Let azwizard create it "
-                        "or pick an existing group.", severity="block")
-        return
-    if where is None:
-        return
-    if where.lower() != _loc(spec):
-        # A PUT of an existing group with another location: 409 InvalidResourceGroupLocation ("Invalid resource
-        # group location 'x'. The Resource group already exists in location 'y'.").
-        yield Issue(f"A resource group named {name} already exists in {where}, and Azure refuses to re-create it in "
-                    f"{_loc(spec)} (InvalidResourceGroupLocation). Pick another name, or reuse the existing group "
-                    "(its resources may live in another region).", severity="block")
-        return
-    yield (f"{name} already exists in {where}; azwizard would add the VM's resources to it and replace the group's "
-           "tags with its own. Choose 'use the existing group' to keep its tags, or pick a new name so cleanup can "
-           "delete the group without touching anything else.")
+    yield from common.resource_group_reuse_issues(facts.subscription, spec.names.resource_group, spec.location,
+                                                  use_existing=spec.use_existing_group, what="the VM's resources")
 
 
 def _network_names(spec: VmSpec) -> list[tuple[str, str, str, int, int]]:
