@@ -25,21 +25,100 @@ account needed); otherwise azwizard signs in like the Azure CLI does (az login, 
 environment variables, managed identity)."""
 
 
+COMMANDS_HELP = """\
+commands:
+  vm plan|apply PROFILE     check and show (plan) or create (apply) a VM from a TOML profile
+  aks plan|apply PROFILE    the same for an AKS cluster
+  vm|aks --from-az AZ...    open the wizard pre-filled from an az vm|aks create command
+  check -- az ...           check an az vm create / az aks create command line
+  cleanup list|delete       what azwizard created; delete a run or a resource group
+  sim serve                 serve the simulated Azure Resource Manager
+
+exit codes: 0 ok; 1 blocking findings; 2 usage or profile error; 3 Azure error; 130 interrupted.
+Docs: docs/cli.md (every command), docs/profiles.md (profile keys)."""
+
+FORMATS = ("text", "json", "az", "arm", "profile")
+
+
+def _common_options(defaults: bool) -> argparse.ArgumentParser:
+    """--demo, --subscription... accepted before the command and after it (``azwizard vm plan p.toml --demo``).
+    On subcommands the defaults are suppressed so they never overwrite what was given before."""
+    p = argparse.ArgumentParser(add_help=False)
+    kw = {} if defaults else {"default": argparse.SUPPRESS}
+    p.add_argument("--demo", action="store_true", help="use a simulated Azure subscription (no account needed)",
+                   **kw)  # type: ignore[arg-type]
+    p.add_argument("--reset", action="store_true", help="with --demo: start from an empty simulated subscription",
+                   **kw)  # type: ignore[arg-type]
+    p.add_argument("--subscription", metavar="ID",
+                   help="subscription to use (default: $AZURE_SUBSCRIPTION_ID, then the az CLI's default)",
+                   **kw)  # type: ignore[arg-type]
+    p.add_argument("--latency", choices=("none", "demo", "real"),
+                   help="with --demo: how long simulated operations take (default: $AZWIZARD_DEMO_LATENCY, "
+                        "else demo = realistic / 20)", **kw)  # type: ignore[arg-type]
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
+    common = _common_options(False)
     p = argparse.ArgumentParser(
         prog="azwizard",
         description=DESCRIPTION,
+        epilog=COMMANDS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_common_options(True)],
     )
     p.add_argument("--version", action="version", version=f"azwizard {__version__}")
-    p.add_argument("--demo", action="store_true", help="use a simulated Azure subscription (no account needed)")
-    p.add_argument("--reset", action="store_true", help="with --demo: start from an empty simulated subscription")
-    p.add_argument(
-        "--subscription",
-        metavar="ID",
-        help="subscription to use (default: $AZURE_SUBSCRIPTION_ID, then the az CLI's default)",
-    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    for kind, what in (("vm", "a VM (dual-stack network, public IPv4 + IPv6)"), ("aks", "an AKS cluster")):
+        k = sub.add_parser(kind, help=f"plan or create {what} from a profile; --from-az opens the wizard",
+                           parents=[common],
+                           description=f"Plan or create {what} from a TOML profile (docs/profiles.md), or open "
+                                       f"the wizard pre-filled from an az {kind} create command (--from-az).")
+        k.add_argument("--from-az", action="store_true",
+                       help=f"open the wizard pre-filled from the az {kind} create command that follows "
+                            "(everything after --from-az)")
+        actions = k.add_subparsers(dest="action", metavar="ACTION")
+        plan = actions.add_parser("plan", parents=[common], help="print the findings and the plan (nothing is created)",
+                                  description="Check the profile and print the findings and the plan.")
+        plan.add_argument("profile", metavar="PROFILE", help="the TOML profile")
+        plan.add_argument("--format", choices=FORMATS, default="text",
+                          help="text (default), json (findings and steps with request bodies), az (a bash script), "
+                               "arm (an ARM template), profile (the spec as a complete profile)")
+        plan.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE instead of stdout")
+        plan.add_argument("--offline", action="store_true",
+                          help="do not sign in: the checks that need live facts are skipped (with a warning)")
+        apply = actions.add_parser("apply", parents=[common], help="check, confirm and create",
+                                   description="Check the profile, show what will be created, ask, and create it.")
+        apply.add_argument("profile", metavar="PROFILE", help="the TOML profile")
+        apply.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+
+    check = sub.add_parser(
+        "check", parents=[common], help="check an az vm create / az aks create command line",
+        description="Read an az vm create or az aks create command (after --) into a spec and print the "
+                    "findings; flags azwizard does not understand are reported.")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="text (default), json, az, arm, or profile (a TOML profile for plan/apply)")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE instead of stdout")
+    check.add_argument("--offline", action="store_true", help="do not sign in (skip the live checks)")
+    check.add_argument("--file", "-f", metavar="FILE", help="read the az commands from FILE (one per line)")
+    check.add_argument("az_command", nargs="*", metavar="-- az ...", help="the az command")
+
+    cleanup = sub.add_parser("cleanup", parents=[common], help="list or delete what azwizard created",
+                             description="List what azwizard created, or delete a run or a resource group "
+                                         "(a dry run unless --yes).")
+    cleanup_sub = cleanup.add_subparsers(dest="cleanup_command", metavar="ACTION", required=True)
+    listing = cleanup_sub.add_parser("list", parents=[common], help="everything azwizard created, by run")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    delete = cleanup_sub.add_parser("delete", parents=[common], help="delete a run's resources or a whole group",
+                                    description="Show what would be deleted (dry run); with --yes, delete it.")
+    target = delete.add_mutually_exclusive_group(required=True)
+    target.add_argument("--run", metavar="ID",
+                        help="the resources one run created (azwizard cleanup list); 'latest' = the newest run")
+    target.add_argument("--group", metavar="NAME", help="a whole resource group, with everything in it")
+    delete.add_argument("--yes", "-y", action="store_true", help="delete (without it: a dry run)")
+    delete.add_argument("--confirm-group", metavar="NAME",
+                        help="with --group: the group's name typed again, to confirm deleting all of it")
 
     sim = sub.add_parser("sim", help="the simulated Azure Resource Manager")
     sim_sub = sim.add_subparsers(dest="sim_command", metavar="SIM_COMMAND", required=True)
@@ -66,18 +145,53 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _split_tail(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """The az command after ``--`` (check) or ``--from-az`` (vm/aks), kept away from argparse: its flags
+    are az's, not ours."""
+    if "--" in argv:
+        i = argv.index("--")
+        return argv[:i], argv[i + 1:]
+    if "--from-az" in argv:
+        i = argv.index("--from-az")
+        return argv[:i + 1], argv[i + 1:]
+    return argv, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words, tail = _split_tail(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(words)
     try:
         if args.command == "sim":
             return _sim_serve(args)
         if args.reset and not args.demo:
             parser.error("--reset only applies with --demo")
+        if args.command in ("vm", "aks", "check", "cleanup"):
+            return _headless(parser, args, tail)
         return _run_app(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _headless(parser: argparse.ArgumentParser, args: argparse.Namespace, tail: list[str] | None) -> int:
+    if args.command in ("vm", "aks"):
+        if args.from_az:
+            args.from_az = tail or []
+        elif tail is not None:
+            parser.error(f"unexpected arguments after --: {' '.join(tail)}")
+        else:
+            args.from_az = None
+            if args.action is None:
+                parser.error(f"azwizard {args.command}: choose plan, apply or --from-az "
+                             f"(azwizard {args.command} --help)")
+    elif args.command == "check":
+        args.az_command = [*args.az_command, *(tail or [])]
+    elif tail is not None:
+        parser.error(f"unexpected arguments after --: {' '.join(tail)}")
+    from .headless.commands import run
+
+    return run(args)
 
 
 def _run_app(args: argparse.Namespace) -> int:

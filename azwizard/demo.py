@@ -26,6 +26,7 @@ def open_demo_session(
     state_file: Path | None = None,
     persist: bool = True,
     latency: LatencyProfile | None = None,
+    subscription: str | None = None,
 ) -> DemoSession:
     """The simulated subscription behind the real SDK clients (in-process transport, fake token)."""
     from .azure.credentials import StaticTokenCredential
@@ -37,7 +38,7 @@ def open_demo_session(
     if reset:
         sim.reset()
     session = open_session(
-        None,
+        subscription,
         credential=StaticTokenCredential(),
         base_url=SIM_BASE_URL,
         transport=SimTransport(sim),

@@ -1,0 +1,120 @@
+"""``azwizard vm|aks apply``: check, show the plan, ask, create, report (the review and create screens, headless).
+
+The run is the TUI's: the same :class:`~azwizard.run.executor.Runner`, the same journal (so ``azwizard
+cleanup`` finds everything, and a crash or Ctrl+C leaves a record of what was sent). Ctrl+C stops watching:
+operations Azure accepted go on, and the message says how to clean them up.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from .common import (
+    EXIT_AZURE,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    CommandError,
+    Connection,
+    confirm,
+    err,
+    out,
+)
+from .progress import Progress
+from .review import Review, render_findings
+
+if TYPE_CHECKING:
+    from ..run.executor import RunResult, StepEvent
+
+
+def run_plan(conn: Connection, review: Review, *, live: bool | None = None) -> RunResult:
+    """Create the review's plan with progress; KeyboardInterrupt stops watching and is re-raised."""
+    from ..journal import Journal
+    from ..run.executor import Runner
+
+    assert conn.session is not None
+    plan = review.plan
+    cancel = threading.Event()
+    steps = plan.topological()
+    progress = Progress(f"Creating {len(steps)} resources · run {plan.run_id}", [(s.key, s.label) for s in steps],
+                        live=live)
+    result: dict[str, Any] = {}
+
+    def on_event(e: StepEvent) -> None:
+        detail = e.message if e.state != "succeeded" else _detail(e.outputs)
+        progress.update(e.key, e.state, detail, e.elapsed if e.state != "running" else None)
+
+    def work() -> None:
+        try:
+            runner = Runner(conn.session.factory, Journal(plan.run_id, plan.journey),  # type: ignore[union-attr]
+                            cancel=cancel, on_event=on_event)
+            result["value"] = runner.run(plan)
+        except BaseException as exc:  # handed to the main thread
+            result["error"] = exc
+
+    # The run goes on in a thread so Ctrl+C reaches the main thread at once (and cancels cleanly).
+    thread = threading.Thread(target=work, name="azwizard-apply", daemon=True)
+    with progress:
+        thread.start()
+        try:
+            while thread.is_alive():
+                thread.join(0.2)
+        except KeyboardInterrupt:
+            cancel.set()
+            thread.join(30)
+            raise
+    if "error" in result:
+        raise result["error"]
+    return result["value"]  # type: ignore[no-any-return]
+
+
+def _detail(outputs: dict[str, Any]) -> str:
+    if outputs.get("ipAddress"):
+        return str(outputs["ipAddress"])
+    if outputs.get("fqdn"):
+        return str(outputs["fqdn"])
+    return ", ".join(ip for ip in outputs.get("privateIPs", []) or [] if ip)
+
+
+def apply(conn: Connection, review: Review, *, yes: bool, live: bool | None = None) -> int:
+    plan = review.plan
+    if review.findings:
+        out(f"Findings ({len(review.findings)}):")
+        for line in render_findings(review.findings):
+            out(line)
+    if review.blocking:
+        err(f"✖ {len(review.blocking)} blocking finding(s): nothing was created. Fix them and run again.")
+        return EXIT_FINDINGS
+    steps = plan.topological()
+    out(f"\nazwizard will create {len(steps)} resources in {conn.label()}:")
+    for s in steps:
+        out(f"  {s.label}")
+    confirm(f"Create these {len(steps)} resources?", assume_yes=yes)
+    try:
+        result = run_plan(conn, review, live=live)
+    except KeyboardInterrupt:
+        err(f"\nStopped watching run {plan.run_id}. Operations Azure already accepted go on; the journal keeps "
+            f"them. To remove what this run made: azwizard cleanup delete --run {plan.run_id} --yes")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        from ..azure.errors import explain
+
+        x = explain(exc)
+        raise CommandError(x.what, EXIT_AZURE, x.fix) from exc
+    if result.ok:
+        out(f"\n✓ All {len(steps)} resources created in {result.elapsed:.0f} s (run {plan.run_id}).")
+        for s in steps:
+            detail = _detail(result.outputs.get(s.key, {}))
+            if detail:
+                out(f"  {s.label}: {detail}")
+        out(f"To delete them later: azwizard cleanup delete --run {plan.run_id} --yes")
+        return EXIT_OK
+    err(f"\n✖ {len(result.failed)} resource(s) failed after {result.elapsed:.0f} s (run {plan.run_id}):")
+    for key, e in result.errors.items():
+        err(f"  {plan.step(key).label}: {e.what}" + (f" ({e.code})" if e.code else ""))
+        if e.fix:
+            err(f"    What to do: {e.fix}")
+    err(f"Fix the cause and run the command again, or remove what this run made: "
+        f"azwizard cleanup delete --run {plan.run_id} --yes")
+    return EXIT_AZURE

@@ -1,0 +1,205 @@
+"""``azwizard cleanup list`` and ``azwizard cleanup delete``: the cleanup engine (``azwizard/cleanup``) with
+the cleanup screen's safety rules. ``delete`` is a dry run unless ``--yes``; deleting a whole resource
+group (``--group``) also needs the group's name typed back with ``--confirm-group``; blockers (locks,
+backup items, resources still in use) are explained, never forced."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+from .common import (
+    EXIT_AZURE,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    Connection,
+    err,
+    out,
+)
+from .progress import Progress
+
+if TYPE_CHECKING:
+    from ..cleanup import DeleteEvent, DeletionPlan, DeletionResult, Inventory, InventoryItem
+
+
+def inventory(conn: Connection) -> Inventory:
+    from ..azure.errors import AzwizardError
+    from ..cleanup import build_inventory
+
+    assert conn.session is not None
+    try:
+        return build_inventory(conn.session.factory)
+    except AzwizardError as e:
+        raise CommandError(e.what, EXIT_AZURE, e.fix) from e
+
+
+def _age(item: InventoryItem) -> str:
+    age = item.age()
+    if age is None:
+        return "?"
+    s = int(age.total_seconds())
+    if s < 3600:
+        return f"{s // 60} min"
+    if s < 86400:
+        return f"{s // 3600} h"
+    return f"{s // 86400} d"
+
+
+def item_dict(item: InventoryItem) -> dict[str, Any]:
+    cost = item.cost
+    return {
+        "id": item.id, "type": item.type, "name": item.name, "resource_group": item.resource_group,
+        "location": item.location, "run_id": item.run_id, "journey": item.journey, "created": item.created,
+        "state": item.state, "exists": item.exists, "source": item.source, "foreign": item.foreign,
+        "node_group_of": item.node_group_of,
+        "cost": None if cost is None else {"hourly": cost.hourly, "monthly": cost.monthly,
+                                           "text": cost.describe()},
+        "details": {k: v for k, v in item.details},
+    }
+
+
+def list_command(conn: Connection, fmt: str) -> int:
+    inv = inventory(conn)
+    if fmt == "json":
+        data = {
+            "subscription_id": inv.subscription_id, "taken_at": inv.taken_at, "runs": inv.runs(),
+            "items": [item_dict(it) for it in inv.items],
+            "locks": [{"id": lk.id, "name": lk.name, "level": lk.level} for lk in inv.locks],
+            "warnings": list(inv.warnings),
+        }
+        out(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    out(f"azwizard cleanup: what azwizard created in {conn.label()}")
+    existing = [it for it in inv.items if it.exists]
+    if not existing:
+        out("  Nothing exists: no journal and no resource tagged created-by=azwizard names a resource that is "
+            "still there.")
+    live_runs = []
+    for run, items in sorted(inv.by_run().items()):
+        here = [it for it in items if it.exists]
+        gone = len(items) - len(here)
+        if not here:
+            continue
+        live_runs.append(run)
+        journeys = sorted({it.journey for it in items if it.journey})
+        head = f"run {run}" if run else "no run (found by tags or in an azwizard group)"
+        out(f"\n{head}" + (f" ({', '.join(journeys)})" if journeys else "") + f": {len(here)} resource(s)"
+            + (f", {gone} already deleted" if gone else ""))
+        for it in here:
+            cost = it.cost.describe() if it.cost is not None else ""
+            flags = " [not azwizard's]" if it.foreign else (" [AKS node group]" if it.node_group_of else "")
+            out(f"  {it.label:<44} {it.resource_group:<24} {it.state:<12} {_age(it):>7}  {cost}{flags}")
+    for lk in inv.locks:
+        out(f"\nlock {lk.name} ({lk.level}) on {lk.where}")
+    for w in inv.warnings:
+        out(f"\nnote: {w}")
+    runs = [r for r in live_runs if r]
+    if runs:
+        out(f"\nDelete a run's resources: azwizard cleanup delete --run {runs[-1]} (a dry run; add --yes)")
+    return EXIT_OK
+
+
+def _plan(conn: Connection, inv: Inventory, run: str | None, group: str | None) -> tuple[DeletionPlan, str | None]:
+    from ..cleanup import default_selection, plan_deletion
+
+    if run == "latest":
+        # Run ids start with their UTC creation time, so the last one in order is the newest.
+        live = sorted({it.run_id for it in inv.items if it.run_id and it.exists})
+        if not live:
+            raise CommandError("No run has resources left (azwizard cleanup list shows what exists).", EXIT_USAGE)
+        run = live[-1]
+    if run is not None:
+        if not any(it.run_id == run for it in inv.items):
+            runs = ", ".join(inv.runs()) or "none"
+            raise CommandError(f"No resources of run {run} (runs found: {runs}).", EXIT_USAGE,
+                               "`azwizard cleanup list` shows the runs.")
+        return plan_deletion(inv, default_selection(inv, run)), run
+    assert group is not None
+    return plan_deletion(inv, [], whole_groups=[group]), None
+
+
+def delete_command(conn: Connection, *, run: str | None, group: str | None, yes: bool, confirm_group: str | None,
+                   live: bool | None = None) -> int:
+    inv = inventory(conn)
+    plan, run = _plan(conn, inv, run, group)
+    out(f"azwizard cleanup: {'delete run ' + run if run else 'delete resource group ' + str(group)} "
+        f"in {conn.label()}")
+    lines = plan.describe()
+    out("\n".join(f"  {line}" for line in lines) if lines else "  Nothing to delete.")
+    cost = plan.cost()
+    if plan.ops:
+        out(f"  stops about {cost.describe()} of charges")
+    wholes = [op.name for op in plan.ops if op.whole_group]
+    if not yes:
+        hint = " --confirm-group " + " ".join(wholes) if wholes else ""
+        out(f"\nDry run: nothing was deleted. To delete, run again with --yes{hint}.")
+        return EXIT_FINDINGS if plan.blockers else EXIT_OK
+    if not plan.ops:
+        return EXIT_FINDINGS if plan.blockers else EXIT_OK
+    if wholes and (confirm_group or "").strip() not in wholes:
+        raise CommandError(
+            f"Deleting the whole resource group {', '.join(wholes)} takes everything in it; nothing was deleted.",
+            EXIT_USAGE, f"Type the group's name to confirm: --confirm-group {wholes[0]}")
+    try:
+        result = _run(conn, plan, confirm_group, live)
+    except KeyboardInterrupt:
+        err("\nStopped watching. Deletions Azure already accepted go on; run `azwizard cleanup list` to see "
+            "what is left.")
+        return EXIT_INTERRUPTED
+    out("")
+    for line in result.report():
+        out(f"  {line}")
+    if result.ok:
+        out(f"✓ Deleted {len(result.deleted)} resource(s) in {result.elapsed:.0f} s.")
+        return EXIT_OK
+    if result.errors:
+        err(f"✖ {len(result.errors)} deletion(s) failed; run the same command again to retry what is left.")
+        return EXIT_AZURE
+    err("✖ Some resources were not deleted (see the blockers above).")
+    return EXIT_FINDINGS
+
+
+def _run(conn: Connection, plan: DeletionPlan, confirm_group: str | None, live: bool | None) -> DeletionResult:
+    from ..azure.errors import AzwizardError
+    from ..cleanup import Deleter, GroupConfirmationRequired
+
+    assert conn.session is not None
+    cancel = threading.Event()
+    progress = Progress(f"Deleting {len(plan.ops)} operation(s)", [(op.resource_id, op.label) for op in plan.ops],
+                        live=live)
+
+    def on_event(e: DeleteEvent) -> None:
+        progress.update(e.resource_id, e.state, e.message if e.state not in ("deleting",) else "", e.elapsed)
+
+    result: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            deleter = Deleter(conn.session.factory, on_event=on_event, cancel=cancel,  # type: ignore[union-attr]
+                              retry_delay=2.0)
+            result["value"] = deleter.run(plan, confirm_group_name=confirm_group)
+        except BaseException as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=work, name="azwizard-cleanup", daemon=True)
+    with progress:
+        thread.start()
+        try:
+            while thread.is_alive():
+                thread.join(0.2)
+        except KeyboardInterrupt:
+            cancel.set()
+            thread.join(30)
+            raise
+    exc = result.get("error")
+    if isinstance(exc, GroupConfirmationRequired):
+        raise CommandError(exc.what, EXIT_USAGE, exc.fix) from exc
+    if isinstance(exc, AzwizardError):
+        raise CommandError(exc.what, EXIT_AZURE, exc.fix) from exc
+    if exc is not None:
+        raise exc
+    return result["value"]  # type: ignore[no-any-return]

@@ -1,0 +1,243 @@
+"""What every headless command shares: exit codes, the session (real or ``--demo``), live facts for the
+rules, console output, and the confirmation prompt."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from ..azure.session import AzureSession
+    from ..rules.aks import AksFacts
+    from ..rules.vm import VmFacts
+    from ..sim import ArmSim
+    from ..specs.aks import AksSpec
+    from ..specs.vm import VmSpec
+
+from ..cli import EXIT_AZURE, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+
+__all__ = ["EXIT_AZURE", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "CommandError", "Connection",
+           "connect"]
+
+OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"  # what the review uses before sign-in
+LATENCY_ENV = "AZWIZARD_DEMO_LATENCY"
+
+
+class CommandError(Exception):
+    """A clear message and the exit code to leave with."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE, fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.fix = fix
+
+
+def err(text: str = "", stream: TextIO | None = None) -> None:
+    print(text, file=stream or sys.stderr, flush=True)
+
+
+def out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+@dataclass
+class Connection:
+    session: AzureSession | None  # None: --offline
+    sim: ArmSim | None = None
+
+    @property
+    def subscription_id(self) -> str:
+        return self.session.subscription_id if self.session is not None else OFFLINE_SUBSCRIPTION
+
+    def label(self) -> str:
+        return self.session.header_label() if self.session is not None else "offline (no live checks)"
+
+
+def latency_choice(args: argparse.Namespace) -> str:
+    return str(getattr(args, "latency", None) or os.environ.get(LATENCY_ENV) or "demo")
+
+
+def connect(args: argparse.Namespace, *, offline: bool = False) -> Connection:
+    """The Azure session the command works in: the simulated subscription with ``--demo``, else a real
+    sign-in (like the Azure CLI). Failures become :class:`CommandError` with exit code 3 (or 2 when no
+    subscription was chosen)."""
+    if offline:
+        return Connection(None)
+    from ..azure.errors import AzwizardError, explain
+    from ..azure.session import SubscriptionPickRequired
+
+    try:
+        if args.demo:
+            from ..demo import open_demo_session
+            from ..sim import DEMO, LatencyProfile
+
+            choice = latency_choice(args)
+            if choice not in ("none", "demo", "real"):
+                raise CommandError(f"{LATENCY_ENV}={choice!r}: use none, demo or real")
+            latency = {"none": LatencyProfile(), "demo": DEMO, "real": LatencyProfile(scale=1.0)}[choice]
+            demo = open_demo_session(reset=bool(getattr(args, "reset", False)), latency=latency,
+                                     subscription=args.subscription)
+            return Connection(demo.session, demo.sim)
+        from ..azure.credentials import default_credential
+        from ..azure.session import check_sign_in, open_session
+
+        credential = default_credential()
+        check_sign_in(credential)
+        return Connection(open_session(args.subscription, credential=credential))
+    except SubscriptionPickRequired as pick:
+        names = "\n".join(f"  {c.id}  {c.name or ''}" for c in pick.choices[:20])
+        raise CommandError("No subscription chosen. Pass --subscription with one of:\n" + names,
+                           EXIT_USAGE) from pick
+    except CommandError:
+        raise
+    except AzwizardError as e:
+        raise CommandError(e.what, EXIT_AZURE, e.fix) from e
+    except Exception as e:  # every failure becomes a clear message, never a traceback
+        x = explain(e)
+        raise CommandError(x.what, EXIT_AZURE, x.fix) from e
+
+
+# ---------------------------------------------------------------------------------------------------
+# Live facts: what the wizard's steps read before the rules run
+
+
+def _catalog(conn: Connection) -> Any:
+    from ..azure.catalog import Catalog
+
+    assert conn.session is not None
+    return Catalog(conn.session.factory)
+
+
+def vm_facts(conn: Connection, spec: VmSpec) -> VmFacts:
+    """The facts the VM journey's check() sees: the subscription's and the region's (sizes, quotas)."""
+    from ..azure.errors import AzwizardError
+    from ..rules.vm import VmFacts
+
+    if conn.session is None:
+        return VmFacts(None, None)
+    catalog = _catalog(conn)
+    sub = region = None
+    try:
+        sub = catalog.subscription_facts()
+        region = catalog.region_facts(spec.location, kubernetes=False)
+    except AzwizardError:
+        pass  # the rules say which checks could not run (as the wizard does when facts fail)
+    return VmFacts(sub, region)
+
+
+def aks_facts(conn: Connection, spec: AksSpec) -> AksFacts:
+    """The subscription's and the region's facts (with Kubernetes versions), and what the registry choice
+    needs: whether a new registry's name is free, whether a registry to attach exists."""
+    from ..azure import ops
+    from ..azure.errors import AzwizardError
+    from ..rules.aks import AksFacts
+
+    if conn.session is None:
+        return AksFacts(None, None)
+    catalog = _catalog(conn)
+    sub = region = None
+    try:
+        sub = catalog.subscription_facts()
+        region = catalog.region_facts(spec.location, kubernetes=True)
+    except AzwizardError:
+        pass
+    facts = AksFacts(sub, region)
+    factory = conn.session.factory
+    acr = spec.acr
+    # What the Access step asks Azure (screens/aks/access.py): a new registry's name, an attached one's
+    # existence, and the right to create the AcrPull assignment where it goes. A fact that cannot be read
+    # stays unknown (None), as there.
+    try:
+        if acr.mode == "create" and acr.name:
+            answer = factory.containerregistry().registries.check_name_availability(
+                {"name": acr.name, "type": "Microsoft.ContainerRegistry/registries"})
+            facts = replace(facts, acr_name_available=bool(answer.name_available))
+        elif acr.mode == "attach" and acr.existing_id.startswith("/subscriptions/"):
+            facts = replace(facts, acr_exists=ops.get(factory, "Microsoft.ContainerRegistry/registries",
+                                                      acr.existing_id) is not None)
+    except Exception:
+        pass
+    try:
+        perms = factory.authorization().permissions
+        if acr.mode == "create" and sub is not None and sub.group_location(spec.resource_group) is not None:
+            facts = replace(facts, can_assign_roles=grants_role_assignments(
+                perms.list_for_resource_group(spec.resource_group)))
+        elif acr.mode == "attach":
+            parts = acr.existing_id.strip("/").split("/")
+            if len(parts) >= 8:
+                facts = replace(facts, can_assign_roles=grants_role_assignments(perms.list_for_resource(
+                    parts[3], "Microsoft.ContainerRegistry", "", "registries", parts[7])))
+    except Exception:
+        pass
+    return facts
+
+
+ROLE_WRITE = "microsoft.authorization/roleassignments/write"
+
+
+def grants_role_assignments(permissions: Any) -> bool:
+    """Whether permission blocks allow creating role assignments: a block grants the action and its
+    notActions don't take it away (https://learn.microsoft.com/azure/role-based-access-control/
+    role-definitions#notactions); the Access step's test."""
+    import fnmatch
+
+    for p in permissions:
+        actions = [a.lower() for a in (p.actions or [])]
+        not_actions = [a.lower() for a in (p.not_actions or [])]
+        if any(fnmatch.fnmatchcase(ROLE_WRITE, a) for a in actions) and not any(
+                fnmatch.fnmatchcase(ROLE_WRITE, a) for a in not_actions):
+            return True
+    return False
+
+
+def adjust_zones(spec: VmSpec, facts: VmFacts) -> VmSpec:
+    """What the wizard does on choosing a region: zone-redundant public IPs where it has zones, none where
+    it has none (and no VM zone)."""
+    if facts.subscription is None:
+        return spec
+    region = facts.subscription.region(spec.location)
+    if region is None:
+        return spec
+    zones: tuple[str, ...] = ("1", "2", "3") if region.has_zones else ()
+    changed = replace(spec, public_ip=replace(spec.public_ip, zones=zones))
+    return changed if region.has_zones else replace(changed, zone=None)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Asking
+
+
+def confirm(question: str, *, assume_yes: bool, stdin: TextIO | None = None) -> None:
+    """Ask before changing anything; without a terminal to ask on, refuse (``--yes`` skips the question)."""
+    if assume_yes:
+        return
+    stream = stdin or sys.stdin
+    if stream is None or not stream.isatty():
+        raise CommandError("Refusing to create resources without confirmation: there is no terminal to ask on.",
+                           EXIT_USAGE, "Pass --yes to apply without asking (for scripts and CI).")
+    sys.stdout.write(f"{question} [y/N] ")
+    sys.stdout.flush()
+    answer = stream.readline().strip().lower()
+    if answer not in ("y", "yes"):
+        raise CommandError("Nothing was created.", EXIT_OK)
+
+
+def is_terminal(stream: TextIO | None = None) -> bool:
+    s = stream or sys.stdout
+    try:
+        return bool(s.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def mmss(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 60:02d}:{s % 60:02d}"
+
+
+Printer = Callable[[str], None]

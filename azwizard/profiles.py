@@ -1,0 +1,1136 @@
+"""Profiles: a VM or AKS spec as a TOML file, for ``azwizard vm|aks plan|apply PROFILE``.
+
+A profile holds only what differs from the defaults (every key and its default is in ``docs/profiles.md``;
+``KEYS`` below is the same list, and a test checks that the page documents each one). Reading is strict:
+an unknown key, a value of the wrong type, a bad CIDR, an unknown choice or a Windows-only option on a
+Linux machine is an error naming the key and its line, and every problem found is reported at once. A
+profile that has any problem gives no spec, so nothing can be created from it.
+
+``tomllib`` reports no line numbers for values, so :class:`_LineIndex` scans the text for where each key
+and table starts. :func:`dump_vm` / :func:`dump_aks` write a spec back as a profile (every value spelled
+out, so reading it gives the same spec).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import ipaddress
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .specs.aks import (
+    POD_CIDR_V4,
+    SERVICE_CIDR_V4,
+    AcrSpec,
+    AksNetworkSpec,
+    AksSpec,
+    NodePoolSpec,
+    dual_stack_ipv6,
+)
+from .specs.common import random_ula_48
+from .specs.vm import (
+    IMAGES,
+    BackupSpec,
+    DiskSpec,
+    ImageRef,
+    NatGatewaySpec,
+    NetworkSpec,
+    NsgRule,
+    PublicIpSpec,
+    VmNames,
+    VmSpec,
+    rules_for_purpose,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
+
+__all__ = [
+    "KEYS", "Profile", "ProfileError", "ProfileProblem", "dump_aks", "dump_vm", "load_profile", "read_profile",
+]
+
+Kind = Literal["vm", "aks"]
+KeyPath = tuple[str | int, ...]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Errors
+
+
+@dataclass(frozen=True)
+class ProfileProblem:
+    key: str  # dotted: "network.ipv4_space", "nsg_rules[1].priority"
+    line: int | None
+    message: str
+
+    def render(self, source: str) -> str:
+        where = f"{source}:{self.line}" if self.line else source
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class ProfileError(Exception):
+    """The profile cannot be used; ``problems`` lists each one (key, line, what to do)."""
+
+    def __init__(self, source: str, problems: Sequence[ProfileProblem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__("\n".join(p.render(source) for p in self.problems))
+
+
+def _dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Where each key is: a small scanner over the TOML text (tomllib gives no positions)
+
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class _LineIndex:
+    """Line numbers of every key, table header and array-of-tables entry of a (valid) TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: dict[KeyPath, int] = {}
+        self._counts: dict[KeyPath, int] = {}
+        # A construct this small scanner misreads costs line numbers, never a crash.
+        with contextlib.suppress(ValueError, IndexError):
+            self._scan()
+
+    def line_of(self, path: KeyPath) -> int | None:
+        """The line of ``path``, else of its nearest enclosing key or table."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return None
+
+    # -- scanning
+
+    def _scan(self) -> None:
+        t, i, n = self.text, 0, len(self.text)
+        table: KeyPath = ()
+        while i < n:
+            c = t[i]
+            if c in " \t\r\n":
+                i += 1
+            elif c == "#":
+                i = self._eol(i)
+            elif c == "[":
+                line = self._line(i)
+                array = t.startswith("[[", i)
+                i += 2 if array else 1
+                keys, i = self._keys(i)
+                i = t.index("]", i) + (2 if array else 1)
+                path = tuple(keys)
+                if array:
+                    index = self._counts.get(path, 0)
+                    self._counts[path] = index + 1
+                    self.lines.setdefault(path, line)
+                    table = (*path, index)
+                else:
+                    table = self._resolve(path)
+                self.lines.setdefault(table, line)
+            else:
+                line = self._line(i)
+                keys, i = self._keys(i)
+                self.lines.setdefault((*table, *keys), line)
+                i = self._skip_value(t.index("=", i) + 1)
+
+    def _resolve(self, path: KeyPath) -> KeyPath:
+        """A header's path with the current index of each array of tables in it."""
+        out: list[str | int] = []
+        strings: list[str | int] = []
+        for part in path:
+            out.append(part)
+            strings.append(part)
+            count = self._counts.get(tuple(strings))
+            if count:
+                out.append(count - 1)
+        return tuple(out)
+
+    def _line(self, i: int) -> int:
+        return self.text.count("\n", 0, i) + 1
+
+    def _eol(self, i: int) -> int:
+        j = self.text.find("\n", i)
+        return len(self.text) if j < 0 else j
+
+    def _keys(self, i: int) -> tuple[list[str], int]:
+        t = self.text
+        keys: list[str] = []
+        while True:
+            while t[i] in " \t":
+                i += 1
+            if t[i] in "\"'":
+                end = self._string_end(i)
+                raw = t[i:end]
+                keys.append(json.loads(raw) if raw[0] == '"' else raw[1:-1])
+                i = end
+            else:
+                m = _BARE.match(t, i)
+                if m is None:
+                    return keys, i
+                keys.append(m.group())
+                i = m.end()
+            while i < len(t) and t[i] in " \t":
+                i += 1
+            if i < len(t) and t[i] == ".":
+                i += 1
+                continue
+            return keys, i
+
+    def _string_end(self, i: int) -> int:
+        """The index just past the string starting at ``i``."""
+        t = self.text
+        for quote in ('"""', "'''"):
+            if t.startswith(quote, i):
+                j = i + 3
+                while True:
+                    j = t.index(quote, j)
+                    if quote == '"""' and _escaped(t, j):
+                        j += 1
+                        continue
+                    # A closing delimiter may be followed by up to two more quotes that belong to the string.
+                    while t.startswith(quote[0], j + 3):
+                        j += 1
+                    return j + 3
+        q = t[i]
+        j = i + 1
+        while True:
+            if t[j] == "\\" and q == '"':
+                j += 2
+                continue
+            if t[j] == q:
+                return j + 1
+            j += 1
+
+    def _skip_value(self, i: int) -> int:
+        t, depth = self.text, 0
+        while i < len(t):
+            c = t[i]
+            if c in "\"'":
+                i = self._string_end(i)
+                continue
+            if c == "#":
+                i = self._eol(i)
+                continue
+            if c in "[{":
+                depth += 1
+            elif c in "]}":
+                depth -= 1
+            elif c == "\n" and depth <= 0:
+                return i
+            i += 1
+        return i
+
+
+def _escaped(t: str, j: int) -> bool:
+    backslashes = 0
+    while j - 1 - backslashes >= 0 and t[j - 1 - backslashes] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# The schema: every key, its type, its default and what it means (docs/profiles.md says the same)
+
+
+@dataclass(frozen=True)
+class Key:
+    path: str  # dotted; "nsg_rules[].name" for keys of each array-of-tables entry
+    type: str  # str | int | bool | list[str] | table[str] | table | array[table]
+    default: str  # as documented
+    doc: str
+    choices: tuple[str, ...] = ()
+
+
+def _k(path: str, type_: str, default: str, doc: str, choices: Sequence[str] = ()) -> Key:
+    return Key(path, type_, default, doc, tuple(choices))
+
+
+VM_SIZE_DEFAULT = VmSpec().size
+DISK_SKUS = ("Standard_LRS", "StandardSSD_LRS", "StandardSSD_ZRS", "Premium_LRS", "Premium_ZRS")
+OS_SKUS_LINUX = ("AzureLinux", "AzureLinux3", "Ubuntu", "Ubuntu2204", "Ubuntu2404", "CBLMariner")
+OS_SKUS_WINDOWS = ("Windows2019", "Windows2022", "Windows2025", "WindowsAnnual")
+
+_COMMON_KEYS = [
+    _k("kind", "str", "(the command's)", "`vm` or `aks`; optional, but when given it must match the command",
+       ("vm", "aks")),
+    _k("location", "str", "norwayeast", "the Azure region"),
+    _k("use_existing_group", "bool", "false", "create nothing for the resource group: it exists already"),
+    _k("admin_username", "str", "azureuser", "the administrator account (SSH)"),
+    _k("ssh_public_key", "str", '""', "an SSH public key (OpenSSH one-line form)"),
+    _k("ssh_public_key_file", "str", '""',
+       "read the SSH public key from this file instead (relative to the profile; `~` is expanded)"),
+    _k("tags", "table[str]", "{}", "extra tags on every resource (azwizard adds its own run tags)"),
+]
+
+VM_KEYS: tuple[Key, ...] = (
+    _COMMON_KEYS[0],
+    _k("name", "str", "(required)", "the base name: every resource name derives from it (`Yolo` -> `Yolo-RG`, "
+                                    "`Yolo-VNet`, `Yolo-VM`...)"),
+    *_COMMON_KEYS[1:],
+    _k("size", "str", VM_SIZE_DEFAULT, "the VM size"),
+    _k("image", "str", "debian-12",
+       "an image alias (" + ", ".join(IMAGES) + ") or a marketplace URN `publisher:offer:sku:version`"),
+    _k("zone", "str", '""', "the VM's availability zone; \"\" = no zone (no infrastructure redundancy)",
+       ("", "1", "2", "3")),
+    _k("security_type", "str", "TrustedLaunch", "the VM's security type", ("TrustedLaunch", "Standard")),
+    _k("purpose", "str", "web (custom when nsg_rules is given)",
+       "inbound rules: web = ICMPv4, SSH, HTTP(S); ssh-only = ICMPv4, SSH; custom = `nsg_rules`",
+       ("web", "ssh-only", "custom")),
+    _k("ssh_source", "str", "*", "who may use SSH and ping with purpose web/ssh-only: `*`, a service tag "
+                                 "such as `Internet`, or an address/CIDR"),
+    _k("accelerated_networking", "bool", "false", "accelerated networking on the NIC"),
+    _k("nic_delete_with_vm", "bool", "true", "delete the NIC when the VM is deleted"),
+    _k("public_ip_delete_with_vm", "bool", "false", "delete the public IPs with the VM (the notes keep them)"),
+    _k("custom_data", "str", '""', "cloud-init custom data (text)"),
+    _k("custom_data_file", "str", '""', "read the custom data from this file instead (relative to the profile)"),
+    _k("names", "table", "derived from name", "override single resource names"),
+    *(_k(f"names.{f.name}", "str", f"`{getattr(VmNames.derive('NAME'), f.name)}`", "")
+      for f in dataclasses.fields(VmNames)),
+    _k("network", "table", "", "the virtual network"),
+    _k("network.ipv4_space", "str", "10.0.0.0/16", "the VNet's IPv4 address space (CIDR)"),
+    _k("network.ipv6_space", "str", "a random ULA /48", "the VNet's IPv6 address space (CIDR); write it down to "
+                                                         "keep the same one across runs"),
+    _k("network.subnet_ipv4", "str", "the first /24 of ipv4_space", "subnet `default`'s IPv4 prefix"),
+    _k("network.subnet_ipv6", "str", "the first /64 of ipv6_space", "subnet `default`'s IPv6 prefix"),
+    _k("public_ip", "table", "", "the VM's public IPv4 and IPv6 addresses"),
+    _k("public_ip.sku", "str", "Standard", "public IP SKU", ("Standard", "Basic")),
+    _k("public_ip.allocation", "str", "Static", "allocation method", ("Static", "Dynamic")),
+    _k("public_ip.zones", "list[str]", '["1", "2", "3"] where the region has zones, else []',
+       "zones of the public IPs (all three = zone-redundant)"),
+    _k("public_ip.routing_preference", "str", "Microsoft", "routing preference", ("Microsoft", "Internet")),
+    _k("public_ip.idle_timeout_minutes", "int", "4", "TCP idle timeout, 4-30 minutes"),
+    _k("nat_gateway", "table", "", "an outbound NAT gateway on the subnet"),
+    _k("nat_gateway.enabled", "bool", "false", "create the NAT gateway (and its public IPv4)"),
+    _k("nat_gateway.idle_timeout_minutes", "int", "10", "TCP idle timeout, 4-120 minutes"),
+    _k("nat_gateway.zones", "list[str]", "[]", "the NAT gateway's zone (at most one)"),
+    _k("nsg_rules", "array[table]", "the purpose's rules", "inbound NSG rules ([[nsg_rules]] entries)"),
+    _k("nsg_rules[].name", "str", "(required)", "rule name"),
+    _k("nsg_rules[].priority", "int", "(required)", "100-4096, lower first"),
+    _k("nsg_rules[].protocol", "str", "(required)", "protocol", ("Tcp", "Udp", "Icmp", "*")),
+    _k("nsg_rules[].ports", "list[str]", "(required)", 'destination ports or ranges, e.g. ["80", "443"], ["*"]'),
+    _k("nsg_rules[].source", "str", "*", "`*`, a service tag or an address/CIDR"),
+    _k("nsg_rules[].access", "str", "Allow", "", ("Allow", "Deny")),
+    _k("nsg_rules[].direction", "str", "Inbound", "", ("Inbound", "Outbound")),
+    _k("nsg_rules[].description", "str", '""', "free text"),
+    _k("os_disk", "table", "", "the OS disk"),
+    _k("os_disk.size_gb", "int", "the image's size", "size in GiB"),
+    _k("os_disk.sku", "str", "StandardSSD_LRS", "disk type", DISK_SKUS),
+    _k("os_disk.delete_with_vm", "bool", "true", "delete the OS disk with the VM"),
+    _k("data_disk", "table", "none", "an empty data disk at LUN 0 (present = created)"),
+    _k("data_disk.size_gb", "int", "64", "size in GiB"),
+    _k("data_disk.sku", "str", "StandardSSD_LRS", "disk type", DISK_SKUS),
+    _k("data_disk.delete_with_vm", "bool", "true", "delete the data disk with the VM"),
+    _k("backup", "table", "", "Azure Backup in a new Recovery Services vault"),
+    _k("backup.enabled", "bool", "false", "back the VM up"),
+    _k("backup.policy", "str", "auto", "auto = Enhanced for Trusted Launch, else Standard",
+       ("auto", "Standard", "Enhanced")),
+)
+
+AKS_KEYS: tuple[Key, ...] = (
+    _COMMON_KEYS[0],
+    _k("name", "str", "(required)", "the cluster's name"),
+    *_COMMON_KEYS[1:],
+    _k("resource_group", "str", "`<name>-RG`", "the cluster's resource group"),
+    _k("dns_prefix", "str", '""', "the API server's DNS prefix; \"\" = derived as az does"),
+    _k("tier", "str", "free", "pricing tier (standard = uptime SLA)", ("free", "standard", "premium")),
+    _k("support_plan", "str", "KubernetesOfficial", "", ("KubernetesOfficial", "AKSLongTermSupport")),
+    _k("kubernetes_version", "str", '""', "\"\" = the region's default version"),
+    _k("vm_set_type", "str", "VirtualMachineScaleSets", "", ("VirtualMachineScaleSets", "AvailabilitySet")),
+    _k("authorized_ip_ranges", "list[str]", "[]", "IPv4 addresses/CIDRs allowed to reach the API server; [] = any"),
+    _k("system_pool", "table", "", "the system node pool (Linux)"),
+    _k("system_pool.name", "str", "nodepool1", "lower-case letters and digits, at most 12"),
+    _k("system_pool.vm_size", "str", "Standard_D2s_v5", "node size"),
+    _k("system_pool.count", "int", "3", "node count"),
+    _k("system_pool.os_type", "str", "Linux", "must be Linux for the system pool", ("Linux",)),
+    _k("system_pool.os_sku", "str", "AzureLinux", "node OS", OS_SKUS_LINUX),
+    _k("system_pool.os_disk_type", "str", "Managed", "", ("Managed", "Ephemeral")),
+    _k("system_pool.os_disk_size_gb", "int", "128 (AKS's default)", "OS disk size in GiB"),
+    _k("system_pool.zones", "list[str]", "[]", "availability zones of the nodes"),
+    _k("system_pool.max_pods", "int", "AKS's default (250 with overlay)", "pods per node"),
+    _k("user_pools", "array[table]", "[]", "more node pools ([[user_pools]] entries)"),
+    _k("user_pools[].name", "str", "(required)", "lower-case letters and digits (at most 12; 6 for Windows)"),
+    _k("user_pools[].mode", "str", "User", "", ("User", "System")),
+    _k("user_pools[].vm_size", "str", "Standard_D2s_v5", ""),
+    _k("user_pools[].count", "int", "3", ""),
+    _k("user_pools[].os_type", "str", "Linux", "", ("Linux", "Windows")),
+    _k("user_pools[].os_sku", "str", "AzureLinux (Windows2022 for Windows)", "", OS_SKUS_LINUX + OS_SKUS_WINDOWS),
+    _k("user_pools[].os_disk_type", "str", "Managed", "", ("Managed", "Ephemeral")),
+    _k("user_pools[].os_disk_size_gb", "int", "128", ""),
+    _k("user_pools[].zones", "list[str]", "[]", ""),
+    _k("user_pools[].max_pods", "int", "AKS's default", ""),
+    _k("network", "table", "", "the cluster network"),
+    _k("network.plugin", "str", "azure", "", ("azure", "kubenet", "none")),
+    _k("network.plugin_mode", "str", "overlay", "\"\" = traditional Azure CNI", ("overlay", "")),
+    _k("network.dataplane", "str", "cilium", "", ("azure", "cilium")),
+    _k("network.policy", "str", "cilium", "", ("none", "cilium", "calico", "azure")),
+    _k("network.ip_families", "list[str]", '["IPv4", "IPv6"]', '["IPv4"] or ["IPv4", "IPv6"]'),
+    _k("network.pod_cidrs", "list[str]", '["10.244.0.0/16", first /64 of a random ULA /48]', "pod CIDRs"),
+    _k("network.service_cidrs", "list[str]", '["10.96.0.0/16", a /108 of the same ULA /48]', "service CIDRs"),
+    _k("network.dns_service_ip", "str", '""', "\"\" = the 10th address of the IPv4 service CIDR"),
+    _k("network.outbound_type", "str", "loadBalancer", "", ("loadBalancer", "managedNATGateway")),
+    _k("network.load_balancer_sku", "str", "standard", "", ("standard", "basic")),
+    _k("acr", "table", "", "a container registry the nodes pull from (AcrPull for the kubelet identity)"),
+    _k("acr.mode", "str", "none", "none, create a registry, or attach an existing one", ("none", "create", "attach")),
+    _k("acr.name", "str", '""', "the registry to create (5-50 letters and digits)"),
+    _k("acr.sku", "str", "Basic", "", ("Basic", "Standard", "Premium")),
+    _k("acr.existing_id", "str", '""', "the resource id of the registry to attach"),
+)
+
+KEYS: dict[Kind, tuple[Key, ...]] = {"vm": VM_KEYS, "aks": AKS_KEYS}
+
+# Options that exist only for Windows machines: named so the error says why, instead of "unknown key".
+WINDOWS_ONLY_VM = {
+    "admin_password": "a password sign-in",
+    "license_type": "Azure Hybrid Benefit for Windows Server",
+    "timezone": "the Windows time zone",
+    "enable_automatic_updates": "Windows Update settings",
+    "enable_hotpatching": "Windows Server hotpatching",
+    "winrm_listeners": "WinRM listeners",
+    "additional_unattend_content": "Windows unattend content",
+}
+WINDOWS_ONLY_AKS = {
+    "windows_admin_username": "the Windows nodes' administrator",
+    "windows_admin_password": "the Windows nodes' administrator password",
+    "enable_ahub": "Azure Hybrid Benefit for Windows nodes",
+    "license_type": "Azure Hybrid Benefit for Windows nodes",
+    "gmsa": "group managed service accounts for Windows pods",
+}
+
+
+def _schema(kind: Kind) -> dict[str, Key]:
+    return {k.path: k for k in KEYS[kind]}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass
+class Profile:
+    kind: Kind
+    spec: VmSpec | AksSpec
+    source: str
+    explicit: frozenset[str] = field(default_factory=frozenset)  # dotted keys the profile sets
+
+    @property
+    def vm(self) -> VmSpec:
+        assert isinstance(self.spec, VmSpec)
+        return self.spec
+
+    @property
+    def aks(self) -> AksSpec:
+        assert isinstance(self.spec, AksSpec)
+        return self.spec
+
+
+def load_profile(path: str | Path, kind: Kind | None = None) -> Profile:
+    """Read a profile file; ``kind`` is what the command expects (a ``kind`` key must agree)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ProfileError(str(path), [ProfileProblem("", None, f"cannot read the profile: {reason}")]) from exc
+    return read_profile(text, kind, source=str(path), base_dir=p.parent)
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def read_profile(text: str, kind: Kind | None = None, *, source: str = "<profile>",
+                 base_dir: Path | None = None) -> Profile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = _TOML_POS.search(str(exc))
+        msg = _TOML_POS.sub("", str(exc)).strip()
+        raise ProfileError(source, [ProfileProblem("", int(m.group(1)) if m else None,
+                                                   f"not valid TOML: {msg}")]) from exc
+    reader = _Reader(data, _LineIndex(text), base_dir or Path.cwd())
+    declared = data.get("kind")
+    if kind is None:
+        if declared not in ("vm", "aks"):
+            reader.problem(("kind",), "say which profile this is: kind = \"vm\" or kind = \"aks\""
+                           if declared is None else f"must be \"vm\" or \"aks\", not {declared!r}")
+            raise ProfileError(source, reader.problems)
+        kind = declared
+    elif declared is not None and declared != kind:
+        reader.problem(("kind",), f"this is a {declared!r} profile, but the command is `azwizard {kind}`: use "
+                                  f"`azwizard {declared} ...` or fix kind")
+        raise ProfileError(source, reader.problems)
+    assert kind in ("vm", "aks")
+    spec = _read_vm(reader) if kind == "vm" else _read_aks(reader)
+    if reader.problems or spec is None:
+        raise ProfileError(source, sorted(reader.problems, key=lambda p: p.line or 0))
+    return Profile(kind, spec, source, frozenset(reader.seen))
+
+
+_TYPE_WORDS = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array",
+               dict: "a table"}
+
+
+def _type_word(value: Any) -> str:
+    for t, word in _TYPE_WORDS.items():
+        if isinstance(value, t):
+            return word
+    return f"a {type(value).__name__}"
+
+
+class _Reader:
+    """Typed access to the parsed TOML that records problems (with lines) instead of raising."""
+
+    def __init__(self, data: Mapping[str, Any], index: _LineIndex, base_dir: Path) -> None:
+        self.data = data
+        self.index = index
+        self.base_dir = base_dir
+        self.problems: list[ProfileProblem] = []
+        self.seen: set[str] = set()
+
+    def problem(self, path: KeyPath, message: str) -> None:
+        # A missing key has no line of its own: its table's line, or line 1 for the top level.
+        self.problems.append(ProfileProblem(_dotted(path), self.index.line_of(path) or 1, message))
+
+    def table(self, path: KeyPath) -> Mapping[str, Any]:
+        node: Any = self.data
+        for part in path:
+            if isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            elif isinstance(node, dict) and isinstance(part, str):
+                node = node.get(part)
+            else:
+                return {}
+        return node if isinstance(node, dict) else {}
+
+    def check_keys(self, path: KeyPath, allowed: set[str], *, windows_only: Mapping[str, str] | None = None,
+                   windows_note: str = "") -> None:
+        for key in self.table(path):
+            if key in allowed:
+                continue
+            if windows_only and key in windows_only:
+                self.problem((*path, key), f"{windows_only[key]} is a Windows-only option; {windows_note}")
+                continue
+            close = difflib.get_close_matches(key.lower().replace("-", "_"), sorted(allowed), n=1, cutoff=0.75)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            self.problem((*path, key), f"unknown key{hint}; see docs/profiles.md for the keys a profile may hold")
+
+    def get(self, path: KeyPath, want: type | tuple[type, ...], default: Any = None) -> Any:
+        node = self.table(path[:-1])
+        key = str(path[-1])
+        if key not in node:
+            return default
+        value = node[key]
+        self.seen.add(_dotted(tuple(p for p in path if isinstance(p, str))))
+        wanted = want if isinstance(want, tuple) else (want,)
+        # bool is an int in Python; a profile's true is never a count.
+        if isinstance(value, bool) and bool not in wanted or not isinstance(value, wanted):
+            words = " or ".join(_TYPE_WORDS[w] for w in wanted)
+            self.problem(path, f"expected {words}, got {_type_word(value)} ({_show(value)})")
+            return default
+        return value
+
+    def has(self, path: KeyPath) -> bool:
+        return str(path[-1]) in self.table(path[:-1])
+
+    def str_(self, path: KeyPath, default: str, choices: Sequence[str] = ()) -> str:
+        value = self.get(path, str, default)
+        if choices and value not in choices:
+            fixed = next((c for c in choices if c.lower() == str(value).lower()), None)
+            hint = f" (did you mean {fixed!r}?)" if fixed else ""
+            self.problem(path, f"{value!r} is not one of " + ", ".join(repr(c) for c in choices) + hint)
+            return default
+        return str(value)
+
+    def int_(self, path: KeyPath, default: int | None, lo: int | None = None, hi: int | None = None) -> int | None:
+        value = self.get(path, int, default)
+        if value is None:
+            return None
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            self.problem(path, f"{value} is out of range ({lo}-{hi})" if hi is not None else
+                         f"{value} is too small (at least {lo})")
+            return default
+        return int(value)
+
+    def bool_(self, path: KeyPath, default: bool) -> bool:
+        return bool(self.get(path, bool, default))
+
+    def strs(self, path: KeyPath, default: Sequence[str]) -> tuple[str, ...]:
+        value = self.get(path, list, None)
+        if value is None:
+            return tuple(default)
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.problem(path, f"item {i + 1} should be a string, got {_type_word(item)} ({_show(item)})")
+                return tuple(default)
+            out.append(item)
+        return tuple(out)
+
+    def str_table(self, path: KeyPath) -> tuple[tuple[str, str], ...]:
+        value = self.get(path, dict, {})
+        out = []
+        for k, v in value.items():
+            if not isinstance(v, str):
+                self.problem((*path, k), f"a tag value must be a string, got {_type_word(v)} ({_show(v)})")
+                continue
+            out.append((k, v))
+        return tuple(out)
+
+    def file_or_text(self, text_key: KeyPath, file_key: KeyPath, what: str) -> str:
+        text = self.get(text_key, str, "")
+        path = self.get(file_key, str, "")
+        if text and path:
+            self.problem(file_key, f"give {what} either inline ({_dotted(text_key)}) or as a file "
+                                   f"({_dotted(file_key)}), not both")
+            return str(text)
+        if not path:
+            return str(text)
+        p = Path(path).expanduser()
+        if not p.is_absolute():
+            p = self.base_dir / p
+        try:
+            return p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.problem(file_key, f"cannot read {p}: {reason}")
+            return ""
+
+    def cidr(self, path: KeyPath, value: str, version: int | None = None) -> bool:
+        try:
+            net = ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            self.problem(path, f"{value!r} is not a valid CIDR (e.g. " +
+                         ("fd12:3456:789a::/48" if version == 6 else "10.0.0.0/16") + ")")
+            return False
+        if "/" not in value:
+            self.problem(path, f"{value!r} has no prefix length: write it as a CIDR such as {net.compressed}")
+            return False
+        if version is not None and net.version != version:
+            self.problem(path, f"{value!r} is an IPv{net.version} range; this must be IPv{version}")
+            return False
+        return True
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _allowed(kind: Kind, table: str) -> set[str]:
+    """The keys allowed directly in ``table`` ("" = top level, "nsg_rules[]" for array entries)."""
+    prefix = f"{table}." if table else ""
+    return {path[len(prefix):] for path in _schema(kind)
+            if path.startswith(prefix) and "." not in path[len(prefix):] and "[" not in path[len(prefix):]}
+
+
+def _name_ok(r: _Reader, path: KeyPath, value: str) -> str:
+    if not value.strip():
+        r.problem(path, "must not be empty")
+    return value.strip()
+
+
+# ---------------------------------------------------------------------------------------------------
+# VM profiles
+
+
+def _read_vm(r: _Reader) -> VmSpec | None:
+    r.check_keys((), _allowed("vm", ""), windows_only=WINDOWS_ONLY_VM,
+                 windows_note="azwizard creates Linux VMs that sign in with SSH keys: remove it")
+    for table in ("names", "network", "public_ip", "nat_gateway", "os_disk", "data_disk", "backup"):
+        if r.has((table,)) and not isinstance(r.data.get(table), dict):
+            r.get((table,), dict)
+        else:
+            r.check_keys((table,), _allowed("vm", table))
+    name = r.get(("name",), str)
+    if name is None:
+        if "name" not in r.data:
+            r.problem(("name",), "missing: every profile needs a name (the VM's base name, e.g. name = \"Yolo\")")
+        return None
+    name = _name_ok(r, ("name",), name)
+    spec = VmSpec.for_base(name or "x")
+
+    names = VmNames.derive(name or "x")
+    overrides = {f.name: _name_ok(r, ("names", f.name), r.str_(("names", f.name), getattr(names, f.name)))
+                 for f in dataclasses.fields(VmNames) if r.has(("names", f.name))}
+    names = dataclasses.replace(names, **overrides)
+
+    image = _vm_image(r)
+    net = _vm_network(r)
+    pip_zones = r.strs(("public_ip", "zones"), spec.public_ip.zones)
+    _zones(r, ("public_ip", "zones"), pip_zones)
+    public_ip = PublicIpSpec(
+        sku=r.str_(("public_ip", "sku"), "Standard", ("Standard", "Basic")),
+        allocation=r.str_(("public_ip", "allocation"), "Static", ("Static", "Dynamic")),
+        zones=pip_zones,
+        routing_preference=r.str_(("public_ip", "routing_preference"), "Microsoft",  # type: ignore[arg-type]
+                                  ("Microsoft", "Internet")),
+        idle_timeout_minutes=r.int_(("public_ip", "idle_timeout_minutes"), 4, 4, 30) or 4,
+    )
+    nat_zones = r.strs(("nat_gateway", "zones"), ())
+    _zones(r, ("nat_gateway", "zones"), nat_zones)
+    if len(nat_zones) > 1:
+        r.problem(("nat_gateway", "zones"), "a Standard NAT gateway is zonal or has no zone: give at most one zone")
+    nat = NatGatewaySpec(
+        enabled=r.bool_(("nat_gateway", "enabled"), False),
+        idle_timeout_minutes=r.int_(("nat_gateway", "idle_timeout_minutes"), 10, 4, 120) or 10,
+        zones=nat_zones,
+    )
+    purpose, rules = _vm_rules(r)
+    zone = r.str_(("zone",), "", ("", "1", "2", "3"))
+    os_disk = DiskSpec(size_gb=r.int_(("os_disk", "size_gb"), None, 1, 4095),
+                       sku=r.str_(("os_disk", "sku"), "StandardSSD_LRS", DISK_SKUS),
+                       delete_with_vm=r.bool_(("os_disk", "delete_with_vm"), True))
+    data_disk = None
+    if r.has(("data_disk",)) and isinstance(r.data.get("data_disk"), dict):
+        data_disk = DiskSpec(size_gb=r.int_(("data_disk", "size_gb"), None, 1, 32767),
+                             sku=r.str_(("data_disk", "sku"), "StandardSSD_LRS", DISK_SKUS),
+                             delete_with_vm=r.bool_(("data_disk", "delete_with_vm"), True))
+    backup = BackupSpec(enabled=r.bool_(("backup", "enabled"), False),
+                        policy=r.str_(("backup", "policy"), "auto", ("auto", "Standard", "Enhanced")))  # type: ignore[arg-type]
+    ssh_key = r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip()
+    custom_data = r.file_or_text(("custom_data",), ("custom_data_file",), "the custom data")
+    return spec.with_(
+        location=r.str_(("location",), spec.location).strip(),
+        names=names,
+        use_existing_group=r.bool_(("use_existing_group",), False),
+        network=net,
+        public_ip=public_ip,
+        nat_gateway=nat,
+        purpose=purpose,
+        nsg_rules=rules,
+        image=image,
+        size=r.str_(("size",), spec.size),
+        zone=zone or None,
+        security_type=r.str_(("security_type",), "TrustedLaunch", ("TrustedLaunch", "Standard")),
+        admin_username=r.str_(("admin_username",), "azureuser"),
+        ssh_public_key=ssh_key,
+        os_disk=os_disk,
+        data_disk=data_disk,
+        nic_delete_with_vm=r.bool_(("nic_delete_with_vm",), True),
+        public_ip_delete_with_vm=r.bool_(("public_ip_delete_with_vm",), False),
+        accelerated_networking=r.bool_(("accelerated_networking",), False),
+        backup=backup,
+        custom_data=custom_data,
+        extra_tags=r.str_table(("tags",)),
+    )
+
+
+_WINDOWS_PUBLISHERS = ("microsoftwindowsserver", "microsoftwindowsdesktop", "microsoftsqlserver")
+
+
+def _vm_image(r: _Reader) -> ImageRef:
+    value = r.str_(("image",), "debian-12")
+    if value in IMAGES:
+        return IMAGES[value]
+    parts = value.split(":")
+    if len(parts) != 4 or not all(p.strip() for p in parts):
+        r.problem(("image",), f"{value!r} is neither an image alias (" + ", ".join(IMAGES) +
+                  ") nor a URN publisher:offer:sku:version")
+        return IMAGES["debian-12"]
+    if parts[0].lower() in _WINDOWS_PUBLISHERS:
+        r.problem(("image",), f"{value!r} is a Windows image; azwizard creates Linux VMs (SSH keys, cloud-init)")
+    match = next((img for img in IMAGES.values() if img.urn.lower() == value.lower()), None)
+    return match or ImageRef(*parts)
+
+
+def _vm_network(r: _Reader) -> NetworkSpec:
+    v4 = r.str_(("network", "ipv4_space"), "10.0.0.0/16")
+    v6 = r.str_(("network", "ipv6_space"), "")
+    s4 = r.str_(("network", "subnet_ipv4"), "")
+    s6 = r.str_(("network", "subnet_ipv6"), "")
+    ok = r.cidr(("network", "ipv4_space"), v4, 4)
+    ok6 = not v6 or r.cidr(("network", "ipv6_space"), v6, 6)
+    for key, value, version, space, space_ok in (("subnet_ipv4", s4, 4, v4, ok), ("subnet_ipv6", s6, 6, v6, ok6)):
+        if value and r.cidr(("network", key), value, version) and space and space_ok:
+            inner = ipaddress.ip_network(value, strict=False)
+            outer = ipaddress.ip_network(space, strict=False)
+            if not inner.subnet_of(outer):  # type: ignore[arg-type]
+                r.problem(("network", key), f"{value} is not inside the address space {space}")
+    return NetworkSpec(ipv4_space=v4, ipv6_space=v6 or random_ula_48(), subnet_ipv4=s4, subnet_ipv6=s6)
+
+
+def _zones(r: _Reader, path: KeyPath, zones: Sequence[str]) -> None:
+    bad = [z for z in zones if z not in ("1", "2", "3")]
+    if bad:
+        r.problem(path, f"zones are \"1\", \"2\" or \"3\", not {', '.join(map(repr, bad))}")
+    elif len(set(zones)) != len(zones):
+        r.problem(path, "a zone is listed twice")
+
+
+def _vm_rules(r: _Reader) -> tuple[Any, tuple[NsgRule, ...]]:
+    explicit = r.has(("nsg_rules",))
+    purpose = r.str_(("purpose",), "custom" if explicit else "web", ("web", "ssh-only", "custom"))
+    source = r.str_(("ssh_source",), "*")
+    if r.has(("ssh_source",)):
+        _source(r, ("ssh_source",), source)
+        if explicit:
+            r.problem(("ssh_source",), "applies to the rules of purpose web/ssh-only only; with nsg_rules, set "
+                                       "source in each rule")
+    if not explicit:
+        return purpose, rules_for_purpose(purpose, source)  # type: ignore[arg-type]
+    entries = r.get(("nsg_rules",), list, [])
+    rules: list[NsgRule] = []
+    names: set[str] = set()
+    priorities: set[tuple[str, int]] = set()
+    for i, entry in enumerate(entries):
+        p: KeyPath = ("nsg_rules", i)
+        if not isinstance(entry, dict):
+            r.problem(p, f"each rule is a table ([[nsg_rules]]), got {_type_word(entry)}")
+            continue
+        r.check_keys(p, _allowed("vm", "nsg_rules[]"))
+        missing = [k for k in ("name", "priority", "protocol", "ports") if k not in entry]
+        for k in missing:
+            r.problem((*p, k), "missing (every rule needs name, priority, protocol and ports)")
+        if missing:
+            continue
+        name = _name_ok(r, (*p, "name"), r.str_((*p, "name"), "x"))
+        before = len(r.problems)
+        priority = r.int_((*p, "priority"), 100, 100, 4096) or 100
+        priority_ok = len(r.problems) == before
+        rule = NsgRule(
+            name=name, priority=priority,
+            protocol=r.str_((*p, "protocol"), "Tcp", ("Tcp", "Udp", "Icmp", "*")),  # type: ignore[arg-type]
+            destination_ports=_ports(r, (*p, "ports")),
+            source=r.str_((*p, "source"), "*"),
+            access=r.str_((*p, "access"), "Allow", ("Allow", "Deny")),  # type: ignore[arg-type]
+            direction=r.str_((*p, "direction"), "Inbound", ("Inbound", "Outbound")),  # type: ignore[arg-type]
+            description=r.str_((*p, "description"), ""),
+        )
+        if r.has((*p, "source")):
+            _source(r, (*p, "source"), rule.source)
+        if name.lower() in names:
+            r.problem((*p, "name"), f"two rules are named {name!r}")
+        if priority_ok and (rule.direction, priority) in priorities:
+            r.problem((*p, "priority"), f"two {rule.direction.lower()} rules have priority {priority}")
+        names.add(name.lower())
+        if priority_ok:
+            priorities.add((rule.direction, priority))
+        rules.append(rule)
+    return purpose, tuple(rules)
+
+
+_PORT = re.compile(r"^(\*|\d{1,5}(-\d{1,5})?)$")
+
+
+def _ports(r: _Reader, path: KeyPath) -> tuple[str, ...]:
+    ports = r.strs(path, ("*",))
+    if not ports:
+        r.problem(path, "give at least one port, a range such as \"8000-8080\", or \"*\"")
+    for port in ports:
+        ok = _PORT.match(port) is not None
+        if ok and port != "*":
+            ok = all(0 <= int(x) <= 65535 for x in port.split("-"))
+        if not ok:
+            r.problem(path, f"{port!r} is not a port (0-65535), a range such as \"8000-8080\", or \"*\"")
+    return ports
+
+
+_SERVICE_TAG = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$")
+
+
+def _source(r: _Reader, path: KeyPath, value: str) -> None:
+    if value == "*":
+        return
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        if not _SERVICE_TAG.match(value):  # a service tag: Internet, VirtualNetwork, Storage.WestEurope...
+            r.problem(path, f"{value!r} is not *, a service tag such as Internet, or an address/CIDR")
+
+
+# ---------------------------------------------------------------------------------------------------
+# AKS profiles
+
+
+def _read_aks(r: _Reader) -> AksSpec | None:
+    pools = r.data.get("user_pools")
+    has_windows_pool = isinstance(pools, list) and any(isinstance(p, dict) and p.get("os_type") == "Windows"
+                                                       for p in pools)
+    r.check_keys((), _allowed("aks", ""), windows_only=WINDOWS_ONLY_AKS,
+                 windows_note=("azwizard does not set it (the cluster's Windows profile is left to AKS)"
+                               if has_windows_pool else "this cluster has only Linux node pools: remove it"))
+    for table in ("system_pool", "network", "acr"):
+        if r.has((table,)) and not isinstance(r.data.get(table), dict):
+            r.get((table,), dict)
+        else:
+            r.check_keys((table,), _allowed("aks", table))
+    name = r.get(("name",), str)
+    if name is None:
+        if "name" not in r.data:
+            r.problem(("name",), "missing: every profile needs a name (the cluster's name, e.g. name = \"aks-dev\")")
+        return None
+    name = _name_ok(r, ("name",), name)
+    base = AksSpec()
+    system = _pool(r, ("system_pool",), NodePoolSpec(), system=True)
+    users: list[NodePoolSpec] = []
+    if r.has(("user_pools",)):
+        for i, entry in enumerate(r.get(("user_pools",), list, [])):
+            p: KeyPath = ("user_pools", i)
+            if not isinstance(entry, dict):
+                r.problem(p, f"each pool is a table ([[user_pools]]), got {_type_word(entry)}")
+                continue
+            r.check_keys(p, _allowed("aks", "user_pools[]"))
+            if "name" not in entry:
+                r.problem((*p, "name"), "missing (every user pool needs a name)")
+                continue
+            users.append(_pool(r, p, NodePoolSpec(mode="User"), system=False))
+    ranges = r.strs(("authorized_ip_ranges",), ())
+    for value in ranges:
+        try:
+            net = ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            r.problem(("authorized_ip_ranges",), f"{value!r} is not an IPv4 address or CIDR")
+            continue
+        if net.version != 4:
+            r.problem(("authorized_ip_ranges",), f"{value!r}: authorized IP ranges are IPv4 only")
+    ssh_key = r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip()
+    return AksSpec(
+        location=r.str_(("location",), base.location).strip(),
+        resource_group=_name_ok(r, ("resource_group",), r.str_(("resource_group",), f"{name}-RG")),
+        use_existing_group=r.bool_(("use_existing_group",), False),
+        cluster_name=name,
+        dns_prefix=r.str_(("dns_prefix",), ""),
+        tier=r.str_(("tier",), "free", ("free", "standard", "premium")),  # type: ignore[arg-type]
+        support_plan=r.str_(("support_plan",), "KubernetesOfficial",  # type: ignore[arg-type]
+                            ("KubernetesOfficial", "AKSLongTermSupport")),
+        kubernetes_version=r.str_(("kubernetes_version",), "").strip(),
+        vm_set_type=r.str_(("vm_set_type",), "VirtualMachineScaleSets",  # type: ignore[arg-type]
+                           ("VirtualMachineScaleSets", "AvailabilitySet")),
+        system_pool=system,
+        user_pools=tuple(users),
+        network=_aks_network(r),
+        authorized_ip_ranges=ranges,
+        acr=_acr(r),
+        admin_username=r.str_(("admin_username",), "azureuser"),
+        ssh_public_key=ssh_key,
+        extra_tags=r.str_table(("tags",)),
+    )
+
+
+def _pool(r: _Reader, p: KeyPath, default: NodePoolSpec, *, system: bool) -> NodePoolSpec:
+    os_type = r.str_((*p, "os_type"), "Linux", ("Linux",) if system else ("Linux", "Windows"))
+    os_sku_default = "Windows2022" if os_type == "Windows" else default.os_sku
+    os_sku = r.str_((*p, "os_sku"), os_sku_default, OS_SKUS_LINUX + OS_SKUS_WINDOWS)
+    if os_type == "Linux" and os_sku in OS_SKUS_WINDOWS:
+        r.problem((*p, "os_sku"), f"{os_sku} is a Windows-only OS SKU, and this pool runs Linux (os_type = "
+                                  f"\"Linux\"): use one of {', '.join(OS_SKUS_LINUX)}, or os_type = \"Windows\" "
+                                  "in a user pool")
+    elif os_type == "Windows" and os_sku in OS_SKUS_LINUX:
+        r.problem((*p, "os_sku"), f"{os_sku} is a Linux OS SKU, and this pool runs Windows: use one of "
+                                  f"{', '.join(OS_SKUS_WINDOWS)}")
+    zones = r.strs((*p, "zones"), ())
+    _zones(r, (*p, "zones"), zones)
+    return NodePoolSpec(
+        name=r.str_((*p, "name"), default.name),
+        vm_size=r.str_((*p, "vm_size"), default.vm_size),
+        count=r.int_((*p, "count"), default.count, 0, 1000) or 0,
+        mode="System" if system else r.str_((*p, "mode"), "User", ("User", "System")),  # type: ignore[arg-type]
+        os_type=os_type,  # type: ignore[arg-type]
+        os_sku=os_sku,
+        os_disk_type=r.str_((*p, "os_disk_type"), "Managed", ("Managed", "Ephemeral")),  # type: ignore[arg-type]
+        os_disk_size_gb=r.int_((*p, "os_disk_size_gb"), None, 30, 2048),
+        zones=zones,
+        max_pods=r.int_((*p, "max_pods"), None, 10, 250),
+    )
+
+
+def _aks_network(r: _Reader) -> AksNetworkSpec:
+    p: KeyPath = ("network",)
+    families = r.strs((*p, "ip_families"), ("IPv4", "IPv6"))
+    canon = {"ipv4": "IPv4", "ipv6": "IPv6"}
+    if [f.lower() for f in families] not in (["ipv4"], ["ipv4", "ipv6"]):
+        r.problem((*p, "ip_families"), f"{list(families)} is not supported: use [\"IPv4\"] or [\"IPv4\", \"IPv6\"] "
+                                       "(AKS has no IPv6-only clusters)")
+        families = ("IPv4", "IPv6")
+    families = tuple(canon[f.lower()] for f in families)
+    pods6, services6 = dual_stack_ipv6(random_ula_48())
+    pod_default = (POD_CIDR_V4, pods6)[:len(families)]
+    svc_default = (SERVICE_CIDR_V4, services6)[:len(families)]
+    pods = r.strs((*p, "pod_cidrs"), pod_default)
+    services = r.strs((*p, "service_cidrs"), svc_default)
+    for key, values in (("pod_cidrs", pods), ("service_cidrs", services)):
+        for value in values:
+            r.cidr((*p, key), value)
+    dns_ip = r.str_((*p, "dns_service_ip"), "")
+    if dns_ip:
+        try:
+            ipaddress.ip_address(dns_ip)
+        except ValueError:
+            r.problem((*p, "dns_service_ip"), f"{dns_ip!r} is not an IP address")
+    return AksNetworkSpec(
+        plugin=r.str_((*p, "plugin"), "azure", ("azure", "kubenet", "none")),  # type: ignore[arg-type]
+        plugin_mode=r.str_((*p, "plugin_mode"), "overlay", ("overlay", "")),  # type: ignore[arg-type]
+        dataplane=r.str_((*p, "dataplane"), "cilium", ("azure", "cilium")),  # type: ignore[arg-type]
+        policy=r.str_((*p, "policy"), "cilium", ("none", "cilium", "calico", "azure")),  # type: ignore[arg-type]
+        ip_families=families,
+        pod_cidrs=pods,
+        service_cidrs=services,
+        dns_service_ip=dns_ip,
+        outbound_type=r.str_((*p, "outbound_type"), "loadBalancer",  # type: ignore[arg-type]
+                             ("loadBalancer", "managedNATGateway")),
+        load_balancer_sku=r.str_((*p, "load_balancer_sku"), "standard", ("standard", "basic")),  # type: ignore[arg-type]
+    )
+
+
+def _acr(r: _Reader) -> AcrSpec:
+    p: KeyPath = ("acr",)
+    mode = r.str_((*p, "mode"), "none", ("none", "create", "attach"))
+    acr = AcrSpec(mode=mode, name=r.str_((*p, "name"), ""), sku=r.str_((*p, "sku"), "Basic",  # type: ignore[arg-type]
+                                                                         ("Basic", "Standard", "Premium")),
+                  existing_id=r.str_((*p, "existing_id"), ""))
+    if mode == "create" and not acr.name:
+        r.problem((*p, "name"), "missing: acr.mode = \"create\" needs the registry's name")
+    if mode == "attach" and not acr.existing_id:
+        r.problem((*p, "existing_id"), "missing: acr.mode = \"attach\" needs the registry's resource id")
+    return acr
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writing
+
+
+def _toml_str(value: str) -> str:
+    if "\n" in value and "'''" not in value and not value.endswith("'") and all(
+            c in "\n\t" or (c >= " " and c != "\x7f") for c in value):
+        return "'''\n" + value + "'''"
+    out = json.dumps(value, ensure_ascii=False)
+    return out.replace("\x7f", "\\u007f")
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return _toml_str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }" \
+            if value else "{}"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+
+
+class _Writer:
+    def __init__(self, header: str) -> None:
+        self.lines = [header]
+
+    def keys(self, values: Mapping[str, Any]) -> None:
+        for k, v in values.items():
+            if v is not None:
+                self.lines.append(f"{k} = {_toml_value(v)}")
+
+    def table(self, name: str, values: Mapping[str, Any], *, array: bool = False) -> None:
+        self.lines += ["", f"[[{name}]]" if array else f"[{name}]"]
+        self.keys(values)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def dump_vm(spec: VmSpec) -> str:
+    """The profile for ``spec``: every value written out, so reading it gives ``spec`` back."""
+    w = _Writer("# azwizard VM profile (docs/profiles.md)")
+    ssh_rule = next((rule for rule in spec.nsg_rules if rule.name == "Allow-SSH"), None)
+    source = ssh_rule.source if ssh_rule else "*"
+    by_purpose = spec.purpose != "custom" and spec.nsg_rules == rules_for_purpose(spec.purpose, source)
+    w.keys({
+        "kind": "vm", "name": spec.base_name, "location": spec.location,
+        "use_existing_group": spec.use_existing_group, "size": spec.size,
+        "image": next((k for k, v in IMAGES.items() if v == spec.image), spec.image.urn),
+        "zone": spec.zone or "", "security_type": spec.security_type, "admin_username": spec.admin_username,
+        "ssh_public_key": spec.ssh_public_key, "purpose": spec.purpose,
+        "ssh_source": source if by_purpose else None,
+        "accelerated_networking": spec.accelerated_networking, "nic_delete_with_vm": spec.nic_delete_with_vm,
+        "public_ip_delete_with_vm": spec.public_ip_delete_with_vm, "custom_data": spec.custom_data,
+        "tags": dict(spec.extra_tags),
+    })
+    if not by_purpose and not spec.nsg_rules:
+        w.keys({"nsg_rules": []})
+    w.table("names", {f.name: getattr(spec.names, f.name) for f in dataclasses.fields(VmNames)})
+    w.table("network", dataclasses.asdict(spec.network))
+    w.table("public_ip", dataclasses.asdict(spec.public_ip))
+    w.table("nat_gateway", {"enabled": spec.nat_gateway.enabled,
+                            "idle_timeout_minutes": spec.nat_gateway.idle_timeout_minutes,
+                            "zones": spec.nat_gateway.zones})
+    w.table("os_disk", dataclasses.asdict(spec.os_disk))
+    if spec.data_disk is not None:
+        w.table("data_disk", dataclasses.asdict(spec.data_disk))
+    w.table("backup", dataclasses.asdict(spec.backup))
+    if not by_purpose:
+        for rule in spec.nsg_rules:
+            w.table("nsg_rules", {"name": rule.name, "priority": rule.priority, "protocol": rule.protocol,
+                                  "ports": rule.destination_ports, "source": rule.source, "access": rule.access,
+                                  "direction": rule.direction, "description": rule.description}, array=True)
+    return w.text()
+
+
+def _pool_values(pool: NodePoolSpec, *, system: bool) -> dict[str, Any]:
+    values = {"name": pool.name, "mode": None if system else pool.mode, "vm_size": pool.vm_size,
+              "count": pool.count, "os_type": pool.os_type, "os_sku": pool.os_sku,
+              "os_disk_type": pool.os_disk_type, "os_disk_size_gb": pool.os_disk_size_gb, "zones": pool.zones,
+              "max_pods": pool.max_pods}
+    return values
+
+
+def dump_aks(spec: AksSpec) -> str:
+    w = _Writer("# azwizard AKS profile (docs/profiles.md)")
+    w.keys({
+        "kind": "aks", "name": spec.cluster_name, "resource_group": spec.resource_group,
+        "location": spec.location, "use_existing_group": spec.use_existing_group, "dns_prefix": spec.dns_prefix,
+        "tier": spec.tier, "support_plan": spec.support_plan, "kubernetes_version": spec.kubernetes_version,
+        "vm_set_type": spec.vm_set_type, "admin_username": spec.admin_username,
+        "ssh_public_key": spec.ssh_public_key, "authorized_ip_ranges": spec.authorized_ip_ranges,
+        "tags": dict(spec.extra_tags),
+    })
+    w.table("system_pool", _pool_values(spec.system_pool, system=True))
+    net = spec.network
+    w.table("network", {"plugin": net.plugin, "plugin_mode": net.plugin_mode, "dataplane": net.dataplane,
+                        "policy": net.policy, "ip_families": net.ip_families, "pod_cidrs": net.pod_cidrs,
+                        "service_cidrs": net.service_cidrs, "dns_service_ip": net.dns_service_ip,
+                        "outbound_type": net.outbound_type, "load_balancer_sku": net.load_balancer_sku})
+    w.table("acr", dataclasses.asdict(spec.acr))
+    for pool in spec.user_pools:
+        w.table("user_pools", _pool_values(pool, system=False), array=True)
+    return w.text()
+
+
+def iter_documented_keys(kind: Kind) -> Iterator[str]:
+    """Every key path of a profile of ``kind`` (for the docs test)."""
+    for key in KEYS[kind]:
+        yield key.path
+
+
+def describe_keys(kind: Kind) -> list[tuple[str, str, str, str]]:
+    """(key, type, default, meaning + choices) rows, as docs/profiles.md lists them."""
+    rows = []
+    for key in KEYS[kind]:
+        doc = key.doc
+        if key.choices:
+            doc = (doc + "; " if doc else "") + "one of " + ", ".join(f"`{c}`" if c else '`""`' for c in key.choices)
+        rows.append((key.path, key.type, key.default, doc))
+    return rows
+

@@ -1,0 +1,50 @@
+"""``azwizard vm --from-az ...``: the wizard opens on the VM journey, pre-filled from the az command."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import cli_helpers
+import pytest
+from cli_helpers import main_in_process
+
+from azwizard.specs.azcli import read_vm, split_commands
+
+pytest.importorskip("textual")
+
+data_dir = cli_helpers.data_dir  # the fixture: a fresh data dir per test
+
+VM_COMMAND = ("az vm create --resource-group Web-RG --name Web-VM --image Debian:debian-12:12-gen2:latest "
+              "--size Standard_D2s_v5 --admin-username ops --os-disk-delete-option Delete --frobnicate yes")
+
+
+async def test_the_wizard_opens_pre_filled(data_dir: Path) -> None:
+    from azwizard.screens.vm.steps import BasicsStep
+
+    from azwizard.headless.tui import build_app
+
+    read = read_vm(split_commands(shlex.split(VM_COMMAND)))
+    app = build_app("vm", read.spec, demo=True, notes=read.unknown)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, BasicsStep) and len(app._notifications):
+                break
+        assert app.current_mode == "vm" and isinstance(app.screen, BasicsStep)
+        journey = app.journeys["vm"]
+        assert app.screen.journey is journey
+        spec = journey.spec
+        assert (spec.names.resource_group, spec.names.vm, spec.size, spec.admin_username) == \
+            ("Web-RG", "Web-VM", "Standard_D2s_v5", "ops")
+        assert spec.os_disk.delete_with_vm
+        assert any("--frobnicate" in str(n.message) for n in app._notifications)
+
+
+def test_from_az_refuses_the_wrong_kind_and_empty_commands(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    res = main_in_process(["--demo", "aks", "--from-az", *shlex.split(VM_COMMAND)], capsys)
+    assert res.code == 2 and "that is an az vm command" in res.err
+    res = main_in_process(["--demo", "vm", "--from-az"], capsys)
+    assert res.code == 2 and "Give the az command" in res.err
+    res = main_in_process(["--demo", "vm", "--from-az", "az vm create --node-count=x --size"], capsys)
+    assert res.code == 2 and "needs a value" in res.err
