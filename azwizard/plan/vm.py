@@ -181,7 +181,7 @@ def plan_vm(spec: VmSpec, *, subscription_id: str, run_id: str, created_at: str)
          ("zone", spec.zone or "none (no infrastructure redundancy)"), ("security", spec.security_type),
          ("admin", f"{spec.admin_username} (SSH key only)"),
          ("OS disk", f"{spec.os_disk.sku}, {'deleted' if spec.os_disk.delete_with_vm else 'kept'} with the VM"),
-         ("NIC", "deleted with the VM; public IPs kept")),
+         ("NIC", f"{'deleted' if spec.nic_delete_with_vm else 'kept'} with the VM; public IPs kept")),
         COMPUTE_API)
     if spec.backup.enabled:
         vault_id = add(
