@@ -110,6 +110,7 @@ class ArmSim:
         self.faults = Faults()
         self.sleeps: list[float] = []
         self.unknown_api_versions: set[tuple[str, str]] = set()
+        self._finished_ops = 0  # operations finished while handling the current request
         if persist_path is not None and persist_path.exists():
             self._load(persist_path)
 
@@ -132,8 +133,11 @@ class ArmSim:
                 resp = err.response()
             finally:
                 self._async_fault = None
-            if req.method in ("PUT", "PATCH", "DELETE", "POST") and resp.status < 400:
+            # An operation that finished during a GET (a poll) changed state too: persist it, so a
+            # `sim serve --state FILE` reader sees what the client just saw completing.
+            if (req.method in ("PUT", "PATCH", "DELETE", "POST") and resp.status < 400) or self._finished_ops:
                 self._persist()
+            self._finished_ops = 0
             return _with_common_headers(resp)
 
     def _dispatch(self, req: ArmRequest) -> ArmResponse:
@@ -365,6 +369,7 @@ class ArmSim:
 
     def _finish(self, op: Operation) -> None:
         op.end_time = utcnow()
+        self._finished_ops += 1
         if op.error is not None:
             op.status = "Failed"
             if op.on_failure is not None:

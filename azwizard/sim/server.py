@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
+import json
 import os
 import ssl
 import threading
@@ -70,7 +71,29 @@ def make_certificate(cert_dir: Path, host: str = "127.0.0.1") -> tuple[Path, Pat
     return cert_path, key_path
 
 
-def _handler_for(sim: ArmSim, scheme: str, server_url: str) -> type[BaseHTTPRequestHandler]:
+REQUEST_LOG_ENV = "AZWIZARD_SIM_REQUEST_LOG"
+
+
+class RequestLog:
+    """One JSON line per request answered (method, path, api-version, status, error code, and the az command
+    that sent it from its ``CommandName`` header): what a test of a real client asserts on."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def write(self, req: ArmRequest, status: int, body: object) -> None:
+        code = None
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            code = body["error"].get("code")
+        line = {"method": req.method, "path": req.path, "api_version": req.api_version, "status": status,
+                "code": code, "command": req.headers.get("commandname")}
+        with self._lock, self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line) + "\n")
+
+
+def _handler_for(sim: ArmSim, scheme: str, server_url: str,
+                 log: RequestLog | None = None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "azwizard-sim"
@@ -89,6 +112,8 @@ def _handler_for(sim: ArmSim, scheme: str, server_url: str) -> type[BaseHTTPRequ
                 self.close_connection = True
                 self.connection.close()
                 return
+            if log is not None:
+                log.write(req, resp.status, resp.body)
             content = resp.content() if self.command != "HEAD" else b""
             self.send_response(resp.status, _REASONS.get(resp.status))
             for k, v in resp.headers.items():
@@ -110,10 +135,15 @@ class SimServer:
     """A running loopback server; ``url`` is what clients point at."""
 
     def __init__(self, sim: ArmSim, *, host: str = "127.0.0.1", port: int = 0, tls: bool = False,
-                 cert_dir: Path | None = None) -> None:
+                 cert_dir: Path | None = None, min_polls: int | None = 1, request_log: Path | None = None) -> None:
         if not _is_loopback(host):
             raise ValueError(f"the simulator serves loopback addresses only, not {host!r}")
         self.sim = sim
+        if min_polls is not None:
+            # Real clients wait between polls (az: Retry-After, else 30 s for AKS), so an operation with no
+            # simulated latency completes on the first poll; the in-process default (2 polls) exists to
+            # prove clients poll at all, and would cost every az command one full polling interval here.
+            sim.min_polls = min_polls
         self.tls = tls
         self.cert_path: Path | None = None
         self.httpd = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
@@ -128,7 +158,10 @@ class SimServer:
         bound_port = self.httpd.socket.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
         self.url = f"{'https' if tls else 'http'}://{shown}:{bound_port}"
-        self.httpd.RequestHandlerClass = _handler_for(sim, "https" if tls else "http", self.url)
+        if request_log is None and os.environ.get(REQUEST_LOG_ENV):
+            request_log = Path(os.environ[REQUEST_LOG_ENV])
+        self.request_log = RequestLog(request_log) if request_log is not None else None
+        self.httpd.RequestHandlerClass = _handler_for(sim, "https" if tls else "http", self.url, self.request_log)
         self._thread: threading.Thread | None = None
 
     def start(self) -> SimServer:

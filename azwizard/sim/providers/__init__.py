@@ -4,6 +4,6 @@ Order matters where patterns overlap: the first registered route that matches wi
 routes (login, operation status, resource groups, locks) come first."""
 
 # isort: off
-from . import identity, resources  # noqa: F401
+from . import identity, resources, deployments  # noqa: F401
 from . import network, compute, containerservice, containerregistry, authorization, recoveryservices  # noqa: F401
 # isort: on

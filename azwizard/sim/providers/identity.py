@@ -25,10 +25,15 @@ if TYPE_CHECKING:
 _OIDC = re.compile(r"^/(?P<tenant>[^/]+)(?:/v2\.0)?/\.well-known/openid-configuration$", re.I)
 _TOKEN = re.compile(r"^/(?P<tenant>[^/]+)/oauth2(?:/v2\.0)?/token$", re.I)
 _DISCOVERY = re.compile(r"^/(?:common|organizations)/discovery/instance$", re.I)
+# The cloud that az-against-sim.sh registers points az's VM image alias document here too. The simulator
+# does not serve one: az answers a non-200 with "Failed to retrieve image alias doc ... Use local copy
+# instead" and uses the copy bundled with az, whose aliases name the images real Azure offers (shared
+# docs/az-cli-against-sim.md). A plain 404 (not ARM's 401 for a request without a token) says "no such doc".
+_ALIAS_DOC = re.compile(r"^/vmImageAliasDoc$", re.I)
 
 
 def is_login_path(path: str) -> bool:
-    return bool(_OIDC.match(path) or _TOKEN.match(path) or _DISCOVERY.match(path))
+    return bool(_OIDC.match(path) or _TOKEN.match(path) or _DISCOVERY.match(path) or _ALIAS_DOC.match(path))
 
 
 def _key(sim: ArmSim) -> bytes:
@@ -112,6 +117,9 @@ def handle_login(sim: ArmSim, req: ArmRequest) -> ArmResponse:
             200,
             {"token_type": "Bearer", "expires_in": 86399, "ext_expires_in": 86399, "access_token": token},
         )
+    if _ALIAS_DOC.match(req.path):
+        return ArmResponse(404, {"error": {"code": "NotFound", "message": "The simulator serves no VM image alias "
+                                           "document; use the copy bundled with the client."}})
     if _DISCOVERY.match(req.path):
         # MSAL instance discovery: never needed (az's config turns it off), answered anyway.
         return ArmResponse(200, {"tenant_discovery_endpoint": f"{req.base}/common/v2.0/.well-known/openid-configuration",
