@@ -56,18 +56,31 @@ class AzWizardApp(App[int]):
         self.journeys: dict[str, Any] = {}
         # Journeys with a real flow replace their placeholder entry; imported only when opened.
         self._modes["vm"] = self._vm_entry
+        self._modes["aks"] = self._aks_entry
+        self._modes["cleanup"] = self._cleanup_entry
 
     def _vm_entry(self) -> Any:
         from .vm import vm_entry
 
         return vm_entry(self)
 
+    def _aks_entry(self) -> Any:
+        from .aks import aks_entry
+
+        return aks_entry(self)
+
+    def _cleanup_entry(self) -> Any:
+        from .cleanup import cleanup_entry
+
+        return cleanup_entry(self)
+
     def reset_journey(self, mode: str) -> None:
         """Forget a finished journey's draft so the next visit starts fresh."""
         self.journeys.pop(mode, None)
         if self.current_mode != mode:
             self.remove_mode(mode)
-            self.add_mode(mode, self._vm_entry if mode == "vm" else JOURNEY_MODES[mode])
+            entries = {"vm": self._vm_entry, "aks": self._aks_entry, "cleanup": self._cleanup_entry}
+            self.add_mode(mode, entries.get(mode, JOURNEY_MODES[mode]))
 
     def on_mount(self) -> None:
         self.sub_title = "simulated subscription · connecting…" if self.demo else "signing in…"

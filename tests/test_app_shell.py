@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from azwizard.screens.aks.steps import BasicsStep as AksBasicsStep
 from azwizard.screens.app import AzWizardApp
+from azwizard.screens.cleanup import CleanupScreen
 from azwizard.screens.help import HelpScreen
 from azwizard.screens.home import HomeScreen
-from azwizard.screens.journeys import AksEntry, CleanupEntry
 from azwizard.screens.signin import SignInProblemScreen, SubscriptionPicker
 from azwizard.screens.vm.steps import BasicsStep
 
@@ -41,8 +42,8 @@ async def test_demo_header_names_the_simulated_subscription(tmp_path: Path) -> N
         assert isinstance(app.screen, HomeScreen)
 
 
-@pytest.mark.parametrize(("key", "screen_type", "mode"), [("v", BasicsStep, "vm"), ("k", AksEntry, "aks"),
-                                                          ("c", CleanupEntry, "cleanup")])
+@pytest.mark.parametrize(("key", "screen_type", "mode"), [("v", BasicsStep, "vm"), ("k", AksBasicsStep, "aks"),
+                                                          ("c", CleanupScreen, "cleanup")])
 async def test_home_reaches_each_journey_and_back(tmp_path: Path, key: str, screen_type: type, mode: str) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=(110, 30)) as pilot:
@@ -62,7 +63,7 @@ async def test_journey_selected_from_the_list_with_arrows_and_enter(tmp_path: Pa
         await settle(app, pilot)
         await pilot.press("down", "enter")  # highlight moves from the VM journey to AKS
         await pilot.pause()
-        assert isinstance(app.screen, AksEntry)
+        assert isinstance(app.screen, AksBasicsStep)
 
 
 async def test_help_lists_keys_of_the_screen_below(tmp_path: Path) -> None:

@@ -34,10 +34,23 @@ def demo_app(tmp_path: Path) -> AzWizardApp:
 
 
 async def settle(pilot: Any) -> None:
-    """Wait until workers are done, deferred focus has landed and animations have finished."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    """Wait until workers are done, live facts have arrived, deferred focus has landed and animations have
+    finished — on a loaded CI machine too (conditions, not fixed sleeps, decide)."""
+    import time
+
+    app = pilot.app
+    deadline = time.monotonic() + 20
+    while True:
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        journeys = getattr(app, "journeys", {}).values()
+        loading = any(getattr(j, "facts_loading", False) for j in journeys)
+        busy = any(not w.is_finished for w in app.workers)
+        if (not loading and not busy) or time.monotonic() > deadline:
+            break
+        await pilot.pause(0.05)
+    steady_cursors(pilot)  # every snapshot: the cursor is drawn steadily, whatever the time
     await pilot.wait_for_scheduled_animations()
     await pilot.pause(0.05)
     await pilot.pause()
@@ -81,3 +94,160 @@ def test_sign_in_problem(snap_compare: Any) -> None:
                                              ("review", 8)])
 def test_vm_steps(snap_compare: Any, tmp_path: Path, name: str, steps: int) -> None:
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=steps_to(steps))
+
+
+# ------------------------------------------------------------------------------------------- AKS journey
+
+
+
+def aks_app(tmp_path: Path) -> AzWizardApp:
+    from azwizard.screens.aks.journey import AksJourney
+
+    from azwizard.specs.aks import POD_CIDR_V4, SERVICE_CIDR_V4, AksNetworkSpec, preset_dev_dual_stack
+
+    def connect() -> AzureSession:
+        return open_demo_session(state_file=tmp_path / "state.json", latency=INSTANT).session
+
+    app = AzWizardApp(connect, demo=True)
+    network = AksNetworkSpec(pod_cidrs=(POD_CIDR_V4, "fd12:3456:789a::/64"),
+                             service_cidrs=(SERVICE_CIDR_V4, "fd12:3456:789a:1::/108"))
+    journey = AksJourney(preset_dev_dual_stack().with_(network=network, authorized_ip_ranges=("20.100.1.2/32",)))
+    journey.preset = "dev"
+    journey.run_id = "20261126-030000-abcd"
+    journey.created_at = "2026-11-26T03:00:00Z"
+    app.journeys["aks"] = journey
+    return app
+
+
+def aks_steps_to(n: int, *keys: str) -> Any:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        for _ in range(n):
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        steady_cursors(pilot)
+        await settle(pilot)
+
+    return run_before
+
+
+def steady_cursors(pilot: Any) -> None:
+    """A blinking cursor is on or off depending on when the picture is taken: keep it on."""
+    from textual.widgets import Input, TextArea
+
+    for screen in pilot.app.screen_stack:
+        for widget in screen.query("Input, TextArea"):
+            if isinstance(widget, (Input, TextArea)):
+                widget.cursor_blink = False
+
+
+@pytest.mark.parametrize(("name", "steps"), [("basics", 0), ("presets", 1), ("node_pools", 2), ("networking", 3),
+                                             ("access", 4), ("review", 5)])
+def test_aks_steps(snap_compare: Any, tmp_path: Path, name: str, steps: int) -> None:
+    assert snap_compare(aks_app(tmp_path), terminal_size=SIZE, run_before=aks_steps_to(steps))
+
+
+@pytest.fixture
+def fixed_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The done screen names the kubeconfig it wrote as ~/...: a temporary home makes that path fixed."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("AZWIZARD_DATA_DIR", str(tmp_path / "azwizard"))
+    return tmp_path / "azwizard"
+
+
+def create_and_fix_fqdn() -> Any:
+    async def run_before(pilot: Any) -> None:
+        await aks_steps_to(5, "c")(pilot)
+        # The API server's FQDN ends in a random hash (as in Azure): show a fixed one.
+        done = next(s for s in pilot.app.screen_stack if hasattr(s, "title_text"))
+        done.result.outputs["aks"]["fqdn"] = "aks-dev-aks-dev-RG-5a1b0c-00000000.hcp.norwayeast.azmk8s.io"
+        done.query_one("#done-title").update(done.title_text())
+        steady_cursors(pilot)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_aks_done(snap_compare: Any, tmp_path: Path, fixed_data_dir: Path) -> None:
+    assert snap_compare(aks_app(tmp_path), terminal_size=SIZE, run_before=create_and_fix_fqdn())
+
+
+def test_aks_kubeconfig_confirmation(snap_compare: Any, tmp_path: Path, fixed_data_dir: Path) -> None:
+    config = fixed_data_dir / "demo" / "kube" / "config"
+    config.parent.mkdir(parents=True)
+    config.write_text("apiVersion: v1\nkind: Config\nclusters:\n- name: aks-dev\n  cluster: {server: https://old:443}\n"
+                      "contexts: []\nusers: []\n")
+    assert snap_compare(aks_app(tmp_path), terminal_size=SIZE, run_before=create_and_fix_fqdn())
+
+
+# ------------------------------------------------------------------------------------------- cleanup
+
+CLEANUP_NOW = "2026-11-26T00:00:00+00:00"  # ages against a fixed clock: the VM run 21 h old, the cluster's 45 h
+
+
+def cleanup_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[AzWizardApp, dict[str, Any]]:
+    """Demo app with its own journal dir; runs are created through the engine in run_before. Resources the
+    simulator stamps with the real time (a VM's OS disk) are younger than the clock, so they show "<1 min"."""
+    import datetime as dt
+
+    from azwizard.screens.cleanup import CleanupState
+
+    monkeypatch.setenv("AZWIZARD_DATA_DIR", str(tmp_path / "data"))
+    holder: dict[str, Any] = {}
+
+    def connect() -> AzureSession:
+        d = open_demo_session(state_file=tmp_path / "state.json", latency=INSTANT)
+        holder["sim"] = d.sim
+        return d.session
+
+    app = AzWizardApp(connect, demo=True)
+    now = dt.datetime.fromisoformat(CLEANUP_NOW)
+    app.journeys["cleanup"] = CleanupState(now=lambda: now, deleter_options={"poll_interval": 0.01, "retry_delay": 0})
+    return app, holder
+
+
+def cleanup_before(holder: dict[str, Any], *keys: str, cluster: bool = True, lock: bool = False) -> Any:
+    async def run_before(pilot: Any) -> None:
+        from cleanup_helpers import make_cluster, make_vm_run
+
+        from azwizard.paths import journal_dir
+
+        await settle(pilot)
+        factory = pilot.app.session.factory
+        make_vm_run(holder["sim"], factory, journal_dir())
+        if cluster:
+            make_cluster(factory, journal_dir())
+        if lock:
+            factory.locks().management_locks.create_or_update_at_resource_level(
+                "Yolo-RG", "Microsoft.Network", "", "virtualNetworks", "Yolo-VNet", "keep-vnet",
+                {"level": "CanNotDelete", "notes": "shared with the lab"})
+        await pilot.press("c")
+        await settle(pilot)
+        for k in keys:
+            await pilot.press(k)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_cleanup_inventory(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app, holder = cleanup_app(tmp_path, monkeypatch)
+    # select the VM run (a), then move down to the run's VM to show its details
+    assert snap_compare(app, terminal_size=SIZE, run_before=cleanup_before(holder, "a", "down", "down"))
+
+
+def test_cleanup_dry_run(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app, holder = cleanup_app(tmp_path, monkeypatch)
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=cleanup_before(holder, "a", "d", cluster=False, lock=True))
+
+
+def test_cleanup_report(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app, holder = cleanup_app(tmp_path, monkeypatch)
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=cleanup_before(holder, "a", "d", "x", cluster=False, lock=True))

@@ -28,7 +28,7 @@ from ..paths import journal_dir
 from ..run.dag import Cancelled, run_dag
 from ..run.executor import is_transient
 from ..specs.common import new_run_id
-from .model import DISK, Cascade, within
+from .model import DISK, Cascade, is_group_id, within
 from .order import DeleteOp, DeletionPlan
 
 OpState = Literal["waiting", "deleting", "deleted", "failed", "skipped", "cancelled"]
@@ -253,8 +253,11 @@ class Deleter:
             raise err
         journal.record("deleted", id=op.resource_id, kind=op.type, verified=True)
         done = _Done([op.resource_id], [])
-        for c in op.with_it:
-            self._went_with(op, c, done)
+        # Groups first: what a group held is gone once the group is verified gone, even when azwizard has no GET
+        # for its kind (an AKS node group's scale set, identity, load balancer).
+        gone_scopes = [op.resource_id] if op.whole_group else []
+        for c in sorted(op.with_it, key=lambda c: not is_group_id(c.resource_id)):
+            self._went_with(op, c, done, gone_scopes)
         for c in op.keeps:
             if c.type.lower() == DISK and self._exists(c.type, c.resource_id):
                 # An untagged disk the VM left behind: the journal keeps it findable from this machine.
@@ -274,9 +277,11 @@ class Deleter:
                 result.wait(timeout=self.poll_interval)
             result.result()
 
-    def _went_with(self, op: DeleteOp, c: Cascade, done: _Done) -> None:
-        inside = op.whole_group and within(c.resource_id, op.resource_id)
+    def _went_with(self, op: DeleteOp, c: Cascade, done: _Done, gone_scopes: list[str]) -> None:
+        inside = any(within(c.resource_id, scope) for scope in gone_scopes)
         if inside or self._exists(c.type, c.resource_id) is False:
+            if is_group_id(c.resource_id):
+                gone_scopes.append(c.resource_id)
             # Journal azwizard's own resources (in their run); not, say, what AKS kept in a node group.
             run = c.run_id or (None if op.whole_group else op.run_id)
             if run is not None:

@@ -67,6 +67,7 @@ class AksJourney(Journey[AksSpec]):
         self.my_public_ipv4: str | None = None
         self.acr_name_available: bool | None = None
         self.acr_name_checked: str = ""
+        self.acr_name_message: str = ""
         self.acr_exists: bool | None = None
         self.can_assign_roles: bool | None = None
         self.rights_note: str = ""
@@ -166,15 +167,19 @@ class AksJourney(Journey[AksSpec]):
         self.update(acr=acr)
 
     def set_pool(self, index: int, **changes: Any) -> None:
-        """Change the system pool (index 0) or a user pool (1..)."""
+        """Change the system pool (index 0) or a user pool (1..); a real change leaves the preset."""
+        before = self.spec
         if index == 0:
             self.update(system_pool=self.spec.system_pool.with_(**changes))
         else:
             pools = list(self.spec.user_pools)
             pools[index - 1] = pools[index - 1].with_(**changes)
             self.update(user_pools=tuple(pools))
-        self.mark_custom()
+        if self.spec != before:
+            self.mark_custom()
 
     def set_network(self, **changes: Any) -> None:
+        before = self.spec
         self.update(network=dataclasses.replace(self.spec.network, **changes))
-        self.mark_custom()
+        if self.spec != before:
+            self.mark_custom()

@@ -39,6 +39,8 @@ class AksStep(WizardStep[AksSpec]):
         return not self.has_invalid_input()
 
     def focus_field(self, field: str) -> None:
+        if not field:
+            return  # subscription-wide findings (providers, live facts) have no field to focus
         for prefix, selector in sorted(self.FIELD_WIDGETS.items(), key=lambda kv: -len(kv[0])):
             if (field == prefix or field.startswith(prefix + ".")) and self.query(selector):
                 self.query_one(selector).focus()
@@ -172,6 +174,7 @@ class BasicsStep(AksStep):
             self._fill_regions()
             self._fill_versions()
             journey.set_location(journey.spec.location)
+            journey.recheck()  # the facts changed even when the spec did not
             self.refresh_form()
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
@@ -237,8 +240,11 @@ class BasicsStep(AksStep):
             if not spec.use_existing_group:
                 journey.update(use_existing_group=True)
         else:
+            existing = sorted(facts.resource_groups) if facts else []
+            hint = (f" Existing groups: {escape(', '.join(existing[:8]))}{' …' if len(existing) > 8 else ''}."
+                    if existing else "")
             group_note.update(f"[dim]A new resource group will be created. Nodes go to "
-                              f"{escape(spec.node_resource_group)}.[/dim]")
+                              f"{escape(spec.node_resource_group)}.{hint}[/dim]")
             if spec.use_existing_group:
                 journey.update(use_existing_group=False)
         if not spec.dns_prefix:

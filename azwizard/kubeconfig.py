@@ -1,0 +1,181 @@
+"""Merging a cluster's credentials into the user's kubeconfig, as ``az aks get-credentials`` does.
+
+``az aks get-credentials`` (azure-cli ``acs/custom.py``: ``merge_kubernetes_configurations`` and
+``_handle_merge``) reads the kubeconfig the API hands out, renames its context when asked, and merges its
+``clusters``, ``users`` and ``contexts`` into the existing file by name: an entry that is identical is
+left as it is, a *different* entry of the same name is only replaced after the user agrees (or with
+``--overwrite-existing``); everything else in the file is kept, and ``current-context`` becomes the new
+context. The file is written with mode 0600, since it holds credentials.
+
+azwizard does the same with two pure steps the UI can put a confirmation between:
+:func:`merge_kubeconfig` (reports the conflicts instead of prompting) and :func:`write_kubeconfig` (keeps a
+timestamped backup of the old file, then replaces it atomically with mode 0600).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["Conflict", "KubeconfigError", "MergeResult", "default_kubeconfig_path", "merge_kubeconfig",
+           "write_kubeconfig"]
+
+SECTIONS = ("clusters", "users", "contexts")
+
+
+class KubeconfigError(ValueError):
+    """A kubeconfig that can't be read as one (not YAML, or not a mapping with lists of named entries)."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An entry of the new kubeconfig whose name is taken by a different entry in the existing file."""
+
+    section: str  # "clusters" | "users" | "contexts"
+    name: str
+
+    def describe(self) -> str:
+        return f"{self.section[:-1]} '{self.name}'"
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """``text`` is the merged kubeconfig to write, or ``None`` when ``conflicts`` stopped the merge
+    (``overwrite=False``). ``replaced`` lists the conflicts that were overwritten, ``added`` the entries
+    that are new, ``unchanged`` those already present and identical."""
+
+    text: str | None
+    context: str
+    conflicts: tuple[Conflict, ...] = ()
+    replaced: tuple[Conflict, ...] = ()
+    added: tuple[Conflict, ...] = ()
+    unchanged: tuple[Conflict, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.text is not None
+
+
+def default_kubeconfig_path(env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
+    """The file kubectl reads first: the first path of ``$KUBECONFIG``, else ``~/.kube/config``."""
+    env = os.environ if env is None else env
+    for part in env.get("KUBECONFIG", "").split(os.pathsep):
+        if part.strip():
+            return Path(part.strip()).expanduser()
+    return (home or Path.home()) / ".kube" / "config"
+
+
+def _load(text: str | None, what: str) -> dict[str, Any]:
+    if text is None or not text.strip():
+        return {}
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise KubeconfigError(f"The {what} is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise KubeconfigError(f"The {what} is not a kubeconfig (a YAML mapping with clusters, users, contexts).")
+    for section in SECTIONS:
+        entries = data.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise KubeconfigError(f"The {what} has a '{section}' entry that is not a list of named entries.")
+    return data
+
+
+def merge_kubeconfig(existing_yaml: str | None, new_yaml: str, *, context_name: str,
+                     overwrite: bool) -> MergeResult:
+    """Merge ``new_yaml`` (one cluster's kubeconfig) into ``existing_yaml`` (``None`` or "" = no file yet).
+
+    The new context is renamed ``context_name`` and becomes ``current-context``. Entries are matched by
+    name within each section; nothing else of the existing file is lost (other entries, ``preferences``,
+    ``extensions``, unknown keys). A different entry with a taken name is a conflict: with ``overwrite``
+    it is replaced in place, without it nothing is merged and the conflicts are returned.
+    """
+    existing = _load(existing_yaml, "existing kubeconfig")
+    addition = _load(new_yaml, "cluster's kubeconfig")
+    contexts = addition.get("contexts") or []
+    if not contexts:
+        raise KubeconfigError("The cluster's kubeconfig has no context.")
+    # As az does with --context: the (first) context is renamed, and it becomes the current one.
+    old_name = contexts[0].get("name")
+    contexts[0] = {**contexts[0], "name": context_name}
+    if addition.get("current-context") in (None, old_name):
+        addition["current-context"] = context_name
+
+    merged: dict[str, Any] = dict(existing) if existing else {"apiVersion": "v1", "kind": "Config",
+                                                             "preferences": {}}
+    conflicts: list[Conflict] = []
+    replaced: list[Conflict] = []
+    added: list[Conflict] = []
+    unchanged: list[Conflict] = []
+    sections: dict[str, list[dict[str, Any]]] = {s: list(merged.get(s) or []) for s in SECTIONS}
+    for section in SECTIONS:
+        target = sections[section]
+        for entry in addition.get(section) or []:
+            name = entry.get("name")
+            where = next((i for i, e in enumerate(target) if name is not None and e.get("name") == name), None)
+            ref = Conflict(section, str(name))
+            if where is None:
+                target.append(entry)
+                added.append(ref)
+            elif target[where] == entry:
+                unchanged.append(ref)
+            elif overwrite:
+                target[where] = entry
+                replaced.append(ref)
+            else:
+                conflicts.append(ref)
+    if conflicts:
+        return MergeResult(None, context_name, tuple(conflicts), (), tuple(added), tuple(unchanged))
+    for section in SECTIONS:
+        merged[section] = sections[section]
+    merged.setdefault("apiVersion", "v1")
+    merged.setdefault("kind", "Config")
+    merged["current-context"] = addition["current-context"]
+    text = yaml.safe_dump(merged, default_flow_style=False, sort_keys=False)
+    return MergeResult(text, context_name, (), tuple(replaced), tuple(added), tuple(unchanged))
+
+
+def write_kubeconfig(path: Path, text: str, *, clock: Any = time.time) -> Path | None:
+    """Write ``text`` to ``path`` with mode 0600, atomically (a temporary file in the same directory,
+    then a rename), after copying an existing file to ``<path>.bak-<YYYYmmdd-HHMMSS>`` (also 0600: it
+    holds credentials too). Creates the directory (0700) when missing. Returns the backup's path, if any."""
+    path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()  # a linked kubeconfig (dotfiles repo): write the file, keep the link
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    backup: Path | None = None
+    if path.exists():
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(clock()))
+        backup = path.with_name(f"{path.name}.bak-{stamp}")
+        n = 1
+        while backup.exists():  # two writes in the same second keep both backups
+            n += 1
+            backup = path.with_name(f"{path.name}.bak-{stamp}-{n}")
+        shutil.copyfile(path, backup)
+        os.chmod(backup, 0o600)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return backup

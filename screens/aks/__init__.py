@@ -1,0 +1,27 @@
+"""The guided AKS creation journey (mode "aks"): basics, presets, node pools, networking, access, then the
+shared review and create screens, and the credentials on the last screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..review import ReviewStep
+from ..wizard import WizardFlow
+from .access import AccessStep
+from .journey import AksJourney
+from .network import NetworkStep
+from .pools import NodePoolStep
+from .steps import BasicsStep, PresetStep
+
+AKS_FORM_STEPS = (BasicsStep, PresetStep, NodePoolStep, NetworkStep, AccessStep)
+AKS_FLOW = WizardFlow([*AKS_FORM_STEPS, ReviewStep])
+
+
+def aks_entry(app: Any) -> BasicsStep:
+    journey = app.journeys.get("aks")
+    if journey is None:
+        journey = app.journeys["aks"] = AksJourney()
+    return BasicsStep(journey, AKS_FLOW)
+
+
+__all__ = ["AKS_FLOW", "AKS_FORM_STEPS", "AksJourney", "aks_entry"]

@@ -1,0 +1,392 @@
+"""Step 5: access. Who may reach the API server (authorized IPv4 ranges, "add my public IPv4") and an optional
+container registry the cluster pulls from: a new one (its global name checked with Azure) or an existing
+one (listed from the subscription), with the caller's right to create the AcrPull role assignment read
+from the permissions API before anything is created. Every Azure call runs in a thread worker."""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+import re
+from typing import Any
+
+from azwizard.screens.text import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from azwizard.specs.aks import AcrSpec
+
+from ..wizard import FieldError
+from .journey import DEMO_PUBLIC_IPV4
+from .steps import AksStep
+
+MAX_RANGES = 200
+ROLE_WRITE = "microsoft.authorization/roleassignments/write"
+_ACR_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")
+
+
+def grants_role_assignments(permissions: Any) -> bool:
+    """Whether permission blocks (``Permission`` models: actions / not_actions) allow creating role
+    assignments: some block grants the action and that block's notActions don't take it away
+    (https://learn.microsoft.com/azure/role-based-access-control/role-definitions#notactions)."""
+    for p in permissions:
+        actions = [a.lower() for a in (p.actions or [])]
+        not_actions = [a.lower() for a in (p.not_actions or [])]
+        if any(fnmatch.fnmatchcase(ROLE_WRITE, a) for a in actions) and not any(
+                fnmatch.fnmatchcase(ROLE_WRITE, a) for a in not_actions):
+            return True
+    return False
+
+
+def parse_range(text: str) -> str:
+    """One authorized range as the API wants it: an IPv4 address or CIDR without host bits."""
+    text = text.strip()
+    try:
+        net = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise ValueError(f"'{text}' is not an IPv4 address or CIDR (e.g. 20.100.1.2/32)") from None
+    if net.version == 6:
+        raise ValueError("The API server's authorized ranges are IPv4 only, even in a dual-stack cluster")
+    if str(net.network_address) != text.partition("/")[0]:
+        raise ValueError(f"'{text}' has host bits set; write {net}")
+    return text if "/" in text else f"{text}/32"
+
+
+class AccessStep(AksStep):
+    STEP_TITLE = "Access"
+    INTRO = ("Who can reach the Kubernetes API server, and an optional container registry. Without authorized "
+             "ranges the API server accepts connections from any IPv4 address (sign-in is still required). The "
+             "API server is [b]IPv4-only[/b], even in a dual-stack cluster: list IPv4 ranges only.")
+    FIELDS = ("authorized_ip_ranges", "acr", "ssh_public_key", "admin_username")
+    FIELD_WIDGETS = {"authorized_ip_ranges": "#range-input", "acr.mode": "#acr-mode", "acr.name": "#acr-name",
+                     "acr.existing_id": "#acr-existing_id", "ssh_public_key": "#range-input",
+                     "admin_username": "#range-input"}
+    INITIAL_FOCUS = "#range-input"
+    BINDINGS = [
+        Binding("ctrl+o", "add_range", "Add range", id="aks.access.add"),
+        Binding("ctrl+r", "remove_range", "Remove range", id="aks.access.remove"),
+        Binding("ctrl+t", "my_ip", "Add my public IPv4", id="aks.access.myip"),
+    ]
+
+    _name_timer: Timer | None = None
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("API server authorized IP ranges")
+        table: DataTable[str] = DataTable(id="authorized_ip_ranges", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Range", "Addresses", "Note")
+        yield table
+        with Horizontal(classes="range-row"):
+            yield Input(placeholder="an IPv4 address or CIDR, e.g. 20.100.1.2/32", id="range-input")
+            yield Button("Add (ctrl+o)", id="range-add")
+        yield FieldError(id="range-input-error")
+        yield Static("", id="ranges-note", classes="note")
+        yield Label("Container registry (ACR)")
+        yield Select([("No registry", "none"), ("Create a new registry (Basic SKU)", "create"),
+                      ("Attach an existing registry", "attach")], value=self.spec.acr.mode, id="acr-mode",
+                     allow_blank=False)
+        with Vertical(id="acr-create"):
+            yield Label("Registry name (5–50 letters and digits, global: <name>.azurecr.io)")
+            yield Input(self.spec.acr.name, id="acr-name", placeholder="e.g. aksdev2026acr")
+            yield FieldError(id="acr-name-error")
+            yield Static("", id="acr-name-note", classes="note")
+        with Vertical(id="acr-attach"):
+            yield Label("Registry")
+            yield Select([], id="acr-existing_id", prompt="choose a registry")
+            yield Static("", id="acr-list-note", classes="note")
+        yield Static("", id="acr-rights-note", classes="note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.refresh_form()
+        self._acr_mode_shown()
+
+    # -------- authorized ranges
+
+    def refresh_form(self) -> None:
+        table = self.query_one("#authorized_ip_ranges", DataTable)
+        table.clear()
+        mine = self.journey.my_public_ipv4
+        for text in self.spec.authorized_ip_ranges:
+            try:
+                net = ipaddress.ip_network(text, strict=False)
+                size = f"{net.num_addresses:,}"
+                covered = mine is not None and ipaddress.ip_address(mine) in net
+            except ValueError:
+                size, covered = "?", False
+            note = ("your address (simulated)" if self.demo else "your address") if covered else ""
+            table.add_row(text, size, note, key=text)
+        n = len(self.spec.authorized_ip_ranges)
+        lines = []
+        if n == 0:
+            lines.append("No ranges: the API server accepts any IPv4 address.")
+        else:
+            lines.append(f"{n} of at most {MAX_RANGES} ranges. AKS adds the cluster's own outbound IP itself.")
+        if self.demo:
+            lines.append(f"ctrl+t adds your public IPv4 — in demo mode a simulated one, {DEMO_PUBLIC_IPV4}.")
+        else:
+            lines.append("ctrl+t looks up your public IPv4 (a public echo service over HTTPS) and adds it; keep it "
+                         "in the list, or kubectl from this machine is locked out.")
+        self.query_one("#ranges-note", Static).update(f"[dim]{escape(' '.join(lines))}[/dim]")
+        self._acr_notes()
+
+    @on(Button.Pressed, "#range-add")
+    def _add_pressed(self) -> None:
+        self.action_add_range()
+
+    @on(Input.Submitted, "#range-input")
+    def _submitted(self) -> None:
+        self.action_add_range()
+
+    @on(Input.Changed, "#range-input")
+    def _typing(self, event: Input.Changed) -> None:
+        if not event.value.strip():
+            self.set_error(event.input, None)
+
+    def action_add_range(self) -> None:
+        field = self.query_one("#range-input", Input)
+        if not field.value.strip():
+            self.set_error(field, "Type an IPv4 address or CIDR first")
+            return
+        try:
+            text = parse_range(field.value)
+        except ValueError as exc:
+            self.set_error(field, str(exc))  # bad input: nothing changes
+            return
+        self.set_error(field, None)
+        self._add(text)
+        field.value = ""
+
+    def _add(self, text: str) -> None:
+        ranges = self.spec.authorized_ip_ranges
+        if text in ranges:
+            self.notify(f"{text} is in the list already.", timeout=3)
+            return
+        if len(ranges) >= MAX_RANGES:
+            self.notify(f"AKS allows at most {MAX_RANGES} ranges.", severity="error")
+            return
+        self.journey.update(authorized_ip_ranges=(*ranges, text))
+        self.refresh_form()
+
+    def action_remove_range(self) -> None:
+        table = self.query_one("#authorized_ip_ranges", DataTable)
+        if table.row_count == 0:
+            self.notify("There are no ranges to remove.", timeout=3)
+            return
+        text = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self.journey.update(authorized_ip_ranges=tuple(r for r in self.spec.authorized_ip_ranges if r != text))
+        self.refresh_form()
+        self.notify(f"{text} removed.", timeout=3)
+
+    def action_my_ip(self) -> None:
+        if self.demo:
+            # Not azwizard.myip's documentation address (203.0.113.10): the aks-authorized-ranges rule rightly
+            # refuses non-public ranges, so the demo uses a public one, labelled simulated.
+            self._my_ip(DEMO_PUBLIC_IPV4)
+            return
+        self.notify("Looking up your public IPv4 address…", timeout=3)
+        self.detect_ip()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="myip")
+    def detect_ip(self) -> str:
+        from azwizard.myip import detect_public_ipv4
+
+        return detect_public_ipv4(demo=False)
+
+    def _my_ip(self, address: str) -> None:
+        self.journey.my_public_ipv4 = address
+        self._add(f"{address}/32")
+        self.journey.recheck()
+        simulated = " — simulated: demo mode doesn't look up your real address" if self.demo else ""
+        self.notify(f"Added your public IPv4 {address}/32{simulated}.", timeout=5)
+
+    # -------- container registry
+
+    def _acr_mode_shown(self) -> None:
+        mode = self.spec.acr.mode
+        self.query_one("#acr-create").display = mode == "create"
+        self.query_one("#acr-attach").display = mode == "attach"
+
+    @on(Select.Changed, "#acr-mode")
+    def _acr_mode(self, event: Select.Changed) -> None:
+        if not isinstance(event.value, str) or event.value == self.spec.acr.mode:
+            return
+        acr = self.spec.acr
+        if event.value == "create":
+            name = acr.name or re.sub(r"[^a-z0-9]", "", self.spec.cluster_name.lower())[:40] + "acr"
+            self.journey.set_acr(AcrSpec("create", name))
+            self.set_value("#acr-name", name)
+            self._check_name_soon()
+            self._check_rights()
+        elif event.value == "attach":
+            self.journey.set_acr(AcrSpec("attach", existing_id=acr.existing_id))
+            self.query_one("#acr-list-note", Static).update("[dim]Reading the registries in this subscription…[/dim]")
+            self.list_registries()
+            if acr.existing_id:
+                self._check_rights()
+        else:
+            self.journey.set_acr(AcrSpec())
+        self._acr_mode_shown()
+        self._acr_notes()
+
+    @on(Input.Changed, "#acr-name")
+    def _acr_name(self, event: Input.Changed) -> None:
+        name = event.value.strip()
+        if not _ACR_NAME.match(name):
+            self.set_error(event.input, "5–50 letters and digits only (no '-'); it becomes <name>.azurecr.io")
+            return
+        self.set_error(event.input, None)
+        if name != self.spec.acr.name:
+            self.journey.set_acr(AcrSpec("create", name))
+        self._check_name_soon()
+
+    def _check_name_soon(self) -> None:
+        """Ask Azure about the name once typing pauses (not on every key)."""
+        if self._name_timer is not None:
+            self._name_timer.stop()
+        self.journey.acr_name_available = None
+        self._acr_notes()
+        self._name_timer = self.set_timer(0.5, lambda: self.check_name(self.spec.acr.name))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="acr-name")
+    def check_name(self, name: str) -> tuple[str, bool, str]:
+        app: Any = self.app
+        if app.session is None:
+            raise RuntimeError("not signed in")
+        status = app.session.factory.containerregistry().registries.check_name_availability(
+            {"name": name, "type": "Microsoft.ContainerRegistry/registries"})
+        return name, bool(status.name_available), str(status.message or "")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="acr-list")
+    def list_registries(self) -> list[dict[str, str]]:
+        app: Any = self.app
+        if app.session is None:
+            raise RuntimeError("not signed in")
+        out = []
+        for r in app.session.factory.containerregistry().registries.list():
+            out.append({"id": str(r.id), "name": str(r.name), "location": str(r.location),
+                        "sku": str(r.sku.name if r.sku else "")})
+        return sorted(out, key=lambda r: r["name"].lower())
+
+    def _check_rights(self) -> None:
+        acr = self.spec.acr
+        facts = self.journey.subscription_facts
+        if acr.mode == "create":
+            if facts is not None and facts.group_location(self.spec.resource_group) is None:
+                self.journey.can_assign_roles = None
+                self.journey.rights_note = (
+                    f"Your right to create the AcrPull role assignment can't be read before {self.spec.resource_group} "
+                    "exists; it needs Owner, User Access Administrator or RBAC Administrator there (or above). If "
+                    "the assignment is refused, the cluster and registry stay and cleanup can remove them.")
+                self._acr_notes()
+                return
+            self.check_rights(self.spec.resource_group, None)
+        elif acr.mode == "attach" and acr.existing_id:
+            parts = acr.existing_id.strip("/").split("/")
+            if len(parts) >= 8:
+                self.check_rights(parts[3], parts[7])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rights")
+    def check_rights(self, group: str, registry: str | None) -> tuple[str, bool]:
+        app: Any = self.app
+        if app.session is None:
+            raise RuntimeError("not signed in")
+        perms = app.session.factory.authorization().permissions
+        blocks = (perms.list_for_resource(group, "Microsoft.ContainerRegistry", "", "registries", registry)
+                  if registry else perms.list_for_resource_group(group))
+        where = f"registry {registry}" if registry else f"resource group {group}"
+        return where, grants_role_assignments(list(blocks))
+
+    @on(Select.Changed, "#acr-existing_id")
+    def _registry_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.spec.acr.existing_id:
+            self.journey.set_acr(AcrSpec("attach", existing_id=event.value))
+            self.journey.acr_exists = True  # listed by Azure a moment ago
+            self.journey.recheck()
+            self._check_rights()
+
+    @on(Worker.StateChanged)
+    def _worker_done(self, event: Worker.StateChanged) -> None:
+        group = event.worker.group
+        if group not in ("acr-name", "acr-list", "rights", "myip"):
+            return
+        journey = self.journey
+        if group == "myip":
+            if event.state == WorkerState.SUCCESS and event.worker.result:
+                self._my_ip(event.worker.result)
+            elif event.state == WorkerState.ERROR:
+                self.notify(str(event.worker.error), severity="error", timeout=6)
+            return
+        if event.state == WorkerState.ERROR:
+            from azwizard.azure.errors import explain
+
+            err = explain(event.worker.error) if event.worker.error else None
+            what = f"{err.what} {err.fix}".strip() if err else "unknown error"
+            if group == "acr-name":
+                self.query_one("#acr-name-note", Static).update(
+                    f"[$warning]▲ Couldn't check the name with Azure:[/] {escape(what)}")
+            elif group == "acr-list":
+                self.query_one("#acr-list-note", Static).update(
+                    f"[$warning]▲ Couldn't list the registries:[/] {escape(what)}")
+            else:
+                journey.rights_note = f"Couldn't read your permissions: {what}"
+                self._acr_notes()
+            return
+        if event.state != WorkerState.SUCCESS:
+            return
+        result = event.worker.result
+        if group == "acr-name":
+            name, available, message = result
+            if name == self.spec.acr.name:
+                journey.acr_name_checked, journey.acr_name_available = name, available
+                journey.acr_name_message = message
+                journey.recheck()
+        elif group == "acr-list":
+            journey.registries = result
+            select = self.query_one("#acr-existing_id", Select)
+            options = [(f"{r['name']} ({r['location']}, {r['sku']})", r["id"]) for r in result]
+            with self.prevent(Select.Changed):
+                select.set_options(options)
+                if any(v == self.spec.acr.existing_id for _, v in options):
+                    select.value = self.spec.acr.existing_id
+            self.query_one("#acr-list-note", Static).update(
+                "[dim]No registries in this subscription: create one instead.[/dim]" if not result else
+                f"[dim]{len(result)} registr{'y' if len(result) == 1 else 'ies'} in this subscription.[/dim]")
+        elif group == "rights":
+            where, can = result
+            journey.can_assign_roles = can
+            journey.rights_note = (
+                f"You can create role assignments on the {where}: the cluster's kubelet identity will get AcrPull."
+                if can else
+                f"You can't create role assignments on the {where} (needs Owner, User Access Administrator or RBAC "
+                "Administrator), so the AcrPull assignment would be refused.")
+            journey.recheck()
+        self._acr_notes()
+
+    def _acr_notes(self) -> None:
+        journey, acr = self.journey, self.spec.acr
+        note = self.query_one("#acr-name-note", Static)
+        if acr.mode == "create" and _ACR_NAME.match(acr.name):
+            if journey.acr_name_checked != acr.name or journey.acr_name_available is None:
+                note.update("[dim]Checking the name with Azure…[/dim]")
+            elif journey.acr_name_available:
+                note.update(f"[$success]✓[/] {escape(acr.name.lower())}.azurecr.io is available.")
+            else:
+                note.update(f"[$error]✖[/] {escape(acr.name)} is taken (registry names are global). "
+                            f"{escape(journey.acr_name_message)}")
+        else:
+            note.update("")
+        rights = self.query_one("#acr-rights-note", Static)
+        if not acr.enabled:
+            rights.update("[dim]With a registry, the cluster's kubelet identity gets the AcrPull role on it (what "
+                          "az aks create --attach-acr does); creating that assignment needs Owner-level rights.[/dim]")
+        elif journey.can_assign_roles is None and not journey.rights_note:
+            rights.update("[dim]Reading your permissions…[/dim]" if acr.mode == "create" or acr.existing_id else
+                          "[dim]Choose a registry.[/dim]")
+        else:
+            mark = "[$success]✓[/]" if journey.can_assign_roles else "[$warning]▲[/]"
+            rights.update(f"{mark} {escape(journey.rights_note)}")

@@ -1,0 +1,30 @@
+"""The cleanup screen (mode "cleanup"): everything azwizard created, with state, age and cost; a dry run of the
+selection; the deletion with each resource's state live and a report; AKS stop/start. The engine is
+``azwizard.cleanup``; these screens only show it and call it from thread workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .confirm import ConfirmGroupScreen, PowerConfirmScreen
+from .dryrun import DryRunScreen
+from .inventory import CleanupScreen
+from .progress import DeleteScreen
+from .state import CleanupState, cleanup_state
+
+
+def cleanup_entry(app: Any) -> CleanupScreen:
+    cleanup_state(app)
+    return CleanupScreen()
+
+
+__all__ = [
+    "CleanupScreen",
+    "CleanupState",
+    "ConfirmGroupScreen",
+    "DeleteScreen",
+    "DryRunScreen",
+    "PowerConfirmScreen",
+    "cleanup_entry",
+    "cleanup_state",
+]

@@ -1,0 +1,530 @@
+"""The cleanup inventory: everything azwizard created, by run and resource group, with state, age and cost;
+selection, filters, "show everything in this group", AKS stop/start, and the way to the dry run."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from azwizard.screens.text import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from azwizard.cleanup.model import CLUSTER
+
+from .confirm import PowerConfirmScreen
+from .dryrun import DryRunScreen
+from .state import CleanupState, cleanup_state
+from .view import (
+    AGE_CHOICES,
+    COLUMNS,
+    Filters,
+    Row,
+    build_rows,
+    bulk_items,
+    bulk_selection,
+    detail_text,
+    mark_cell,
+    name_cell,
+    row_cells,
+    short_type,
+    summary_text,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from azwizard.azure.session import ClientFactory
+    from azwizard.cleanup import Inventory, InventoryItem, PowerResult
+
+# An inventory older than this is read again when the screen comes back (from a journey, the dry run…).
+REFRESH_AFTER_SECONDS = 10.0
+FILTER_IDS = ("cleanup-filter-run", "cleanup-filter-group", "cleanup-filter-type", "cleanup-filter-age")
+
+
+class CleanupScreen(Screen[None]):
+    """The inventory. No text input here, so plain letters are the keys."""
+
+    BINDINGS = [
+        Binding("space", "toggle", "Select", id="cleanup.toggle"),
+        Binding("a", "select_run", "Select run", id="cleanup.select_run"),
+        Binding("n", "select_none", "Clear", id="cleanup.select_none"),
+        Binding("w", "whole_group", "Whole group", id="cleanup.whole_group"),
+        Binding("d", "dry_run", "Dry run", id="cleanup.dry_run"),
+        # x is the dry run's key to delete; here it opens the dry run too (not in the footer: d says it)
+        Binding("x", "delete", "Delete…", id="cleanup.delete", show=False),
+        Binding("g", "show_group", "Show all", id="cleanup.show_group"),
+        Binding("f", "filter", "Filter", id="cleanup.filter"),
+        Binding("r", "refresh", "Refresh", id="cleanup.refresh"),
+        Binding("s", "stop_cluster", "Stop AKS", id="cleanup.stop"),
+        Binding("t", "start_cluster", "Start AKS", id="cleanup.start"),
+        Binding("escape", "back", "Home", id="cleanup.home"),
+    ]
+
+    AUTO_FOCUS = "#cleanup-table"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Row] = []
+        self._loading = False
+        self._error: str | None = None
+        self._power_notes: dict[str, str] = {}  # cluster key -> what the last stop/start said
+        self._busy_cluster: str | None = None
+        self._filter_options: dict[str, list[tuple[str, str]]] = {}
+
+    @property
+    def state(self) -> CleanupState:
+        return cleanup_state(self.app)
+
+    @property
+    def rows(self) -> list[Row]:
+        """The table's rows, in order (row i of the table is ``rows[i]``)."""
+        return list(self._rows)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="cleanup"):
+            yield Static("", id="cleanup-summary")
+            with Horizontal(id="cleanup-filters"):
+                yield Label("Filter:", id="cleanup-filter-label")
+                yield Select([], prompt="any run", id="cleanup-filter-run", compact=True)
+                yield Select([], prompt="any group", id="cleanup-filter-group", compact=True)
+                yield Select([], prompt="any type", id="cleanup-filter-type", compact=True)
+                yield Select([(label, str(i)) for i, (label, _) in enumerate(AGE_CHOICES)], prompt="any age",
+                             id="cleanup-filter-age", compact=True)
+            table: DataTable[str] = DataTable(id="cleanup-table", cursor_type="row")
+            for column_key, label, width in COLUMNS:
+                table.add_column(label, key=column_key, width=width)
+            yield table
+            yield Static("", id="cleanup-detail")
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works; the keys need the room
+
+    def on_mount(self) -> None:
+        self.query_one("#cleanup-table", DataTable).focus()
+        self.watch(self.app, "session", self._session_changed, init=False)
+
+    def on_screen_resume(self) -> None:
+        state = self.state
+        if state.inventory is not None:
+            self._render_all()
+        old = time.monotonic() - state.loaded_at > REFRESH_AFTER_SECONDS
+        if not self._loading and (state.inventory is None or state.stale or old):
+            self.reload()
+
+    def _session_changed(self, session: Any) -> None:
+        if session is not None and self.is_current:
+            self.reload()
+
+    # ------------------------------------------------------------------ reading
+
+    def reload(self) -> None:
+        app: Any = self.app
+        if app.session is None:
+            self._error = None
+            self._summary("[dim]Connecting to Azure…[/dim]" if getattr(app, "connecting", False) else
+                          "[b]Not signed in[/b]: cleanup needs a subscription (press [b]?[/b] for help).")
+            return
+        self._loading = True
+        self._error = None
+        if self.state.inventory is None:
+            self._summary("[dim]Reading what azwizard created (this machine's journals and the created-by=azwizard "
+                          "tags), with each resource's state, locks and backup items…[/dim]")
+        else:
+            self._summary("[dim]Refreshing…[/dim]", keep=True)
+        state = self.state
+        self._load(app.session.factory, state.journal_dir, sorted(state.show_all))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-inventory")
+    def _load(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str]) -> Inventory:
+        from azwizard.cleanup import build_inventory
+
+        return build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-power")
+    def _power(self, factory: ClientFactory, item: InventoryItem, action: str, allow_early: bool,
+               journal_dir: Path | None) -> PowerResult:
+        from azwizard.cleanup import start_cluster, stop_cluster
+        from azwizard.journal import Journal
+
+        journal = Journal(item.run_id, item.journey or "", directory=journal_dir) if item.run_id else None
+        if action == "stop":
+            return stop_cluster(factory, item.id, journal=journal)
+        return start_cluster(factory, item.id, journal=journal, allow_early=allow_early)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        group = event.worker.group
+        if group == "cleanup-inventory":
+            self._inventory_done(event)
+        elif group == "cleanup-power":
+            self._power_done(event)
+
+    def _inventory_done(self, event: Worker.StateChanged) -> None:
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self._loading = False
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            self.state.set_inventory(event.worker.result)
+            self._render_all()
+            return
+        from azwizard.azure.errors import explain
+
+        err = explain(event.worker.error) if event.worker.error is not None else None
+        self._error = (f"[b $error]Could not read the inventory:[/] {escape(err.what)}\n{escape(err.fix)} "
+                       "Press [b]r[/b] to try again.") if err else None
+        if self.state.inventory is not None:
+            self._render_all()
+        else:
+            self._summary(self._error or "")
+
+    def _power_done(self, event: Worker.StateChanged) -> None:
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        busy, self._busy_cluster = self._busy_cluster, None
+        self.state.stale = True
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            result: PowerResult = event.worker.result
+            note = f"{result.message} (power state: {result.power_state})."
+            if busy is not None:
+                self._power_notes[busy] = note
+            self.notify(note, timeout=8)
+            self.reload()
+            return
+        from azwizard.azure.errors import explain
+
+        err = explain(event.worker.error) if event.worker.error is not None else None
+        if err is not None and err.code == "StartTooSoon" and busy is not None:
+            item = self.state.inventory.get(busy) if self.state.inventory else None
+            if item is not None:
+                self.app.push_screen(PowerConfirmScreen("start", item, too_soon=err.what),
+                                     lambda ok: self._start_power(item, "start", True) if ok else None)
+                return
+        if err is not None:
+            if busy is not None:
+                self._power_notes[busy] = f"{err.what}. {err.fix}"
+            self.notify(f"{err.what}. {err.fix}", severity="error", timeout=10)
+        self.reload()
+
+    # ------------------------------------------------------------------ showing
+
+    def _summary(self, text: str, *, keep: bool = False) -> None:
+        widget = self.query_one("#cleanup-summary", Static)
+        if keep and self.state.inventory is not None:
+            text = self._summary_text() + "\n" + text
+        widget.update(text)
+
+    def _summary_text(self) -> str:
+        state = self.state
+        inv = state.inventory
+        if inv is None:
+            return ""
+        text = summary_text(inv, self._shown(), state.selected, state.whole_groups, state.filters, state.now())
+        return f"{self._error}\n{text}" if self._error else text
+
+    def _shown(self) -> list[InventoryItem]:
+        state = self.state
+        if state.inventory is None:
+            return []
+        return state.filters.apply(state.inventory, state.now())
+
+    def _render_all(self) -> None:
+        state = self.state
+        inv = state.inventory
+        if inv is None:
+            return
+        current = self._current_row()
+        self._fill_filters(inv)
+        self._rows = build_rows(inv, self._shown())
+        self._fill_table(current.key if current else None)
+        self.query_one("#cleanup-summary", Static).update(self._summary_text())
+        self._show_detail()
+
+    def _fill_filters(self, inv: Inventory) -> None:
+        f = self.state.filters
+        choices: dict[str, tuple[list[tuple[str, str]], str | None]] = {
+            "cleanup-filter-run": ([(f"run {r}", r) for r in reversed(inv.runs())], f.run),
+            "cleanup-filter-group": ([(g, g) for g in inv.groups()], f.group),
+            "cleanup-filter-type": (sorted({(short_type(it.type), it.kind) for it in inv.items if it.exists},
+                                           key=lambda o: o[0].lower()), f.type),
+        }
+        for widget_id, (options, value) in choices.items():
+            select: Select[str] = self.query_one(f"#{widget_id}", Select)
+            if self._filter_options.get(widget_id) != options:  # set_options resets the value: only on change
+                self._filter_options[widget_id] = options
+                select.set_options(options)
+            legal = {v for _, v in options}
+            wanted = value if value in legal else Select.NULL
+            if select.value != wanted:
+                select.value = wanted
+
+    def _fill_table(self, current_key: str | None) -> None:
+        state = self.state
+        table = self.query_one("#cleanup-table", DataTable)
+        table.clear()
+        now = state.now()
+        for row in self._rows:
+            table.add_row(*row_cells(row, state.selected, state.whole_groups, now), key=row.key)
+        keys = [r.key for r in self._rows]
+        if current_key in keys:
+            table.move_cursor(row=keys.index(current_key), animate=False)
+        elif self._rows:
+            first_item = next((i for i, r in enumerate(self._rows) if r.kind != "run"), 0)
+            table.move_cursor(row=first_item, animate=False)
+
+    def _refresh_marks(self) -> None:
+        state = self.state
+        table = self.query_one("#cleanup-table", DataTable)
+        for row in self._rows:
+            table.update_cell(row.key, "mark", mark_cell(row, state.selected, state.whole_groups))
+            if row.kind == "group":
+                table.update_cell(row.key, "name", name_cell(row, state.whole_groups))
+        self.query_one("#cleanup-summary", Static).update(self._summary_text())
+
+    def _current_row(self) -> Row | None:
+        table = self.query_one("#cleanup-table", DataTable)
+        if table.row_count == 0:
+            return None
+        index = table.cursor_row
+        return self._rows[index] if 0 <= index < len(self._rows) else None
+
+    def _show_detail(self) -> None:
+        inv = self.state.inventory
+        detail = self.query_one("#cleanup-detail", Static)
+        if inv is None:
+            detail.update("")
+            return
+        row = self._current_row()
+        if row is None:
+            if self.state.filters.active:
+                detail.update("Nothing matches the filter: press [b]f[/b] and choose \"any\" to see everything.")
+            else:
+                detail.update("Nothing to clean up. Resources that the VM and AKS journeys create show up here with "
+                              "their state, age and cost. Press [b]esc[/b] for the home screen.")
+            return
+        note = ""
+        if row.item is not None:
+            note = ("Working on it… (AKS takes a few minutes to stop or start)" if row.item.key == self._busy_cluster
+                    else self._power_notes.get(row.item.key, ""))
+        detail.update(detail_text(row, inv, self.state.now(), note))
+
+    @on(DataTable.RowHighlighted, "#cleanup-table")
+    def _highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        self.refresh_bindings()
+
+    @on(Select.Changed)
+    def _filter_changed(self, _: Select.Changed) -> None:
+        values = [self.query_one(f"#{i}", Select).value for i in FILTER_IDS]
+        run, group, kind, age = (v if isinstance(v, str) else None for v in values)
+        filters = Filters(run=run, group=group, type=kind,
+                          older_than=AGE_CHOICES[int(age)][1] if age is not None else None)
+        if filters != self.state.filters:
+            self.state.filters = filters
+            if self.state.inventory is not None:
+                self._render_all()
+
+    # ------------------------------------------------------------------ selecting
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("stop_cluster", "start_cluster"):
+            # shown only on an AKS cluster's line, the one that applies to its power state (help lists both)
+            row = self._current_row() if self.is_mounted else None
+            if row is None or row.item is None or row.item.kind != CLUSTER:
+                return False
+            stopped = row.item.state.lower() == "stopped"
+            return stopped if action == "start_cluster" else not stopped
+        return True
+
+    def _toggle(self, keys: set[str], what: str) -> None:
+        state = self.state
+        if not keys:
+            self.notify(f"Nothing in {what} that azwizard created can be selected.", timeout=5)
+            return
+        if keys <= state.selected:
+            state.selected -= keys
+        else:
+            state.selected |= keys
+        self._refresh_marks()
+
+    def _run_row(self, run_id: str) -> Row | None:
+        return next((r for r in self._rows if r.kind == "run" and r.run_id == run_id), None)
+
+    def action_toggle(self) -> None:
+        row = self._current_row()
+        inv = self.state.inventory
+        if row is None or inv is None:
+            return
+        if row.kind == "run":
+            self._toggle(bulk_selection(inv, row.run_id, row.members), "this run")
+            return
+        if row.item is None:
+            self._toggle(bulk_items(row.members), f"resource group {row.group}")
+            return
+        it = row.item
+        if it.key in self.state.selected:
+            self.state.selected.discard(it.key)
+        else:
+            self.state.selected.add(it.key)
+            if it.foreign:
+                self.notify(f"{it.name} was not created by azwizard: selected only because you chose it.",
+                            severity="warning", timeout=6)
+        self._refresh_marks()
+
+    def action_select_run(self) -> None:
+        row = self._current_row()
+        inv = self.state.inventory
+        if row is None or inv is None:
+            return
+        run = self._run_row(row.run_id)
+        if run is not None:
+            self._toggle(bulk_selection(inv, run.run_id, run.members), "this run")
+
+    def action_select_none(self) -> None:
+        self.state.selected.clear()
+        self.state.whole_groups.clear()
+        self._refresh_marks()
+
+    def action_whole_group(self) -> None:
+        row = self._current_row()
+        inv = self.state.inventory
+        if row is None or inv is None:
+            return
+        if row.kind == "run":
+            self.notify("Move to a resource group (or a resource in it) to mark the whole group.", timeout=5)
+            return
+        group = inv.group(row.group)
+        if group is None or group.foreign:
+            self.notify(f"Resource group {row.group} was not created by azwizard, so azwizard does not delete it as "
+                        "a whole. Select its azwizard resources instead.", severity="warning", timeout=8)
+            return
+        if group.node_group_of:
+            self.notify(f"{group.name} is an AKS node resource group: delete its cluster instead (the group goes "
+                        "with it).", severity="warning", timeout=8)
+            return
+        lower = group.name.lower()
+        if lower in self.state.whole_groups:
+            self.state.whole_groups.discard(lower)
+            self.notify(f"{group.name} is no longer marked for a whole-group delete.", timeout=4)
+        else:
+            self.state.whole_groups.add(lower)
+            self.notify(f"{group.name} marked: the whole group goes as one operation, everything in it. The dry run "
+                        "shows what that is; you will type its name to confirm.", timeout=8)
+        self._refresh_marks()
+
+    def action_dry_run(self) -> None:
+        from azwizard.cleanup import plan_deletion
+
+        state = self.state
+        inv = state.inventory
+        if inv is None:
+            self.notify("The inventory is still being read.", timeout=4)
+            return
+        if not state.selected and not state.whole_groups:
+            self.notify("Select something first: space selects the highlighted resource (or run), a the whole run, "
+                        "w a whole resource group.", timeout=6)
+            return
+        plan = plan_deletion(inv, state.selected_ids(), whole_groups=state.whole_group_names())
+        self.app.push_screen(DryRunScreen(plan, inv))
+
+    def action_delete(self) -> None:
+        # Never straight to deleting: the dry run comes first, and x there sends it.
+        self.action_dry_run()
+
+    def action_show_group(self) -> None:
+        row = self._current_row()
+        inv = self.state.inventory
+        if row is None or inv is None:
+            return
+        if row.kind == "run":
+            self.notify("Move to a resource group (or a resource in it) to show everything in that group.", timeout=5)
+            return
+        group = inv.group(row.group)
+        if group is not None and group.node_group_of:
+            self.notify(f"{group.name} belongs to its AKS cluster: what is in it is managed by AKS and deleted with "
+                        "the cluster.", timeout=8)
+            return
+        lower = row.group.lower()
+        if lower in self.state.show_all:
+            self.state.show_all.discard(lower)
+            self.notify(f"Showing only azwizard's resources in {row.group}.", timeout=4)
+        else:
+            self.state.show_all.add(lower)
+            self.notify(f"Showing everything in {row.group}; what azwizard did not create is marked ⚠ and never "
+                        "selected for you.", timeout=6)
+        self.reload()
+
+    def action_filter(self) -> None:
+        self.query_one("#cleanup-filter-run", Select).focus()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if focused is not None and focused.id in FILTER_IDS:
+            self.query_one("#cleanup-table", DataTable).focus()
+            return
+        self.app.switch_mode("home")
+
+    # ------------------------------------------------------------------ AKS power
+
+    def _cluster(self) -> InventoryItem | None:
+        row = self._current_row()
+        if row is None or row.item is None or row.item.kind != CLUSTER:
+            self.notify("Move to an AKS cluster to stop or start it.", timeout=4)
+            return None
+        if self._busy_cluster is not None:
+            self.notify("A stop or start is still running; wait for it to finish.", timeout=4)
+            return None
+        return row.item
+
+    def action_stop_cluster(self) -> None:
+        item = self._cluster()
+        if item is not None:
+            self.app.push_screen(PowerConfirmScreen("stop", item),
+                                 lambda ok: self._start_power(item, "stop", False) if ok else None)
+
+    def action_start_cluster(self) -> None:
+        item = self._cluster()
+        if item is None:
+            return
+        too_soon = self._too_soon(item)
+        # One confirmation: when azwizard stopped it less than 15 minutes ago, the dialog says so and y starts it
+        # anyway (the engine refuses an early start unless told the user confirmed).
+        self.app.push_screen(PowerConfirmScreen("start", item, too_soon=too_soon),
+                             lambda ok: self._start_power(item, "start", bool(too_soon)) if ok else None)
+
+    def _too_soon(self, item: InventoryItem) -> str:
+        """Why starting now is early (stopped by azwizard less than 15 minutes ago, from its run's journal)."""
+        if not item.run_id:
+            return ""
+        from azwizard.cleanup.power import last_stopped, wait_before_start
+        from azwizard.journal import Journal
+
+        try:
+            left = wait_before_start(last_stopped(Journal(item.run_id, directory=self.state.journal_dir), item.id))
+        except OSError:
+            return ""
+        if left is None:
+            return ""
+        minutes = max(1, int(left.total_seconds() // 60))
+        return f"The cluster was stopped less than 15 minutes ago (wait about {minutes} more minute(s))"
+
+    def _start_power(self, item: InventoryItem, action: str, allow_early: bool) -> None:
+        app: Any = self.app
+        if app.session is None:
+            return
+        self._busy_cluster = item.key
+        self._power_notes.pop(item.key, None)
+        verb = "Stopping" if action == "stop" else "Starting"
+        self.notify(f"{verb} {item.name}… (a few minutes in Azure)", timeout=5)
+        self.query_one("#cleanup-table", DataTable).update_cell(item.key, "state", f"[cyan]{verb.lower()}…[/]")
+        self._show_detail()
+        self._power(app.session.factory, item, action, allow_early, self.state.journal_dir)
+
