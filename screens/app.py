@@ -42,6 +42,7 @@ class AzWizardApp(App[int]):
     DEFAULT_MODE = "home"
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("f1", "help", "Help", id="help.f1", show=False, priority=True),  # works inside inputs too
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
     ]
 

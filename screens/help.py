@@ -17,7 +17,7 @@ HELP_TEXT = """\
   [b]c[/b]  Clean up what azwizard created
 
 [b]Everywhere[/b]
-  [b]?[/b]        this help
+  [b]?[/b] / [b]f1[/b]   this help (f1 also works while typing in a field)
   [b]ctrl+p[/b]   command palette (search for any action)
   [b]esc[/b]      back / close
   [b]tab[/b]      next field      [b]shift+tab[/b]  previous field
@@ -47,15 +47,23 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._screen_keys(), id="help-keys")
 
     def _screen_keys(self) -> str:
-        """The keys of the screen under this one, read from its bindings (so help never drifts)."""
+        """The keys of the screen under this one, from its bindings and its base classes' (so help never
+        drifts from what the footer offers)."""
         stack = self.app.screen_stack
         below = stack[-2] if len(stack) >= 2 else None
         if below is None:
             return ""
-        lines = []
-        for binding in below.BINDINGS:
-            if isinstance(binding, Binding) and binding.show and binding.description:
-                lines.append(f"  [b]{binding.key_display or binding.key}[/b]  {binding.description}")
+        seen: dict[str, str] = {}
+        for cls in reversed(type(below).__mro__):
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if isinstance(binding, Binding) and binding.show and binding.description:
+                    key = binding.key_display or binding.key
+                    check = getattr(below, "check_action", None)
+                    if check is not None and check(binding.action, ()) is False:
+                        seen.pop(key, None)
+                        continue
+                    seen[key] = binding.description
+        lines = [f"  [b]{key}[/b]  {desc}" for key, desc in seen.items()]
         return ("[b]On this screen[/b]\n" + "\n".join(lines)) if lines else ""
 
     async def action_dismiss(self, result: object = None) -> None:

@@ -197,6 +197,9 @@ class CreateScreen(Screen[None]):
         with Vertical(id="create"):
             yield Static(f"[b]Creating {len(self.plan.steps)} resources[/b] · run {self.plan.run_id}",
                          id="create-title")
+            hint = getattr(self.journey, "create_hint", "")
+            if hint:
+                yield Static(f"[dim]{escape(hint)}[/dim]", id="create-hint")
             yield Static("", id="create-status")
             table: DataTable[str] = DataTable(id="create-table", cursor_type="row")
             for label, width in (("Resource", 36), ("State", 18), ("Time", 6), ("Detail", 44)):

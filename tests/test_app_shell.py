@@ -134,3 +134,18 @@ async def test_subscription_picker_opens_the_chosen_subscription(tmp_path: Path)
         assert app.session is not None
         assert app.session.subscription_id == sim.subscription_id
         assert "azwizard simulated subscription" in app.sub_title
+
+
+async def test_f1_opens_help_even_while_typing_in_a_field(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        app.screen.query_one("#base_name").focus()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys").render())
+        assert "Next" in keys and "Back" in keys  # inherited from the wizard frame
+

@@ -68,6 +68,12 @@ async def test_walk_the_journey_with_the_keyboard_and_create_everything(tmp_path
         assert isinstance(app.screen, VmDoneScreen), type(app.screen)
         text = str(app.screen.query_one("#done-text").render())
         assert "ssh azureuser@" in text
+        await pilot.press("h")  # home, then a new VM journey starts fresh
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BasicsStep)
+        assert app.journeys["vm"] is not journey
     sim = holder["sim"]
     run_tag = journey.run_id
     for kind in ("IPv4", "IPv6"):

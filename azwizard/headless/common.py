@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..specs.aks import AksSpec
     from ..specs.vm import VmSpec
 
+from ..azure.permissions import grants_role_assignments
 from ..cli import EXIT_AZURE, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 __all__ = ["EXIT_AZURE", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "CommandError", "Connection",
@@ -177,35 +178,14 @@ def aks_facts(conn: Connection, spec: AksSpec) -> AksFacts:
     return facts
 
 
-ROLE_WRITE = "microsoft.authorization/roleassignments/write"
 
 
-def grants_role_assignments(permissions: Any) -> bool:
-    """Whether permission blocks allow creating role assignments: a block grants the action and its
-    notActions don't take it away (https://learn.microsoft.com/azure/role-based-access-control/
-    role-definitions#notactions); the Access step's test."""
-    import fnmatch
-
-    for p in permissions:
-        actions = [a.lower() for a in (p.actions or [])]
-        not_actions = [a.lower() for a in (p.not_actions or [])]
-        if any(fnmatch.fnmatchcase(ROLE_WRITE, a) for a in actions) and not any(
-                fnmatch.fnmatchcase(ROLE_WRITE, a) for a in not_actions):
-            return True
-    return False
 
 
 def adjust_zones(spec: VmSpec, facts: VmFacts) -> VmSpec:
-    """What the wizard does on choosing a region: zone-redundant public IPs where it has zones, none where
-    it has none (and no VM zone)."""
-    if facts.subscription is None:
-        return spec
-    region = facts.subscription.region(spec.location)
-    if region is None:
-        return spec
-    zones: tuple[str, ...] = ("1", "2", "3") if region.has_zones else ()
-    changed = replace(spec, public_ip=replace(spec.public_ip, zones=zones))
-    return changed if region.has_zones else replace(changed, zone=None)
+    """What the wizard does on choosing a region (VmSpec.for_region), from the subscription's facts."""
+    region = facts.subscription.region(spec.location) if facts.subscription is not None else None
+    return spec.for_region(spec.location, region.has_zones if region is not None else None)
 
 
 # ---------------------------------------------------------------------------------------------------

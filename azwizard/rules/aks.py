@@ -374,7 +374,7 @@ def quota_vcpus(spec: AksSpec, facts: AksFacts) -> Issues:
                f"increase at {QUOTA_LINK}.")
 
 
-def _ephemeral_capacity(size: VmSize) -> int:
+def ephemeral_capacity(size: VmSize) -> int:
     """Bytes an ephemeral OS disk can use: the cache, else the temp (resource) disk, whichever is larger
     (AKS places it on either; AKS-Construction: eph = max(CachedDiskBytes, MaxResourceVolumeMB)). NVMe
     placement is not counted: the AKS RP's error quotes only the cache/temp size."""
@@ -402,7 +402,7 @@ def ephemeral_os(spec: AksSpec, facts: AksFacts) -> Issues:
                         "answer VMSizeDoesNotSupportEphemeralOS. Choose a managed OS disk, or a size with a "
                         "local disk ('d' in the name, e.g. Standard_D4ds_v5).", fld)
             continue
-        capacity = _ephemeral_capacity(size)
+        capacity = ephemeral_capacity(size)
         need = pool.os_disk_gb * 1024 ** 3
         if capacity < need:
             fits = capacity // 1024 ** 3
@@ -423,7 +423,7 @@ def os_disk_info(spec: AksSpec, facts: AksFacts) -> Issues:
         size = rf.size(pool.vm_size)
         if pool.os_disk_type != "Managed" or size is None or not size.ephemeral_os_supported:
             continue
-        if _ephemeral_capacity(size) >= pool.os_disk_gb * 1024 ** 3:
+        if ephemeral_capacity(size) >= pool.os_disk_gb * 1024 ** 3:
             yield Issue(f"{size.name} can keep the OS disk on its local disk ({_what(i, pool)}): an ephemeral OS "
                         "disk is faster, costs nothing, and is what AKS picks by default. The OS disk type can't be "
                         "changed after the pool is created.", _pool_field(i, "os_disk_type"))

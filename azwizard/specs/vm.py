@@ -189,3 +189,12 @@ class VmSpec:
         if self.backup.policy != "auto":
             return self.backup.policy
         return "Enhanced" if self.security_type == "TrustedLaunch" else "Standard"
+
+    def for_region(self, location: str, has_zones: bool | None) -> VmSpec:
+        """The spec moved to ``location``: zone-redundant public IPs where the region has zones, none (and no
+        VM zone) where it has none; unknown zone support leaves the zones as they are."""
+        spec = replace(self, location=location)
+        if has_zones is None:
+            return spec
+        spec = replace(spec, public_ip=replace(spec.public_ip, zones=("1", "2", "3") if has_zones else ()))
+        return spec if has_zones else replace(spec, zone=None)

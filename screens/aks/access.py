@@ -5,7 +5,6 @@ from the permissions API before anything is created. Every Azure call runs in a 
 
 from __future__ import annotations
 
-import fnmatch
 import ipaddress
 import re
 from typing import Any
@@ -19,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
+from azwizard.azure.permissions import grants_role_assignments
 from azwizard.specs.aks import AcrSpec
 
 from ..wizard import FieldError
@@ -26,21 +26,9 @@ from .journey import DEMO_PUBLIC_IPV4
 from .steps import AksStep
 
 MAX_RANGES = 200
-ROLE_WRITE = "microsoft.authorization/roleassignments/write"
 _ACR_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")
 
 
-def grants_role_assignments(permissions: Any) -> bool:
-    """Whether permission blocks (``Permission`` models: actions / not_actions) allow creating role
-    assignments: some block grants the action and that block's notActions don't take it away
-    (https://learn.microsoft.com/azure/role-based-access-control/role-definitions#notactions)."""
-    for p in permissions:
-        actions = [a.lower() for a in (p.actions or [])]
-        not_actions = [a.lower() for a in (p.not_actions or [])]
-        if any(fnmatch.fnmatchcase(ROLE_WRITE, a) for a in actions) and not any(
-                fnmatch.fnmatchcase(ROLE_WRITE, a) for a in not_actions):
-            return True
-    return False
 
 
 def parse_range(text: str) -> str:

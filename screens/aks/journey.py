@@ -56,6 +56,8 @@ DEMO_PUBLIC_IPV4 = "20.100.1.2"
 
 
 class AksJourney(Journey[AksSpec]):
+    create_hint = ("An AKS cluster usually takes 5 to 10 minutes to create; the elapsed time keeps counting and "
+                   "each resource shows its state.")
     journey_id = "aks"
 
     def __init__(self, spec: AksSpec | None = None) -> None:

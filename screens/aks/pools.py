@@ -32,9 +32,9 @@ OS_SKUS = [("Azure Linux (Microsoft's minimal node OS; the notes' choice)", "Azu
 
 def ephemeral_fits(size: VmSize | None, os_disk_gb: int) -> bool:
     """Whether the size's cache or temp disk holds an ephemeral OS disk of ``os_disk_gb`` (the rule's test)."""
-    from azwizard.rules.aks import _ephemeral_capacity  # the same arithmetic as the aks-ephemeral-os rule
+    from azwizard.rules.aks import ephemeral_capacity  # the same arithmetic as the aks-ephemeral-os rule
 
-    return size is not None and size.ephemeral_os_supported and _ephemeral_capacity(size) >= os_disk_gb * 1024 ** 3
+    return size is not None and size.ephemeral_os_supported and ephemeral_capacity(size) >= os_disk_gb * 1024 ** 3
 
 
 def pool_name_problem(name: str, os_type: str) -> str | None:

@@ -79,5 +79,5 @@ class VmDoneScreen(Screen[None]):
 
     def action_home(self) -> None:
         app: Any = self.app
-        app.reset_journey("vm")
         self.app.switch_mode("home")
+        app.reset_journey("vm")  # after leaving the mode, so the next visit starts a fresh journey

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from azwizard.specs.vm import VmNames, VmSpec
 
@@ -29,6 +29,7 @@ class VmJourney(Journey[VmSpec]):
 
     run_id: str | None = None
     created_at: str = ""
+    create_hint = "A VM is usually ready in one to two minutes; its network resources take seconds each."
 
     def make_plan(self, subscription_id: str) -> Plan:
         from azwizard.plan.vm import plan_vm
@@ -62,16 +63,9 @@ class VmJourney(Journey[VmSpec]):
     def set_location(self, location: str) -> None:
         """A new region: zone-redundant public IPs where it has zones, none where it has not."""
         region = self.subscription_facts.region(location) if self.subscription_facts else None
-        zones: tuple[str, ...] = self.spec.public_ip.zones
-        if region is not None:
-            zones = ("1", "2", "3") if region.has_zones else ()
-        changes: dict[str, Any] = {"location": location,
-                                   "public_ip": dataclasses.replace(self.spec.public_ip, zones=zones)}
-        if region is not None and not region.has_zones:
-            changes["zone"] = None
         if self.region_facts is not None and self.region_facts.region.name != location:
             self.region_facts = None
-        self.spec = dataclasses.replace(self.spec, **changes)
+        self.spec = self.spec.for_region(location, region.has_zones if region is not None else None)
         self.recheck()
 
     @property
