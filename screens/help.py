@@ -54,15 +54,13 @@ class HelpScreen(ModalScreen[None]):
         if below is None:
             return ""
         seen: dict[str, str] = {}
+        hidden = set(getattr(below, "HELP_EXCLUDE", ()))  # actions a subclass does not offer (review: next)
         for cls in reversed(type(below).__mro__):
             for binding in cls.__dict__.get("BINDINGS", ()):
                 if isinstance(binding, Binding) and binding.show and binding.description:
-                    key = binding.key_display or binding.key
-                    check = getattr(below, "check_action", None)
-                    if check is not None and check(binding.action, ()) is False:
-                        seen.pop(key, None)
+                    if binding.action in hidden:
                         continue
-                    seen[key] = binding.description
+                    seen[binding.key_display or binding.key] = binding.description
         lines = [f"  [b]{key}[/b]  {desc}" for key, desc in seen.items()]
         return ("[b]On this screen[/b]\n" + "\n".join(lines)) if lines else ""
 

@@ -42,6 +42,7 @@ class ReviewStep(WizardStep[Any]):
              "[b]az[/b] script and ARM template. Nothing has been sent to Azure yet. Select a finding to jump "
              "to its field.")
     FIELDS = ()
+    HELP_EXCLUDE = ("next",)  # the last step: Create (c) is the way on
     INITIAL_FOCUS = "#review-findings"
     BINDINGS = [
         Binding("c", "create", "Create", id="review.create"),
@@ -90,8 +91,8 @@ class ReviewStep(WizardStep[Any]):
                            "fixed. Select one to jump to its field.")
         else:
             warns = sum(1 for f in findings if f.severity == "warn")
-            verdict.update(f"[b $success]Ready to create.[/] {warns} warning(s) to read first. Press [b]c[/b] "
-                           "to create.")
+            read = {0: "No warnings.", 1: "1 warning to read first."}.get(warns, f"{warns} warnings to read first.")
+            verdict.update(f"[b $success]Ready to create.[/] {read} Press [b]c[/b] to create.")
         options = self.query_one("#review-findings", OptionList)
         options.clear_options()
         for i, f in enumerate(findings):

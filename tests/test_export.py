@@ -899,3 +899,11 @@ def test_arm_extension_resources_and_implicit_dependencies() -> None:
     (sc,) = [s for s in export(plan).steps if s.step.key == "ra"]
     assert sc.generic and "no az command" in sc.notes[0]
     assert sc.commands[0].argv()[:4] == ["az", "resource", "create", "--id"]
+
+
+def test_control_characters_in_custom_data_survive_the_script() -> None:
+    """bash mangles \\x01 inside $(...); such data goes through base64 (found by the property test)."""
+    from azwizard.plan.export_az import _heredoc, Var
+
+    lines = _heredoc(Var("CUSTOM_DATA", ""), "\x01\x7f".encode())
+    assert any("base64 -d" in line for line in lines)

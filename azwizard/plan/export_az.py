@@ -785,8 +785,10 @@ def _heredoc(var: Var, data: bytes) -> list[str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = ""
-    if not text or "\0" in text or "\r" in text:
-        # Not plain text a here-document can carry exactly: decode it from base64 instead.
+    control = any((ord(c) < 32 and c not in "\n\t") or ord(c) == 127 for c in text)
+    if not text or control:
+        # Not plain text a here-document can carry exactly (NUL, CR, and bash mangles \x01 in $(...)):
+        # decode it from base64 instead.
         b64 = base64.b64encode(data).decode()
         return [f"printf '%s' {shlex.quote(b64)} | base64 -d > \"${var.name}\""]
     lines = text.split("\n")
