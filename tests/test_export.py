@@ -903,7 +903,7 @@ def test_arm_extension_resources_and_implicit_dependencies() -> None:
 
 def test_control_characters_in_custom_data_survive_the_script() -> None:
     """bash mangles \\x01 inside $(...); such data goes through base64 (found by the property test)."""
-    from azwizard.plan.export_az import _heredoc, Var
+    from azwizard.plan.export_az import Var, _heredoc
 
-    lines = _heredoc(Var("CUSTOM_DATA", ""), "\x01\x7f".encode())
+    lines = _heredoc(Var("CUSTOM_DATA", ""), b"\x01\x7f")
     assert any("base64 -d" in line for line in lines)
