@@ -61,6 +61,24 @@ class Journey(Generic[S]):
     def check(self) -> list[Finding]:
         return []
 
+    def fetch_facts(self, session: Any, *, kubernetes: bool) -> tuple[SubscriptionFacts, RegionFacts]:
+        """The subscription's and the spec region's live facts. Runs in a thread worker (the SDK blocks);
+        the catalog is kept on the journey so later steps and regions reuse its caches."""
+        from azwizard.azure.catalog import Catalog
+
+        if session is None:
+            raise RuntimeError("not signed in")
+        catalog = getattr(self, "catalog", None)
+        if catalog is None:
+            catalog = Catalog(session.factory)
+            self.catalog = catalog
+        return catalog.subscription_facts(), catalog.region_facts(self.spec.location,
+                                                                  kubernetes=kubernetes)
+
+    def mark_loading(self) -> None:
+        self.facts_loading = True
+        self.recheck()
+
     def set(self, path: str, value: Any) -> None:
         new = replace_path(self.spec, path, value)
         if new != self.spec:

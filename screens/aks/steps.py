@@ -142,17 +142,8 @@ class BasicsStep(AksStep):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
     def load_facts(self) -> tuple[SubscriptionFacts, RegionFacts]:
-        from azwizard.azure.catalog import Catalog
-
-        app: Any = self.app
-        if app.session is None:
-            raise RuntimeError("not signed in")
-        journey = self.journey
-        journey.facts_loading = True
-        self.app.call_from_thread(journey.recheck)
-        if journey.catalog is None:
-            journey.catalog = Catalog(app.session.factory)
-        return journey.catalog.subscription_facts(), journey.catalog.region_facts(journey.spec.location)
+        self.app.call_from_thread(self.journey.mark_loading)
+        return self.journey.fetch_facts(getattr(self.app, "session", None), kubernetes=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
     def load_region(self, location: str) -> tuple[SubscriptionFacts, RegionFacts]:

@@ -107,19 +107,8 @@ class BasicsStep(VmStep):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
     def load_facts(self) -> tuple[SubscriptionFacts, RegionFacts]:
-        from azwizard.azure.catalog import Catalog
-
-        app: Any = self.app
-        if app.session is None:
-            raise RuntimeError("not signed in")
-        journey = self.journey
-        journey.facts_loading = True
-        self.app.call_from_thread(journey.recheck)
-        if journey.catalog is None:
-            journey.catalog = Catalog(app.session.factory)
-        sub = journey.catalog.subscription_facts()
-        region = journey.catalog.region_facts(journey.spec.location, kubernetes=False)
-        return sub, region
+        self.app.call_from_thread(self.journey.mark_loading)
+        return self.journey.fetch_facts(getattr(self.app, "session", None), kubernetes=False)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
     def load_region(self, location: str) -> tuple[SubscriptionFacts, RegionFacts]:
