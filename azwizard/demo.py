@@ -44,4 +44,7 @@ def open_demo_session(
         transport=SimTransport(sim),
         simulated=True,
     )
+    from .azure.session import describe_tenant
+
+    describe_tenant(session)  # the header names the tenant by its domain, as for a real sign-in
     return DemoSession(session, sim)

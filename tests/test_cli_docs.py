@@ -90,6 +90,9 @@ async def open_from_az(command: str, data: Path, monkeypatch: pytest.MonkeyPatch
             if app.current_mode == kind and getattr(app.screen, "journey", None) is app.journeys[kind]:
                 break
         assert app.current_mode == kind and app.screen.journey is app.journeys[kind], command
+        # let the journey's first screen finish mounting and its facts arrive before the app closes
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
         spec = app.journeys[kind].spec
         if kind == "vm":
             assert (spec.names.resource_group, spec.names.vm) == (read.spec.names.resource_group, read.spec.names.vm)

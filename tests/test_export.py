@@ -907,3 +907,17 @@ def test_control_characters_in_custom_data_survive_the_script() -> None:
 
     lines = _heredoc(Var("CUSTOM_DATA", ""), b"\x01\x7f")
     assert any("base64 -d" in line for line in lines)
+
+
+def test_control_character_custom_data_reads_back_from_the_script() -> None:
+    """The base64 form of custom data is written in one quoted shape that the script reader follows
+    (the round-trip property test found a bare, unquoted form the reader missed)."""
+    from azwizard.plan.export_az import az_script
+    from azwizard.plan.vm import plan_vm
+    from azwizard.specs.azcli import read_script
+    from azwizard.specs.vm import VmSpec
+
+    spec = VmSpec.for_base("A", ssh_public_key=KEY, custom_data="\x1f")
+    plan = plan_vm(spec, subscription_id=SUB, run_id="r", created_at="t")
+    vm_create = next(c for c in read_script(az_script(plan)) if c[:3] == ["az", "vm", "create"])
+    assert vm_create[vm_create.index("--custom-data") + 1] == "\x1f"

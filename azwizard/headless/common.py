@@ -85,11 +85,13 @@ def connect(args: argparse.Namespace, *, offline: bool = False) -> Connection:
                                      subscription=args.subscription)
             return Connection(demo.session, demo.sim)
         from ..azure.credentials import default_credential
-        from ..azure.session import check_sign_in, open_session
+        from ..azure.session import check_sign_in, describe_tenant, open_session
 
         credential = default_credential()
         check_sign_in(credential)
-        return Connection(open_session(args.subscription, credential=credential))
+        session = open_session(args.subscription, credential=credential)
+        describe_tenant(session)
+        return Connection(session)
     except SubscriptionPickRequired as pick:
         names = "\n".join(f"  {c.id}  {c.name or ''}" for c in pick.choices[:20])
         raise CommandError("No subscription chosen. Pass --subscription with one of:\n" + names,

@@ -790,7 +790,8 @@ def _heredoc(var: Var, data: bytes) -> list[str]:
         # Not plain text a here-document can carry exactly (NUL, CR, and bash mangles \x01 in $(...)):
         # decode it from base64 instead.
         b64 = base64.b64encode(data).decode()
-        return [f"printf '%s' {shlex.quote(b64)} | base64 -d > \"${var.name}\""]
+        # base64 never contains a quote: always single-quoted, so readers see one shape
+        return [f"printf '%s' '{b64}' | base64 -d > \"${var.name}\""]
     lines = text.split("\n")
     delim, n = "AZWIZARD_CUSTOM_DATA", 2
     while delim in lines:

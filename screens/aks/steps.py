@@ -151,6 +151,15 @@ class BasicsStep(AksStep):
         assert journey.catalog is not None and journey.subscription_facts is not None
         return journey.subscription_facts, journey.catalog.region_facts(location)
 
+    def _apply_facts(self) -> None:
+        if not self.is_attached or self._closing or self.app._closing:
+            return  # the app is closing: nothing left to update
+        self._fill_regions()
+        self._fill_versions()
+        self.journey.set_location(self.journey.spec.location)
+        self.journey.recheck()  # the facts changed even when the spec did not
+        self.refresh_form()
+
     @on(Worker.StateChanged)
     def _facts_loaded(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "facts":
@@ -162,11 +171,9 @@ class BasicsStep(AksStep):
                 return  # an answer for a region the user has since left
             journey.subscription_facts, journey.region_facts = sub, region
             journey.facts_loading, journey.facts_error = False, None
-            self._fill_regions()
-            self._fill_versions()
-            journey.set_location(journey.spec.location)
-            journey.recheck()  # the facts changed even when the spec did not
-            self.refresh_form()
+            # The answer can arrive before this screen's widgets have finished mounting (a Select updated
+            # before its label exists raises inside Textual): apply it after the next refresh.
+            self.call_after_refresh(self._apply_facts)
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
 

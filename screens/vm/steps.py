@@ -125,8 +125,9 @@ class BasicsStep(VmStep):
             sub, region = event.worker.result
             journey.subscription_facts, journey.region_facts = sub, region
             journey.facts_loading, journey.facts_error = False, None
-            self._fill_regions()
-            journey.set_location(journey.spec.location)
+            # The answer can arrive before this screen's widgets have finished mounting (a Select updated
+            # before its label exists raises inside Textual): apply it after the next refresh.
+            self.call_after_refresh(self._apply_facts)
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
 
@@ -134,6 +135,12 @@ class BasicsStep(VmStep):
             journey.facts_loading = False
             journey.facts_error = f"Could not read live facts: {err.what if err else 'unknown error'}"
             journey.recheck()
+
+    def _apply_facts(self) -> None:
+        if not self.is_attached or self._closing or self.app._closing:
+            return  # the app is closing: nothing left to update
+        self._fill_regions()
+        self.journey.set_location(self.journey.spec.location)
 
     def _fill_regions(self) -> None:
         facts = self.journey.subscription_facts
