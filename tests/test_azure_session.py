@@ -7,7 +7,6 @@ profile lives in ``tmp_path`` through ``AZURE_CONFIG_DIR``. No SDK method is mon
 
 from __future__ import annotations
 
-import http
 import json
 import os
 import re
@@ -16,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,8 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from azure.core.exceptions import ServiceRequestError
 from azure.core.pipeline.transport import HttpTransport
-from azure.core.rest import HttpRequest, HttpResponse
-from azure.core.utils import case_insensitive_dict
+from azure.core.rest import HttpRequest
 
 from azwizard.azure.credentials import SIM_TOKEN, StaticTokenCredential, default_credential
 from azwizard.azure.errors import AzwizardError
@@ -39,6 +36,7 @@ from azwizard.azure.session import (
     open_session,
     resolve_subscription,
 )
+from azwizard.sim.transport import SimHttpResponse
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_URL = "https://arm.fake.test"
@@ -53,89 +51,11 @@ ARM_SCOPE = "https://management.azure.com/.default"
 # A minimal in-process ARM (azure-core transport + response), enough for these tests.
 
 
-class FakeResponse(HttpResponse):
-    def __init__(
-        self, request: HttpRequest, status: int, body: Any = None, headers: dict[str, str] | None = None
-    ):
-        self._request = request
-        self._status = status
-        self._content = b"" if body is None else json.dumps(body).encode()
-        self._headers = case_insensitive_dict({"Content-Type": "application/json", **(headers or {})})
-        self._encoding: str | None = None
-
-    @property
-    def request(self) -> HttpRequest:
-        return self._request
-
-    @property
-    def status_code(self) -> int:
-        return self._status
-
-    @property
-    def headers(self) -> Any:
-        return self._headers
-
-    @property
-    def reason(self) -> str:
-        return http.HTTPStatus(self._status).phrase
-
-    @property
-    def content_type(self) -> str:
-        return str(self._headers.get("Content-Type"))
-
-    @property
-    def is_closed(self) -> bool:
-        return True
-
-    @property
-    def is_stream_consumed(self) -> bool:
-        return True
-
-    @property
-    def encoding(self) -> str | None:
-        return self._encoding
-
-    @encoding.setter
-    def encoding(self, value: str | None) -> None:
-        self._encoding = value
-
-    @property
-    def url(self) -> str:
-        return self._request.url
-
-    @property
-    def content(self) -> bytes:
-        return self._content
-
-    def text(self, encoding: str | None = None) -> str:
-        return self._content.decode(encoding or self._encoding or "utf-8")
-
-    def json(self) -> Any:
-        return json.loads(self._content) if self._content else None
-
-    def raise_for_status(self) -> None:
-        if self._status >= 400:
-            from azure.core.exceptions import HttpResponseError
-
-            raise HttpResponseError(response=self)
-
-    def read(self) -> bytes:
-        return self._content
-
-    def iter_bytes(self, **kwargs: Any) -> Iterator[bytes]:
-        yield self._content
-
-    def iter_raw(self, **kwargs: Any) -> Iterator[bytes]:
-        yield self._content
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> FakeResponse:
-        return self
-
-    def __exit__(self, *args: Any) -> None:
-        pass
+def FakeResponse(request: HttpRequest, status: int, body: Any = None,  # noqa: N802 (reads like a class)
+                 headers: dict[str, str] | None = None) -> SimHttpResponse:
+    """A complete JSON response, built with the simulator's transport response (the same azure-core ABC)."""
+    content = b"" if body is None else json.dumps(body).encode()
+    return SimHttpResponse(request, status, {"Content-Type": "application/json", **(headers or {})}, content)
 
 
 def sub_body(sub_id: str, name: str, state: str = "Enabled", tenant: str = TENANT) -> dict[str, Any]:
