@@ -82,7 +82,7 @@ class FakeArm(HttpTransport):  # type: ignore[type-arg]
         self.slept: list[float] = []
         self._lock = threading.Lock()
 
-    def send(self, request: HttpRequest, **kwargs: Any) -> FakeResponse:  # type: ignore[override]
+    def send(self, request: HttpRequest, **kwargs: Any) -> SimHttpResponse:  # type: ignore[override]
         with self._lock:
             self.requests.append((request.method, request.url, dict(request.headers)))
         path = urlsplit(request.url).path.rstrip("/")
