@@ -378,8 +378,9 @@ def networks_of(props: dict[str, Any]) -> list[IPNet]:
 # ---------------------------------------------------------------------------------------------- lookups
 
 
-def all_of(sim: ArmSim, rtype: str) -> list[dict[str, Any]]:
-    return sorted(sim.of_type(rtype), key=lambda b: ids.key(b["id"]))
+def all_of(sim: ArmSim, rtype: str, group: str | None = None) -> list[dict[str, Any]]:
+    """Every resource of ``rtype`` (in ``group``, a resource group id, when given), in id order."""
+    return sorted(sim.of_type(rtype, group=group), key=lambda b: ids.key(b["id"]))
 
 
 def iter_ipconfigs(sim: ArmSim) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:

@@ -298,8 +298,7 @@ def delete_nic(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Ar
 
 @route("GET", NET + "/networkInterfaces")
 def list_nics(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
-    gid = sim.require_group(rg)["id"].lower() + "/"
-    return list_response(sim, req, [b for b in all_of(sim, T_NIC) if b["id"].lower().startswith(gid)])
+    return list_response(sim, req, all_of(sim, T_NIC, group=sim.require_group(rg)["id"]))
 
 
 @route("GET", SUB + "/providers/Microsoft.Network/networkInterfaces")

@@ -256,8 +256,7 @@ def delete_nsg(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Ar
 
 @route("GET", NET + "/networkSecurityGroups")
 def list_nsgs(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
-    gid = sim.require_group(rg)["id"].lower() + "/"
-    return list_response(sim, req, [b for b in all_of(sim, T_NSG) if b["id"].lower().startswith(gid)])
+    return list_response(sim, req, all_of(sim, T_NSG, group=sim.require_group(rg)["id"]))
 
 
 @route("GET", SUB + "/providers/Microsoft.Network/networkSecurityGroups")

@@ -246,8 +246,7 @@ def delete_pip(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Ar
 
 @route("GET", NET + "/publicIPAddresses")
 def list_pips(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
-    gid = sim.require_group(rg)["id"].lower() + "/"
-    return list_response(sim, req, [b for b in all_of(sim, T_PIP) if b["id"].lower().startswith(gid)])
+    return list_response(sim, req, all_of(sim, T_PIP, group=sim.require_group(rg)["id"]))
 
 
 @route("GET", SUB + "/providers/Microsoft.Network/publicIPAddresses")
@@ -356,8 +355,7 @@ def delete_nat(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Ar
 
 @route("GET", NET + "/natGateways")
 def list_nats(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
-    gid = sim.require_group(rg)["id"].lower() + "/"
-    return list_response(sim, req, [b for b in all_of(sim, T_NAT) if b["id"].lower().startswith(gid)])
+    return list_response(sim, req, all_of(sim, T_NAT, group=sim.require_group(rg)["id"]))
 
 
 @route("GET", SUB + "/providers/Microsoft.Network/natGateways")

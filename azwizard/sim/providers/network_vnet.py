@@ -239,8 +239,7 @@ def delete_vnet(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> A
 
 @route("GET", NET + "/virtualNetworks")
 def list_vnets(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
-    gid = sim.require_group(rg)["id"]
-    return list_response(sim, req, [b for b in all_of(sim, T_VNET) if b["id"].lower().startswith(gid.lower() + "/")])
+    return list_response(sim, req, all_of(sim, T_VNET, group=sim.require_group(rg)["id"]))
 
 
 @route("GET", SUB + "/providers/Microsoft.Network/virtualNetworks")
