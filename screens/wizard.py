@@ -116,6 +116,15 @@ class Journey(Generic[S]):
                                                  (p.endswith(".") and f.field.startswith(p)) for p in prefixes)]
 
 
+def region_options(facts: SubscriptionFacts) -> list[tuple[str, str]]:
+    """The region picker's options: every region, with whether it has availability zones."""
+    options = []
+    for r in sorted(facts.regions.values(), key=lambda r: r.display_name):
+        zones = f"zones {', '.join(r.zones)}" if r.has_zones else "no availability zones"
+        options.append((f"{r.display_name} ({r.name}) — {zones}", r.name))
+    return options
+
+
 class StepNav(Static):
     """The step list: done ✓, current ▶, later ·."""
 

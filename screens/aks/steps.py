@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from azwizard.specs.aks import AksSpec
 
-from ..wizard import FieldError, WizardStep
+from ..wizard import FieldError, WizardStep, region_options
 from .journey import PRESETS, AksJourney
 
 if TYPE_CHECKING:
@@ -187,10 +187,7 @@ class BasicsStep(AksStep):
         facts = self.journey.subscription_facts
         if facts is None:
             return
-        options = []
-        for r in sorted(facts.regions.values(), key=lambda r: r.display_name):
-            zones = f"zones {', '.join(r.zones)}" if r.has_zones else "no availability zones"
-            options.append((f"{r.display_name} ({r.name}) — {zones}", r.name))
+        options = region_options(facts)
         select = self.query_one("#location", Select)
         with self.prevent(Select.Changed):
             select.set_options(options)

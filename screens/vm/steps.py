@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from azwizard.specs.common import compressed, first_subnet, random_ula_48
 from azwizard.specs.vm import IMAGES, NsgRule, VmNames, VmSpec, rules_for_purpose
 
-from ..wizard import FieldError, WizardStep
+from ..wizard import FieldError, WizardStep, region_options
 from .journey import VmJourney
 
 if TYPE_CHECKING:
@@ -147,10 +147,7 @@ class BasicsStep(VmStep):
         if facts is None:
             return
         select = self.query_one("#location", Select)
-        options = []
-        for r in sorted(facts.regions.values(), key=lambda r: r.display_name):
-            zones = f"zones {', '.join(r.zones)}" if r.has_zones else "no availability zones"
-            options.append((f"{r.display_name} ({r.name}) — {zones}", r.name))
+        options = region_options(facts)
         with self.prevent(Select.Changed):
             select.set_options(options)
             if any(v == self.spec.location for _, v in options):
