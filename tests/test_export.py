@@ -921,3 +921,16 @@ def test_control_character_custom_data_reads_back_from_the_script() -> None:
     plan = plan_vm(spec, subscription_id=SUB, run_id="r", created_at="t")
     vm_create = next(c for c in read_script(az_script(plan)) if c[:3] == ["az", "vm", "create"])
     assert vm_create[vm_create.index("--custom-data") + 1] == "\x1f"
+
+
+def test_custom_data_with_a_trailing_backslash_reads_back() -> None:
+    """A here-document line ending in a backslash is data, not a line continuation (found by the property test)."""
+    from azwizard.plan.export_az import az_script
+    from azwizard.plan.vm import plan_vm
+    from azwizard.specs.azcli import read_script
+    from azwizard.specs.vm import VmSpec
+
+    spec = VmSpec.for_base("A", ssh_public_key=KEY, custom_data="echo a \\\nnext\\")
+    plan = plan_vm(spec, subscription_id=SUB, run_id="r", created_at="t")
+    vm_create = next(c for c in read_script(az_script(plan)) if c[:3] == ["az", "vm", "create"])
+    assert vm_create[vm_create.index("--custom-data") + 1] == "echo a \\\nnext\\"

@@ -114,13 +114,18 @@ def read_script(text: str) -> list[list[str]]:
     """The az commands of a bash script, such as the one ``plan --format az`` writes: variables
     (``RG='...'``) and the here-documents that hold custom data are followed; lines other than ``az ...``
     (comments, ``set``, ``echo``, ``trap``) are skipped. Command substitution is not run."""
-    lines = text.replace("\\\n", " ").split("\n")
+    lines = text.split("\n")
     env: dict[str, str] = {}
     commands: list[list[str]] = []
     i = 0
     while i < len(lines):
-        line = lines[i].strip()
+        line = lines[i]
         i += 1
+        # A trailing backslash continues a command line (never inside a here-document's body, read below).
+        while line.endswith("\\") and i < len(lines):
+            line = line[:-1] + " " + lines[i]
+            i += 1
+        line = line.strip()
         heredoc = _HEREDOC.match(line)
         if heredoc:
             var, delim = heredoc.group(1), heredoc.group(2) or heredoc.group(3)
