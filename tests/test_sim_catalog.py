@@ -65,6 +65,10 @@ def test_locations_payload_shape() -> None:
         assert item["id"] == f"/subscriptions/{sub}/locations/{item['name']}"
         assert item["type"] == "Region"
         md = item["metadata"]
+        if md["regionType"] == "Logical":  # europe, global...: Azure sends only type and category
+            assert md == {"regionType": "Logical", "regionCategory": "Other"}
+            assert "availabilityZoneMappings" not in item
+            continue
         assert set(md) == {"regionType", "regionCategory", "geography", "geographyGroup", "longitude",
                            "latitude", "physicalLocation", "pairedRegion"}
         float(md["latitude"]), float(md["longitude"])
@@ -72,7 +76,7 @@ def test_locations_payload_shape() -> None:
         for pair in md["pairedRegion"]:
             assert pair["name"] in names
             assert pair["id"] == f"/subscriptions/{sub}/locations/{pair['name']}"
-        zones = locations.zones_for(item["name"])
+        zones = list(locations.LISTED[item["name"]].zones)
         if zones:
             mapping = item["availabilityZoneMappings"]
             assert [m["logicalZone"] for m in mapping] == zones
@@ -83,6 +87,34 @@ def test_locations_payload_shape() -> None:
     assert no["displayName"] == "Norway East"
     assert no["regionalDisplayName"] == "(Europe) Norway East"
     assert no["metadata"]["pairedRegion"][0]["name"] == "norwaywest"
+
+
+def test_public_region_list_matches_azure() -> None:
+    """The regions a real subscription lists (Feb 2025 answer, azure-cli test_list_locations.yaml), with
+    the zones Azure maps for them: eastus2/centralus/eastasia exist, West US has no zones, the canary
+    centraluseuap has two."""
+    items = {i["name"]: i for i in locations.locations_payload(locations.SUBSCRIPTION_ID)}
+    physical = [n for n, i in items.items() if i["metadata"]["regionType"] == "Physical"]
+    assert len(physical) == 55 and len(items) == 81
+    for name in ("eastus2", "centralus", "eastasia", "westus3", "southcentralus", "japaneast"):
+        assert locations.zones_for(name) == ["1", "2", "3"]
+    assert locations.zones_for("westus") == [] and "availabilityZoneMappings" not in items["westus"]
+    assert [m["logicalZone"] for m in items["centraluseuap"]["availabilityZoneMappings"]] == ["1", "2"]
+    assert items["newzealandnorth"]["metadata"]["pairedRegion"] == []
+    assert items["eastus2"]["regionalDisplayName"] == "(US) East US 2"
+    assert items["eastus2"]["metadata"]["regionCategory"] == "Other"
+    assert items["global"]["metadata"] == {"regionType": "Logical", "regionCategory": "Other"}
+    # listed but not usable by a normal subscription: canary and restricted-access regions
+    for name in ("centraluseuap", "eastus2euap", "australiacentral2", "switzerlandwest"):
+        assert name in items and not locations.is_known_location(name)
+    assert "eastusstg" not in items  # Microsoft-internal stage regions are not listed
+
+
+def test_new_regions_are_in_the_sku_catalog_with_their_zones() -> None:
+    recs = {r["name"]: r for r in vm_records("eastus2")}
+    assert recs["Standard_D2s_v5"]["locationInfo"][0]["zones"]
+    assert vm_records("westus3") and vm_records("eastasia")
+    assert all(not r["locationInfo"][0].get("zones") for r in vm_records("northcentralus"))
 
 
 def test_zone_mapping_is_per_subscription_but_deterministic() -> None:

@@ -102,15 +102,21 @@ GUARANTEED_UNRESTRICTED: dict[str, tuple[str, ...]] = {
 """Sizes offered with every zone of the region and no restriction at all."""
 
 # Region classes for availability.
-_FULL = frozenset({"eastus", "westus2", "westeurope", "northeurope"})
-_LARGE = frozenset({"swedencentral", "uksouth", "westus", "norwayeast"})
-_LEGACY_REGIONS = frozenset({"eastus", "westus", "westus2", "westeurope", "northeurope", "uksouth"})
+# The large US hubs carry (nearly) every series; the other recommended regions with zones most of them
+# (https://azure.microsoft.com/explore/global-infrastructure/products-by-region/).
+_FULL = frozenset({"eastus", "westus2", "westeurope", "northeurope", "eastus2", "southcentralus", "centralus",
+                   "westus3"})
+_LARGE = frozenset({"swedencentral", "uksouth", "westus", "norwayeast", "australiaeast", "southeastasia",
+                    "japaneast", "canadacentral", "francecentral", "germanywestcentral", "centralindia",
+                    "koreacentral", "brazilsouth", "switzerlandnorth"})
+_LEGACY_REGIONS = frozenset({"eastus", "westus", "westus2", "westeurope", "northeurope", "uksouth", "eastus2",
+                             "southcentralus", "centralus"})
 _PROMO_REGIONS = frozenset({"eastus", "westus", "westus2", "westeurope", "northeurope"})
 # Series missing from the small regions although "core".
 _SMALL_EXCLUDED = frozenset({"Da_v4", "Das_v4", "Ea_v4", "Eas_v4", "F", "Fs", "Dd_v4", "Ed_v4"})
 # Regions where Ultra disks are available per zone (zoneDetails on premium sizes).
 _ULTRA_REGIONS = frozenset({"eastus", "westus2", "westeurope", "northeurope", "swedencentral", "uksouth",
-                            "norwayeast"})
+                            "norwayeast", "eastus2", "centralus", "southcentralus", "westus3"})
 
 
 def _crc(*parts: str) -> int:

@@ -123,7 +123,7 @@ def list_locations(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
 
 def _provider_body(sim: ArmSim, ns: str) -> dict[str, Any]:
     canonical = next((n for n in PROVIDER_TYPES if n.lower() == ns.lower()), ns)
-    regions = [r["displayName"] for r in catalog_locations.locations_payload(sim.subscription_id)]
+    regions = [r.display_name for r in catalog_locations.REGIONS.values()]
     return {
         "id": f"/subscriptions/{sim.subscription_id}/providers/{canonical}",
         "namespace": canonical,
@@ -179,7 +179,7 @@ def check_location(sim: ArmSim, location: Any, what: str = "resource group") -> 
     if not location or not isinstance(location, str):
         raise ArmError(400, "LocationRequired", "The location property is required for this definition.")
     if not catalog_locations.is_known_location(location):
-        available = ",".join(r["name"] for r in catalog_locations.locations_payload(sim.subscription_id))
+        available = ",".join(catalog_locations.usable_location_names())
         raise ArmError(
             400,
             "LocationNotAvailableForResourceGroup" if what == "resource group" else "LocationNotAvailableForResourceType",
