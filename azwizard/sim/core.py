@@ -69,10 +69,35 @@ class Operation:
     on_failure: Callable[[dict[str, Any]], None] | None = None
     result: Any = None  # body for Location polls that end with 200 + body
     error_status: int = 409  # what a Location poll answers when the operation failed
+    on_tick: Callable[[], None] | None = None  # work the operation does as time passes (a deployment's run)
+    started_at: float = 0.0  # on the simulator's clock
 
     @property
     def done(self) -> bool:
         return self.status != "InProgress"
+
+
+class SimClock:
+    """A deterministic clock for in-process simulators: simulated seconds that pass only when a client
+    sleeps through :class:`~azwizard.sim.transport.SimTransport` (the SDK's poller waiting ``Retry-After``)
+    or a test calls :meth:`advance`. Tests stay instant and repeatable; ``sim serve`` and demo mode use the
+    wall clock instead."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.now += max(0.0, seconds)
+
+
+UNWATCHED_AFTER_SECONDS = 60.0
+"""How long (in unscaled Azure seconds) an operation nobody polls takes beyond its own duration to finish
+anyway: ARM runs operations whether or not the client watches (``--no-wait``)."""
 
 
 class ArmSim:
@@ -89,6 +114,8 @@ class ArmSim:
         page_size: int = 50,
         persist_path: Path | None = None,
         accept_tokens: Iterable[str] = (SIM_TOKEN,),
+        clock: Callable[[], float] | None = None,
+        unwatched_after: float | None = None,
     ) -> None:
         from . import providers  # noqa: F401  (registers every route)
 
@@ -97,6 +124,13 @@ class ArmSim:
         self.subscription_name = subscription_name
         self.latency = latency or INSTANT
         self.min_polls = min_polls
+        # Operations advance with time. With latency 0 (tests) the clock is simulated (SimClock), so an
+        # operation also completes after ``min_polls`` looks at it, as the SDK tests rely on; with a latency
+        # scale (demo mode) the wall clock. ``sim serve`` switches to the wall clock and time alone.
+        self.sim_clock = SimClock()
+        self.clock: Callable[[], float] = clock or self._auto_clock
+        self._unwatched_after = unwatched_after
+        self._ticking = False
         self.page_size = page_size
         self.persist_path = persist_path
         self.accepted_tokens: set[str] = set(accept_tokens)
@@ -331,10 +365,11 @@ class ArmSim:
             resource_id=resource_id,
             kind=kind,
             api_version=req.api_version,
-            ready_at=time.monotonic() + seconds,
+            ready_at=self.clock() + seconds,
             min_progress=self.min_polls,
             on_success=on_success,
             on_failure=on_failure,
+            started_at=self.clock(),
         )
         fault: Fault | None = getattr(self, "_async_fault", None)
         if fault is not None:
@@ -359,13 +394,76 @@ class ArmSim:
             f"{op.location}/operationResults/{op.id}?{q}"
         )
 
-    def tick(self) -> None:
-        """Finish every operation whose time has come (and that was watched often enough)."""
-        now = time.monotonic()
+    def _auto_clock(self) -> float:
+        """Wall time while operations have a real duration (a latency scale, demo mode), else the simulated
+        clock (tests: instant and deterministic)."""
+        return time.monotonic() if self.latency.scale > 0 else self.sim_clock()
+
+    @property
+    def unwatched_after(self) -> float:
+        if self._unwatched_after is not None:
+            return self._unwatched_after
+        return UNWATCHED_AFTER_SECONDS * (self.latency.scale or 1.0)
+
+    @unwatched_after.setter
+    def unwatched_after(self, seconds: float | None) -> None:
+        self._unwatched_after = seconds
+
+    def waited(self, seconds: float) -> None:
+        """A client waited ``seconds`` (the SDK's poller between polls): a simulated clock moves on."""
+        if isinstance(self.clock, SimClock):
+            self.clock.advance(seconds)
+        elif self.clock == self._auto_clock:
+            self.sim_clock.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass and move operations on (tests of ``--no-wait`` flows)."""
+        self.waited(seconds)
+        self.tick()
+
+    def use_wall_clock(self) -> None:
+        """Switch to the wall clock and let time alone finish operations (``sim serve``): a client that
+        never polls (``--no-wait``) still finds the operation done once its duration has passed."""
         with self.lock:
-            for op in list(self.ops.values()):
-                if not op.done and now >= op.ready_at and op.progress >= op.min_progress:
-                    self._finish(op)
+            now, before = time.monotonic(), self.clock()
+            for op in self.ops.values():
+                op.ready_at += now - before
+                op.started_at += now - before
+            self.clock = time.monotonic
+            self.unwatched_after = 0.0
+
+    def _due(self, op: Operation, now: float) -> bool:
+        if op.done or now < op.ready_at:
+            return False
+        return op.progress >= op.min_progress or now >= op.ready_at + self.unwatched_after
+
+    def tick(self) -> None:
+        """Move every operation on: run the work of those still going (``on_tick``: a deployment starts
+        and watches its resources) and finish those whose time has come. An operation is done once its
+        duration has passed and it was watched ``min_polls`` times, or ``unwatched_after`` more seconds went
+        by: time advances operations, looking at them only speeds up a simulated clock."""
+        with self.lock:
+            if self._ticking:  # a tick from inside an operation's work: finish what is due, nothing more
+                now = self.clock()
+                for op in list(self.ops.values()):
+                    if self._due(op, now):
+                        self._finish(op)
+                return
+            self._ticking = True
+            try:
+                for _ in range(16):  # bounded: each pass starts or finishes something, or stops
+                    before = self._finished_ops
+                    for op in list(self.ops.values()):
+                        if not op.done and op.on_tick is not None:
+                            op.on_tick()
+                    now = self.clock()
+                    for op in list(self.ops.values()):
+                        if self._due(op, now):
+                            self._finish(op)
+                    if self._finished_ops == before:
+                        break
+            finally:
+                self._ticking = False
 
     def _finish(self, op: Operation) -> None:
         op.end_time = utcnow()

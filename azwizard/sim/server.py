@@ -144,6 +144,9 @@ class SimServer:
             # simulated latency completes on the first poll; the in-process default (2 polls) exists to
             # prove clients poll at all, and would cost every az command one full polling interval here.
             sim.min_polls = min_polls
+        # Served, time advances operations (ARM runs them whether or not the client polls): `group delete
+        # --no-wait` then `group wait --deleted` sees the group go, a `--no-wait` deployment runs.
+        sim.use_wall_clock()
         self.tls = tls
         self.cert_path: Path | None = None
         self.httpd = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)

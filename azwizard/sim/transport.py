@@ -169,9 +169,12 @@ class SimTransport(HttpTransport):
         return SimHttpResponse(request, resp.status, headers, content)
 
     def sleep(self, duration: float) -> None:
+        """The SDK's poller waits here between polls: a simulated clock moves on by ``duration`` (so an
+        operation nobody polls still finishes as time passes); with a latency scale the wait is real."""
         self.sim.sleeps.append(duration)
         if self.sim.latency.scale > 0:
             time.sleep(duration * self.sim.latency.scale)
+        self.sim.waited(duration)
 
 
 __all__ = ["SimTransport", "SimHttpResponse", "ResponseNotReadError"]

@@ -39,7 +39,9 @@ class ArmRequest:
         if not text.strip():
             return None
         try:
-            return json.loads(text)
+            # ARM's reader (Newtonsoft) takes control characters such as raw newlines inside strings
+            # (azure-cli recording test_resource_group_deployment: a template description spanning lines).
+            return json.loads(text, strict=False)
         except ValueError as exc:
             raise ArmError(
                 400,

@@ -19,8 +19,9 @@ The body is read as leniently as ARM's reader does (``az deployment group create
 
 Not simulated: ARM's preflight (a resource the RP would refuse fails the deployment when it is PUT, as
 ``DeploymentFailed``, instead of failing the PUT of the deployment with ``InvalidTemplateDeployment``),
-``Complete`` mode, linked templates, what-if, progress without requests (a deployment advances when it, or
-its operation status, is read), and the template features listed in deployments_template.py.
+``Complete`` mode, linked templates, what-if, and the template features listed in deployments_template.py.
+A deployment runs as time passes (the core's clock: every request moves it on, ``--no-wait`` included), like
+every other simulated operation.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 
 DEPLOYMENT = "/subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.Resources/deployments/{name}"
 DEPLOYMENTS = "/subscriptions/{sub}/resourcegroups/{rg}/providers/Microsoft.Resources/deployments"
+# The deployment operations' SDK/az path has no providers/ segment:
+# https://learn.microsoft.com/rest/api/resources/deployment-operations/list
+SDK_OPERATIONS = "/subscriptions/{sub}/resourcegroups/{rg}/deployments/{name}/operations"
 TYPE = "Microsoft.Resources/deployments"
 _FAILED_MESSAGE = ("At least one resource deployment operation failed. Please list deployment operations for "
                    "details. Please see https://aka.ms/arm-deployment-operations for usage details.")
@@ -255,8 +259,9 @@ def put_deployment(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -
             "dependencies": _dependencies(resources, deps),
         },
         "_group": _group_stamp(sim, group),
+        "_template": template,
     }
-    if body.get("tags"):
+    if body.get("tags") is not None:
         rec["tags"] = body["tags"]
     _store(sim)[ids.key(did)] = rec
     op = sim.start_operation(req, namespace="Microsoft.Resources", location=group["location"], resource_id=did,
@@ -267,7 +272,10 @@ def put_deployment(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -
                req.headers.get("authorization", ""))
     run_ref.append(run)
     _runs(sim)[run.key] = run
+    op.on_tick = lambda: _advance(sim, run)  # ARM runs it whether or not anyone looks (--no-wait)
     status = f"{req.base}{did}/operationStatuses/{op.id}?{urlencode({'api-version': req.api_version or ''})}"
+    # 201 for a new deployment name, 200 for a PUT over an existing one (azure-cli recording
+    # test_resource_group_deployment: azure-cli-resource-group-deployment000002 answered 201 then 200).
     return ArmResponse(201 if existing is None else 200, _public(rec), {"Azure-AsyncOperation": status})
 
 
@@ -304,13 +312,68 @@ def deployment_status(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str
     return ArmResponse(200, out)
 
 
-@route("GET", DEPLOYMENT + "/operations")
-def list_operations(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
+def _operations_of(sim: ArmSim, rg: str, name: str) -> list[dict[str, Any]]:
     group = sim.require_group(rg)
     rec = _record(sim, group, name)
     if rec is None:
         raise _not_found(name)
-    return sim.paged(req, copy.deepcopy(rec.get("_operations", [])))
+    return copy.deepcopy(rec.get("_operations", []))
+
+
+@route("GET", DEPLOYMENT + "/operations")
+@route("GET", SDK_OPERATIONS)
+def list_operations(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
+    return sim.paged(req, _operations_of(sim, rg, name))
+
+
+@route("GET", DEPLOYMENT + "/operations/{opid}")
+@route("GET", SDK_OPERATIONS + "/{opid}")
+def get_operation(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, opid: str) -> ArmResponse:
+    for op in _operations_of(sim, rg, name):
+        if op["operationId"].lower() == opid.lower():
+            return ArmResponse(200, op)
+    # https://learn.microsoft.com/rest/api/resources/deployment-operations/get
+    raise ArmError(404, "DeploymentOperationNotFound",
+                   f"The deployment operation '{opid}' under deployment '{name}' could not be found.")
+
+
+@route("POST", DEPLOYMENT + "/exportTemplate")
+def export_template(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
+    """``{"template": {...}}``: the template the deployment ran, as sent
+    (https://learn.microsoft.com/rest/api/resources/deployments/export-template)."""
+    group = sim.require_group(rg)
+    rec = _record(sim, group, name)
+    if rec is None:
+        raise _not_found(name)
+    return ArmResponse(200, {"template": copy.deepcopy(rec.get("_template") or {})})
+
+
+@route("POST", DEPLOYMENT + "/cancel")
+def cancel_deployment(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
+    """204 and ``provisioningState: Canceled`` while the deployment is Accepted or Running; what it already
+    created stays (https://learn.microsoft.com/rest/api/resources/deployments/cancel: "You can cancel a
+    deployment only if the provisioningState is Accepted or Running ... leaves the resource group partially
+    deployed")."""
+    group = sim.require_group(rg)
+    rec = _record(sim, group, name)
+    if rec is None:
+        raise _not_found(name)
+    props = rec["properties"]
+    if props["provisioningState"] not in ("Accepted", "Running"):
+        # The error code is not in the REST reference; this is the shape of ARM's other 409s.
+        raise ArmError(409, "DeploymentCannotBeCancelled",
+                       f"The deployment '{name}' cannot be cancelled: its provisioning state is "
+                       f"'{props['provisioningState']}'. Only an Accepted or Running deployment can be cancelled.")
+    run = _runs(sim).pop(ids.key(rec["id"]), None)
+    props["provisioningState"] = "Canceled"
+    props["timestamp"] = _now()
+    if run is not None:
+        props["duration"] = _duration(time.monotonic() - run.started)
+        op = sim.ops.get(run.op_id)
+        if op is not None:
+            op.on_tick, op.on_success = None, None
+            op.status, op.end_time = "Canceled", _now()
+    return ArmResponse(204)
 
 
 @route("POST", DEPLOYMENT + "/validate")
@@ -422,7 +485,8 @@ def _advance(sim: ArmSim, run: _Run) -> None:
             op.error_status = 400
         else:
             rec["properties"]["outputs"] = _outputs(run)
-        op.ready_at = 0.0
+        op.ready_at = sim.clock()
+        op.on_tick = None
     _runs(sim).pop(run.key, None)
 
 

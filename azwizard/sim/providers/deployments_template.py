@@ -588,4 +588,4 @@ def loads_lenient(text: str) -> Any:
         else:
             out.append(ch)
             i += 1
-    return json.loads("".join(out))
+    return json.loads("".join(out), strict=False)  # raw newlines inside strings, as Newtonsoft reads them
