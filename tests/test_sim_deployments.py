@@ -113,6 +113,7 @@ def test_deployment_creates_resources_in_dependency_order(sim: ArmSim, sdk: Any,
     # The deployment and its operations can be read back.
     assert result["parameters"]["prefix"] == {"type": "String", "value": "web"}
     ops = wire(sim, "GET", dep_path(sim, rg, "vm_deploy_abc") + "/operations").body["value"]
+    ops = [o for o in ops if o["properties"]["provisioningOperation"] == "Create"]  # not EvaluateDeploymentOutput
     assert {o["properties"]["targetResource"]["resourceName"] for o in ops} == {"web-nsg", "web-vnet"}
     assert {o["properties"]["provisioningState"] for o in ops} == {"Succeeded"}
 
@@ -232,3 +233,92 @@ def test_deployment_body_is_read_as_leniently_as_arm_reads_it(sim: ArmSim, sdk: 
     broken = sim.handle(ArmRequest("PUT", f"{SIM_BASE_URL}{dep_path(sim, rg, 'broken')}?{API}",
                                    {"Authorization": f"Bearer {SIM_TOKEN}"}, b'{"properties": {'))
     assert broken.status == 400 and broken.body["error"]["code"] == "InvalidRequestContent"
+
+
+# ------------------------------------------------------------------ fidelity fixes (issue 14)
+
+
+def test_put_over_an_existing_deployment_answers_200_a_new_name_201(sim: ArmSim, rg: str) -> None:
+    """ARM answers 201 for a new deployment name and 200 for a PUT over an existing one (azure-cli recording
+    test_resource_group_deployment: deployment000002 201 then 200, deployment000003 201)."""
+    first = deploy(sim, rg, "same", template(NSG), prefix="a")
+    assert first["put"].status == 201
+    body = {"properties": {"template": template(NSG), "parameters": {"prefix": {"value": "a"}},
+                           "mode": "Incremental"}}
+    again = wire(sim, "PUT", dep_path(sim, rg, "same"), body)
+    assert again.status == 200 and again.body["properties"]["provisioningState"] == "Accepted"
+
+
+def test_deployment_operations_on_the_sdk_path_and_one_by_one(sim: ArmSim, rg: str) -> None:
+    """az/SDK read deployment operations at /resourcegroups/{rg}/deployments/{d}/operations (no providers/);
+    outputs are evaluated by an operation of their own; the list omits serviceRequestId, the GET has it."""
+    got = deploy(sim, rg, "ops", template(NSG, outputs={"x": {"type": "string", "value": "y"}}), prefix="o")
+    assert got["deployment"]["properties"]["provisioningState"] == "Succeeded"
+    sdk_path = f"/subscriptions/{sim.subscription_id}/resourcegroups/{rg}/deployments/ops/operations"
+    listed = wire(sim, "GET", sdk_path)
+    assert listed.status == 200, listed.body
+    kinds = {o["properties"]["provisioningOperation"] for o in listed.body["value"]}
+    assert kinds == {"Create", "EvaluateDeploymentOutput"}
+    assert all("serviceRequestId" not in o["properties"] for o in listed.body["value"])
+    create = next(o for o in listed.body["value"] if o["properties"]["provisioningOperation"] == "Create")
+    one = wire(sim, "GET", f"{sdk_path}/{create['operationId']}")
+    assert one.status == 200 and one.body["properties"]["targetResource"]["resourceName"] == "o-nsg"
+    assert "serviceRequestId" in one.body["properties"]
+    assert wire(sim, "GET", f"{sdk_path}/0000").body["error"]["code"] == "DeploymentOperationNotFound"
+
+
+def test_export_template_answers_the_template_that_ran(sim: ArmSim, rg: str) -> None:
+    tpl = template(NSG)
+    deploy(sim, rg, "exp", tpl, prefix="e")
+    resp = wire(sim, "POST", dep_path(sim, rg, "exp") + "/exportTemplate")
+    assert resp.status == 200 and resp.body == {"template": tpl}
+    assert wire(sim, "POST", dep_path(sim, rg, "nope") + "/exportTemplate").body["error"]["code"] == \
+        "DeploymentNotFound"
+
+
+def test_cancel_stops_a_running_deployment_and_refuses_a_finished_one(sim: ArmSim, sdk: Any, rg: str) -> None:
+    sim.min_polls = 10_000  # the NSG stays Updating until time passes
+    sim.unwatched_after = 10_000.0
+    body = {"properties": {"template": template(NSG, VNET), "parameters": {"prefix": {"value": "c"}},
+                           "mode": "Incremental"}}
+    put = wire(sim, "PUT", dep_path(sim, rg, "cx"), body)
+    assert put.status == 201
+    assert wire(sim, "POST", dep_path(sim, rg, "cx") + "/cancel").status == 204
+    dep = wire(sim, "GET", dep_path(sim, rg, "cx")).body
+    assert dep["properties"]["provisioningState"] == "Canceled"
+    assert wire(sim, "GET", put.headers["Azure-AsyncOperation"]).body["status"] == "Canceled"
+    sim.advance(20_000)
+    # what was not started yet is never created; a cancelled deployment cannot be cancelled again
+    assert wire(sim, "GET", f"/subscriptions/{sim.subscription_id}/resourceGroups/{rg}/providers/"
+                "Microsoft.Network/virtualNetworks/c-vnet").status == 404
+    again = wire(sim, "POST", dep_path(sim, rg, "cx") + "/cancel")
+    assert again.status == 409 and again.body["error"]["code"] == "DeploymentCannotBeCancelled"
+
+
+def test_raw_newlines_inside_json_strings_are_accepted(sim: ArmSim, sdk: Any, rg: str) -> None:
+    """ARM's reader takes control characters inside strings (azure-cli recording test_resource_group_deployment:
+    a parameter description spanning lines, sent as the template file's text)."""
+    tpl_text = json.dumps(template(NSG)).replace('"type": "string"}', '"type": "string", "metadata": '
+                                                  '{"description": "two\nlines"}}', 1)
+    body = ('{"properties": {"parameters": {"prefix": {"value": "nl"}}, "mode": "Incremental", template:'
+            + tpl_text + "}}")
+    assert "\n" in body
+    for suffix, ok in (("/validate", 200), ("", 201)):
+        resp = sim.handle(ArmRequest("POST" if suffix else "PUT", f"{SIM_BASE_URL}{dep_path(sim, rg, 'nl')}{suffix}?{API}",
+                                     {"Authorization": f"Bearer {SIM_TOKEN}"}, body.encode()))
+        assert resp.status == ok, resp.body
+    strict = json.dumps({"location": "norwayeast", "tags": {"note": "PLACEHOLDER"}}).replace("PLACEHOLDER", "a\nb")
+    resp = sim.handle(ArmRequest("PUT", f"{SIM_BASE_URL}/subscriptions/{sim.subscription_id}/resourcegroups/nl-rg?"
+                                 "api-version=2022-09-01", {"Authorization": f"Bearer {SIM_TOKEN}"}, strict.encode()))
+    assert resp.status == 201 and resp.body["tags"] == {"note": "a\nb"}
+
+
+def test_a_no_wait_deployment_runs_without_being_polled(sim: ArmSim, sdk: Any, rg: str) -> None:
+    """`az vm create --no-wait` then `az vm wait`: nobody polls the deployment, yet it runs as time passes."""
+    body = {"properties": {"template": template(VNET, NSG), "parameters": {"prefix": {"value": "nw"}},
+                           "mode": "Incremental"}}
+    assert wire(sim, "PUT", dep_path(sim, rg, "nowait"), body).status == 201
+    sim.advance(600)  # the client waits; it only reads the resource afterwards
+    vnet = sdk.network.virtual_networks.get(rg, "nw-vnet")
+    assert vnet.provisioning_state == "Succeeded"
+    assert wire(sim, "GET", dep_path(sim, rg, "nowait")).body["properties"]["provisioningState"] == "Succeeded"

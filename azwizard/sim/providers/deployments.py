@@ -323,7 +323,12 @@ def _operations_of(sim: ArmSim, rg: str, name: str) -> list[dict[str, Any]]:
 @route("GET", DEPLOYMENT + "/operations")
 @route("GET", SDK_OPERATIONS)
 def list_operations(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
-    return sim.paged(req, _operations_of(sim, rg, name))
+    # The list leaves serviceRequestId out; the GET of one operation has it (recording
+    # test_resource_group_deployment, `deployment operation group list` / `show`).
+    items = _operations_of(sim, rg, name)
+    for op in items:
+        op["properties"].pop("serviceRequestId", None)
+    return sim.paged(req, items)
 
 
 @route("GET", DEPLOYMENT + "/operations/{opid}")
@@ -469,7 +474,8 @@ def _advance(sim: ArmSim, run: _Run) -> None:
         if not changed:
             break
     rec["properties"]["duration"] = _duration(time.monotonic() - run.started)
-    rec["_operations"] = [_operation_body(rec["id"], s) for s in run.steps if s.state != "Pending"]
+    rec["_operations"] = [_operation_body(rec["id"], s) for s in run.steps if s.state != "Pending"] + [
+        o for o in rec.get("_operations", []) if "targetResource" not in o["properties"]]
     running = any(s.state == "Running" for s in run.steps)
     pending = any(s.state == "Pending" for s in run.steps)
     failed_steps = [s for s in run.steps if s.state == "Failed"]
@@ -486,6 +492,7 @@ def _advance(sim: ArmSim, run: _Run) -> None:
         else:
             rec["properties"]["outputs"] = _outputs(run)
         op.ready_at = sim.clock()
+        op.min_progress = 0  # the run watched its resources; the deployment ends with the last of them
         op.on_tick = None
     _runs(sim).pop(run.key, None)
 
@@ -608,9 +615,18 @@ def _succeeded(sim: ArmSim, key: str) -> None:
     props["provisioningState"] = "Succeeded"
     props["timestamp"] = _now()
     props.setdefault("outputs", {})
+    ops = rec.get("_operations", [])
     props["outputResources"] = [{"id": op["properties"]["targetResource"]["id"]}
-                                for op in sorted(rec.get("_operations", []),
+                                for op in sorted((o for o in ops if "targetResource" in o["properties"]),
                                                  key=lambda o: o["properties"]["targetResource"]["id"].lower())]
+    if (rec.get("_template") or {}).get("outputs") and not any(
+            o["properties"]["provisioningOperation"] == "EvaluateDeploymentOutput" for o in ops):
+        # ARM lists the evaluation of the template's outputs as an operation of its own, without a target.
+        op_id = str(uuid.uuid5(uuid.NAMESPACE_URL, rec["id"] + "/outputs").int)[:20]
+        ops.append({"id": f"{rec['id']}/operations/{op_id}", "operationId": op_id, "properties": {
+            "provisioningOperation": "EvaluateDeploymentOutput", "provisioningState": "Succeeded",
+            "timestamp": _now(), "duration": props.get("duration", _duration(0)),
+            "trackingId": str(uuid.uuid5(uuid.NAMESPACE_URL, rec["id"] + op_id)), "statusCode": "OK"}})
 
 
 def _failed(sim: ArmSim, key: str, err: dict[str, Any]) -> None:
