@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from . import ids, router
+from . import apiversions, ids, router
 from .catalog import locations as _locations
 from .faults import Fault, Faults
 from .latency import INSTANT, LatencyProfile
@@ -70,6 +70,7 @@ class Operation:
     result: Any = None  # body for Location polls that end with 200 + body
     error_status: int = 409  # what a Location poll answers when the operation failed
     on_tick: Callable[[], None] | None = None  # work the operation does as time passes (a deployment's run)
+    status_output: bool = False  # the final status carries properties.output = the resource (Compute disks)
     started_at: float = 0.0  # on the simulator's clock
 
     @property
@@ -94,6 +95,16 @@ class SimClock:
         with self._lock:
             self.now += max(0.0, seconds)
 
+
+STATUS_SHAPES: dict[str, str] = {
+    "microsoft.network": "status",
+    "microsoft.containerregistry": "status",
+    "microsoft.resources": "status",
+    "microsoft.recoveryservices": "with-id",
+}
+"""Operation-status body shape per namespace (lower case): ``status`` = only ``{"status"}`` (+ ``error``),
+``with-id`` = ``id``, ``name``, ``status``, ``startTime``, ``endTime``; any other namespace ``named`` (the
+same without ``id``)."""
 
 UNWATCHED_AFTER_SECONDS = 60.0
 """How long (in unscaled Azure seconds) an operation nobody polls takes beyond its own duration to finish
@@ -167,6 +178,8 @@ class ArmSim:
                 resp = err.response()
             finally:
                 self._async_fault = None
+            if resp.status < 300 and isinstance(resp.body, dict):
+                resp.body = apiversions.shape(apiversions.resource_type_of(req.path), req.api_version, resp.body)
             # An operation that finished during a GET (a poll) changed state too: persist it, so a
             # `sim serve --state FILE` reader sees what the client just saw completing.
             if (req.method in ("PUT", "PATCH", "DELETE", "POST") and resp.status < 400) or self._finished_ops:
@@ -518,11 +531,17 @@ class ArmSim:
         transient: str | None = None,
         finalize: Callable[[dict[str, Any]], None] | None = None,
         retry_after: int | None = None,
+        status_output: bool = False,
     ) -> ArmResponse:
         """Store ``body`` in its transient state and answer 201 (new) / 200 (update) with
         ``Azure-AsyncOperation``; the operation sets ``provisioningState: Succeeded`` (and runs
-        ``finalize``) when it completes."""
+        ``finalize``) when it completes. ``status_output``: the final operation status carries the
+        resource as ``properties.output`` (what Compute's DiskOperations answer). ``tags: {}`` sent by the
+        client is kept even if the provider left it out of ``body`` (ARM stores and echoes empty tags)."""
         self.require_registered(namespace)
+        sent = _safe_json(req)
+        if isinstance(sent, dict) and isinstance(sent.get("tags"), dict) and body.get("tags") is None:
+            body["tags"] = copy.deepcopy(sent["tags"])
         state = transient or ("Creating" if created else "Updating")
         body.setdefault("properties", {})["provisioningState"] = state
         self.save(rid, body)
@@ -540,6 +559,7 @@ class ArmSim:
             req, namespace=namespace, location=location, resource_id=rid, kind="put",
             seconds=self.latency.put(rtype), on_success=done,
         )
+        op.status_output = status_output
         headers = {"Azure-AsyncOperation": self.async_url(req, op)}
         if retry_after is not None:
             headers["Retry-After"] = str(retry_after)
@@ -608,23 +628,40 @@ class ArmSim:
         return ArmResponse(status, None, headers)
 
     def operation_status_body(self, op: Operation) -> dict[str, Any]:
-        body: dict[str, Any] = {"id": None, "name": op.id, "status": op.status, "startTime": op.start_time}
-        if op.resource_id is not None:
-            body["id"] = (
-                f"/subscriptions/{self.subscription_id}/providers/{op.namespace}/locations/{op.location}"
-                f"/operations/{op.id}"
-            )
-        if op.end_time:
-            body["endTime"] = op.end_time
+        """The body of an ``Azure-AsyncOperation`` poll, in the shape each resource provider answers
+        (azure-cli recordings, 2023): Network, Container Registry and Resources send only ``status`` (and
+        ``error`` when it failed); Compute and AKS ``name``, ``status``, ``startTime``, ``endTime`` once done
+        and no ``id``; Recovery Services also the operation's ``id``. See :data:`STATUS_SHAPES`."""
+        shape = STATUS_SHAPES.get(op.namespace.lower(), "named")
+        body: dict[str, Any]
+        if shape == "status":
+            body = {"status": op.status}
+        else:
+            body = {"name": op.id, "status": op.status, "startTime": op.start_time}
+            if shape == "with-id":
+                body = {"id": (f"/subscriptions/{self.subscription_id}/providers/{op.namespace}/locations/"
+                               f"{op.location}/operations/{op.id}"), **body}
+            if op.end_time:
+                body["endTime"] = op.end_time
         if op.status == "Failed" and op.error is not None:
             body["error"] = op.error
+        if op.status_output and op.status == "Succeeded" and op.resource_id is not None:
+            res = self.get(op.resource_id)
+            if res is not None:
+                body["properties"] = {"output": res}
         return body
 
     # ------------------------------------------------------------------ paging
 
     def paged(self, req: ArmRequest, items: list[dict[str, Any]]) -> ArmResponse:
         """``{"value": [...], "nextLink": <absolute url>}`` pages, as ARM lists answer."""
-        skip = int(req.query.get("$skiptoken", "0") or 0)
+        token = req.query.get("$skiptoken", "0") or "0"
+        if not token.isdigit() or len(token) > 9:
+            # A token the simulator did not hand out (another service's, or garbled): ARM's 400
+            # (microsoft/ARI#201: BadRequest with CouldNotDecodeSkipToken "Skip token could not be decoded.").
+            raise ArmError(400, "BadRequest", "The skip token in the request could not be decoded.",
+                           details=[{"code": "CouldNotDecodeSkipToken", "message": "Skip token could not be decoded."}])
+        skip = int(token)
         page = items[skip : skip + self.page_size]
         body: dict[str, Any] = {"value": copy.deepcopy(page)}
         if skip + self.page_size < len(items):

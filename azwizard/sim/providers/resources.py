@@ -215,8 +215,8 @@ def group_body(sim: ArmSim, rg: str, location: str, tags: Any, managed_by: str |
         "location": location,
         "properties": {"provisioningState": "Succeeded"},
     }
-    if tags:
-        body["tags"] = tags
+    if tags is not None:
+        body["tags"] = tags  # `tags: {}` is kept and echoed, as ARM does
     if managed_by:
         body["managedBy"] = managed_by
     return body
