@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from . import apiversions, ids, router
+from . import apiversions, ids, router, statefile
 from .catalog import locations as _locations
 from .faults import Fault, Faults
 from .latency import INSTANT, LatencyProfile
@@ -156,6 +156,8 @@ class ArmSim:
         self.sleeps: list[float] = []
         self.unknown_api_versions: set[tuple[str, str]] = set()
         self._finished_ops = 0  # operations finished while handling the current request
+        self._base: dict[str, Any] | None = None  # the state file as this process last read or wrote it
+        self.writer_id = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         if persist_path is not None and persist_path.exists():
             self._load(persist_path)
 
@@ -672,36 +674,100 @@ class ArmSim:
 
     # ------------------------------------------------------------------ persistence
 
-    def _persist(self) -> None:
+    def _sections(self) -> dict[str, Any]:
+        return {"resources": self.resources, "meta": self.meta, "locks": self.locks, "extra": self.extra}
+
+    def _persist(self, *, replace: bool = False) -> None:
+        """Write the state file (see :mod:`statefile`): under its lock, merged with what other processes
+        wrote since this one last read it (``replace``: this state wins whole, for :meth:`reset`), with the
+        changes this process's in-flight operations will make, for a later process if this one is killed."""
         if self.persist_path is None:
             return
-        state = {
-            "version": 1,
-            "resources": self.resources,
-            "meta": self.meta,
-            "locks": self.locks,
-            "extra": self.extra,
-        }
         path = self.persist_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(tmp, path)
+        with statefile.locked(path):
+            theirs = statefile.read(path)
+            mine = json.loads(json.dumps(self._sections()))
+            pending: dict[str, Any] = {}
+            if theirs is not None and not replace:
+                base = self._base if self._base is not None else {"pending": {}}
+                merged = statefile.merge3(base, {**mine, "pending": base.get("pending", {})}, theirs)
+                if merged != mine:
+                    for s in statefile.SECTIONS:
+                        section = self._sections()[s]
+                        section.clear()
+                        section.update(merged.get(s) or {})
+                pending = dict(merged.get("pending") or {})
+            pending.pop(self.writer_id, None)
+            changes = self._settled_changes()
+            if changes:
+                pending[self.writer_id] = {"pid": os.getpid(), "changes": changes}
+            state = {"version": 2, **self._sections(), "pending": pending}
+            statefile.write(path, state)
+            self._base = json.loads(json.dumps(state))
+
+    def _settled_changes(self) -> dict[str, dict[str, Any]]:
+        """What the operations still in flight will have changed once they finish, cascades included: they
+        are run to the end on the live state (their own callbacks, as if their time had come), the result
+        is noted, and everything is put back as it was. Deployments in flight are left out: on reload they
+        end Canceled with what they created so far, as a cancelled ARM deployment does."""
+        running = [op for op in self.ops.values() if not op.done and op.on_tick is None]
+        if not running:
+            return {}
+        before = json.loads(json.dumps(self._sections()))
+        snap = copy.deepcopy(before)
+        ops_before = dict(self.ops)
+        fields = {op.id: dict(vars(op)) for op in ops_before.values()}
+        n_requests, finished, fault = len(self.requests), self._finished_ops, getattr(self, "_async_fault", None)
+        try:
+            for _ in range(8):
+                todo = [op for op in self.ops.values() if not op.done and op.on_tick is None]
+                if not todo:
+                    break
+                for op in todo:
+                    try:
+                        self._finish(op)
+                    except Exception:  # noqa: BLE001 - a callback that cannot run ahead of time is skipped
+                        op.status = "Failed"
+            after = json.loads(json.dumps(self._sections()))
+        finally:
+            sections = self._sections()
+            for s in statefile.SECTIONS:
+                statefile.restore_into(sections[s], snap[s])
+            self.ops.clear()
+            self.ops.update(ops_before)
+            for op in ops_before.values():
+                vars(op).update(fields[op.id])
+            del self.requests[n_requests:]
+            self._finished_ops, self._async_fault = finished, fault
+        return statefile.diff(before, after)
 
     def _load(self, path: Path) -> None:
-        try:
-            state = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        with statefile.locked(path):
+            state = statefile.read(path)
+        if state is None:
             log.warning("simulator state at %s is unreadable; starting empty", path)
             return
+        self._base = json.loads(json.dumps(state))
         self.resources = state.get("resources", {})
         self.meta = state.get("meta", {})
         self.locks = state.get("locks", {})
         self.extra = state.get("extra", {})
-        # Operations are not persisted: whatever was in flight has finished by now.
+        # Operations of a process that is gone end as they would have (their recorded changes, cascades
+        # included); those of a process still running stay in flight until it writes them.
+        live_keys: set[str] = set()
+        for writer, entry in dict(state.get("pending") or {}).items():
+            if _writer_alive(writer, entry):
+                live_keys.update((entry.get("changes") or {}).get("resources", {}))
+                continue
+            statefile.apply(self._sections(), entry.get("changes") or {})
+        for rec in (self.extra.get("deployments") or {}).values():
+            props = rec.get("properties") if isinstance(rec, dict) else None
+            if isinstance(props, dict) and props.get("provisioningState") in ("Accepted", "Running"):
+                props["provisioningState"] = "Canceled"  # its run died with the process that ran it
+        # Older files (no recorded changes): what was in flight is taken as finished.
         for k, body in list(self.resources.items()):
             props = body.get("properties")
-            if not isinstance(props, dict):
+            if k in live_keys or not isinstance(props, dict):
                 continue
             state_ = props.get("provisioningState")
             if state_ == "Deleting":
@@ -718,7 +784,7 @@ class ArmSim:
             self.extra.clear()
             self.ops.clear()
             self.requests.clear()
-            self._persist()
+            self._persist(replace=True)
 
     # ------------------------------------------------------------------ helpers for tests
 
@@ -729,6 +795,15 @@ class ArmSim:
     def snapshot(self) -> dict[str, dict[str, Any]]:
         with self.lock:
             return copy.deepcopy(self.resources)
+
+
+def _writer_alive(writer: str, entry: Any) -> bool:
+    """Whether the process that recorded pending changes still runs. Another simulator of this same process
+    counts as gone: in one process a second simulator on the file stands for a restart (tests)."""
+    pid = entry.get("pid") if isinstance(entry, dict) else None
+    if not isinstance(pid, int) or pid == os.getpid():
+        return False
+    return statefile.pid_alive(pid)
 
 
 def _safe_json(req: ArmRequest) -> Any:

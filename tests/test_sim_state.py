@@ -1,0 +1,141 @@
+"""The demo state file (issue 13): several azwizard processes on one data dir, and a kill in the middle of
+operations. Each test states what failed before: a second writer overwrote the first's resources and both
+shared one ``simulator-state.json.tmp``; a reload dropped ``Deleting`` resources without their cascades and
+took ``Creating`` ones as done without what their completion creates."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from conftest import SdkClients
+from test_sim_aks import MC, create as aks_create, notes_cluster
+from test_sim_compute import Net, create as vm_create, vm_body
+
+from azwizard.sim import ArmSim
+
+
+def _clients(path: Path) -> SdkClients:
+    return SdkClients(ArmSim(persist_path=path))
+
+
+def _keys(sim: ArmSim) -> set[str]:
+    return set(sim.snapshot())
+
+
+def test_two_simulators_on_one_file_keep_each_others_resources(tmp_path: Path) -> None:
+    path = tmp_path / "simulator-state.json"
+    a, b = _clients(path), _clients(path)  # both loaded the same (empty) state
+    a.resources.resource_groups.create_or_update("from-a", {"location": "norwayeast"})
+    b.resources.resource_groups.create_or_update("from-b", {"location": "norwayeast"})
+    a.resources.resource_groups.create_or_update("again-a", {"location": "norwayeast"})
+    later = _clients(path)
+    names = {g.name for g in later.resources.resource_groups.list()}
+    assert names == {"from-a", "from-b", "again-a"}
+    # each live simulator also sees what the other wrote, and a delete by one is not undone by the other
+    assert {g.name for g in a.resources.resource_groups.list()} == names
+    b.resources.resource_groups.begin_delete("from-a").result()
+    a.resources.resource_groups.create_or_update("third-a", {"location": "norwayeast"})
+    assert {g.name for g in _clients(path).resources.resource_groups.list()} == {"from-b", "again-a", "third-a"}
+
+
+def test_concurrent_processes_write_without_losing_or_crashing(tmp_path: Path) -> None:
+    """Two real processes write the same state file at the same time: no shared temporary file, no lost run."""
+    path = tmp_path / "demo" / "simulator-state.json"
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from pathlib import Path
+        from conftest import SdkClients
+        from azwizard.sim import ArmSim
+        sdk = SdkClients(ArmSim(persist_path=Path({str(path)!r})))
+        for i in range(25):
+            sdk.resources.resource_groups.create_or_update(f"{{sys.argv[1]}}-{{i}}", {{"location": "norwayeast"}})
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script, tag], stderr=subprocess.PIPE) for tag in ("p", "q")]
+    errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    state = json.loads(path.read_text())
+    groups = {b["name"] for b in state["resources"].values() if b["type"] == "Microsoft.Resources/resourceGroups"}
+    assert groups == {f"{t}-{i}" for t in ("p", "q") for i in range(25)}
+    assert not list(path.parent.glob("*.tmp"))
+
+
+def _vm_with_cascades(sdk: Any, rg: str) -> None:
+    net = Net(sdk, rg)
+    nic = net.nic("nic-del", pip_id=net.pip("pip-doomed", zones=["1", "2", "3"], delete_option="Delete"))
+    vm_create(sdk, rg, "vm1", vm_body(nic))
+    kept = net.nic("nic-kept")
+    vm_create(sdk, rg, "vm2", vm_body(kept, nic_delete="Detach", computer="vm2"))
+
+
+def test_a_kill_during_a_vm_delete_reloads_with_its_cascades_done(tmp_path: Path) -> None:
+    """Killed while the VMs are Deleting: the next process finds them gone with what their deletion takes
+    along (OS disk, NIC and public IP marked Delete) and the kept NIC detached, exactly as if the deletes had
+    finished: no NIC 'still used by' a VM that reads 404."""
+    path = tmp_path / "simulator-state.json"
+    first = _clients(path)
+    first.resources.resource_groups.create_or_update("test-rg", {"location": "norwayeast"})
+    _vm_with_cascades(first, "test-rg")
+    first.compute.virtual_machines.begin_delete("test-rg", "vm1", polling=False)
+    first.compute.virtual_machines.begin_delete("test-rg", "vm2", polling=False)
+    assert first.compute.virtual_machines.get("test-rg", "vm1").provisioning_state == "Deleting"
+
+    reference = SdkClients(ArmSim())  # the same steps, left to finish
+    reference.resources.resource_groups.create_or_update("test-rg", {"location": "norwayeast"})
+    _vm_with_cascades(reference, "test-rg")
+    reference.compute.virtual_machines.begin_delete("test-rg", "vm1").result()
+    reference.compute.virtual_machines.begin_delete("test-rg", "vm2").result()
+
+    after = _clients(path)  # the process was killed: a new one loads the file
+    names = lambda s: {k.rsplit("/", 1)[-1] for k in _keys(s)}  # noqa: E731
+    assert names(after.sim) == names(reference.sim)
+    assert [v.name for v in after.compute.virtual_machines.list("test-rg")] == []
+    assert after.network.network_interfaces.get("test-rg", "nic-kept").virtual_machine is None
+    after.network.network_interfaces.begin_delete("test-rg", "nic-kept").result()  # cleanup can delete it
+
+
+def test_an_interrupted_aks_create_reloads_with_all_its_node_resources(tmp_path: Path) -> None:
+    path = tmp_path / "simulator-state.json"
+    first = _clients(path)
+    first.resources.resource_groups.create_or_update("test-rg", {"location": "norwayeast"})
+    first.containerservice.managed_clusters.begin_create_or_update("test-rg", "aks1", notes_cluster(), polling=False)
+    assert first.containerservice.managed_clusters.get("test-rg", "aks1").provisioning_state == "Creating"
+
+    reference = SdkClients(ArmSim())
+    reference.resources.resource_groups.create_or_update("test-rg", {"location": "norwayeast"})
+    aks_create(reference, notes_cluster())
+    expected = sorted(r.type for r in reference.resources.resources.list_by_resource_group(MC))
+
+    after = _clients(path)
+    assert after.containerservice.managed_clusters.get("test-rg", "aks1").provisioning_state == "Succeeded"
+    got = sorted(r.type for r in after.resources.resources.list_by_resource_group(MC))
+    assert got == expected and len(got) >= 7
+
+
+def test_a_live_writers_operations_are_not_finished_by_another_process(tmp_path: Path) -> None:
+    """What a running process has in flight stays in flight for a second process (it finishes it itself)."""
+    from azwizard.sim import statefile
+
+    path = tmp_path / "simulator-state.json"
+    first = _clients(path)
+    first.resources.resource_groups.create_or_update("test-rg", {"location": "norwayeast"})
+    first.network.virtual_networks.begin_create_or_update("test-rg", "vn", {
+        "location": "norwayeast", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}},
+        polling=False)
+    state = json.loads(path.read_text())
+    (entry,) = state["pending"].values()
+    assert any(k.endswith("/virtualnetworks/vn") for k in entry["changes"]["resources"])
+    # recorded for this process; another process (here: a pid that is running) must leave it alone
+    entry["pid"] = 1
+    path.write_text(json.dumps(state))
+    assert statefile.pid_alive(1)
+    in_flight = next(b for k, b in first.sim.resources.items() if k.endswith("/virtualnetworks/vn"))
+    assert in_flight["properties"]["provisioningState"] != "Succeeded"
+    other = ArmSim(persist_path=path)
+    vnet = next(b for k, b in other.resources.items() if k.endswith("/virtualnetworks/vn"))
+    assert vnet["properties"]["provisioningState"] == in_flight["properties"]["provisioningState"]
