@@ -176,3 +176,155 @@ def test_state_persists_for_demo_mode_and_reset_starts_clean(tmp_path: Path) -> 
     assert SdkClients(again).resources.resource_groups.get("kept").location == "norwayeast"
     again.reset()
     assert not SdkClients(ArmSim(persist_path=state)).resources.resource_groups.check_existence("kept")
+
+
+# ------------------------------------------------------------------ fidelity fixes (issue 14)
+
+
+def _wire(sim: ArmSim, method: str, path: str, body: object = None, api: str = "2022-09-01"):  # type: ignore[no-untyped-def]
+    import json
+
+    from azwizard.sim import SIM_TOKEN
+    from azwizard.sim.wire import ArmRequest
+
+    sep = "&" if "?" in path else "?"
+    data = json.dumps(body).encode() if body is not None else b""
+    return sim.handle(ArmRequest(method, f"{SIM_BASE_URL}{path}{sep}api-version={api}",
+                                 {"Authorization": f"Bearer {SIM_TOKEN}"}, data))
+
+
+@pytest.mark.parametrize("region", ["eastus2", "centralus", "eastasia", "westus3", "Japan East"])
+def test_groups_in_every_public_region(sdk, region: str) -> None:
+    g = sdk.resources.resource_groups.create_or_update("r", {"location": region})
+    assert g.location == region.replace(" ", "").lower()
+
+
+@pytest.mark.parametrize("region", ["centraluseuap", "eastus2euap", "australiacentral2"])
+def test_canary_and_restricted_regions_are_listed_but_refused(sdk, sim: ArmSim, region: str) -> None:
+    listed = {loc.name for loc in sdk.subscriptions.subscriptions.list_locations(sim.subscription_id)}
+    assert region in listed
+    with pytest.raises(HttpResponseError) as exc:
+        sdk.resources.resource_groups.create_or_update("r", {"location": region})
+    assert exc.value.error.code == "LocationNotAvailableForResourceGroup"
+    assert "eastus2," in exc.value.error.message and region not in exc.value.error.message.split("is '")[1]
+
+
+def test_group_delete_no_wait_finishes_as_time_passes(sdk, sim: ArmSim) -> None:
+    """`az group delete --no-wait` then `az group wait --deleted`: nobody polls the operation, the group
+    still goes once its time has passed (it used to stay Deleting until its own status URL was polled)."""
+    sdk.resources.resource_groups.create_or_update("gone", {"location": "norwayeast"})
+    sdk.resources.resource_groups.begin_delete("gone", polling=False)
+    assert sdk.resources.resource_groups.get("gone").properties.provisioning_state == "Deleting"
+    sim.advance(30)
+    assert sdk.resources.resource_groups.get("gone").properties.provisioning_state == "Deleting"
+    sim.advance(60)
+    assert not sdk.resources.resource_groups.check_existence("gone")
+
+
+def test_polling_still_takes_min_polls_and_the_sdks_waits_advance_the_clock(sdk, sim: ArmSim) -> None:
+    sdk.resources.resource_groups.create_or_update("g", {"location": "norwayeast"})
+    poller = sdk.network.virtual_networks.begin_create_or_update(
+        "g", "vn", {"location": "norwayeast", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}})
+    assert poller.result().provisioning_state == "Succeeded"
+    polls = sim.requests_to("GET", "/operations/")
+    assert len(polls) >= sim.min_polls
+    assert sim.clock() == sum(sim.sleeps)  # simulated time: what the SDK waited, never a real sleep
+
+
+def test_served_simulator_runs_operations_nobody_polls(tmp_path: Path) -> None:
+    import json
+    import urllib.request
+
+    from azwizard.sim import SIM_TOKEN
+    from azwizard.sim.server import SimServer
+
+    sim = ArmSim()
+    server = SimServer(sim, port=0).start()
+    try:
+        def call(method: str, path: str, body: object = None) -> int:
+            data = json.dumps(body).encode() if body is not None else None
+            req = urllib.request.Request(f"{server.url}{path}?api-version=2022-09-01", data=data, method=method,
+                                         headers={"Authorization": f"Bearer {SIM_TOKEN}",
+                                                  "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req) as resp:
+                    return int(resp.status)
+            except urllib.error.HTTPError as err:
+                return int(err.code)
+
+        group = f"/subscriptions/{sim.subscription_id}/resourcegroups/nowait"
+        assert call("PUT", group, {"location": "eastus2"}) == 201
+        assert call("DELETE", group) == 202
+        assert call("GET", group) == 404  # the next look already finds it gone (latency 0)
+    finally:
+        server.stop()
+
+
+def test_foreign_skiptoken_answers_400_instead_of_dropping_the_connection(sim: ArmSim) -> None:
+    resp = _wire(sim, "GET", f"/subscriptions/{sim.subscription_id}/resourcegroups?$skiptoken=eyJuZXh0IjoiMSJ9")
+    assert resp.status == 400
+    assert resp.body["error"]["details"][0]["code"] == "CouldNotDecodeSkipToken"
+
+
+def test_empty_tags_are_kept(sdk, sim: ArmSim) -> None:
+    resp = _wire(sim, "PUT", f"/subscriptions/{sim.subscription_id}/resourcegroups/t", {"location": "norwayeast",
+                                                                                       "tags": {}})
+    assert resp.status == 201 and resp.body["tags"] == {}
+    assert "tags" not in _wire(sim, "PUT", f"/subscriptions/{sim.subscription_id}/resourcegroups/u",
+                               {"location": "norwayeast"}).body
+    # through accept_put, for every provider that uses it
+    net = f"/subscriptions/{sim.subscription_id}/resourceGroups/t/providers/Microsoft.Network/networkSecurityGroups/n"
+    put = _wire(sim, "PUT", net, {"location": "norwayeast", "tags": {}}, api="2024-05-01")
+    assert put.status == 201 and put.body["tags"] == {}
+
+
+def test_operation_status_bodies_have_each_providers_shape(sdk, sim: ArmSim) -> None:
+    """Network: only ``status``; Compute/AKS: name, status, startTime, endTime and no id (azure-cli
+    recordings, e.g. test_network_nsg, test_vm_create_ubuntu, test_aks_stop_and_start)."""
+    from azwizard.sim.core import Operation
+
+    def op(ns: str) -> Operation:
+        o = Operation(id="x", namespace=ns, location="norwayeast", resource_id="/subscriptions/s/r", kind="put",
+                      api_version="2024-05-01", ready_at=0, min_progress=0, status="Succeeded", end_time="t")
+        return o
+
+    assert sim.operation_status_body(op("Microsoft.Network")) == {"status": "Succeeded"}
+    assert set(sim.operation_status_body(op("Microsoft.Compute"))) == {"name", "status", "startTime", "endTime"}
+    assert set(sim.operation_status_body(op("Microsoft.ContainerService"))) == {"name", "status", "startTime",
+                                                                                 "endTime"}
+    failed = op("Microsoft.Network")
+    failed.status, failed.error = "Failed", {"code": "X", "message": "y"}
+    assert sim.operation_status_body(failed) == {"status": "Failed", "error": {"code": "X", "message": "y"}}
+
+
+def test_status_output_carries_the_resource(sim: ArmSim) -> None:
+    from azwizard.sim.wire import ArmRequest
+
+    rid = f"/subscriptions/{sim.subscription_id}/resourceGroups/g/providers/Microsoft.Compute/disks/d"
+    req = ArmRequest("PUT", f"{SIM_BASE_URL}{rid}?api-version=2023-04-02", {}, b"{}")
+    sim.accept_put(req, rid, {"id": rid, "name": "d", "properties": {}}, created=True,
+                   namespace="Microsoft.Compute", location="norwayeast", rtype="Microsoft.Compute/disks",
+                   status_output=True)
+    (op,) = sim.ops.values()
+    op.progress = 10
+    sim.tick()
+    body = sim.operation_status_body(op)
+    assert body["properties"]["output"]["properties"]["provisioningState"] == "Succeeded"
+
+
+def test_answers_follow_the_requested_api_version(sim: ArmSim) -> None:
+    """Keys a newer api-version introduced are left out of answers to older requests (apiversions.register)."""
+    from azwizard.sim import apiversions
+
+    apiversions.register("Microsoft.Resources/resourceGroups", "2099-01-01", "properties.futureKey")
+    try:
+        gid = f"/subscriptions/{sim.subscription_id}/resourcegroups/av"
+        assert _wire(sim, "PUT", gid, {"location": "norwayeast"}).status == 201
+        sim.peek(gid)["properties"]["futureKey"] = True
+        assert "futureKey" not in _wire(sim, "GET", gid).body["properties"]
+        assert _wire(sim, "GET", gid, api="2099-06-01").body["properties"]["futureKey"] is True
+        listed = _wire(sim, "GET", f"/subscriptions/{sim.subscription_id}/resourcegroups").body["value"]
+        assert all("futureKey" not in g["properties"] for g in listed)
+        assert sim.peek(gid)["properties"]["futureKey"] is True  # the stored resource is untouched
+    finally:
+        apiversions._INTRODUCED.pop("microsoft.resources/resourcegroups", None)
