@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from conftest import SdkClients
-from test_sim_aks import MC, create as aks_create, notes_cluster
-from test_sim_compute import Net, create as vm_create, vm_body
+from test_sim_aks import MC, notes_cluster
+from test_sim_aks import create as aks_create
+from test_sim_compute import Net, vm_body
+from test_sim_compute import create as vm_create
 
 from azwizard.sim import ArmSim
 

@@ -72,7 +72,7 @@ def merge3(base: Any, mine: Any, theirs: Any) -> Any:
     dicts merge key by key and anything else is mine (this process wrote last)."""
     if mine == base:
         return theirs
-    if theirs == base or theirs == mine:
+    if theirs in (base, mine):
         return mine
     if isinstance(mine, dict) and isinstance(theirs, dict):
         b = base if isinstance(base, dict) else {}

@@ -188,7 +188,7 @@ def restore_deployment_names(its: list[Interaction]) -> None:
         if isinstance(name, str) and name and re.search(r"/deployments/[^/]+$", str(body.get("id", "")), re.I):
             current = name
         if current:
-            it.path = _MOCK_DEPLOYMENT.sub(lambda m: m.group(1) + current, it.path)
+            it.path = _MOCK_DEPLOYMENT.sub(r"\g<1>" + current.replace("\\", "\\\\"), it.path)
 
 
 def area_of(command: str) -> str:
@@ -228,7 +228,7 @@ def pattern_of(path: str) -> str:
         if low in ("subscriptions", "resourcegroups", "locations", "deployments", "operations",
                    "operationresults", "operationstatuses", "operationsstatus", "backupoperations",
                    "backupoperationresults") and i + 1 < len(segs):
-            out.append("{%s}" % {"subscriptions": "sub", "resourcegroups": "rg", "locations": "loc"}.get(low, "id"))
+            out.append("{" + {"subscriptions": "sub", "resourcegroups": "rg", "locations": "loc"}.get(low, "id") + "}")
             i += 2
             continue
         if low == "providers" and i + 1 < len(segs):
@@ -424,10 +424,10 @@ def compare_bodies(rec: Any, sim: Any, kinds: list, rg_scoped: bool = False, req
                     _compare_resource(item, sim_by_id[rid], kinds, prefix="item.")
                     matched += 1
             rec_ids = {_rid(x) for x in rec["value"] if _rid(x)}
-            if not matched and rec_ids and sim["value"]:
-                # nothing in common (e.g. a list of a whole real subscription): compare the first item's shape
-                if isinstance(rec["value"][0], dict) and isinstance(sim["value"][0], dict):
-                    _compare_resource(rec["value"][0], sim["value"][0], kinds, prefix="item.")
+            # nothing in common (e.g. a list of a whole real subscription): compare the first item's shape
+            if (not matched and rec_ids and sim["value"] and isinstance(rec["value"][0], dict)
+                    and isinstance(sim["value"][0], dict)):
+                _compare_resource(rec["value"][0], sim["value"][0], kinds, prefix="item.")
             return
         _compare_resource(rec, sim, kinds)
     elif isinstance(rec, list) and isinstance(sim, list):
@@ -472,9 +472,9 @@ def collect_ids(rec: Any, sim: Any, out: dict[str, str], depth: int = 0) -> None
             twin = by_identity.get(_identity(x))
             if twin is not None:
                 collect_ids(x, twin, out, depth + 1)
-    elif isinstance(rec, str) and isinstance(sim, str) and rec != sim:
-        if _ID_LIKE.match(rec) and _ID_LIKE.match(sim) and rec != REC_SUB:
-            out.setdefault(rec.lower(), sim)
+    elif (isinstance(rec, str) and isinstance(sim, str) and rec != sim and _ID_LIKE.match(rec)
+          and _ID_LIKE.match(sim) and rec != REC_SUB):
+        out.setdefault(rec.lower(), sim)
 
 
 # ---------------------------------------------------------------------------------------------- replay
@@ -1112,7 +1112,7 @@ def print_report(reports: list[CassetteReport], verbose: bool, out=sys.stdout) -
         for r in all_results:
             if r.kinds:
                 w(f"{r.cassette} #{r.idx} {r.method} {r.path} [{r.command}] rec {r.rec_status} sim {r.sim_status}"
-                  f"{' (poll %d/%d)' % (r.polls_rec, r.polls_sim) if r.poll else ''}{' CASCADE' if r.cascade else ''}\n")
+                  f"{f' (poll {r.polls_rec}/{r.polls_sim})' if r.poll else ''}{' CASCADE' if r.cascade else ''}\n")
                 for k, d in r.kinds:
                     w(f"    {k}: {d}\n")
 
