@@ -328,3 +328,17 @@ def test_answers_follow_the_requested_api_version(sim: ArmSim) -> None:
         assert sim.peek(gid)["properties"]["futureKey"] is True  # the stored resource is untouched
     finally:
         apiversions._INTRODUCED.pop("microsoft.resources/resourcegroups", None)
+
+
+def test_group_export_template(sdk, sim: ArmSim) -> None:
+    """`az group export` (POST exportTemplate, {"resources": ["*"]}): an empty group gives resources []."""
+    sdk.resources.resource_groups.create_or_update("ex", {"location": "norwayeast"})
+    path = f"/subscriptions/{sim.subscription_id}/resourcegroups/ex/exportTemplate"
+    empty = _wire(sim, "POST", path, {"resources": ["*"]})
+    assert empty.status == 200 and empty.body["template"]["resources"] == []
+    sdk.network.network_security_groups.begin_create_or_update("ex", "nsg1", {"location": "norwayeast"}).result()
+    full = _wire(sim, "POST", path, {"resources": ["*"]}).body["template"]
+    (nsg,) = full["resources"]
+    assert nsg["type"] == "Microsoft.Network/networkSecurityGroups" and nsg["name"] == "nsg1"
+    assert "provisioningState" not in nsg["properties"]
+    assert _wire(sim, "POST", path, {}).status == 400

@@ -111,7 +111,7 @@ PRODUCT_TYPES = {
 _OP_PATH = re.compile(r"/(operations|operationresults|operationstatuses|operationsstatus|backupoperations|"
                       r"backupoperationresults|operationstatus)/[^/]+$", re.I)
 _ID_LIKE = re.compile(r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-                      r"|[0-9]{12,}|[0-9a-fA-F]{32})$")
+                      r"|[0-9]{12,}|[0-9a-fA-F]{32}|[0-9A-F]{16})$")  # 16 hex: ARM deployment operation ids
 _RUNNING = {"inprogress", "running", "accepted", "notstarted", "creating", "updating", "deleting",
             "starting", "stopping", "scaling", "upgrading", "provisioning", "migrating", "canceling"}
 

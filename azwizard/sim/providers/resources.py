@@ -316,6 +316,43 @@ def delete_group(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse
     )
 
 
+_EXPORT_READ_ONLY = ("provisioningState", "resourceGuid", "etag")
+
+
+@route("POST", SUB + "/resourcegroups/{rg}/exportTemplate")
+def export_group_template(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
+    """``{"template": {...}}`` describing the group's top-level resources (200; an empty group gives
+    ``resources: []`` as in the azure-cli recording test_resource_group `group export`). REST reference:
+    https://learn.microsoft.com/rest/api/resources/resource-groups/export-template. Simplified: names are
+    literals (ARM parameterises them), ``apiVersion`` is the one the resource was last written with."""
+    group = sim.require_group(rg)
+    body = req.json() or {}
+    wanted = body.get("resources") if isinstance(body, dict) else None
+    if not isinstance(wanted, list) or not wanted:
+        raise ArmError(400, "InvalidRequestContent",
+                       "The request content was invalid and could not be deserialized: 'Required property "
+                       "'resources' not found in JSON.'.")
+    every = "*" in wanted
+    picked = {ids.key(w) for w in wanted if isinstance(w, str) and w != "*"}
+    versions = {ids.key(r.path): r.api_version for r in sim.requests if r.method == "PUT"}
+    resources = []
+    for res in top_level_resources(sim, group["id"]):
+        if not every and ids.key(res["id"]) not in picked:
+            continue
+        item: dict[str, Any] = {"type": res["type"], "apiVersion": versions.get(ids.key(res["id"])) or "2023-09-01",
+                                "name": res["name"]}
+        for k in ("location", "tags", "sku", "kind", "zones", "identity"):
+            if res.get(k) is not None:
+                item[k] = res[k]
+        props = res.get("properties")
+        if isinstance(props, dict):
+            item["properties"] = {k: v for k, v in props.items() if k not in _EXPORT_READ_ONLY}
+        resources.append(item)
+    return ArmResponse(200, {"template": {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0", "parameters": {}, "variables": {}, "resources": resources}})
+
+
 def delete_group_contents(sim: ArmSim, gid: str) -> None:
     """Remove a group and all it holds; then any group managed by a resource that went with it (an AKS
     cluster's MC_ node resource group is deleted through its cluster)."""
