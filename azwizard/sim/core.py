@@ -691,11 +691,9 @@ class ArmSim:
             if theirs is not None and not replace:
                 base = self._base if self._base is not None else {"pending": {}}
                 merged = statefile.merge3(base, {**mine, "pending": base.get("pending", {})}, theirs)
-                if merged != mine:
+                if merged != mine:  # adopt what the others wrote (keeping the identity of bodies we hold)
                     for s in statefile.SECTIONS:
-                        section = self._sections()[s]
-                        section.clear()
-                        section.update(merged.get(s) or {})
+                        statefile.restore_into(self._sections()[s], merged.get(s) or {})
                 pending = dict(merged.get("pending") or {})
             pending.pop(self.writer_id, None)
             changes = self._settled_changes()
