@@ -232,3 +232,14 @@ def test_protection_containers_and_backup_status(sdk: Any, sim: Any, rg: str) ->
     assert found[0].properties["registrationStatus"] == "Registered"
     assert list(sdk.backup.backup_protection_containers.list(
         VAULT, rg, filter="backupManagementType eq 'AzureIaasVM' and friendlyName eq 'other'")) == []
+
+
+def test_protected_item_extended_info_only_on_expand(sdk: Any, sim: Any, rg: str) -> None:
+    _vault(sdk, rg)
+    _protect(sdk, sim, rg, _vm(sim, rg))
+    container, item = _names(rg, "vm1")
+    plain = sdk.backup.protected_items.get(VAULT, rg, FABRIC, container, item).properties
+    assert "extendedInfo" not in plain and "isRehydrate" not in plain
+    expanded = sdk.backup.protected_items.get(VAULT, rg, FABRIC, container, item,
+                                              filter="expand eq 'extendedinfo'").properties
+    assert expanded["extendedInfo"]["recoveryPointCount"] == 0

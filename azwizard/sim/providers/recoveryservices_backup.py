@@ -463,10 +463,20 @@ def _remaining(purge_at: str) -> str:
     return f"{days}.{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
 
 
-def _item_view(sim: ArmSim, item: dict[str, Any]) -> dict[str, Any]:
+def _item_view(sim: ArmSim, item: dict[str, Any], req: ArmRequest | None = None) -> dict[str, Any]:
+    """What a GET answers. ``extendedInfo`` only with ``$filter=expand eq 'extendedinfo'`` (ProtectedItems_Get,
+    https://learn.microsoft.com/rest/api/backup/protected-items/get); the false flags ``isRehydrate`` and
+    ``isScheduledForDeferredDelete`` are left out, as the recorded az answers show (test_backup_item.yaml)."""
     out = {k: copy.deepcopy(v) for k, v in item.items() if not k.startswith("_")}
+    props = out["properties"]
     if item.get("_purgeAt"):
-        out["properties"]["deferredDeleteTimeRemaining"] = _remaining(item["_purgeAt"])
+        props["deferredDeleteTimeRemaining"] = _remaining(item["_purgeAt"])
+    expand = "extendedinfo" in str((req.query.get("$filter") if req is not None else "") or "").lower()
+    if not expand:
+        props.pop("extendedInfo", None)
+    for flag in ("isRehydrate", "isScheduledForDeferredDelete"):
+        if props.get(flag) is False:
+            del props[flag]
     return out
 
 
@@ -623,7 +633,7 @@ def get_protected_item(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault: s
     body = sim.peek(_item_id(v["id"], fabric, container, item))
     if body is None:
         raise _item_not_found()
-    return ArmResponse(200, _item_view(sim, body))
+    return ArmResponse(200, _item_view(sim, body, req))
 
 
 @route("DELETE", ITEM)
