@@ -578,13 +578,15 @@ def child_not_found(child_id: str) -> ArmError:
 
 
 def put_top(sim: ArmSim, req: ArmRequest, body: dict[str, Any], *, created: bool, rtype: str,
-            child_keys: tuple[str, ...] = (), finalize: Callable[[dict[str, Any]], None] | None = None) -> ArmResponse:
+            child_keys: tuple[str, ...] = (), finalize: Callable[[dict[str, Any]], None] | None = None,
+            transient: str = "Updating") -> ArmResponse:
     """PUT of a top-level network resource: 201 (new) / 200 (update) + Azure-AsyncOperation, the body in
     ``Updating`` (NRP uses Updating for creates too: az CLI recordings test_natgateway_basic.yaml,
     test_natgateway_pipv6_param_formats.yaml), Succeeded when the operation completes. Those recordings
-    carry no Retry-After on the PUT answer, so none is sent."""
+    carry no Retry-After on the PUT answer, so none is sent. ``transient`` is the state the PUT answers with
+    (a NIC answers ``Succeeded`` at once, see network_nic.py)."""
     stamp_etag(body, *child_keys)
-    set_children_state(body, "Updating", *child_keys)
+    set_children_state(body, transient, *child_keys)
 
     def done(cur: dict[str, Any]) -> None:
         set_children_state(cur, "Succeeded", *child_keys)
@@ -592,7 +594,7 @@ def put_top(sim: ArmSim, req: ArmRequest, body: dict[str, Any], *, created: bool
             finalize(cur)
 
     resp = sim.accept_put(req, body["id"], body, created=created, namespace=NS, location=body["location"],
-                          rtype=rtype, transient="Updating", finalize=done)
+                          rtype=rtype, transient=transient, finalize=done)
     resp.body = render(sim, resp.body)
     return resp
 
