@@ -98,3 +98,20 @@ def test_nsg_rule_prefix_accepts_what_dotnet_parses_as_ipv4(sdk: Any, rg: str) -
         with pytest.raises(HttpResponseError) as e:
             put(bad, "*")
         assert e.value.error.code == "SecurityRuleInvalidAddressPrefix", bad
+
+
+def test_vnet_nsg_pip_shapes_follow_the_api_version(sdk: Any, sim: Any, rg: str) -> None:
+    base = f"{sim.group_id(rg)}/providers/Microsoft.Network"
+    vnet = _raw(sdk, "PUT", f"{base}/virtualNetworks/v1", "2022-01-01", {
+        "location": LOC, "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]},
+                                        "enableDdosProtection": False, "enableVmProtection": False}}).json()
+    assert "privateEndpointVNetPolicies" not in vnet["properties"] and "enableVmProtection" not in vnet["properties"]
+    assert _raw(sdk, "GET", f"{base}/virtualNetworks/v1", "2024-03-01").json()["properties"][
+        "privateEndpointVNetPolicies"] == "Disabled"
+    nsg = _raw(sdk, "PUT", f"{base}/networkSecurityGroups/n1", "2022-01-01", {"location": LOC}).json()
+    assert "flushConnection" not in nsg["properties"]
+    pip = {"location": LOC, "sku": {"name": "Standard"}, "properties": {"publicIPAllocationMethod": "Static"}}
+    old = _raw(sdk, "PUT", f"{base}/publicIPAddresses/p1", "2022-01-01", pip).json()
+    assert "ddosSettings" not in old["properties"]
+    new = _raw(sdk, "GET", f"{base}/publicIPAddresses/p1", "2022-11-01").json()
+    assert new["properties"]["ddosSettings"] == {"protectionMode": "VirtualNetworkInherited"}

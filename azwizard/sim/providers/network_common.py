@@ -663,3 +663,33 @@ def network_state(sim: ArmSim) -> dict[str, Any]:
     """This provider's private, persisted state (address allocation cursors)."""
     state: dict[str, Any] = sim.extra.setdefault("network", {})
     return state
+
+
+# ---------------------------------------------------------------------------------------------- api-version shapes
+
+# First api-version whose answers carry a property the simulator stores. Sources: the ARM template API
+# change logs (https://learn.microsoft.com/azure/templates/microsoft.network/change-log/virtualnetworks:
+# privateEndpointVNetPolicies in 2024-03-01; .../change-log/publicipaddresses: ddosSettings.protectionMode in
+# 2022-05-01) and, for the NIC, the az CLI recordings (auxiliarySku and disableTcpStateTracking answered at
+# 2022-11-01, absent at 2022-01-01; test_network_nic_subresources.yaml).
+PROPS_SINCE: dict[str, dict[str, str]] = {
+    T_VNET.lower(): {"privateEndpointVNetPolicies": "2024-03-01"},
+    T_PIP.lower(): {"ddosSettings": "2022-05-01"},
+    T_NIC.lower(): {"auxiliarySku": "2022-11-01", "disableTcpStateTracking": "2022-11-01",
+                    "nicAuxiliarySkuBillingNotificationType": "2022-11-01"},
+}
+
+
+def shaped(req: ArmRequest, resp: ArmResponse) -> ArmResponse:
+    """The answer (one resource or a list) in the shape of the requested api-version."""
+    from .api_shapes import strip_newer
+
+    body = resp.body
+    items = body["value"] if isinstance(body, dict) and isinstance(body.get("value"), list) else [body]
+    for item in items:
+        if isinstance(item, dict):
+            since = PROPS_SINCE.get(str(item.get("type", "")).lower())
+            if since:
+                strip_newer(req, item, props=since)
+    return resp
+

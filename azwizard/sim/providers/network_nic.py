@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..router import route
 from ..wire import ArmError, ArmRequest, ArmResponse
-from .api_shapes import strip_newer
 from .network_common import (
     NET,
     SUB,
@@ -57,6 +56,7 @@ from .network_common import (
     resolve_subnet,
     same,
     settle,
+    shaped,
     validate_name,
 )
 from .network_pip import pip_in_use
@@ -280,24 +280,7 @@ def put_nic(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
         out["tags"] = body["tags"]
     resp = put_top(sim, req, out, created=existing is None, rtype=T_NIC, child_keys=("ipConfigurations",),
                    transient="Succeeded")
-    return _shaped(req, resp)
-
-
-# First api-version of NIC properties the simulator stores (present in the 2022-11-01 recordings, absent from
-# the 2022-01-01 ones).
-_SINCE = {"auxiliarySku": "2022-11-01", "disableTcpStateTracking": "2022-11-01",
-          "nicAuxiliarySkuBillingNotificationType": "2022-11-01"}
-
-
-def _shaped(req: ArmRequest, resp: ArmResponse) -> ArmResponse:
-    """The answer in the shape of the requested api-version (single body or list)."""
-    body = resp.body
-    if isinstance(body, dict) and isinstance(body.get("value"), list):
-        for item in body["value"]:
-            strip_newer(req, item, props=_SINCE)
-    elif isinstance(body, dict):
-        strip_newer(req, body, props=_SINCE)
-    return resp
+    return shaped(req, resp)
 
 
 def _dns_suffix(guid: str) -> str:
@@ -309,7 +292,7 @@ def _dns_suffix(guid: str) -> str:
 
 @route("GET", NIC)
 def get_nic(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
-    return _shaped(req, get_response(sim, sim.require(res_id(sim, group_name(sim, rg), "networkInterfaces", name))))
+    return shaped(req, get_response(sim, sim.require(res_id(sim, group_name(sim, rg), "networkInterfaces", name))))
 
 
 @route("DELETE", NIC)
@@ -330,12 +313,12 @@ def delete_nic(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Ar
 
 @route("GET", NET + "/networkInterfaces")
 def list_nics(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
-    return _shaped(req, list_response(sim, req, all_of(sim, T_NIC, group=sim.require_group(rg)["id"])))
+    return shaped(req, list_response(sim, req, all_of(sim, T_NIC, group=sim.require_group(rg)["id"])))
 
 
 @route("GET", SUB + "/providers/Microsoft.Network/networkInterfaces")
 def list_all_nics(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
-    return _shaped(req, list_response(sim, req, all_of(sim, T_NIC)))
+    return shaped(req, list_response(sim, req, all_of(sim, T_NIC)))
 
 
 @route("GET", IPCONFIG)

@@ -39,6 +39,7 @@ from .network_common import (
     res_id,
     resolve,
     same,
+    shaped,
     subnets_using,
     validate_name,
 )
@@ -220,12 +221,12 @@ def put_pip(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
         if p.get("publicIPAllocationMethod") == "Static" and not p.get("ipAddress"):
             p["ipAddress"] = allocate_public_ip(sim, cur["id"], cur["location"], p["publicIPAddressVersion"])
 
-    return put_top(sim, req, out, created=existing is None, rtype=T_PIP, finalize=allocate)
+    return shaped(req, put_top(sim, req, out, created=existing is None, rtype=T_PIP, finalize=allocate))
 
 
 @route("GET", PIP)
 def get_pip(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
-    return get_response(sim, sim.require(res_id(sim, group_name(sim, rg), "publicIPAddresses", name)))
+    return shaped(req, get_response(sim, sim.require(res_id(sim, group_name(sim, rg), "publicIPAddresses", name))))
 
 
 @route("DELETE", PIP)
@@ -246,12 +247,12 @@ def delete_pip(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Ar
 
 @route("GET", NET + "/publicIPAddresses")
 def list_pips(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
-    return list_response(sim, req, all_of(sim, T_PIP, group=sim.require_group(rg)["id"]))
+    return shaped(req, list_response(sim, req, all_of(sim, T_PIP, group=sim.require_group(rg)["id"])))
 
 
 @route("GET", SUB + "/providers/Microsoft.Network/publicIPAddresses")
 def list_all_pips(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
-    return list_response(sim, req, all_of(sim, T_PIP))
+    return shaped(req, list_response(sim, req, all_of(sim, T_PIP)))
 
 
 # ---------------------------------------------------------------------------------------------- NAT gateways
