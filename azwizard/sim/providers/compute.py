@@ -365,7 +365,7 @@ def _build_update(sim: ArmSim, rid: str, existing: dict[str, Any], body: dict[st
                            target=f"osProfile.{key}")
     if "customData" in os_in:
         checks.check_custom_data(os_in["customData"])
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         cur["tags"] = copy.deepcopy(body["tags"])
     else:
         cur.pop("tags", None)  # a PUT replaces the model: no tags in the body, no tags kept

@@ -276,7 +276,7 @@ def put_nic(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
             props[key] = old[key]
     out: dict[str, Any] = {"name": name, "id": rid, "type": T_NIC, "location": location, "kind": "Regular",
                            "properties": props}
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         out["tags"] = body["tags"]
     resp = put_top(sim, req, out, created=existing is None, rtype=T_NIC, child_keys=("ipConfigurations",),
                    transient="Succeeded")

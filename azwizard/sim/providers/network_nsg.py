@@ -262,7 +262,7 @@ def put_nsg(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
     props["defaultSecurityRules"] = (props_of(existing).get("defaultSecurityRules") if existing
                                      else default_rules(rid))
     out: dict[str, Any] = {"name": name, "id": rid, "type": T_NSG, "location": location, "properties": props}
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         out["tags"] = body["tags"]
     return put_top(sim, req, out, created=existing is None, rtype=T_NSG,
                    child_keys=("securityRules", "defaultSecurityRules"))

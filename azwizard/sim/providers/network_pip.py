@@ -124,6 +124,12 @@ def _validate_pip(sim: ArmSim, rid: str, name: str, location: str, body: dict[st
                        f"Request for resource {rid} is invalid as it is Basic sku and in an Availability Zone which is "
                        "a deprecated configuration.  Please change your resource to Standard sku for Availability "
                        "Zone support")
+    if sku["name"] == "Basic" and sku["tier"] == "Global":
+        # Verbatim from the recorded answer (Azure/azure-cli network recordings test_network_public_ip_sku.yaml
+        # #12, api 2022-11-01): checked before the Basic-SKU limit.
+        raise ArmError(400, "GlobalPublicIPAddressNotSupportedForBasicPublicIpAddress",
+                       "Global publicIP addresses are only supported for standard SKU public IP addresses. Public IP "
+                       f"address {rid} is not standard SKU.", details=[])
     if sku["name"] != "Basic" and props["publicIPAllocationMethod"] == "Dynamic":
         # arm-errors.md §8a, verbatim.
         raise ArmError(400, "StandardSkuPublicIPAddressesMustBeStatic",
@@ -213,7 +219,7 @@ def put_pip(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
                            "sku": sku}
     if zones:
         out["zones"] = zones
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         out["tags"] = body["tags"]
 
     def allocate(cur: dict[str, Any]) -> None:
@@ -329,7 +335,7 @@ def put_nat(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
                            "sku": {"name": sku_name, "tier": "Regional"}}
     if zones:
         out["zones"] = zones
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         out["tags"] = body["tags"]
     return put_top(sim, req, out, created=existing is None, rtype=T_NAT)
 

@@ -210,7 +210,7 @@ def put_vnet(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmR
     # 2022-01-01, test_network_vnet.yaml and others).
     props.pop("enableVmProtection", None)
     out: dict[str, Any] = {"name": name, "id": rid, "type": T_VNET, "location": location, "properties": props}
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         out["tags"] = body["tags"]
     return shaped(req, put_top(sim, req, out, created=existing is None, rtype=T_VNET, child_keys=("subnets",)))
 
