@@ -72,3 +72,12 @@ def test_registry_shape_follows_the_api_version(sdk: Any, sim: Any, rg: str) -> 
     new = sdk.containerregistry.send_request(HttpRequest("GET", url + "?api-version=2025-11-01")).json()
     assert "roleAssignmentMode" not in old["properties"] and "networkRuleBypassAllowedForTasks" not in old["properties"]
     assert "roleAssignmentMode" in new["properties"] and "networkRuleBypassAllowedForTasks" in new["properties"]
+
+
+def test_check_name_answer_by_api_version(sdk: Any, sim: Any) -> None:
+    url = f"{SIM_BASE_URL}/subscriptions/{sim.subscription_id}/providers/Microsoft.ContainerRegistry/checkNameAvailability"
+    body = {"name": "freshname01", "type": "Microsoft.ContainerRegistry/registries"}
+    old = sdk.containerregistry.send_request(HttpRequest("POST", url + "?api-version=2022-02-01-preview", json=body))
+    assert old.json() == {"nameAvailable": True}
+    new = sdk.containerregistry.send_request(HttpRequest("POST", url + "?api-version=2025-11-01", json=body))
+    assert new.json()["availableLoginServerName"] == "freshname01.azurecr.io"

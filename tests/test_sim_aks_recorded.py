@@ -89,3 +89,15 @@ def test_nodepool_scale_shows_scaling_and_upgrade_profile(sdk: Any, rg: str) -> 
     assert profile.name == "default" and profile.os_type == "Linux"
     assert profile.kubernetes_version and profile.latest_node_image_version
     assert profile.id.endswith("/agentPools/pool2/upgradeProfiles/default") and "/resourcegroups/" in profile.id
+
+
+def test_pool_upgrades_stop_at_the_control_plane_and_cleared_ranges_drop_the_profile(sdk: Any, rg: str) -> None:
+    body = _body()
+    body["properties"]["apiServerAccessProfile"] = {"authorizedIPRanges": ["203.0.113.7/32"]}
+    mc = sdk.containerservice.managed_clusters.begin_create_or_update(rg, "aks1", body).result()
+    profile = sdk.containerservice.agent_pools.get_upgrade_profile(rg, "aks1", "nodepool1")
+    assert not profile.upgrades  # the pool already runs the control plane's version
+    current = mc.as_dict()
+    current["properties"]["apiServerAccessProfile"] = {"authorizedIPRanges": []}
+    updated = sdk.containerservice.managed_clusters.begin_create_or_update(rg, "aks1", current).result()
+    assert updated.api_server_access_profile is None

@@ -243,3 +243,12 @@ def test_protected_item_extended_info_only_on_expand(sdk: Any, sim: Any, rg: str
     expanded = sdk.backup.protected_items.get(VAULT, rg, FABRIC, container, item,
                                               filter="expand eq 'extendedinfo'").properties
     assert expanded["extendedInfo"]["recoveryPointCount"] == 0
+
+
+def test_vault_create_echoes_the_security_settings_it_was_sent(sdk: Any, rg: str) -> None:
+    first = sdk.recoveryservices.vaults.begin_create_or_update(
+        rg, VAULT, {"location": "norwayeast", "sku": {"name": "Standard"}, "properties": {
+            "securitySettings": {"immutabilitySettings": {"state": "Unlocked"}}}},
+        polling=False, cls=_headers).result().http_response.json()
+    assert first["properties"]["securitySettings"]["immutabilitySettings"] == {"state": "Unlocked"}
+    assert "redundancySettings" not in first["properties"]

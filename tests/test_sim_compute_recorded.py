@@ -54,3 +54,27 @@ def test_empty_tags_are_kept(sdk: Any, rg: str) -> None:
     assert pip.tags == {}
     nsg = sdk.network.network_security_groups.begin_create_or_update(rg, "n1", {"location": LOC, "tags": {}}).result()
     assert nsg.tags == {}
+
+
+def test_disk_update_echo_leaves_out_premium_iops(sdk: Any, rg: str) -> None:
+    disk = {"location": LOC, "sku": {"name": "Premium_LRS"},
+            "properties": {"creationData": {"createOption": "Empty"}, "diskSizeGB": 1024,
+                           "diskIOPSReadWrite": 5000, "diskMBpsReadWrite": 200}}
+    first = sdk.compute.disks.begin_create_or_update(rg, "d3", disk, polling=False, cls=_first).result()
+    assert "diskIOPSReadWrite" not in first.json()["properties"]
+
+
+def test_nat_gateway_answers_no_uncited_keys(sdk: Any, rg: str) -> None:
+    nat = sdk.network.nat_gateways.begin_create_or_update(rg, "ng1", {"location": LOC, "sku": {"name": "Standard"}}
+                                                          ).result()
+    raw = sdk.network.send_request(HttpRequest("GET", f"{nat.id}?api-version=2022-01-01")).json()
+    assert not {"scope", "privateIPAddresses", "privateIPAddressesV6"} & set(raw["properties"])
+
+
+def test_vm_etag_follows_the_api_version(sdk: Any, sim: Any, rg: str) -> None:
+    vid = f"{sim.group_id(rg)}/providers/Microsoft.Compute/virtualMachines/vm1"
+    sim.save(vid, {"id": vid, "name": "vm1", "type": "Microsoft.Compute/virtualMachines", "location": LOC,
+                   "properties": {"provisioningState": "Succeeded"}})
+    old = sdk.compute.send_request(HttpRequest("GET", f"{vid}?api-version=2023-09-01")).json()
+    new = sdk.compute.send_request(HttpRequest("GET", f"{vid}?api-version=2024-03-01")).json()
+    assert "etag" not in old and new["etag"]

@@ -230,6 +230,11 @@ def put_disk(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmR
         if body.get(key) is not None:
             echo[key] = copy.deepcopy(body[key])
     echo["properties"] = {**copy.deepcopy(props), "provisioningState": "Updating"}
+    if sku not in ("UltraSSD_LRS", "PremiumV2_LRS"):
+        # Only Ultra and Premium SSD v2 take set IOPS/throughput; the recorded echo of a Premium_LRS update
+        # leaves the sent values out (test_disk_bursting.yaml #9).
+        for key in ("diskIOPSReadWrite", "diskMBpsReadWrite"):
+            echo["properties"].pop(key, None)
     resp.body = echo
     return resp
 

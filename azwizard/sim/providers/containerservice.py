@@ -273,6 +273,10 @@ def _update_cluster(sim: ArmSim, req: ArmRequest, cur: dict[str, Any], body: dic
     if access is not None:
         props["apiServerAccessProfile"] = {**access, "authorizedIPRanges":
                                            rules.normalize_authorized_ranges(access.get("authorizedIPRanges"))}
+        if not any(props["apiServerAccessProfile"].values()):
+            # Clearing the ranges leaves no profile: the recorded update with authorizedIPRanges [] answers
+            # none (test_aks_api_server_authorized_ip_ranges.yaml #15).
+            del props["apiServerAccessProfile"]
     props.update({"kubernetesVersion": requested, "currentKubernetesVersion": full, "supportPlan": support_plan,
                   "agentPoolProfiles": list(pools.values())})
     cur["sku"] = sku
@@ -475,7 +479,7 @@ def get_pool(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, pool: s
 def get_pool_upgrade_profile(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, pool: str) -> ArmResponse:
     """AgentPools_GetUpgradeProfile, as recorded (`az aks nodepool get-upgrades`,
     test_aks_nodepool_create_scale_delete.yaml #40): the pool's version, OS type and latest node image; the
-    ``upgrades`` list names the newer patch versions of its minor and the next minor's the region offers."""
+    ``upgrades`` list names newer versions the region offers, up to the control plane's."""
     cluster = _require_cluster(sim, rg, name)
     profile = _find_pool(cluster, pool)
     pid = _pool_id(cluster, pool)
@@ -484,7 +488,10 @@ def get_pool_upgrade_profile(sim: ArmSim, req: ArmRequest, sub: str, rg: str, na
     current = str(profile.get("currentOrchestratorVersion") or profile.get("orchestratorVersion") or "")
     props: dict[str, Any] = {"kubernetesVersion": current, "osType": profile.get("osType", "Linux"),
                              "latestNodeImageVersion": profile.get("nodeImageVersion")}
-    upgrades = _newer_versions(cluster["location"], current)
+    # A pool cannot run a newer version than its control plane: the recorded pool at the cluster's version
+    # lists no upgrades.
+    upgrades = _newer_versions(cluster["location"], current,
+                               str(cluster["properties"].get("currentKubernetesVersion") or ""))
     if upgrades:
         props["upgrades"] = [{"kubernetesVersion": v} for v in upgrades]
     # Azure writes "resourcegroups" in this id (recorded).
@@ -494,7 +501,7 @@ def get_pool_upgrade_profile(sim: ArmSim, req: ArmRequest, sub: str, rg: str, na
                              "properties": props})
 
 
-def _newer_versions(location: str, current: str) -> list[str]:
+def _newer_versions(location: str, current: str, ceiling: str) -> list[str]:
     def key(v: str) -> tuple[int, ...]:
         return tuple(int(x) for x in v.split(".") if x.isdigit())
 
@@ -504,7 +511,7 @@ def _newer_versions(location: str, current: str) -> list[str]:
     mine = ".".join(current.split(".")[:2])
     later = [m for m in minors if key(m) > key(mine)]
     candidates = [v for m in [mine, *sorted(later, key=key)[:1]] for v in catalog_k8s.patch_versions(location, m)]
-    return sorted({v for v in candidates if key(v) > key(current)}, key=key)
+    return sorted({v for v in candidates if key(current) < key(v) <= key(ceiling or v)}, key=key)
 
 
 @route("GET", POOLS)

@@ -212,7 +212,8 @@ def put_vault(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Arm
     op = _start(sim, req, vault, "put", done)
     answer = _view(vault, req)
     for key in _NOT_YET_PROVISIONED:
-        answer["properties"].pop(key, None)
+        if key not in props:  # what the request set is echoed (recorded: securitySettings with immutability)
+            answer["properties"].pop(key, None)
     status_url, _ = _op_urls(req, vault["id"], op.id)
     return ArmResponse(201, answer, {"Azure-AsyncOperation": status_url})
 
