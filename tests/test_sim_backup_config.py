@@ -252,3 +252,19 @@ def test_vault_create_echoes_the_security_settings_it_was_sent(sdk: Any, rg: str
         polling=False, cls=_headers).result().http_response.json()
     assert first["properties"]["securitySettings"]["immutabilitySettings"] == {"state": "Unlocked"}
     assert "redundancySettings" not in first["properties"]
+
+
+def test_item_and_policy_shape_at_the_recorded_api_version(sdk: Any, sim: Any, rg: str) -> None:
+    _vault(sdk, rg)
+    _protect(sdk, sim, rg, _vm(sim, rg))
+    container, item = _names(rg, "vm1")
+    vid = f"{sim.group_id(rg)}/providers/Microsoft.RecoveryServices/vaults/{VAULT}"
+    url = f"{SIM_BASE_URL}{vid}/backupFabrics/Azure/protectionContainers/{container}/protectedItems/{item}"
+    old = sdk.backup.send_request(HttpRequest("GET", url + "?api-version=2023-04-01")).json()["properties"]
+    assert old["isArchiveEnabled"] is False and old["softDeleteRetentionPeriod"] == 14
+    assert "policyType" not in old and "softDeleteRetentionPeriodInDays" not in old
+    new = sdk.backup.send_request(HttpRequest("GET", url + "?api-version=2026-10-01")).json()["properties"]
+    assert new["softDeleteRetentionPeriodInDays"] == 14 and new["policyType"] == "V1"
+    policy = sdk.backup.send_request(HttpRequest("GET", f"{SIM_BASE_URL}{vid}/backupPolicies/DefaultPolicy"
+                                                        "?api-version=2023-04-01")).json()["properties"]
+    assert "policyType" not in policy
