@@ -78,3 +78,12 @@ def test_vm_etag_follows_the_api_version(sdk: Any, sim: Any, rg: str) -> None:
     old = sdk.compute.send_request(HttpRequest("GET", f"{vid}?api-version=2023-09-01")).json()
     new = sdk.compute.send_request(HttpRequest("GET", f"{vid}?api-version=2024-03-01")).json()
     assert "etag" not in old and new["etag"]
+
+
+def test_standard_ssd_disk_answers_no_performance_tier_and_no_zone_echo(sdk: Any, rg: str) -> None:
+    disk = {"location": LOC, "sku": {"name": "StandardSSD_LRS"}, "zones": ["2"],
+            "properties": {"creationData": {"createOption": "Empty"}, "diskSizeGB": 4}}
+    first = sdk.compute.disks.begin_create_or_update(rg, "d4", disk, polling=False, cls=_first).result()
+    assert "zones" not in first.json()
+    done = sdk.compute.disks.get(rg, "d4")
+    assert done.tier is None and done.zones == ["2"]

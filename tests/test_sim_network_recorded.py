@@ -115,3 +115,15 @@ def test_vnet_nsg_pip_shapes_follow_the_api_version(sdk: Any, sim: Any, rg: str)
     assert "ddosSettings" not in old["properties"]
     new = _raw(sdk, "GET", f"{base}/publicIPAddresses/p1", "2022-11-01").json()
     assert new["properties"]["ddosSettings"] == {"protectionMode": "VirtualNetworkInherited"}
+
+
+def test_check_ip_address_availability(sdk: Any, rg: str) -> None:
+    subnet = _subnet(sdk, rg)
+    sdk.network.network_interfaces.begin_create_or_update(rg, "nic1", _nic_body(subnet)).result()  # takes .4
+    free = sdk.network.virtual_networks.check_ip_address_availability(rg, "vnet", ip_address="10.0.0.50")
+    assert free.available is True and free.is_platform_reserved is False
+    reserved = sdk.network.virtual_networks.check_ip_address_availability(rg, "vnet", ip_address="10.0.0.0")
+    assert reserved.available is False and reserved.is_platform_reserved is True
+    assert reserved.available_ip_addresses == ["10.0.0.5", "10.0.0.6", "10.0.0.7", "10.0.0.8", "10.0.0.9"]
+    used = sdk.network.virtual_networks.check_ip_address_availability(rg, "vnet", ip_address="10.0.0.4")
+    assert used.available is False and used.is_platform_reserved is False

@@ -414,7 +414,20 @@ def _accept_update(sim: ArmSim, req: ArmRequest, rid: str, location: str, old: d
     priv["etag"] = int(priv.get("etag", 1)) + 1
     resp = sim.accept_put(req, rid, new, created=False, namespace=cc.NS, location=location, rtype=cc.VM_TYPE)
     resp.body = _view(resp.body, req=req)
+    if _only_tags_changed(old, new):
+        # A tags-only update answers 200 Updating with no polling header (recorded `az vm update --set tags...`,
+        # vm test_vm_create_no_wait.yaml #13); the update still completes on its own.
+        resp.headers.pop("Azure-AsyncOperation", None)
     return resp
+
+
+def _only_tags_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    def strip(vm: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in vm.items() if k not in ("tags", cc.PRIVATE)}
+        out["properties"] = {k: v for k, v in vm["properties"].items() if k != "provisioningState"}
+        return out
+
+    return strip(old) == strip(new) and old.get("tags") != new.get("tags")
 
 
 # ---------------------------------------------------------------- reads

@@ -112,7 +112,9 @@ def disk_body(
         "diskSizeBytes": size_gb * 1024**3,
         "uniqueId": str(uuid.uuid4()),
     })
-    if tier:
+    if tier and not sku.startswith("StandardSSD"):
+        # Performance tiers are a Premium SSD setting; the recorded StandardSSD_LRS disk answers no tier
+        # (test_vm_disk_storage_sku.yaml #30, https://learn.microsoft.com/azure/virtual-machines/disks-change-performance).
         props["tier"] = tier
     body: dict[str, Any] = {"name": name, "id": rid, "type": cc.DISK_TYPE, "location": location}
     if tags is not None:  # an empty {} is kept and answered, as Azure does
@@ -226,7 +228,7 @@ def put_disk(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmR
     resp.headers["Azure-AsyncOperation"] = op_url
     resp.headers["Location"] = op_url
     echo: dict[str, Any] = {"name": name, "id": rid, "type": cc.DISK_TYPE, "location": location}
-    for key in ("tags", "sku", "zones"):
+    for key in ("tags", "sku"):  # zones are not echoed (recorded test_vm_disk_create_zones.yaml #1)
         if body.get(key) is not None:
             echo[key] = copy.deepcopy(body[key])
     echo["properties"] = {**copy.deepcopy(props), "provisioningState": "Updating"}
