@@ -268,3 +268,18 @@ def test_item_and_policy_shape_at_the_recorded_api_version(sdk: Any, sim: Any, r
     policy = sdk.backup.send_request(HttpRequest("GET", f"{SIM_BASE_URL}{vid}/backupPolicies/DefaultPolicy"
                                                         "?api-version=2023-04-01")).json()["properties"]
     assert "policyType" not in policy
+
+
+def test_always_on_sent_as_az_spells_it_locks_soft_delete(sdk: Any, rg: str) -> None:
+    """az 2.91 creates vaults with softDeleteState "AlwaysOn" (the spec's enum is "AlwaysON"): case-insensitive,
+    and irreversible on the vault as on its backup config."""
+    sdk.recoveryservices.vaults.begin_create_or_update(rg, VAULT, {
+        "location": "norwayeast", "sku": {"name": "Standard"}, "properties": {"securitySettings": {
+            "softDeleteSettings": {"softDeleteState": "AlwaysOn", "enhancedSecurityState": "AlwaysOn",
+                                   "softDeleteRetentionPeriodInDays": 14}}}}).result()
+    cfg = sdk.backup.backup_resource_vault_configs.get(VAULT, rg).properties
+    assert cfg.soft_delete_feature_state == "AlwaysON" and cfg.is_soft_delete_feature_state_editable is False
+    with pytest.raises(HttpResponseError) as e:
+        sdk.recoveryservices.vaults.begin_update(rg, VAULT, {"properties": {"securitySettings": {
+            "softDeleteSettings": {"softDeleteState": "Disabled"}}}}).result()
+    assert e.value.status_code == 400

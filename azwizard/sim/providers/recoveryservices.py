@@ -104,9 +104,15 @@ def _merge_properties(current: dict[str, Any], requested: dict[str, Any]) -> dic
     sec = requested.get("securitySettings") or {}
     soft = sec.get("softDeleteSettings") or {}
     mine = props["securitySettings"]["softDeleteSettings"]
-    for key in ("softDeleteState", "softDeleteRetentionPeriodInDays", "enhancedSecurityState"):
+    for key in ("softDeleteState", "enhancedSecurityState"):
         if soft.get(key) is not None:
-            mine[key] = soft[key]
+            state = recoveryservices_config.soft_delete_state(soft[key])
+            if state is None:
+                raise ArmError(400, "BMSUserErrorInvalidInput", f"The value '{soft[key]}' is not valid for {key}.")
+            recoveryservices_config.check_soft_delete_change(mine.get(key), state)
+            mine[key] = state  # az 2.91 creates vaults with "AlwaysOn" (its create_vault default)
+    if soft.get("softDeleteRetentionPeriodInDays") is not None:
+        mine["softDeleteRetentionPeriodInDays"] = soft["softDeleteRetentionPeriodInDays"]
     if sec.get("immutabilitySettings") is not None:
         props["securitySettings"]["immutabilitySettings"] = sec["immutabilitySettings"]
     if requested.get("monitoringSettings") is not None:

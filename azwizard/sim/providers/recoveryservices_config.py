@@ -32,6 +32,19 @@ SUB = "/subscriptions/{sub}"
 VAULT = SUB + "/resourceGroups/{rg}/providers/Microsoft.RecoveryServices/vaults/{vault}"
 CONTAINER_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers"
 _STATES = ("Enabled", "Disabled", "AlwaysON")
+
+
+def soft_delete_state(value: Any) -> str | None:
+    """The canonical spelling of a soft-delete/enhanced-security state (ARM enums are case-insensitive: az 2.91
+    sends "AlwaysOn", the spec's enum is "AlwaysON"), or None when it is not one."""
+    return next((s for s in _STATES if s.lower() == str(value).lower()), None)
+
+
+def check_soft_delete_change(current: Any, new: Any) -> None:
+    """Refuse leaving AlwaysON: "Once you enable the always-on state for soft delete, you can't disable it for
+    that vault" (https://learn.microsoft.com/azure/backup/backup-azure-enhanced-soft-delete-tutorial)."""
+    if soft_delete_state(current) == "AlwaysON" and soft_delete_state(new) != "AlwaysON":
+        raise _invalid("Soft delete is in the always-on state for this vault and cannot be changed.")
 _REDUNDANCY = ("GeoRedundant", "LocallyRedundant", "ZoneRedundant", "ReadAccessGeoZoneRedundant")
 
 
@@ -53,13 +66,13 @@ def _soft(vault: dict[str, Any]) -> dict[str, Any]:
 
 def _vault_config(vault: dict[str, Any]) -> dict[str, Any]:
     soft = _soft(vault)
-    state = str(soft.get("softDeleteState", "Enabled"))
+    state = soft_delete_state(soft.get("softDeleteState", "Enabled")) or "Enabled"
     return {
         "id": f"{vault['id']}/backupconfig/vaultconfig",
         "name": "vaultconfig",
         "type": "Microsoft.RecoveryServices/vaults/backupconfig",
         "properties": {
-            "enhancedSecurityState": soft.get("enhancedSecurityState", "Enabled"),
+            "enhancedSecurityState": soft_delete_state(soft.get("enhancedSecurityState", "Enabled")) or "Enabled",
             "softDeleteFeatureState": state,
             "softDeleteRetentionPeriodInDays": int(soft.get("softDeleteRetentionPeriodInDays", 14)),
             # AlwaysON is irreversible: "Once you enable the always-on state for soft delete, you can't disable
@@ -81,10 +94,10 @@ def _update_vault_config(sim: ArmSim, req: ArmRequest, rg: str, vault: str) -> A
     soft = _soft(v)
     new_state = props.get("softDeleteFeatureState")
     if new_state is not None:
-        if new_state not in _STATES:
+        if soft_delete_state(new_state) is None:
             raise _invalid(f"The value '{new_state}' is not valid for softDeleteFeatureState.")
-        if soft.get("softDeleteState") == "AlwaysON" and new_state != "AlwaysON":
-            raise _invalid("Soft delete is in the always-on state for this vault and cannot be changed.")
+        new_state = soft_delete_state(new_state)
+        check_soft_delete_change(soft.get("softDeleteState"), new_state)
     days = props.get("softDeleteRetentionPeriodInDays")
     if days is not None and not (isinstance(days, int) and 14 <= days <= 180):
         # Enhanced soft delete: retention "from 14 to 180 days" (backup-azure-enhanced-soft-delete-about).
@@ -93,8 +106,10 @@ def _update_vault_config(sim: ArmSim, req: ArmRequest, rg: str, vault: str) -> A
         soft["softDeleteState"] = new_state
     if days is not None:
         soft["softDeleteRetentionPeriodInDays"] = days
-    if props.get("enhancedSecurityState") in ("Enabled", "Disabled"):
-        soft["enhancedSecurityState"] = props["enhancedSecurityState"]
+    enhanced = soft_delete_state(props.get("enhancedSecurityState"))
+    if enhanced is not None:
+        check_soft_delete_change(soft.get("enhancedSecurityState"), enhanced)
+        soft["enhancedSecurityState"] = enhanced
     sim.save(v["id"], v)
     return ArmResponse(200, _vault_config(v))
 
