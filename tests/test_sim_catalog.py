@@ -717,7 +717,7 @@ def test_image_listing_chain() -> None:
     assert pubs is not None
     assert {"Debian", "Canonical", "MicrosoftCBLMariner", "MicrosoftWindowsServer"} <= {p["name"] for p in pubs}
     offers = images.list_offers(loc, "debian")
-    assert offers is not None and [o["name"] for o in offers] == ["debian-12"]
+    assert offers is not None and [o["name"] for o in offers] == ["debian-12", "debian-10"]
     sku_items = images.list_skus(loc, "Debian", "DEBIAN-12")
     assert sku_items is not None and {s["name"] for s in sku_items} == {"12", "12-gen2", "12-arm64"}
     versions = images.list_versions(loc, "Debian", "debian-12", "12-gen2", subscription_id=sub)
@@ -820,3 +820,21 @@ def test_catalog_does_not_import_http_or_sdk() -> None:
                 continue
             for mod in mods:
                 assert mod.split(".")[0] in allowed, (path.name, mod)
+
+
+def test_recorded_legacy_images_answer_as_recorded() -> None:
+    """The images the az CLI recordings used (api-version 2023-09-01) and the versions Azure listed for them."""
+    for urn, version in (("Canonical:UbuntuServer:18.04-LTS", "18.04.202306070"),
+                         ("Debian:debian-10:10", "0.20230802.1460"),
+                         ("OpenLogic:CentOS:7.5", "7.5.201808150"),
+                         ("MicrosoftWindowsServer:WindowsServer:2012-R2-Datacenter", "9600.21620.231004")):
+        pub, offer, sku = urn.split(":")
+        listed = images.list_versions("westus", pub, offer, sku)
+        assert listed is not None and listed[-1]["name"] == version, urn
+        body = images.get_version("westus", pub, offer, sku, version)
+        assert body is not None
+        props = body["properties"]
+        assert props["replicaType"] == "Unmanaged" and props["hyperVGeneration"] == "V1"
+        assert props["disallowed"] == {"vmDiskType": "None"}
+    centos = images.get_version("westus", "OpenLogic", "CentOS", "7.5", "7.5.201808150")
+    assert centos is not None and "features" not in centos["properties"]  # recorded without a features list

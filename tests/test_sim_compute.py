@@ -565,3 +565,19 @@ def test_image_versions_with_properties_and_available_sizes(sdk: Any, rg: str, n
     assert "Standard_D4s_v5" in {s.name for s in sdk.compute.virtual_machines.list_available_sizes(rg, "vm1")}
     listed = list(sdk.compute.virtual_machines.list(rg, expand="instanceView"))
     assert statuses(listed[0].instance_view)[1] == "PowerState/running"
+
+
+def test_tags_only_put_answers_without_polling_header(sdk: Any, rg: str, net: Net) -> None:
+    """Recorded `az vm update --set tags...` (vm test_vm_create_no_wait.yaml #13): 200 Updating, no header."""
+    create(sdk, rg, "vm1", vm_body(net.nic("nic1")))
+    vm = sdk.compute.virtual_machines.get(rg, "vm1")
+    vm.tags = {"mytag": "tagvalue1"}
+    first = sdk.compute.virtual_machines.begin_create_or_update(
+        rg, "vm1", vm, polling=False, cls=lambda resp, body, headers: resp.http_response).result()
+    assert first.status_code == 200 and "Azure-AsyncOperation" not in first.headers
+    assert sdk.compute.virtual_machines.get(rg, "vm1").tags == {"mytag": "tagvalue1"}
+    vm = sdk.compute.virtual_machines.get(rg, "vm1")
+    vm.hardware_profile.vm_size = "Standard_D4s_v5"
+    resize = sdk.compute.virtual_machines.begin_create_or_update(
+        rg, "vm1", vm, polling=False, cls=lambda resp, body, headers: resp.http_response).result()
+    assert "Azure-AsyncOperation" in resize.headers

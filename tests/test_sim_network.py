@@ -159,7 +159,8 @@ def test_dual_stack_network_shapes_and_back_references(sim: ArmSim, sdk: Any, rg
     assert c1.private_ip_allocation_method == "Dynamic" and c1.public_ip_address.id == pip4.id
     assert nic.network_security_group is None  # the subnet's NSG is enough (notes)
     assert nic.virtual_machine is None and nic.mac_address is None
-    assert nic.enable_accelerated_networking is False and nic.dns_settings.internal_domain_name_suffix
+    assert nic.enable_accelerated_networking is None  # absent unless sent (recorded)
+    assert nic.dns_settings.internal_domain_name_suffix
 
     nsg = n.network_security_groups.get(rg, "yolo-nsg")
     assert [s.id for s in nsg.subnets] == [subnet.id] and not nsg.network_interfaces

@@ -34,6 +34,11 @@ class ImageSku:
     os_type: str = "Linux"
     security_type: str | None = None  # features.SecurityType (Gen2 x64 images)
     automatic_os_upgrade: bool = False
+    # Recorded answers of older images: their own feature list (None: computed; () : no "features" key),
+    # the disallowed disk type and the OS disk size.
+    features: tuple[tuple[str, str], ...] | None = None
+    disallowed_disk_type: str = "Unmanaged"
+    os_disk_bytes: int | None = None
 
 
 _DEBIAN_12 = ("0.20251110.2290", "0.20260909.2596", "0.20261014.2630", "0.20261104.2658")
@@ -42,6 +47,28 @@ _UBUNTU_2204 = ("22.04.202606110", "22.04.202610080")
 _AZL3 = ("3.20260915.01", "3.20261020.01", "3.20261103.01")
 _WS2022 = ("20348.4648.260812", "20348.4773.260909", "20348.4826.261014")
 _WS2025 = ("26100.6584.260909", "26100.6899.261014")
+
+# Older images the az CLI recordings use, with the versions and properties Azure answered there
+# (Azure/azure-cli recordings, api-version 2023-09-01: vm/tests/latest/recordings/test_vm_create_no_wait.yaml
+# UbuntuServer 18.04-LTS, test_vm_create_auth.yaml Debian 10, test_vm_create_existing_nic.yaml CentOS 7.5,
+# backup/tests/latest/recordings/test_backup_item.yaml WindowsServer 2012-R2-Datacenter). Each is the last
+# version its publisher released (the releases ended with the distributions' end of support), so the list
+# ``$orderby=name desc&$top=1`` answers that version, as it did then.
+_LEGACY: tuple[ImageSku, ...] = (
+    ImageSku("Canonical", "UbuntuServer", "18.04-LTS", ("18.04.202306070",), "V1", automatic_os_upgrade=True,
+             features=(("IsAcceleratedNetworkSupported", "True"), ("DiskControllerTypes", "SCSI, NVMe"),
+                       ("IsHibernateSupported", "True")), disallowed_disk_type="None"),
+    ImageSku("Debian", "debian-10", "10", ("0.20230802.1460",), "V1",
+             features=(("IsAcceleratedNetworkSupported", "True"), ("DiskControllerTypes", "SCSI"),
+                       ("IsHibernateSupported", "False")), disallowed_disk_type="None",
+             os_disk_bytes=32212255232),
+    ImageSku("OpenLogic", "CentOS", "7.5", ("7.5.201808150",), "V1", automatic_os_upgrade=True, features=(),
+             disallowed_disk_type="None", os_disk_bytes=32212255232),
+    ImageSku("MicrosoftWindowsServer", "WindowsServer", "2012-R2-Datacenter", ("9600.21620.231004",), "V1",
+             os_type="Windows", automatic_os_upgrade=True,
+             features=(("IsAcceleratedNetworkSupported", "True"), ("DiskControllerTypes", "SCSI"),
+                       ("IsHibernateSupported", "False")), disallowed_disk_type="None"),
+)
 
 IMAGES: tuple[ImageSku, ...] = (
     ImageSku("Debian", "debian-12", "12", _DEBIAN_12, "V1"),
@@ -70,6 +97,7 @@ IMAGES: tuple[ImageSku, ...] = (
     ImageSku("MicrosoftWindowsServer", "WindowsServer", "2025-datacenter-azure-edition", _WS2025, "V2",
              os_type="Windows", security_type="TrustedLaunchAndConfidentialVmSupported",
              automatic_os_upgrade=True),
+    *_LEGACY,
 )
 
 
@@ -160,6 +188,8 @@ def latest_version(publisher: str, offer: str, sku: str) -> str | None:
 
 
 def _features(img: ImageSku) -> list[dict[str, str]]:
+    if img.features is not None:
+        return [{"name": n, "value": v} for n, v in img.features]
     feats: list[dict[str, str]] = []
     if img.security_type:
         feats.append({"name": "SecurityType", "value": img.security_type})
@@ -188,18 +218,23 @@ def get_version(location: str, publisher: str, offer: str, sku: str, version: st
         ver = next((v for v in img.versions if v.lower() == want), None)
     if ver is None:
         return None
-    size = _WINDOWS_OS_BYTES if img.os_type == "Windows" else _LINUX_OS_BYTES
+    size = img.os_disk_bytes or (_WINDOWS_OS_BYTES if img.os_type == "Windows" else _LINUX_OS_BYTES)
+    props: dict[str, Any] = {
+        "hyperVGeneration": img.hyper_v_generation,
+        "architecture": img.architecture,
+        # Every recorded VirtualMachineImage answer (api-version 2023-09-01) carries replicaType.
+        "replicaType": "Unmanaged",
+        "osDiskImage": {"operatingSystem": img.os_type, "sizeInBytes": size, "sizeInGb": -(-size // 1024**3)},
+        "dataDiskImages": [],
+        "automaticOSUpgradeProperties": {"automaticOSUpgradeSupported": img.automatic_os_upgrade},
+        "disallowed": {"vmDiskType": img.disallowed_disk_type},
+        "imageDeprecationStatus": {"imageState": "Active"},
+    }
+    features = _features(img)
+    if features:
+        props["features"] = features
     return {
-        "properties": {
-            "hyperVGeneration": img.hyper_v_generation,
-            "architecture": img.architecture,
-            "osDiskImage": {"operatingSystem": img.os_type, "sizeInBytes": size, "sizeInGb": -(-size // 1024**3)},
-            "dataDiskImages": [],
-            "automaticOSUpgradeProperties": {"automaticOSUpgradeSupported": img.automatic_os_upgrade},
-            "disallowed": {"vmDiskType": "Unmanaged"},
-            "features": _features(img),
-            "imageDeprecationStatus": {"imageState": "Active"},
-        },
+        "properties": props,
         "location": region,
         "name": ver,
         "id": _version_id(subscription_id, region, img, ver),

@@ -3,14 +3,21 @@ empty data disks), and the rules that tie them to the VM that uses them (``manag
 
 Shapes follow the DiskRP REST spec examples (``DiskRP/stable/2024-03-02/examples/diskExamples/
 Disk_Get.json``, ``Disk_Create_Empty.json``: PUT answers 200/202 with ``provisioningState:
-Updating``; the SDK accepts 200/202 for create and 200/202/204 for delete).
+Updating``; the SDK accepts 200/202 for create and 200/202/204 for delete) and the az CLI recording
+(Azure/azure-cli ``command_modules/vm/tests/latest/recordings/test_disk_bursting.yaml``, api 2023-04-02): the
+202 answer echoes the request (sku as sent, the sent properties and ``provisioningState: Updating``), both
+``Azure-AsyncOperation`` and ``Location`` point at ``.../locations/{loc}/DiskOperations/{id}``, whose answer
+carries the finished disk in ``properties.output``; ``burstingEnabled`` is echoed with
+``burstingEnabledTime``.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import uuid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from ..router import route
 from ..wire import ArmError, ArmRequest, ArmResponse
@@ -105,10 +112,12 @@ def disk_body(
         "diskSizeBytes": size_gb * 1024**3,
         "uniqueId": str(uuid.uuid4()),
     })
-    if tier:
+    if tier and not sku.startswith("StandardSSD"):
+        # Performance tiers are a Premium SSD setting; the recorded StandardSSD_LRS disk answers no tier
+        # (test_vm_disk_storage_sku.yaml #30, https://learn.microsoft.com/azure/virtual-machines/disks-change-performance).
         props["tier"] = tier
     body: dict[str, Any] = {"name": name, "id": rid, "type": cc.DISK_TYPE, "location": location}
-    if tags:
+    if tags is not None:  # an empty {} is kept and answered, as Azure does
         body["tags"] = tags
     if managed_by:
         body["managedBy"] = managed_by
@@ -199,16 +208,53 @@ def put_disk(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmR
         hyperv=props.get("hyperVGeneration") or (existing or {}).get("properties", {}).get("hyperVGeneration"),
     )
     if existing is not None:
-        for keep in ("timeCreated", "uniqueId"):
-            new["properties"][keep] = existing["properties"].get(keep, new["properties"][keep])
+        for keep in ("timeCreated", "uniqueId", "burstingEnabled", "burstingEnabledTime"):
+            if keep in existing["properties"]:
+                new["properties"][keep] = existing["properties"][keep]
+    if isinstance(props.get("burstingEnabled"), bool):
+        if props["burstingEnabled"] and not new["properties"].get("burstingEnabled"):
+            new["properties"]["burstingEnabledTime"] = cc.now()
+        new["properties"]["burstingEnabled"] = props["burstingEnabled"]
+        if not props["burstingEnabled"]:
+            new["properties"].pop("burstingEnabledTime", None)
     resp = sim.accept_put(req, rid, new, created=existing is None, namespace=cc.NS, location=location,
                           rtype=cc.DISK_TYPE, transient="Updating")
-    # The Disk RP answers 202 (+ Location) for create and update: the SDK accepts only 200/202 here.
-    op_url = resp.headers["Azure-AsyncOperation"]
+    # The Disk RP answers 202 for create and update (the SDK accepts only 200/202 here), both headers on the
+    # DiskOperations URL, the body an echo of the request.
+    opid = resp.headers["Azure-AsyncOperation"].split("/operations/")[1].split("?")[0]
+    op_url = (f"{req.base}/subscriptions/{sim.subscription_id}/providers/Microsoft.Compute/locations/"
+              f"{sim.ops[opid].location}/DiskOperations/{opid}?{urlencode({'api-version': req.api_version or ''})}")
     resp.status = 202
-    resp.headers["Location"] = op_url.replace("/operations/", "/operationResults/")
-    resp.body = cc.public(resp.body)
+    resp.headers["Azure-AsyncOperation"] = op_url
+    resp.headers["Location"] = op_url
+    echo: dict[str, Any] = {"name": name, "id": rid, "type": cc.DISK_TYPE, "location": location}
+    for key in ("tags", "sku"):  # zones are not echoed (recorded test_vm_disk_create_zones.yaml #1)
+        if body.get(key) is not None:
+            echo[key] = copy.deepcopy(body[key])
+    echo["properties"] = {**copy.deepcopy(props), "provisioningState": "Updating"}
+    if sku not in ("UltraSSD_LRS", "PremiumV2_LRS"):
+        # Only Ultra and Premium SSD v2 take set IOPS/throughput; the recorded echo of a Premium_LRS update
+        # leaves the sent values out (test_disk_bursting.yaml #9).
+        for key in ("diskIOPSReadWrite", "diskMBpsReadWrite"):
+            echo["properties"].pop(key, None)
+    resp.body = echo
     return resp
+
+
+@route("GET", cc.SUB + "/providers/Microsoft.Compute/locations/{loc}/DiskOperations/{opid}")
+def disk_operation(sim: ArmSim, req: ArmRequest, sub: str, loc: str, opid: str) -> ArmResponse:
+    """``{startTime, endTime, status, properties: {output: <disk>}, name}`` (recorded)."""
+    op = sim.poll(opid)
+    body: dict[str, Any] = {"startTime": op.start_time, "status": op.status, "name": op.id}
+    if op.end_time:
+        body["endTime"] = op.end_time
+    if op.status == "Succeeded" and op.resource_id is not None:
+        disk = sim.peek(op.resource_id)
+        if disk is not None:
+            body["properties"] = {"output": cc.public(disk)}
+    if op.status == "Failed" and op.error is not None:
+        body["error"] = op.error
+    return ArmResponse(200, body)
 
 
 @route("GET", cc.DISKS + "/{name}")

@@ -5,7 +5,10 @@ Shapes follow api-version 2025-11-01 (the SDK default): the REST spec examples
 examples/Registry*.json`` and the az CLI recording
 ``src/azure-cli/azure/cli/command_modules/acr/tests/latest/recordings/test_acr_create_normal.yaml``
 (PUT 201 ``Creating`` + ``Azure-AsyncOperation`` to ``.../registries/{name}/operationStatuses/registries-<id>``
-answering ``{"status": ...}``; PATCH 200 synchronous; DELETE 200 with an empty body).
+answering ``{"status": ...}``; DELETE 200 with an empty body). A PATCH of tags, the admin user or policies answers
+200 at once (``test_acr_create_with_managed_registry.yaml``); one that switches anonymous pull answers 201
+``Updating`` with ``Azure-AsyncOperation`` (``test_acr_with_anonymous_pull.yaml``, api 2022-02-01-preview).
+Credentials and usages are in ``containerregistry_credentials.py``.
 
 Registry names are global (they become ``<name>.azurecr.io``): every registry in the simulator and the few
 names in ``TAKEN_ELSEWHERE`` (owned by other tenants) are unavailable. ``sim.extra["acr_taken_names"]``
@@ -14,6 +17,7 @@ adds more.
 
 from __future__ import annotations
 
+import copy
 import re
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -22,6 +26,7 @@ from urllib.parse import urlencode
 from .. import ids
 from ..router import route
 from ..wire import ArmError, ArmRequest, ArmResponse
+from .api_shapes import older_than, strip_newer
 from .authorization import caller_object_id, reject_snake_case
 from .resources import check_location, validate_tags
 
@@ -65,8 +70,18 @@ def _login_server(name: str) -> str:
     return f"{name.lower()}.azurecr.io"
 
 
-def _view(body: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in body.items() if not k.startswith("_")}
+# First api-version of RegistryProperties the simulator stores
+# (https://learn.microsoft.com/azure/templates/microsoft.containerregistry/change-log/registries:
+# networkRuleBypassAllowedForTasks in 2025-05-01-preview; roleAssignmentMode in 2025-03-01-preview, per the
+# Azure.ResourceManager.ContainerRegistry 1.3.0-beta.3 release notes "package-2025-03-preview").
+_PROPS_SINCE = {"networkRuleBypassAllowedForTasks": "2025-05-01", "roleAssignmentMode": "2025-03-01"}
+# Properties whose change makes a PATCH a long-running update (recorded for anonymousPullEnabled).
+_ASYNC_PATCH = ("anonymousPullEnabled",)
+
+
+def _view(body: dict[str, Any], req: ArmRequest | None = None) -> dict[str, Any]:
+    out = copy.deepcopy({k: v for k, v in body.items() if not k.startswith("_")})
+    return strip_newer(req, out, props=_PROPS_SINCE)
 
 
 def _system_data(sim: ArmSim, req: ArmRequest, created_at: str, now: str, created_by: str) -> dict[str, Any]:
@@ -206,6 +221,7 @@ def put_registry(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> 
     op = sim.active_operation(new["id"])
     if op is not None:  # ACR points Azure-AsyncOperation at the registry itself, not at a location
         resp.headers["Azure-AsyncOperation"] = _status_url(req, new["id"], op.id, req.api_version)
+    resp.body = _view(resp.body, req)
     return resp
 
 
@@ -222,7 +238,7 @@ def registry_operation_status(sim: ArmSim, req: ArmRequest, sub: str, rg: str, n
 def get_registry(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
     rid = ids.resource_id(sim.subscription_id, rg, NS, "registries", name)
     sim.touch_resource_ops(rid)
-    return ArmResponse(200, _view(sim.require(rid)))
+    return ArmResponse(200, _view(sim.require(rid), req))
 
 
 @route("PATCH", REG)
@@ -239,17 +255,40 @@ def patch_registry(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -
         sku = _check_sku(update["sku"])
         body["sku"] = {"name": sku, "tier": sku}
     props = update.get("properties") or {}
+    slow = any(key in props and props[key] != body["properties"].get(key) for key in _ASYNC_PATCH)
     for key in ("adminUserEnabled", "publicNetworkAccess", "networkRuleBypassOptions", "anonymousPullEnabled",
                 "dataEndpointEnabled", "roleAssignmentMode"):
         if key in props:
             body["properties"][key] = props[key]
-    if update.get("identity") is not None:
-        body["identity"] = _identity(sim, update["identity"])
     from ..core import utcnow
 
-    body["systemData"]["lastModifiedAt"] = utcnow()
+    now = utcnow()
+    if isinstance(props.get("policies"), dict):
+        _merge_policies(body["properties"]["policies"], props["policies"], now)
+    if update.get("identity") is not None:
+        body["identity"] = _identity(sim, update["identity"])
+    body["systemData"]["lastModifiedAt"] = now
+    if slow:
+        resp = sim.accept_put(req, rid, body, created=False, namespace=NS, location=body["location"], rtype=RTYPE)
+        op = sim.active_operation(rid)
+        if op is not None:
+            resp.headers["Azure-AsyncOperation"] = _status_url(req, rid, op.id, req.api_version)
+        resp.status = 201  # recorded: 201 Updating, like the create
+        resp.body = _view(resp.body, req)
+        return resp
     sim.save(rid, body)
-    return ArmResponse(200, _view(body))
+    return ArmResponse(200, _view(body, req))
+
+
+def _merge_policies(current: dict[str, Any], requested: dict[str, Any], now: str) -> None:
+    """Apply the policies a PATCH sends; retention and soft-delete policies restamp ``lastUpdatedTime``
+    (recorded ``az acr config retention update``)."""
+    for name, value in requested.items():
+        if not isinstance(value, dict) or name not in current:
+            continue
+        current[name].update({k: v for k, v in value.items() if k != "lastUpdatedTime"})
+        if "lastUpdatedTime" in current[name]:
+            current[name]["lastUpdatedTime"] = now
 
 
 @route("DELETE", REG)
@@ -269,14 +308,14 @@ def delete_registry(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) 
 @route("GET", RG + "/providers/Microsoft.ContainerRegistry/registries")
 def list_registries_in_group(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
     group = sim.require_group(rg)
-    items = [_view(b) for b in sim.of_type(RTYPE, group=group["id"])]
+    items = [_view(b, req) for b in sim.of_type(RTYPE, group=group["id"])]
     items.sort(key=lambda b: b["name"].lower())
     return sim.paged(req, items)
 
 
 @route("GET", SUB + "/providers/Microsoft.ContainerRegistry/registries")
 def list_registries(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
-    items = [_view(b) for b in sim.of_type(RTYPE)]
+    items = [_view(b, req) for b in sim.of_type(RTYPE)]
     items.sort(key=lambda b: b["id"].lower())
     return sim.paged(req, items)
 
@@ -297,5 +336,9 @@ def check_name_availability(sim: ArmSim, req: ArmRequest, sub: str) -> ArmRespon
         # Verbatim: spec example RegistryCheckNameNotAvailable.json (2025-11-01).
         return ArmResponse(200, {"nameAvailable": False, "reason": "AlreadyExists",
                                  "message": f"The registry {name} is already in use."})
-    # The recorded answer (test_check_name_availability.yaml) also names the login server.
+    # The recorded answer at 2022-02-01-preview (acr test_check_name_availability.yaml) is {"nameAvailable": true};
+    # availableLoginServerName belongs to the auto-generated domain name labels of 2025-05-01-preview
+    # (autoGeneratedDomainNameLabelScope, change-log/registries) [inferred: first version].
+    if older_than(req, "2025-05-01"):
+        return ArmResponse(200, {"nameAvailable": True})
     return ArmResponse(200, {"availableLoginServerName": _login_server(name), "nameAvailable": True})

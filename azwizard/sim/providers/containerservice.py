@@ -230,8 +230,13 @@ def put_cluster(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> A
         if sim.peek(sim.group_id(cur["properties"]["nodeResourceGroup"])) is not None:
             model.save_node_resources(sim, cur)
 
-    return sim.accept_put(req, rid, new, created=True, namespace=NS, location=location, rtype=CLUSTER_RTYPE,
+    resp = sim.accept_put(req, rid, new, created=True, namespace=NS, location=location, rtype=CLUSTER_RTYPE,
                           finalize=finish)
+    # The 201 Creating answer has no identityProfile yet: the kubelet identity appears once it is made
+    # (every recorded create, test_aks_*.yaml, api 2023-10-01).
+    resp.body = model.view(sim, resp.body, req)
+    resp.body["properties"].pop("identityProfile", None)
+    return resp
 
 
 def _update_cluster(sim: ArmSim, req: ArmRequest, cur: dict[str, Any], body: dict[str, Any]) -> ArmResponse:
@@ -268,6 +273,10 @@ def _update_cluster(sim: ArmSim, req: ArmRequest, cur: dict[str, Any], body: dic
     if access is not None:
         props["apiServerAccessProfile"] = {**access, "authorizedIPRanges":
                                            rules.normalize_authorized_ranges(access.get("authorizedIPRanges"))}
+        if not any(props["apiServerAccessProfile"].values()):
+            # Clearing the ranges leaves no profile: the recorded update with authorizedIPRanges [] answers
+            # none (test_aks_api_server_authorized_ip_ranges.yaml #15).
+            del props["apiServerAccessProfile"]
     props.update({"kubernetesVersion": requested, "currentKubernetesVersion": full, "supportPlan": support_plan,
                   "agentPoolProfiles": list(pools.values())})
     cur["sku"] = sku
@@ -281,27 +290,29 @@ def _update_cluster(sim: ArmSim, req: ArmRequest, cur: dict[str, Any], body: dic
             vmss = model.pool_vmss(sim, done, pool)
             sim.save(vmss["id"], vmss)
 
-    return sim.accept_put(req, cur["id"], cur, created=False, namespace=NS, location=location, rtype=CLUSTER_RTYPE,
-                          finalize=finish)
+    resp = sim.accept_put(req, cur["id"], cur, created=False, namespace=NS, location=location,
+                          rtype=CLUSTER_RTYPE, finalize=finish)
+    resp.body = model.view(sim, resp.body, req)
+    return resp
 
 
 @route("GET", CLUSTER)
 def get_cluster(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
     rid = model.cluster_id(sim.subscription_id, rg, name)
     sim.touch_resource_ops(rid)
-    return ArmResponse(200, model.view(sim, _require_cluster(sim, rg, name)))
+    return ArmResponse(200, model.view(sim, _require_cluster(sim, rg, name), req))
 
 
 @route("GET", RG_CLUSTERS)
 def list_clusters_in_group(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
     sim.require_group(rg)
-    items = [model.view(sim, b) for b in sim.of_type(model.CLUSTER_TYPE, group=sim.group_id(rg))]
+    items = [model.view(sim, b, req) for b in sim.of_type(model.CLUSTER_TYPE, group=sim.group_id(rg))]
     return sim.paged(req, sorted(items, key=lambda b: b["name"].lower()))
 
 
 @route("GET", SUB + "/providers/Microsoft.ContainerService/managedClusters")
 def list_clusters(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
-    items = [model.view(sim, b) for b in sim.of_type(model.CLUSTER_TYPE)]
+    items = [model.view(sim, b, req) for b in sim.of_type(model.CLUSTER_TYPE)]
     return sim.paged(req, sorted(items, key=lambda b: b["id"].lower()))
 
 
@@ -422,7 +433,11 @@ def put_pool(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, pool: s
     vmss_id = model.pool_vmss(sim, cluster, profile)["id"]
     rules.check_quota(sim, location, cluster["name"], cprops["nodeResourceGroup"], [(sku, profile["count"])],
                       exclude_prefix=vmss_id)
-    profile["provisioningState"] = "Updating" if old else "Creating"
+    # A PUT that changes only the node count is a scale: AKS answers "Scaling" (recorded
+    # `az aks nodepool scale`, test_aks_nodepool_create_scale_delete.yaml #29).
+    scale_only = old is not None and profile.get("count") != old.get("count") and all(
+        profile.get(k) == old.get(k) for k in set(profile) | set(old) if k not in ("count", "provisioningState"))
+    profile["provisioningState"] = "Scaling" if scale_only else "Updating" if old else "Creating"
     if old is None:
         cprops["agentPoolProfiles"].append(profile)
     else:
@@ -446,7 +461,7 @@ def put_pool(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, pool: s
 
     op = sim.start_operation(req, namespace=NS, location=location, resource_id=pid, kind="put",
                              seconds=sim.latency.put(POOL_RTYPE), on_success=done, on_failure=failed)
-    return ArmResponse(200 if old else 201, model.pool_view(cluster["id"], profile),
+    return ArmResponse(200 if old else 201, model.pool_view(cluster["id"], profile, req),
                        {"Azure-AsyncOperation": sim.async_url(req, op)})
 
 
@@ -457,13 +472,52 @@ def get_pool(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, pool: s
     profile = _find_pool(model.view(sim, cluster), pool)
     if profile is None:
         raise sim.not_found(_pool_id(cluster, pool))
-    return ArmResponse(200, model.pool_view(cluster["id"], profile))
+    return ArmResponse(200, model.pool_view(cluster["id"], profile, req))
+
+
+@route("GET", POOL + "/upgradeProfiles/default")
+def get_pool_upgrade_profile(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, pool: str) -> ArmResponse:
+    """AgentPools_GetUpgradeProfile, as recorded (`az aks nodepool get-upgrades`,
+    test_aks_nodepool_create_scale_delete.yaml #40): the pool's version, OS type and latest node image; the
+    ``upgrades`` list names newer versions the region offers, up to the control plane's."""
+    cluster = _require_cluster(sim, rg, name)
+    profile = _find_pool(cluster, pool)
+    pid = _pool_id(cluster, pool)
+    if profile is None:
+        raise sim.not_found(pid)
+    current = str(profile.get("currentOrchestratorVersion") or profile.get("orchestratorVersion") or "")
+    props: dict[str, Any] = {"kubernetesVersion": current, "osType": profile.get("osType", "Linux"),
+                             "latestNodeImageVersion": profile.get("nodeImageVersion")}
+    # A pool cannot run a newer version than its control plane: the recorded pool at the cluster's version
+    # lists no upgrades.
+    upgrades = _newer_versions(cluster["location"], current,
+                               str(cluster["properties"].get("currentKubernetesVersion") or ""))
+    if upgrades:
+        props["upgrades"] = [{"kubernetesVersion": v} for v in upgrades]
+    # Azure writes "resourcegroups" in this id (recorded).
+    uid = pid.replace("/resourceGroups/", "/resourcegroups/") + "/upgradeProfiles/default"
+    return ArmResponse(200, {"id": uid, "name": "default",
+                             "type": "Microsoft.ContainerService/managedClusters/agentPools/upgradeProfiles",
+                             "properties": props})
+
+
+def _newer_versions(location: str, current: str, ceiling: str) -> list[str]:
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(x) for x in v.split(".") if x.isdigit())
+
+    if not current:
+        return []
+    minors = catalog_k8s.offered_minor_versions(location)
+    mine = ".".join(current.split(".")[:2])
+    later = [m for m in minors if key(m) > key(mine)]
+    candidates = [v for m in [mine, *sorted(later, key=key)[:1]] for v in catalog_k8s.patch_versions(location, m)]
+    return sorted({v for v in candidates if key(current) < key(v) <= key(ceiling or v)}, key=key)
 
 
 @route("GET", POOLS)
 def list_pools(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
     cluster = model.view(sim, _require_cluster(sim, rg, name))
-    return sim.paged(req, [model.pool_view(cluster["id"], p) for p in cluster["properties"]["agentPoolProfiles"]])
+    return sim.paged(req, [model.pool_view(cluster["id"], p, req) for p in cluster["properties"]["agentPoolProfiles"]])
 
 
 @route("DELETE", POOL)

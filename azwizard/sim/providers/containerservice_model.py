@@ -20,7 +20,9 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import locations as catalog_locations
+from ..wire import ArmRequest
 from . import containerservice_rules as rules
+from .api_shapes import older_than, strip_newer
 from .containerservice_network import max_pods_default
 from .containerservice_rules import bad
 from .resources import group_body
@@ -145,7 +147,6 @@ def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str
         out["availabilityZones"] = [str(z) for z in pool["availabilityZones"]]
     out.update({
         "enableAutoScaling": bool(pool.get("enableAutoScaling", False)),
-        "scaleDownMode": pool.get("scaleDownMode") or "Delete",
         "provisioningState": "Creating", "powerState": {"code": "Running"},
         "orchestratorVersion": requested or cluster_version, "currentOrchestratorVersion": current,
         "enableNodePublicIP": bool(pool.get("enableNodePublicIP", False)), "mode": mode,
@@ -159,14 +160,30 @@ def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str
     for key, value in pool.items():
         if key not in out and value not in (None, [], {}) and key != "properties":
             out[key] = value
+    # Answered only when they mean something (recorded agent pools, api 2023-10-01, test_aks_nodepool_*.yaml):
+    # scaleDownMode when it was sent; the Spot settings only on a Spot pool (az sends Regular/Delete/-1).
+    if out.get("scaleSetPriority") != "Spot":
+        for key in ("scaleSetPriority", "scaleSetEvictionPolicy", "spotMaxPrice"):
+            out.pop(key, None)
     return out, sku
 
 
-def pool_view(cid: str, profile: dict[str, Any]) -> dict[str, Any]:
+# First api-version of agent-pool properties the simulator stores: the pool securityProfile is in no GA
+# version up to 2024-02-01 (https://learn.microsoft.com/azure/templates/microsoft.containerservice/change-log/
+# managedclusters/agentpools lists it as removed there) and in none of the 2023-10-01 recordings; 2024-05-01 is
+# taken as its first GA version (not checked further).
+POOL_PROPS_SINCE = {"securityProfile": "2024-05-01"}
+# Cluster keys absent from every recorded answer at 2023-10-01 (test_aks_*.yaml): the first api-version that
+# carries systemData is not established; the simulator keeps it for later versions.
+CLUSTER_TOP_SINCE = {"systemData": "2023-10-02"}
+
+
+def pool_view(cid: str, profile: dict[str, Any], req: ArmRequest | None = None) -> dict[str, Any]:
     """An agent pool as ``GET …/agentPools/{name}`` answers it."""
     props = {k: copy.deepcopy(v) for k, v in profile.items() if k != "name"}
-    return {"id": f"{cid}/agentPools/{profile['name']}", "name": profile["name"], "type": POOL_TYPE,
-            "properties": props}
+    out = {"id": f"{cid}/agentPools/{profile['name']}", "name": profile["name"], "type": POOL_TYPE,
+           "properties": props}
+    return strip_newer(req, out, props=POOL_PROPS_SINCE)
 
 
 # ---------------------------------------------------------------- the cluster body
@@ -184,9 +201,13 @@ def new_cluster_body(sim: ArmSim, *, rg: str, name: str, location: str, req_body
     fqdn_id = _hash_hex(cid, str(uuid.uuid4()))
     prefix = props["dnsPrefix"]
     mc = props["nodeResourceGroup"]
-    identity = dict(req_body.get("identity") or {"type": "SystemAssigned"})
-    if identity.get("type", "SystemAssigned") == "SystemAssigned":
-        identity.update({"type": "SystemAssigned", "principalId": str(uuid.uuid4()), "tenantId": sim.tenant_id})
+    sp_client = str((props.get("servicePrincipalProfile") or {}).get("clientId") or "msi")
+    uses_sp = sp_client.lower() != "msi" and not req_body.get("identity")
+    identity: dict[str, Any] | None = None
+    if not uses_sp:  # a service-principal cluster has no managed identity (recorded, no "identity" key)
+        identity = dict(req_body.get("identity") or {"type": "SystemAssigned"})
+        if identity.get("type", "SystemAssigned") == "SystemAssigned":
+            identity.update({"type": "SystemAssigned", "principalId": str(uuid.uuid4()), "tenantId": sim.tenant_id})
     full: dict[str, Any] = {
         "provisioningState": "Creating", "powerState": {"code": "Running"},
         "kubernetesVersion": props["kubernetesVersion"], "currentKubernetesVersion": props["currentKubernetesVersion"],
@@ -197,8 +218,8 @@ def new_cluster_body(sim: ArmSim, *, rg: str, name: str, location: str, req_body
     if props.get("linuxProfile"):
         full["linuxProfile"] = props["linuxProfile"]
     full.update({
-        "servicePrincipalProfile": {"clientId": "msi"},
-        "addonProfiles": props.get("addonProfiles") or {},
+        # The secret is never answered (Azure returns only the clientId).
+        "servicePrincipalProfile": {"clientId": sp_client if uses_sp else "msi"},
         "nodeResourceGroup": mc, "enableRBAC": props.get("enableRBAC", True),
         "supportPlan": props["supportPlan"], "networkProfile": props["networkProfile"], "maxAgentPools": 100,
         "identityProfile": {"kubeletidentity": {
@@ -215,28 +236,40 @@ def new_cluster_body(sim: ArmSim, *, rg: str, name: str, location: str, req_body
         "workloadAutoScalerProfile": props.get("workloadAutoScalerProfile") or {},
         "resourceUID": _hash_hex(cid, now, n=24),
     })
+    if props.get("addonProfiles"):  # an empty {} is not answered (recorded creates send {} and get none)
+        full["addonProfiles"] = props["addonProfiles"]
+    if props["networkProfile"].get("networkPlugin") == "azure" and not props.get("windowsProfile"):
+        # Azure CNI clusters can take Windows pools: Azure answers a default windowsProfile (recorded
+        # test_aks_create_with_network_dataplane_cilium.yaml, ..._overlay_network_plugin_mode.yaml).
+        full["windowsProfile"] = {"adminUsername": "azureuser", "enableCSIProxy": True}
     if props.get("apiServerAccessProfile"):
         full["apiServerAccessProfile"] = props["apiServerAccessProfile"]
     for key, value in props.items():
-        if key not in ("sku", "apiServerAccessProfile"):
+        if key not in ("sku", "apiServerAccessProfile", "addonProfiles", "servicePrincipalProfile"):
             full.setdefault(key, value)
     body: dict[str, Any] = {"id": cid, "location": location, "name": name, "type": CLUSTER_TYPE}
     if req_body.get("tags"):
         body["tags"] = req_body["tags"]
-    body.update({"properties": full, "identity": identity,
-                 "sku": props["sku"], "systemData": system_data(now)})
+    body["properties"] = full
+    if identity is not None:
+        body["identity"] = identity
+    body.update({"sku": props["sku"], "systemData": system_data(now)})
     return body
 
 
-def view(sim: ArmSim, body: dict[str, Any]) -> dict[str, Any]:
+def view(sim: ArmSim, body: dict[str, Any], req: ArmRequest | None = None) -> dict[str, Any]:
     """A stored cluster as GET answers it: pools left in a transient state by an operation that no longer
-    runs (e.g. after a restart from the persisted state) show as Succeeded."""
+    runs (e.g. after a restart from the persisted state) show as Succeeded; the shape of ``req``'s
+    api-version."""
     out = copy.deepcopy(body)
     for pool in out["properties"].get("agentPoolProfiles", []):
         if pool.get("provisioningState") in TRANSIENT and sim.active_operation(f"{body['id']}/agentPools/{pool['name']}") is None \
                 and sim.active_operation(body["id"]) is None:
             pool["provisioningState"] = "Succeeded"
-    return out
+        for key, since in POOL_PROPS_SINCE.items():
+            if key in pool and older_than(req, since):
+                del pool[key]
+    return strip_newer(req, out, top=CLUSTER_TOP_SINCE)
 
 
 # ---------------------------------------------------------------- the node resource group and its resources

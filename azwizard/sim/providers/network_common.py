@@ -578,13 +578,15 @@ def child_not_found(child_id: str) -> ArmError:
 
 
 def put_top(sim: ArmSim, req: ArmRequest, body: dict[str, Any], *, created: bool, rtype: str,
-            child_keys: tuple[str, ...] = (), finalize: Callable[[dict[str, Any]], None] | None = None) -> ArmResponse:
+            child_keys: tuple[str, ...] = (), finalize: Callable[[dict[str, Any]], None] | None = None,
+            transient: str = "Updating") -> ArmResponse:
     """PUT of a top-level network resource: 201 (new) / 200 (update) + Azure-AsyncOperation, the body in
     ``Updating`` (NRP uses Updating for creates too: az CLI recordings test_natgateway_basic.yaml,
     test_natgateway_pipv6_param_formats.yaml), Succeeded when the operation completes. Those recordings
-    carry no Retry-After on the PUT answer, so none is sent."""
+    carry no Retry-After on the PUT answer, so none is sent. ``transient`` is the state the PUT answers with
+    (a NIC answers ``Succeeded`` at once, see network_nic.py)."""
     stamp_etag(body, *child_keys)
-    set_children_state(body, "Updating", *child_keys)
+    set_children_state(body, transient, *child_keys)
 
     def done(cur: dict[str, Any]) -> None:
         set_children_state(cur, "Succeeded", *child_keys)
@@ -592,7 +594,7 @@ def put_top(sim: ArmSim, req: ArmRequest, body: dict[str, Any], *, created: bool
             finalize(cur)
 
     resp = sim.accept_put(req, body["id"], body, created=created, namespace=NS, location=body["location"],
-                          rtype=rtype, transient="Updating", finalize=done)
+                          rtype=rtype, transient=transient, finalize=done)
     resp.body = render(sim, resp.body)
     return resp
 
@@ -661,3 +663,33 @@ def network_state(sim: ArmSim) -> dict[str, Any]:
     """This provider's private, persisted state (address allocation cursors)."""
     state: dict[str, Any] = sim.extra.setdefault("network", {})
     return state
+
+
+# ---------------------------------------------------------------------------------------------- api-version shapes
+
+# First api-version whose answers carry a property the simulator stores. Sources: the ARM template API
+# change logs (https://learn.microsoft.com/azure/templates/microsoft.network/change-log/virtualnetworks:
+# privateEndpointVNetPolicies in 2024-03-01; .../change-log/publicipaddresses: ddosSettings.protectionMode in
+# 2022-05-01) and, for the NIC, the az CLI recordings (auxiliarySku and disableTcpStateTracking answered at
+# 2022-11-01, absent at 2022-01-01; test_network_nic_subresources.yaml).
+PROPS_SINCE: dict[str, dict[str, str]] = {
+    T_VNET.lower(): {"privateEndpointVNetPolicies": "2024-03-01"},
+    T_PIP.lower(): {"ddosSettings": "2022-05-01"},
+    T_NIC.lower(): {"auxiliarySku": "2022-11-01", "disableTcpStateTracking": "2022-11-01",
+                    "nicAuxiliarySkuBillingNotificationType": "2022-11-01"},
+}
+
+
+def shaped(req: ArmRequest, resp: ArmResponse) -> ArmResponse:
+    """The answer (one resource or a list) in the shape of the requested api-version."""
+    from .api_shapes import strip_newer
+
+    body = resp.body
+    items = body["value"] if isinstance(body, dict) and isinstance(body.get("value"), list) else [body]
+    for item in items:
+        if isinstance(item, dict):
+            since = PROPS_SINCE.get(str(item.get("type", "")).lower())
+            if since:
+                strip_newer(req, item, props=since)
+    return resp
+

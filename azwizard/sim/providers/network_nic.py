@@ -3,7 +3,14 @@
 Private addresses come from the ipconfig's subnet: IPv4 from the subnet's IPv4 prefix, IPv6 from its /64;
 Azure reserves the first four addresses and the last one of a subnet, so the first handed out is ``.4``
 (https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq#are-there-any-restrictions-on-using-ip-addresses-within-these-subnets).
-Shapes: REST spec example NetworkInterfaceCreate.json (2025-07-01).
+Shapes: REST spec example NetworkInterfaceCreate.json (2025-07-01), and the az CLI recordings
+(Azure/azure-cli ``src/azure-cli/azure/cli/command_modules/network/tests/latest/recordings/
+test_network_nic_auxiliary.yaml``, ``test_network_nic_subresources.yaml``; ``.../vm/tests/latest/recordings/
+test_vm_create_existing_nic.yaml``): a NIC PUT answers ``provisioningState: Succeeded`` at once (13 of 13
+recorded PUTs, creates and updates, with ``Azure-AsyncOperation``); ``allowPort25Out`` is always present;
+``enableAcceleratedNetworking`` only when it was sent; ``auxiliarySku`` and ``disableTcpStateTracking`` are in
+the 2022-11-01 answers and not in the 2022-01-01 ones; an IPv6 ipconfig without a subnet is accepted and
+gets no private address (api 2022-01-01, ``nic ip-config create --private-ip-address-version IPv6``).
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ from .network_common import (
     resolve_subnet,
     same,
     settle,
+    shaped,
     validate_name,
 )
 from .network_pip import pip_in_use
@@ -177,6 +185,9 @@ def _resolve_refs(sim: ArmSim, nic_id: str, location: str, cfg: dict[str, Any], 
     props, ipc_id = props_of(cfg), cfg["id"]
     version = props["privateIPAddressVersion"]
     if props.get("subnet") is None:
+        if version == "IPv6":
+            props.pop("privateIPAddress", None)  # recorded: accepted, no subnet and no address
+            return
         raise _unverified("IpConfigurationMustReferenceSubnet",
                           f"IP configuration {ipc_id} must reference a subnet.")
     _, sn = resolve_subnet(sim, props["subnet"], ipc_id, location)
@@ -251,10 +262,12 @@ def put_nic(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
                             "appliedDnsServers": list(dns.get("dnsServers") or []),
                             **{k: v for k, v in dns.items() if k not in ("dnsServers", "appliedDnsServers")},
                             "internalDomainNameSuffix": _dns_suffix(props["resourceGuid"])}
-    for key, default in (("enableAcceleratedNetworking", False), ("enableIPForwarding", False),
-                         ("disableTcpStateTracking", False), ("nicType", "Standard"), ("auxiliaryMode", "None"),
-                         ("auxiliarySku", "None")):
+    for key, default in (("enableIPForwarding", False), ("disableTcpStateTracking", False),
+                         ("nicType", "Standard"), ("auxiliaryMode", "None"), ("auxiliarySku", "None")):
         props.setdefault(key, default)
+    if props["auxiliarySku"] != "None":
+        props["nicAuxiliarySkuBillingNotificationType"] = "Added"  # recorded for a new A1 NIC
+    props["allowPort25Out"] = True
     props["vnetEncryptionSupported"] = False
     props["hostedWorkloads"] = []
     props["tapConfigurations"] = []
@@ -263,9 +276,11 @@ def put_nic(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
             props[key] = old[key]
     out: dict[str, Any] = {"name": name, "id": rid, "type": T_NIC, "location": location, "kind": "Regular",
                            "properties": props}
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         out["tags"] = body["tags"]
-    return put_top(sim, req, out, created=existing is None, rtype=T_NIC, child_keys=("ipConfigurations",))
+    resp = put_top(sim, req, out, created=existing is None, rtype=T_NIC, child_keys=("ipConfigurations",),
+                   transient="Succeeded")
+    return shaped(req, resp)
 
 
 def _dns_suffix(guid: str) -> str:
@@ -277,7 +292,7 @@ def _dns_suffix(guid: str) -> str:
 
 @route("GET", NIC)
 def get_nic(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
-    return get_response(sim, sim.require(res_id(sim, group_name(sim, rg), "networkInterfaces", name)))
+    return shaped(req, get_response(sim, sim.require(res_id(sim, group_name(sim, rg), "networkInterfaces", name))))
 
 
 @route("DELETE", NIC)
@@ -298,12 +313,12 @@ def delete_nic(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Ar
 
 @route("GET", NET + "/networkInterfaces")
 def list_nics(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
-    return list_response(sim, req, all_of(sim, T_NIC, group=sim.require_group(rg)["id"]))
+    return shaped(req, list_response(sim, req, all_of(sim, T_NIC, group=sim.require_group(rg)["id"])))
 
 
 @route("GET", SUB + "/providers/Microsoft.Network/networkInterfaces")
 def list_all_nics(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
-    return list_response(sim, req, all_of(sim, T_NIC))
+    return shaped(req, list_response(sim, req, all_of(sim, T_NIC)))
 
 
 @route("GET", IPCONFIG)

@@ -112,6 +112,31 @@ def _bad_prefix(value: Any) -> ArmError:
                     f"Security rule has invalid Address prefix. Value provided: {value}.")
 
 
+_ATON_PART = re.compile(r"^(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$")
+
+
+def _aton(text: str) -> ipaddress.IPv4Address | None:
+    """An IPv4 address in any form .NET's ``IPAddress.TryParse`` accepts (NRP is a .NET service): ``a.b.c.d``
+    and the inet_aton shorthands ``a``, ``a.b``, ``a.b.c`` with decimal, octal (``0``) or hex (``0x``) parts —
+    "this method accepts as valid an ipString value that can be parsed as an Int64"
+    (https://learn.microsoft.com/dotnet/api/system.net.ipaddress.tryparse). Azure accepted the prefixes
+    "789" and "1234" in the recorded ``az network nsg rule create`` (Azure/azure-cli
+    ``command_modules/network/tests/latest/recordings/test_network_nsg.yaml`` #4, #41) and echoed them as sent."""
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 4 or not all(_ATON_PART.match(p) for p in parts):
+        return None
+    nums = [int(p, 16) if p[:2].lower() == "0x" else int(p, 8) if len(p) > 1 and p[0] == "0" else int(p)
+            for p in parts]
+    *head, last = nums
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(nums)):
+        return None
+    value = 0
+    for n in head:
+        value = value * 256 + n
+    value = value * 256 ** (5 - len(nums)) + last
+    return ipaddress.IPv4Address(value)
+
+
 def _prefix_family(value: Any) -> int | None:
     """4 or 6 for an address/CIDR, None for '*' or a service tag; rejects anything else."""
     if not isinstance(value, str) or not value:
@@ -121,7 +146,15 @@ def _prefix_family(value: Any) -> int | None:
     try:
         net = ipaddress.ip_network(value, strict=True)
     except ValueError:
-        raise _bad_prefix(value) from None
+        addr, slash, bits = value.partition("/")
+        v4 = _aton(addr) if ":" not in addr else None
+        if v4 is None:
+            raise _bad_prefix(value) from None
+        try:
+            ipaddress.ip_network(f"{v4}{slash}{bits}", strict=True)
+        except ValueError:
+            raise _bad_prefix(value) from None
+        return 4
     return net.version
 
 
@@ -223,12 +256,13 @@ def put_nsg(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
     _check_conflicts(rules)
     props = copy_props(props_of(body), _NSG_READ_ONLY)
     props["resourceGuid"] = props_of(existing).get("resourceGuid") if existing else str(uuid.uuid4())
-    props.setdefault("flushConnection", False)
+    # flushConnection is in the 2022-01-01 model, yet every recorded NSG answer at 2022-01-01 leaves it out
+    # when it was not set (test_network_nsg.yaml): it is answered only when sent.
     props["securityRules"] = rules
     props["defaultSecurityRules"] = (props_of(existing).get("defaultSecurityRules") if existing
                                      else default_rules(rid))
     out: dict[str, Any] = {"name": name, "id": rid, "type": T_NSG, "location": location, "properties": props}
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         out["tags"] = body["tags"]
     return put_top(sim, req, out, created=existing is None, rtype=T_NSG,
                    child_keys=("securityRules", "defaultSecurityRules"))

@@ -39,6 +39,7 @@ from .network_common import (
     res_id,
     resolve,
     same,
+    shaped,
     subnets_using,
     validate_name,
 )
@@ -123,6 +124,12 @@ def _validate_pip(sim: ArmSim, rid: str, name: str, location: str, body: dict[st
                        f"Request for resource {rid} is invalid as it is Basic sku and in an Availability Zone which is "
                        "a deprecated configuration.  Please change your resource to Standard sku for Availability "
                        "Zone support")
+    if sku["name"] == "Basic" and sku["tier"] == "Global":
+        # Verbatim from the recorded answer (Azure/azure-cli network recordings test_network_public_ip_sku.yaml
+        # #12, api 2022-11-01): checked before the Basic-SKU limit.
+        raise ArmError(400, "GlobalPublicIPAddressNotSupportedForBasicPublicIpAddress",
+                       "Global publicIP addresses are only supported for standard SKU public IP addresses. Public IP "
+                       f"address {rid} is not standard SKU.", details=[])
     if sku["name"] != "Basic" and props["publicIPAllocationMethod"] == "Dynamic":
         # arm-errors.md §8a, verbatim.
         raise ArmError(400, "StandardSkuPublicIPAddressesMustBeStatic",
@@ -212,7 +219,7 @@ def put_pip(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
                            "sku": sku}
     if zones:
         out["zones"] = zones
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         out["tags"] = body["tags"]
 
     def allocate(cur: dict[str, Any]) -> None:
@@ -220,12 +227,12 @@ def put_pip(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
         if p.get("publicIPAllocationMethod") == "Static" and not p.get("ipAddress"):
             p["ipAddress"] = allocate_public_ip(sim, cur["id"], cur["location"], p["publicIPAddressVersion"])
 
-    return put_top(sim, req, out, created=existing is None, rtype=T_PIP, finalize=allocate)
+    return shaped(req, put_top(sim, req, out, created=existing is None, rtype=T_PIP, finalize=allocate))
 
 
 @route("GET", PIP)
 def get_pip(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
-    return get_response(sim, sim.require(res_id(sim, group_name(sim, rg), "publicIPAddresses", name)))
+    return shaped(req, get_response(sim, sim.require(res_id(sim, group_name(sim, rg), "publicIPAddresses", name))))
 
 
 @route("DELETE", PIP)
@@ -246,12 +253,12 @@ def delete_pip(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Ar
 
 @route("GET", NET + "/publicIPAddresses")
 def list_pips(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
-    return list_response(sim, req, all_of(sim, T_PIP, group=sim.require_group(rg)["id"]))
+    return shaped(req, list_response(sim, req, all_of(sim, T_PIP, group=sim.require_group(rg)["id"])))
 
 
 @route("GET", SUB + "/providers/Microsoft.Network/publicIPAddresses")
 def list_all_pips(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
-    return list_response(sim, req, all_of(sim, T_PIP))
+    return shaped(req, list_response(sim, req, all_of(sim, T_PIP)))
 
 
 # ---------------------------------------------------------------------------------------------- NAT gateways
@@ -321,14 +328,13 @@ def put_nat(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
                        f"Idle timeout {idle} of Nat Gateway {rid} is invalid. Allowed range is 4-120 minutes.")
     _nat_pip_refs(sim, rid, location, sku_name, props)
     props["resourceGuid"] = props_of(existing).get("resourceGuid") if existing else str(uuid.uuid4())
-    props.setdefault("scope", "Public")
-    props.setdefault("privateIPAddresses", [])
-    props.setdefault("privateIPAddressesV6", [])
+    # No scope/privateIPAddresses here: neither the recorded answers (test_natgateway_basic.yaml, api 2022-01-01)
+    # nor the NatGateway model of the SDK's api-version 2026-03-01 carry them.
     out: dict[str, Any] = {"name": name, "id": rid, "type": T_NAT, "location": location, "properties": props,
                            "sku": {"name": sku_name, "tier": "Regional"}}
     if zones:
         out["zones"] = zones
-    if body.get("tags"):
+    if body.get("tags") is not None:  # an empty {} is kept and answered, as Azure does
         out["tags"] = body["tags"]
     return put_top(sim, req, out, created=existing is None, rtype=T_NAT)
 

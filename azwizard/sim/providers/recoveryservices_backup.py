@@ -27,6 +27,8 @@ from urllib.parse import urlencode
 from .. import ids
 from ..router import route
 from ..wire import ArmError, ArmRequest, ArmResponse
+from . import recoveryservices_jobs as jobs
+from .api_shapes import older_than
 from .authorization import reject_snake_case
 
 if TYPE_CHECKING:
@@ -153,12 +155,22 @@ def create_default_policies(sim: ArmSim, vid: str) -> None:
         sim.save(policy["id"], policy)
 
 
-def _policy_view(sim: ArmSim, policy: dict[str, Any]) -> dict[str, Any]:
+# The recorded answers at api-version 2023-04-01 (backup test_backup_item.yaml, test_backup_protection.yaml)
+# name a VM item's soft-delete retention ``softDeleteRetentionPeriod`` and carry no ``policyType`` on the item
+# or on a Standard (V1) policy; the SDK's current model has ``softDeleteRetentionPeriodInDays`` and
+# ``policyType``. The version between that made the change is not established: older answers follow the
+# recordings up to 2023-04-01.
+_RECORDED_SHAPE_UNTIL = "2023-04-02"
+
+
+def _policy_view(sim: ArmSim, policy: dict[str, Any], req: ArmRequest | None = None) -> dict[str, Any]:
     out = copy.deepcopy(policy)
     pid = ids.key(policy["id"])
     count = sum(1 for it in _items(sim, policy["id"].rsplit("/backupPolicies/", 1)[0])
                 if ids.key(it["properties"].get("policyId") or "") == pid and not is_soft_deleted(it))
     out["properties"]["protectedItemsCount"] = count
+    if older_than(req, _RECORDED_SHAPE_UNTIL) and out["properties"].get("policyType") == "V1":
+        del out["properties"]["policyType"]
     return out
 
 
@@ -209,7 +221,7 @@ def list_policies(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault: str) -
         workload = props.get("workLoadType") or ("VM" if props.get("backupManagementType") == "AzureIaasVM" else "")
         if "workloadtype" in flt and workload.lower() != flt["workloadtype"].lower():
             continue
-        items.append(_policy_view(sim, policy))
+        items.append(_policy_view(sim, policy, req))
     items.sort(key=lambda p: p["name"].lower())
     return sim.paged(req, items)
 
@@ -220,7 +232,7 @@ def get_policy(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault: str, poli
     body = _find_policy(sim, v["id"], policy)
     if body is None:
         raise _policy_not_found(policy)
-    return ArmResponse(200, _policy_view(sim, body))
+    return ArmResponse(200, _policy_view(sim, body, req))
 
 
 def _policy_type(props: dict[str, Any]) -> str:
@@ -267,7 +279,7 @@ def put_policy(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault: str, poli
     sim.save(pid, stored)
     # ProtectionPolicies_CreateOrUpdate accepts 200 (body) or 202; IaaS VM policies answer 200 at once
     # (recording test_backup_policy.yaml, "backup policy set").
-    return ArmResponse(200, _policy_view(sim, stored))
+    return ArmResponse(200, _policy_view(sim, stored, req))
 
 
 @route("DELETE", VAULT + "/backupPolicies/{policy}")
@@ -325,8 +337,7 @@ def _operation_status(sim: ArmSim, opid: str) -> dict[str, Any]:
     if op.end_time:
         body["endTime"] = op.end_time
     if op.status == "Succeeded":
-        body["properties"] = {"objectType": "OperationStatusJobExtendedInfo", "jobId": str(uuid.uuid5(
-            uuid.NAMESPACE_URL, op.id))}
+        body["properties"] = {"objectType": "OperationStatusJobExtendedInfo", "jobId": jobs.job_id_of(op.id)}
     if op.status == "Failed" and op.error is not None:
         body["error"] = op.error
     return body
@@ -463,10 +474,25 @@ def _remaining(purge_at: str) -> str:
     return f"{days}.{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
 
 
-def _item_view(sim: ArmSim, item: dict[str, Any]) -> dict[str, Any]:
+def _item_view(sim: ArmSim, item: dict[str, Any], req: ArmRequest | None = None) -> dict[str, Any]:
+    """What a GET answers. ``extendedInfo`` only with ``$filter=expand eq 'extendedinfo'`` (ProtectedItems_Get,
+    https://learn.microsoft.com/rest/api/backup/protected-items/get); the false flags ``isRehydrate`` and
+    ``isScheduledForDeferredDelete`` are left out, as the recorded az answers show (test_backup_item.yaml)."""
     out = {k: copy.deepcopy(v) for k, v in item.items() if not k.startswith("_")}
+    props = out["properties"]
     if item.get("_purgeAt"):
-        out["properties"]["deferredDeleteTimeRemaining"] = _remaining(item["_purgeAt"])
+        props["deferredDeleteTimeRemaining"] = _remaining(item["_purgeAt"])
+    expand = "extendedinfo" in str((req.query.get("$filter") if req is not None else "") or "").lower()
+    if not expand:
+        props.pop("extendedInfo", None)
+    for flag in ("isRehydrate", "isScheduledForDeferredDelete"):
+        if props.get(flag) is False:
+            del props[flag]
+    props.setdefault("isArchiveEnabled", False)
+    if older_than(req, _RECORDED_SHAPE_UNTIL):
+        props.pop("policyType", None)
+        if "softDeleteRetentionPeriodInDays" in props:
+            props["softDeleteRetentionPeriod"] = props.pop("softDeleteRetentionPeriodInDays")
     return out
 
 
@@ -591,6 +617,15 @@ def put_protected_item(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault: s
     stored = _protect(sim, req, v, iid, container, item, props, sim.peek(iid))
     sim.save(iid, stored)
     op = _start(sim, req, v, iid, "put")
+    sp = stored["properties"]
+    if props.get("isRehydrate"):
+        operation = "Undelete"
+    elif sp.get("policyId"):
+        operation = "ConfigureBackup"
+    else:
+        operation = "DisableBackup"
+    mc = _CONTAINER.match(container)
+    jobs.record_job(sim, v, op, operation, sp["friendlyName"], mc["rg"] if mc else rg, sp.get("policyName"))
     q = urlencode({"api-version": req.api_version or ""})
     return ArmResponse(202, None, {
         "Location": f"{req.base}{iid}/operationResults/{op.id}?{q}",
@@ -614,7 +649,7 @@ def get_protected_item(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault: s
     body = sim.peek(_item_id(v["id"], fabric, container, item))
     if body is None:
         raise _item_not_found()
-    return ArmResponse(200, _item_view(sim, body))
+    return ArmResponse(200, _item_view(sim, body, req))
 
 
 @route("DELETE", ITEM)
@@ -647,6 +682,8 @@ def delete_protected_item(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault
         body["properties"].pop("policyType", None)
         sim.save(iid, body)
     op = _start(sim, req, v, iid, "delete")
+    mc = _CONTAINER.match(container)
+    jobs.record_job(sim, v, op, "DeleteBackupData", body["properties"]["friendlyName"], mc["rg"] if mc else rg)
     q = urlencode({"api-version": req.api_version or ""})
     return ArmResponse(202, None, {
         "Location": f"{req.base}{v['id']}/backupOperationResults/{op.id}?{q}",
@@ -669,6 +706,6 @@ def list_protected_items(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault:
             continue
         if "policyname" in flt and str(props.get("policyName", "")).lower() != flt["policyname"].lower():
             continue
-        items.append(_item_view(sim, body))
+        items.append(_item_view(sim, body, req))
     items.sort(key=lambda b: b["id"].lower())
     return sim.paged(req, items)
