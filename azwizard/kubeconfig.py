@@ -158,14 +158,7 @@ def write_kubeconfig(path: Path, text: str, *, clock: Any = time.time) -> Path |
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     backup: Path | None = None
     if path.exists():
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(clock()))
-        backup = path.with_name(f"{path.name}.bak-{stamp}")
-        n = 1
-        while backup.exists():  # two writes in the same second keep both backups
-            n += 1
-            backup = path.with_name(f"{path.name}.bak-{stamp}-{n}")
-        shutil.copyfile(path, backup)
-        os.chmod(backup, 0o600)
+        backup = _backup(path, time.strftime("%Y%m%d-%H%M%S", time.localtime(clock())))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -179,3 +172,20 @@ def write_kubeconfig(path: Path, text: str, *, clock: Any = time.time) -> Path |
             os.unlink(tmp)
         raise
     return backup
+
+
+def _backup(path: Path, stamp: str) -> Path:
+    """Copy ``path`` to a new ``<path>.bak-<stamp>[-n]`` that is created with mode 0600 (``os.open`` with the
+    mode, so it never exists with the umask's mode, not even for a moment) and never overwrites a file."""
+    n = 1
+    while True:
+        backup = path.with_name(f"{path.name}.bak-{stamp}" + (f"-{n}" if n > 1 else ""))
+        try:
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:  # two writes in the same second keep both backups
+            n += 1
+            continue
+        with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+            os.fchmod(out.fileno(), 0o600)  # the umask can only remove bits; this keeps exactly 0600
+            shutil.copyfileobj(src, out)
+        return backup
