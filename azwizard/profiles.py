@@ -35,6 +35,7 @@ from .specs.aks import (
     dual_stack_ipv6,
 )
 from .specs.common import random_ula_48
+from .sshkeys import withhold_private_key
 from .specs.vm import (
     IMAGES,
     BackupSpec,
@@ -705,7 +706,8 @@ def _read_vm(r: _Reader) -> VmSpec | None:
                              delete_with_vm=r.bool_(("data_disk", "delete_with_vm"), True))
     backup = BackupSpec(enabled=r.bool_(("backup", "enabled"), False),
                         policy=r.str_(("backup", "policy"), "auto", ("auto", "Standard", "Enhanced")))  # type: ignore[arg-type]
-    ssh_key = r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip()
+    # A private key given here stays here: the spec keeps a placeholder that the rules refuse.
+    ssh_key = withhold_private_key(r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip())
     custom_data = r.file_or_text(("custom_data",), ("custom_data_file",), "the custom data")
     return spec.with_(
         location=r.str_(("location",), spec.location).strip(),
@@ -901,7 +903,8 @@ def _read_aks(r: _Reader) -> AksSpec | None:
             continue
         if net.version != 4:
             r.problem(("authorized_ip_ranges",), f"{value!r}: authorized IP ranges are IPv4 only")
-    ssh_key = r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip()
+    # A private key given here stays here: the spec keeps a placeholder that the rules refuse.
+    ssh_key = withhold_private_key(r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip())
     return AksSpec(
         location=r.str_(("location",), base.location).strip(),
         resource_group=_name_ok(r, ("resource_group",), r.str_(("resource_group",), f"{name}-RG")),
@@ -1062,7 +1065,7 @@ def dump_vm(spec: VmSpec) -> str:
         "use_existing_group": spec.use_existing_group, "size": spec.size,
         "image": next((k for k, v in IMAGES.items() if v == spec.image), spec.image.urn),
         "zone": spec.zone or "", "security_type": spec.security_type, "admin_username": spec.admin_username,
-        "ssh_public_key": spec.ssh_public_key, "purpose": spec.purpose,
+        "ssh_public_key": withhold_private_key(spec.ssh_public_key), "purpose": spec.purpose,
         "ssh_source": source if by_purpose else None,
         "accelerated_networking": spec.accelerated_networking, "nic_delete_with_vm": spec.nic_delete_with_vm,
         "public_ip_delete_with_vm": spec.public_ip_delete_with_vm, "custom_data": spec.custom_data,
@@ -1103,7 +1106,7 @@ def dump_aks(spec: AksSpec) -> str:
         "location": spec.location, "use_existing_group": spec.use_existing_group, "dns_prefix": spec.dns_prefix,
         "tier": spec.tier, "support_plan": spec.support_plan, "kubernetes_version": spec.kubernetes_version,
         "vm_set_type": spec.vm_set_type, "admin_username": spec.admin_username,
-        "ssh_public_key": spec.ssh_public_key, "authorized_ip_ranges": spec.authorized_ip_ranges,
+        "ssh_public_key": withhold_private_key(spec.ssh_public_key), "authorized_ip_ranges": spec.authorized_ip_ranges,
         "tags": dict(spec.extra_tags),
     })
     w.table("system_pool", _pool_values(spec.system_pool, system=True))

@@ -28,7 +28,10 @@ def _review(conn: Connection, kind: str, profile: Any) -> Review:
 
 
 def _emit(review: Review, fmt: str, output: str | None) -> int:
-    text = render(review, fmt)  # type: ignore[arg-type]
+    from ..sshkeys import redact_private_keys
+
+    # The readers already withhold a private key given as the public one; this is the last guard.
+    text = redact_private_keys(render(review, fmt))  # type: ignore[arg-type]
     if output:
         from ..plan.export_az import write_text_atomic
 
@@ -81,7 +84,10 @@ def check_command(args: argparse.Namespace) -> int:
         raise CommandError("Give the az command after --, e.g. azwizard check -- az aks create --name x ...")
     conn = connect(args, offline=args.offline)
     kind, read = _read_az(words, conn.subscription_id)
-    source = args.file or (" ".join(words) if len(" ".join(words)) < 100 else " ".join(words)[:97] + "...")
+    from ..sshkeys import redact_private_keys
+
+    line = redact_private_keys(" ".join(words))  # an inline private key never reaches the "from:" line
+    source = args.file or (line if len(line) < 100 else line[:97] + "...")
     if kind == "vm":
         review = review_vm(conn, read.spec, zones_from_region=not any(w in words for w in ("--nics",)),
                            source=source)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ..facts import K8sVersion, RegionFacts, SubscriptionFacts, VmSize, version_key
 from ..specs.aks import MANAGED_VNET_CIDR, AksSpec, NodePoolSpec
+from ..sshkeys import is_private_key
 from . import common
 from .model import Finding, Issue, RuleBook, run_rules
 
@@ -934,7 +935,7 @@ def ssh_key(spec: AksSpec, facts: AksFacts) -> Issues:
     text = spec.ssh_public_key.strip()
     if not text:
         return  # no key: AKS needs none (the notes' --generate-ssh-keys is not required)
-    if "PRIVATE KEY" in text:
+    if is_private_key(text):
         yield "This is a PRIVATE key: never share it. Paste the public key (the .pub file) or leave it empty."
         return
     parts = text.split()

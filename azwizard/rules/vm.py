@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from ..facts import RegionFacts, SubscriptionFacts, VmSize
 from ..specs.common import first_subnet
 from ..specs.vm import NsgRule, VmSpec
+from ..sshkeys import is_private_key
 from . import common
 from .model import SEVERITY_ORDER, Finding, Issue, RuleBook, run_rules
 
@@ -1065,7 +1066,7 @@ def ssh_key(spec: VmSpec, facts: VmFacts) -> Issues:
                "answers InvalidParameter (\"The value of parameter linuxConfiguration.ssh.publicKeys.keyData is "
                "invalid.\"). Paste the contents of ~/.ssh/id_ed25519.pub (create one with `ssh-keygen -t ed25519`).")
         return
-    if "PRIVATE KEY" in text:
+    if is_private_key(text):
         yield ("This is a PRIVATE key: never share it. Paste the public key instead (the .pub file, one line "
                "starting with ssh-ed25519 or ssh-rsa).")
         return

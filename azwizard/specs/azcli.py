@@ -42,6 +42,7 @@ from .aks import (
     default_dns_prefix,
 )
 from .common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN, first_subnet, random_ula_48
+from ..sshkeys import withhold_private_key
 from .vm import (
     IMAGES,
     BackupSpec,
@@ -268,7 +269,9 @@ def _parse(argv: Sequence[str], words: int, table: _Table) -> _Flags:
 
 
 def _is_flag(word: str) -> bool:
-    if not word.startswith("-") or word == "-":
+    # As argparse (which az's parser is) tells options from values: a word with a space is a value
+    # (argparse.ArgumentParser._parse_optional: "if it contains a space, it was meant to be a positional").
+    if not word.startswith("-") or word == "-" or " " in word:
         return False
     try:
         float(word)  # a negative number is a value
@@ -473,7 +476,7 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
 
     ssh_key = ""
     if o.has("--ssh-key-value") and not o.has("--no-ssh-key"):
-        ssh_key = _text_or_file(o.one("--ssh-key-value"), "the SSH public key").strip()
+        ssh_key = withhold_private_key(_text_or_file(o.one("--ssh-key-value"), "the SSH public key").strip())
     admin = o.one("--admin-username", "azureuser") if ssh_key else "azureuser"
 
     dns_prefix = o.one("--dns-name-prefix")
@@ -920,7 +923,7 @@ def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") 
         zone=v.one("--zone") or None,
         security_type=security,  # type: ignore[arg-type]
         admin_username=v.one("--admin-username", "azureuser"),
-        ssh_public_key=_ssh_keys(v, notes),
+        ssh_public_key=withhold_private_key(_ssh_keys(v, notes)),  # a private key stops here
         os_disk=os_disk, data_disk=data_disk, backup=backup, custom_data=custom,
         extra_tags=_tags(v.many("--tags")),
         **spec_parts,
