@@ -35,7 +35,6 @@ from .specs.aks import (
     dual_stack_ipv6,
 )
 from .specs.common import random_ula_48
-from .sshkeys import withhold_private_key
 from .specs.vm import (
     IMAGES,
     BackupSpec,
@@ -49,6 +48,8 @@ from .specs.vm import (
     VmSpec,
     rules_for_purpose,
 )
+from .sshkeys import withhold_private_key
+from .userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, PROFILE_LIMIT, UserFileError, read_user_text, resolve
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -447,10 +448,10 @@ def load_profile(path: str | Path, kind: Kind | None = None) -> Profile:
     """Read a profile file; ``kind`` is what the command expects (a ``kind`` key must agree)."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ProfileError(str(path), [ProfileProblem("", None, f"cannot read the profile: {reason}")]) from exc
+        text = read_user_text(p, limit=PROFILE_LIMIT)
+    except UserFileError as exc:
+        raise ProfileError(str(path).replace("\0", "\\0"),
+                           [ProfileProblem("", None, f"cannot read the profile: {exc.reason}")]) from exc
     return read_profile(text, kind, source=str(path), base_dir=p.parent)
 
 
@@ -461,6 +462,9 @@ def read_profile(text: str, kind: Kind | None = None, *, source: str = "<profile
                  base_dir: Path | None = None) -> Profile:
     try:
         data = tomllib.loads(text)
+    except RecursionError as exc:  # tomllib nests one Python call per [ or {: a hostile file exhausts the stack
+        raise ProfileError(source, [ProfileProblem("", None, "not valid TOML for azwizard: arrays or tables nested "
+                                                             "too deeply")]) from exc
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
         msg = _TOML_POS.sub("", str(exc)).strip()
@@ -604,14 +608,11 @@ class _Reader:
             return str(text)
         if not path:
             return str(text)
-        p = Path(path).expanduser()
-        if not p.is_absolute():
-            p = self.base_dir / p
+        p = resolve(str(path), self.base_dir)
         try:
-            return p.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.problem(file_key, f"cannot read {p}: {reason}")
+            return read_user_text(p, limit=KEY_LIMIT if "ssh" in _dotted(file_key) else CUSTOM_DATA_LIMIT)
+        except UserFileError as exc:
+            self.problem(file_key, f"cannot read {exc}")
             return ""
 
     def cidr(self, path: KeyPath, value: str, version: int | None = None) -> bool:

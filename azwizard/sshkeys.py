@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .userfiles import KEY_LIMIT, UserFileError, read_user_text
+
 KEY_TYPES = ("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
              "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com")
 
@@ -69,8 +71,8 @@ def list_public_keys(ssh_dir: Path | None = None) -> list[PublicKey]:
     if d.is_dir():
         for p in sorted(d.glob("*.pub")):
             try:
-                text = p.read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError):
+                text = read_user_text(p, limit=KEY_LIMIT).strip()  # a FIFO named x.pub must not hang the wizard
+            except UserFileError:
                 continue
             if looks_like_public_key(text):
                 keys.append(PublicKey(p, text))

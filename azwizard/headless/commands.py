@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from .common import EXIT_AZURE, EXIT_USAGE, CommandError, Connection, connect, err
@@ -104,11 +103,12 @@ def _words_from_file(path: str) -> list[str]:
     """az commands from a file (a script such as ``plan --format az`` writes, or notes: one command per
     line, ``\\`` continues a line), joined with ``&&`` for :func:`split_commands`."""
     from ..specs.azcli import AzReadError, read_script
+    from ..userfiles import SCRIPT_LIMIT, UserFileError, read_user_text
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise CommandError(f"cannot read {path}: {e.strerror or e}") from e
+        text = read_user_text(path, limit=SCRIPT_LIMIT)
+    except UserFileError as e:
+        raise CommandError(f"cannot read {e}") from e
     try:
         commands = read_script(text)
     except AzReadError as e:

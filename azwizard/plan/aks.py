@@ -118,7 +118,7 @@ def cluster_body(spec: AksSpec, subscription_id: str, tags: dict[str, str]) -> d
         "location": spec.location,
         "tags": tags,
         "identity": {"type": "SystemAssigned"},
-        "sku": {"name": "Base", "tier": _TIERS[spec.tier]},
+        "sku": {"name": "Base", "tier": _TIERS.get(spec.tier, spec.tier)},  # rules/aks.py aks-choices
         "properties": props,
     }
 
@@ -132,7 +132,7 @@ def _pool_summary(pool: NodePoolSpec) -> str:
 def _cluster_summary(spec: AksSpec, subscription_id: str) -> tuple[tuple[str, str], ...]:
     net = spec.network
     plugin = {"azure": "Azure CNI" + (" Overlay" if net.overlay else ""), "kubenet": "kubenet",
-              "none": "none (bring your own CNI)"}[net.plugin]
+              "none": "none (bring your own CNI)"}.get(net.plugin, net.plugin)
     rows = [
         ("tier", f"{spec.tier} ({spec.support_plan})"),
         ("Kubernetes", spec.kubernetes_version or "the region's default version"),

@@ -431,6 +431,60 @@ def os_disk_info(spec: AksSpec, facts: AksFacts) -> Issues:
 
 
 # --------------------------------------------------------------------------------------------------
+# Choices: every field with a fixed set of values holds one of them. The wizard and profiles only offer these
+# values, but an az command (check, --from-az) can carry any text where az does not check it (az passes
+# --network-policy to the service with only a lower-case check: acs/_validators.py validate_network_policy), and
+# the API refuses a value outside its enums (ContainerServiceNetworkProfile networkPlugin / networkPolicy /
+# networkDataplane / networkPluginMode / outboundType / loadBalancerSku, ManagedClusterSKU tier,
+# KubernetesSupportPlan, AgentPoolType, AgentPoolMode, OSType, OSSKU, OSDiskType). The values listed are the ones
+# azwizard offers (docs/profiles.md), a subset of the API's.
+
+SRC_API = "https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update"
+_CLUSTER_CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("tier", "pricing tier", ("free", "standard", "premium")),
+    ("support_plan", "support plan", ("KubernetesOfficial", "AKSLongTermSupport")),
+    ("vm_set_type", "node pool type", ("VirtualMachineScaleSets", "AvailabilitySet")),
+    ("network.plugin", "network plugin", ("azure", "kubenet", "none")),
+    ("network.plugin_mode", "network plugin mode", ("overlay", "")),
+    ("network.dataplane", "network dataplane", ("azure", "cilium")),
+    ("network.policy", "network policy", ("none", "cilium", "calico", "azure")),
+    ("network.outbound_type", "outbound type", ("loadBalancer", "managedNATGateway")),
+    ("network.load_balancer_sku", "load balancer SKU", ("standard", "basic")),
+)
+_POOL_CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("mode", "mode", ("System", "User")),
+    ("os_type", "OS type", ("Linux", "Windows")),
+    ("os_sku", "OS SKU", ("AzureLinux", "AzureLinux3", "Ubuntu", "Ubuntu2204", "Ubuntu2404", "CBLMariner",
+                          "Windows2019", "Windows2022", "Windows2025", "WindowsAnnual")),
+    ("os_disk_type", "OS disk type", ("Managed", "Ephemeral")),
+)
+
+
+def _choice_issue(value: str, what: str, choices: tuple[str, ...], fld: str) -> Issue:
+    listed = ", ".join(c or '"" (none)' for c in choices)
+    close = next((c for c in choices if c.lower() == value.lower()), None)
+    hint = f" (did you mean {close}?)" if close is not None else ""
+    return Issue(f"'{value}' is not a {what} AKS offers here{hint}: use one of {listed} (AKS would answer "
+                 "InvalidParameter).", fld)
+
+
+@rule("aks-choices", "block", "Values from the fixed choices", source=SRC_API, fields=("network.policy",),
+      catalogue="B9 #50-#62, B10 #63-#69")
+def choices(spec: AksSpec, facts: AksFacts) -> Issues:
+    for fld, what, allowed in _CLUSTER_CHOICES:
+        node: object = spec
+        for part in fld.split("."):
+            node = getattr(node, part)
+        if node not in allowed:
+            yield _choice_issue(str(node), what, allowed, fld)
+    for i, pool in _pools(spec):
+        for attr, what, allowed in _POOL_CHOICES:
+            value = str(getattr(pool, attr))
+            if value not in allowed:
+                yield _choice_issue(value, f"node pool {what}", allowed, _pool_field(i, attr))
+
+
+# --------------------------------------------------------------------------------------------------
 # B9. Cluster and networking.
 
 

@@ -24,6 +24,7 @@ Flags checked against Azure/azure-cli ``src/azure-cli/azure/cli/command_modules/
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import ipaddress
 import re
@@ -33,6 +34,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from ..sshkeys import withhold_private_key
+from ..userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, UserFileError, read_user_text
 from .aks import (
     POD_CIDR_V4,
     AcrSpec,
@@ -41,8 +44,7 @@ from .aks import (
     NodePoolSpec,
     default_dns_prefix,
 )
-from .common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN, first_subnet, random_ula_48
-from ..sshkeys import withhold_private_key
+from .common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN, default_subnet, random_ula_48
 from .vm import (
     IMAGES,
     BackupSpec,
@@ -85,8 +87,13 @@ class AzRead(Generic[S]):
 
 def split_commands(words: Sequence[str]) -> list[list[str]]:
     """``az a ... ; az b ...`` (or ``&&``) as separate argv lists; a single string is shell-split first."""
+    for w in words:
+        _utf8(w)
     if len(words) == 1 and " " in words[0]:
-        words = shlex.split(words[0].replace("\\\n", " "))
+        try:
+            words = shlex.split(words[0].replace("\\\n", " "))
+        except ValueError as exc:  # an unbalanced quote, a trailing backslash
+            raise AzReadError(f"cannot read the command: {_shlex_reason(exc)}") from None
     out: list[list[str]] = [[]]
     for w in words:
         if w in (";", "&&"):
@@ -103,6 +110,28 @@ def split_commands(words: Sequence[str]) -> list[list[str]]:
     if not out:
         raise AzReadError("no az command given (e.g. azwizard check -- az aks create --name ...)")
     return out
+
+
+def _utf8(word: str) -> str:
+    """``word`` if it is text; bytes that are not UTF-8 (argv keeps them as surrogates) are refused here, where
+    the message can say so, instead of failing in the plan."""
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise AzReadError(f"{_show(word)}: not UTF-8 text (position {exc.start}); azwizard reads az commands "
+                          "as UTF-8") from None
+    return word
+
+
+def _show(word: str) -> str:
+    text = repr(word.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace"))
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _shlex_reason(exc: ValueError) -> str:
+    reason = str(exc)
+    return {"No closing quotation": "a quote is not closed (\" or ')",
+            "No escaped character": "it ends with a backslash (\\) that escapes nothing"}.get(reason, reason)
 
 
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
@@ -145,7 +174,11 @@ def read_script(text: str) -> list[list[str]]:
             continue
         b64 = _PRINTF_B64.match(line)
         if b64:
-            env[b64.group(2)] = base64.b64decode(shlex.split(b64.group(1))[0]).decode("utf-8", "replace")
+            try:
+                env[b64.group(2)] = base64.b64decode(shlex.split(b64.group(1))[0], validate=True).decode("utf-8")
+            except (binascii.Error, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+                raise AzReadError(f"cannot read {line[:60]!r}: the base64 data does not decode to UTF-8 text "
+                                  f"({exc})") from None
             continue
         assign = _ASSIGN.match(line)
         if assign and not line.startswith("az "):
@@ -166,7 +199,7 @@ def read_script(text: str) -> list[list[str]]:
         try:
             commands.append(shlex.split(_VAR_REF.sub(expand, line), comments=True))
         except ValueError as exc:
-            raise AzReadError(f"cannot read {line[:60]!r}: {exc}") from exc
+            raise AzReadError(f"cannot read {line[:60]!r}: {_shlex_reason(exc)}") from None
     if not commands:
         raise AzReadError("no az command in the file")
     return commands
@@ -198,10 +231,9 @@ class _Flags:
         text = self.one(name)
         if not text:
             return default
-        try:
-            return int(text)
-        except ValueError:
-            raise AzReadError(f"az {self.command}: {name} takes a whole number, not {text!r}") from None
+        if not re.fullmatch(r"[+-]?[0-9]{1,18}", text.strip()):  # int() would take 4300 digits, or "1_0"
+            raise AzReadError(f"az {self.command}: {name} takes a whole number, not {_show(text)}")
+        return int(text)
 
     def bool_(self, name: str, default: bool) -> bool:
         if name not in self.values:
@@ -212,6 +244,18 @@ class _Flags:
         if text in ("false", "no", "0", "disable", "disabled"):
             return False
         raise AzReadError(f"az {self.command}: {name} takes true or false, not {text!r}")
+
+    def choice(self, name: str, default: str, choices: Sequence[str]) -> str:
+        """An option az declares with ``get_enum_type`` (azure-cli core/commands/parameters.py): matched without
+        regard to case and given in az's spelling; a value outside the choices az refuses, and so does this."""
+        if name not in self.values:
+            return default
+        text = self.one(name)
+        match = next((c for c in choices if c.lower() == text.lower()), None)
+        if match is None:
+            raise AzReadError(f"az {self.command}: {name} {_show(text)} is not one of {', '.join(choices)} "
+                              "(az refuses it: invalid choice)")
+        return match
 
     def csv(self, name: str) -> tuple[str, ...]:
         return tuple(p.strip() for v in self.many(name) for p in v.split(",") if p.strip())
@@ -290,18 +334,19 @@ def _tags(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
-def _text_or_file(value: str, what: str) -> str:
-    """az's convention for keys and custom data: a file's path (or ``@path``) or the text itself."""
+def _text_or_file(value: str, what: str, limit: int) -> str:
+    """az's convention for keys and custom data: a file's path (or ``@path``) or the text itself. A file is
+    read as every file a user names is (userfiles: a regular file, at most ``limit`` bytes, UTF-8)."""
     path = value[1:] if value.startswith("@") else value
-    if value.startswith("@") or (len(value) < 4096 and "\n" not in value and not value.startswith("ssh-")):
-        p = Path(path).expanduser()
-        try:
-            if p.is_file():
-                return p.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AzReadError(f"cannot read {what} from {p}: {exc}") from exc
-        if value.startswith("@"):
-            raise AzReadError(f"cannot read {what} from {p}: no such file")
+    if value.startswith("@") or (len(value) < 4096 and "\n" not in value and "\0" not in value
+                                 and not value.startswith("ssh-")):
+        p = Path(path).expanduser() if "\0" not in path else Path(path)
+        # A name that is not a regular file is text, as before (``@name`` must be a file, and is read as one).
+        if value.startswith("@") or p.is_file():
+            try:
+                return read_user_text(p, limit=limit)
+            except UserFileError as exc:
+                raise AzReadError(f"cannot read {what} from {exc}") from exc
     return value
 
 
@@ -357,6 +402,13 @@ def _family(text: str) -> str:
     return {"ipv4": "IPv4", "ipv6": "IPv6"}.get(text.strip().lower(), text.strip())
 
 
+# az's enum choices (azure-cli acs/_params.py: node_os_skus_create, node_os_skus, outbound_types, node_mode_types).
+_OS_SKUS = ("AzureLinux", "AzureLinux3", "Ubuntu", "CBLMariner", "Mariner", "Ubuntu2204", "Ubuntu2404")
+_OS_SKUS_WINDOWS = ("Windows2019", "Windows2022")
+_OUTBOUND_TYPES = ("loadBalancer", "userDefinedRouting", "managedNATGateway", "userAssignedNATGateway", "none")
+_POOL_MODES = ("System", "User", "Gateway")
+
+
 def _pool(f: _Flags, *, name: str, mode: str, os_type: str) -> NodePoolSpec:
     return NodePoolSpec(
         name=name,
@@ -364,8 +416,9 @@ def _pool(f: _Flags, *, name: str, mode: str, os_type: str) -> NodePoolSpec:
         count=f.int_("--node-count", 3) or 0,
         mode=mode,  # type: ignore[arg-type]
         os_type=os_type,  # type: ignore[arg-type]
-        os_sku=f.one("--os-sku", "Windows2022" if os_type == "Windows" else "Ubuntu"),
-        os_disk_type=f.one("--node-osdisk-type", "Managed"),  # type: ignore[arg-type]
+        os_sku=f.choice("--os-sku", "Windows2022" if os_type == "Windows" else "Ubuntu",
+                        _OS_SKUS if f.command == "aks create" else _OS_SKUS + _OS_SKUS_WINDOWS),
+        os_disk_type=f.choice("--node-osdisk-type", "Managed", ("Managed", "Ephemeral")),  # type: ignore[arg-type]
         os_disk_size_gb=f.int_("--node-osdisk-size"),
         zones=tuple(z for v in f.many("--zones") for z in v.replace(",", " ").split()),
         max_pods=f.int_("--max-pods"),
@@ -413,10 +466,15 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
     name = o.one("--name", "aks")
 
     families = tuple(_family(f) for f in o.csv("--ip-families")) or ("IPv4",)
-    plugin = o.one("--network-plugin", "azure")
-    plugin_mode = o.one("--network-plugin-mode", "overlay" if not o.has("--network-plugin") else "")
-    dataplane = o.one("--network-dataplane", "azure")
+    # az's choices (acs/_params.py: network_plugins, network_plugin_modes, network_dataplanes; --network-policy
+    # has only validate_network_policy, which wants lower case: any other value goes to AKS, and the rules say).
+    plugin = o.choice("--network-plugin", "azure", ("kubenet", "azure", "none"))
+    plugin_mode = o.choice("--network-plugin-mode", "overlay" if not o.has("--network-plugin") else "", ("overlay",))
+    dataplane = o.choice("--network-dataplane", "azure", ("azure", "cilium"))
     policy = o.one("--network-policy", "cilium" if dataplane == "cilium" else "none")
+    if o.has("--network-policy") and not policy.islower():
+        raise AzReadError(f"az aks create: --network-policy {_show(policy)}: az wants it in lower case "
+                          "(\"--network-policy should be provided in lowercase\")")
     pods = o.csv("--pod-cidrs") or o.csv("--pod-cidr")
     services = o.csv("--service-cidrs") or o.csv("--service-cidr")
     uses_pods = plugin == "kubenet" or (plugin == "azure" and plugin_mode == "overlay")
@@ -439,8 +497,8 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
         pod_cidrs=tuple(pods),
         service_cidrs=tuple(services),
         dns_service_ip=o.one("--dns-service-ip"),
-        outbound_type=o.one("--outbound-type", "loadBalancer"),  # type: ignore[arg-type]
-        load_balancer_sku=o.one("--load-balancer-sku", "standard").lower(),  # type: ignore[arg-type]
+        outbound_type=o.choice("--outbound-type", "loadBalancer", _OUTBOUND_TYPES),  # type: ignore[arg-type]
+        load_balancer_sku=o.choice("--load-balancer-sku", "standard", ("basic", "standard")),  # type: ignore[arg-type]
     )
     if network.dns_service_ip == replace(network, dns_service_ip="").resolved_dns_service_ip():
         network = replace(network, dns_service_ip="")
@@ -452,7 +510,7 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
             unknown.append(f"az aks nodepool add --name {p.one('--name')}: for another cluster "
                            f"({p.one('--cluster-name')}); left out")
             continue
-        users.append(_pool(p, name=p.one("--name", "nodepool2"), mode=p.one("--mode", "User"),
+        users.append(_pool(p, name=p.one("--name", "nodepool2"), mode=p.choice("--mode", "User", _POOL_MODES),
                            os_type=p.one("--os-type", "Linux")))
     vm_set_type = o.one("--vm-set-type", "VirtualMachineScaleSets")
 
@@ -476,7 +534,8 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
 
     ssh_key = ""
     if o.has("--ssh-key-value") and not o.has("--no-ssh-key"):
-        ssh_key = withhold_private_key(_text_or_file(o.one("--ssh-key-value"), "the SSH public key").strip())
+        ssh_key = withhold_private_key(_text_or_file(o.one("--ssh-key-value"), "the SSH public key",
+                                                     KEY_LIMIT).strip())
     admin = o.one("--admin-username", "azureuser") if ssh_key else "azureuser"
 
     dns_prefix = o.one("--dns-name-prefix")
@@ -488,8 +547,9 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
         use_existing_group=group is None and len(commands) > 1 and _exported(commands),
         cluster_name=name,
         dns_prefix=dns_prefix,
-        tier=o.one("--tier", "free").lower(),  # type: ignore[arg-type]
-        support_plan=o.one("--k8s-support-plan", "KubernetesOfficial"),  # type: ignore[arg-type]
+        tier=o.choice("--tier", "free", ("free", "standard", "premium")),  # type: ignore[arg-type]
+        support_plan=o.choice("--k8s-support-plan", "KubernetesOfficial",  # type: ignore[arg-type]
+                              ("KubernetesOfficial", "AKSLongTermSupport")),
         kubernetes_version=o.one("--kubernetes-version").strip(),
         vm_set_type=vm_set_type,  # type: ignore[arg-type]
         system_pool=system,
@@ -697,8 +757,8 @@ def _purpose(rules: tuple[NsgRule, ...]) -> Any:
 def canonical_vm(spec: VmSpec) -> VmSpec:
     """The form :func:`read_vm` gives for a spec that creates the same resources."""
     net = spec.network
-    sub4 = "" if net.subnet_ipv4 in ("", first_subnet(net.ipv4_space, 24)) else net.subnet_ipv4
-    sub6 = "" if net.subnet_ipv6 in ("", first_subnet(net.ipv6_space, 64)) else net.subnet_ipv6
+    sub4 = "" if net.subnet_ipv4 in ("", default_subnet(net.ipv4_space, 24)) else net.subnet_ipv4
+    sub6 = "" if net.subnet_ipv6 in ("", default_subnet(net.ipv6_space, 64)) else net.subnet_ipv6
     image = next((img for img in IMAGES.values() if img.urn == spec.image.urn),
                  replace(spec.image, label=""))
     nat = spec.nat_gateway if spec.nat_gateway.enabled else NatGatewaySpec()
@@ -821,7 +881,7 @@ def _image(text: str) -> ImageRef:
 
 def _ssh_keys(f: _Flags, notes: list[str]) -> str:
     if f.has("--ssh-key-values"):
-        keys = [_text_or_file(v, "the SSH public key") for v in f.many("--ssh-key-values")]
+        keys = [_text_or_file(v, "the SSH public key", KEY_LIMIT) for v in f.many("--ssh-key-values")]
         if len(keys) > 1:
             notes.append("--ssh-key-values: azwizard installs one key; the first was taken")
         return keys[0].strip() if keys else ""
@@ -830,7 +890,10 @@ def _ssh_keys(f: _Flags, notes: list[str]) -> str:
         default = Path("~/.ssh/id_rsa.pub").expanduser()
         if default.is_file():
             notes.append(f"--generate-ssh-keys: took the key in {default}, as az would")
-            return default.read_text(encoding="utf-8").strip()
+            try:
+                return read_user_text(default, limit=KEY_LIMIT).strip()
+            except UserFileError as exc:
+                raise AzReadError(f"--generate-ssh-keys: cannot read {exc}") from exc
         notes.append("--generate-ssh-keys: there is no ~/.ssh/id_rsa.pub; choose or generate a key in the wizard")
     return ""
 
@@ -910,7 +973,7 @@ def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") 
                        "SSH keys only")
     custom = v.one("--custom-data")
     if custom:
-        custom = _text_or_file(custom, "the custom data")
+        custom = _text_or_file(custom, "the custom data", CUSTOM_DATA_LIMIT)
     base, vm_names = _names_from(names)
     security = v.one("--security-type", "TrustedLaunch")
     if security not in ("TrustedLaunch", "Standard"):
@@ -990,8 +1053,8 @@ def _vm_from_nics(c: _VmCommands, v: _Flags, nic_refs: list[str], names: dict[st
     s4 = next((s for s in sub_prefixes if ":" not in s), "")
     s6 = next((s for s in sub_prefixes if ":" in s), "")
     out["network"] = NetworkSpec(ipv4_space=v4, ipv6_space=v6,
-                                 subnet_ipv4="" if s4 == first_subnet(v4, 24) else s4,
-                                 subnet_ipv6="" if not s6 or s6 == first_subnet(v6, 64) else s6)
+                                 subnet_ipv4="" if s4 == default_subnet(v4, 24) else s4,
+                                 subnet_ipv6="" if not s6 or s6 == default_subnet(v6, 64) else s6)
     rules: tuple[NsgRule, ...] = ()
     if nsg_ref:
         nsg = _last_name(nsg_ref)
@@ -1028,7 +1091,7 @@ def _vm_standalone(v: _Flags, names: dict[str, str], notes: list[str]) -> dict[s
     v4 = v.one("--vnet-address-prefix", "10.0.0.0/16")
     s4 = v.one("--subnet-address-prefix")
     for value, flag in ((v4, "--vnet-address-prefix"), (s4, "--subnet-address-prefix")):
-        if value:
+        if value or v.has(flag):
             try:
                 ipaddress.ip_network(value, strict=False)
             except ValueError:
@@ -1044,7 +1107,7 @@ def _vm_standalone(v: _Flags, names: dict[str, str], notes: list[str]) -> dict[s
     if v.one("--zone"):
         zones = (v.one("--zone"),)  # az puts the public IP in the VM's zone
     return {
-        "network": NetworkSpec(ipv4_space=v4, subnet_ipv4="" if not s4 or s4 == first_subnet(v4, 24) else s4),
+        "network": NetworkSpec(ipv4_space=v4, subnet_ipv4="" if not s4 or s4 == default_subnet(v4, 24) else s4),
         "public_ip": PublicIpSpec(sku=v.one("--public-ip-sku", "Standard"),
                                   allocation=v.one("--public-ip-address-allocation", "Static").capitalize(),
                                   zones=zones or PublicIpSpec().zones),
