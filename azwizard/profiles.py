@@ -470,6 +470,9 @@ def read_profile(text: str, kind: Kind | None = None, *, source: str = "<profile
         msg = _TOML_POS.sub("", str(exc)).strip()
         raise ProfileError(source, [ProfileProblem("", int(m.group(1)) if m else None,
                                                    f"not valid TOML: {msg}")]) from exc
+    except ValueError as exc:  # tomllib lets int() refuse an integer of more than 4300 digits
+        raise ProfileError(source, [ProfileProblem("", None, "not valid TOML for azwizard: a number is too long "
+                                                             f"({str(exc)[:60]})")]) from exc
     reader = _Reader(data, _LineIndex(text), base_dir or Path.cwd())
     declared = data.get("kind")
     if kind is None:
