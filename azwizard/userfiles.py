@@ -49,7 +49,7 @@ def read_user_text(path: str | os.PathLike[str], *, limit: int) -> str:
         # file swapped for a FIFO or a device between a check and the open is refused too.
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        raise UserFileError(name, f"cannot open it: {exc.strerror or exc}") from exc
+        raise UserFileError(name, f"{exc.strerror or exc}") from exc
     except ValueError as exc:  # a name the OS cannot take
         raise UserFileError(name, f"cannot open it: {exc}") from exc
     try:

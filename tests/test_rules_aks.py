@@ -247,6 +247,7 @@ _RAW: list[tuple[Any, ...]] = [
     ("aks-acr", "block", spec(acr=AcrSpec("attach", existing_id=ACR_ID)), spec(acr=AcrSpec("attach", existing_id=ACR_ID)),
      fact(acr_exists=False), fact(acr_exists=True, can_assign_roles=True)),
     # Unknown values (an az command can carry any --network-policy; AKS refuses values outside its enums).
+    ("aks-tags", "block", spec(extra_tags=(("-n", "Evil"),)), spec(extra_tags=(("n", "-Evil"),)), same),
     ("aks-choices", "block", net(policy="bogus"), same, same),
     ("aks-choices", "block", net(dataplane="ebpf", policy="none"), net(dataplane="azure", policy="none"), same),
     ("aks-choices", "block", spec(tier="gold"), spec(tier="standard"), same),

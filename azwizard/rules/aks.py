@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ..facts import K8sVersion, RegionFacts, SubscriptionFacts, VmSize, version_key
 from ..specs.aks import MANAGED_VNET_CIDR, AksSpec, NodePoolSpec
+from ..specs.common import azwizard_tags
 from ..sshkeys import is_private_key
 from . import common
 from .model import Finding, Issue, RuleBook, run_rules
@@ -222,6 +223,11 @@ _ACR_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Micr
       fields=("resource_group",), catalogue="B2 #5")
 def name_resource_group(spec: AksSpec, facts: AksFacts) -> Issues:
     yield from common.resource_group_name_issues(spec.resource_group)
+
+
+@rule("aks-tags", "block", "Tags", source=common.SRC_TAGS, fields=("extra_tags",), catalogue="B2")
+def tag_limits(spec: AksSpec, facts: AksFacts) -> Issues:
+    yield from common.tag_issues(spec.extra_tags, own=len(azwizard_tags("", "", "")))
 
 
 @rule("aks-resource-group-exists", "warn", "Resource group reuse", source=SRC_GROUPS, fields=("resource_group",),

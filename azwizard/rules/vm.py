@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ..facts import RegionFacts, SubscriptionFacts, VmSize
-from ..specs.common import first_subnet
+from ..specs.common import azwizard_tags, first_subnet
 from ..specs.vm import NsgRule, VmSpec
 from ..sshkeys import is_private_key
 from . import common
@@ -251,6 +251,11 @@ LINUX_HOST_MESSAGE = ("Linux host name cannot exceed 64 characters in length or 
       fields=("names.resource_group",), catalogue="B2 #5")
 def name_resource_group(spec: VmSpec, facts: VmFacts) -> Issues:
     yield from common.resource_group_name_issues(spec.names.resource_group)
+
+
+@rule("vm-tags", "block", "Tags", source=common.SRC_TAGS, fields=("extra_tags",), catalogue="B2")
+def tag_limits(spec: VmSpec, facts: VmFacts) -> Issues:
+    yield from common.tag_issues(spec.extra_tags, own=len(azwizard_tags("", "", "")))
 
 
 @rule("vm-resource-group-exists", "warn", "Resource group reuse", source=SRC_GROUPS,

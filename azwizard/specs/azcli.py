@@ -134,75 +134,154 @@ def _shlex_reason(exc: ValueError) -> str:
             "No escaped character": "it ends with a backslash (\\) that escapes nothing"}.get(reason, reason)
 
 
-_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 _HEREDOC = re.compile(r"""^(?:cat > "\$(\w+)" <<'(\w+)'|printf '%s' "\$\(cat <<'(\w+)')$""")
-_PRINTF_B64 = re.compile(r"""^printf '%s' ('[^']*') \| base64 -d > "\$(\w+)"$""")
-_VAR_REF = re.compile(r'"\$\{?(\w+)\}?"|\$\{(\w+)\}|\$(\w+)')
+_PRINTF_B64 = re.compile(r"""^printf '%s' '([^']*)' \| base64 -d > "\$(\w+)"$""")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def read_script(text: str) -> list[list[str]]:
     """The az commands of a bash script, such as the one ``plan --format az`` writes: variables
     (``RG='...'``) and the here-documents that hold custom data are followed; lines other than ``az ...``
-    (comments, ``set``, ``echo``, ``trap``) are skipped. Command substitution is not run."""
-    lines = text.split("\n")
+    (comments, ``set``, ``echo``, ``trap``) are skipped. Command substitution is not run.
+
+    Words are read as bash reads them (:func:`_command`): quotes may span lines (a name or a description with a
+    newline), ``\\`` + newline continues a command outside single quotes only, ``$VAR`` is expanded outside single
+    quotes only, ``#`` starts a comment only at the start of a word."""
     env: dict[str, str] = {}
     commands: list[list[str]] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        # A trailing backslash continues a command line (never inside a here-document's body, read below).
-        while line.endswith("\\") and i < len(lines):
-            line = line[:-1] + " " + lines[i]
-            i += 1
-        line = line.strip()
-        heredoc = _HEREDOC.match(line)
+    i, n = 0, len(text)
+    while i < n:
+        end = text.find("\n", i)
+        end = n if end < 0 else end
+        physical = text[i:end].strip()
+        heredoc = _HEREDOC.match(physical)
         if heredoc:
             var, delim = heredoc.group(1), heredoc.group(2) or heredoc.group(3)
-            body: list[str] = []
-            while i < len(lines) and lines[i] != delim:
-                body.append(lines[i])
-                i += 1
-            i += 1  # the delimiter
+            lines = text[end + 1:].split("\n")
+            if delim not in lines:
+                raise AzReadError(f"the here-document {delim} is not closed")
+            k = lines.index(delim)
+            body = "\n".join(lines[:k])
+            i = end + 1 + len(body) + (1 if k else 0) + len(delim) + 1
             if var:  # cat > "$VAR": the text and its final newline
-                env[var] = "\n".join(body) + "\n"
+                env[var] = body + "\n"
             else:  # printf '%s' "$(cat <<'D' ... D)" > "$VAR": $(...) drops the final newline
-                target = re.search(r'> "\$(\w+)"', lines[i] if i < len(lines) else "")
-                i += 1
+                close = text.find("\n", i)
+                target = re.search(r'> "\$(\w+)"', text[i:n if close < 0 else close])
+                i = n if close < 0 else close + 1
                 if target:
-                    env[target.group(1)] = "\n".join(body)
+                    env[target.group(1)] = body
             continue
-        b64 = _PRINTF_B64.match(line)
+        b64 = _PRINTF_B64.match(physical)
         if b64:
             try:
-                env[b64.group(2)] = base64.b64decode(shlex.split(b64.group(1))[0], validate=True).decode("utf-8")
+                env[b64.group(2)] = base64.b64decode(b64.group(1), validate=True).decode("utf-8")
             except (binascii.Error, ValueError) as exc:  # UnicodeDecodeError is a ValueError
-                raise AzReadError(f"cannot read {line[:60]!r}: the base64 data does not decode to UTF-8 text "
+                raise AzReadError(f"cannot read {physical[:60]!r}: the base64 data does not decode to UTF-8 text "
                                   f"({exc})") from None
+            i = end + 1
             continue
-        assign = _ASSIGN.match(line)
-        if assign and not line.startswith("az "):
-            value = assign.group(2)
-            if "$(" not in value:  # "$(mktemp)" names a file filled in below: keep what is there
-                words = shlex.split(value) if value else [""]
-                env[assign.group(1)] = words[0] if words else ""
-            else:
+        start = i
+        words, i = _command(text, i, env)
+        if not words:
+            continue
+        assign = _ASSIGN.match(words[0])
+        if assign and len(words) == 1:
+            if "$(" not in text[start:i]:
+                env[assign.group(1)] = assign.group(2)
+            else:  # "$(mktemp)" names a file filled in below: keep what is there
                 env.setdefault(assign.group(1), "")
-            continue
-        if not line.startswith("az "):
-            continue
-
-        def expand(m: re.Match[str]) -> str:
-            name = m.group(1) or m.group(2) or m.group(3)
-            return shlex.quote(env[name]) if name in env else m.group(0)
-
-        try:
-            commands.append(shlex.split(_VAR_REF.sub(expand, line), comments=True))
-        except ValueError as exc:
-            raise AzReadError(f"cannot read {line[:60]!r}: {_shlex_reason(exc)}") from None
+        elif words[0] == "az":
+            commands.append(words)
     if not commands:
         raise AzReadError("no az command in the file")
     return commands
+
+
+def _command(text: str, i: int, env: Mapping[str, str]) -> tuple[list[str], int]:
+    """The words of the command starting at ``text[i]`` (up to a newline outside quotes), with the variables
+    of ``env`` expanded (an unknown one stays as written), and where the next command starts."""
+    words: list[str] = []
+    word: list[str] = []
+    in_word = False
+    quote = ""
+    n = len(text)
+    begin = i
+
+    def variable(j: int) -> tuple[str | None, int]:
+        """``$NAME`` or ``${NAME}`` at ``text[j]`` (the ``$``): its value and the index after it."""
+        braced = text.startswith("{", j + 1)
+        m = _NAME.match(text, j + 2 if braced else j + 1)
+        if m is None or (braced and not text.startswith("}", m.end())):
+            return None, j + 1
+        after = m.end() + (1 if braced else 0)
+        value = env.get(m.group())
+        return (value if value is not None else text[j:after]), after
+
+    while i < n:
+        c = text[i]
+        if quote == "'":
+            if c == "'":
+                quote = ""
+            else:
+                word.append(c)
+            i += 1
+            continue
+        if c == "\\":
+            if i + 1 < n and text[i + 1] == "\n":  # a continued line (in double quotes too)
+                i += 2
+                continue
+            if i + 1 >= n:
+                raise AzReadError(f"cannot read {text[begin:i + 1][:60]!r}: it ends with a backslash (\\) that "
+                                  "escapes nothing")
+            nxt = text[i + 1]
+            if quote == '"' and nxt not in '$`"\\':
+                word.append(c)  # in double quotes a backslash escapes only $ ` " \\ and a newline
+            else:
+                word.append(nxt)
+                i += 1
+            in_word = True
+            i += 1
+            continue
+        if c == "$":
+            value, after = variable(i)
+            if value is not None:
+                word.append(value)
+                in_word = True
+                i = after
+                continue
+        if quote == '"':
+            if c == '"':
+                quote = ""
+            else:
+                word.append(c)
+            i += 1
+            continue
+        if c in "'\"":
+            quote = c
+            in_word = True
+        elif c in " \t\r":
+            if in_word:
+                words.append("".join(word))
+                word, in_word = [], False
+        elif c == "\n":
+            i += 1
+            break
+        elif c == "#" and not in_word:
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        else:
+            word.append(c)
+            in_word = True
+        i += 1
+    else:
+        if quote:
+            raise AzReadError(f"cannot read {text[begin:begin + 60]!r}: a quote is not closed (\" or ')")
+    if in_word:
+        words.append("".join(word))
+    return words, i
 
 
 _GLOBAL_IGNORED = {"--output": 1, "-o": 1, "--query": 1, "--only-show-errors": 0, "--verbose": 0, "--debug": 0,
@@ -289,7 +368,7 @@ def _parse(argv: Sequence[str], words: int, table: _Table) -> _Flags:
         else:
             values = []
             want = 1 if n is None else n
-            while i < len(argv) and want != 0 and not _is_flag(argv[i]):
+            while i < len(argv) and want != 0 and not _is_flag(argv[i], arity, table.aliases):
                 values.append(argv[i])
                 i += 1
                 if want == 1:
@@ -312,16 +391,20 @@ def _parse(argv: Sequence[str], words: int, table: _Table) -> _Flags:
     return flags
 
 
-def _is_flag(word: str) -> bool:
-    # As argparse (which az's parser is) tells options from values: a word with a space is a value
-    # (argparse.ArgumentParser._parse_optional: "if it contains a space, it was meant to be a positional").
-    if not word.startswith("-") or word == "-" or " " in word:
+def _is_flag(word: str, known: Mapping[str, int] | None = None, aliases: Mapping[str, str] | None = None) -> bool:
+    """Whether argparse (which az's parser is) reads ``word`` as an option rather than a value, in its order
+    (argparse.ArgumentParser._parse_optional): a known option, or ``--known=value``, is one; then a negative
+    number is a value, and so is a word with a space ("if it contains a space, it was meant to be a positional")."""
+    if not word.startswith("-") or word == "-":
         return False
+    head = word.partition("=")[0]
+    if known is not None and (aliases or {}).get(head, head) in known:
+        return True
     try:
         float(word)  # a negative number is a value
         return False
     except ValueError:
-        return True
+        return " " not in word
 
 
 def _tags(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
