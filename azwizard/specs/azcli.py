@@ -453,7 +453,8 @@ _AKS_CREATE = _Table(
      "--enable-managed-identity": 0, "--enable-addons": 1, "--node-resource-group": 1, "--enable-aad": 0,
      "--enable-azure-rbac": 0, "--enable-private-cluster": 0, "--vnet-subnet-id": 1, "--windows-admin-username": 1,
      "--windows-admin-password": 1, "--enable-cluster-autoscaler": 0, "--min-count": 1, "--max-count": 1,
-     "--uptime-sla": 0},
+     "--uptime-sla": 0, "--load-balancer-managed-outbound-ip-count": 1,
+     "--load-balancer-managed-outbound-ipv6-count": 1},
     {"-g": "--resource-group", "-n": "--name", "-l": "--location", "-k": "--kubernetes-version",
      "-p": "--dns-name-prefix", "-s": "--node-vm-size", "-c": "--node-count", "-z": "--zones", "-m": "--max-pods",
      "-u": "--admin-username", "-x": "--no-ssh-key", "-a": "--enable-addons"},
@@ -585,6 +586,7 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
     )
     if network.dns_service_ip == replace(network, dns_service_ip="").resolved_dns_service_ip():
         network = replace(network, dns_service_ip="")
+    _outbound_counts(o, network, notes)
 
     system = _pool(o, name=o.one("--nodepool-name", "nodepool1"), mode="System", os_type="Linux")
     users = []
@@ -645,6 +647,26 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
         extra_tags=_tags(o.many("--tags")),
     )
     return AzRead(spec, tuple(unknown), tuple(notes), sub)
+
+
+def _outbound_counts(o: _Flags, network: AksNetworkSpec, notes: list[str]) -> None:
+    """``--load-balancer-managed-outbound-ip[v6]-count`` (acs/_params.py: type=int). azwizard keeps AKS's own
+    counts, which the API documents for ManagedClusterLoadBalancerProfile.managedOutboundIPs: count "default 1",
+    countIPv6 "0 for single-stack and 1 for dual-stack", each 0-100 (count at least 1)
+    (https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update#managedoutboundips)."""
+    for flag, what, default, low in (
+            ("--load-balancer-managed-outbound-ip-count", "IPv4", 1, 1),
+            ("--load-balancer-managed-outbound-ipv6-count", "IPv6", 1 if network.dual_stack else 0, 0)):
+        count = o.int_(flag)
+        if count is None:
+            continue
+        if not low <= count <= 100:
+            raise AzReadError(f"az aks create: {flag} {count}: AKS takes {low}-100 managed outbound {what} addresses")
+        if network.outbound_type != "loadBalancer":
+            notes.append(f"{flag}: applies to the load balancer outbound type only; ignored")
+        elif count != default:
+            notes.append(f"{flag} {count}: azwizard keeps AKS's default of {default} managed outbound {what} "
+                         f"address{'es' if default != 1 else ''}; change it after creation with az aks update {flag}")
 
 
 def _exported(commands: Sequence[Sequence[str]]) -> bool:
@@ -781,9 +803,27 @@ _VM_COMMANDS: dict[tuple[str, ...], _Table] = {
     ("account", "set"): _ACCOUNT,
 }
 
-# az vm create's image aliases for the images azwizard offers (azure-cli vm/_validators.py reads
-# arm-compute/quickstart-templates/aliases.json).
-_IMAGE_ALIASES = {"debian12": IMAGES["debian-12"], "ubuntu2404": IMAGES["ubuntu-24.04"]}
+# az vm create's URN aliases, exactly as az's alias document lists them: azure-cli reads the cloud's
+# vmImageAliasDoc, https://raw.githubusercontent.com/Azure/azure-rest-api-specs/main/arm-compute/quickstart-templates/
+# aliases.json (vm/_actions.py load_images_from_aliases_doc), and matches the alias without regard to case
+# (vm/_validators.py _parse_image_argument: x['urnAlias'].lower() == image.lower()).
+_AZ_LINUX_ALIASES = {
+    "CentOS85Gen2": "OpenLogic:CentOS:8_5-gen2:latest",
+    "Debian11": "Debian:debian-11:11-backports-gen2:latest",
+    "OpenSuseLeap154Gen2": "SUSE:openSUSE-leap-15-4:gen2:latest",
+    "RHELRaw8LVMGen2": "RedHat:RHEL:8-lvm-gen2:latest",
+    "SuseSles15SP5": "SUSE:sles-15-sp5:gen2:latest",
+    "Ubuntu2204": "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest",
+    "Ubuntu2404": "Canonical:ubuntu-24_04-lts:server:latest",
+    "Ubuntu2404Pro": "Canonical:ubuntu-24_04-lts:ubuntu-pro:latest",
+    "FlatcarLinuxFreeGen2": "kinvolk:flatcar-container-linux-free:stable-gen2:latest",
+}
+_AZ_WINDOWS_ALIASES = ("Win2022Datacenter", "Win2022AzureEditionCore", "Win2019Datacenter", "Win2016Datacenter",
+                       "Win2012R2Datacenter", "Win2012Datacenter")
+# Not in az's document: azwizard's own name for its default image (the docs' examples use it). az itself would
+# look for a custom image named Debian12.
+_AZWIZARD_ALIASES = {"Debian12": IMAGES["debian-12"].urn, **{k: v.urn for k, v in IMAGES.items()}}
+_IMAGE_ALIASES = {k.lower(): v for k, v in {**_AZ_LINUX_ALIASES, **_AZWIZARD_ALIASES}.items()}
 
 
 def _last_name(ref: str) -> str:
@@ -955,11 +995,14 @@ def _image(text: str) -> ImageRef:
     parts = text.split(":")
     if len(parts) == 4:
         return next((img for img in IMAGES.values() if img.urn.lower() == text.lower()), ImageRef(*parts))
-    alias = _IMAGE_ALIASES.get(text.lower().replace("-", "").replace(".", "").replace(":", ""))
-    if alias is None:
-        raise AzReadError(f"az vm create: --image {text!r}: give a URN publisher:offer:sku:version (or Debian12, "
-                          "Ubuntu2404)")
-    return alias
+    urn = _IMAGE_ALIASES.get(text.lower())
+    if urn is not None:
+        return _image(urn)
+    if text.lower() in (w.lower() for w in _AZ_WINDOWS_ALIASES):
+        raise AzReadError(f"az vm create: --image {_show(text)} is a Windows image; azwizard creates Linux VMs "
+                          "(SSH keys, cloud-init)")
+    raise AzReadError(f"az vm create: --image {_show(text)}: give a URN publisher:offer:sku:version or one of az's "
+                      f"Linux aliases ({', '.join(_AZ_LINUX_ALIASES)})")
 
 
 def _ssh_keys(f: _Flags, notes: list[str]) -> str:
