@@ -74,13 +74,33 @@ def default_kubeconfig_path(env: Mapping[str, str] | None = None, home: Path | N
     return (home or Path.home()) / ".kube" / "config"
 
 
+MAX_DEPTH = 64  # a kubeconfig nests 4 levels; PyYAML takes seconds to fail on thousands of [ or {
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of YAML flow collections ([ and {), counted roughly (brackets in strings count too:
+    an overestimate only refuses absurd files)."""
+    depth = deepest = 0
+    for c in text:
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def _load(text: str | None, what: str) -> dict[str, Any]:
     if text is None or not text.strip():
         return {}
+    if _flow_depth(text) > MAX_DEPTH:
+        raise KubeconfigError(f"The {what} is not a kubeconfig: it is nested too deeply.")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise KubeconfigError(f"The {what} is not valid YAML: {exc}") from None
+    except RecursionError:  # PyYAML nests one call per [ or {: a hostile file exhausts the stack
+        raise KubeconfigError(f"The {what} is not a kubeconfig: it is nested too deeply.") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

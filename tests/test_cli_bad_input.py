@@ -149,3 +149,13 @@ def test_devices_fifos_and_directories_are_refused_not_read(special: str, tmp_pa
                               preexec_fn=_limited)
         assert proc.returncode == 2, (argv, proc.returncode, proc.stderr[-500:])
         assert ("not a regular file" in proc.stderr or "is a directory" in proc.stderr), proc.stderr
+
+
+def test_a_plan_with_a_name_no_template_can_hold_is_refused_clearly(data_dir: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A group named '/subscriptions/x' (blocked by the rules) made --format arm raise ValueError, an unexpected
+    error (found by benchmarks/fuzz.py): it is a clear refusal with the findings' exit code."""
+    res = run(["check", "--offline", "--format", "arm", "--", "az", "aks", "create", "-n", "c", "-g",
+               "/subscriptions/x"], capsys)
+    assert res.code == 1, res.err
+    assert "cannot write an ARM template for this plan" in res.err and "fix the blocking findings" in res.err

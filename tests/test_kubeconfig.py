@@ -208,3 +208,13 @@ def test_backup_is_created_0600_not_chmodded_after(tmp_path: Path, monkeypatch: 
         os.umask(old_umask)
     assert backup is not None and backup.read_text() == "old: secret\n"
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("text", ["[" * 3000, "{a: " * 2000, "a: " + "[" * 65 + "]" * 65])
+def test_a_deeply_nested_kubeconfig_is_refused_quickly(text: str) -> None:
+    """PyYAML recursed until RecursionError (seconds later) on thousands of [ or {: refused up front, as not a
+    kubeconfig (found by benchmarks/fuzz.py)."""
+    from azwizard.kubeconfig import KubeconfigError, merge_kubeconfig
+
+    with pytest.raises(KubeconfigError, match="nested too deeply"):
+        merge_kubeconfig(text, "contexts: [{name: c, context: {}}]\n", context_name="c", overwrite=False)

@@ -27,10 +27,16 @@ def _review(conn: Connection, kind: str, profile: Any) -> Review:
 
 
 def _emit(review: Review, fmt: str, output: str | None) -> int:
+    from ..plan.export_arm import TemplateError
     from ..sshkeys import redact_private_keys
 
-    # The readers already withhold a private key given as the public one; this is the last guard.
-    text = redact_private_keys(render(review, fmt))  # type: ignore[arg-type]
+    try:
+        # The readers already withhold a private key given as the public one; this is the last guard.
+        text = redact_private_keys(render(review, fmt))  # type: ignore[arg-type]
+    except TemplateError as e:
+        raise CommandError(f"cannot write an ARM template for this plan: {e}",
+                           review.exit_code if review.blocking else EXIT_USAGE,
+                           "fix the blocking findings (azwizard check or plan with --format text lists them)") from e
     if output:
         from ..plan.export_az import write_text_atomic
 
