@@ -221,8 +221,9 @@ def _command(text: str, i: int, env: Mapping[str, str]) -> tuple[list[str], int]
 
     while i < n:
         c = text[i]
-        if quote == "'":
-            if c == "'":
+        # Inside quotes every character is text, but in double quotes \\ and $ keep their meaning.
+        if quote == "'" or (quote == '"' and c not in "\\$"):
+            if c == quote:
                 quote = ""
             else:
                 word.append(c)
@@ -251,11 +252,8 @@ def _command(text: str, i: int, env: Mapping[str, str]) -> tuple[list[str], int]
                 in_word = True
                 i = after
                 continue
-        if quote == '"':
-            if c == '"':
-                quote = ""
-            else:
-                word.append(c)
+        if quote:  # a $ that starts no variable, in double quotes
+            word.append(c)
             i += 1
             continue
         if c in "'\"":
