@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import sys
 import tempfile
@@ -95,6 +96,7 @@ CHOICES = ["Standard", "Basic", "free", "standard", "premium", "azure", "kubenet
            "VirtualMachineScaleSets", "StandardSSD_LRS", "Premium_LRS", "Enabled", "Disabled", "ssh", "SSH"]
 
 
+@functools.lru_cache(maxsize=None)
 def plausible(flag: str) -> st.SearchStrategy[str]:
     """A value of the kind the flag takes, so most commands get past the parser into the rules and the plan."""
     f = flag.lower()
@@ -138,7 +140,9 @@ def _review_all(kind: str, spec: Any, source: str) -> None:
     REVIEWED[0] += 1
     conn = Connection(None)
     review = review_vm(conn, spec, source=source) if kind == "vm" else review_aks(conn, spec, source=source)
-    for fmt in FORMATS:
+    # One output format per example, in turn (each still sees thousands of examples): rendering all five made an
+    # example five times as expensive on a shared machine.
+    for fmt in (FORMATS[REVIEWED[0] % len(FORMATS)],):
         try:
             out = redact_private_keys(render(review, fmt))  # type: ignore[arg-type]
         except TemplateError:  # the CLI's clear refusal (a name the rules block), as _emit reports it
@@ -190,6 +194,7 @@ def profile_pipeline(kind: str, text: str, base: Path) -> None:
 # Strategies per target
 
 
+@functools.lru_cache(maxsize=None)
 def _flag_tables() -> dict[str, tuple[list[str], dict[str, int]]]:
     from azwizard.specs import azcli
 

@@ -1038,6 +1038,30 @@ def _delete(value: str, default: bool) -> bool:
     return default if not value else value.lower() == "delete"
 
 
+# az vm create's enum options (azure-cli vm/_params.py: get_enum_type of CachingTypes, the delete options, the
+# public IP SKU and allocation, the security types, --nsg-rule's SSH/RDP/NONE, --authentication-type).
+_VM_CHOICES = {
+    "--os-disk-caching": ("None", "ReadOnly", "ReadWrite"),
+    "--nsg-rule": ("SSH", "RDP", "NONE"),
+    "--security-type": ("TrustedLaunch", "ConfidentialVM", "Standard"),
+    "--os-disk-delete-option": ("Delete", "Detach"),
+    "--data-disk-delete-option": ("Delete", "Detach"),
+    "--public-ip-sku": ("Basic", "Standard"),
+    "--public-ip-address-allocation": ("Dynamic", "Static"),
+    "--authentication-type": ("ssh", "password", "all"),
+}
+
+
+def _vm_choices(v: _Flags) -> None:
+    """az's spelling of each enum option given (a value az would refuse is refused here too)."""
+    for flag, choices in _VM_CHOICES.items():
+        if v.has(flag):
+            v.values[flag] = [v.choice(flag, "", choices)]
+    nic_delete = v.many("--nic-delete-option")
+    if len(nic_delete) == 1 and "=" not in nic_delete[0]:  # one option for every NIC (else Name=Option each)
+        v.values["--nic-delete-option"] = [v.choice("--nic-delete-option", "", ("Delete", "Detach"))]
+
+
 def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") -> AzRead[VmSpec]:
     """A VmSpec from ``az vm create`` (alone, or with the network commands azwizard's script has)."""
     unknown: list[str] = []
@@ -1046,6 +1070,7 @@ def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") 
     if c.vm is None:
         raise AzReadError("no az vm create command to read")
     v = c.vm
+    _vm_choices(v)
     rg = v.one("--resource-group") or (c.group.one("--name") if c.group else "")
     loc = v.one("--location") or (c.group.one("--location") if c.group else "") or location
     vm_name = v.one("--name") or "vm"
