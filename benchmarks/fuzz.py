@@ -1,9 +1,9 @@
 """Deep fuzzing of every parser of user input, run by hand (never in CI: .ci/run runs the property tests with a
 fixed derivation instead, tests/conftest.py's "ci" profile). Usage:
 
-    python benchmarks/fuzz.py [--examples 10000] [--only NAME ...] [--show 3]
+    python benchmarks/fuzz.py [--examples 10000] [--seed N] [--only NAME ...] [--show 3]
 
-Each target feeds hypothesis-generated hostile input (values starting with "-", "--", quotes, backslashes, NUL,
+Each target feeds generated hostile input (values starting with "-", "--", quotes, backslashes, NUL,
 non-UTF-8 surrogates, huge numbers, deep nesting, CIDRs of every length, private keys, paths of devices and
 FIFOs) to one parser and then through everything the CLI does with what it read (the rules, the plan, every
 output format), as ``azwizard check`` / ``plan`` would. A parser may refuse input only with its documented
@@ -23,6 +23,8 @@ import argparse
 import contextlib
 import functools
 import os
+import random
+import shlex
 import sys
 import tempfile
 import time
@@ -31,9 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 SUB = "5a1b0c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
@@ -94,34 +93,6 @@ CHOICES = ["Standard", "Basic", "free", "standard", "premium", "azure", "kubenet
            "Delete", "Detach", "true", "false", "Tcp", "Udp", "*", "Allow", "Deny", "Inbound", "IPv4", "IPv6",
            "Standard_B2s", "Standard_D2s_v5", "Debian12", "Ubuntu2204", "norwayeast", "1.33", "KubernetesOfficial",
            "VirtualMachineScaleSets", "StandardSSD_LRS", "Premium_LRS", "Enabled", "Disabled", "ssh", "SSH"]
-
-
-@functools.lru_cache(maxsize=None)
-def plausible(flag: str) -> st.SearchStrategy[str]:
-    """A value of the kind the flag takes, so most commands get past the parser into the rules and the plan."""
-    f = flag.lower()
-    if any(w in f for w in ("count", "size-gb", "osdisk-size", "priority", "timeout", "pods", "max-", "min-")):
-        return st.integers(0, 300).map(str)
-    if any(w in f for w in ("cidr", "prefix", "ranges", "service-ip", "address-prefixes", "subnet-prefixes")):
-        return st.sampled_from(CIDRS)
-    if any(w in f for w in ("enable", "accelerated", "admin-enabled", "forwarding")):
-        return st.sampled_from(["true", "false"])
-    if "zone" in f:
-        return st.sampled_from(["1", "2", "3", "1 2 3"])
-    if "tags" in f:
-        return st.sampled_from(["team=web", "env=dev", "a=b", "x"])
-    if any(w in f for w in ("ssh-key", "key-value")):
-        return st.just(KEY)
-    if any(w in f for w in ("name", "group", "-g", "-n", "vnet", "subnet", "nsg", "nic", "vm", "vault", "acr",
-                            "public-ip", "cluster", "-c")):
-        return st.sampled_from(NAMES)
-    return st.sampled_from(CHOICES)
-
-
-def values(paths: list[str]) -> st.SearchStrategy[str]:
-    text = st.text(st.characters(codec="utf-8"), max_size=30)
-    return st.one_of(st.sampled_from(ATOMS + paths + ["@" + p for p in paths]), text,
-                     st.tuples(st.sampled_from(ATOMS), st.sampled_from(ATOMS)).map("".join))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -191,10 +162,61 @@ def profile_pipeline(kind: str, text: str, base: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Strategies per target
+# Generators: each example is built from its own random.Random(seed, index), so any crash is reproduced with
+# --seed S --only TARGET --start I --examples 1. Most values are of the kind their flag or key takes (so the
+# example reaches the rules and the plan); the rest are hostile.
 
 
-@functools.lru_cache(maxsize=None)
+def plausible(rnd: random.Random, flag: str) -> str:
+    """A value of the kind the flag takes, so most commands get past the parser into the rules and the plan."""
+    f = flag.lower()
+    if any(w in f for w in ("count", "size-gb", "osdisk-size", "priority", "timeout", "pods", "max-", "min-")):
+        return str(rnd.randint(0, 300))
+    if any(w in f for w in ("cidr", "prefix", "ranges", "service-ip", "address-prefixes", "subnet-prefixes")):
+        return rnd.choice(CIDRS)
+    if any(w in f for w in ("enable", "accelerated", "admin-enabled", "forwarding")):
+        return rnd.choice(["true", "false"])
+    if "zone" in f:
+        return rnd.choice(["1", "2", "3", "1 2 3"])
+    if "tags" in f:
+        return rnd.choice(["team=web", "env=dev", "a=b", "x"])
+    if any(w in f for w in ("ssh-key", "key-value")):
+        return KEY
+    if any(w in f for w in ("name", "group", "-g", "-n", "vnet", "subnet", "nsg", "nic", "vm", "vault", "acr",
+                            "public-ip", "cluster", "-c")):
+        return rnd.choice(NAMES)
+    return rnd.choice(CHOICES)
+
+
+def random_text(rnd: random.Random, size: int = 30) -> str:
+    """Any text: ASCII, controls, Latin-1, other planes, and lone surrogates (what argv holds for bytes that are
+    not UTF-8)."""
+    ranges = [(32, 126), (0, 31), (127, 255), (256, 0x2FFF), (0xD800, 0xDFFF), (0x1F300, 0x1F64F), (0xFFF0, 0xFFFF)]
+    out = []
+    for _ in range(rnd.randint(0, size)):
+        lo, hi = ranges[0] if rnd.random() < 0.6 else rnd.choice(ranges)
+        out.append(chr(rnd.randint(lo, hi)))
+    return "".join(out)
+
+
+def hostile(rnd: random.Random, paths: list[str]) -> str:
+    r = rnd.random()
+    if r < 0.55:
+        return rnd.choice(ATOMS)
+    if r < 0.7:
+        return rnd.choice(paths) if rnd.random() < 0.5 else "@" + rnd.choice(paths)
+    if r < 0.85:
+        return random_text(rnd)
+    return rnd.choice(ATOMS) + rnd.choice(ATOMS)
+
+
+def text_only(value: str) -> str:
+    """What the readers let into a spec: text without lone surrogates (only argv carries them; the az reader
+    refuses them)."""
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
+@functools.cache
 def _flag_tables() -> dict[str, tuple[list[str], dict[str, int]]]:
     from azwizard.specs import azcli
 
@@ -223,46 +245,52 @@ def _flag_tables() -> dict[str, tuple[list[str], dict[str, int]]]:
     }
 
 
-@st.composite
-def az_command(draw: st.DrawFn, verb: str, value: st.SearchStrategy[str]) -> list[str]:
+EXTRA_FLAGS = ["--frobnicate", "--output", "-o", "--yes", "--subscription", "--only-show-errors", "--query"]
+
+
+def az_command(rnd: random.Random, verb: str, paths: list[str]) -> list[str]:
     flags, arity = _flag_tables()[verb]
     argv = ["az", *verb.split()]
-    rnd = draw(st.randoms(use_true_random=False))
-    for _ in range(draw(st.integers(0, 12))):
-        flag = draw(st.one_of(st.sampled_from(flags), st.sampled_from(["--frobnicate", "--output", "-o", "--yes",
-                                                                       "--subscription", "--only-show-errors"])))
-        form = 0 if rnd.random() < 0.2 else 1
-        # Most values are of the kind the flag takes, so commands reach the rules and the plan (the weight comes
-        # from a Random: hypothesis biases its own choices towards the edges, here the hostile values).
-        pick = plausible(flag) if rnd.random() < 0.85 else value
-        if form == 0:
-            argv.append(f"{flag}={draw(pick)}")
-        else:
-            argv.append(flag)
-            n = arity.get(flag, 1)
-            count = rnd.randint(1, 3) if n == -1 else (1 if n == 1 else 0)
-            if rnd.random() < 0.04:  # a value missing, or one too many
-                count = max(0, count + rnd.choice((-1, 1)))
-            argv += [draw(pick) for _ in range(count)]
+    for _ in range(rnd.randint(0, 12)):
+        flag = rnd.choice(flags) if rnd.random() < 0.93 else rnd.choice(EXTRA_FLAGS)
+
+        def pick(flag: str = flag) -> str:
+            return plausible(rnd, flag) if rnd.random() < 0.85 else hostile(rnd, paths)
+
+        if rnd.random() < 0.2:
+            argv.append(f"{flag}={pick()}")
+            continue
+        argv.append(flag)
+        n = arity.get(flag, 1)
+        count = rnd.randint(1, 3) if n == -1 else (1 if n == 1 else 0)
+        if rnd.random() < 0.04:  # a value missing, or one too many
+            count = max(0, count + rnd.choice((-1, 1)))
+        argv += [pick() for _ in range(count)]
     return argv
 
 
-@st.composite
-def az_words(draw: st.DrawFn, main: str, companions: list[str], value: st.SearchStrategy[str]) -> list[str]:
-    commands = [draw(az_command(v, value)) for v in draw(st.lists(st.sampled_from(companions), max_size=3))]
-    commands.insert(draw(st.integers(0, len(commands))), draw(az_command(main, value)))
+VM_COMPANIONS = ["network vnet create", "network nic create", "network public-ip create", "network nsg create",
+                 "network nsg rule create", "network nat gateway create", "network vnet subnet update",
+                 "backup protection enable-for-vm", "group create", "account set"]
+AKS_COMPANIONS = ["aks nodepool add", "acr create", "group create", "account set"]
+
+
+def az_words(rnd: random.Random, paths: list[str], kind: str | None = None) -> list[str]:
+    kind = kind or rnd.choice(["vm", "aks"])
+    main, companions = ("vm create", VM_COMPANIONS) if kind == "vm" else ("aks create", AKS_COMPANIONS)
+    commands = [az_command(rnd, rnd.choice(companions), paths) for _ in range(rnd.randint(0, 3))]
+    commands.insert(rnd.randint(0, len(commands)), az_command(rnd, main, paths))
     words: list[str] = []
     for c in commands:
-        words += [*([draw(st.sampled_from(["&&", ";"]))] if words else []), *c]
+        words += [*([rnd.choice(["&&", ";"])] if words else []), *c]
     return words
 
 
-def az_line(words: st.SearchStrategy[list[str]]) -> st.SearchStrategy[str]:
+def az_line(rnd: random.Random, paths: list[str]) -> str:
     """One string, quoted as a user would (or not: unbalanced quotes, a trailing backslash)."""
-    import shlex
-
-    return st.tuples(words, st.sampled_from(["", "'", '"', "\\", " \\\n", "'unclosed", ' "x'])).map(
-        lambda t: " ".join(shlex.quote(w) if i % 3 else w for i, w in enumerate(t[0])) + t[1])
+    words = az_words(rnd, paths)
+    tail = rnd.choice(["", "", "", "'", '"', "\\", " \\\n", "'unclosed", ' "x'])
+    return " ".join(shlex.quote(w) if rnd.random() < 0.7 else w for w in words) + tail
 
 
 SCRIPT_LINES = [
@@ -279,76 +307,94 @@ SCRIPT_LINES = [
 ]
 
 
-@st.composite
-def scripts(draw: st.DrawFn, value: st.SearchStrategy[str], words: st.SearchStrategy[list[str]]) -> str:
-    import shlex
-
+def script(rnd: random.Random, paths: list[str]) -> str:
+    """A script such as plan --format az writes (one of them, now and then), or notes with az lines."""
+    if rnd.random() < 0.15:
+        return exported_script(rnd, paths)
     lines: list[str] = []
-    for _ in range(draw(st.integers(1, 14))):
-        choice = draw(st.integers(0, 3))
-        if choice == 0:
-            lines.append(draw(st.sampled_from(SCRIPT_LINES)))
-        elif choice == 1:
-            lines.append(shlex.join(draw(words)).replace("\udcff", "?").replace("\udce9", "?"))
-        elif choice == 2:
-            lines.append(draw(value))
+    for _ in range(rnd.randint(1, 14)):
+        r = rnd.random()
+        if r < 0.3:
+            lines.append(rnd.choice(SCRIPT_LINES))
+        elif r < 0.75:
+            lines.append(shlex.join(text_only(w) for w in az_words(rnd, paths)))
+        elif r < 0.9:
+            lines.append(hostile(rnd, paths))
         else:
-            lines.append(draw(st.sampled_from(SCRIPT_LINES)) + draw(value))
+            lines.append(rnd.choice(SCRIPT_LINES) + hostile(rnd, paths))
     return "\n".join(lines)
 
 
-@st.composite
-def toml_profiles(draw: st.DrawFn, kind: str, value: st.SearchStrategy[str], paths: list[str]) -> str:
+def exported_script(rnd: random.Random, paths: list[str]) -> str:
+    """azwizard's own export of a spec with hostile text in it, possibly damaged: the reader must read it back or
+    refuse it clearly."""
+    from azwizard.plan.export_az import az_script
+    from azwizard.plan.vm import plan_vm
+    from azwizard.specs.vm import VmSpec
+
+    text = text_only(hostile(rnd, paths))
+    spec = VmSpec.for_base("Yolo", ssh_public_key=KEY).with_(
+        custom_data=text if rnd.random() < 0.5 else "", extra_tags=(("note", text),))
+    out = az_script(plan_vm(spec, subscription_id=SUB, run_id="r", created_at="t"))
+    if rnd.random() < 0.5:
+        i = rnd.randint(0, len(out))
+        out = out[:i] + rnd.choice(["'", '"', "\\", "\n", "$", "#", "<<'X'\n"]) + out[i:]
+    return out
+
+
+def toml_profile(rnd: random.Random, kind: str, paths: list[str]) -> str:
     import json
 
     from azwizard.profiles import KEYS, _toml_str
 
     keys = [k for k in KEYS[kind] if k.type != "table"]
 
-    def typed(key: Any) -> st.SearchStrategy[str]:
-        """A value of the key's type (and one of its choices): most profiles get past the reader."""
+    def typed(key: Any) -> str:
+        """A value of the key's type (one of its choices): most profiles get past the reader."""
         if key.choices:
-            return st.sampled_from(key.choices).map(json.dumps)
+            return json.dumps(rnd.choice(key.choices))
         if key.type == "int":
-            return st.integers(1, 130).map(str)
+            return str(rnd.randint(1, 130))
         if key.type == "bool":
-            return st.sampled_from(["true", "false"])
+            return rnd.choice(["true", "false"])
         if key.type == "list[str]":
-            item = st.sampled_from(CIDRS if "cidr" in key.path or "ranges" in key.path else
-                                   ["1", "2", "3"] if "zones" in key.path else ["22", "80", "443", "*"])
-            return st.lists(item, max_size=3).map(json.dumps)
+            pool = (CIDRS if "cidr" in key.path or "ranges" in key.path else
+                    ["1", "2", "3"] if "zones" in key.path else ["22", "80", "443", "*"])
+            return json.dumps(rnd.sample(pool, rnd.randint(0, min(3, len(pool)))))
         if key.type == "table[str]":
-            return st.dictionaries(st.sampled_from(["team", "env", "-n", "a b"]), st.sampled_from(["x", "", "-y"]),
-                                   max_size=3).map(lambda d: "{" + ", ".join(f"{json.dumps(k)} = {json.dumps(v)}"
-                                                                             for k, v in d.items()) + "}")
+            pairs = {rnd.choice(["team", "env", "-n", "a b"]): rnd.choice(["x", "", "-y"]) for _ in range(3)}
+            return "{" + ", ".join(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in pairs.items()) + "}"
         if "file" in key.path:
-            return st.sampled_from(paths + ["key.pub", "nope"]).map(json.dumps)
+            return json.dumps(rnd.choice(paths + ["key.pub", "nope"]))
         if any(w in key.path for w in ("space", "subnet", "cidr", "dns_service_ip", "source")):
-            return st.sampled_from(CIDRS + ["*", "Internet"]).map(json.dumps)
-        if key.path in ("ssh_public_key",):
-            return st.sampled_from([KEY, PRIVATE, ""]).map(json.dumps)
-        return st.sampled_from(NAMES + CHOICES).map(json.dumps)
+            return json.dumps(rnd.choice(CIDRS + ["*", "Internet"]))
+        if key.path == "ssh_public_key":
+            return json.dumps(rnd.choice([KEY, PRIVATE, ""]))
+        return json.dumps(rnd.choice(NAMES + CHOICES))
 
-    scalar = st.one_of(
-        value.map(lambda v: _toml_str(v.encode("utf-8", "replace").decode("utf-8"))),
-        st.integers(-10**30, 10**30).map(str), st.sampled_from(["9" * 4300, "9" * 4301, "-0", "0x10", "1_000"]),
-        st.sampled_from(["true", "false", "1.5", "inf", "nan", "1979-05-27", "[]", "{}", '""', "'''x'''"]),
-        st.sampled_from(paths).map(json.dumps),
-        st.lists(value.map(lambda v: _toml_str(v.encode("utf-8", "replace").decode("utf-8"))), max_size=4)
-        .map(lambda xs: "[" + ", ".join(xs) + "]"),
-        st.integers(1, 3000).map(lambda n: "[" * n + "]" * n),
-    )
-    # Weights come from a Random (hypothesis biases its own choices towards the edges, here the hostile ones):
-    # most keys get a value of their type, so most profiles reach the rules and the plan.
-    rnd = draw(st.randoms(use_true_random=False))
+    def scalar() -> str:
+        r = rnd.random()
+        if r < 0.4:
+            return _toml_str(text_only(hostile(rnd, paths)))
+        if r < 0.55:
+            return str(rnd.randint(-10**30, 10**30))
+        if r < 0.65:
+            return rnd.choice(["9" * 4300, "9" * 4301, "-0", "0x10", "1_000"])
+        if r < 0.8:
+            return rnd.choice(["true", "false", "1.5", "inf", "nan", "1979-05-27", "[]", "{}", '""', "'''x'''"])
+        if r < 0.9:
+            return "[" + ", ".join(_toml_str(text_only(hostile(rnd, paths))) for _ in range(rnd.randint(0, 4))) + "]"
+        n = rnd.randint(1, 3000)
+        return "[" * n + "]" * n
+
     name = rnd.choice(['"Yolo"', '"c"', '"web1"']) if rnd.random() < 0.93 else rnd.choice(['"-x"', '""', "1"])
     sections: dict[str, dict[str, str]] = {"": {"name": name}}
     arrays: dict[str, list[dict[str, str]]] = {}
     required = {"nsg_rules": {"name": '"r1"', "priority": "200", "protocol": '"Tcp"', "ports": '["80"]'},
                 "user_pools": {"name": '"apps"'}}
-    for _ in range(draw(st.integers(0, 14))):
-        key = draw(st.sampled_from(keys))
-        rhs = draw(typed(key) if rnd.random() < 0.95 else scalar)
+    for _ in range(rnd.randint(0, 14)):
+        key = rnd.choice(keys)
+        rhs = typed(key) if rnd.random() < 0.95 else scalar()
         leaf = key.path.rsplit(".", 1)[-1]
         if "[]." in key.path:
             table = key.path.split("[]")[0]
@@ -367,35 +413,45 @@ def toml_profiles(draw: st.DrawFn, kind: str, value: st.SearchStrategy[str], pat
         else:
             sections[""][key.path] = rhs
     if rnd.random() < 0.05:
-        extra = draw(st.sampled_from(["frobnicate", "admin_password", "names", "tags"]))
-        sections[""][extra] = draw(scalar)
+        sections[""][rnd.choice(["frobnicate", "admin_password", "names", "tags"])] = scalar()
     out = [f"{k} = {v}" for k, v in sections.pop("").items()]
-    for name, values_ in sections.items():
-        out += ["", f"[{name}]", *(f"{k} = {v}" for k, v in values_.items())]
-    for name, entries in arrays.items():
+    for table_name, table in sections.items():
+        out += ["", f"[{table_name}]", *(f"{k} = {v}" for k, v in table.items())]
+    for table_name, entries in arrays.items():
         for entry in entries:
-            out += ["", f"[[{name}]]", *(f"{k} = {v}" for k, v in entry.items())]
+            out += ["", f"[[{table_name}]]", *(f"{k} = {v}" for k, v in entry.items())]
     text = "\n".join(out) + "\n"
     if rnd.random() < 0.07:
-        i = draw(st.integers(0, len(text)))
-        text = text[:i] + draw(st.sampled_from(['"', "'", "[", "]", "=", "\n", "\\", "#", "\x00", "'''"])) + text[i:]
+        i = rnd.randint(0, len(text))
+        text = text[:i] + rnd.choice(['"', "'", "[", "]", "=", "\n", "\\", "#", "\x00", "'''"]) + text[i:]
     return text
 
 
-@st.composite
-def cidr_specs(draw: st.DrawFn, value: st.SearchStrategy[str]) -> tuple[str, Any]:
+def cidr(rnd: random.Random, paths: list[str]) -> str:
+    r = rnd.random()
+    if r < 0.4:
+        return rnd.choice(CIDRS)
+    if r < 0.8:
+        addr = (f"{rnd.randint(0, 300)}.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}"
+                if rnd.random() < 0.5 else f"fd{rnd.randint(0, 255):02x}:{rnd.randint(0, 0xFFFF):x}::")
+        return f"{addr}/{rnd.randint(-1, 130)}" if rnd.random() < 0.9 else addr
+    return text_only(hostile(rnd, paths))
+
+
+def cidr_spec(rnd: random.Random, paths: list[str]) -> tuple[str, Any]:
     from azwizard.specs.aks import AksNetworkSpec, preset_dev_dual_stack
     from azwizard.specs.vm import NetworkSpec, VmSpec
 
-    cidr = st.one_of(value, st.builds(lambda a, p: f"{a}/{p}", st.ip_addresses().map(str), st.integers(-1, 130)))
-    if draw(st.booleans()):
-        net = NetworkSpec(ipv4_space=draw(cidr), ipv6_space=draw(cidr), subnet_ipv4=draw(cidr), subnet_ipv6=draw(cidr))
+    if rnd.random() < 0.5:
+        net = NetworkSpec(ipv4_space=cidr(rnd, paths), ipv6_space=cidr(rnd, paths), subnet_ipv4=cidr(rnd, paths),
+                          subnet_ipv6=cidr(rnd, paths))
         return "vm", VmSpec.for_base("Yolo", network=net, ssh_public_key=KEY)
-    base = preset_dev_dual_stack()
-    net2 = AksNetworkSpec(pod_cidrs=tuple(draw(st.lists(cidr, max_size=3))),
-                          service_cidrs=tuple(draw(st.lists(cidr, max_size=3))), dns_service_ip=draw(cidr),
-                          ip_families=tuple(draw(st.lists(st.sampled_from(["IPv4", "IPv6", "ipv4", "x"]), max_size=3))))
-    return "aks", base.with_(network=net2, authorized_ip_ranges=tuple(draw(st.lists(cidr, max_size=3))))
+    net2 = AksNetworkSpec(pod_cidrs=tuple(cidr(rnd, paths) for _ in range(rnd.randint(0, 3))),
+                          service_cidrs=tuple(cidr(rnd, paths) for _ in range(rnd.randint(0, 3))),
+                          dns_service_ip=cidr(rnd, paths),
+                          ip_families=tuple(rnd.choice(["IPv4", "IPv6", "ipv4", "x"]) for _ in range(rnd.randint(0, 3))))
+    return "aks", preset_dev_dual_stack().with_(network=net2, authorized_ip_ranges=tuple(
+        cidr(rnd, paths) for _ in range(rnd.randint(0, 3))))
 
 
 def cidr_target(case: tuple[str, Any]) -> None:
@@ -414,6 +470,15 @@ def cidr_target(case: tuple[str, Any]) -> None:
     _review_all(kind, spec, "cidr")
 
 
+def ssh_key(rnd: random.Random, paths: list[str]) -> str:
+    r = rnd.random()
+    if r < 0.3:
+        return rnd.choice([PRIVATE, KEY, PRIVATE + KEY, KEY + "\n" + PRIVATE, PRIVATE.replace("\n", "\\n")])
+    if r < 0.5:
+        return rnd.choice(["ssh-ed25519 ", "ssh-rsa ", "ecdsa-sha2-nistp256 "]) + random_text(rnd, 60) + " c"
+    return text_only(hostile(rnd, paths))
+
+
 def ssh_key_target(text: str) -> None:
     from azwizard.specs.aks import preset_dev_dual_stack
     from azwizard.specs.vm import VmSpec
@@ -424,6 +489,7 @@ def ssh_key_target(text: str) -> None:
         withhold_private_key,
     )
 
+    text = text_only(text)
     looks_like_public_key(text)
     assert "PRIVATE KEY" not in redact_private_keys(text)
     if is_private_key(text):
@@ -447,6 +513,26 @@ current-context: c
 """
 
 
+def kubeconfig(rnd: random.Random, paths: list[str]) -> str:
+    import json
+
+    def name() -> Any:
+        return rnd.choice(["c", "prod", "", None, 1, [], {}, "~", text_only(hostile(rnd, paths))])
+
+    def entry() -> Any:
+        return {"name": name(), rnd.choice(["cluster", "context", "user"]): rnd.choice(
+            [None, {"server": "x"}, {"cluster": name(), "user": name()}, name(), [name()]])}
+
+    doc: Any = rnd.choice([
+        {"apiVersion": "v1", "clusters": [entry() for _ in range(rnd.randint(0, 3))],
+         "contexts": rnd.choice([None, name(), [entry() for _ in range(rnd.randint(0, 3))]]),
+         "users": [entry() for _ in range(rnd.randint(0, 2))], "current-context": name()},
+        [name()], name(), None])
+    text = json.dumps(doc)  # JSON is YAML
+    return rnd.choice([text, text, text, text[: len(text) // 2], text + "\n: :", "a: &x [*x]",
+                       "- !!python/object x", "[" * rnd.randint(1, 3000), "a: b\n\tc: d"])
+
+
 def kubeconfig_target(existing: str) -> None:
     from azwizard.kubeconfig import KubeconfigError, merge_kubeconfig
 
@@ -454,23 +540,6 @@ def kubeconfig_target(existing: str) -> None:
         with contextlib.suppress(KubeconfigError):  # its clear refusal
             merge_kubeconfig(existing, NEW_KUBECONFIG, context_name="c", overwrite=overwrite)
             REVIEWED[0] += overwrite
-
-
-@st.composite
-def kubeconfigs(draw: st.DrawFn, value: st.SearchStrategy[str]) -> str:
-    import json
-
-    names = st.one_of(st.sampled_from(["c", "prod", "", "null", "~", "1", "[]", "{}"]), value)
-    entry = st.fixed_dictionaries({"name": names, "cluster": st.one_of(st.none(), st.just({"server": "x"}),
-                                                                       names, st.lists(names))})
-    doc: Any = draw(st.one_of(
-        st.fixed_dictionaries({"apiVersion": st.just("v1"), "clusters": st.one_of(st.none(), names, st.lists(entry)),
-                               "contexts": st.one_of(st.none(), st.lists(entry)), "users": st.lists(entry),
-                               "current-context": names}),
-        st.lists(names), names, st.none()))
-    text = json.dumps(doc).encode("utf-8", "replace").decode("utf-8")  # JSON is YAML
-    return draw(st.sampled_from([text, text[: len(text) // 2], text + "\n: :", "a: &x [*x]", "- !!python/object x",
-                                 "[" * 2000, "a: b\n\tc: d"]))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -483,83 +552,77 @@ class Result:
     examples: int = 0
     reviewed: int = 0  # of the examples, those the parser accepted (the rest it refused with its clear error)
     seconds: float = 0.0
-    crashes: list[tuple[str, str, str]] = field(default_factory=list)  # (exception, where, input)
+    crashes: list[tuple[int, str, str, str]] = field(default_factory=list)  # (index, exception, where, input)
 
 
-def run_target(name: str, strategy: st.SearchStrategy[Any], fn: Callable[[Any], None], examples: int) -> Result:
+Generator = Callable[[random.Random, list[str]], Any]
+
+
+def run_target(name: str, make: Generator, check: Callable[[Any], None], paths: list[str], *, seed: int,
+               start: int, examples: int) -> Result:
     result = Result(name)
-
-    @settings(max_examples=examples, database=None, deadline=None, derandomize=False, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
-    @given(strategy)
-    def explore(case: Any) -> None:
+    begin, before = time.perf_counter(), REVIEWED[0]
+    for index in range(start, start + examples):
+        rnd = random.Random(f"{seed}:{name}:{index}")
+        case = make(rnd, paths)
         result.examples += 1
         try:
-            fn(case)
+            check(case)
         except Exception as exc:  # what the CLI would report as "Unexpected error": a crash
             tb = traceback.extract_tb(exc.__traceback__)[-1]
-            result.crashes.append((f"{type(exc).__name__}: {str(exc)[:160]}", f"{tb.filename}:{tb.lineno}",
+            result.crashes.append((index, f"{type(exc).__name__}: {str(exc)[:160]}", f"{tb.filename}:{tb.lineno}",
                                    repr(case)[:400]))
-
-    start, before = time.perf_counter(), REVIEWED[0]
-    explore()
-    result.seconds = time.perf_counter() - start
+    result.seconds = time.perf_counter() - begin
     result.reviewed = REVIEWED[0] - before
     return result
 
 
-def targets(tmp: Path) -> dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], None]]]:
-    paths = _fixtures(tmp)
-    value = values(paths)
-    vm_companions = ["network vnet create", "network nic create", "network public-ip create", "network nsg create",
-                     "network nsg rule create", "network nat gateway create", "network vnet subnet update",
-                     "backup protection enable-for-vm", "group create", "account set"]
-    vm_words = az_words("vm create", vm_companions, value)
-    aks_words = az_words("aks create", ["aks nodepool add", "acr create", "group create", "account set"], value)
-    # Specs built directly hold only what the readers let through: text (no surrogates, which argv and only
-    # argv can carry, and which the az reader refuses).
-    text_value = value.filter(lambda v: not any("\ud800" <= c <= "\udfff" for c in v))
+def targets(tmp: Path) -> dict[str, tuple[Generator, Callable[[Any], None]]]:
     return {
-        "az-vm": (vm_words, az_pipeline),
-        "az-aks": (aks_words, az_pipeline),
-        "az-line": (az_line(st.one_of(vm_words, aks_words)), lambda line: az_pipeline([line])),
-        "az-script": (scripts(value, st.one_of(vm_words, aks_words)), script_pipeline),
-        "profile-vm": (toml_profiles("vm", value, paths), lambda t: profile_pipeline("vm", t, tmp)),
-        "profile-aks": (toml_profiles("aks", value, paths), lambda t: profile_pipeline("aks", t, tmp)),
-        "cidr": (cidr_specs(text_value), cidr_target),
-        "ssh-key": (st.one_of(text_value, st.sampled_from([PRIVATE, KEY, PRIVATE + KEY])), ssh_key_target),
-        "kubeconfig": (kubeconfigs(value), kubeconfig_target),
+        "az-vm": (lambda r, p: az_words(r, p, "vm"), az_pipeline),
+        "az-aks": (lambda r, p: az_words(r, p, "aks"), az_pipeline),
+        "az-line": (az_line, lambda line: az_pipeline([line])),
+        "az-script": (script, script_pipeline),
+        "profile-vm": (lambda r, p: toml_profile(r, "vm", p), lambda t: profile_pipeline("vm", t, tmp)),
+        "profile-aks": (lambda r, p: toml_profile(r, "aks", p), lambda t: profile_pipeline("aks", t, tmp)),
+        "cidr": (cidr_spec, cidr_target),
+        "ssh-key": (ssh_key, ssh_key_target),
+        "kubeconfig": (kubeconfig, kubeconfig_target),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=10_000, help="examples per target (default 10000)")
+    parser.add_argument("--seed", type=int, default=int(time.time()), help="seed (default: the time; printed)")
+    parser.add_argument("--start", type=int, default=0, help="index of the first example (to reproduce one)")
     parser.add_argument("--only", nargs="*", help="run only these targets")
     parser.add_argument("--show", type=int, default=3, help="crashing inputs to print per target")
     args = parser.parse_args(argv)
     os.environ.setdefault("AZWIZARD_DATA_DIR", tempfile.mkdtemp(prefix="azwizard-fuzz-data-"))
     os.environ.setdefault("AZWIZARD_CACHE_DIR", tempfile.mkdtemp(prefix="azwizard-fuzz-cache-"))
+    print(f"seed {args.seed}", flush=True)
+    results = []
     with tempfile.TemporaryDirectory(prefix="azwizard-fuzz-") as d:
         tmp = Path(d)
         os.chdir(tmp)  # a value naming a relative file names one of ours, never the user's
-        results = []
-        for name, (strategy, fn) in targets(tmp).items():
+        paths = _fixtures(tmp)
+        for name, (make, check) in targets(tmp).items():
             if args.only and name not in args.only:
                 continue
-            r = run_target(name, strategy, fn, args.examples)
+            r = run_target(name, make, check, paths, seed=args.seed, start=args.start, examples=args.examples)
             results.append(r)
             print(f"{r.name:12} {r.examples:7d} examples ({r.reviewed:6d} read, the rest refused) {r.seconds:8.1f} s  "
                   f"{len(r.crashes):5d} uncaught exceptions", flush=True)
     total = sum(len(r.crashes) for r in results)
     for r in results:
-        kinds: dict[str, tuple[str, str, str]] = {}
+        kinds: dict[str, tuple[int, str, str, str]] = {}
         for crash in r.crashes:
-            kinds.setdefault(crash[0].split(":")[0] + " @ " + crash[1], crash)
-        for where, (exc, _, case) in list(kinds.items())[: args.show]:
-            print(f"\n[{r.name}] {exc}\n  at {where}\n  input: {case}")
+            kinds.setdefault(crash[1].split(":")[0] + " @ " + crash[2], crash)
+        for where, (index, exc, _, case) in list(kinds.items())[: args.show]:
+            print(f"\n[{r.name} #{index}] {exc}\n  at {where}\n  input: {case}")
     print(f"\n{sum(r.examples for r in results)} examples in {sum(r.seconds for r in results):.1f} s; "
-          f"{total} uncaught exceptions")
+          f"{total} uncaught exceptions (seed {args.seed})")
     return 1 if total else 0
 
 
