@@ -10,7 +10,8 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["CUSTOM_DATA_LIMIT", "KEY_LIMIT", "PROFILE_LIMIT", "SCRIPT_LIMIT", "UserFileError", "read_user_text"]
+__all__ = ["CUSTOM_DATA_LIMIT", "KEY_LIMIT", "PROFILE_LIMIT", "SCRIPT_LIMIT", "UserFileError", "expand_user",
+           "read_user_text", "resolve"]
 
 # Generous ceilings, well above what each file can usefully hold, so the rules (not this reader) explain the
 # real limits: Azure takes at most 64 KiB of custom data (rules/vm.py vm-custom-data-size), and an OpenSSH
@@ -81,7 +82,16 @@ def read_user_text(path: str | os.PathLike[str], *, limit: int) -> str:
         raise UserFileError(name, f"is not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x})") from exc
 
 
+def expand_user(path: str) -> Path:
+    """``path`` with ``~`` expanded; as written when it cannot be (``~nosuchuser``, no home directory, a NUL),
+    and then reading it says what is wrong."""
+    try:
+        return Path(path).expanduser()
+    except (RuntimeError, ValueError, KeyError):
+        return Path(path)
+
+
 def resolve(path: str, base: Path) -> Path:
     """``path`` with ``~`` expanded, relative to ``base``."""
-    p = Path(path).expanduser() if "\0" not in path else Path(path)
+    p = expand_user(path)
     return p if p.is_absolute() else base / p

@@ -159,3 +159,15 @@ def test_a_plan_with_a_name_no_template_can_hold_is_refused_clearly(data_dir: Pa
                "/subscriptions/x"], capsys)
     assert res.code == 1, res.err
     assert "cannot write an ARM template for this plan" in res.err and "fix the blocking findings" in res.err
+
+
+@pytest.mark.parametrize("value", ["x" * 300, "~nosuchuser-azwizard/key", "@~nosuchuser-azwizard/key"])
+def test_values_that_are_no_file_names(value: str, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A value too long to be a file name (OSError ENAMETOOLONG) or a ~user that does not exist (RuntimeError) was
+    an unexpected error where az takes a file name or text (found by benchmarks/fuzz.py): it is text, or for
+    @NAME a clear 'cannot read'."""
+    res = run(VM + ["--custom-data", value], capsys)
+    if value.startswith("@"):
+        assert res.code == 2 and "cannot read the custom data" in res.err, res.err
+    else:
+        assert res.code in (0, 1), res.err

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..sshkeys import withhold_private_key
-from ..userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, UserFileError, read_user_text
+from ..userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, UserFileError, expand_user, read_user_text
 from .aks import (
     POD_CIDR_V4,
     AcrSpec,
@@ -421,9 +421,13 @@ def _text_or_file(value: str, what: str, limit: int) -> str:
     path = value[1:] if value.startswith("@") else value
     if value.startswith("@") or (len(value) < 4096 and "\n" not in value and "\0" not in value
                                  and not value.startswith("ssh-")):
-        p = Path(path).expanduser() if "\0" not in path else Path(path)
+        p = expand_user(path)
+        try:
+            is_file = p.is_file()
+        except (OSError, ValueError):  # a name too long for the OS is no file (found by benchmarks/fuzz.py)
+            is_file = False
         # A name that is not a regular file is text, as before (``@name`` must be a file, and is read as one).
-        if value.startswith("@") or p.is_file():
+        if value.startswith("@") or is_file:
             try:
                 return read_user_text(p, limit=limit)
             except UserFileError as exc:
@@ -1011,7 +1015,7 @@ def _ssh_keys(f: _Flags, notes: list[str]) -> str:
         return keys[0].strip() if keys else ""
     if f.has("--generate-ssh-keys"):
         # az uses ~/.ssh/id_rsa.pub, generating it if missing (vm/_validators.py _validate_ssh_key).
-        default = Path("~/.ssh/id_rsa.pub").expanduser()
+        default = expand_user("~/.ssh/id_rsa.pub")
         if default.is_file():
             notes.append(f"--generate-ssh-keys: took the key in {default}, as az would")
             try:
