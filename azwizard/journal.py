@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .paths import journal_dir
+from .sshkeys import redact_private_keys
 
 
 def _now() -> str:
@@ -54,7 +55,8 @@ class Journal:
 
     def record(self, event: str, **fields: Any) -> None:
         line = {"ts": _now(), "run": self.run_id, "journey": self.journey, "event": event, **fields}
-        data = json.dumps(line, sort_keys=True) + "\n"
+        # A private key never reaches the journal, whatever a caller hands in (sshkeys.redact_private_keys).
+        data = redact_private_keys(json.dumps(line, sort_keys=True)) + "\n"
         with self._lock:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

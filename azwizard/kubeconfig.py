@@ -74,13 +74,33 @@ def default_kubeconfig_path(env: Mapping[str, str] | None = None, home: Path | N
     return (home or Path.home()) / ".kube" / "config"
 
 
+MAX_DEPTH = 64  # a kubeconfig nests 4 levels; PyYAML takes seconds to fail on thousands of [ or {
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of YAML flow collections ([ and {), counted roughly (brackets in strings count too:
+    an overestimate only refuses absurd files)."""
+    depth = deepest = 0
+    for c in text:
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def _load(text: str | None, what: str) -> dict[str, Any]:
     if text is None or not text.strip():
         return {}
+    if _flow_depth(text) > MAX_DEPTH:
+        raise KubeconfigError(f"The {what} is not a kubeconfig: it is nested too deeply.")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise KubeconfigError(f"The {what} is not valid YAML: {exc}") from None
+    except RecursionError:  # PyYAML nests one call per [ or {: a hostile file exhausts the stack
+        raise KubeconfigError(f"The {what} is not a kubeconfig: it is nested too deeply.") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -158,14 +178,7 @@ def write_kubeconfig(path: Path, text: str, *, clock: Any = time.time) -> Path |
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     backup: Path | None = None
     if path.exists():
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(clock()))
-        backup = path.with_name(f"{path.name}.bak-{stamp}")
-        n = 1
-        while backup.exists():  # two writes in the same second keep both backups
-            n += 1
-            backup = path.with_name(f"{path.name}.bak-{stamp}-{n}")
-        shutil.copyfile(path, backup)
-        os.chmod(backup, 0o600)
+        backup = _backup(path, time.strftime("%Y%m%d-%H%M%S", time.localtime(clock())))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -179,3 +192,20 @@ def write_kubeconfig(path: Path, text: str, *, clock: Any = time.time) -> Path |
             os.unlink(tmp)
         raise
     return backup
+
+
+def _backup(path: Path, stamp: str) -> Path:
+    """Copy ``path`` to a new ``<path>.bak-<stamp>[-n]`` that is created with mode 0600 (``os.open`` with the
+    mode, so it never exists with the umask's mode, not even for a moment) and never overwrites a file."""
+    n = 1
+    while True:
+        backup = path.with_name(f"{path.name}.bak-{stamp}" + (f"-{n}" if n > 1 else ""))
+        try:
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:  # two writes in the same second keep both backups
+            n += 1
+            continue
+        with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+            os.fchmod(out.fileno(), 0o600)  # the umask can only remove bits; this keeps exactly 0600
+            shutil.copyfileobj(src, out)
+        return backup

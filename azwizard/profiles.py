@@ -48,6 +48,8 @@ from .specs.vm import (
     VmSpec,
     rules_for_purpose,
 )
+from .sshkeys import withhold_private_key
+from .userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, PROFILE_LIMIT, UserFileError, read_user_text, resolve
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -446,10 +448,10 @@ def load_profile(path: str | Path, kind: Kind | None = None) -> Profile:
     """Read a profile file; ``kind`` is what the command expects (a ``kind`` key must agree)."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ProfileError(str(path), [ProfileProblem("", None, f"cannot read the profile: {reason}")]) from exc
+        text = read_user_text(p, limit=PROFILE_LIMIT)
+    except UserFileError as exc:
+        raise ProfileError(str(path).replace("\0", "\\0"),
+                           [ProfileProblem("", None, f"cannot read the profile: {exc.reason}")]) from exc
     return read_profile(text, kind, source=str(path), base_dir=p.parent)
 
 
@@ -460,11 +462,17 @@ def read_profile(text: str, kind: Kind | None = None, *, source: str = "<profile
                  base_dir: Path | None = None) -> Profile:
     try:
         data = tomllib.loads(text)
+    except RecursionError as exc:  # tomllib nests one Python call per [ or {: a hostile file exhausts the stack
+        raise ProfileError(source, [ProfileProblem("", None, "not valid TOML for azwizard: arrays or tables nested "
+                                                             "too deeply")]) from exc
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
         msg = _TOML_POS.sub("", str(exc)).strip()
         raise ProfileError(source, [ProfileProblem("", int(m.group(1)) if m else None,
                                                    f"not valid TOML: {msg}")]) from exc
+    except ValueError as exc:  # tomllib lets int() refuse an integer of more than 4300 digits
+        raise ProfileError(source, [ProfileProblem("", None, "not valid TOML for azwizard: a number is too long "
+                                                             f"({str(exc)[:60]})")]) from exc
     reader = _Reader(data, _LineIndex(text), base_dir or Path.cwd())
     declared = data.get("kind")
     if kind is None:
@@ -603,14 +611,11 @@ class _Reader:
             return str(text)
         if not path:
             return str(text)
-        p = Path(path).expanduser()
-        if not p.is_absolute():
-            p = self.base_dir / p
+        p = resolve(str(path), self.base_dir)
         try:
-            return p.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.problem(file_key, f"cannot read {p}: {reason}")
+            return read_user_text(p, limit=KEY_LIMIT if "ssh" in _dotted(file_key) else CUSTOM_DATA_LIMIT)
+        except UserFileError as exc:
+            self.problem(file_key, f"cannot read {exc}")
             return ""
 
     def cidr(self, path: KeyPath, value: str, version: int | None = None) -> bool:
@@ -705,7 +710,8 @@ def _read_vm(r: _Reader) -> VmSpec | None:
                              delete_with_vm=r.bool_(("data_disk", "delete_with_vm"), True))
     backup = BackupSpec(enabled=r.bool_(("backup", "enabled"), False),
                         policy=r.str_(("backup", "policy"), "auto", ("auto", "Standard", "Enhanced")))  # type: ignore[arg-type]
-    ssh_key = r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip()
+    # A private key given here stays here: the spec keeps a placeholder that the rules refuse.
+    ssh_key = withhold_private_key(r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip())
     custom_data = r.file_or_text(("custom_data",), ("custom_data_file",), "the custom data")
     return spec.with_(
         location=r.str_(("location",), spec.location).strip(),
@@ -901,7 +907,8 @@ def _read_aks(r: _Reader) -> AksSpec | None:
             continue
         if net.version != 4:
             r.problem(("authorized_ip_ranges",), f"{value!r}: authorized IP ranges are IPv4 only")
-    ssh_key = r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip()
+    # A private key given here stays here: the spec keeps a placeholder that the rules refuse.
+    ssh_key = withhold_private_key(r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip())
     return AksSpec(
         location=r.str_(("location",), base.location).strip(),
         resource_group=_name_ok(r, ("resource_group",), r.str_(("resource_group",), f"{name}-RG")),
@@ -1062,7 +1069,7 @@ def dump_vm(spec: VmSpec) -> str:
         "use_existing_group": spec.use_existing_group, "size": spec.size,
         "image": next((k for k, v in IMAGES.items() if v == spec.image), spec.image.urn),
         "zone": spec.zone or "", "security_type": spec.security_type, "admin_username": spec.admin_username,
-        "ssh_public_key": spec.ssh_public_key, "purpose": spec.purpose,
+        "ssh_public_key": withhold_private_key(spec.ssh_public_key), "purpose": spec.purpose,
         "ssh_source": source if by_purpose else None,
         "accelerated_networking": spec.accelerated_networking, "nic_delete_with_vm": spec.nic_delete_with_vm,
         "public_ip_delete_with_vm": spec.public_ip_delete_with_vm, "custom_data": spec.custom_data,
@@ -1103,7 +1110,7 @@ def dump_aks(spec: AksSpec) -> str:
         "location": spec.location, "use_existing_group": spec.use_existing_group, "dns_prefix": spec.dns_prefix,
         "tier": spec.tier, "support_plan": spec.support_plan, "kubernetes_version": spec.kubernetes_version,
         "vm_set_type": spec.vm_set_type, "admin_username": spec.admin_username,
-        "ssh_public_key": spec.ssh_public_key, "authorized_ip_ranges": spec.authorized_ip_ranges,
+        "ssh_public_key": withhold_private_key(spec.ssh_public_key), "authorized_ip_ranges": spec.authorized_ip_ranges,
         "tags": dict(spec.extra_tags),
     })
     w.table("system_pool", _pool_values(spec.system_pool, system=True))

@@ -4,8 +4,11 @@ ed25519 pair. The private key is written with mode 0600 and never printed, logge
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .userfiles import KEY_LIMIT, UserFileError, read_user_text
 
 KEY_TYPES = ("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
              "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com")
@@ -26,6 +29,37 @@ class PublicKey:
         return parts[2] if len(parts) > 2 else ""
 
 
+# What stands in a spec, a plan, an export or a message where a private key was given: the key itself never
+# goes further than the reader that met it (a profile, an az command). ASCII words only, so it is safe inside
+# JSON, TOML and single-quoted shell strings, and it says what happened.
+PRIVATE_KEY_WITHHELD = "(withheld: that was a private key; azwizard never copies one)"
+
+# PEM/OpenSSH private keys ("-----BEGIN OPENSSH PRIVATE KEY-----", RSA, EC, DSA, ENCRYPTED, PKCS#8) and PuTTY
+# .ppk files; a block cut short (a truncated line) is withheld to its end.
+_PRIVATE_BLOCKS = re.compile(
+    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)"
+    r"|PuTTY-User-Key-File-.*?(?:Private-MAC: *[0-9a-fA-F]*|\Z)", re.DOTALL)
+
+
+def is_private_key(text: str) -> bool:
+    """Whether ``text`` holds private key material (or is what stands for one that was withheld)."""
+    return ("PRIVATE KEY" in text or "PuTTY-User-Key-File-" in text
+            or PRIVATE_KEY_WITHHELD in text)
+
+
+def withhold_private_key(text: str) -> str:
+    """``text``, or :data:`PRIVATE_KEY_WITHHELD` when it holds a private key: what a spec keeps."""
+    return PRIVATE_KEY_WITHHELD if is_private_key(text) else text
+
+
+def redact_private_keys(text: str) -> str:
+    """``text`` with every private key block in it replaced: the last guard before anything is printed or
+    written (outputs, --output files, the journal)."""
+    if "PRIVATE KEY" not in text and "PuTTY-User-Key-File-" not in text:
+        return text
+    return _PRIVATE_BLOCKS.sub(PRIVATE_KEY_WITHHELD, text).replace("PRIVATE KEY", "private key")
+
+
 def looks_like_public_key(text: str) -> bool:
     parts = text.strip().split()
     return len(parts) >= 2 and parts[0] in KEY_TYPES and parts[1].startswith("AAAA")
@@ -37,8 +71,8 @@ def list_public_keys(ssh_dir: Path | None = None) -> list[PublicKey]:
     if d.is_dir():
         for p in sorted(d.glob("*.pub")):
             try:
-                text = p.read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError):
+                text = read_user_text(p, limit=KEY_LIMIT).strip()  # a FIFO named x.pub must not hang the wizard
+            except UserFileError:
                 continue
             if looks_like_public_key(text):
                 keys.append(PublicKey(p, text))

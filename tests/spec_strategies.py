@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from azwizard.specs.aks import AcrSpec, AksNetworkSpec, AksSpec, NodePoolSpec, dual_stack_ipv6
@@ -30,8 +31,13 @@ names = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,6}(-[A-Za-z0-9]{1,4})?", fullmatch
 # Free text as typed into a field: printable, no line breaks, not starting with "@" (az reads "@x" as a file).
 line_text = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_characters="\x7f"),
                     max_size=20).filter(lambda t: not t.startswith("@"))
+# What a hostile or careless user types where az's parser could misread it: a leading "-" (argparse reads "-n=x"
+# as --name x), "--", line breaks, quotes, "$VAR" text (issue 13: the exports and the az reader must keep each a
+# value).
+hostile = st.sampled_from(["--", "-x", "-n=Evil", "-rg", "a\nb", "it's \"$RG\" $(x) `y`", "\\", "tail \\\n"])
+tag_text = st.one_of(line_text, hostile)
 tags = st.dictionaries(st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,8}", fullmatch=True).filter(
-    lambda k: k not in RESERVED_TAGS), line_text, max_size=3).map(lambda d: tuple(d.items()))
+    lambda k: k not in RESERVED_TAGS), tag_text, max_size=3).map(lambda d: tuple(d.items()))
 
 
 @st.composite
@@ -57,7 +63,7 @@ def nsg_rules(draw: st.DrawFn) -> tuple[str, tuple[NsgRule, ...]]:
             protocol=draw(st.sampled_from(["Tcp", "Udp", "Icmp", "*"])), destination_ports=tuple(ports),
             source=draw(st.sampled_from(["*", "Internet", "198.51.100.0/24"])),
             access=draw(st.sampled_from(["Allow", "Deny"])),
-            description=draw(st.one_of(st.just(""), line_text)),
+            description=draw(st.one_of(st.just(""), line_text, hostile)),
         ))
     return purpose, tuple(rules)
 
@@ -73,6 +79,10 @@ def vm_specs(draw: st.DrawFn) -> VmSpec:
                                                       "public_ipv4", "public_ipv6", "os_disk", "data_disk",
                                                       "vault", "nat_gateway", "nat_public_ipv4"]),
                                      names, max_size=3))
+    vm_names = VmNames(**{**derived.__dict__, **overrides})
+    # Two resources with one name are refused by the rules (vm-names-unique) and cannot be told apart in the
+    # commands either (the reader follows names).
+    assume(len({n.lower() for n in vm_names.__dict__.values()}) == len(vm_names.__dict__))
     v6 = draw(ula48())
     v4 = draw(st.sampled_from(["10.0.0.0/16", "10.1.0.0/16", "192.168.0.0/20"]))
     net = NetworkSpec(ipv4_space=v4, ipv6_space=v6,
@@ -84,7 +94,7 @@ def vm_specs(draw: st.DrawFn) -> VmSpec:
     custom_image = ImageRef("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2", "latest")
     return VmSpec(
         base_name=base, location=draw(st.sampled_from(["norwayeast", "westeurope", "norwaywest"])),
-        names=VmNames(**{**derived.__dict__, **overrides}),
+        names=vm_names,
         use_existing_group=draw(st.booleans()),
         network=net,
         public_ip=PublicIpSpec(zones=draw(st.sampled_from([("1", "2", "3"), (), ("2",)])),
@@ -107,7 +117,7 @@ def vm_specs(draw: st.DrawFn) -> VmSpec:
         public_ip_delete_with_vm=draw(st.booleans()),
         accelerated_networking=draw(st.booleans()),
         backup=BackupSpec(draw(st.booleans()), draw(st.sampled_from(["auto", "Standard", "Enhanced"]))),
-        custom_data=draw(st.one_of(st.just(""), st.just("#cloud-config\npackages: [nginx]\n"),
+        custom_data=draw(st.one_of(st.just(""), st.just("#cloud-config\npackages: [nginx]\n"), hostile,
                                    st.text(st.characters(min_codepoint=10, max_codepoint=0x2FF,
                                                          exclude_characters="\r\x0b\x0c\x1c\x1d\x1e\x7f\x85"),
                                            max_size=40).filter(lambda t: not t.startswith("@")))),

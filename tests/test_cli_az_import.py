@@ -149,3 +149,42 @@ def test_exported_script_lines_read_from_argv_and_text() -> None:
     for c in commands:
         joined += [*c, ";"]
     assert read_vm(split_commands(joined)).spec == canonical_vm(spec)
+
+
+@pytest.mark.parametrize(("alias", "urn"), [
+    ("Debian11", "Debian:debian-11:11-backports-gen2:latest"),
+    ("Ubuntu2204", "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest"),
+    ("ubuntu2204", "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest"),  # az matches without case
+    ("Ubuntu2404", "Canonical:ubuntu-24_04-lts:server:latest"),
+    ("Ubuntu2404Pro", "Canonical:ubuntu-24_04-lts:ubuntu-pro:latest"),
+    ("CentOS85Gen2", "OpenLogic:CentOS:8_5-gen2:latest"),
+    ("RHELRaw8LVMGen2", "RedHat:RHEL:8-lvm-gen2:latest"),
+    ("SuseSles15SP5", "SUSE:sles-15-sp5:gen2:latest"),
+    ("OpenSuseLeap154Gen2", "SUSE:openSUSE-leap-15-4:gen2:latest"),
+    ("FlatcarLinuxFreeGen2", "kinvolk:flatcar-container-linux-free:stable-gen2:latest"),
+    ("Debian12", "Debian:debian-12:12-gen2:latest"),  # azwizard's own (the docs' examples), not az's
+])
+def test_az_image_aliases_read_as_az_resolves_them(alias: str, urn: str) -> None:
+    """The Linux URN aliases of az's alias document (arm-compute/quickstart-templates/aliases.json): Debian11 and
+    Ubuntu2204 were refused."""
+    assert read_vm([["az", "vm", "create", "-n", "x", "--image", alias]]).spec.image.urn == urn
+
+
+def test_windows_aliases_and_unknown_images_are_refused_clearly() -> None:
+    with pytest.raises(AzReadError, match="'Win2019Datacenter' is a Windows image"):
+        read_vm([["az", "vm", "create", "-n", "x", "--image", "Win2019Datacenter"]])
+    with pytest.raises(AzReadError, match="Debian11, .*Ubuntu2204"):
+        read_vm([["az", "vm", "create", "-n", "x", "--image", "Debian13"]])
+
+
+def test_load_balancer_managed_outbound_counts_are_read() -> None:
+    """--load-balancer-managed-outbound-ipv6-count was an unknown flag: AKS's default reads silently, another count
+    is a note (azwizard keeps AKS's default), an impossible one an error."""
+    base = ["az", "aks", "create", "-n", "c", "--ip-families", "ipv4,ipv6"]
+    same = read_aks([[*base, "--load-balancer-managed-outbound-ipv6-count", "1",
+                      "--load-balancer-managed-outbound-ip-count", "1"]])
+    assert same.unknown == () and same.notes == ()
+    more = read_aks([[*base, "--load-balancer-managed-outbound-ipv6-count", "2"]])
+    assert more.unknown == () and any("keeps AKS's default of 1 managed outbound IPv6" in n for n in more.notes)
+    with pytest.raises(AzReadError, match="0-100"):
+        read_aks([[*base, "--load-balancer-managed-outbound-ipv6-count", "101"]])

@@ -4,6 +4,7 @@ nothing of the other contexts is lost, conflicts need a yes, the old file is bac
 from __future__ import annotations
 
 import base64
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -192,3 +193,28 @@ def test_merges_the_simulators_kubeconfig(sim: ArmSim, sdk: Any, rg: str, tmp_pa
     assert merged["current-context"] == step.name
     assert merged["clusters"][-1]["cluster"]["server"].startswith("https://")
     assert backup is not None and backup.read_text() == EXISTING
+
+
+def test_backup_is_created_0600_not_chmodded_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backup holds credentials: it is created with mode 0600, so it never exists at the umask's mode (with
+    chmod after the copy, an interruption, or chmod failing, left a 0644 copy of the credentials)."""
+    path = tmp_path / "config"
+    path.write_text("old: secret\n")
+    old_umask = os.umask(0o022)
+    try:
+        monkeypatch.setattr(os, "chmod", lambda *a, **k: None)  # as if the process died right after the copy
+        backup = write_kubeconfig(path, "new: 1\n")
+    finally:
+        os.umask(old_umask)
+    assert backup is not None and backup.read_text() == "old: secret\n"
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("text", ["[" * 3000, "{a: " * 2000, "a: " + "[" * 65 + "]" * 65])
+def test_a_deeply_nested_kubeconfig_is_refused_quickly(text: str) -> None:
+    """PyYAML recursed until RecursionError (seconds later) on thousands of [ or {: refused up front, as not a
+    kubeconfig (found by benchmarks/fuzz.py)."""
+    from azwizard.kubeconfig import KubeconfigError, merge_kubeconfig
+
+    with pytest.raises(KubeconfigError, match="nested too deeply"):
+        merge_kubeconfig(text, "contexts: [{name: c, context: {}}]\n", context_name="c", overwrite=False)

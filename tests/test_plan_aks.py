@@ -332,7 +332,7 @@ def test_az_export_user_pools_ssh_key_and_script() -> None:
     assert create["--zones"] == ["1", "2", "3"] and create["--ssh-key-value"] == [KEY + "\n"]
     assert ex.files and ex.files[0].data == (KEY + "\n").encode()
     script = az_script(plan)
-    assert '--ssh-key-value "$SSH_PUBLIC_KEY_FILE"' in script and "az aks nodepool add" in script
+    assert '--ssh-key-value="$SSH_PUBLIC_KEY_FILE"' in script and "az aks nodepool add" in script
 
 
 def test_arm_export_role_assignment_reads_the_kubelet_identity() -> None:

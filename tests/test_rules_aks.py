@@ -246,6 +246,13 @@ _RAW: list[tuple[Any, ...]] = [
      fact(can_assign_roles=False), fact(can_assign_roles=True)),
     ("aks-acr", "block", spec(acr=AcrSpec("attach", existing_id=ACR_ID)), spec(acr=AcrSpec("attach", existing_id=ACR_ID)),
      fact(acr_exists=False), fact(acr_exists=True, can_assign_roles=True)),
+    # Unknown values (an az command can carry any --network-policy; AKS refuses values outside its enums).
+    ("aks-tags", "block", spec(extra_tags=(("-n", "Evil"),)), spec(extra_tags=(("n", "-Evil"),)), same),
+    ("aks-choices", "block", net(policy="bogus"), same, same),
+    ("aks-choices", "block", net(dataplane="ebpf", policy="none"), net(dataplane="azure", policy="none"), same),
+    ("aks-choices", "block", spec(tier="gold"), spec(tier="standard"), same),
+    ("aks-choices", "block", net(plugin="calico"), same, same),
+    ("aks-choices", "block", user(os_disk_type="managed"), user(os_disk_type="Managed"), same),
 ]
 CASES = [Case(*c) for c in _RAW]
 
@@ -369,3 +376,16 @@ def test_az_command_reader_handles_the_usual_forms() -> None:
     assert spec.acr == AcrSpec("attach", name="myacr2026")
     with pytest.raises(ValueError):
         parse_az_aks_create("az vm create -n x")
+
+
+def test_unknown_values_are_findings_with_the_valid_values_and_the_docs() -> None:
+    """``--network-policy bogus`` / ``--network-dataplane ebpf`` were reported Ready: any value outside the fixed
+    choices is a blocking finding that lists what is valid and links the API reference."""
+    bad = BASE.with_(network=BASE.network.with_(policy="bogus", dataplane="ebpf"), tier="gold")
+    found = {f.field: f for f in check_aks(bad, AksFacts(None, None)) if f.rule_id == "aks-choices"}
+    assert set(found) == {"network.policy", "network.dataplane", "tier"}
+    assert "'bogus'" in found["network.policy"].message and "none, cilium, calico, azure" in found["network.policy"].message
+    assert "azure, cilium" in found["network.dataplane"].message
+    assert "free, standard, premium" in found["tier"].message
+    assert all(f.blocking and f.source == "https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update"
+               for f in found.values())

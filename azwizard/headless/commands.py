@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from .common import EXIT_AZURE, EXIT_USAGE, CommandError, Connection, connect, err
@@ -28,7 +27,16 @@ def _review(conn: Connection, kind: str, profile: Any) -> Review:
 
 
 def _emit(review: Review, fmt: str, output: str | None) -> int:
-    text = render(review, fmt)  # type: ignore[arg-type]
+    from ..plan.export_arm import TemplateError
+    from ..sshkeys import redact_private_keys
+
+    try:
+        # The readers already withhold a private key given as the public one; this is the last guard.
+        text = redact_private_keys(render(review, fmt))  # type: ignore[arg-type]
+    except TemplateError as e:
+        raise CommandError(f"cannot write an ARM template for this plan: {e}",
+                           review.exit_code if review.blocking else EXIT_USAGE,
+                           "fix the blocking findings (azwizard check or plan with --format text lists them)") from e
     if output:
         from ..plan.export_az import write_text_atomic
 
@@ -81,7 +89,10 @@ def check_command(args: argparse.Namespace) -> int:
         raise CommandError("Give the az command after --, e.g. azwizard check -- az aks create --name x ...")
     conn = connect(args, offline=args.offline)
     kind, read = _read_az(words, conn.subscription_id)
-    source = args.file or (" ".join(words) if len(" ".join(words)) < 100 else " ".join(words)[:97] + "...")
+    from ..sshkeys import redact_private_keys
+
+    line = redact_private_keys(" ".join(words))  # an inline private key never reaches the "from:" line
+    source = args.file or (line if len(line) < 100 else line[:97] + "...")
     if kind == "vm":
         review = review_vm(conn, read.spec, zones_from_region=not any(w in words for w in ("--nics",)),
                            source=source)
@@ -98,11 +109,12 @@ def _words_from_file(path: str) -> list[str]:
     """az commands from a file (a script such as ``plan --format az`` writes, or notes: one command per
     line, ``\\`` continues a line), joined with ``&&`` for :func:`split_commands`."""
     from ..specs.azcli import AzReadError, read_script
+    from ..userfiles import SCRIPT_LIMIT, UserFileError, read_user_text
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise CommandError(f"cannot read {path}: {e.strerror or e}") from e
+        text = read_user_text(path, limit=SCRIPT_LIMIT)
+    except UserFileError as e:
+        raise CommandError(f"cannot read {e}") from e
     try:
         commands = read_script(text)
     except AzReadError as e:

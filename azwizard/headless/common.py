@@ -39,7 +39,9 @@ class CommandError(Exception):
 
 
 def err(text: str = "", stream: TextIO | None = None) -> None:
-    print(text, file=stream or sys.stderr, flush=True)
+    from ..sshkeys import redact_private_keys
+
+    print(redact_private_keys(text), file=stream or sys.stderr, flush=True)
 
 
 def out(text: str = "") -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..specs.aks import AksSpec, NodePoolSpec
 from ..specs.common import azwizard_tags
+from ..sshkeys import withhold_private_key
 from .model import Plan, Step, output_ref
 
 CONTAINERSERVICE_API = "2026-08-01"
@@ -107,7 +108,7 @@ def cluster_body(spec: AksSpec, subscription_id: str, tags: dict[str, str]) -> d
     props["agentPoolProfiles"] = [pool_body(p, spec, tags) for p in spec.pools]
     if spec.ssh_public_key.strip():
         props["linuxProfile"] = {"adminUsername": spec.admin_username,
-                                 "ssh": {"publicKeys": [{"keyData": spec.ssh_public_key.strip()}]}}
+                                 "ssh": {"publicKeys": [{"keyData": withhold_private_key(spec.ssh_public_key.strip())}]}}
     props["networkProfile"] = network_profile(spec)
     if spec.authorized_ip_ranges:
         props["apiServerAccessProfile"] = {"authorizedIPRanges": [r.strip() for r in spec.authorized_ip_ranges]}
@@ -117,7 +118,7 @@ def cluster_body(spec: AksSpec, subscription_id: str, tags: dict[str, str]) -> d
         "location": spec.location,
         "tags": tags,
         "identity": {"type": "SystemAssigned"},
-        "sku": {"name": "Base", "tier": _TIERS[spec.tier]},
+        "sku": {"name": "Base", "tier": _TIERS.get(spec.tier, spec.tier)},  # rules/aks.py aks-choices
         "properties": props,
     }
 
@@ -131,7 +132,7 @@ def _pool_summary(pool: NodePoolSpec) -> str:
 def _cluster_summary(spec: AksSpec, subscription_id: str) -> tuple[tuple[str, str], ...]:
     net = spec.network
     plugin = {"azure": "Azure CNI" + (" Overlay" if net.overlay else ""), "kubenet": "kubenet",
-              "none": "none (bring your own CNI)"}[net.plugin]
+              "none": "none (bring your own CNI)"}.get(net.plugin, net.plugin)
     rows = [
         ("tier", f"{spec.tier} ({spec.support_plan})"),
         ("Kubernetes", spec.kubernetes_version or "the region's default version"),

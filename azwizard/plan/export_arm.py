@@ -32,7 +32,7 @@ from typing import Any
 from .export_az import export, write_text_atomic
 from .model import Plan, Step
 
-__all__ = ["ArmContext", "TEMPLATE_SCHEMA", "arm_names", "arm_resource", "arm_template", "arm_template_json",
+__all__ = ["ArmContext", "TEMPLATE_SCHEMA", "TemplateError", "arm_names", "arm_resource", "arm_template", "arm_template_json",
            "save"]
 
 TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
@@ -62,6 +62,10 @@ def _unquote(expr: str) -> str:
 
 def is_resource_id(text: str) -> bool:
     return bool(_ID_RE.match(text))
+
+
+class TemplateError(ValueError):
+    """The plan cannot be written as a template (a name the rules refuse, such as one holding a '/')."""
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,8 @@ def arm_resource(kind: str) -> Callable[[ResourceHook], ResourceHook]:
 def _default_names(step: Step, ctx: ArmContext) -> list[str]:
     pid = parse_id(step.resource_id)
     if pid is None or pid.namespace is None:
-        raise ValueError(f"step {step.key!r} has no resource id a template can create: {step.resource_id}")
+        raise TemplateError(f"{step.label or step.key} has no resource id a template can create "
+                            f"({step.resource_id}): a name holds a '/' or is empty")
     if len(pid.names) == 1 and pid.scope is None:
         return [ctx.param(_param_name(step.key, "Name"), pid.names[0], f"Name of the {step.label or step.kind}.")]
     return ctx._names_from_parents(step.resource_id, pid)

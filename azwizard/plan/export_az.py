@@ -75,7 +75,8 @@ class AzCommand:
         out = ["az", *self.words]
         for name, values in self.options:
             if _needs_equals(values):
-                out.append(f"{name}={values[0]}")
+                v = values[0]
+                out.append(f"{name}={v.value if isinstance(v, Var) else v}")
             else:
                 out.append(name)
                 out.extend(v.value if isinstance(v, Var) else v for v in values)
@@ -101,8 +102,22 @@ class AzCommand:
 
 
 def _needs_equals(values: tuple[Token, ...]) -> bool:
-    # argparse reads a separate value starting with "-" as an option; "--opt=value" cannot be misread.
-    return len(values) == 1 and not isinstance(values[0], Var) and values[0].startswith("-")
+    # argparse (az's parser) reads a separate value starting with "-" as an option ("-n=Evil" as --name Evil,
+    # "--" as the end of options); "--opt=value" cannot be misread. A variable may hold anything (a group named
+    # "-rg", custom data "--"), so it always goes as "--opt=$VAR".
+    return len(values) == 1 and (isinstance(values[0], Var) or values[0].startswith("-"))
+
+
+def _dash_in_list(cmd: AzCommand) -> str | None:
+    """An option of several values with one that starts with "-": argparse ends the list there and reads the
+    value as an option, and "--opt=value" carries one value only, so no az command line can say it."""
+    for name, values in cmd.options:
+        if len(values) > 1:
+            for v in values:
+                text = v.value if isinstance(v, Var) else v
+                if text.startswith("-"):
+                    return f"{name} with a value starting with '-' ({text[:30]!r}) among several"
+    return None
 
 
 def _shell_token(token: Token, literal: bool) -> str:
@@ -749,6 +764,9 @@ def export(plan: Plan) -> AzExport:
         else:
             try:
                 cmds = fn(step, reader, ctx)
+                dash = next((d for d in map(_dash_in_list, cmds) if d), None)
+                if dash:
+                    raise Inexpressible(dash)
             except Inexpressible as e:
                 reason = f"az cannot express {e}"
             else:

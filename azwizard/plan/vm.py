@@ -21,6 +21,7 @@ from typing import Any
 
 from ..specs.common import azwizard_tags
 from ..specs.vm import VmSpec
+from ..sshkeys import withhold_private_key
 from .model import Plan, Step
 
 NETWORK_API = "2026-03-01"
@@ -234,7 +235,7 @@ def vm_body(spec: VmSpec, tags: dict[str, str], nic_id: str) -> dict[str, Any]:
         "linuxConfiguration": {
             "disablePasswordAuthentication": True,
             "ssh": {"publicKeys": [{"path": f"/home/{spec.admin_username}/.ssh/authorized_keys",
-                                    "keyData": spec.ssh_public_key}]},
+                                    "keyData": withhold_private_key(spec.ssh_public_key)}]},
         },
     }
     if spec.custom_data:

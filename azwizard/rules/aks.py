@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from ..facts import K8sVersion, RegionFacts, SubscriptionFacts, VmSize, version_key
 from ..specs.aks import MANAGED_VNET_CIDR, AksSpec, NodePoolSpec
+from ..specs.common import azwizard_tags
+from ..sshkeys import is_private_key
 from . import common
 from .model import Finding, Issue, RuleBook, run_rules
 
@@ -221,6 +223,11 @@ _ACR_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Micr
       fields=("resource_group",), catalogue="B2 #5")
 def name_resource_group(spec: AksSpec, facts: AksFacts) -> Issues:
     yield from common.resource_group_name_issues(spec.resource_group)
+
+
+@rule("aks-tags", "block", "Tags", source=common.SRC_TAGS, fields=("extra_tags",), catalogue="B2")
+def tag_limits(spec: AksSpec, facts: AksFacts) -> Issues:
+    yield from common.tag_issues(spec.extra_tags, own=len(azwizard_tags("", "", "")))
 
 
 @rule("aks-resource-group-exists", "warn", "Resource group reuse", source=SRC_GROUPS, fields=("resource_group",),
@@ -427,6 +434,60 @@ def os_disk_info(spec: AksSpec, facts: AksFacts) -> Issues:
             yield Issue(f"{size.name} can keep the OS disk on its local disk ({_what(i, pool)}): an ephemeral OS "
                         "disk is faster, costs nothing, and is what AKS picks by default. The OS disk type can't be "
                         "changed after the pool is created.", _pool_field(i, "os_disk_type"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Choices: every field with a fixed set of values holds one of them. The wizard and profiles only offer these
+# values, but an az command (check, --from-az) can carry any text where az does not check it (az passes
+# --network-policy to the service with only a lower-case check: acs/_validators.py validate_network_policy), and
+# the API refuses a value outside its enums (ContainerServiceNetworkProfile networkPlugin / networkPolicy /
+# networkDataplane / networkPluginMode / outboundType / loadBalancerSku, ManagedClusterSKU tier,
+# KubernetesSupportPlan, AgentPoolType, AgentPoolMode, OSType, OSSKU, OSDiskType). The values listed are the ones
+# azwizard offers (docs/profiles.md), a subset of the API's.
+
+SRC_API = "https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update"
+_CLUSTER_CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("tier", "pricing tier", ("free", "standard", "premium")),
+    ("support_plan", "support plan", ("KubernetesOfficial", "AKSLongTermSupport")),
+    ("vm_set_type", "node pool type", ("VirtualMachineScaleSets", "AvailabilitySet")),
+    ("network.plugin", "network plugin", ("azure", "kubenet", "none")),
+    ("network.plugin_mode", "network plugin mode", ("overlay", "")),
+    ("network.dataplane", "network dataplane", ("azure", "cilium")),
+    ("network.policy", "network policy", ("none", "cilium", "calico", "azure")),
+    ("network.outbound_type", "outbound type", ("loadBalancer", "managedNATGateway")),
+    ("network.load_balancer_sku", "load balancer SKU", ("standard", "basic")),
+)
+_POOL_CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("mode", "mode", ("System", "User")),
+    ("os_type", "OS type", ("Linux", "Windows")),
+    ("os_sku", "OS SKU", ("AzureLinux", "AzureLinux3", "Ubuntu", "Ubuntu2204", "Ubuntu2404", "CBLMariner",
+                          "Windows2019", "Windows2022", "Windows2025", "WindowsAnnual")),
+    ("os_disk_type", "OS disk type", ("Managed", "Ephemeral")),
+)
+
+
+def _choice_issue(value: str, what: str, choices: tuple[str, ...], fld: str) -> Issue:
+    listed = ", ".join(c or '"" (none)' for c in choices)
+    close = next((c for c in choices if c.lower() == value.lower()), None)
+    hint = f" (did you mean {close}?)" if close is not None else ""
+    return Issue(f"'{value}' is not a {what} AKS offers here{hint}: use one of {listed} (AKS would answer "
+                 "InvalidParameter).", fld)
+
+
+@rule("aks-choices", "block", "Values from the fixed choices", source=SRC_API, fields=("network.policy",),
+      catalogue="B9 #50-#62, B10 #63-#69")
+def choices(spec: AksSpec, facts: AksFacts) -> Issues:
+    for fld, what, allowed in _CLUSTER_CHOICES:
+        node: object = spec
+        for part in fld.split("."):
+            node = getattr(node, part)
+        if node not in allowed:
+            yield _choice_issue(str(node), what, allowed, fld)
+    for i, pool in _pools(spec):
+        for attr, what, allowed in _POOL_CHOICES:
+            value = str(getattr(pool, attr))
+            if value not in allowed:
+                yield _choice_issue(value, f"node pool {what}", allowed, _pool_field(i, attr))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -934,7 +995,7 @@ def ssh_key(spec: AksSpec, facts: AksFacts) -> Issues:
     text = spec.ssh_public_key.strip()
     if not text:
         return  # no key: AKS needs none (the notes' --generate-ssh-keys is not required)
-    if "PRIVATE KEY" in text:
+    if is_private_key(text):
         yield "This is a PRIVATE key: never share it. Paste the public key (the .pub file) or leave it empty."
         return
     parts = text.split()

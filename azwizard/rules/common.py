@@ -100,3 +100,29 @@ def resource_group_reuse_issues(sub: SubscriptionFacts | None, name: str, locati
     yield (f"{name} already exists in {where}; azwizard would add {what} to it and replace the group's tags with its "
            "own. Choose 'use the existing group' to keep its tags, or pick a new name so cleanup can delete the "
            "group without touching anything else.")
+
+
+# https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
+SRC_TAGS = "https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations"
+_TAG_NAME_REFUSED = set('<>%&\\?/')
+MAX_TAGS = 50
+
+
+def tag_issues(extra: Sequence[tuple[str, str]], own: int) -> Iterator[str]:
+    """The user's tags (``own``: how many azwizard adds): what Azure refuses (tag-resources#limitations: at most 50
+    tags, names up to 512 characters without < > % & \\ ? /, values up to 256), and a name starting with "-", which
+    az's parser reads as an option (``-n=x`` is ``--name x``), so the equivalent az commands could not carry it."""
+    if len(extra) + own > MAX_TAGS:
+        yield (f"{len(extra)} tags plus azwizard's {own} make {len(extra) + own}; Azure allows at most {MAX_TAGS} on a "
+               "resource. Remove some, or put several values in one tag as JSON.")
+    for name, value in extra:
+        bad = sorted(_TAG_NAME_REFUSED & set(name))
+        if bad:
+            yield f"The tag name '{name}' holds {' '.join(bad)}, which Azure does not allow in tag names."
+        elif len(name) > 512 or not name.strip():
+            yield f"The tag name '{name[:40]}' must be 1-512 characters (it has {len(name)})."
+        elif name.startswith("-"):
+            yield (f"The tag name '{name}' starts with '-': az reads such a word as an option (as it reads -n=x as "
+                   "--name x), so the equivalent az commands azwizard shows could not create it. Rename it.")
+        if len(value) > 256:
+            yield f"The value of tag '{name[:40]}' has {len(value)} characters; Azure allows at most 256."

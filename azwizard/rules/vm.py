@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ..facts import RegionFacts, SubscriptionFacts, VmSize
-from ..specs.common import first_subnet
+from ..specs.common import azwizard_tags, first_subnet
 from ..specs.vm import NsgRule, VmSpec
+from ..sshkeys import is_private_key
 from . import common
 from .model import SEVERITY_ORDER, Finding, Issue, RuleBook, run_rules
 
@@ -250,6 +251,11 @@ LINUX_HOST_MESSAGE = ("Linux host name cannot exceed 64 characters in length or 
       fields=("names.resource_group",), catalogue="B2 #5")
 def name_resource_group(spec: VmSpec, facts: VmFacts) -> Issues:
     yield from common.resource_group_name_issues(spec.names.resource_group)
+
+
+@rule("vm-tags", "block", "Tags", source=common.SRC_TAGS, fields=("extra_tags",), catalogue="B2")
+def tag_limits(spec: VmSpec, facts: VmFacts) -> Issues:
+    yield from common.tag_issues(spec.extra_tags, own=len(azwizard_tags("", "", "")))
 
 
 @rule("vm-resource-group-exists", "warn", "Resource group reuse", source=SRC_GROUPS,
@@ -1065,7 +1071,7 @@ def ssh_key(spec: VmSpec, facts: VmFacts) -> Issues:
                "answers InvalidParameter (\"The value of parameter linuxConfiguration.ssh.publicKeys.keyData is "
                "invalid.\"). Paste the contents of ~/.ssh/id_ed25519.pub (create one with `ssh-keygen -t ed25519`).")
         return
-    if "PRIVATE KEY" in text:
+    if is_private_key(text):
         yield ("This is a PRIVATE key: never share it. Paste the public key instead (the .pub file, one line "
                "starting with ssh-ed25519 or ssh-rsa).")
         return

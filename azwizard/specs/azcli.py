@@ -24,15 +24,17 @@ Flags checked against Azure/azure-cli ``src/azure-cli/azure/cli/command_modules/
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import ipaddress
 import re
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from ..sshkeys import withhold_private_key
+from ..userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, UserFileError, expand_user, read_user_text
 from .aks import (
     POD_CIDR_V4,
     AcrSpec,
@@ -41,7 +43,7 @@ from .aks import (
     NodePoolSpec,
     default_dns_prefix,
 )
-from .common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN, first_subnet, random_ula_48
+from .common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN, default_subnet, random_ula_48
 from .vm import (
     IMAGES,
     BackupSpec,
@@ -84,8 +86,13 @@ class AzRead(Generic[S]):
 
 def split_commands(words: Sequence[str]) -> list[list[str]]:
     """``az a ... ; az b ...`` (or ``&&``) as separate argv lists; a single string is shell-split first."""
+    for w in words:
+        _utf8(w)
     if len(words) == 1 and " " in words[0]:
-        words = shlex.split(words[0].replace("\\\n", " "))
+        try:
+            words = shlex.split(words[0].replace("\\\n", " "))
+        except ValueError as exc:  # an unbalanced quote, a trailing backslash
+            raise AzReadError(f"cannot read the command: {_shlex_reason(exc)}") from None
     out: list[list[str]] = [[]]
     for w in words:
         if w in (";", "&&"):
@@ -104,71 +111,174 @@ def split_commands(words: Sequence[str]) -> list[list[str]]:
     return out
 
 
-_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+def _utf8(word: str) -> str:
+    """``word`` if it is text; bytes that are not UTF-8 (argv keeps them as surrogates) are refused here, where
+    the message can say so, instead of failing in the plan."""
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise AzReadError(f"{_show(word)}: not UTF-8 text (position {exc.start}); azwizard reads az commands "
+                          "as UTF-8") from None
+    return word
+
+
+def _show(word: str) -> str:
+    text = repr(word.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace"))
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _shlex_reason(exc: ValueError) -> str:
+    reason = str(exc)
+    return {"No closing quotation": "a quote is not closed (\" or ')",
+            "No escaped character": "it ends with a backslash (\\) that escapes nothing"}.get(reason, reason)
+
+
+_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 _HEREDOC = re.compile(r"""^(?:cat > "\$(\w+)" <<'(\w+)'|printf '%s' "\$\(cat <<'(\w+)')$""")
-_PRINTF_B64 = re.compile(r"""^printf '%s' ('[^']*') \| base64 -d > "\$(\w+)"$""")
-_VAR_REF = re.compile(r'"\$\{?(\w+)\}?"|\$\{(\w+)\}|\$(\w+)')
+_PRINTF_B64 = re.compile(r"""^printf '%s' '([^']*)' \| base64 -d > "\$(\w+)"$""")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def read_script(text: str) -> list[list[str]]:
     """The az commands of a bash script, such as the one ``plan --format az`` writes: variables
     (``RG='...'``) and the here-documents that hold custom data are followed; lines other than ``az ...``
-    (comments, ``set``, ``echo``, ``trap``) are skipped. Command substitution is not run."""
-    lines = text.split("\n")
+    (comments, ``set``, ``echo``, ``trap``) are skipped. Command substitution is not run.
+
+    Words are read as bash reads them (:func:`_command`): quotes may span lines (a name or a description with a
+    newline), ``\\`` + newline continues a command outside single quotes only, ``$VAR`` is expanded outside single
+    quotes only, ``#`` starts a comment only at the start of a word."""
     env: dict[str, str] = {}
     commands: list[list[str]] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        # A trailing backslash continues a command line (never inside a here-document's body, read below).
-        while line.endswith("\\") and i < len(lines):
-            line = line[:-1] + " " + lines[i]
-            i += 1
-        line = line.strip()
-        heredoc = _HEREDOC.match(line)
+    i, n = 0, len(text)
+    while i < n:
+        end = text.find("\n", i)
+        end = n if end < 0 else end
+        physical = text[i:end].strip()
+        heredoc = _HEREDOC.match(physical)
         if heredoc:
             var, delim = heredoc.group(1), heredoc.group(2) or heredoc.group(3)
-            body: list[str] = []
-            while i < len(lines) and lines[i] != delim:
-                body.append(lines[i])
-                i += 1
-            i += 1  # the delimiter
+            lines = text[end + 1:].split("\n")
+            if delim not in lines:
+                raise AzReadError(f"the here-document {delim} is not closed")
+            k = lines.index(delim)
+            body = "\n".join(lines[:k])
+            i = end + 1 + len(body) + (1 if k else 0) + len(delim) + 1
             if var:  # cat > "$VAR": the text and its final newline
-                env[var] = "\n".join(body) + "\n"
+                env[var] = body + "\n"
             else:  # printf '%s' "$(cat <<'D' ... D)" > "$VAR": $(...) drops the final newline
-                target = re.search(r'> "\$(\w+)"', lines[i] if i < len(lines) else "")
-                i += 1
+                close = text.find("\n", i)
+                target = re.search(r'> "\$(\w+)"', text[i:n if close < 0 else close])
+                i = n if close < 0 else close + 1
                 if target:
-                    env[target.group(1)] = "\n".join(body)
+                    env[target.group(1)] = body
             continue
-        b64 = _PRINTF_B64.match(line)
+        b64 = _PRINTF_B64.match(physical)
         if b64:
-            env[b64.group(2)] = base64.b64decode(shlex.split(b64.group(1))[0]).decode("utf-8", "replace")
+            try:
+                env[b64.group(2)] = base64.b64decode(b64.group(1), validate=True).decode("utf-8")
+            except (binascii.Error, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+                raise AzReadError(f"cannot read {physical[:60]!r}: the base64 data does not decode to UTF-8 text "
+                                  f"({exc})") from None
+            i = end + 1
             continue
-        assign = _ASSIGN.match(line)
-        if assign and not line.startswith("az "):
-            value = assign.group(2)
-            if "$(" not in value:  # "$(mktemp)" names a file filled in below: keep what is there
-                words = shlex.split(value) if value else [""]
-                env[assign.group(1)] = words[0] if words else ""
-            else:
+        start = i
+        words, i = _command(text, i, env)
+        if not words:
+            continue
+        assign = _ASSIGN.match(words[0])
+        if assign and len(words) == 1:
+            if "$(" not in text[start:i]:
+                env[assign.group(1)] = assign.group(2)
+            else:  # "$(mktemp)" names a file filled in below: keep what is there
                 env.setdefault(assign.group(1), "")
-            continue
-        if not line.startswith("az "):
-            continue
-
-        def expand(m: re.Match[str]) -> str:
-            name = m.group(1) or m.group(2) or m.group(3)
-            return shlex.quote(env[name]) if name in env else m.group(0)
-
-        try:
-            commands.append(shlex.split(_VAR_REF.sub(expand, line), comments=True))
-        except ValueError as exc:
-            raise AzReadError(f"cannot read {line[:60]!r}: {exc}") from exc
+        elif words[0] == "az":
+            commands.append(words)
     if not commands:
         raise AzReadError("no az command in the file")
     return commands
+
+
+def _command(text: str, i: int, env: Mapping[str, str]) -> tuple[list[str], int]:
+    """The words of the command starting at ``text[i]`` (up to a newline outside quotes), with the variables
+    of ``env`` expanded (an unknown one stays as written), and where the next command starts."""
+    words: list[str] = []
+    word: list[str] = []
+    in_word = False
+    quote = ""
+    n = len(text)
+    begin = i
+
+    def variable(j: int) -> tuple[str | None, int]:
+        """``$NAME`` or ``${NAME}`` at ``text[j]`` (the ``$``): its value and the index after it."""
+        braced = text.startswith("{", j + 1)
+        m = _NAME.match(text, j + 2 if braced else j + 1)
+        if m is None or (braced and not text.startswith("}", m.end())):
+            return None, j + 1
+        after = m.end() + (1 if braced else 0)
+        value = env.get(m.group())
+        return (value if value is not None else text[j:after]), after
+
+    while i < n:
+        c = text[i]
+        # Inside quotes every character is text, but in double quotes \\ and $ keep their meaning.
+        if quote == "'" or (quote == '"' and c not in "\\$"):
+            if c == quote:
+                quote = ""
+            else:
+                word.append(c)
+            i += 1
+            continue
+        if c == "\\":
+            if i + 1 < n and text[i + 1] == "\n":  # a continued line (in double quotes too)
+                i += 2
+                continue
+            if i + 1 >= n:
+                raise AzReadError(f"cannot read {text[begin:i + 1][:60]!r}: it ends with a backslash (\\) that "
+                                  "escapes nothing")
+            nxt = text[i + 1]
+            if quote == '"' and nxt not in '$`"\\':
+                word.append(c)  # in double quotes a backslash escapes only $ ` " \\ and a newline
+            else:
+                word.append(nxt)
+                i += 1
+            in_word = True
+            i += 1
+            continue
+        if c == "$":
+            value, after = variable(i)
+            if value is not None:
+                word.append(value)
+                in_word = True
+                i = after
+                continue
+        if quote:  # a $ that starts no variable, in double quotes
+            word.append(c)
+            i += 1
+            continue
+        if c in "'\"":
+            quote = c
+            in_word = True
+        elif c in " \t\r":
+            if in_word:
+                words.append("".join(word))
+                word, in_word = [], False
+        elif c == "\n":
+            i += 1
+            break
+        elif c == "#" and not in_word:
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        else:
+            word.append(c)
+            in_word = True
+        i += 1
+    else:
+        if quote:
+            raise AzReadError(f"cannot read {text[begin:begin + 60]!r}: a quote is not closed (\" or ')")
+    if in_word:
+        words.append("".join(word))
+    return words, i
 
 
 _GLOBAL_IGNORED = {"--output": 1, "-o": 1, "--query": 1, "--only-show-errors": 0, "--verbose": 0, "--debug": 0,
@@ -197,10 +307,9 @@ class _Flags:
         text = self.one(name)
         if not text:
             return default
-        try:
-            return int(text)
-        except ValueError:
-            raise AzReadError(f"az {self.command}: {name} takes a whole number, not {text!r}") from None
+        if not re.fullmatch(r"[+-]?[0-9]{1,18}", text.strip()):  # int() would take 4300 digits, or "1_0"
+            raise AzReadError(f"az {self.command}: {name} takes a whole number, not {_show(text)}")
+        return int(text)
 
     def bool_(self, name: str, default: bool) -> bool:
         if name not in self.values:
@@ -211,6 +320,18 @@ class _Flags:
         if text in ("false", "no", "0", "disable", "disabled"):
             return False
         raise AzReadError(f"az {self.command}: {name} takes true or false, not {text!r}")
+
+    def choice(self, name: str, default: str, choices: Sequence[str]) -> str:
+        """An option az declares with ``get_enum_type`` (azure-cli core/commands/parameters.py): matched without
+        regard to case and given in az's spelling; a value outside the choices az refuses, and so does this."""
+        if name not in self.values:
+            return default
+        text = self.one(name)
+        match = next((c for c in choices if c.lower() == text.lower()), None)
+        if match is None:
+            raise AzReadError(f"az {self.command}: {name} {_show(text)} is not one of {', '.join(choices)} "
+                              "(az refuses it: invalid choice)")
+        return match
 
     def csv(self, name: str) -> tuple[str, ...]:
         return tuple(p.strip() for v in self.many(name) for p in v.split(",") if p.strip())
@@ -244,7 +365,7 @@ def _parse(argv: Sequence[str], words: int, table: _Table) -> _Flags:
         else:
             values = []
             want = 1 if n is None else n
-            while i < len(argv) and want != 0 and not _is_flag(argv[i]):
+            while i < len(argv) and want != 0 and not _is_flag(argv[i], arity, table.aliases):
                 values.append(argv[i])
                 i += 1
                 if want == 1:
@@ -267,14 +388,20 @@ def _parse(argv: Sequence[str], words: int, table: _Table) -> _Flags:
     return flags
 
 
-def _is_flag(word: str) -> bool:
+def _is_flag(word: str, known: Mapping[str, int] | None = None, aliases: Mapping[str, str] | None = None) -> bool:
+    """Whether argparse (which az's parser is) reads ``word`` as an option rather than a value, in its order
+    (argparse.ArgumentParser._parse_optional): a known option, or ``--known=value``, is one; then a negative
+    number is a value, and so is a word with a space ("if it contains a space, it was meant to be a positional")."""
     if not word.startswith("-") or word == "-":
         return False
+    head = word.partition("=")[0]
+    if known is not None and (aliases or {}).get(head, head) in known:
+        return True
     try:
         float(word)  # a negative number is a value
         return False
     except ValueError:
-        return True
+        return " " not in word
 
 
 def _tags(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -287,18 +414,23 @@ def _tags(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
-def _text_or_file(value: str, what: str) -> str:
-    """az's convention for keys and custom data: a file's path (or ``@path``) or the text itself."""
+def _text_or_file(value: str, what: str, limit: int) -> str:
+    """az's convention for keys and custom data: a file's path (or ``@path``) or the text itself. A file is
+    read as every file a user names is (userfiles: a regular file, at most ``limit`` bytes, UTF-8)."""
     path = value[1:] if value.startswith("@") else value
-    if value.startswith("@") or (len(value) < 4096 and "\n" not in value and not value.startswith("ssh-")):
-        p = Path(path).expanduser()
+    if value.startswith("@") or (len(value) < 4096 and "\n" not in value and "\0" not in value
+                                 and not value.startswith("ssh-")):
+        p = expand_user(path)
         try:
-            if p.is_file():
-                return p.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AzReadError(f"cannot read {what} from {p}: {exc}") from exc
-        if value.startswith("@"):
-            raise AzReadError(f"cannot read {what} from {p}: no such file")
+            is_file = p.is_file()
+        except (OSError, ValueError):  # a name too long for the OS is no file (found by benchmarks/fuzz.py)
+            is_file = False
+        # A name that is not a regular file is text, as before (``@name`` must be a file, and is read as one).
+        if value.startswith("@") or is_file:
+            try:
+                return read_user_text(p, limit=limit)
+            except UserFileError as exc:
+                raise AzReadError(f"cannot read {what} from {exc}") from exc
     return value
 
 
@@ -322,7 +454,8 @@ _AKS_CREATE = _Table(
      "--enable-managed-identity": 0, "--enable-addons": 1, "--node-resource-group": 1, "--enable-aad": 0,
      "--enable-azure-rbac": 0, "--enable-private-cluster": 0, "--vnet-subnet-id": 1, "--windows-admin-username": 1,
      "--windows-admin-password": 1, "--enable-cluster-autoscaler": 0, "--min-count": 1, "--max-count": 1,
-     "--uptime-sla": 0},
+     "--uptime-sla": 0, "--load-balancer-managed-outbound-ip-count": 1,
+     "--load-balancer-managed-outbound-ipv6-count": 1},
     {"-g": "--resource-group", "-n": "--name", "-l": "--location", "-k": "--kubernetes-version",
      "-p": "--dns-name-prefix", "-s": "--node-vm-size", "-c": "--node-count", "-z": "--zones", "-m": "--max-pods",
      "-u": "--admin-username", "-x": "--no-ssh-key", "-a": "--enable-addons"},
@@ -354,6 +487,13 @@ def _family(text: str) -> str:
     return {"ipv4": "IPv4", "ipv6": "IPv6"}.get(text.strip().lower(), text.strip())
 
 
+# az's enum choices (azure-cli acs/_params.py: node_os_skus_create, node_os_skus, outbound_types, node_mode_types).
+_OS_SKUS = ("AzureLinux", "AzureLinux3", "Ubuntu", "CBLMariner", "Mariner", "Ubuntu2204", "Ubuntu2404")
+_OS_SKUS_WINDOWS = ("Windows2019", "Windows2022")
+_OUTBOUND_TYPES = ("loadBalancer", "userDefinedRouting", "managedNATGateway", "userAssignedNATGateway", "none")
+_POOL_MODES = ("System", "User", "Gateway")
+
+
 def _pool(f: _Flags, *, name: str, mode: str, os_type: str) -> NodePoolSpec:
     return NodePoolSpec(
         name=name,
@@ -361,8 +501,9 @@ def _pool(f: _Flags, *, name: str, mode: str, os_type: str) -> NodePoolSpec:
         count=f.int_("--node-count", 3) or 0,
         mode=mode,  # type: ignore[arg-type]
         os_type=os_type,  # type: ignore[arg-type]
-        os_sku=f.one("--os-sku", "Windows2022" if os_type == "Windows" else "Ubuntu"),
-        os_disk_type=f.one("--node-osdisk-type", "Managed"),  # type: ignore[arg-type]
+        os_sku=f.choice("--os-sku", "Windows2022" if os_type == "Windows" else "Ubuntu",
+                        _OS_SKUS if f.command == "aks create" else _OS_SKUS + _OS_SKUS_WINDOWS),
+        os_disk_type=f.choice("--node-osdisk-type", "Managed", ("Managed", "Ephemeral")),  # type: ignore[arg-type]
         os_disk_size_gb=f.int_("--node-osdisk-size"),
         zones=tuple(z for v in f.many("--zones") for z in v.replace(",", " ").split()),
         max_pods=f.int_("--max-pods"),
@@ -410,10 +551,15 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
     name = o.one("--name", "aks")
 
     families = tuple(_family(f) for f in o.csv("--ip-families")) or ("IPv4",)
-    plugin = o.one("--network-plugin", "azure")
-    plugin_mode = o.one("--network-plugin-mode", "overlay" if not o.has("--network-plugin") else "")
-    dataplane = o.one("--network-dataplane", "azure")
+    # az's choices (acs/_params.py: network_plugins, network_plugin_modes, network_dataplanes; --network-policy
+    # has only validate_network_policy, which wants lower case: any other value goes to AKS, and the rules say).
+    plugin = o.choice("--network-plugin", "azure", ("kubenet", "azure", "none"))
+    plugin_mode = o.choice("--network-plugin-mode", "overlay" if not o.has("--network-plugin") else "", ("overlay",))
+    dataplane = o.choice("--network-dataplane", "azure", ("azure", "cilium"))
     policy = o.one("--network-policy", "cilium" if dataplane == "cilium" else "none")
+    if o.has("--network-policy") and not policy.islower():
+        raise AzReadError(f"az aks create: --network-policy {_show(policy)}: az wants it in lower case "
+                          "(\"--network-policy should be provided in lowercase\")")
     pods = o.csv("--pod-cidrs") or o.csv("--pod-cidr")
     services = o.csv("--service-cidrs") or o.csv("--service-cidr")
     uses_pods = plugin == "kubenet" or (plugin == "azure" and plugin_mode == "overlay")
@@ -436,11 +582,12 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
         pod_cidrs=tuple(pods),
         service_cidrs=tuple(services),
         dns_service_ip=o.one("--dns-service-ip"),
-        outbound_type=o.one("--outbound-type", "loadBalancer"),  # type: ignore[arg-type]
-        load_balancer_sku=o.one("--load-balancer-sku", "standard").lower(),  # type: ignore[arg-type]
+        outbound_type=o.choice("--outbound-type", "loadBalancer", _OUTBOUND_TYPES),  # type: ignore[arg-type]
+        load_balancer_sku=o.choice("--load-balancer-sku", "standard", ("basic", "standard")),  # type: ignore[arg-type]
     )
     if network.dns_service_ip == replace(network, dns_service_ip="").resolved_dns_service_ip():
         network = replace(network, dns_service_ip="")
+    _outbound_counts(o, network, notes)
 
     system = _pool(o, name=o.one("--nodepool-name", "nodepool1"), mode="System", os_type="Linux")
     users = []
@@ -449,7 +596,7 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
             unknown.append(f"az aks nodepool add --name {p.one('--name')}: for another cluster "
                            f"({p.one('--cluster-name')}); left out")
             continue
-        users.append(_pool(p, name=p.one("--name", "nodepool2"), mode=p.one("--mode", "User"),
+        users.append(_pool(p, name=p.one("--name", "nodepool2"), mode=p.choice("--mode", "User", _POOL_MODES),
                            os_type=p.one("--os-type", "Linux")))
     vm_set_type = o.one("--vm-set-type", "VirtualMachineScaleSets")
 
@@ -473,7 +620,8 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
 
     ssh_key = ""
     if o.has("--ssh-key-value") and not o.has("--no-ssh-key"):
-        ssh_key = _text_or_file(o.one("--ssh-key-value"), "the SSH public key").strip()
+        ssh_key = withhold_private_key(_text_or_file(o.one("--ssh-key-value"), "the SSH public key",
+                                                     KEY_LIMIT).strip())
     admin = o.one("--admin-username", "azureuser") if ssh_key else "azureuser"
 
     dns_prefix = o.one("--dns-name-prefix")
@@ -485,8 +633,9 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
         use_existing_group=group is None and len(commands) > 1 and _exported(commands),
         cluster_name=name,
         dns_prefix=dns_prefix,
-        tier=o.one("--tier", "free").lower(),  # type: ignore[arg-type]
-        support_plan=o.one("--k8s-support-plan", "KubernetesOfficial"),  # type: ignore[arg-type]
+        tier=o.choice("--tier", "free", ("free", "standard", "premium")),  # type: ignore[arg-type]
+        support_plan=o.choice("--k8s-support-plan", "KubernetesOfficial",  # type: ignore[arg-type]
+                              ("KubernetesOfficial", "AKSLongTermSupport")),
         kubernetes_version=o.one("--kubernetes-version").strip(),
         vm_set_type=vm_set_type,  # type: ignore[arg-type]
         system_pool=system,
@@ -499,6 +648,26 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
         extra_tags=_tags(o.many("--tags")),
     )
     return AzRead(spec, tuple(unknown), tuple(notes), sub)
+
+
+def _outbound_counts(o: _Flags, network: AksNetworkSpec, notes: list[str]) -> None:
+    """``--load-balancer-managed-outbound-ip[v6]-count`` (acs/_params.py: type=int). azwizard keeps AKS's own
+    counts, which the API documents for ManagedClusterLoadBalancerProfile.managedOutboundIPs: count "default 1",
+    countIPv6 "0 for single-stack and 1 for dual-stack", each 0-100 (count at least 1)
+    (https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update#managedoutboundips)."""
+    for flag, what, default, low in (
+            ("--load-balancer-managed-outbound-ip-count", "IPv4", 1, 1),
+            ("--load-balancer-managed-outbound-ipv6-count", "IPv6", 1 if network.dual_stack else 0, 0)):
+        count = o.int_(flag)
+        if count is None:
+            continue
+        if not low <= count <= 100:
+            raise AzReadError(f"az aks create: {flag} {count}: AKS takes {low}-100 managed outbound {what} addresses")
+        if network.outbound_type != "loadBalancer":
+            notes.append(f"{flag}: applies to the load balancer outbound type only; ignored")
+        elif count != default:
+            notes.append(f"{flag} {count}: azwizard keeps AKS's default of {default} managed outbound {what} "
+                         f"address{'es' if default != 1 else ''}; change it after creation with az aks update {flag}")
 
 
 def _exported(commands: Sequence[Sequence[str]]) -> bool:
@@ -635,9 +804,27 @@ _VM_COMMANDS: dict[tuple[str, ...], _Table] = {
     ("account", "set"): _ACCOUNT,
 }
 
-# az vm create's image aliases for the images azwizard offers (azure-cli vm/_validators.py reads
-# arm-compute/quickstart-templates/aliases.json).
-_IMAGE_ALIASES = {"debian12": IMAGES["debian-12"], "ubuntu2404": IMAGES["ubuntu-24.04"]}
+# az vm create's URN aliases, exactly as az's alias document lists them: azure-cli reads the cloud's
+# vmImageAliasDoc, https://raw.githubusercontent.com/Azure/azure-rest-api-specs/main/arm-compute/quickstart-templates/
+# aliases.json (vm/_actions.py load_images_from_aliases_doc), and matches the alias without regard to case
+# (vm/_validators.py _parse_image_argument: x['urnAlias'].lower() == image.lower()).
+_AZ_LINUX_ALIASES = {
+    "CentOS85Gen2": "OpenLogic:CentOS:8_5-gen2:latest",
+    "Debian11": "Debian:debian-11:11-backports-gen2:latest",
+    "OpenSuseLeap154Gen2": "SUSE:openSUSE-leap-15-4:gen2:latest",
+    "RHELRaw8LVMGen2": "RedHat:RHEL:8-lvm-gen2:latest",
+    "SuseSles15SP5": "SUSE:sles-15-sp5:gen2:latest",
+    "Ubuntu2204": "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest",
+    "Ubuntu2404": "Canonical:ubuntu-24_04-lts:server:latest",
+    "Ubuntu2404Pro": "Canonical:ubuntu-24_04-lts:ubuntu-pro:latest",
+    "FlatcarLinuxFreeGen2": "kinvolk:flatcar-container-linux-free:stable-gen2:latest",
+}
+_AZ_WINDOWS_ALIASES = ("Win2022Datacenter", "Win2022AzureEditionCore", "Win2019Datacenter", "Win2016Datacenter",
+                       "Win2012R2Datacenter", "Win2012Datacenter")
+# Not in az's document: azwizard's own name for its default image (the docs' examples use it). az itself would
+# look for a custom image named Debian12.
+_AZWIZARD_ALIASES = {"Debian12": IMAGES["debian-12"].urn, **{k: v.urn for k, v in IMAGES.items()}}
+_IMAGE_ALIASES = {k.lower(): v for k, v in {**_AZ_LINUX_ALIASES, **_AZWIZARD_ALIASES}.items()}
 
 
 def _last_name(ref: str) -> str:
@@ -694,8 +881,8 @@ def _purpose(rules: tuple[NsgRule, ...]) -> Any:
 def canonical_vm(spec: VmSpec) -> VmSpec:
     """The form :func:`read_vm` gives for a spec that creates the same resources."""
     net = spec.network
-    sub4 = "" if net.subnet_ipv4 in ("", first_subnet(net.ipv4_space, 24)) else net.subnet_ipv4
-    sub6 = "" if net.subnet_ipv6 in ("", first_subnet(net.ipv6_space, 64)) else net.subnet_ipv6
+    sub4 = "" if net.subnet_ipv4 in ("", default_subnet(net.ipv4_space, 24)) else net.subnet_ipv4
+    sub6 = "" if net.subnet_ipv6 in ("", default_subnet(net.ipv6_space, 64)) else net.subnet_ipv6
     image = next((img for img in IMAGES.values() if img.urn == spec.image.urn),
                  replace(spec.image, label=""))
     nat = spec.nat_gateway if spec.nat_gateway.enabled else NatGatewaySpec()
@@ -809,25 +996,31 @@ def _image(text: str) -> ImageRef:
     parts = text.split(":")
     if len(parts) == 4:
         return next((img for img in IMAGES.values() if img.urn.lower() == text.lower()), ImageRef(*parts))
-    alias = _IMAGE_ALIASES.get(text.lower().replace("-", "").replace(".", "").replace(":", ""))
-    if alias is None:
-        raise AzReadError(f"az vm create: --image {text!r}: give a URN publisher:offer:sku:version (or Debian12, "
-                          "Ubuntu2404)")
-    return alias
+    urn = _IMAGE_ALIASES.get(text.lower())
+    if urn is not None:
+        return _image(urn)
+    if text.lower() in (w.lower() for w in _AZ_WINDOWS_ALIASES):
+        raise AzReadError(f"az vm create: --image {_show(text)} is a Windows image; azwizard creates Linux VMs "
+                          "(SSH keys, cloud-init)")
+    raise AzReadError(f"az vm create: --image {_show(text)}: give a URN publisher:offer:sku:version or one of az's "
+                      f"Linux aliases ({', '.join(_AZ_LINUX_ALIASES)})")
 
 
 def _ssh_keys(f: _Flags, notes: list[str]) -> str:
     if f.has("--ssh-key-values"):
-        keys = [_text_or_file(v, "the SSH public key") for v in f.many("--ssh-key-values")]
+        keys = [_text_or_file(v, "the SSH public key", KEY_LIMIT) for v in f.many("--ssh-key-values")]
         if len(keys) > 1:
             notes.append("--ssh-key-values: azwizard installs one key; the first was taken")
         return keys[0].strip() if keys else ""
     if f.has("--generate-ssh-keys"):
         # az uses ~/.ssh/id_rsa.pub, generating it if missing (vm/_validators.py _validate_ssh_key).
-        default = Path("~/.ssh/id_rsa.pub").expanduser()
+        default = expand_user("~/.ssh/id_rsa.pub")
         if default.is_file():
             notes.append(f"--generate-ssh-keys: took the key in {default}, as az would")
-            return default.read_text(encoding="utf-8").strip()
+            try:
+                return read_user_text(default, limit=KEY_LIMIT).strip()
+            except UserFileError as exc:
+                raise AzReadError(f"--generate-ssh-keys: cannot read {exc}") from exc
         notes.append("--generate-ssh-keys: there is no ~/.ssh/id_rsa.pub; choose or generate a key in the wizard")
     return ""
 
@@ -848,6 +1041,30 @@ def _delete(value: str, default: bool) -> bool:
     return default if not value else value.lower() == "delete"
 
 
+# az vm create's enum options (azure-cli vm/_params.py: get_enum_type of CachingTypes, the delete options, the
+# public IP SKU and allocation, the security types, --nsg-rule's SSH/RDP/NONE, --authentication-type).
+_VM_CHOICES = {
+    "--os-disk-caching": ("None", "ReadOnly", "ReadWrite"),
+    "--nsg-rule": ("SSH", "RDP", "NONE"),
+    "--security-type": ("TrustedLaunch", "ConfidentialVM", "Standard"),
+    "--os-disk-delete-option": ("Delete", "Detach"),
+    "--data-disk-delete-option": ("Delete", "Detach"),
+    "--public-ip-sku": ("Basic", "Standard"),
+    "--public-ip-address-allocation": ("Dynamic", "Static"),
+    "--authentication-type": ("ssh", "password", "all"),
+}
+
+
+def _vm_choices(v: _Flags) -> None:
+    """az's spelling of each enum option given (a value az would refuse is refused here too)."""
+    for flag, choices in _VM_CHOICES.items():
+        if v.has(flag):
+            v.values[flag] = [v.choice(flag, "", choices)]
+    nic_delete = v.many("--nic-delete-option")
+    if len(nic_delete) == 1 and "=" not in nic_delete[0]:  # one option for every NIC (else Name=Option each)
+        v.values["--nic-delete-option"] = [v.choice("--nic-delete-option", "", ("Delete", "Detach"))]
+
+
 def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") -> AzRead[VmSpec]:
     """A VmSpec from ``az vm create`` (alone, or with the network commands azwizard's script has)."""
     unknown: list[str] = []
@@ -856,6 +1073,7 @@ def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") 
     if c.vm is None:
         raise AzReadError("no az vm create command to read")
     v = c.vm
+    _vm_choices(v)
     rg = v.one("--resource-group") or (c.group.one("--name") if c.group else "")
     loc = v.one("--location") or (c.group.one("--location") if c.group else "") or location
     vm_name = v.one("--name") or "vm"
@@ -907,7 +1125,7 @@ def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") 
                        "SSH keys only")
     custom = v.one("--custom-data")
     if custom:
-        custom = _text_or_file(custom, "the custom data")
+        custom = _text_or_file(custom, "the custom data", CUSTOM_DATA_LIMIT)
     base, vm_names = _names_from(names)
     security = v.one("--security-type", "TrustedLaunch")
     if security not in ("TrustedLaunch", "Standard"):
@@ -920,7 +1138,7 @@ def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") 
         zone=v.one("--zone") or None,
         security_type=security,  # type: ignore[arg-type]
         admin_username=v.one("--admin-username", "azureuser"),
-        ssh_public_key=_ssh_keys(v, notes),
+        ssh_public_key=withhold_private_key(_ssh_keys(v, notes)),  # a private key stops here
         os_disk=os_disk, data_disk=data_disk, backup=backup, custom_data=custom,
         extra_tags=_tags(v.many("--tags")),
         **spec_parts,
@@ -987,8 +1205,8 @@ def _vm_from_nics(c: _VmCommands, v: _Flags, nic_refs: list[str], names: dict[st
     s4 = next((s for s in sub_prefixes if ":" not in s), "")
     s6 = next((s for s in sub_prefixes if ":" in s), "")
     out["network"] = NetworkSpec(ipv4_space=v4, ipv6_space=v6,
-                                 subnet_ipv4="" if s4 == first_subnet(v4, 24) else s4,
-                                 subnet_ipv6="" if not s6 or s6 == first_subnet(v6, 64) else s6)
+                                 subnet_ipv4="" if s4 == default_subnet(v4, 24) else s4,
+                                 subnet_ipv6="" if not s6 or s6 == default_subnet(v6, 64) else s6)
     rules: tuple[NsgRule, ...] = ()
     if nsg_ref:
         nsg = _last_name(nsg_ref)
@@ -1025,7 +1243,7 @@ def _vm_standalone(v: _Flags, names: dict[str, str], notes: list[str]) -> dict[s
     v4 = v.one("--vnet-address-prefix", "10.0.0.0/16")
     s4 = v.one("--subnet-address-prefix")
     for value, flag in ((v4, "--vnet-address-prefix"), (s4, "--subnet-address-prefix")):
-        if value:
+        if value or v.has(flag):
             try:
                 ipaddress.ip_network(value, strict=False)
             except ValueError:
@@ -1041,7 +1259,7 @@ def _vm_standalone(v: _Flags, names: dict[str, str], notes: list[str]) -> dict[s
     if v.one("--zone"):
         zones = (v.one("--zone"),)  # az puts the public IP in the VM's zone
     return {
-        "network": NetworkSpec(ipv4_space=v4, subnet_ipv4="" if not s4 or s4 == first_subnet(v4, 24) else s4),
+        "network": NetworkSpec(ipv4_space=v4, subnet_ipv4="" if not s4 or s4 == default_subnet(v4, 24) else s4),
         "public_ip": PublicIpSpec(sku=v.one("--public-ip-sku", "Standard"),
                                   allocation=v.one("--public-ip-address-allocation", "Static").capitalize(),
                                   zones=zones or PublicIpSpec().zones),

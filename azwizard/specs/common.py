@@ -49,6 +49,16 @@ def first_subnet(space: str, prefixlen: int) -> str:
     raise ValueError(f"{space} has no /{prefixlen} subnet")
 
 
+def default_subnet(space: str, prefixlen: int) -> str:
+    """The subnet a spec means by "" (:func:`first_subnet`), or the space itself when it has none (a space
+    smaller than a /24 or a /64, or not a CIDR at all): the rules block such a spec and say why
+    (rules/vm.py vm-subnet-ipv4, vm-vnet-ipv6-space), and the plan can still be shown."""
+    try:
+        return first_subnet(space, prefixlen)
+    except ValueError:
+        return space
+
+
 def compressed(cidr: str) -> str:
     """The canonical, zero-compressed form of a CIDR (``fd00:0db8::/48`` -> ``fd00:db8::/48``)."""
     return ipaddress.ip_network(cidr, strict=False).compressed

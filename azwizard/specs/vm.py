@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from .common import first_subnet, random_ula_48
+from .common import default_subnet, random_ula_48
 
 Protocol = Literal["Tcp", "Udp", "Icmp", "*"]
 Access = Literal["Allow", "Deny"]
@@ -114,8 +114,8 @@ class NetworkSpec:
     def resolved(self) -> NetworkSpec:
         return replace(
             self,
-            subnet_ipv4=self.subnet_ipv4 or first_subnet(self.ipv4_space, 24),
-            subnet_ipv6=self.subnet_ipv6 or first_subnet(self.ipv6_space, 64),
+            subnet_ipv4=self.subnet_ipv4 or default_subnet(self.ipv4_space, 24),
+            subnet_ipv6=self.subnet_ipv6 or default_subnet(self.ipv6_space, 64),
         )
 
 
