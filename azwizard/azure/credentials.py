@@ -16,6 +16,8 @@ from .errors import AzwizardError
 if TYPE_CHECKING:
     from azure.core.credentials import AccessToken, AccessTokenInfo, TokenCredential, TokenRequestOptions
 
+    from .clouds import Cloud
+
 __all__ = [
     "ARM_SCOPE",
     "PROCESS_TIMEOUT_S",
@@ -45,13 +47,19 @@ def quiet_sdk_logging() -> None:
         logger.addHandler(logging.NullHandler())
 
 
-def default_credential(*, process_timeout: int = PROCESS_TIMEOUT_S, **overrides: Any) -> TokenCredential:
+def default_credential(
+    *, process_timeout: int = PROCESS_TIMEOUT_S, cloud: Cloud | None = None, **overrides: Any
+) -> TokenCredential:
     """``DefaultAzureCredential`` as Azure users expect it, minus the interactive browser.
 
     Service-principal environment variables, workload and managed identity, ``az login``,
     Azure PowerShell and ``azd auth login`` all work, in the SDK's usual order. The environment
     variable ``AZURE_TOKEN_CREDENTIALS`` (``dev``, ``prod`` or one credential's class name)
-    narrows the chain as the SDK documents. ``overrides`` go to ``DefaultAzureCredential``
+    narrows the chain as the SDK documents. With a ``cloud`` other than the public one, every credential
+    that signs in itself (service principal, workload identity) uses that cloud's Microsoft Entra
+    authority; the Azure CLI, PowerShell and azd use their own cloud setting (see
+    https://learn.microsoft.com/azure/developer/python/sdk/azure-sdk-sovereign-domain). ``overrides`` go to
+    ``DefaultAzureCredential``
     unchanged (tests pass ``exclude_managed_identity_credential=True``); note that an explicit
     ``exclude_*`` keyword wins over ``AZURE_TOKEN_CREDENTIALS``.
     """
@@ -62,6 +70,8 @@ def default_credential(*, process_timeout: int = PROCESS_TIMEOUT_S, **overrides:
         "exclude_interactive_browser_credential": True,
         "process_timeout": process_timeout,
     }
+    if cloud is not None and not cloud.is_public:
+        kwargs["authority"] = cloud.authority  # an https URL; azure-identity takes a host or a URL
     kwargs.update(overrides)
     try:
         return DefaultAzureCredential(**kwargs)

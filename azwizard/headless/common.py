@@ -84,14 +84,9 @@ def connect(args: argparse.Namespace, *, offline: bool = False) -> Connection:
             demo = open_demo_session(reset=bool(getattr(args, "reset", False)), latency=latency,
                                      subscription=args.subscription)
             return Connection(demo.session, demo.sim)
-        from ..azure.credentials import default_credential
-        from ..azure.session import check_sign_in, describe_tenant, open_session
+        from ..azure.signin import open_real_session
 
-        credential = default_credential()
-        check_sign_in(credential)
-        session = open_session(args.subscription, credential=credential)
-        describe_tenant(session)
-        return Connection(session)
+        return Connection(open_real_session(args.subscription, getattr(args, "cloud", None)))
     except SubscriptionPickRequired as pick:
         names = "\n".join(f"  {c.id}  {c.name or ''}" for c in pick.choices[:20])
         raise CommandError("No subscription chosen. Pass --subscription with one of:\n" + names,
