@@ -84,8 +84,13 @@ def connect(args: argparse.Namespace, *, offline: bool = False) -> Connection:
             demo = open_demo_session(reset=bool(getattr(args, "reset", False)), latency=latency,
                                      subscription=args.subscription)
             return Connection(demo.session, demo.sim)
+        from ..azure.clouds import resolve_cloud
         from ..azure.signin import open_real_session
 
+        try:
+            resolve_cloud(getattr(args, "cloud", None))  # an unknown cloud is bad input (exit 2), not Azure's
+        except AzwizardError as e:
+            raise CommandError(e.what, EXIT_USAGE, e.fix) from e
         return Connection(open_real_session(args.subscription, getattr(args, "cloud", None)))
     except SubscriptionPickRequired as pick:
         names = "\n".join(f"  {c.id}  {c.name or ''}" for c in pick.choices[:20])
