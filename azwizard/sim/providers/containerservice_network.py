@@ -6,7 +6,7 @@ Defaults follow the recordings in Azure/azure-cli
 (podCidr 10.244.0.0/16, serviceCidr 10.0.0.0/16, dnsServiceIP 10.0.0.10, ipFamilies normalised to
 ``IPv4``/``IPv6``, managedOutboundIPs count/countIPv6) and the dual-stack defaults documented in
 azure-aks-docs ``configure-dual-stack.md`` (fd12:3456:789a::/64 pods, fd12:3456:789a:1::/108 services).
-Rule numbers refer to shared docs preflight-rules.md.
+Rule numbers are the pre-flight catalogue's (the ``catalogue`` field of azwizard/rules).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each rule raises :class:`AksError` with the code (and, where known, the message) the real AKS RP
 answers. The comment beside each rule names where the wording comes from; where no verbatim message
-was found, the code comes from the AKS RP error catalogue (shared docs arm-errors.md §5b) and the
+was found, the code comes from the AKS RP's error-code list (its Go ``apierror`` package) and the
 message is written in the same style and marked *composed*.
 
 Only what the server really rejects is rejected here: checks that only ``az`` does client-side (for
