@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .clouds import CLOUD_ENV, Cloud, cli_active_cloud_name, resolve_cloud
 from .credentials import default_credential
 from .errors import AzwizardError, explain
-from .session import AzureSession, check_sign_in, describe_tenant, open_session
+from .session import AzureSession, SubscriptionPickRequired, check_sign_in, describe_tenant, open_session
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -47,7 +47,12 @@ def open_real_session(
         check_sign_in(credential, cloud.scope)
     except AzwizardError as exc:
         raise _in_cloud(exc, cloud) from exc
-    session = open_session(subscription, credential=credential, env=env, cloud=cloud, **client_kwargs)
+    try:
+        session = open_session(subscription, credential=credential, env=env, cloud=cloud, **client_kwargs)
+    except SubscriptionPickRequired:
+        raise
+    except AzwizardError as exc:
+        raise _subscription_hint(exc, cloud) from exc
     verify_subscription(session)
     describe_tenant(session)
     return session
@@ -76,14 +81,18 @@ def verify_subscription(session: AzureSession) -> None:
         session.factory.subscriptions().subscriptions.get(session.subscription_id)
     except Exception as exc:
         problem = explain(exc)
-        cloud = session.cloud
-        if problem.code == "SubscriptionNotFound" and cloud is not None:
-            problem = AzwizardError(
-                f"{problem.what} in cloud {cloud.name}",
-                f"{problem.fix} If it belongs to another cloud, pass --cloud with that cloud's name.",
-                code=problem.code,
-            )
-        raise problem from exc
+        raise (_subscription_hint(problem, session.cloud) if session.cloud is not None else problem) from exc
+
+
+def _subscription_hint(problem: AzwizardError, cloud: Cloud) -> AzwizardError:
+    """A subscription Resource Manager does not know may be another cloud's: say which cloud was asked."""
+    if problem.code != "SubscriptionNotFound":
+        return problem
+    return AzwizardError(
+        f"{problem.what} in cloud {cloud.name}",
+        f"{problem.fix} If it belongs to another cloud, pass --cloud with that cloud's name.",
+        code=problem.code,
+    )
 
 
 def _in_cloud(problem: AzwizardError, cloud: Cloud) -> AzwizardError:

@@ -85,10 +85,10 @@ def connect(args: argparse.Namespace, *, offline: bool = False) -> Connection:
                                      subscription=args.subscription)
             return Connection(demo.session, demo.sim)
         from ..azure.clouds import resolve_cloud
-        from ..azure.signin import open_real_session
+        from ..azure.signin import check_cli_cloud, open_real_session
 
-        try:
-            resolve_cloud(getattr(args, "cloud", None))  # an unknown cloud is bad input (exit 2), not Azure's
+        try:  # an unknown cloud, or one az is not set to, is the user's setting (exit 2), not Azure's answer
+            check_cli_cloud(resolve_cloud(getattr(args, "cloud", None)), os.environ)
         except AzwizardError as e:
             raise CommandError(e.what, EXIT_USAGE, e.fix) from e
         return Connection(open_real_session(args.subscription, getattr(args, "cloud", None)))

@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from azcli.azcli_helpers import AZURE_CLI_VERSION, Az, Simulator, azcli_venv, install_azure_cli, start_simulator
+from azcli.azcli_helpers import (
+    AZURE_CLI_VERSION,
+    Az,
+    Simulator,
+    azcli_venv,
+    install_azure_cli,
+    start_simulator,
+)
 
 
 @pytest.hookimpl(tryfirst=True)

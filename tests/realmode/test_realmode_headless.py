@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from azcli.azcli_helpers import REPO, Az
+
 from realmode.realmode_helpers import (
     SCOPE,
     SIM_CLIENT_ID,
