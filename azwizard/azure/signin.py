@@ -2,7 +2,7 @@
 
 1. the cloud, read as the Azure CLI reads it (:mod:`.clouds`), checked against the CLI's own cloud;
 2. ``DefaultAzureCredential`` for that cloud, asked for a token for the cloud's scope (a clear
-   "run az login" before anything else);
+   "run az login" before anything else), behind one token cache for all the session's clients;
 3. the subscription (flag, environment, the CLI profile's default for that cloud, else the picker);
 4. one request to Resource Manager for the subscription, which proves the token is accepted and the
    subscription exists in this cloud before any step shows live facts;
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .clouds import CLOUD_ENV, Cloud, cli_active_cloud_name, resolve_cloud
-from .credentials import default_credential
+from .credentials import CachedTokenCredential, default_credential
 from .errors import AzwizardError, explain
 from .session import AzureSession, SubscriptionPickRequired, check_sign_in, describe_tenant, open_session
 
@@ -42,7 +42,7 @@ def open_real_session(
     cloud = resolve_cloud(cloud_flag, env)
     check_cli_cloud(cloud, env)
     if credential is None:
-        credential = default_credential(cloud=cloud)
+        credential = CachedTokenCredential(default_credential(cloud=cloud))
     try:
         check_sign_in(credential, cloud.scope)
     except AzwizardError as exc:

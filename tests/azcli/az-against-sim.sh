@@ -76,8 +76,8 @@ _sim_az_setup() {
   # The simulator as a cloud. --skip-endpoint-discovery: az must not fetch ARM metadata. The Entra audience
   # stays the public cloud's (what az asks tokens for); the image alias document points at the simulator,
   # which answers 404 so az uses the copy it ships.
-  local verb=register
-  "$az" cloud show --name "$cloud" --output none --only-show-errors >/dev/null 2>&1 && verb=update
+  local verb=register  # az writes one [name] section per registered cloud (no az run needed to look)
+  grep -qxF "[$cloud]" "$cfg/clouds.config" 2>/dev/null && verb=update
   "$az" cloud "$verb" --name "$cloud" \
     --endpoint-resource-manager "$url/" \
     --endpoint-active-directory "$url" \
@@ -101,9 +101,12 @@ _sim_az_setup() {
     out=$("$az" login --service-principal --username "$client" --password "$secret" --tenant "$tenant" \
           --output none --only-show-errors 2>&1) \
       || { _sim_az_error "az login against $url failed: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"; return 1; }
-    "$az" account set --subscription "$sub" --only-show-errors >/dev/null 2>&1 \
-      || { _sim_az_error "az account set --subscription $sub failed"; return 1; }
     got=$("$az" account show --query id --output tsv 2>/dev/null)
+    if [ "$got" != "$sub" ]; then  # az made another subscription the default: choose ours
+      "$az" account set --subscription "$sub" --only-show-errors >/dev/null 2>&1 \
+        || { _sim_az_error "az account set --subscription $sub failed"; return 1; }
+      got=$("$az" account show --query id --output tsv 2>/dev/null)
+    fi
     [ "$got" = "$sub" ] || { _sim_az_error "the active subscription is '$got', not '$sub'"; return 1; }
   fi
 

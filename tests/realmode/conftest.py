@@ -50,6 +50,21 @@ def simulator(tmp_path: Path) -> Iterator[Simulator]:
         sim.stop()
 
 
+@pytest.fixture(scope="module")
+def shared_az(az_exe: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Az]:
+    """One signed-in az and simulator for the tests of a module that change nothing in either."""
+    workdir = tmp_path_factory.mktemp("shared-az")
+    sim = start_simulator(workdir / "sim")
+    try:
+        home = workdir / "home"
+        home.mkdir()
+        client = Az(az_exe, sim, home)
+        client.setup()
+        yield client
+    finally:
+        sim.stop()
+
+
 @pytest.fixture
 def az(az_exe: Path, simulator: Simulator, tmp_path: Path) -> Az:
     """The real az, signed in to the simulator as the registered cloud SimCloud."""
