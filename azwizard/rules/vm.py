@@ -240,7 +240,7 @@ _NETWORK_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?$")
 _VM_NAME = re.compile(r"^[^_\W][\w\-._]{0,63}(?<![-.])$")
 _DISK_NAME = re.compile(r"^[^_\W][\w\-._]{0,79}(?<![-.])$")
 _VAULT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,49}$")
-# arm-errors.md §6a: the characters a Linux host name cannot contain (plus whitespace).
+# https://github.com/hashicorp/terraform/issues/15913: the characters a Linux host name cannot contain (plus whitespace).
 _LINUX_HOST_BAD = set("`~!@#$%^&*()=+_[]{}\\|;:'\",<>/?")
 LINUX_HOST_MESSAGE = ("Linux host name cannot exceed 64 characters in length or contain the following characters: "
                       "` ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \\ | ; : ' \" , < > / ?.")

@@ -177,7 +177,7 @@ def check_zones_supported(location: str, zones: list[str], rtype: str, name: str
     ResourceTypeNotSupportAvailabilityZones "The resource type 'virtualMachines' does not support
     availability zones at location 'southcentralus' and api-version '2019-03-01'."
     (kubernetes-sigs/cluster-api-provider-azure#294); the network RP's wording for public IPs is
-    LocationNotSupportAvailabilityZones (arm-errors.md §3c)."""
+    LocationNotSupportAvailabilityZones (https://github.com/aztfmod/terraform-azurerm-caf/issues/1744)."""
     if zones and not catalog_locations.zones_for(location):
         short = rtype.split("/", 1)[-1]
         raise ArmError(400, "ResourceTypeNotSupportAvailabilityZones",

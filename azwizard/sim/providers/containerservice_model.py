@@ -252,7 +252,7 @@ def ensure_node_group(sim: ArmSim, body: dict[str, Any]) -> None:
     if existing is not None:
         if str(existing.get("managedBy", "")).lower() == body["id"].lower():
             return
-        # Code from the AKS RP catalogue (arm-errors.md §5b); message composed.
+        # Code from the AKS RP catalogue (the AKS RP's Go apierror code list); message composed.
         raise bad("NodeResourceGroupAlreadyExists", f"The node resource group '{mc}' already exists and is not "
                   "managed by this cluster. Use another nodeResourceGroup or delete the existing group.",
                   "nodeResourceGroup")
