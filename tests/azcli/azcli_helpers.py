@@ -209,15 +209,20 @@ class Az:
                               cwd=workdir)
 
 
+def signed_in_az(az_exe: Path, sim: Simulator, home: Path, *, login: bool = True) -> Az:
+    """az with its own ``home`` (created), set up against ``sim`` (signed in unless ``login`` is false)."""
+    home.mkdir(parents=True, exist_ok=True)
+    client = Az(az_exe, sim, home)
+    client.setup(login=login)
+    return client
+
+
 @contextlib.contextmanager
 def fresh_az(az_exe: Path, workdir: Path) -> Iterator[Az]:
     """A fresh simulator and an az set up against it (for tests that need more than one)."""
     sim = start_simulator(workdir / "sim")
     try:
-        home = workdir / "home"
-        home.mkdir(parents=True, exist_ok=True)
-        client = Az(az_exe, sim, home)
-        client.setup()
+        client = signed_in_az(az_exe, sim, workdir / "home")
         yield client
         assert not sim.not_understood(), sim.not_understood()
     finally:

@@ -15,6 +15,7 @@ from azcli.azcli_helpers import (
     Simulator,
     azcli_venv,
     install_azure_cli,
+    signed_in_az,
     start_simulator,
 )
 
@@ -56,11 +57,7 @@ def shared_az(az_exe: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     workdir = tmp_path_factory.mktemp("shared-az")
     sim = start_simulator(workdir / "sim")
     try:
-        home = workdir / "home"
-        home.mkdir()
-        client = Az(az_exe, sim, home)
-        client.setup()
-        yield client
+        yield signed_in_az(az_exe, sim, workdir / "home")
     finally:
         sim.stop()
 
@@ -68,8 +65,4 @@ def shared_az(az_exe: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 @pytest.fixture
 def az(az_exe: Path, simulator: Simulator, tmp_path: Path) -> Az:
     """The real az, signed in to the simulator as the registered cloud SimCloud."""
-    home = tmp_path / "home"
-    home.mkdir()
-    client = Az(az_exe, simulator, home)
-    client.setup()
-    return client
+    return signed_in_az(az_exe, simulator, tmp_path / "home")

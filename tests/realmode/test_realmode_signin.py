@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from azcli.azcli_helpers import REPO, Az, Simulator
+from azcli.azcli_helpers import REPO, Az, Simulator, signed_in_az
 
 from realmode.realmode_helpers import SIM_CLOUD, azwizard_env, azwizard_requests, expire_tokens, run_azwizard
 
@@ -27,10 +27,7 @@ def test_az_not_installed(shared_az: Az, tmp_path: Path) -> None:
 
 
 def test_az_not_logged_in(az_exe: Path, simulator: Simulator, tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    az = Az(az_exe, simulator, home)
-    az.setup(login=False)  # the cloud is registered and active, nobody signed in
+    az = signed_in_az(az_exe, simulator, tmp_path / "home", login=False)  # the cloud is active, nobody signed in
     result = run_azwizard(azwizard_env(az, tmp_path), "vm", "plan", PROFILE)
     assert result.code == 3
     assert_clear(result.err, f"You are not signed in to Azure (cloud {SIM_CLOUD})", "Run `az login`")
