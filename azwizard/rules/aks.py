@@ -1,7 +1,7 @@
 """Pre-flight rules for the AKS journey: what the AKS resource provider would reject (block), what works but
 surprises (warn), and what the notes explain (info), checked before anything is created.
 
-Each rule cites its entry in ``docs/preflight-rules.md`` (``catalogue``: B9/B10 rules 49-70, plus the naming,
+Each rule names its entry in the pre-flight rule catalogue (``catalogue``: B9/B10 rules 49-70, plus the naming,
 size and quota rules that apply to AKS) and the public page behind it (``source``). Where the sources
 disagree the rule warns and a comment says why. The simulator's AKS provider
 (``azwizard/sim/providers/containerservice*.py``) rejects the same things with Azure's codes; the block

@@ -1,7 +1,7 @@
 """Pre-flight rules for the VM journey: what Azure would reject (block), what works but surprises (warn),
 and what the notes explain (info), checked before anything is created.
 
-Each rule cites its entry in ``docs/preflight-rules.md`` (``catalogue``) and the public page behind it
+Each rule names its entry in the pre-flight rule catalogue (``catalogue``) and the public page behind it
 (``source``). Where the sources disagree, or the catalogue marks a rule *verify*, the rule warns instead of
 blocking and says why in a comment. Rules are pure: they read the spec and :class:`VmFacts` (plain data
 fetched beforehand by :class:`azwizard.azure.catalog.Catalog`) and never call Azure.

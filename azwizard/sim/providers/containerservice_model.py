@@ -107,7 +107,7 @@ def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str
     rules.check_pool_name(name, os_type)
     mode = pool.get("mode") or default_mode
     if mode == "System" and os_type != "Linux":
-        # Code per preflight-rules.md rule 63; message composed (use-system-pools.md: system pools are Linux).
+        # Code per pre-flight rule 63; message composed (use-system-pools.md: system pools are Linux).
         raise bad("SystemPoolMustBeLinux", f"System node pool {name} must use the Linux OS type. Windows node pools "
                   "can only be user node pools.", "agentPoolProfile.mode")
     if (pool.get("type") or "VirtualMachineScaleSets") == "AvailabilitySet":
