@@ -52,6 +52,10 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
     p.add_argument("--subscription", metavar="ID",
                    help="subscription to use (default: $AZURE_SUBSCRIPTION_ID, then the az CLI's default)",
                    **kw)  # type: ignore[arg-type]
+    p.add_argument("--cloud", metavar="NAME",
+                   help="Azure cloud: AzureCloud, AzureUSGovernment, AzureChinaCloud or one registered with "
+                        "`az cloud register` (default: $AZURE_CLOUD, then the az CLI's active cloud)",
+                   **kw)  # type: ignore[arg-type]
     p.add_argument("--latency", choices=("none", "demo", "real"),
                    help="with --demo: how long simulated operations take (default: $AZWIZARD_DEMO_LATENCY, "
                         "else demo = realistic / 20)", **kw)  # type: ignore[arg-type]
@@ -166,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sim_serve(args)
         if args.reset and not args.demo:
             parser.error("--reset only applies with --demo")
+        if args.cloud and args.demo:
+            parser.error("--cloud does not apply with --demo (the simulated subscription has no cloud)")
         if args.command in ("vm", "aks", "check", "cleanup"):
             return _headless(parser, args, tail)
         return _run_app(args)
@@ -197,7 +203,7 @@ def _headless(parser: argparse.ArgumentParser, args: argparse.Namespace, tail: l
 def _run_app(args: argparse.Namespace) -> int:
     from .screens.app import run_app
 
-    return int(run_app(demo=args.demo, reset=args.reset, subscription=args.subscription))
+    return int(run_app(demo=args.demo, reset=args.reset, subscription=args.subscription, cloud=args.cloud))
 
 
 def _sim_serve(args: argparse.Namespace) -> int:

@@ -12,8 +12,10 @@ Sources for the wire shapes: ``GET .../providers/Microsoft.Compute/skus?api-vers
 (ResourceSku), ``GET .../locations/{loc}/usages`` (compute and network Usage),
 ``GET .../providers/Microsoft.ContainerService/locations/{loc}/kubernetesVersions``
 (KubernetesVersionListResult), ``GET /subscriptions/{id}/locations?api-version=2022-12-01``
-(Location) and ``GET .../vmimage/.../versions/{v}`` (VirtualMachineImage); see
-docs/azure-sdk-notes.md §5.
+(Location) and ``GET .../vmimage/.../versions/{v}`` (VirtualMachineImage): the REST references
+https://learn.microsoft.com/rest/api/compute/resource-skus/list, .../rest/api/compute/usage/list,
+.../rest/api/aks/managed-clusters/list-kubernetes-versions, .../rest/api/resources/subscriptions/list-locations
+and .../rest/api/compute/virtual-machine-images/get.
 """
 
 from __future__ import annotations

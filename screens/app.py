@@ -170,25 +170,22 @@ def demo_connector(reset: bool) -> tuple[Connector, dict[str, Any]]:
     return connect, holder
 
 
-def real_connector(subscription: str | None) -> Connector:
+def real_connector(subscription: str | None, cloud: str | None = None) -> Connector:
     def connect() -> AzureSession:
-        from azwizard.azure.credentials import default_credential
-        from azwizard.azure.session import check_sign_in, describe_tenant, open_session
+        from azwizard.azure.signin import open_real_session
 
-        credential = default_credential()
-        check_sign_in(credential)  # a clear "run az login" before anything else
-        session = open_session(subscription, credential=credential)
-        describe_tenant(session)
-        return session
+        # The cloud as az reads it, a clear "run az login" before anything else, then the subscription;
+        # the header names the cloud when it is not the public one (AzureSession.header_label).
+        return open_real_session(subscription, cloud)
 
     return connect
 
 
-def run_app(*, demo: bool, reset: bool = False, subscription: str | None = None) -> int:
+def run_app(*, demo: bool, reset: bool = False, subscription: str | None = None, cloud: str | None = None) -> int:
     if demo:
         connect, _ = demo_connector(reset)
     else:
-        connect = real_connector(subscription)
+        connect = real_connector(subscription, cloud)
     app = AzWizardApp(connect, demo=demo)
     app.run()
     return app.return_code or 0

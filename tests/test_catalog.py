@@ -2,7 +2,7 @@
 
 Facts are fetched by the real SDK clients from the simulator; expected values come from the
 simulator's own catalog (azwizard/sim/catalog/), and the parsers are also checked on real
-recorded payloads (/work/shared/data, copied into the simulator's catalog package).
+recorded payloads (copied into the simulator's catalog package).
 """
 
 from __future__ import annotations

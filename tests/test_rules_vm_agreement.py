@@ -286,7 +286,7 @@ def test_ipv4_subnet_outside_the_space(sdk: SdkClients) -> None:
 
 
 def test_ipv6_subnet_not_64(sdk: SdkClients) -> None:
-    # The simulator's code is NRP's generic invalid-subnet one: no verbatim ARM answer is public (arm-errors §4b).
+    # The simulator's code is NRP's generic invalid-subnet one: no verbatim ARM answer is public.
     spec = good_spec(network=net(subnet_ipv6="fd12:3456:789a::/56"))
     agree(sdk, spec, "vnet", "vm-subnet-ipv6-64", "NetcfgInvalidSubnet")
 

@@ -499,7 +499,7 @@ def test_cluster_name_and_node_resource_group_rules(sdk: Any, rg: str) -> None:
 
 
 def test_authorized_ranges_only_rejected_where_the_server_rejects(sdk: Any, rg: str) -> None:
-    """Host bits and private ranges are refused by az client-side only (arm-errors.md §7c)."""
+    """Host bits and private ranges are refused by az client-side only (https://github.com/Azure/azure-cli-extensions/issues/675)."""
     mc = create(sdk, wire_body(apiServerAccessProfile={"authorizedIPRanges": ["203.0.113.7/24", "10.1.2.3"]}))
     assert mc.api_server_access_profile.authorized_ip_ranges == ["203.0.113.7/24", "10.1.2.3/32"]
 

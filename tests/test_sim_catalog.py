@@ -15,8 +15,13 @@ import pytest
 from azwizard.sim import catalog
 from azwizard.sim.catalog import images, kubernetes, locations, quotas, skus
 
-SHARED_DATA = Path("/work/shared/data")
 PKG_DIR = Path(skus.__file__).parent
+# The recorded payloads the package's copies came from: reference data kept outside the repository (beside it in
+# ../shared/data, or wherever AZWIZARD_REFERENCE_DATA points). Only test_package_copies_match_the_reference_payloads
+# reads them, and it says so when they are absent; every other test uses the package's own copies.
+REFERENCE_DATA = Path(os.environ.get("AZWIZARD_REFERENCE_DATA")
+                      or Path(__file__).resolve().parents[2] / "shared" / "data")
+REFERENCE_FILES = ("resource_skus_eastus_sample.json", "resource_skus_vm_names_to_size.json")
 
 ZONED = ["norwayeast", "westeurope", "northeurope", "swedencentral", "eastus", "westus2", "uksouth"]
 UNZONED = ["norwaywest", "ukwest"]
@@ -181,7 +186,7 @@ def test_capability_values_are_well_formed() -> None:
 
 
 def test_real_eastus_records_are_present_verbatim() -> None:
-    real = json.loads((SHARED_DATA / "resource_skus_eastus_sample.json").read_text())["value"]
+    real = list(skus.real_eastus_records())
     assert len(real) == 4
     eastus = skus.resource_skus("eastus")
     for rec in real:
@@ -211,7 +216,7 @@ def test_generated_capabilities_match_real_records() -> None:
 
 
 def test_every_real_size_name_is_offered_somewhere() -> None:
-    names = json.loads((SHARED_DATA / "resource_skus_vm_names_to_size.json").read_text())["skus"]
+    names = json.loads((PKG_DIR / "vm_sku_names.json").read_text())["skus"]
     assert len(names) == 806
     offered: dict[str, str] = {}
     for rec in vm_records():
@@ -219,9 +224,19 @@ def test_every_real_size_name_is_offered_somewhere() -> None:
     assert set(offered) == set(names)
     for name, size in names.items():
         assert offered[name] == size
-    # the package carries its own copy of the name list
     assert set(skus.vm_sku_names()) == set(names)
-    assert (PKG_DIR / "vm_sku_names.json").is_file()
+
+
+def test_package_copies_match_the_reference_payloads() -> None:
+    """The package's copies are the recorded payloads, unmodified (optional: needs the reference data)."""
+    missing = [name for name in REFERENCE_FILES if not (REFERENCE_DATA / name).is_file()]
+    if missing:
+        pytest.skip(f"reference payloads not present in {REFERENCE_DATA} ({', '.join(missing)}); "
+                    "set AZWIZARD_REFERENCE_DATA to their folder to compare the package's copies with them")
+    recorded = json.loads((REFERENCE_DATA / "resource_skus_eastus_sample.json").read_text())["value"]
+    assert list(skus.real_eastus_records()) == recorded
+    sizes = json.loads((REFERENCE_DATA / "resource_skus_vm_names_to_size.json").read_text())["skus"]
+    assert json.loads((PKG_DIR / "vm_sku_names.json").read_text())["skus"] == sizes
 
 
 def test_all_regions_listing_is_one_record_per_region() -> None:

@@ -16,6 +16,7 @@ import pytest
 from azure.core.exceptions import HttpResponseError
 
 from azwizard.sim import SIM_BASE_URL, SIM_TOKEN, ArmSim
+from azwizard.sim.providers.identity import fingerprint
 from azwizard.sim.server import SimServer
 from azwizard.sim.wire import ArmRequest, ArmResponse
 
@@ -202,7 +203,9 @@ def test_served_simulator_finishes_on_the_first_poll_and_logs_requests(tmp_path:
         lines = [json.loads(x) for x in log.read_text().splitlines()]
         assert lines[1] == {"method": "PUT", "path": f"/subscriptions/{sub}/resourcegroups/rg1/providers/"
                             "Microsoft.Network/virtualNetworks/v1", "api_version": "2025-07-01", "status": 201,
-                            "code": None, "command": "vnet create"}
+                            "code": None, "command": "vnet create", "agent": lines[1]["agent"],
+                            "token": fingerprint(SIM_TOKEN)}
+        assert lines[1]["agent"].startswith("curl/")  # who sent it; the token only as its fingerprint
         missing = f"{server.url}/subscriptions/{sub}/resourcegroups/nope?api-version=2024-11-01"
         assert _curl(missing)[0] == 404
         assert json.loads(log.read_text().splitlines()[-1])["code"] == "ResourceGroupNotFound"

@@ -1,7 +1,7 @@
 """The live catalog: what a subscription and its regions offer, fetched through the real SDK and cached.
 
 The rules never call Azure; they read :mod:`azwizard.facts`. This service builds those facts from
-the ARM APIs the Azure CLI and portal use (see docs/azure-sdk-notes.md §5):
+the ARM APIs the Azure CLI and portal use (their wire shapes: see azwizard/facts.py):
 
 =================  ===============================================================  ==============
 fact               SDK call                                                         cache

@@ -16,8 +16,11 @@ from .errors import AzwizardError
 if TYPE_CHECKING:
     from azure.core.credentials import AccessToken, AccessTokenInfo, TokenCredential, TokenRequestOptions
 
+    from .clouds import Cloud
+
 __all__ = [
     "ARM_SCOPE",
+    "CachedTokenCredential",
     "PROCESS_TIMEOUT_S",
     "SIM_TOKEN",
     "StaticTokenCredential",
@@ -45,13 +48,19 @@ def quiet_sdk_logging() -> None:
         logger.addHandler(logging.NullHandler())
 
 
-def default_credential(*, process_timeout: int = PROCESS_TIMEOUT_S, **overrides: Any) -> TokenCredential:
+def default_credential(
+    *, process_timeout: int = PROCESS_TIMEOUT_S, cloud: Cloud | None = None, **overrides: Any
+) -> TokenCredential:
     """``DefaultAzureCredential`` as Azure users expect it, minus the interactive browser.
 
     Service-principal environment variables, workload and managed identity, ``az login``,
     Azure PowerShell and ``azd auth login`` all work, in the SDK's usual order. The environment
     variable ``AZURE_TOKEN_CREDENTIALS`` (``dev``, ``prod`` or one credential's class name)
-    narrows the chain as the SDK documents. ``overrides`` go to ``DefaultAzureCredential``
+    narrows the chain as the SDK documents. With a ``cloud`` other than the public one, every credential
+    that signs in itself (service principal, workload identity) uses that cloud's Microsoft Entra
+    authority; the Azure CLI, PowerShell and azd use their own cloud setting (see
+    https://learn.microsoft.com/azure/developer/python/sdk/azure-sdk-sovereign-domain). ``overrides`` go to
+    ``DefaultAzureCredential``
     unchanged (tests pass ``exclude_managed_identity_credential=True``); note that an explicit
     ``exclude_*`` keyword wins over ``AZURE_TOKEN_CREDENTIALS``.
     """
@@ -62,6 +71,8 @@ def default_credential(*, process_timeout: int = PROCESS_TIMEOUT_S, **overrides:
         "exclude_interactive_browser_credential": True,
         "process_timeout": process_timeout,
     }
+    if cloud is not None and not cloud.is_public:
+        kwargs["authority"] = cloud.authority  # an https URL; azure-identity takes a host or a URL
     kwargs.update(overrides)
     try:
         return DefaultAzureCredential(**kwargs)
@@ -71,6 +82,67 @@ def default_credential(*, process_timeout: int = PROCESS_TIMEOUT_S, **overrides:
             "Unset AZURE_TOKEN_CREDENTIALS, or set it to dev, prod or a credential name such as "
             "AzureCliCredential.",
         ) from exc
+
+
+REFRESH_MARGIN_S = 300
+"""A cached token is handed out while it has more than this left (azure-core's own policies refresh 300 s
+before expiry, ``azure.core.pipeline.policies._authentication._should_refresh_token``)."""
+
+
+class CachedTokenCredential:
+    """One token per scope for every SDK client of a session.
+
+    Each SDK client keeps its own bearer-token policy, and ``AzureCliCredential`` runs
+    ``az account get-access-token`` (about a second) for every token it is asked for, so a plan that touches
+    ten clients would run az ten times. This wrapper asks the wrapped credential once per (scopes, tenant,
+    CAE) and hands the same token to everyone until it is close to expiry. A request with ``claims`` (a
+    Continuous Access Evaluation challenge) always goes to the wrapped credential, and its answer replaces
+    the cached one. Tokens live in memory only and never appear in ``repr``.
+    """
+
+    def __init__(self, credential: TokenCredential, *, refresh_margin_s: int = REFRESH_MARGIN_S) -> None:
+        self.credential = credential
+        self._margin = refresh_margin_s
+        self._tokens: dict[tuple[tuple[str, ...], str | None, bool], AccessToken] = {}
+        self._lock = threading.Lock()
+
+    def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        enable_cae: bool = False,
+        **kwargs: Any,
+    ) -> AccessToken:
+        key = (tuple(scopes), tenant_id, enable_cae)
+        with self._lock:  # one az run at a time: the first caller fetches, the others reuse its token
+            cached = self._tokens.get(key)
+            if claims is None and cached is not None and cached.expires_on - time.time() > self._margin:
+                return cached
+            extra: dict[str, Any] = dict(kwargs)
+            if claims is not None:
+                extra["claims"] = claims
+            if tenant_id is not None:
+                extra["tenant_id"] = tenant_id
+            if enable_cae:
+                extra["enable_cae"] = enable_cae
+            token = self.credential.get_token(*scopes, **extra)
+            self._tokens[key] = token
+            return token
+
+    def close(self) -> None:
+        close = getattr(self.credential, "close", None)
+        if callable(close):
+            close()
+
+    def __enter__(self) -> CachedTokenCredential:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:  # never show a token
+        return f"{type(self).__name__}({type(self.credential).__name__})"
 
 
 class StaticTokenCredential:
@@ -126,4 +198,5 @@ if TYPE_CHECKING:  # mypy proves the simulator credential satisfies both SDK pro
     from azure.core.credentials import SupportsTokenInfo
 
     _as_token_credential: TokenCredential = StaticTokenCredential()
+    _cached_as_token_credential: TokenCredential = CachedTokenCredential(StaticTokenCredential())
     _as_token_info: SupportsTokenInfo = StaticTokenCredential()

@@ -45,7 +45,7 @@ Result = Any  # an SDK model, a poller, or None
 
 
 def _body(body: Mapping[str, Any]) -> Any:
-    """Wire-keyed bodies go to the SDK as plain dicts (sent as-is; docs/azure-sdk-notes.md §0.2)."""
+    """Wire-keyed bodies go to the SDK as plain dicts (sent as-is: https://aka.ms/azsdk/python/migrate/hybrid-models)."""
     return dict(body)
 
 

@@ -58,8 +58,13 @@ def cli_profile_path(env: Mapping[str, str] | None = None) -> Path:
     return azure_config_dir(env) / PROFILE_FILE
 
 
-def read_cli_profile(env: Mapping[str, str] | None = None) -> list[CliSubscription]:
-    """All subscriptions the Azure CLI knows, in the file's order.
+def read_cli_profile(env: Mapping[str, str] | None = None, *, cloud: str | None = None) -> list[CliSubscription]:
+    """All subscriptions the Azure CLI knows, in the file's order; with ``cloud``, only that cloud's.
+
+    The profile holds the subscriptions of every cloud az was signed in to, each with its
+    ``environmentName``; az itself only uses the active cloud's (azure-cli's
+    ``Profile.load_cached_subscriptions``, https://github.com/Azure/azure-cli/blob/dev/src/azure-cli-core/
+    azure/cli/core/_profile.py). An entry without ``environmentName`` (an old profile) counts for any cloud.
 
     A missing (or empty) file means the CLI was never signed in: ``[]``. A file that is not
     valid JSON raises :class:`AzwizardError` naming the file and how to repair it.
@@ -91,22 +96,29 @@ def read_cli_profile(env: Mapping[str, str] | None = None) -> list[CliSubscripti
     entries = document.get("subscriptions") or []
     if not isinstance(entries, list):
         return []
-    return [sub for sub in (_parse_entry(entry) for entry in entries) if sub is not None]
+    subs = [sub for sub in (_parse_entry(entry) for entry in entries) if sub is not None]
+    if cloud is None:
+        return subs
+    return [sub for sub in subs if sub.environment_name is None or sub.environment_name.casefold() == cloud.casefold()]
 
 
-def default_cli_subscription(env: Mapping[str, str] | None = None) -> CliSubscription | None:
+def default_cli_subscription(
+    env: Mapping[str, str] | None = None, *, cloud: str | None = None
+) -> CliSubscription | None:
     """The subscription ``az account show`` would use (``isDefault: true``), if any."""
-    for sub in read_cli_profile(env):
+    for sub in read_cli_profile(env, cloud=cloud):
         if sub.is_default:
             return sub
     return None
 
 
-def find_cli_subscription(id_or_name: str, env: Mapping[str, str] | None = None) -> list[CliSubscription]:
+def find_cli_subscription(
+    id_or_name: str, env: Mapping[str, str] | None = None, *, cloud: str | None = None
+) -> list[CliSubscription]:
     """Profile entries whose id or name equals ``id_or_name`` (case-insensitive), deduplicated."""
     wanted = id_or_name.strip().casefold()
     found: dict[str, CliSubscription] = {}
-    for sub in read_cli_profile(env):
+    for sub in read_cli_profile(env, cloud=cloud):
         if sub.id.casefold() == wanted or (sub.name or "").casefold() == wanted:
             found.setdefault(sub.id.casefold(), sub)
     return list(found.values())

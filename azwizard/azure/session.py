@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from .clouds import Cloud
 from .credentials import ARM_SCOPE, StaticTokenCredential, default_credential, quiet_sdk_logging
 from .errors import AzwizardError, explain
 from .profile import CliSubscription, cli_profile_path, default_cli_subscription, find_cli_subscription
@@ -86,21 +87,29 @@ class SubscriptionChoice:
 # Subscription resolution (offline: flag, environment, CLI profile).
 
 
-def resolve_subscription(flag: str | None, env: Mapping[str, str] | None = None) -> SubscriptionChoice | None:
+TENANT_LEVEL_ACCOUNT = "N/A(tenant level account)"
+"""The name ``az login --allow-no-subscriptions`` gives the tenant it signed in to when there is no
+subscription (its id is the tenant's; azure-cli's ``_TENANT_LEVEL_ACCOUNT_NAME`` in ``_profile.py``)."""
+
+
+def resolve_subscription(
+    flag: str | None, env: Mapping[str, str] | None = None, *, cloud: str | None = None
+) -> SubscriptionChoice | None:
     """The subscription to use without asking Azure, or ``None`` when the user must pick one.
 
-    Raises :class:`AzwizardError` (naming the source) for a value that is not a subscription ID,
-    and for a corrupt CLI profile.
+    With ``cloud``, only the CLI profile's subscriptions of that cloud count (as in az). Raises
+    :class:`AzwizardError` (naming the source) for a value that is not a subscription ID, for a
+    tenant-level sign-in without a subscription, and for a corrupt CLI profile.
     """
     env = os.environ if env is None else env
 
     if flag is not None and flag.strip():
         value = flag.strip()
         if is_subscription_id(value):
-            return _with_profile_details(value.lower(), "flag", env)
+            return _with_profile_details(value.lower(), "flag", env, cloud)
         by_name = [
             sub
-            for sub in find_cli_subscription(value, env)
+            for sub in find_cli_subscription(value, env, cloud=cloud)
             if (sub.name or "").casefold() == value.casefold()
         ]
         if len(by_name) == 1:
@@ -123,10 +132,16 @@ def resolve_subscription(flag: str | None, env: Mapping[str, str] | None = None)
                 f"Set {ENV_SUBSCRIPTION} to a subscription ID (a GUID) from `az account list -o table`, "
                 "or unset it.",
             )
-        return _with_profile_details(env_value.lower(), "env", env)
+        return _with_profile_details(env_value.lower(), "env", env, cloud)
 
-    default = default_cli_subscription(env)
+    default = default_cli_subscription(env, cloud=cloud)
     if default is not None:
+        if default.name == TENANT_LEVEL_ACCOUNT:
+            raise AzwizardError(
+                f"The Azure CLI is signed in to tenant {default.tenant_id or default.id} without a subscription",
+                "Ask an administrator for access to a subscription and run `az login` again, or pass "
+                "--subscription with a subscription you can use.",
+            )
         if not is_subscription_id(default.id):
             raise AzwizardError(
                 f"The Azure CLI's default subscription in {cli_profile_path(env)} has an invalid ID "
@@ -138,11 +153,11 @@ def resolve_subscription(flag: str | None, env: Mapping[str, str] | None = None)
 
 
 def _with_profile_details(
-    sub_id: str, source: SubscriptionSource, env: Mapping[str, str]
+    sub_id: str, source: SubscriptionSource, env: Mapping[str, str], cloud: str | None = None
 ) -> SubscriptionChoice:
     """A choice for ``sub_id``, with its name and tenant when the CLI profile knows them."""
     try:
-        known = find_cli_subscription(sub_id, env)
+        known = find_cli_subscription(sub_id, env, cloud=cloud)
     except AzwizardError:
         known = []  # the explicit ID does not need the profile; a corrupt one must not block it
     match = next((sub for sub in known if sub.id.casefold() == sub_id.casefold()), None)
@@ -325,6 +340,7 @@ class AzureSession:
     simulated: bool = False
     tenant_label: str | None = None
     user: str | None = None
+    cloud: Cloud | None = None  # None: the SDK's defaults (public cloud), or the simulator in demo
 
     @property
     def subscription_id(self) -> str:
@@ -335,12 +351,15 @@ class AzureSession:
         return self.factory.credential
 
     def header_label(self) -> str:
-        """E.g. ``Contoso Dev (5a1b2c3d…) · tenant contoso.onmicrosoft.com``; ``SIMULATED · …`` in demo."""
+        """E.g. ``Contoso Dev (5a1b2c3d…) · tenant contoso.onmicrosoft.com``; ``SIMULATED · …`` in demo;
+        ``… · cloud AzureUSGovernment`` for any cloud but the public one."""
         sub_id = self.subscription.id
         label = f"{self.subscription_name} ({sub_id[:8]}…)" if self.subscription_name else sub_id
         tenant = self.tenant_label or self.tenant_id
         if tenant:
             label += f" · tenant {tenant}"
+        if self.cloud is not None and not self.cloud.is_public:
+            label += f" · cloud {self.cloud.name}"
         if self.simulated:
             label = f"SIMULATED · {label}"
         return label
@@ -361,6 +380,7 @@ class SubscriptionPickRequired(AzwizardError):
         transport: Transport | None = None,
         simulated: bool = False,
         client_kwargs: Mapping[str, Any] | None = None,
+        cloud: Cloud | None = None,
     ) -> None:
         super().__init__(
             "Choose an Azure subscription",
@@ -373,6 +393,7 @@ class SubscriptionPickRequired(AzwizardError):
         self.transport = transport
         self.simulated = simulated
         self.client_kwargs = dict(client_kwargs or {})
+        self.cloud = cloud
 
     def pick(self, choice: SubscriptionChoice) -> AzureSession:
         """The session for the subscription the user picked (same credential and settings)."""
@@ -382,6 +403,7 @@ class SubscriptionPickRequired(AzwizardError):
             base_url=self.base_url,
             transport=self.transport,
             simulated=self.simulated,
+            cloud=self.cloud,
             **self.client_kwargs,
         )
 
@@ -422,14 +444,15 @@ def list_subscriptions(
     )
 
 
-def check_sign_in(credential: TokenCredential) -> None:
-    """Ask the credential for an ARM token; raise a friendly :class:`AzwizardError` if it can't.
+def check_sign_in(credential: TokenCredential, scope: str = ARM_SCOPE) -> None:
+    """Ask the credential for an ARM token (``scope``: the cloud's); raise a friendly :class:`AzwizardError`
+    if it can't.
 
     Blocks for at most the credential's own timeouts (``process_timeout`` for ``az``), so call it
     from a worker thread.
     """
     try:
-        credential.get_token(ARM_SCOPE)
+        credential.get_token(scope)
     except Exception as exc:
         raise explain(exc) from exc
 
@@ -442,6 +465,7 @@ def open_session(
     base_url: str | None = None,
     transport: Transport | None = None,
     simulated: bool = False,
+    cloud: Cloud | None = None,
     **client_kwargs: Any,
 ) -> AzureSession:
     """Resolve the subscription and build the session.
@@ -449,10 +473,12 @@ def open_session(
     Raises :class:`SubscriptionPickRequired` (with the choices) when neither the flag, the
     environment nor the CLI profile names a subscription, and :class:`AzwizardError` for every
     other failure. A simulated session never reads the real CLI profile or environment: it uses
-    the flag, else the first subscription the simulator lists.
+    the flag, else the first subscription the simulator lists. With ``cloud``, every client talks to
+    its Resource Manager endpoint with its token scope, and only its CLI profile entries count.
     """
+    base_url, client_kwargs = _cloud_settings(cloud, base_url, client_kwargs)
     if credential is None:
-        credential = StaticTokenCredential() if simulated else default_credential()
+        credential = StaticTokenCredential() if simulated else default_credential(cloud=cloud)
 
     if simulated:
         choice: SubscriptionChoice | None = None
@@ -468,7 +494,7 @@ def open_session(
             listed = list_subscriptions(credential, base_url=base_url, transport=transport, **client_kwargs)
             choice = replace(listed[0], source="simulator")
     else:
-        choice = resolve_subscription(flag_subscription, env)
+        choice = resolve_subscription(flag_subscription, env, cloud=cloud.name if cloud is not None else None)
         if choice is None:
             choices = list_subscriptions(credential, base_url=base_url, transport=transport, **client_kwargs)
             raise SubscriptionPickRequired(
@@ -478,6 +504,7 @@ def open_session(
                 transport=transport,
                 simulated=False,
                 client_kwargs=client_kwargs,
+                cloud=cloud,
             )
     return session_from_choice(
         choice,
@@ -485,8 +512,20 @@ def open_session(
         base_url=base_url,
         transport=transport,
         simulated=simulated,
+        cloud=cloud,
         **client_kwargs,
     )
+
+
+def _cloud_settings(
+    cloud: Cloud | None, base_url: str | None, client_kwargs: dict[str, Any]
+) -> tuple[str | None, dict[str, Any]]:
+    """The cloud's Resource Manager endpoint and token scope as client settings (explicit ones win)."""
+    if cloud is None:
+        return base_url, client_kwargs
+    kwargs = dict(client_kwargs)
+    kwargs.setdefault("credential_scopes", [cloud.scope])
+    return base_url or cloud.resource_manager, kwargs
 
 
 def session_from_choice(
@@ -496,6 +535,7 @@ def session_from_choice(
     base_url: str | None = None,
     transport: Transport | None = None,
     simulated: bool = False,
+    cloud: Cloud | None = None,
     **client_kwargs: Any,
 ) -> AzureSession:
     """The session for an already chosen subscription.
@@ -505,8 +545,9 @@ def session_from_choice(
     ``SubscriptionClient.subscriptions.get``, which also proves the subscription exists and the
     sign-in works.
     """
+    base_url, client_kwargs = _cloud_settings(cloud, base_url, client_kwargs)
     if credential is None:
-        credential = StaticTokenCredential() if simulated else default_credential()
+        credential = StaticTokenCredential() if simulated else default_credential(cloud=cloud)
     factory = ClientFactory(credential, choice.id, base_url=base_url, transport=transport, **client_kwargs)
     if choice.name is None or choice.tenant_id is None:
         try:
@@ -527,6 +568,7 @@ def session_from_choice(
         simulated=simulated,
         tenant_label=choice.tenant_label,
         user=choice.user,
+        cloud=cloud,
     )
 
 

@@ -140,7 +140,7 @@ def from_az_command(args: argparse.Namespace, kind: str) -> int:
     for u in read.unknown:
         err(f"▲ {u}")
     return run(kind, read.spec, demo=args.demo, reset=args.reset, subscription=args.subscription,
-               notes=tuple(read.unknown) + tuple(read.notes))
+               cloud=getattr(args, "cloud", None), notes=tuple(read.unknown) + tuple(read.notes))
 
 
 def _demo_subscription() -> str:

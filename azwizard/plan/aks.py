@@ -3,8 +3,8 @@
     resource group ─┬─ (container registry) ────────────────┐
                     └─ managed cluster (system + user pools) ┴─ (AcrPull for the kubelet identity)
 
-Bodies are wire JSON for the SDK's default api-versions (docs/azure-sdk-notes.md §1), shaped like what
-``az aks create`` sends (shared docs az-cli-against-sim.md) with every choice the review shows spelled out
+Bodies are wire JSON for the SDK's default api-versions (each installed mgmt client's own, pinned in pyproject.toml), shaped like what
+``az aks create`` sends (as tests/azcli records it from the real az) with every choice the review shows spelled out
 (CIDRs, DNS service IP, OS disk type) instead of left to server defaults. User pools go inline in the
 cluster's ``agentPoolProfiles``, so the cluster is created with all its pools in one operation.
 

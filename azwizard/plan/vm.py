@@ -7,7 +7,7 @@
                     │                    VNet + subnet (NSG, NAT on the subnet) ─ NIC ─ VM ─ (backup)
                     └─ (Recovery Services vault) ─────────────────────────────────────────┘
 
-Bodies are wire JSON for the SDK's default api-versions (docs/azure-sdk-notes.md §1). Sources:
+Bodies are wire JSON for the SDK's default api-versions (each installed mgmt client's own, pinned in pyproject.toml). Sources:
 dual-stack VM https://learn.microsoft.com/azure/virtual-network/ip-services/create-vm-dual-stack-ipv6-cli ;
 public IP https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses ;
 NAT gateway https://learn.microsoft.com/azure/nat-gateway/nat-overview ;

@@ -1,7 +1,7 @@
 """Pre-flight rules for the AKS journey: what the AKS resource provider would reject (block), what works but
 surprises (warn), and what the notes explain (info), checked before anything is created.
 
-Each rule cites its entry in ``docs/preflight-rules.md`` (``catalogue``: B9/B10 rules 49-70, plus the naming,
+Each rule names its entry in the pre-flight rule catalogue (``catalogue``: B9/B10 rules 49-70, plus the naming,
 size and quota rules that apply to AKS) and the public page behind it (``source``). Where the sources
 disagree the rule warns and a comment says why. The simulator's AKS provider
 (``azwizard/sim/providers/containerservice*.py``) rejects the same things with Azure's codes; the block
@@ -507,7 +507,7 @@ def k8s_version(spec: AksSpec, facts: AksFacts) -> Issues:
         if not requested:
             return
         # K8sVersionNotSupported: "Managed cluster X is on version 1.29 which is not supported in this region.
-        # Please use [az aks get-versions] ..." (arm-errors.md §11c/§11d).
+        # Please use [az aks get-versions] ..." (https://github.com/pulumi/pulumi-azure-native/pull/3550 and https://github.com/Azure/Microsoft-Defender-for-Cloud/issues/923).
         yield (f"Kubernetes {requested} is not offered in {rf.region.name}; AKS would answer K8sVersionNotSupported. "
                f"Pick one of {offered} (or leave it empty for the default, "
                f"{(rf.default_kubernetes_version or rf.kubernetes_versions[-1]).version}).")
@@ -582,7 +582,7 @@ def dual_stack_plugin(spec: AksSpec, facts: AksFacts) -> Issues:
 def network_policy(spec: AksSpec, facts: AksFacts) -> Issues:
     net = spec.network
     if net.dual_stack and net.policy in ("azure", "calico"):
-        # azure-cni-overlay.md, "Dual-stack networking limitations"; code from arm-errors.md §5a/§5b.
+        # azure-cni-overlay.md, "Dual-stack networking limitations"; code from https://github.com/HON95/wiki/blob/main/cloud/azure.md and the AKS RP's Go apierror code list.
         yield (f"The {net.policy} network policy engine doesn't support dual-stack clusters; AKS would answer "
                "UnsupportedDualStackNetworkPolicy. Use Cilium (dataplane and policy) for IPv4 + IPv6.")
     elif net.policy == "azure" and net.plugin != "azure":
@@ -610,7 +610,7 @@ def cilium(spec: AksSpec, facts: AksFacts) -> Issues:
                         f"{net.policy} (\"Cilium dataplane requires network policy cilium.\").", "network.policy")
         version = _effective_version(spec, facts)
         if net.dual_stack and version and _minor(version) < (1, 29):
-            # arm-errors.md §5a: "(UnsupportedDualStackNetworkPolicy) Network policy cilium is not supported for
+            # https://github.com/HON95/wiki/blob/main/cloud/azure.md: "(UnsupportedDualStackNetworkPolicy) Network policy cilium is not supported for
             # dual-stack clusters." on 1.28-era clusters; Cilium dual-stack went GA for 1.29+.
             yield Issue(f"Dual-stack with Cilium needs Kubernetes 1.29 or later (this spec: {version}); AKS would "
                         "answer UnsupportedDualStackNetworkPolicy.", "kubernetes_version")
@@ -872,7 +872,7 @@ def _range_problem(text: str) -> str | None:
     assert isinstance(net, ipaddress.IPv4Network)
     if str(net.network_address) != text.partition("/")[0]:
         # az's validator refuses host bits ("--api-server-authorized-ip-ranges should be a list of IPv4
-        # addresses or CIDRs", arm-errors.md §7c); the RP accepts them, but the exported script would fail.
+        # addresses or CIDRs", https://github.com/Azure/azure-cli-extensions/issues/675); the RP accepts them, but the exported script would fail.
         return f"'{text}' has host bits set; write {net}"
     if net.prefixlen > 0 and str(net) != "0.0.0.0/32" and not net.is_global:
         # az: "must be global non-reserved addresses or CIDRs"; the API server sees the caller's public address,

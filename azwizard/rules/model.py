@@ -52,7 +52,7 @@ class Rule(Generic[S, F]):
     fields: tuple[str, ...]
     check: Callable[[S, F], Iterable[Issue | str]]
     needs_facts: bool = False  # skipped (with an info finding) when live facts are unavailable
-    catalogue: str = ""  # the preflight-rules.md entry, e.g. "B4 #25"
+    catalogue: str = ""  # its pre-flight catalogue entry, e.g. "B4 #25"
 
     def apply(self, spec: S, facts: F) -> list[Finding]:
         out = []

@@ -1,7 +1,7 @@
 """Pre-flight rules for the VM journey: what Azure would reject (block), what works but surprises (warn),
 and what the notes explain (info), checked before anything is created.
 
-Each rule cites its entry in ``docs/preflight-rules.md`` (``catalogue``) and the public page behind it
+Each rule names its entry in the pre-flight rule catalogue (``catalogue``) and the public page behind it
 (``source``). Where the sources disagree, or the catalogue marks a rule *verify*, the rule warns instead of
 blocking and says why in a comment. Rules are pure: they read the spec and :class:`VmFacts` (plain data
 fetched beforehand by :class:`azwizard.azure.catalog.Catalog`) and never call Azure.
@@ -241,7 +241,7 @@ _NETWORK_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?$")
 _VM_NAME = re.compile(r"^[^_\W][\w\-._]{0,63}(?<![-.])$")
 _DISK_NAME = re.compile(r"^[^_\W][\w\-._]{0,79}(?<![-.])$")
 _VAULT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,49}$")
-# arm-errors.md §6a: the characters a Linux host name cannot contain (plus whitespace).
+# https://github.com/hashicorp/terraform/issues/15913: the characters a Linux host name cannot contain (plus whitespace).
 _LINUX_HOST_BAD = set("`~!@#$%^&*()=+_[]{}\\|;:'\",<>/?")
 LINUX_HOST_MESSAGE = ("Linux host name cannot exceed 64 characters in length or contain the following characters: "
                       "` ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \\ | ; : ' \" , < > / ?.")

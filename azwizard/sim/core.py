@@ -222,6 +222,10 @@ class ArmSim:
         from .providers import identity
 
         scheme, _, token = auth.partition(" ")
+        if scheme.lower() == "bearer" and token not in self.accepted_tokens:
+            state, expired_at = identity.token_state(self, token)
+            if state == "expired":
+                raise identity.expired_token_error(self, req, expired_at)
         if scheme.lower() != "bearer" or not (token in self.accepted_tokens or identity.token_ok(self, token)):
             raise ArmError(
                 401,

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .core import ArmSim
+from .providers.identity import fingerprint as _fingerprint
 from .wire import ArmRequest, DropConnection
 
 _REASONS = {202: "Accepted", 204: "No Content"}
@@ -88,6 +89,10 @@ class RequestLog:
             code = body["error"].get("code")
         line = {"method": req.method, "path": req.path, "api_version": req.api_version, "status": status,
                 "code": code, "command": req.headers.get("commandname")}
+        # Which sign-in sent it: the bearer token's fingerprint (never the token) and the client's product name.
+        scheme, _, token = (req.headers.get("authorization") or "").partition(" ")
+        line["token"] = _fingerprint(token) if scheme.lower() == "bearer" and token else None
+        line["agent"] = (req.headers.get("user-agent") or "").split(" ", 1)[0] or None
         with self._lock, self.path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")
 

@@ -1,7 +1,7 @@
 """The AKS journey's spec: the seed notes' "Setup (CLI Example)" cluster as data.
 
 The notes create a public dual-stack cluster with Azure CNI Overlay and the Cilium dataplane
-(``../shared/seed/azure-notes.md``, "Azure Kubernetes Service"). This module holds the same choices as
+(https://learn.microsoft.com/azure/aks/azure-cni-overlay; the profile keys and defaults: docs/profiles.md). This module holds the same choices as
 frozen dataclasses, three presets that pass every pre-flight rule, the DNS prefix ``az`` derives, and a
 reader for ``az aks create`` command lines (the notes' own command among them) so a pasted command can
 be checked and corrected.

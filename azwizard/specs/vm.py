@@ -1,6 +1,6 @@
 """The VM journey's spec: the seed notes' "Setup (Web Example)" as data.
 
-Defaults follow the notes (``../shared/seed/azure-notes.md``): resource group ``<base>-RG``, a dual-stack
+Defaults follow the notes (the profile keys and their defaults: docs/profiles.md): resource group ``<base>-RG``, a dual-stack
 VNet (IPv4 /16 + a random ULA IPv6 /48, subnet ``default`` with the first /24 and /64), Standard static
 zone-redundant public IPv4 and IPv6 with the Microsoft-network routing preference, an NSG on the subnet
 with ICMPv4, SSH and HTTP(S) inbound, a Debian VM with an SSH key, a Standard SSD OS disk deleted with the

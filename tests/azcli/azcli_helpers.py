@@ -5,8 +5,8 @@
   (a marker file is written after a complete install), and the install time is printed in the summary.
 - Each simulator is a real ``python -m azwizard sim serve --tls --port 0 --state FILE`` process on 127.0.0.1;
   its printed URL, subscription, tenant and certificate path are parsed from stdout.
-- az is set up by the shared script (``shared/tools/az-against-sim.sh``, beside the repository or at
-  ``$AZWIZARD_SHARED_DIR``) in a private ``AZURE_CONFIG_DIR``, and every az call gets the script's
+- az is set up by the project's script (``tests/azcli/az-against-sim.sh``: the simulator as a registered cloud,
+  a service-principal sign-in) in a private ``AZURE_CONFIG_DIR``, and every az call gets the script's
   environment: ``REQUESTS_CA_BUNDLE`` = the simulator's certificate only (nothing else can be trusted, so az
   cannot complete TLS with any other host), ``NO_PROXY`` for loopback, telemetry and instance discovery off.
   ``HOME`` is a temp directory (``--generate-ssh-keys`` writes there). Never ``az --version`` / ``--help``:
@@ -62,16 +62,7 @@ def install_azure_cli(venv: Path) -> tuple[Path, float, bool]:
         return az, time.monotonic() - start, True
 
 
-def shared_script() -> Path:
-    candidates = []
-    if os.environ.get("AZWIZARD_SHARED_DIR"):
-        candidates.append(Path(os.environ["AZWIZARD_SHARED_DIR"]) / "tools" / "az-against-sim.sh")
-    candidates.append(REPO.parent / "shared" / "tools" / "az-against-sim.sh")
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise RuntimeError(f"az-against-sim.sh not found (looked at {', '.join(map(str, candidates))}); "
-                       "set AZWIZARD_SHARED_DIR to the shared folder")
+SETUP_SCRIPT = Path(__file__).with_name("az-against-sim.sh")
 
 
 # ------------------------------------------------------------------------------------ the simulator
@@ -159,21 +150,22 @@ def start_simulator(workdir: Path) -> Simulator:
 
 @dataclass
 class Az:
-    """The real az, set up against one simulator by the shared script."""
+    """The real az, set up against one simulator by ``az-against-sim.sh``."""
 
     exe: Path
     sim: Simulator
     home: Path
     env: dict[str, str] = field(default_factory=dict)
 
-    def setup(self) -> float:
+    def setup(self, *, login: bool = True) -> float:
+        """Set az up against the simulator (signed in, unless ``login`` is false); returns the seconds it took."""
         cfg = self.home / "azure-config"
         base = self._base_env()
         base.update({"AZ": str(self.exe), "SIM_URL": self.sim.url, "SIM_SUBSCRIPTION": self.sim.subscription,
                      "SIM_TENANT": self.sim.tenant, "SIM_CA_BUNDLE": str(self.sim.cert),
-                     "AZURE_CONFIG_DIR": str(cfg)})
+                     "AZURE_CONFIG_DIR": str(cfg), "SIM_LOGIN": "1" if login else "0"})
         start = time.monotonic()
-        out = subprocess.run(["bash", str(shared_script())], env=base, capture_output=True, text=True, timeout=180)
+        out = subprocess.run(["bash", str(SETUP_SCRIPT)], env=base, capture_output=True, text=True, timeout=180)
         if out.returncode != 0:
             raise RuntimeError(f"az-against-sim.sh failed ({out.returncode}):\n{out.stderr}")
         self.env = self._base_env()
@@ -217,15 +209,20 @@ class Az:
                               cwd=workdir)
 
 
+def signed_in_az(az_exe: Path, sim: Simulator, home: Path, *, login: bool = True) -> Az:
+    """az with its own ``home`` (created), set up against ``sim`` (signed in unless ``login`` is false)."""
+    home.mkdir(parents=True, exist_ok=True)
+    client = Az(az_exe, sim, home)
+    client.setup(login=login)
+    return client
+
+
 @contextlib.contextmanager
 def fresh_az(az_exe: Path, workdir: Path) -> Iterator[Az]:
     """A fresh simulator and an az set up against it (for tests that need more than one)."""
     sim = start_simulator(workdir / "sim")
     try:
-        home = workdir / "home"
-        home.mkdir(parents=True, exist_ok=True)
-        client = Az(az_exe, sim, home)
-        client.setup()
+        client = signed_in_az(az_exe, sim, workdir / "home")
         yield client
         assert not sim.not_understood(), sim.not_understood()
     finally:

@@ -21,6 +21,7 @@ from azcli.azcli_helpers import (
     Simulator,
     azcli_venv,
     install_azure_cli,
+    signed_in_az,
     start_simulator,
 )
 
@@ -79,10 +80,6 @@ def simulator(tmp_path: Path) -> Iterator[Simulator]:
 
 @pytest.fixture
 def az(az_exe: Path, simulator: Simulator, tmp_path: Path) -> Az:
-    home = tmp_path / "home"
-    home.mkdir()
-    client = Az(az_exe, simulator, home)
-    client.setup()
-    return client
+    return signed_in_az(az_exe, simulator, tmp_path / "home")
 
 

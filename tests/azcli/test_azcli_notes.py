@@ -1,4 +1,4 @@
-"""The notes' az commands (shared/seed/azure-notes.md), run by the real az against ``azwizard sim serve``:
+"""The notes' az commands (the dual-stack VM and AKS setups the README describes), run by the real az against ``azwizard sim serve``:
 each answered as Azure would, and the simulator's state afterwards is what Azure's would be."""
 
 from __future__ import annotations

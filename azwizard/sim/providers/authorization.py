@@ -353,7 +353,7 @@ def caller_can(sim: ArmSim, req: ArmRequest | None, action: str, scope: str) -> 
 
 
 def authorization_failed(sim: ArmSim, req: ArmRequest, action: str, scope: str) -> ArmError:
-    # Verbatim shape: Terraform log quoted in shared docs / an ACR-scope example
+    # Verbatim shape of ARM's answer, as public Terraform logs of an ACR-scope role assignment quote it
     # ("... does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write'
     # over scope '/subscriptions/.../registries/x/providers/Microsoft.Authorization/roleAssignments/<id>'
     # or the scope is invalid. If access was recently granted, please refresh your credentials.").

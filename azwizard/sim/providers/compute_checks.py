@@ -41,7 +41,7 @@ def check_vm_name(name: str) -> None:
             f"The entity name 'vmName' is invalid according to its validation rule: {VM_NAME_RULE}.", "vmName")
 
 
-# arm-errors.md §6a (hashicorp/terraform#15913, MicrosoftDocs/azure-docs#5601): 400 InvalidParameter,
+# https://github.com/hashicorp/terraform/issues/15913 and https://github.com/MicrosoftDocs/azure-docs/issues/5601: 400 InvalidParameter,
 # target computerName. The Go/JSON renderings show "\\"; the message itself holds one backslash.
 LINUX_HOST_MESSAGE = (
     "Linux host name cannot exceed 64 characters in length or contain the following characters: "
@@ -145,7 +145,7 @@ def resolve_size(sim: ArmSim, vm_id: str, location: str, size: str | None, zones
 
 
 def sku_not_available(size: str, location: str) -> ArmError:
-    """409 SkuNotAvailable, the current "Capacity Restrictions" wording (arm-errors.md §1c/1d:
+    """409 SkuNotAvailable, the current "Capacity Restrictions" wording (https://github.com/Azure-Samples/azuresandbox/issues/70 and https://github.com/MicrosoftLearning/Configure-secure-access-to-workloads-with-Azure-virtual-networking-services/issues/10:
     Azure-Samples/azuresandbox#70, 2024, HTTP 409)."""
     return ArmError(
         409, "SkuNotAvailable",
@@ -155,7 +155,7 @@ def sku_not_available(size: str, location: str) -> ArmError:
 
 
 def check_quota(sim: ArmSim, vm_id: str, location: str, sku: dict[str, Any]) -> None:
-    """409 OperationNotAllowed for family and regional vCPU quota (arm-errors.md §2c; full wording with
+    """409 OperationNotAllowed for family and regional vCPU quota (https://github.com/nforgeio/neonKUBE/issues/1671; full wording with
     the quota-increase link from google/cloud-forensics-utils#488 and the AKS quota troubleshooting
     page). Existing VMs count whatever their power state: "vCPU quotas ... are calculated based on the
     total number of cores in use, both allocated and deallocated" (learn.microsoft.com, vCPU quotas)."""
@@ -322,7 +322,7 @@ def check_ephemeral(size: str, sku: dict[str, Any], os_disk: dict[str, Any], siz
     * placement without room: "The Diff Disk Placement of type 'CacheDisk' is not supported for VM size
       Standard_D48d_v4. Please request with different DiffDiskPlacement or use a different VM Sku which
       supports the current DiffDiskPlacement in the request." (microsoft/lisa#2289);
-    * disk bigger than the placement: arm-errors.md §12e "OS disk of Ephemeral VM with size greater than 50
+    * disk bigger than the placement: https://github.com/cloudfoundry/bosh-azure-cpi-release/pull/674 "OS disk of Ephemeral VM with size greater than 50
       GB is not allowed for VM size Standard_D2s_v3 when the DiffDiskPlacement is CacheDisk. Please refer
       to https://aka.ms/Ephemeral for more details." (cloudfoundry/bosh-azure-cpi-release#674).
     """
@@ -389,7 +389,7 @@ def check_zone_pips(sim: ArmSim, vm_id: str, zones: list[str], nic_ids: list[str
 
     400 ComputeResourceZoneConstraintDoesNotMatchPublicIPAddressZoneConstraint "Compute resource … has a
     zone constraint 3 but the PublicIPAddress … used by the compute resource via NetworkInterface or
-    LoadBalancer has a different zone constraint Regional." (arm-errors.md §3d; code from the RGCOPY
+    LoadBalancer has a different zone constraint Regional." (https://github.com/MicrosoftDocs/azure-docs/issues/64801; code from the RGCOPY
     release notes, Azure/RGCOPY).
     """
     if not zones:

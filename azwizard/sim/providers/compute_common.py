@@ -100,7 +100,8 @@ def check_wire_keys(req: ArmRequest, body: dict[str, Any], props_type: str = "Vi
     answered 400 InvalidRequestContent "The request content was invalid and could not be deserialized:
     'Could not find member 'hardware_profile' on object of type 'ResourceDefinition'. Path
     'hardware_profile', line 1, position 153.'" (quoted in a public test of an azure-mgmt-compute
-    caller; see docs/azure-sdk-notes.md §0.2). Keys inside ``properties`` get the RP's type names.
+    caller; the SDK's hybrid models are keyed by wire names and a dict body goes out unchanged:
+    https://aka.ms/azsdk/python/migrate/hybrid-models). Keys inside ``properties`` get the RP's type names.
     """
     found = _find_snake(body, "")
     if found is None:
@@ -177,7 +178,7 @@ def check_zones_supported(location: str, zones: list[str], rtype: str, name: str
     ResourceTypeNotSupportAvailabilityZones "The resource type 'virtualMachines' does not support
     availability zones at location 'southcentralus' and api-version '2019-03-01'."
     (kubernetes-sigs/cluster-api-provider-azure#294); the network RP's wording for public IPs is
-    LocationNotSupportAvailabilityZones (arm-errors.md §3c)."""
+    LocationNotSupportAvailabilityZones (https://github.com/aztfmod/terraform-azurerm-caf/issues/1744)."""
     if zones and not catalog_locations.zones_for(location):
         short = rtype.split("/", 1)[-1]
         raise ArmError(400, "ResourceTypeNotSupportAvailabilityZones",

@@ -129,7 +129,7 @@ def _byo_subnet_prefixes(sim: ArmSim, pools: list[dict[str, Any]], node_rg: str,
                       "make sure that the referenced resource exists, and that both resources are in the same region.")
         mine = _prefixes(sub)
         if dual and not any(":" in p for p in mine):
-            # Code from the AKS RP dual-stack catalogue (arm-errors.md §5b, rule 58); message composed.
+            # Code from the AKS RP dual-stack catalogue (the AKS RP's Go apierror code list, rule 58); message composed.
             raise bad("VnetSubnetMissingIPv6", f"Subnet {sid} has no IPv6 address prefix, but the cluster is "
                       "dual-stack. Add an IPv6 prefix to the subnet or use ipFamilies [IPv4].",
                       "agentPoolProfile.vnetSubnetID")

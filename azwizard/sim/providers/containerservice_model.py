@@ -109,7 +109,7 @@ def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str
     rules.check_pool_name(name, os_type)
     mode = pool.get("mode") or default_mode
     if mode == "System" and os_type != "Linux":
-        # Code per preflight-rules.md rule 63; message composed (use-system-pools.md: system pools are Linux).
+        # Code per pre-flight rule 63; message composed (use-system-pools.md: system pools are Linux).
         raise bad("SystemPoolMustBeLinux", f"System node pool {name} must use the Linux OS type. Windows node pools "
                   "can only be user node pools.", "agentPoolProfile.mode")
     if (pool.get("type") or "VirtualMachineScaleSets") == "AvailabilitySet":
@@ -285,7 +285,7 @@ def ensure_node_group(sim: ArmSim, body: dict[str, Any]) -> None:
     if existing is not None:
         if str(existing.get("managedBy", "")).lower() == body["id"].lower():
             return
-        # Code from the AKS RP catalogue (arm-errors.md §5b); message composed.
+        # Code from the AKS RP catalogue (the AKS RP's Go apierror code list); message composed.
         raise bad("NodeResourceGroupAlreadyExists", f"The node resource group '{mc}' already exists and is not "
                   "managed by this cluster. Use another nodeResourceGroup or delete the existing group.",
                   "nodeResourceGroup")

@@ -6,7 +6,7 @@ Defaults follow the recordings in Azure/azure-cli
 (podCidr 10.244.0.0/16, serviceCidr 10.0.0.0/16, dnsServiceIP 10.0.0.10, ipFamilies normalised to
 ``IPv4``/``IPv6``, managedOutboundIPs count/countIPv6) and the dual-stack defaults documented in
 azure-aks-docs ``configure-dual-stack.md`` (fd12:3456:789a::/64 pods, fd12:3456:789a:1::/108 services).
-Rule numbers refer to shared docs preflight-rules.md.
+Rule numbers are the pre-flight catalogue's (the ``catalogue`` field of azwizard/rules).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _families(raw: Any) -> list[str]:
                       "Allowed values are 'IPv4' and 'IPv6'.", "networkProfile.ipFamilies")
         fams.append(fam)
     if fams == ["IPv6"]:
-        # composed; code from the AKS RP dual-stack catalogue (arm-errors.md §5b).
+        # composed; code from the AKS RP dual-stack catalogue (the AKS RP's Go apierror code list).
         raise bad("InvalidNetworkingConfig", "IPv6 single-stack clusters are not supported. ipFamilies must be "
                   "[IPv4] or [IPv4, IPv6].", "networkProfile.ipFamilies")
     if fams not in (["IPv4"], ["IPv4", "IPv6"]):
@@ -68,7 +68,7 @@ def _cidr_list(np: dict[str, Any], single: str, plural: str, families: list[str]
     nets = [_parse(c, plural) for c in cidrs]
     got = ["IPv4" if n.version == 4 else "IPv6" for n in nets]
     if got != families:
-        # composed; code from the AKS RP dual-stack catalogue (arm-errors.md §5b), rule 50.
+        # composed; code from the AKS RP dual-stack catalogue (the AKS RP's Go apierror code list), rule 50.
         raise bad("InvalidNetworkingConfig", f"{plural} {cidrs} do not match ipFamilies {families}: one CIDR per IP "
                   "family is required, in the same order as ipFamilies.", f"networkProfile.{plural}")
     return cidrs
@@ -109,11 +109,11 @@ def _policies(np: dict[str, Any], plugin: str, dual: bool, version: str) -> tupl
         raise AksError(400, "NetworkPolicyNotSupported", "Network Policy cilium requires NetworkDataplane cilium",
                        target="networkProfile.networkPolicy", subcode="NetworkPolicyCiliumRequiresCiliumDataplane")
     if dual and policy in ("azure", "calico"):
-        # Code verbatim from arm-errors.md §5a/§5b; message in the same words as §5a.
+        # Code verbatim from https://github.com/HON95/wiki/blob/main/cloud/azure.md and the AKS RP's Go apierror code list; message in the same words as that page's.
         raise bad("UnsupportedDualStackNetworkPolicy",
                   f"Network policy {policy} is not supported for dual-stack clusters.", "networkProfile.networkPolicy")
     if dual and policy == "cilium" and minor(version) < (1, 29):
-        # arm-errors.md §5a verbatim (HON95/wiki, 1.29-era): Cilium dual-stack went GA for 1.29+.
+        # https://github.com/HON95/wiki/blob/main/cloud/azure.md verbatim (1.29-era): Cilium dual-stack went GA for 1.29+.
         raise bad("UnsupportedDualStackNetworkPolicy", "Network policy cilium is not supported for dual-stack clusters.",
                   "networkProfile.networkPolicy")
     return dataplane, policy
@@ -165,7 +165,7 @@ def build_network_profile(np_in: dict[str, Any] | None, version: str,
     families = _families(np.get("ipFamilies"))
     dual = families == ["IPv4", "IPv6"]
     if dual and plugin == "azure" and not overlay:
-        # Code from arm-errors.md §5b; message composed (rule 51: dual-stack needs Azure CNI Overlay or kubenet).
+        # Code from the AKS RP's Go apierror code list; message composed (rule 51: dual-stack needs Azure CNI Overlay or kubenet).
         raise bad("UnsupportedDualStackNetworkPlugin", "Network plugin azure is not supported for dual-stack clusters "
                   "unless networkPluginMode is overlay.", "networkProfile.networkPlugin")
     dataplane, policy = _policies(np, plugin, dual, version)
@@ -185,7 +185,7 @@ def build_network_profile(np_in: dict[str, Any] | None, version: str,
     for c in service_cidrs:
         net = ipaddress.ip_network(c, strict=False)
         if net.version == 6 and net.prefixlen < 108:
-            # Code from arm-errors.md §5b; message composed (rule 54, configure-dual-stack.md: at most /108).
+            # Code from the AKS RP's Go apierror code list; message composed (rule 54, configure-dual-stack.md: at most /108).
             raise bad("InvalidServiceCidrIPv6MaskSize", f"The IPv6 service CIDR {c} is too large: its mask size must "
                       "be /108 or smaller (a prefix length of at least 108).", "networkProfile.serviceCidrs")
     _check_reserved(pod_cidrs, "podCidr")

@@ -2,7 +2,7 @@
 
 Each rule raises :class:`AksError` with the code (and, where known, the message) the real AKS RP
 answers. The comment beside each rule names where the wording comes from; where no verbatim message
-was found, the code comes from the AKS RP error catalogue (shared docs arm-errors.md §5b) and the
+was found, the code comes from the AKS RP's error-code list (its Go ``apierror`` package) and the
 message is written in the same style and marked *composed*.
 
 Only what the server really rejects is rejected here: checks that only ``az`` does client-side (for
@@ -145,7 +145,7 @@ def resolve_cluster_version(location: str, cluster: str, requested: str, sku_tie
 
     - not offered: K8sVersionNotSupported, wording from pulumi/pulumi-azure-native#3550 and
       Azure/bicep-registry-modules#4647 ("Managed cluster X is on version Y which is not supported in this
-      region. Please use [az aks get-versions] ...") — arm-errors.md §11c/§11d;
+      region. Please use [az aks get-versions] ...") — https://github.com/pulumi/pulumi-azure-native/pull/3550 and https://github.com/Azure/Microsoft-Defender-for-Cloud/issues/923;
     - LTS-only without Premium + AKSLongTermSupport: K8sVersionNotSupported, verbatim from
       Azure/secrets-store-csi-driver-provider-azure#1713 and kubernetes-sigs/cluster-api-provider-azure#5953.
     """
@@ -168,7 +168,7 @@ def resolve_cluster_version(location: str, cluster: str, requested: str, sku_tie
 
 def resolve_pool_version(location: str, requested: str, cluster_full: str) -> str:
     """An agent pool's ``orchestratorVersion`` (``""`` = the control plane's).
-    Verbatim from arm-errors.md §11a (dspace-group/simphera-reference-architecture-azure#29)."""
+    Verbatim from https://github.com/dspace-group/simphera-reference-architecture-azure/issues/29."""
     if not requested:
         return cluster_full
     full = catalog_k8s.resolve_version(location, requested)
@@ -190,13 +190,13 @@ def normalize_authorized_ranges(ranges: Any) -> list[str]:
     """Server-side checks of ``apiServerAccessProfile.authorizedIPRanges`` (rule 67); plain addresses come
     back as ``/32`` (Azure/AKS#4085 shows the RP's normalised list).
 
-    Host bits and private ranges are only rejected by ``az`` client-side (arm-errors.md §7c), so they pass.
+    Host bits and private ranges are only rejected by ``az`` client-side (https://github.com/Azure/azure-cli-extensions/issues/675), so they pass.
     """
     if not ranges:
         return []
     target = "apiServerAccessProfile.authorizedIPRanges"
     if len(ranges) > 200:
-        # Verbatim from neumanndaniel/terraform#1 (arm-errors.md §7b).
+        # Verbatim from neumanndaniel/terraform#1 (https://github.com/neumanndaniel/terraform/issues/1).
         raise bad("InvalidParameter",
                   "The number of APIServer Authorized IP Ranges is greater than the allowed value 200.", target)
     out: list[str] = []
@@ -218,7 +218,7 @@ def normalize_authorized_ranges(ranges: Any) -> list[str]:
                       "https://aka.ms/aks/auth-ip-ranges for more details", target)
         out.append(text if "/" in text else f"{text}/32")
     if "0.0.0.0/32" in out and len(out) > 1:
-        # Verbatim from Azure/terraform-azurerm-aks#378 (arm-errors.md §7a).
+        # Verbatim from Azure/terraform-azurerm-aks#378 (https://github.com/Azure/terraform-azurerm-aks/issues/378).
         raise bad("InvalidParameter",
                   "Setting apiServerAuthorizedIPRange to 0.0.0.0/32 is not allowed with other IP ranges. Refer to "
                   "https://aka.ms/aks/auth-ip-ranges for more details", target)
@@ -295,7 +295,7 @@ def supports_ephemeral(sku: dict[str, Any]) -> bool:
 
 
 def check_ephemeral(sku: dict[str, Any], os_disk_gb: int) -> None:
-    """arm-errors.md §12d (VMSizeDoesNotSupportEphemeralOS, Azure/AKS#2694) and §12a/§12b
+    """https://github.com/Azure/AKS/issues/2694 (VMSizeDoesNotSupportEphemeralOS) and https://github.com/Azure/AKS/issues/2672 / https://github.com/rancher/rancher/issues/33679
     (VMCacheSizeTooSmall, Azure/AKS#2672 and rancher/rancher#33679), both verbatim."""
     name = sku["name"]
     if not supports_ephemeral(sku):

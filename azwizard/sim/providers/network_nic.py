@@ -216,7 +216,7 @@ def _resolve_refs(sim: ArmSim, nic_id: str, location: str, cfg: dict[str, Any], 
         pip = resolve(sim, props["publicIPAddress"], T_PIP, ipc_id, location)
         pip_version = props_of(pip).get("publicIPAddressVersion", "IPv4")
         if pip_version != version:
-            # arm-errors.md §9a, verbatim.
+            # https://github.com/ansible-collections/azure/pull/582, verbatim.
             raise ArmError(400, "IPVersionForPublicIpAndNicIpConfigurationMustMatch",
                            f"IP version for publicIPAddress '{pip['id']}', version '{pip_version}' and network interface "
                            f"ipConfiguration '{ipc_id}', version '{version}' must match.")

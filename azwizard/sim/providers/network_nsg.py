@@ -180,7 +180,7 @@ def _rule_props(rule_id: str, src: dict[str, Any], path: str) -> dict[str, Any]:
             raise require_missing_property(required, path, 1)
     priority = props.get("priority")
     if not isinstance(priority, int) or isinstance(priority, bool) or not 100 <= priority <= 4096:
-        # Message as quoted in public code (arm-errors / preflight rule 36).
+        # Message as quoted in public code (preflight rule 36).
         raise ArmError(400, "SecurityRuleInvalidPriority",
                        f"Security rule has invalid Priority. Value provided: {priority} Allowed range 100-4096.")
     ports = [props.get("sourcePortRange"), props.get("destinationPortRange")]

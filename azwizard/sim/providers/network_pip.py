@@ -119,7 +119,7 @@ def _validate_pip(sim: ArmSim, rid: str, name: str, location: str, body: dict[st
                   sku: dict[str, str], existing: dict[str, Any] | None) -> list[str] | None:
     zones = check_zones(sim, body.get("zones"), location, T_PIP, name)
     if sku["name"] == "Basic" and zones:
-        # arm-errors.md §3b (2024 wording of ZonesNotAllowedInBasicSkuResource).
+        # https://github.com/microsoft/lisa/pull/3343 (2024 wording of ZonesNotAllowedInBasicSkuResource).
         raise ArmError(400, "ZonesNotAllowedInBasicSkuResource",
                        f"Request for resource {rid} is invalid as it is Basic sku and in an Availability Zone which is "
                        "a deprecated configuration.  Please change your resource to Standard sku for Availability "
@@ -131,7 +131,7 @@ def _validate_pip(sim: ArmSim, rid: str, name: str, location: str, body: dict[st
                        "Global publicIP addresses are only supported for standard SKU public IP addresses. Public IP "
                        f"address {rid} is not standard SKU.", details=[])
     if sku["name"] != "Basic" and props["publicIPAllocationMethod"] == "Dynamic":
-        # arm-errors.md §8a, verbatim.
+        # https://github.com/MicrosoftDocs/azure-docs/issues/42889, verbatim.
         raise ArmError(400, "StandardSkuPublicIPAddressesMustBeStatic",
                        f"Standard sku publicIp {rid} must have AllocationMethod set to Static.")
     if sku["name"] == "Basic" and existing is None:

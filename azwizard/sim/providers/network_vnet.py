@@ -104,7 +104,7 @@ def _subnet_props(sim: ArmSim, src: dict[str, Any], sn_id: str, sn_name: str, vn
     nets = [parse_prefix(t, sn_id) for t in texts]
     for net in nets:
         # https://learn.microsoft.com/azure/virtual-network/ip-services/ipv6-overview ("The subnets for IPv6
-        # must be exactly /64"). No verbatim ARM answer was found (arm-errors.md §4b): *unverified* code,
+        # must be exactly /64"). No verbatim ARM answer was found (https://github.com/MicrosoftDocs/azure-docs/issues/35668): *unverified* code,
         # NRP's generic invalid-subnet one.
         if net.version == 6 and net.prefixlen != 64:
             raise ArmError(400, "NetcfgInvalidSubnet",
