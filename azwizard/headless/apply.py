@@ -84,6 +84,10 @@ def apply(conn: Connection, review: Review, *, yes: bool, live: bool | None = No
         for line in render_findings(review.findings):
             out(line)
     if review.blocking:
+        if review.diff is not None:
+            out("\nWhat each PUT would do (+ create, = unchanged, ~ update, ! conflict, ? could not be read):")
+            for line in review.diff.lines():
+                out(line)
         err(f"✖ {len(review.blocking)} blocking finding(s): nothing was created. Fix them and run again.")
         return EXIT_FINDINGS
     steps = plan.topological()

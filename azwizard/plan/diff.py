@@ -452,12 +452,17 @@ def classify(step: Step, current: Mapping[str, Any] | None, owner: Owner | None,
     refused = tuple(refused_changes(step.kind, changes, current))
     if owner is None or not owner.ours:
         who = owner.who() if owner is not None else "unknown"
+        fix = (f"Choose another base name (or resource name), or take it over explicitly with --adopt {step.name} "
+               "(in the wizard: a on the review).")
+        if step.kind.lower() == "microsoft.resources/resourcegroups":
+            fix = ("Choose another base name, or put the resources into this group without changing the group: "
+                   "use_existing_group = true in the profile (in the wizard: 'use the existing group'), or take it "
+                   f"over explicitly with --adopt {step.name}.")
         return StepDiff(**base, action="conflict", changes=changes, owner=owner, current=current,  # type: ignore[arg-type]
                         refused=refused,
                         reason=f"{step.label} already exists and was not created by this journey (made by: {who}); "
                                "a PUT would overwrite it" + (" and re-tag it" if changes else ""),
-                        fix=f"Choose another base name (or resource name), or take it over explicitly with "
-                            f"--adopt {step.name} (in the wizard: a on the review).")
+                        fix=fix)
     if refused:
         return StepDiff(**base, action="conflict", changes=changes, owner=owner, current=current,  # type: ignore[arg-type]
                         refused=refused,

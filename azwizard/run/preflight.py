@@ -214,7 +214,10 @@ def diff_findings(diff: PlanDiff, journey: str, *, allow_update: bool) -> list[F
         elif e.action == "update":
             changed = ", ".join(c.describe() for c in e.changes[:4]) + (" …" if len(e.changes) > 4 else "")
             who = e.owner.who() if e.owner is not None else "this journey"
-            if allow_update:
+            if e.adopted:  # adopting it was the explicit word
+                out.append(Finding("plan-adopt", "warn", f"{e.label} is taken over on request and will be updated "
+                                   f"and tagged for this run: {changed}.", where, SRC_PUT, "Adopted"))
+            elif allow_update:
                 out.append(Finding("plan-update", "warn", f"{e.label} exists (made by {who}) and will be updated: "
                                    f"{changed}.", where, SRC_PUT, "Updates confirmed"))
             else:
