@@ -50,15 +50,6 @@ def run_meta(kind: str, spec: Any, created_at: str, source: str = "") -> dict[st
     return meta
 
 
-def without_reuse_warning(findings: list[Any], diff: Any) -> list[Any]:
-    """The rules warn that an existing group's tags would be replaced; once the group was read the diff says
-    exactly what happens to it (unchanged, updated with consent, or a conflict), so the guess goes."""
-    rg = diff.get("rg") if diff is not None else None
-    if rg is None or rg.action in ("create", "unknown"):
-        return findings
-    return [f for f in findings if not (f.rule_id.endswith("-resource-group-exists") and f.severity == "warn")]
-
-
 def review_existing(conn: Connection, kind: str, spec: Any, build: Build, *, explicit_ipv6: bool = False,
                     adopt: Iterable[str] = (), allow_update: bool = False, source: str = "") -> Review:
     """The review of ``spec`` as this attempt will run it, with the diff against what exists."""
@@ -68,7 +59,7 @@ def review_existing(conn: Connection, kind: str, spec: Any, build: Build, *, exp
         review = build(spec, None)
         review.diff = offline_diff(review.plan)
         return review
-    from ..run.preflight import diff_findings, read_plan, unmatched_adoptions
+    from ..run.preflight import diff_findings, read_plan, superseded, unmatched_adoptions
 
     spec, prev = continue_spec(kind, spec, conn.subscription_id, explicit_ipv6=explicit_ipv6)
     run = None
@@ -87,7 +78,7 @@ def review_existing(conn: Connection, kind: str, spec: Any, build: Build, *, exp
                            f"Adopt one of the planned resources by name or id: {names}.")
     assert conn.session is not None
     review.diff = read_plan(conn.session.factory, review.plan, adopt=adopt)
-    review.findings = [*without_reuse_warning(review.findings, review.diff),
+    review.findings = [*superseded(review.findings, review.diff),
                        *diff_findings(review.diff, kind, allow_update=allow_update)]
     review.meta = run_meta(kind, review.spec, review.created_at, source)
     return review

@@ -228,5 +228,22 @@ def diff_findings(diff: PlanDiff, journey: str, *, allow_update: bool) -> list[F
     return out
 
 
+def superseded(findings: list[Finding], diff: PlanDiff | None) -> list[Finding]:
+    """The rules' guesses about existing resources, once the diff knows better: the warning that an existing
+    group's tags would be replaced, and "the registry name is taken" when it is taken by the planned registry
+    itself (the diff says whether that one is this journey's or a conflict)."""
+    if diff is None or not diff.read:
+        return findings
+    existing = {e.key for e in diff.entries if e.action not in ("create", "unknown")}
+    out = []
+    for f in findings:
+        if "rg" in existing and f.rule_id.endswith("-resource-group-exists") and f.severity == "warn":
+            continue
+        if "acr" in existing and f.rule_id == "aks-name-acr" and "already taken" in f.message:
+            continue
+        out.append(f)
+    return out
+
+
 def entry_for(diff: PlanDiff | None, key: str) -> StepDiff | None:
     return diff.get(key) if diff is not None else None
