@@ -35,21 +35,6 @@ def continue_spec(kind: str, spec: Any, subscription_id: str, *, explicit_ipv6: 
     return spec, prev
 
 
-def run_meta(kind: str, spec: Any, created_at: str, source: str = "") -> dict[str, Any]:
-    """What the journal keeps so the run can be continued: the creation time, the random IPv6 prefix, and
-    the spec as a profile (the wizard resumes from it)."""
-    from ..profiles import dump_aks, dump_vm
-
-    meta: dict[str, Any] = {"created_at": created_at, "source": source}
-    if kind == "vm":
-        meta["ipv6_space"] = spec.network.ipv6_space
-    try:
-        meta["profile"] = dump_vm(spec) if kind == "vm" else dump_aks(spec)
-    except Exception:  # a spec the profile writer cannot express: the run just cannot be resumed in the wizard
-        pass
-    return meta
-
-
 def review_existing(conn: Connection, kind: str, spec: Any, build: Build, *, explicit_ipv6: bool = False,
                     adopt: Iterable[str] = (), allow_update: bool = False, source: str = "") -> Review:
     """The review of ``spec`` as this attempt will run it, with the diff against what exists."""
@@ -80,5 +65,7 @@ def review_existing(conn: Connection, kind: str, spec: Any, build: Build, *, exp
     review.diff = read_plan(conn.session.factory, review.plan, adopt=adopt)
     review.findings = [*superseded(review.findings, review.diff),
                        *diff_findings(review.diff, kind, allow_update=allow_update)]
+    from ..run.resume import run_meta
+
     review.meta = run_meta(kind, review.spec, review.created_at, source)
     return review

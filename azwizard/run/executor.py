@@ -106,7 +106,9 @@ class Runner:
             meta=dict(meta or {}),
             steps=[{"step": s.key, "id": s.resource_id, "kind": s.kind} for s in plan.steps],
         )
-        done_before = self._already_created(plan) if resume and diff is None else {}
+        # What this run's journal shows created and a read confirms: never sent again, even when ``diff`` is
+        # older than that (a retry after a failure re-uses the review's diff).
+        done_before = self._already_created(plan) if resume else {}
         entries = diff.by_key() if diff is not None else {}
         steps = {s.key: s for s in plan.steps}
         existing: set[str] = set()
@@ -123,7 +125,7 @@ class Runner:
                 self._refuse(step, entry)
             if entry is not None and entry.pending:
                 resumed = self._resume_pending(step, entry)
-            if key in done_before:
+            if key in done_before and (entry is None or entry.action != "update"):
                 existing.add(key)
                 self._emit(StepEvent(key, "existing", step.label, step.resource_id,
                                      message="already created by this run"))

@@ -51,9 +51,25 @@ def interrupted_runs(directory: Path | None = None) -> list[Previous]:
     """Every journey whose newest run did not finish cleanly and can be resumed (its journal keeps the
     profile), newest first: what the wizard offers to resume on start."""
     ledger = Ledger.load(directory)
+    live = {run for run, state in ledger.made_by.values() if state != "deleted"}  # runs with something left
     out = []
     for identity in {r.identity for r in ledger.runs.values() if r.identity}:
         prev = previous_run(identity, ledger=ledger)
-        if prev is not None and prev.interrupted and prev.meta.get("profile"):
+        if prev is not None and prev.interrupted and prev.meta.get("profile") and prev.run_id in live:
             out.append(prev)
     return sorted(out, key=lambda p: p.run_id, reverse=True)
+
+
+def run_meta(kind: str, spec: Any, created_at: str, source: str = "") -> dict[str, Any]:
+    """What the journal keeps so the run can be continued: the creation time, the random IPv6 prefix, and
+    the spec as a profile (the wizard resumes from it)."""
+    from ..profiles import dump_aks, dump_vm
+
+    meta: dict[str, Any] = {"created_at": created_at, "source": source}
+    if kind == "vm":
+        meta["ipv6_space"] = spec.network.ipv6_space
+    try:
+        meta["profile"] = dump_vm(spec) if kind == "vm" else dump_aks(spec)
+    except Exception:  # a spec the profile writer cannot express: the run just cannot be resumed in the wizard
+        pass
+    return meta
