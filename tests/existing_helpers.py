@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,9 @@ from cli_helpers import EXAMPLES
 
 from azwizard.azure.credentials import StaticTokenCredential
 from azwizard.azure.session import open_session
+from azwizard.journal import Journal
 from azwizard.profiles import Profile, load_profile
+from azwizard.run.executor import Runner
 from azwizard.sim import SIM_BASE_URL, ArmSim
 from azwizard.sim.transport import SimTransport
 
@@ -100,3 +103,47 @@ def foreign_vm_neighbours(conn: Any) -> None:
 
 def with_spec(prof: Profile, **changes: Any) -> Profile:
     return dataclasses.replace(prof, spec=dataclasses.replace(prof.spec, **changes))
+
+
+class Killed(Exception):
+    """The process is gone: nothing it does from here reaches Azure or the disk."""
+
+
+class DyingJournal(Journal):
+    """Writes ``lines`` journal lines, then the process dies."""
+
+    def __init__(self, run_id: str, journey: str, lines: int, dead: threading.Event) -> None:
+        super().__init__(run_id, journey)
+        self.left = lines
+        self.dead = dead
+
+    def record(self, event: str, **fields: Any) -> None:
+        if self.dead.is_set():
+            return
+        super().record(event, **fields)
+        self.left -= 1
+        if self.left <= 0:
+            self.dead.set()
+
+
+class DyingTransport(SimTransport):
+    def __init__(self, sim: ArmSim, dead: threading.Event) -> None:
+        super().__init__(sim)
+        self.dead = dead
+
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        if self.dead.is_set():
+            raise Killed("the process was killed")
+        return super().send(request, **kwargs)
+
+
+def killed_run(sim: ArmSim, prof: Any, lines: int) -> str:
+    """``apply`` up to the ``lines``-th journal line, then a kill; returns the run id."""
+    dead = threading.Event()
+    conn = connection(sim, DyingTransport(sim, dead))
+    r = review(conn, prof)
+    assert not r.blocking
+    journal = DyingJournal(r.plan.run_id, r.plan.journey, lines, dead)
+    Runner(conn.session.factory, journal, poll_interval=0.001).run(r.plan, diff=r.diff, meta=r.meta)
+    assert dead.is_set()
+    return str(r.plan.run_id)

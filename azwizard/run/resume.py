@@ -5,6 +5,7 @@ prefix, so the resources it made are "this run's" and nothing is re-tagged or re
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,8 +69,7 @@ def run_meta(kind: str, spec: Any, created_at: str, source: str = "") -> dict[st
     meta: dict[str, Any] = {"created_at": created_at, "source": source}
     if kind == "vm":
         meta["ipv6_space"] = spec.network.ipv6_space
-    try:
+    # a spec the profile writer cannot express: the run just cannot be resumed in the wizard
+    with contextlib.suppress(Exception):
         meta["profile"] = dump_vm(spec) if kind == "vm" else dump_aks(spec)
-    except Exception:  # a spec the profile writer cannot express: the run just cannot be resumed in the wizard
-        pass
     return meta
