@@ -28,7 +28,7 @@ class HomeScreen(Screen[None]):
         Binding("k", "app.journey('aks')", "AKS", id="home.aks"),
         Binding("c", "app.journey('cleanup')", "Cleanup", id="home.cleanup"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
-        Binding("r", "resume", "Resume run", id="home.resume", show=False),
+        Binding("r", "resume", "Resume run", id="home.resume"),
     ]
     offers: list[Any] = []  # interrupted runs to resume (screens/resume_offer.py)
 
@@ -70,14 +70,16 @@ class HomeScreen(Screen[None]):
         options = self.query_one("#journeys", OptionList)
         options.add_option(None)
         options.add_option(Option(self.offers[0].text, id="resume"))
-        self._bindings.bind("r", "resume", "Resume run", show=True)
         self.refresh_bindings()
 
-    def action_resume(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.offers) if action == "resume" else True
+
+    async def action_resume(self) -> None:
         if self.offers:
             from .resume_offer import open_offer
 
-            open_offer(self.app, self.offers[0])
+            await open_offer(self.app, self.offers[0])
 
     def _show_status(self) -> None:
         app = self.app
@@ -92,6 +94,6 @@ class HomeScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#journeys")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "resume":
-            self.action_resume()
+            self.run_worker(self.action_resume(), group="home-open-resume")
         elif event.option.id:
             self.app.switch_mode(event.option.id)

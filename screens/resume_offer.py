@@ -47,7 +47,7 @@ def find_offers() -> list[Offer]:
     return out
 
 
-def open_offer(app: Any, offer: Offer) -> None:
+async def open_offer(app: Any, offer: Offer) -> None:
     """The journey pre-filled from the journal's profile, on its review, continuing the run."""
     from azwizard.headless.tui import journey_for
     from azwizard.profiles import ProfileError, read_profile
@@ -69,5 +69,5 @@ def open_offer(app: Any, offer: Offer) -> None:
         from .vm import VM_FLOW as flow
     else:
         from .aks import AKS_FLOW as flow
-    app.switch_mode(offer.journey)
-    app.call_after_refresh(app.push_screen, ReviewStep(journey, flow))
+    await app.switch_mode(offer.journey)  # the mode's first screen, then the review on top of it
+    await app.push_screen(ReviewStep(journey, flow))
