@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import cli_helpers
+from azwizard.screens.app import AzWizardApp
+from azwizard.screens.plan_diff import AdoptScreen, ConfirmUpdatesScreen
+from azwizard.screens.review import CreateScreen, ReviewStep
+from azwizard.screens.vm import VM_FLOW, VmJourney
+from azwizard.screens.vm.done import VmDoneScreen
 from existing_helpers import (
     VM_PROFILE,
     apply,
@@ -21,11 +26,6 @@ from existing_helpers import (
     session_on,
 )
 
-from azwizard.screens.app import AzWizardApp
-from azwizard.screens.plan_diff import AdoptScreen, ConfirmUpdatesScreen
-from azwizard.screens.review import CreateScreen, ReviewStep
-from azwizard.screens.vm import VM_FLOW, VmJourney
-from azwizard.screens.vm.done import VmDoneScreen
 from azwizard.sim import ArmSim
 
 data_dir = cli_helpers.data_dir

@@ -8,17 +8,14 @@ from __future__ import annotations
 import json
 import re
 import signal
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import cli_helpers
 import pytest
-from cli_helpers import cli_env, demo_state, run_cli
+from cli_helpers import demo_state, run_cli
 from existing_helpers import (
     AKS_PROFILE,
     VM_PROFILE,
@@ -130,16 +127,7 @@ def test_a_resource_that_could_not_be_read_after_a_failure_may_exist(data_dir: P
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_kill_9_or_ctrl_c_then_the_same_command_continues_the_run(sig: int, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    proc = subprocess.Popen([sys.executable, "-m", "azwizard", "--demo", "vm", "apply", str(VM_PROFILE), "--yes"],
-                            env=cli_env(data, AZWIZARD_DEMO_LATENCY="demo"), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 60
-    for line in proc.stdout:
-        if "creating…" in line and "Network interface" in line or time.monotonic() > deadline:
-            break
-    proc.send_signal(sig)
-    proc.communicate(timeout=60)
+    cli_helpers.interrupted(["--demo", "vm", "apply", str(VM_PROFILE), "--yes"], data, "Network interface", sig)
     journals = list((data / "journal").glob("*.jsonl"))
     assert len(journals) == 1
     run_id = journals[0].stem
