@@ -34,7 +34,8 @@ commands:
   cleanup list|delete       what azwizard created; delete a run or a resource group
   sim serve                 serve the simulated Azure Resource Manager
 
-exit codes: 0 ok; 1 blocking findings; 2 usage or profile error; 3 Azure error; 130 interrupted.
+exit codes: 0 ok; 1 blocking findings (a conflict with what exists, an update not allowed); 2 usage or
+profile error; 3 Azure error; 130 interrupted (run the same apply again to continue).
 Docs: docs/cli.md (every command), docs/profiles.md (profile keys)."""
 
 FORMATS = ("text", "json", "az", "arm", "profile")
@@ -60,6 +61,15 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
                    help="with --demo: how long simulated operations take (default: $AZWIZARD_DEMO_LATENCY, "
                         "else demo = realistic / 20)", **kw)  # type: ignore[arg-type]
     return p
+
+
+def _existing_options(p: argparse.ArgumentParser) -> None:
+    """What may happen to resources that exist already (docs/cli-apply.md "What exists already")."""
+    p.add_argument("--allow-update", action="store_true",
+                   help="apply the changes the plan makes (~) to resources an earlier run of this journey created")
+    p.add_argument("--adopt", metavar="ID|NAME", action="append", default=[],
+                   help="take over this existing resource that azwizard did not create (!): it is updated, tagged "
+                        "for this run and deleted by its cleanup (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,10 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         plan.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE instead of stdout")
         plan.add_argument("--offline", action="store_true",
                           help="do not sign in: the checks that need live facts are skipped (with a warning)")
+        _existing_options(plan)
         apply = actions.add_parser("apply", parents=[common], help="check, confirm and create",
                                    description="Check the profile, show what will be created, ask, and create it.")
         apply.add_argument("profile", metavar="PROFILE", help="the TOML profile")
         apply.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+        _existing_options(apply)
 
     check = sub.add_parser(
         "check", parents=[common], help="check an az vm create / az aks create command line",

@@ -2,8 +2,14 @@
 written before each request and after each answer, so a crash or Ctrl+C never leaves the user unsure
 what exists. Cleanup and re-runs read it back.
 
-Events: ``plan`` (the steps the run intends), ``requested`` (sent, outcome unknown), ``created``,
-``failed`` (with ``exists`` true/false from a follow-up read), ``skipped``, and from cleanup
+Events: ``plan`` (the steps the run intends, the journey's identity and what a resume needs: ``meta``),
+``requested`` (sent, outcome unknown), ``accepted`` (Azure took it: the ``operation`` URL to poll, so a resumed
+run polls instead of sending again), ``created``, ``failed`` (with ``exists`` true/false from a follow-up
+read, or null when that read failed too: the resource *may exist*), ``skipped``, ``adopted`` (an existing
+resource the user chose to take over: cleanup may delete it), ``updated`` / ``unchanged`` (a resource an
+earlier run of the same journey made, changed or left as it was: that run still owns it; while the change
+is on its way: ``update-requested`` / ``update-accepted``, and ``update-failed``), ``finished``
+(the run's end, ``ok`` true/false), and from cleanup
 ``delete-requested`` (a DELETE sent, outcome unknown), ``deleted`` (verified gone), ``delete-failed`` (still
 there, with the code and message), ``exists`` (seen in Azure, e.g. a disk a deleted VM left behind), and
 ``stopped`` / ``started`` (AKS power actions; they do not change what exists).
@@ -33,14 +39,17 @@ class ResourceState:
     resource_id: str
     kind: str
     step: str
-    state: str  # planned | requested | created | failed-exists | failed-absent | deleting | deleted | skipped
+    # planned | requested | accepted | created | adopted | failed-exists | failed-absent | failed-unknown |
+    # updating | updated | unchanged | deleting | deleted | skipped
+    state: str
     detail: dict[str, Any]
     updated: str
 
     @property
     def may_exist(self) -> bool:
         """Whether the resource may exist in Azure now (cleanup must consider it)."""
-        return self.state in ("requested", "created", "failed-exists", "deleting")
+        return self.state in ("requested", "accepted", "created", "adopted", "failed-exists", "failed-unknown",
+                              "deleting")
 
 
 class Journal:
@@ -96,11 +105,19 @@ class Journal:
                 continue
             state = {
                 "requested": "requested",
+                "accepted": "accepted",
                 "created": "created",
+                "adopted": "adopted",
+                "update-requested": "updating",
+                "update-accepted": "updating",
+                "updated": "updated",
+                "unchanged": "unchanged",
                 "skipped": "skipped",
                 "deleted": "deleted",
                 "delete-requested": "deleting",
-                "failed": "failed-exists" if ev.get("exists") else "failed-absent",
+                # exists unknown (the follow-up read failed): it may exist, never "absent"
+                "failed": ("failed-unknown" if ev.get("exists") is None else
+                           "failed-exists" if ev.get("exists") else "failed-absent"),
                 "delete-failed": "created",
                 "exists": "created",
             }.get(str(event))

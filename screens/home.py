@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from typing import Any
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,7 +28,9 @@ class HomeScreen(Screen[None]):
         Binding("k", "app.journey('aks')", "AKS", id="home.aks"),
         Binding("c", "app.journey('cleanup')", "Cleanup", id="home.cleanup"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("r", "resume", "Resume run", id="home.resume"),
     ]
+    offers: list[Any] = []  # interrupted runs to resume (screens/resume_offer.py)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,6 +53,33 @@ class HomeScreen(Screen[None]):
         self.query_one("#journeys", OptionList).focus()
         self._show_status()
         self.watch(self.app, "sub_title", lambda _: self._show_status(), init=False)
+        self.look_for_interrupted()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-resume")
+    def look_for_interrupted(self) -> list[Any]:
+        from .resume_offer import find_offers
+
+        return find_offers()
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.group != "home-resume" or event.state != WorkerState.SUCCESS or not event.worker.result:
+            return
+        self.offers = list(event.worker.result)
+        options = self.query_one("#journeys", OptionList)
+        options.add_option(None)
+        options.add_option(Option(self.offers[0].text, id="resume"))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.offers) if action == "resume" else True
+
+    async def action_resume(self) -> None:
+        if self.offers:
+            from .resume_offer import open_offer
+
+            await open_offer(self.app, self.offers[0])
 
     def _show_status(self) -> None:
         app = self.app
@@ -62,5 +93,7 @@ class HomeScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#journeys")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
+        if event.option.id == "resume":
+            self.run_worker(self.action_resume(), group="home-open-resume")
+        elif event.option.id:
             self.app.switch_mode(event.option.id)

@@ -16,10 +16,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
+from .plan_diff import AdoptScreen, ConfirmUpdatesScreen, PlanDiffView, counts_line
 from .wizard import ICONS, StepNav, WizardFlow, WizardStep
 
 if TYPE_CHECKING:
+    from azwizard.plan.diff import PlanDiff
     from azwizard.plan.model import Plan
+    from azwizard.rules.model import Finding
     from azwizard.run.executor import RunResult, StepEvent
 
     from .wizard import Journey
@@ -38,9 +41,9 @@ def plan_for(journey: Journey[Any], app: Any) -> Plan:
 
 class ReviewStep(WizardStep[Any]):
     STEP_TITLE = "Review"
-    INTRO = ("Everything the checks found, the exact resources that will be created, and the equivalent "
-             "[b]az[/b] script and ARM template. Nothing has been sent to Azure yet. Select a finding to jump "
-             "to its field.")
+    INTRO = ("Everything the checks found, what each request would do to what already exists, the exact "
+             "resources, and the equivalent [b]az[/b] script and ARM template. Nothing has been sent to Azure yet. "
+             "Select a finding to jump to its field.")
     FIELDS = ()
     HELP_EXCLUDE = ("next",)  # the last step: Create (c) is the way on
     INITIAL_FOCUS = "#review-findings"
@@ -48,6 +51,7 @@ class ReviewStep(WizardStep[Any]):
         Binding("c", "create", "Create", id="review.create"),
         Binding("s", "save_script", "Save az script", id="review.save_script"),
         Binding("t", "save_template", "Save ARM template", id="review.save_template"),
+        Binding("a", "adopt", "Adopt…", id="review.adopt"),
         Binding("escape", "back", "Back", id="wizard.back"),
     ]
 
@@ -61,6 +65,8 @@ class ReviewStep(WizardStep[Any]):
                 yield Static("", id="review-verdict")
                 yield OptionList(id="review-findings")
                 with TabbedContent(id="review-tabs"):
+                    with TabPane("Changes", id="tab-changes"):
+                        yield VerticalScroll(PlanDiffView("", id="review-diff"))
                     with TabPane("Resources", id="tab-resources"):
                         yield VerticalScroll(Static("", id="review-resources"))
                     with TabPane("az script", id="tab-az"):
@@ -69,9 +75,67 @@ class ReviewStep(WizardStep[Any]):
                         yield TextArea("", id="review-arm", read_only=True, soft_wrap=False, language="json")
         yield Footer()
 
+    # What each PUT would do (azwizard/plan/diff.py), read in a thread worker whenever the plan changes.
+    diff: PlanDiff | None = None
+    _diff_key = ""
+    _diff_error = ""
+    _shown: list[Finding] = []
+
     def on_mount(self) -> None:
         super().on_mount()
         self.refresh_form()
+
+    def on_screen_resume(self) -> None:
+        self._diff_key = ""  # back from creating (or a dialog): what exists may have changed; read it again
+        super().on_screen_resume()
+
+    def _read_if_changed(self, plan: Plan) -> None:
+        import json
+
+        app: Any = self.app
+        adopt = tuple(sorted(getattr(self.journey, "adopt", set())))
+        key = json.dumps([[s.resource_id, s.body] for s in plan.steps], sort_keys=True, default=str) + repr(adopt)
+        if app.session is None or key == self._diff_key:
+            return
+        self._diff_key = key
+        self.diff = None
+        self._diff_error = ""
+        self.query_one("#review-diff", PlanDiffView).show(None, reading=True)
+        self.read_existing(plan, adopt, key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-read")
+    def read_existing(self, plan: Plan, adopt: tuple[str, ...], key: str) -> tuple[str, PlanDiff]:
+        from azwizard.run.preflight import read_plan
+
+        app: Any = self.app
+        return key, read_plan(app.session.factory, plan, adopt=adopt)
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        if event.worker.group != "review-read":
+            return
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.SUCCESS:
+            key, diff = event.worker.result
+            if key == self._diff_key:
+                self.diff = diff
+                self.journey.plan_diff = diff  # type: ignore[attr-defined]
+                self.refresh_form()
+        elif event.state == WorkerState.ERROR:
+            from azwizard.azure.errors import explain
+
+            self._diff_error = explain(event.worker.error).what
+            self.refresh_form()
+
+    def _review_findings(self) -> list[Finding]:
+        """The rules' findings, and the diff's: a conflict or an unreadable resource blocks; an update is a
+        warning here (Create asks to confirm it)."""
+        from azwizard.run.preflight import diff_findings, superseded
+
+        if self.diff is None:
+            return list(self.journey.findings)
+        return [*superseded(list(self.journey.findings), self.diff),
+                *diff_findings(self.diff, self.journey.journey_id, allow_update=True)]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "next"  # the review is the last step: Create (c) is the way on
@@ -83,16 +147,30 @@ class ReviewStep(WizardStep[Any]):
         if not self.is_mounted:
             return
         journey = self.journey
-        findings = journey.findings
+        plan = plan_for(journey, self.app)
+        self._read_if_changed(plan)
+        findings = self._shown = self._review_findings()
         blocking = [f for f in findings if f.severity == "block"]
-        verdict = self.query_one("#review-verdict", Static)
         if blocking:
-            verdict.update(f"[b $error]{len(blocking)} blocking finding(s)[/]: Create is disabled until they are "
-                           "fixed. Select one to jump to its field.")
+            text = (f"[b $error]{len(blocking)} blocking finding(s)[/]: Create is disabled until they are fixed. "
+                    "Select one to jump to its field.")
         else:
             warns = sum(1 for f in findings if f.severity == "warn")
             read = {0: "No warnings.", 1: "1 warning to read first."}.get(warns, f"{warns} warnings to read first.")
-            verdict.update(f"[b $success]Ready to create.[/] {read} Press [b]c[/b] to create.")
+            text = f"[b $success]Ready to create.[/] {read} Press [b]c[/b] to create."
+        app: Any = self.app
+        if app.session is not None:
+            text += "\n" + counts_line(self.diff, reading=self.diff is None and not self._diff_error,
+                                       error=self._diff_error)
+        if getattr(journey, "resumed", ""):
+            text += (f"\n[b]Continuing interrupted run {escape(journey.resumed)}[/b]: what it made is kept; "  # type: ignore[attr-defined]
+                     "operations still in flight are polled, not sent again.")
+        self.query_one("#review-verdict", Static).update(text)
+        diff_view = self.query_one("#review-diff", PlanDiffView)
+        if app.session is None:
+            diff_view.update("[dim]Not signed in: nothing was read from Azure yet.[/dim]")
+        else:
+            diff_view.show(self.diff, reading=self.diff is None and not self._diff_error, error=self._diff_error)
         options = self.query_one("#review-findings", OptionList)
         options.clear_options()
         for i, f in enumerate(findings):
@@ -102,7 +180,6 @@ class ReviewStep(WizardStep[Any]):
             options.add_option(Option("[$success]✓[/] No findings: every check passed.", id="none", disabled=True))
         else:
             options.highlighted = 0
-        plan = plan_for(journey, self.app)
         lines = []
         for step in plan.topological():
             lines.append(f"[b]{escape(step.label)}[/b]  [dim]{escape(step.kind)}[/dim]")
@@ -125,7 +202,7 @@ class ReviewStep(WizardStep[Any]):
     def _jump(self, event: OptionList.OptionSelected) -> None:
         if event.option.id in (None, "none"):
             return
-        finding = self.journey.findings[int(event.option.id)]
+        finding = self._shown[int(event.option.id)]
         target = self.flow.step_for_field(finding.field)
         if target is None:
             self.notify(finding.message, timeout=6)
@@ -143,14 +220,51 @@ class ReviewStep(WizardStep[Any]):
             screen.call_after_refresh(screen.focus_field, field)
 
     def action_create(self) -> None:
-        if self.journey.blocking:
+        if self.journey.blocking or any(f.severity == "block" for f in self._shown):
             self.notify("Fix the blocking findings first (select one to jump to its field).", severity="error")
             return
         app: Any = self.app
         if app.session is None:
             self.notify("Not signed in to Azure.", severity="error")
             return
-        self.app.push_screen(CreateScreen(self.journey, self.flow, plan_for(self.journey, self.app)))
+        diff = self.diff
+        if diff is None:
+            self.notify(self._diff_error or "Still reading what already exists in Azure; a moment…",
+                        severity="error" if self._diff_error else "warning")
+            return
+        plan = plan_for(self.journey, self.app)
+        if diff.updates:
+            def answered(ok: bool | None) -> None:
+                if ok:
+                    self._create(plan, diff)
+
+            self.app.push_screen(ConfirmUpdatesScreen(diff.updates), answered)
+            return
+        self._create(plan, diff)
+
+    def _create(self, plan: Plan, diff: PlanDiff) -> None:
+        from azwizard.run.resume import run_meta
+
+        journey: Any = self.journey
+        journey.plan_diff = diff
+        journey.run_meta = run_meta(journey.journey_id, journey.spec, journey.created_at, "wizard")
+        self.app.push_screen(CreateScreen(self.journey, self.flow, plan))
+
+    def action_adopt(self) -> None:
+        """Take over resources azwizard did not create (the only way to change them)."""
+        conflicts = [e for e in (self.diff.entries if self.diff else ()) if e.action == "conflict" or e.adopted]
+        if not conflicts:
+            self.notify("Nothing to adopt: no existing resource is in the way.", timeout=4)
+            return
+        journey: Any = self.journey
+        chosen = {a.lower() for a in getattr(journey, "adopt", set())}
+
+        def picked(ids: list[str] | None) -> None:
+            if ids is not None:
+                journey.adopt = set(ids)
+                self.refresh_form()
+
+        self.app.push_screen(AdoptScreen(conflicts, chosen), picked)
 
     def _save(self, suffix: str, text: str) -> None:
         plan = plan_for(self.journey, self.app)
@@ -244,7 +358,8 @@ class CreateScreen(Screen[None]):
         journal = Journal(self.plan.run_id, self.plan.journey)
         runner = Runner(app.session.factory, journal, cancel=self.cancel,
                         on_event=lambda e: self.app.call_from_thread(self._on_event, e))
-        return runner.run(self.plan)
+        return runner.run(self.plan, diff=getattr(self.journey, "plan_diff", None),  # what exists (plan/diff.py)
+                          meta=getattr(self.journey, "run_meta", None))
 
     def _on_event(self, event: StepEvent) -> None:
         self.events.append(event)

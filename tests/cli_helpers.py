@@ -42,6 +42,25 @@ def run_cli(*args: str, data_dir: Path, stdin: str | None = None, cwd: Path = RO
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def interrupted(args: list[str], data_dir: Path, creating: str, sig: int, **env: str) -> Result:
+    """``python -m azwizard ARGS`` (demo latency), sent ``sig`` once it prints that it is creating ``creating``."""
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "azwizard", *args], cwd=ROOT,
+                            env=cli_env(data_dir, **{"AZWIZARD_DEMO_LATENCY": "demo", **env}),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 60
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if "creating…" in line and creating in line or time.monotonic() > deadline:
+            break
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    return Result(proc.returncode, "".join(seen) + out, err)
+
+
 def main_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> Result:
     from azwizard.cli import main
 

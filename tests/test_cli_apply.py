@@ -7,15 +7,12 @@ import io
 import json
 import re
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import cli_helpers
 import pytest
-from cli_helpers import EXAMPLES, cli_env, demo_state, main_in_process, run_cli
+from cli_helpers import EXAMPLES, demo_state, main_in_process, run_cli
 
 from azwizard.azure.credentials import StaticTokenCredential
 from azwizard.azure.session import open_session
@@ -187,17 +184,10 @@ def test_blocking_findings_create_nothing(data_dir: Path, tmp_path: Path, capsys
 
 def test_ctrl_c_stops_watching_and_exits_130(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    proc = subprocess.Popen([sys.executable, "-m", "azwizard", "--demo", "vm", "apply", str(VM_PROFILE), "--yes"],
-                            env=cli_env(data, AZWIZARD_DEMO_LATENCY="demo"), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 60
-    for line in proc.stdout:
-        if "creating…" in line and "Virtual machine" in line or time.monotonic() > deadline:
-            break
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    res = cli_helpers.interrupted(["--demo", "vm", "apply", str(VM_PROFILE), "--yes"], data, "Virtual machine",
+                                  signal.SIGINT)
+    assert res.code == 130, res.err
+    err = res.err
     assert "Stopped watching run" in err and "azwizard cleanup delete --run" in err
     journals = list((data / "journal").glob("*.jsonl"))
     assert journals and '"requested"' in journals[0].read_text()

@@ -132,10 +132,12 @@ def test_registry_and_acr_pull_steps() -> None:
                         "properties": {"adminUserEnabled": False}}
     ra = plan.step("acrpull")
     assert ra.depends_on == ("aks", "acr") and ra.kind == "Microsoft.Authorization/roleAssignments"
-    name = role_assignment_name(RUN, acr.resource_id, "aks")
+    cluster = plan.step("aks").resource_id
+    name = role_assignment_name(cluster, acr.resource_id, "aks")
     assert ra.resource_id == f"{acr.resource_id}/providers/Microsoft.Authorization/roleAssignments/{name}"
-    assert name == role_assignment_name(RUN, acr.resource_id.upper(), "aks")  # deterministic per run and scope
-    assert name != role_assignment_name("another-run", acr.resource_id, "aks")
+    assert name == role_assignment_name(cluster.upper(), acr.resource_id.upper(), "aks")  # per cluster and scope
+    assert name != role_assignment_name(cluster + "2", acr.resource_id, "aks")
+    assert plan_of(dev(acr=AcrSpec("create", "azwizarddev1234")), run_id="another-run").step("acrpull").name == name
     props = ra.body["properties"]
     assert props["roleDefinitionId"] == (f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
                                          f"{ACR_PULL_ROLE}")

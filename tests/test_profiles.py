@@ -95,6 +95,9 @@ BAD = [
     ('name = "Yolo"\n[network\n', "vm", "", 2, "not valid TOML"),
     ('name = "Yolo"\nzone = 1\n', "vm", "zone", 2, "expected a string"),
     ('name = "Yolo"\ntags = { team = 7 }\n', "vm", "tags.team", 2, "must be a string"),
+    ('name = "Yolo"\n\n[tags]\nteam = "web"\ncreated-by = "me"\n', "vm", "tags.created-by", 5, "azwizard's own"),
+    ('kind = "aks"\nname = "k"\n[tags]\nazwizard-run = "20260101-000000-0000"\n', "aks", "tags.azwizard-run", 4,
+     "cannot be set in a profile"),
 ]
 
 

@@ -238,6 +238,48 @@ def list_protected_items(factory: ClientFactory, vault_id: str) -> list[dict[str
     return [wire(item) for item in factory.backup().backup_protected_items.list(p.name, p.resource_group)]
 
 
+def polling_url(poller: Any) -> str:
+    """The URL a long-running PUT is polled at (``Azure-AsyncOperation``, else ``Location``), for the journal:
+    a resumed run polls it instead of sending the PUT again. "" when the poller does not say.
+    https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations"""
+    try:
+        url = poller.polling_method()._operation.get_polling_url()
+    except Exception:
+        return ""
+    return str(url or "")
+
+
+def _client_for(factory: ClientFactory, kind: str) -> Any:
+    ns = kind.split("/", 1)[0].lower()
+    if kind.lower().startswith("microsoft.recoveryservices/vaults/"):
+        return factory.backup()
+    return {"microsoft.network": factory.network, "microsoft.compute": factory.compute,
+            "microsoft.containerservice": factory.containerservice,
+            "microsoft.containerregistry": factory.containerregistry,
+            "microsoft.recoveryservices": factory.recoveryservices,
+            "microsoft.resources": factory.resources}[ns]()
+
+
+def operation_status(factory: ClientFactory, kind: str, url: str) -> str | None:
+    """Poll an operation URL once through the resource kind's client (its pipeline signs the request):
+    ``InProgress`` / ``Succeeded`` / ``Failed`` / ``Canceled``, or None when Azure no longer knows the operation.
+    An ``Azure-AsyncOperation`` URL answers ``{"status": ...}``; a ``Location`` URL answers 202 while it runs."""
+    from azure.core.rest import HttpRequest
+
+    response = _client_for(factory, kind).send_request(HttpRequest("GET", url))
+    if response.status_code == 404:
+        return None
+    if response.status_code == 202:
+        return "InProgress"
+    response.raise_for_status()
+    try:
+        body = response.json()
+    except Exception:
+        body = {}
+    status = body.get("status") if isinstance(body, Mapping) else None
+    return str(status) if status else "Succeeded"
+
+
 def is_poller(value: Any) -> bool:
     return hasattr(value, "done") and hasattr(value, "result") and hasattr(value, "wait")
 
@@ -263,4 +305,4 @@ def _jsonable(value: Any) -> Any:
 
 
 __all__ = ["Ops", "ParsedId", "cluster_power_action", "create", "delete", "get", "instance_view", "is_poller",
-           "list_locks", "list_protected_items", "parse_id", "power_state", "wire", "LROPoller"]
+           "list_locks", "list_protected_items", "operation_status", "parse_id", "polling_url", "power_state", "wire", "LROPoller"]

@@ -52,7 +52,9 @@ from .refs import references
 
 TAG_FILTER = f"tagName eq '{TAG_CREATED_BY}' and tagValue eq '{TAG_CREATED_BY_VALUE}'"
 EXPAND = "createdTime,changedTime,provisioningState"
-_IGNORED_JOURNAL_STATES = ("planned", "skipped", "failed-absent")
+# Never sent, or not this run's to delete: "updated"/"unchanged" resources belong to the earlier run of the
+# journey that made them (journal.py).
+_IGNORED_JOURNAL_STATES = ("planned", "skipped", "failed-absent", "updating", "updated", "unchanged")
 
 Body = dict[str, Any]
 
@@ -93,6 +95,7 @@ def build_inventory(
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="azwizard-inventory") as pool:
         _read_bodies(factory, pool, list(found.values()), warnings)
         _attached(factory, pool, found, warnings)
+        _tag_only(found, journal_dir)
         contents = _group_contents(factory, found, warnings)
         _foreign(factory, pool, found, contents, {g.lower() for g in include_untagged_in_groups}, warnings)
         views = _instance_views(factory, pool, found, warnings)
@@ -220,6 +223,23 @@ def _attached(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str,
     for f in extra:
         found[key(f.id)] = f
     _read_bodies(factory, pool, extra, warnings)
+
+
+def _tag_only(found: dict[str, _Found], directory: Path | None) -> None:
+    """A resource that carries a run's tag although that run's journal (here, on this machine) does not show
+    the run making it merely carries the tag (an older azwizard re-tagged someone else's resource on a PUT):
+    it is listed as foreign, never preselected, and its group is not deleted whole. A run whose journal is
+    on another machine is trusted by its tags (preflight rule C1). Resources in an AKS node resource group
+    are the cluster's and are left to it."""
+    local = {j.run_id for j in list_runs(directory)}
+    node_groups = {name_of(f.id).lower() for f in found.values() if f.node_group_of}
+    for f in found.values():
+        if (not f.tagged or f.in_journal or f.source is not None or f.node_group_of or not f.run_id
+                or f.run_id not in local):
+            continue
+        if f.type.lower() != GROUP and group_name(f.id).lower() in node_groups:
+            continue
+        f.foreign = True
 
 
 def _list_group(factory: ClientFactory, name: str) -> list[Body] | None:

@@ -22,7 +22,7 @@ from .common import (
     out,
 )
 from .progress import Progress
-from .review import Review, render_findings
+from .review import Review, nothing_to_do, render_findings
 
 if TYPE_CHECKING:
     from ..run.executor import RunResult, StepEvent
@@ -49,7 +49,7 @@ def run_plan(conn: Connection, review: Review, *, live: bool | None = None) -> R
         try:
             runner = Runner(conn.session.factory, Journal(plan.run_id, plan.journey),  # type: ignore[union-attr]
                             cancel=cancel, on_event=on_event)
-            result["value"] = runner.run(plan)
+            result["value"] = runner.run(plan, diff=review.diff, meta=review.meta)
         except BaseException as exc:  # handed to the main thread
             result["error"] = exc
 
@@ -84,18 +84,40 @@ def apply(conn: Connection, review: Review, *, yes: bool, live: bool | None = No
         for line in render_findings(review.findings):
             out(line)
     if review.blocking:
+        if review.diff is not None:
+            out("\nWhat each PUT would do (+ create, = unchanged, ~ update, ! conflict, ? could not be read):")
+            for line in review.diff.lines():
+                out(line)
         err(f"✖ {len(review.blocking)} blocking finding(s): nothing was created. Fix them and run again.")
         return EXIT_FINDINGS
     steps = plan.topological()
-    out(f"\nazwizard will create {len(steps)} resources in {conn.label()}:")
-    for s in steps:
-        out(f"  {s.label}")
-    confirm(f"Create these {len(steps)} resources?", assume_yes=yes)
+    if nothing_to_do(review):
+        out(f"\n✓ Nothing to change: all {len(steps)} resources already exist as planned in {conn.label()}. "
+            "Nothing was sent.")
+        return EXIT_OK
+    diff = review.diff
+    if diff is None:
+        out(f"\nazwizard will create {len(steps)} resources in {conn.label()}:")
+        for s in steps:
+            out(f"  {s.label}")
+        question = f"Create these {len(steps)} resources?"
+    else:
+        c = diff.counts()
+        more = f" and update {c['update']}" if c["update"] else ""
+        out(f"\nazwizard will create {c['create']} resources{more} in {conn.label()} "
+            f"({c['unchanged']} unchanged: nothing is sent for them):")
+        for line in diff.lines():
+            out(line)
+        if review.resumed:
+            out(f"  Continuing interrupted run {review.resumed}.")
+        question = f"Create {c['create']}" + (f" and update {c['update']}" if c["update"] else "") + " resources?"
+    confirm(question, assume_yes=yes)
     try:
         result = run_plan(conn, review, live=live)
     except KeyboardInterrupt:
         err(f"\nStopped watching run {plan.run_id}. Operations Azure already accepted go on; the journal keeps "
-            f"them. To remove what this run made: azwizard cleanup delete --run {plan.run_id} --yes")
+            f"them. Run the same command again to continue this run (nothing done is sent twice), or remove "
+            f"what it made: azwizard cleanup delete --run {plan.run_id} --yes")
         return EXIT_INTERRUPTED
     except Exception as exc:
         from ..azure.errors import explain
@@ -103,7 +125,13 @@ def apply(conn: Connection, review: Review, *, yes: bool, live: bool | None = No
         x = explain(exc)
         raise CommandError(x.what, EXIT_AZURE, x.fix) from exc
     if result.ok:
-        out(f"\n✓ All {len(steps)} resources created in {result.elapsed:.0f} s (run {plan.run_id}).")
+        kept = sum(1 for st in result.states.values() if st == "existing")
+        updated = len(diff.updates) if diff is not None else 0
+        if kept or updated:
+            out(f"\n✓ All {len(steps)} resources in place in {result.elapsed:.0f} s (run {plan.run_id}): "
+                f"{len(steps) - kept - updated} created, {updated} updated, {kept} already as planned.")
+        else:
+            out(f"\n✓ All {len(steps)} resources created in {result.elapsed:.0f} s (run {plan.run_id}).")
         for s in steps:
             detail = _detail(result.outputs.get(s.key, {}))
             if detail:
@@ -115,6 +143,6 @@ def apply(conn: Connection, review: Review, *, yes: bool, live: bool | None = No
         err(f"  {plan.step(key).label}: {e.what}" + (f" ({e.code})" if e.code else ""))
         if e.fix:
             err(f"    What to do: {e.fix}")
-    err(f"Fix the cause and run the command again, or remove what this run made: "
+    err(f"Fix the cause and run the command again (it continues this run), or remove what this run made: "
         f"azwizard cleanup delete --run {plan.run_id} --yes")
     return EXIT_AZURE

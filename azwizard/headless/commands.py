@@ -19,11 +19,21 @@ def _profile(args: argparse.Namespace, kind: str) -> Any:
         raise CommandError(str(e), EXIT_USAGE) from e
 
 
-def _review(conn: Connection, kind: str, profile: Any) -> Review:
-    if kind == "vm":
-        return review_vm(conn, profile.spec, zones_from_region="public_ip.zones" not in profile.explicit,
-                         source=profile.source)
-    return review_aks(conn, profile.spec, source=profile.source)
+def _review(conn: Connection, kind: str, profile: Any, args: argparse.Namespace | None = None) -> Review:
+    """The review of the profile as this attempt runs it (a new run, or the interrupted one it continues),
+    with what each PUT would do to what exists."""
+    from .existing import review_existing
+
+    def build(spec: Any, run: tuple[str, str] | None) -> Review:
+        if kind == "vm":
+            return review_vm(conn, spec, zones_from_region="public_ip.zones" not in profile.explicit,
+                             source=profile.source, run=run)
+        return review_aks(conn, spec, source=profile.source, run=run)
+
+    return review_existing(conn, kind, profile.spec, build,
+                           explicit_ipv6=bool({"network.ipv6_space", "network.subnet_ipv6"} & set(profile.explicit)),
+                           adopt=getattr(args, "adopt", None) or (),
+                           allow_update=bool(getattr(args, "allow_update", False)), source=str(profile.source))
 
 
 def _emit(review: Review, fmt: str, output: str | None) -> int:
@@ -54,7 +64,7 @@ def _emit(review: Review, fmt: str, output: str | None) -> int:
 def plan_command(args: argparse.Namespace, kind: str) -> int:
     profile = _profile(args, kind)
     conn = connect(args, offline=args.offline)
-    return _emit(_review(conn, kind, profile), args.format, args.output)
+    return _emit(_review(conn, kind, profile, args), args.format, args.output)
 
 
 def apply_command(args: argparse.Namespace, kind: str) -> int:
@@ -62,7 +72,7 @@ def apply_command(args: argparse.Namespace, kind: str) -> int:
 
     profile = _profile(args, kind)
     conn = connect(args)
-    return apply(conn, _review(conn, kind, profile), yes=args.yes)
+    return apply(conn, _review(conn, kind, profile, args), yes=args.yes)
 
 
 def _read_az(words: list[str], subscription_id: str) -> tuple[str, Any]:
@@ -90,14 +100,18 @@ def check_command(args: argparse.Namespace) -> int:
     conn = connect(args, offline=args.offline)
     kind, read = _read_az(words, conn.subscription_id)
     from ..sshkeys import redact_private_keys
+    from .existing import review_existing
 
     line = redact_private_keys(" ".join(words))  # an inline private key never reaches the "from:" line
     source = args.file or (line if len(line) < 100 else line[:97] + "...")
-    if kind == "vm":
-        review = review_vm(conn, read.spec, zones_from_region=not any(w in words for w in ("--nics",)),
-                           source=source)
-    else:
-        review = review_aks(conn, read.spec, source=source)
+
+    def build(spec: Any, run: tuple[str, str] | None) -> Review:
+        if kind == "vm":
+            return review_vm(conn, spec, zones_from_region=not any(w in words for w in ("--nics",)), source=source,
+                             run=run)
+        return review_aks(conn, spec, source=source, run=run)
+
+    review = review_existing(conn, kind, read.spec, build, source=source)
     review.import_unknown, review.import_notes = read.unknown, read.notes
     if read.unknown and args.format != "text":
         for u in read.unknown:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .common import EXIT_FINDINGS, EXIT_OK, Connection, adjust_zones, aks_facts, vm_facts
 
 if TYPE_CHECKING:
+    from ..plan.diff import PlanDiff
     from ..plan.model import Plan, Step
     from ..rules.model import Finding
     from ..specs.aks import AksSpec
@@ -34,6 +35,9 @@ class Review:
     import_unknown: tuple[str, ...] = ()  # az flags not understood (check)
     import_notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    diff: PlanDiff | None = None  # what each PUT would do to what exists (headless/existing.py)
+    resumed: str = ""  # the interrupted run this attempt continues
+    meta: dict[str, Any] = field(default_factory=dict)  # for the journal: what a resume needs
 
     @property
     def blocking(self) -> list[Finding]:
@@ -107,6 +111,10 @@ def review_dict(r: Review) -> dict[str, Any]:
         "findings": [f.to_dict() for f in r.findings],
         "plan": plan_dict(r.plan),
     }
+    if r.diff is not None:
+        out["diff"] = r.diff.to_dict()
+    if r.resumed:
+        out["resumed_run"] = r.resumed
     if r.import_unknown or r.import_notes:
         out["import"] = {"unknown": list(r.import_unknown), "notes": list(r.import_notes)}
     return out
@@ -153,6 +161,7 @@ def render_text(r: Review) -> str:
         lines += [f"  ℹ {n}" for n in r.import_notes]
     lines += ["", f"Findings ({len(r.findings)}):"]
     lines += render_findings(r.findings)
+    lines += render_diff(r)
     steps = r.plan.topological()
     lines += ["", f"Resources ({len(steps)}), in the order they are created:"]
     for s in steps:
@@ -163,7 +172,28 @@ def render_text(r: Review) -> str:
     lines.append("")
     if r.blocking:
         lines.append(f"✖ {len(r.blocking)} blocking finding(s): fix them first; nothing can be created until then.")
+    elif nothing_to_do(r):
+        lines.append("✓ Nothing to change: every resource already exists as planned.")
     else:
         warns = sum(1 for f in r.findings if f.severity == "warn")
         lines.append(f"✓ Ready to create. {warns} warning(s) to read first.")
     return "\n".join(lines) + "\n"
+
+
+def nothing_to_do(r: Review) -> bool:
+    """Every resource already exists as planned (and no interrupted run is waiting to be closed)."""
+    return (r.diff is not None and r.diff.read and not r.resumed
+            and all(e.action == "unchanged" and not e.pending for e in r.diff.entries))
+
+
+def render_diff(r: Review) -> list[str]:
+    """What each PUT would do, like ``terraform plan``: + create, = unchanged, ~ update, ! conflict."""
+    if r.diff is None:
+        return []
+    lines = ["", "What each PUT would do (+ create, = unchanged, ~ update, ! conflict, ? could not be read):"]
+    if r.resumed:
+        lines.append(f"  Continuing interrupted run {r.resumed}: what it made is kept, operations still in flight "
+                     "are polled, not sent again.")
+    lines += r.diff.lines()
+    lines += [f"  note: {n}" for n in r.diff.notes]
+    return lines

@@ -11,7 +11,7 @@ cluster's ``agentPoolProfiles``, so the cluster is created with all its pools in
 The AcrPull role assignment (what ``--attach-acr`` does) needs the kubelet identity's object id, which
 exists only once the cluster does: its ``principalId`` is the run-time reference
 ``${aks.kubeletObjectId}`` (plan/model.py), filled in by the runner from the cluster step's outputs.
-Its name is a uuid5 of the run and scope, so a re-run finds the same assignment instead of adding one.
+Its name is a uuid5 of the cluster and scope, so a re-run finds the same assignment instead of adding one.
 
 Sources: https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update ;
 https://learn.microsoft.com/azure/aks/configure-dual-stack ;
@@ -51,9 +51,11 @@ def _rid(sub: str, rg: str, kind: str, name: str) -> str:
     return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}/{rtype}/{name}"
 
 
-def role_assignment_name(run_id: str, scope: str, principal_step: str) -> str:
-    """The assignment's GUID: the same run, scope and principal always give the same name."""
-    return str(uuid.uuid5(_NAMESPACE, f"{run_id}/{scope.lower()}/{principal_step}/{ACR_PULL_ROLE}"))
+def role_assignment_name(cluster_id: str, scope: str, principal_step: str) -> str:
+    """The assignment's GUID: the same cluster, scope and principal always give the same name, so a re-run of
+    the journey (a resumed or a later run) finds the assignment it made instead of adding another (which
+    Azure refuses: RoleAssignmentExists)."""
+    return str(uuid.uuid5(_NAMESPACE, f"{cluster_id.lower()}/{scope.lower()}/{principal_step}/{ACR_PULL_ROLE}"))
 
 
 def pool_body(pool: NodePoolSpec, spec: AksSpec, tags: dict[str, str]) -> dict[str, Any]:
@@ -195,7 +197,7 @@ def plan_aks(spec: AksSpec, *, subscription_id: str, run_id: str, created_at: st
     ))
 
     if acr_id:
-        name = role_assignment_name(run_id, acr_id, "aks")
+        name = role_assignment_name(cluster_id, acr_id, "aks")
         steps.append(Step(
             "acrpull", ROLE_ASSIGNMENT_KIND, name, f"{acr_id}/providers/{ROLE_ASSIGNMENT_KIND}/{name}",
             {"properties": {

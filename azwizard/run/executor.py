@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ from ..azure import ops
 from ..azure.errors import AzwizardError, explain
 from ..azure.session import ClientFactory
 from ..journal import Journal
+from ..plan.diff import PlanDiff, StepDiff, body_for_put
 from ..plan.model import Plan, Step, UnresolvedOutput, resolve_outputs
 from .dag import Cancelled, run_dag
 
@@ -90,13 +91,25 @@ class Runner:
 
     # ------------------------------------------------------------------ public
 
-    def run(self, plan: Plan, *, resume: bool = True) -> RunResult:
+    def run(self, plan: Plan, *, resume: bool = True, diff: PlanDiff | None = None,
+            meta: Mapping[str, Any] | None = None) -> RunResult:
+        """Create the plan. With ``diff`` (run/preflight.py read_plan), each step does what the diff says:
+        nothing for an unchanged resource, never a PUT for a conflict or an unreadable one, the PUT with the
+        resource's own run tags for an update of an earlier run's resource, and a poll of the operation an
+        interrupted run left in flight instead of a second PUT. ``meta`` goes into the journal's plan event
+        (what a resume needs: the creation time, the random IPv6 prefix, the profile)."""
+        from .preflight import plan_identity
+
         t0 = time.monotonic()
         self.journal.record(
-            "plan", location=plan.location, subscription=plan.subscription_id,
+            "plan", location=plan.location, subscription=plan.subscription_id, identity=plan_identity(plan),
+            meta=dict(meta or {}),
             steps=[{"step": s.key, "id": s.resource_id, "kind": s.kind} for s in plan.steps],
         )
+        # What this run's journal shows created and a read confirms: never sent again, even when ``diff`` is
+        # older than that (a retry after a failure re-uses the review's diff).
         done_before = self._already_created(plan) if resume else {}
+        entries = diff.by_key() if diff is not None else {}
         steps = {s.key: s for s in plan.steps}
         existing: set[str] = set()
         # Outputs of finished steps, for bodies that refer to them (plan/model.py output refs). A step
@@ -106,15 +119,26 @@ class Runner:
 
         def work(key: str) -> dict[str, Any]:
             step = steps[key]
-            if key in done_before:
+            entry = entries.get(key)
+            resumed = None
+            if entry is not None and entry.action in ("conflict", "unknown"):
+                self._refuse(step, entry)
+            if entry is not None and entry.pending:
+                resumed = self._resume_pending(step, entry)
+            if key in done_before and (entry is None or entry.action != "update"):
                 existing.add(key)
                 self._emit(StepEvent(key, "existing", step.label, step.resource_id,
                                      message="already created by this run"))
                 out = dict(done_before[key])
+            elif resumed is not None:
+                out = resumed
+            elif entry is not None and entry.action == "unchanged":
+                existing.add(key)
+                out = self._unchanged(step, entry)
             else:
                 with produced_lock:
                     inputs = {d: dict(produced.get(d, {})) for d in step.depends_on}
-                out = self._execute(step, time.monotonic(), inputs)
+                out = self._execute(step, time.monotonic(), inputs, entry)
             with produced_lock:
                 produced[key] = {k: v for k, v in out.items() if k != "_seconds"}
             return out
@@ -150,21 +174,36 @@ class Runner:
             else:
                 states[key] = state
         errors = {k: e if isinstance(e, AzwizardError) else explain(e) for k, e in outcome.errors.items()}
-        return RunResult(plan.run_id, states, errors, outputs, time.monotonic() - t0, seconds)
+        result = RunResult(plan.run_id, states, errors, outputs, time.monotonic() - t0, seconds)
+        self.journal.record("finished", ok=result.ok, states=dict(states))
+        return result
 
     # ------------------------------------------------------------------ one step
 
-    def _execute(self, step: Step, started: float,
-                 inputs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-        body = self._body(step, inputs or {})
+    def _execute(self, step: Step, started: float, inputs: dict[str, dict[str, Any]] | None = None,
+                 entry: StepDiff | None = None) -> dict[str, Any]:
+        body = self._body(step, inputs or {}, body_for_put(step, entry))
+        # An earlier run's resource stays that run's: its events say "update", so neither cleanup nor a later
+        # diff takes this run for its maker.
+        update = entry is not None and entry.owner is not None and entry.owner.relation == "same-journey"
+        prefix = "update-" if update else ""
+        if entry is not None and entry.adopted:
+            self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind,
+                                tags=dict(entry.owner.tags) if entry.owner else {})
+        verb = "updating…" if entry is not None and entry.action == "update" else "creating…"
         attempt = 1
         while True:
-            self.journal.record("requested", step=step.key, id=step.resource_id, kind=step.kind, attempt=attempt)
+            self.journal.record(f"{prefix}requested", step=step.key, id=step.resource_id, kind=step.kind,
+                                attempt=attempt)
             self._emit(StepEvent(step.key, "running", step.label, step.resource_id,
-                                 time.monotonic() - started, "creating…", attempt=attempt))
+                                 time.monotonic() - started, verb, attempt=attempt))
             try:
                 result = ops.create(self.factory, step.kind, step.resource_id, body)
                 if ops.is_poller(result):
+                    url = ops.polling_url(result)
+                    if url:
+                        self.journal.record(f"{prefix}accepted", step=step.key, id=step.resource_id, kind=step.kind,
+                                            operation=url)
                     while not result.done():
                         if self.cancel.is_set():
                             raise _Cancelled()
@@ -172,8 +211,11 @@ class Runner:
                     result = result.result()
                 out = outputs_of(step.kind, ops.wire(result))
                 elapsed = time.monotonic() - started
-                self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind, **out)
-                self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed, "created",
+                done = "updated" if update else "created"
+                self.journal.record(done, step=step.key, id=step.resource_id, kind=step.kind, **out,
+                                    **({"owner": entry.owner.run_id} if update and entry and entry.owner else {}))
+                self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed,
+                                     "updated" if entry is not None and entry.action == "update" else "created",
                                      outputs=out, attempt=attempt))
                 return {**out, "_seconds": elapsed}
             except _Cancelled:
@@ -189,19 +231,101 @@ class Runner:
                                          time.monotonic() - started, f"retrying after {err.code or 'a transient fault'}",
                                          attempt=attempt))
                     continue
-                exists = self._exists(step)
-                self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind,
-                                    code=err.code, message=err.what, exists=exists)
+                if update:
+                    self.journal.record("update-failed", step=step.key, id=step.resource_id, kind=step.kind,
+                                        code=err.code, message=err.what)
+                else:
+                    exists = self._exists(step)
+                    self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind,
+                                        code=err.code, message=err.what, exists=exists)
                 self._emit(StepEvent(step.key, "failed", step.label, step.resource_id,
                                      time.monotonic() - started, err.what, error=err, attempt=attempt))
                 raise err from exc
 
-    def _body(self, step: Step, inputs: dict[str, dict[str, Any]]) -> Any:
-        """The step's body with run-time values (earlier steps' outputs) filled in."""
-        if not step.needs_outputs:
-            return step.body
+    def _refuse(self, step: Step, entry: StepDiff) -> None:
+        """A conflict or an unreadable resource is never sent (the front ends block before; this is the last
+        guard)."""
+        what = "in conflict" if entry.action == "conflict" else "could not be read"
+        err = AzwizardError(f"{step.label} was not sent: it {what} ({entry.reason})", entry.fix)
+        self.journal.record("skipped", step=step.key, id=step.resource_id, kind=step.kind, reason=entry.action)
+        self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, message=err.what, error=err))
+        raise err
+
+    def _unchanged(self, step: Step, entry: StepDiff) -> dict[str, Any]:
+        """Nothing to send: the resource already is as planned. The journal says who owns it."""
+        current = self._wait_provisioned(step, dict(entry.current or {}))
+        out = outputs_of(step.kind, current)
+        relation = entry.owner.relation if entry.owner is not None else "this-run"
+        if relation == "same-journey":
+            self.journal.record("unchanged", step=step.key, id=step.resource_id, kind=step.kind,
+                                owner=entry.owner.run_id if entry.owner else None)
+        elif relation == "adopted":
+            self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind)
+        else:  # this run made it before it was interrupted, and the read shows it finished
+            self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind, confirmed=True, **out)
+        self._emit(StepEvent(step.key, "existing", step.label, step.resource_id,
+                             message="unchanged: nothing sent", outputs=out))
+        return out
+
+    def _wait_provisioned(self, step: Step, current: dict[str, Any]) -> dict[str, Any]:
+        """An existing resource still being provisioned (an interrupted run's PUT): wait until it is done,
+        reading it again, so what depends on it does not start too early."""
+        while str((current.get("properties") or {}).get("provisioningState") or "Succeeded").lower() not in (
+                "succeeded", "failed", "canceled"):
+            if self.cancel.is_set():
+                raise _Cancelled()
+            self.cancel.wait(self.poll_interval)
+            try:
+                model = ops.get(self.factory, step.kind, step.resource_id)
+            except Exception:
+                break
+            if model is None:
+                break
+            current = ops.wire(model)
+        return current
+
+    def _resume_pending(self, step: Step, entry: StepDiff) -> dict[str, Any] | None:
+        """Poll the operation an interrupted run left in flight. Its outputs when it succeeded; None when
+        Azure no longer knows it or it failed (then the step goes on as the diff says: nothing, or the PUT)."""
+        update = entry.owner is not None and entry.owner.relation == "same-journey"
+        started = time.monotonic()
+        self._emit(StepEvent(step.key, "running", step.label, step.resource_id, 0.0,
+                             "resuming: polling the operation the interrupted run started"))
+        while True:
+            if self.cancel.is_set():
+                raise _Cancelled()
+            try:
+                status = ops.operation_status(self.factory, step.kind, entry.pending)
+            except Exception:
+                return None
+            if status is None:
+                return None
+            if status.lower() in ("succeeded", "failed", "canceled"):
+                break
+            self.cancel.wait(self.poll_interval)
+        if status.lower() != "succeeded":
+            return None
         try:
-            return resolve_outputs(step.body, inputs)
+            model = ops.get(self.factory, step.kind, step.resource_id)
+        except Exception:
+            return None
+        if model is None:
+            return None
+        out = outputs_of(step.kind, ops.wire(model))
+        elapsed = time.monotonic() - started
+        self.journal.record("updated" if update else "created", step=step.key, id=step.resource_id, kind=step.kind,
+                            resumed=True, **out)
+        self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed,
+                             "created (the interrupted run's operation finished)", outputs=out))
+        return {**out, "_seconds": elapsed}
+
+    def _body(self, step: Step, inputs: dict[str, dict[str, Any]], body: Any = None) -> Any:
+        """The step's body (or ``body``, the diff's version of it) with run-time values filled in."""
+        body = step.body if body is None else body
+        if not step.needs_outputs:
+            return body
+        try:
+            return resolve_outputs(body, inputs)
         except UnresolvedOutput as exc:
             err = AzwizardError(f"{step.label or step.key} needs a value the step before it did not return "
                                 f"({exc.args[0]})", "Run the plan again; if it persists, report it.")

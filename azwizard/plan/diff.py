@@ -1,0 +1,502 @@
+"""What each planned PUT would do to what already exists, like ``terraform plan``: ``+`` create (the resource
+does not exist), ``=`` unchanged (it exists with this spec's values), ``~`` update (it exists and would change:
+the fields, old → new), ``!`` conflict (it exists and is not this journey's, or the change is one Azure refuses
+in place), ``?`` unknown (it could not be read).
+
+ARM's PUT is create-or-update and replaces what the body names (a tag set, a list of NSG rules, a VNet's
+subnets): https://learn.microsoft.com/rest/api/azure/#create-the-request ("PUT: create or replace a
+resource"). So a resource that exists must be compared before anything is sent. Only what the spec sets is
+compared: values the server fills in (defaults, ids, provisioning state, etags) are not changes. Lists of
+named items (NSG rules, subnets, node pools) are matched by name, and an item the body leaves out is a
+change, because the PUT removes it.
+
+This module is pure: the reads (GETs) and the ownership facts (journals, tags) come from
+``azwizard/run/preflight.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..specs.common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN
+from .model import Plan, Step, parse_output_ref
+
+Action = Literal["create", "unchanged", "update", "conflict", "unknown"]
+SYMBOLS: dict[str, str] = {"create": "+", "unchanged": "=", "update": "~", "conflict": "!", "unknown": "?"}
+VERBS: dict[str, str] = {"create": "to create", "unchanged": "unchanged", "update": "to update",
+                         "conflict": "in conflict", "unknown": "could not be read"}
+
+# The tags that say which run made a resource: never compared (a new run has a new id), and on an update
+# kept as the resource has them, so a resource is never re-tagged to a run that did not create it.
+RUN_TAGS = (TAG_RUN, TAG_CREATED_AT)
+OWNER_TAGS = (TAG_CREATED_BY, TAG_RUN, TAG_JOURNEY, TAG_CREATED_AT)
+# Sent but never returned by a GET (https://learn.microsoft.com/azure/virtual-machines/custom-data: custom
+# data "is not returned" when you read the VM): cannot be compared.
+WRITE_ONLY = frozenset({"customData", "adminPassword"})
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+ABSENT: Any = _Absent()
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str  # "properties.securityRules[Allow-RDP]"
+    old: Any  # ABSENT when the resource does not have it
+    new: Any  # ABSENT when the PUT would remove it
+
+    def describe(self) -> str:
+        return f"{self.path}: {show(self.old)} → {show(self.new)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "old": None if self.old is ABSENT else self.old,
+                "new": None if self.new is ABSENT else self.new,
+                "removed": self.new is ABSENT, "added": self.old is ABSENT}
+
+
+def show(value: Any, limit: int = 70) -> str:
+    if value is ABSENT:
+        return "(absent)" if limit else ""
+    if isinstance(value, Mapping) and "name" in value and isinstance(value.get("properties"), Mapping):
+        props = value["properties"]
+        text = f"{value['name']} (" + ", ".join(f"{k}={v}" for k, v in props.items()
+                                                 if isinstance(v, str | int | float) and k != "id") + ")"
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who made an existing resource, as far as the journals and its tags tell."""
+
+    relation: Literal["this-run", "same-journey", "other-run", "foreign", "adopted"]
+    run_id: str | None = None
+    journey: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    journal_known: bool = False  # the run's journal is on this machine
+
+    @property
+    def ours(self) -> bool:
+        return self.relation in ("this-run", "same-journey", "adopted")
+
+    def who(self) -> str:
+        tags = dict(self.tags)
+        if self.relation == "this-run":
+            return f"this run ({self.run_id})"
+        if self.relation == "same-journey":
+            return f"an earlier run of this {self.journey or ''} journey ({self.run_id})".replace("  ", " ")
+        if self.relation == "adopted":
+            return "adopted on request (--adopt)"
+        if self.relation == "other-run":
+            where = "" if self.journal_known else "; its journal is not on this machine"
+            return f"azwizard run {self.run_id} ({self.journey or 'another'} journey{where})"
+        if not tags:
+            return "not azwizard: it has no tags"
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(tags.items())[:4])
+        return f"not azwizard (tags: {shown})"
+
+
+@dataclass(frozen=True)
+class StepDiff:
+    key: str
+    label: str
+    kind: str
+    resource_id: str
+    action: Action
+    changes: tuple[Change, ...] = ()
+    reason: str = ""  # why a conflict / unknown, in plain words
+    fix: str = ""  # what to do about it
+    owner: Owner | None = None
+    current: Mapping[str, Any] | None = None  # the resource as read (None: absent or unread)
+    pending: str = ""  # an operation URL still in flight from an interrupted run (resume polls it)
+    refused: tuple[str, ...] = ()  # the changes Azure refuses in place, with the doc behind each
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS[self.action]
+
+    @property
+    def adopted(self) -> bool:
+        return self.owner is not None and self.owner.relation == "adopted"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"key": self.key, "label": self.label, "kind": self.kind,
+                               "resource_id": self.resource_id, "action": self.action, "symbol": self.symbol,
+                               "changes": [c.to_dict() for c in self.changes]}
+        if self.owner is not None:
+            out["owner"] = {"relation": self.owner.relation, "run_id": self.owner.run_id,
+                            "journey": self.owner.journey, "tags": dict(self.owner.tags), "who": self.owner.who()}
+        if self.reason:
+            out["reason"] = self.reason
+        if self.fix:
+            out["fix"] = self.fix
+        if self.refused:
+            out["refused"] = list(self.refused)
+        if self.pending:
+            out["pending_operation"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    entries: tuple[StepDiff, ...]
+    read: bool = True  # False: offline, nothing could be read (every step shown as create, unverified)
+    notes: tuple[str, ...] = field(default=())
+
+    def by_key(self) -> dict[str, StepDiff]:
+        return {e.key: e for e in self.entries}
+
+    def get(self, key: str) -> StepDiff | None:
+        return self.by_key().get(key)
+
+    def of(self, action: Action) -> list[StepDiff]:
+        return [e for e in self.entries if e.action == action]
+
+    @property
+    def conflicts(self) -> list[StepDiff]:
+        return self.of("conflict")
+
+    @property
+    def unknown(self) -> list[StepDiff]:
+        return self.of("unknown")
+
+    @property
+    def updates(self) -> list[StepDiff]:
+        return self.of("update")
+
+    def counts(self) -> dict[str, int]:
+        return {a: len(self.of(a)) for a in SYMBOLS}  # type: ignore[arg-type]
+
+    def summary(self) -> str:
+        c = self.counts()
+        parts = [f"{c['create']} to create", f"{c['unchanged']} unchanged", f"{c['update']} to update",
+                 f"{c['conflict']} in conflict"]
+        if c["unknown"]:
+            parts.append(f"{c['unknown']} could not be read")
+        return "Plan: " + ", ".join(parts) + "."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "counts": self.counts(), "summary": self.summary(),
+                "resources": [e.to_dict() for e in self.entries], "notes": list(self.notes)}
+
+    def lines(self) -> list[str]:
+        """The plan as text, one symbol per resource and the changing fields below (``terraform plan``)."""
+        out = []
+        for e in self.entries:
+            out.append(f"  {e.symbol} {e.label}  ({VERBS[e.action]})")
+            if e.owner is not None and e.action in ("conflict", "update") or e.adopted:
+                out.append(f"      made by: {e.owner.who() if e.owner else 'unknown'}")
+            for c in e.changes[:12]:
+                out.append(f"      {'-' if c.new is ABSENT else '+' if c.old is ABSENT else '~'} {c.describe()}")
+            if len(e.changes) > 12:
+                out.append(f"      … and {len(e.changes) - 12} more change(s)")
+            for r in e.refused:
+                out.append(f"      ✖ {r}")
+            if e.reason and e.action in ("conflict", "unknown"):
+                out.append(f"      why: {e.reason}")
+            if e.fix and e.action in ("conflict", "unknown"):
+                out.append(f"      what to do: {e.fix}")
+        out.append(f"  {self.summary()}")
+        return out
+
+
+def offline_diff(plan: Plan) -> PlanDiff:
+    """Without a sign-in nothing can be read: every step would be a create, unverified."""
+    return PlanDiff(tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "create") for s in plan.topological()),
+                    read=False, notes=("Offline: nothing was read from Azure, so the plan assumes nothing exists "
+                                       "yet. Run without --offline to see what each PUT would do.",))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Comparing a wire body with what exists
+
+
+def _norm(key: str, value: Any) -> Any:
+    if isinstance(value, str):
+        if key == "location":
+            return "".join(value.split()).lower()
+        # ARM ids, enum values and names are case-insensitive
+        # (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules).
+        return value.lower() if key not in ("keyData", "description") else value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    return value
+
+
+def _named(items: Sequence[Any]) -> bool:
+    return bool(items) and all(isinstance(x, Mapping) and isinstance(x.get("name"), str) for x in items)
+
+
+def compare(desired: Any, current: Any, path: str = "", key: str = "") -> list[Change]:
+    """The changes a PUT of ``desired`` makes to ``current``, over what ``desired`` sets."""
+    if parse_output_ref(desired) is not None:
+        return []  # known only once the step it reads has run (``known after apply``)
+    if isinstance(desired, Mapping):
+        if not isinstance(current, Mapping):
+            return [Change(path or key, ABSENT if current is None else current, desired)]
+        out: list[Change] = []
+        for k, v in desired.items():
+            if k in WRITE_ONLY:
+                continue
+            p = f"{path}.{k}" if path else k
+            if k == "tags":
+                out += compare_tags(v, current.get(k), p)
+            else:
+                out += compare(v, _get(current, k), p, k)
+        return out
+    if isinstance(desired, list | tuple):
+        cur = current if isinstance(current, list | tuple) else None
+        if cur is None:
+            return [] if not desired and current is None else [Change(path, ABSENT if current is None else current,
+                                                                     list(desired))]
+        if _named(desired) or (_named(cur) and not desired):
+            return _compare_named(list(desired), list(cur), path)
+        if all(not isinstance(x, Mapping | list) for x in [*desired, *cur]):
+            a = sorted(str(_norm(key, x)) for x in desired)
+            b = sorted(str(_norm(key, x)) for x in cur)
+            return [] if a == b else [Change(path, list(cur), list(desired))]
+        if len(desired) != len(cur):
+            return [Change(path, list(cur), list(desired))]
+        out = []
+        for i, (d, c) in enumerate(zip(desired, cur, strict=True)):
+            out += compare(d, c, f"{path}[{i}]", key)
+        return out
+    if current is None:
+        return [Change(path, ABSENT, desired)]
+    if _norm(key, desired) != _norm(key, current):
+        return [Change(path, current, desired)]
+    return []
+
+
+def _get(body: Mapping[str, Any], key: str) -> Any:
+    if key in body:
+        return body[key]
+    low = key.lower()
+    return next((v for k, v in body.items() if k.lower() == low), None)
+
+
+def _compare_named(desired: list[Any], current: list[Any], path: str) -> list[Change]:
+    cur = {str(c.get("name", "")).lower(): c for c in current if isinstance(c, Mapping)}
+    out: list[Change] = []
+    names = set()
+    for d in desired:
+        name = str(d["name"])
+        names.add(name.lower())
+        c = cur.get(name.lower())
+        p = f"{path}[{name}]"
+        out += [Change(p, ABSENT, d)] if c is None else compare(d, c, p)
+    for lower, c in cur.items():
+        if lower not in names:
+            out.append(Change(f"{path}[{c.get('name')}]", c, ABSENT))  # the PUT replaces the list
+    return out
+
+
+def compare_tags(desired: Any, current: Any, path: str = "tags") -> list[Change]:
+    """Tags are replaced as a whole by a PUT; the run tags never count (see RUN_TAGS)."""
+    want = {str(k): str(v) for k, v in (desired or {}).items() if k not in RUN_TAGS}
+    have = {str(k): str(v) for k, v in (current or {}).items() if k not in RUN_TAGS}
+    out = []
+    for k in sorted(set(want) | set(have)):
+        if k in want and k in have and want[k] == have[k]:
+            continue
+        out.append(Change(f"{path}.{k}", have.get(k, ABSENT), want.get(k, ABSENT)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Changes Azure refuses in place
+
+_VM_OS = ("PropertyChangeNotAllowed: a VM's osProfile (computer name, admin user, SSH keys, custom data) is fixed "
+          "at creation (\"Changing property 'linuxConfiguration.ssh.publicKeys' is not allowed\", "
+          "https://github.com/Azure/azure-cli/issues/11840)")
+_IMMUTABLE: dict[str, tuple[tuple[str, str], ...]] = {
+    "*": (("location", "a resource cannot move to another region by a PUT (InvalidResourceLocation; "
+                       "https://learn.microsoft.com/azure/azure-resource-manager/management/move-region)"),),
+    "microsoft.network/publicipaddresses": (
+        ("zones", "a public IP's zones are fixed at creation "
+                  "(https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#availability-zone)"),
+        ("properties.publicIPAddressVersion", "a public IP's version (IPv4/IPv6) is fixed at creation "
+                                              "(https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses)"),
+        ("sku", "a public IP's SKU is fixed (https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#sku)"),
+    ),
+    "microsoft.network/natgateways": (
+        ("zones", "a NAT gateway's zone is fixed at creation "
+                  "(https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones)"),
+    ),
+    "microsoft.compute/virtualmachines": (
+        ("zones", "PropertyChangeNotAllowed: a VM's zone is fixed at creation "
+                  "(https://learn.microsoft.com/azure/virtual-machines/move-virtual-machines-regional-zonal-portal)"),
+        ("properties.osProfile", _VM_OS),
+        ("properties.storageProfile.imageReference", "a VM's image is fixed at creation (replacing it means a new OS "
+                                                     "disk: https://learn.microsoft.com/azure/virtual-machines/linux/os-disk-swap)"),
+        ("properties.storageProfile.osDisk.name", "a VM's OS disk is fixed at creation "
+                                                  "(https://learn.microsoft.com/azure/virtual-machines/linux/os-disk-swap)"),
+        ("properties.securityProfile", "a VM's security type is fixed at creation "
+                                       "(https://learn.microsoft.com/azure/virtual-machines/trusted-launch-existing-vm)"),
+    ),
+    "microsoft.containerservice/managedclusters": (
+        ("properties.networkProfile", "a cluster's network profile (plugin, pod and service CIDRs, DNS service IP, "
+                                      "outbound type) is set at creation: \"can only be set at cluster creation time\" "
+                                      "(https://learn.microsoft.com/azure/aks/egress-outboundtype ; "
+                                      "https://learn.microsoft.com/azure/aks/azure-cni-overlay)"),
+        ("properties.dnsPrefix", "a cluster's DNS prefix is fixed at creation "
+                                 "(https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update)"),
+        ("properties.enableRBAC", "Kubernetes RBAC cannot be turned off or on after creation "
+                                  "(https://learn.microsoft.com/azure/aks/manage-azure-rbac)"),
+        ("properties.nodeResourceGroup", "the node resource group is fixed at creation "
+                                         "(https://learn.microsoft.com/azure/aks/faq#can-i-provide-my-own-name-for-the-aks-node-resource-group)"),
+    ),
+    "microsoft.authorization/roleassignments": (
+        ("properties.roleDefinitionId", "RoleAssignmentUpdateNotPermitted: a role assignment's role cannot be updated "
+                                        "(https://learn.microsoft.com/azure/role-based-access-control/troubleshooting)"),
+        ("properties.principalId", "RoleAssignmentUpdateNotPermitted: a role assignment's principal cannot be updated "
+                                   "(https://learn.microsoft.com/azure/role-based-access-control/troubleshooting)"),
+    ),
+}
+# Text azwizard writes for people, naming the run: not a setting (a later run of the journey writes its own id).
+_NOT_COMPARED: dict[str, tuple[str, ...]] = {"microsoft.authorization/roleassignments": ("properties.description",)}
+# Node pool settings that need a new pool (https://learn.microsoft.com/azure/aks/resize-node-pool).
+_POOL_FIXED = ("vmSize", "osType", "osSKU", "osDiskType", "osDiskSizeGB", "availabilityZones", "maxPods")
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")
+
+
+def refused_changes(kind: str, changes: Sequence[Change], current: Mapping[str, Any] | None) -> list[str]:
+    """The changes Azure would refuse on this existing resource (a PUT would fail or be ignored)."""
+    k = kind.lower()
+    rules = _IMMUTABLE["*"] + _IMMUTABLE.get(k, ())
+    out: list[str] = []
+    for c in changes:
+        if c.path.startswith("tags"):
+            continue
+        for prefix, why in rules:
+            if _under(c.path, prefix):
+                out.append(f"{c.path}: {why}")
+                break
+        else:
+            if k == "microsoft.containerservice/managedclusters" and c.path.startswith("properties.agentPoolProfiles["):
+                leaf = c.path.rsplit(".", 1)[-1]
+                if leaf in _POOL_FIXED and c.old is not ABSENT:
+                    out.append(f"{c.path}: a node pool's {leaf} is fixed; changing it needs a new pool "
+                               "(https://learn.microsoft.com/azure/aks/resize-node-pool)")
+            elif k == "microsoft.network/virtualnetworks":
+                why = _vnet_refusal(c, current or {})
+                if why:
+                    out.append(f"{c.path}: {why}")
+    return out
+
+
+def _subnets_in_use(current: Mapping[str, Any]) -> dict[str, bool]:
+    out = {}
+    for sn in (current.get("properties") or {}).get("subnets") or []:
+        props = sn.get("properties") or {}
+        out[str(sn.get("name", "")).lower()] = bool(props.get("ipConfigurations"))
+    return out
+
+
+def _vnet_refusal(c: Change, current: Mapping[str, Any]) -> str:
+    """A subnet with NICs in it cannot be re-addressed or removed, and the address space cannot drop the
+    range such a subnet is in: InUseSubnetCannotBeUpdated / InUseSubnetCannotBeDeleted
+    (https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-subnet#change-subnet-settings ;
+    https://learn.microsoft.com/azure/virtual-network/manage-virtual-network#add-or-remove-an-address-range)."""
+    in_use = _subnets_in_use(current)
+    if c.path.startswith("properties.subnets["):
+        name = c.path[len("properties.subnets["):].split("]", 1)[0].lower()
+        if not in_use.get(name):
+            return ""
+        rest = c.path.split("]", 1)[1]
+        if c.new is ABSENT:
+            return ("the subnet has network interfaces in it and a PUT without it would delete it "
+                    "(InUseSubnetCannotBeDeleted, https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-subnet#delete-a-subnet)")
+        if rest.startswith(".properties.addressPrefix"):
+            return ("the subnet has network interfaces in it, so its address range cannot change "
+                    "(InUseSubnetCannotBeUpdated, https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-subnet#change-subnet-settings)")
+        return ""
+    if c.path.startswith("properties.addressSpace") and any(in_use.values()):
+        return ("the virtual network has network interfaces in its subnets, and their ranges must stay in the "
+                "address space (https://learn.microsoft.com/azure/virtual-network/manage-virtual-network#add-or-remove-an-address-range)")
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Classifying one step
+
+
+def classify(step: Step, current: Mapping[str, Any] | None, owner: Owner | None, *, readable: bool = True,
+             read_error: str = "") -> StepDiff:
+    """One step's entry: what its PUT would do to ``current`` (None: absent), made by ``owner``."""
+    base = dict(key=step.key, label=step.label, kind=step.kind, resource_id=step.resource_id)
+    if not readable:
+        return StepDiff(**base, action="unknown",  # type: ignore[arg-type]
+                        reason=f"it could not be read ({read_error or 'no answer'}), so azwizard cannot tell whether "
+                               "a PUT would create it or overwrite it",
+                        fix="Check your connection and permissions (Reader on the resource group) and run again.")
+    if current is None:
+        return StepDiff(**base, action="create")  # type: ignore[arg-type]
+    ignored = _NOT_COMPARED.get(step.kind.lower(), ())
+    changes = tuple(c for c in compare(step.body, current) if c.path not in ignored)
+    refused = tuple(refused_changes(step.kind, changes, current))
+    if owner is None or not owner.ours:
+        who = owner.who() if owner is not None else "unknown"
+        fix = (f"Choose another base name (or resource name), or take it over explicitly with --adopt {step.name} "
+               "(in the wizard: a on the review).")
+        if step.kind.lower() == "microsoft.resources/resourcegroups":
+            fix = ("Choose another base name, or put the resources into this group without changing the group: "
+                   "use_existing_group = true in the profile (in the wizard: 'use the existing group'), or take it "
+                   f"over explicitly with --adopt {step.name}.")
+        return StepDiff(**base, action="conflict", changes=changes, owner=owner, current=current,  # type: ignore[arg-type]
+                        refused=refused,
+                        reason=f"{step.label} already exists and was not created by this journey (made by: {who}); "
+                               "a PUT would overwrite it" + (" and re-tag it" if changes else ""),
+                        fix=fix)
+    if refused:
+        return StepDiff(**base, action="conflict", changes=changes, owner=owner, current=current,  # type: ignore[arg-type]
+                        refused=refused,
+                        reason=f"{step.label} exists and the plan changes what Azure does not change in place",
+                        fix="Keep the existing values (e.g. edit the profile back), or delete the resource first "
+                            "(azwizard cleanup) and run again, or use another name.")
+    state = str(((current.get("properties") or {}).get("provisioningState")) or "Succeeded")
+    if state.lower() == "failed":
+        changes = (*changes, Change("properties.provisioningState", state, "Succeeded"))
+    return StepDiff(**base, action="update" if changes else "unchanged",  # type: ignore[arg-type]
+                    changes=changes, owner=owner, current=current)
+
+
+def body_for_put(step: Step, entry: StepDiff | None) -> Any:
+    """The body to send: the plan's, except that an existing resource of an earlier run keeps its own run
+    tags (the resource is never re-tagged to a run that did not create it). An adopted resource gets this
+    run's tags: adopting is taking it over."""
+    if entry is None or entry.current is None or entry.adopted or entry.owner is None:
+        return step.body
+    if entry.owner.relation != "same-journey":
+        return step.body
+    have = {k: v for k, v in ((entry.current.get("tags") or {}).items()) if k in OWNER_TAGS}
+    return _retag(step.body, have)
+
+
+def _retag(node: Any, have: Mapping[str, str]) -> Any:
+    if isinstance(node, Mapping):
+        out = {}
+        for k, v in node.items():
+            if k == "tags" and isinstance(v, Mapping):
+                out[k] = {**v, **{t: have[t] for t in RUN_TAGS if t in have}}
+            else:
+                out[k] = _retag(v, have)
+        return out
+    if isinstance(node, list):
+        return [_retag(v, have) for v in node]
+    return node

@@ -1,0 +1,146 @@
+"""The wizard's side of issue 11, with Textual's Pilot against the simulator: the review shows what each PUT
+would do (read in a worker), a conflict disables Create, adopting is explicit, an update needs a yes, and
+the home screen offers to resume an interrupted run, which then continues without sending anything twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import cli_helpers
+from azwizard.screens.app import AzWizardApp
+from azwizard.screens.plan_diff import AdoptScreen, ConfirmUpdatesScreen
+from azwizard.screens.review import CreateScreen, ReviewStep
+from azwizard.screens.vm import VM_FLOW, VmJourney
+from azwizard.screens.vm.done import VmDoneScreen
+from existing_helpers import (
+    VM_PROFILE,
+    apply,
+    connection,
+    foreign_vm_neighbours,
+    killed_run,
+    profile,
+    profile_text,
+    puts,
+    session_on,
+)
+
+from azwizard.sim import ArmSim
+
+data_dir = cli_helpers.data_dir
+
+
+async def settle(app: AzWizardApp, pilot: Any) -> None:
+    for _ in range(4):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def app_on(sim: ArmSim) -> AzWizardApp:
+    return AzWizardApp(lambda: session_on(sim), demo=True)
+
+
+async def open_review(app: AzWizardApp, pilot: Any, spec: Any) -> ReviewStep:
+    await settle(app, pilot)
+    journey = app.journeys["vm"] = VmJourney(spec)
+    await pilot.press("v")
+    await settle(app, pilot)
+    app.push_screen(ReviewStep(journey, VM_FLOW))
+    await settle(app, pilot)
+    assert isinstance(app.screen, ReviewStep)
+    return app.screen
+
+
+def text_of(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+async def test_review_shows_conflicts_and_create_is_refused_until_adopted(data_dir: Path) -> None:
+    sim = ArmSim()
+    foreign_vm_neighbours(connection(sim))
+    app = app_on(sim)
+    async with app.run_test(size=(130, 44)) as pilot:
+        review = await open_review(app, pilot, profile(VM_PROFILE).spec)
+        changes = text_of(review, "#review-diff")
+        assert "! Network security group Yolo-NSG" in changes and "in conflict" in changes
+        assert "made by: not azwizard: it has no tags" in changes
+        assert "- properties.securityRules[Allow-RDP]" in changes
+        assert "+ Virtual machine Yolo-VM" in changes
+        verdict = text_of(review, "#review-verdict")
+        conflicts = len(review.diff.conflicts)  # type: ignore[union-attr]
+        assert conflicts >= 2 and "blocking finding" in verdict and f"{conflicts} in conflict" in verdict
+        start = len(sim.requests)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewStep) and not any(isinstance(s, CreateScreen) for s in app.screen_stack)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AdoptScreen)
+        picker = app.screen.query_one("#adopt-list")
+        picker.select(review.diff.get("nsg").resource_id)  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewStep)
+        assert review.diff is not None and review.diff.get("nsg").adopted  # type: ignore[union-attr]
+        assert review.diff.get("pip4").action == "conflict"  # type: ignore[union-attr]
+        assert "adopted on request" in text_of(review, "#review-diff")
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewStep)  # the group and the public IP are still someone else's
+    assert puts(sim, start) == []
+
+
+async def test_an_update_needs_a_yes_and_changes_only_that_resource(data_dir: Path, tmp_path: Path) -> None:
+    sim = ArmSim()
+    code, first = apply(connection(sim), profile(VM_PROFILE))
+    assert code == 0
+    changed = profile_text(VM_PROFILE, tmp_path, replace={'"20.100.1.2/32"': '"20.100.1.9/32"'})
+    app = app_on(sim)
+    start = len(sim.requests)
+    async with app.run_test(size=(130, 44)) as pilot:
+        review = await open_review(app, pilot, changed.spec)
+        assert review.diff is not None and review.diff.counts()["update"] == 1
+        changes = text_of(review, "#review-diff")
+        assert "~ Network security group Yolo-NSG" in changes and "20.100.1.2/32 → 20.100.1.9/32" in changes
+        assert "made by: an earlier run of this vm journey" in changes
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmUpdatesScreen)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewStep) and puts(sim, start) == []
+        await pilot.press("c")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VmDoneScreen), type(app.screen)
+    nsg = first.plan.step("nsg").resource_id.lower()
+    assert puts(sim, start) == [nsg]
+    assert sim.get(nsg)["tags"]["azwizard-run"] == first.plan.run_id  # type: ignore[index]
+
+
+async def test_home_offers_to_resume_an_interrupted_run_and_it_continues(data_dir: Path) -> None:
+    sim = ArmSim()
+    prof = profile(VM_PROFILE)
+    run_id = killed_run(sim, prof, 9)  # a few resources made, the rest never sent
+    app = app_on(sim)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await settle(app, pilot)
+        options = app.screen.query_one("#journeys")
+        offer = options.get_option("resume")
+        assert "Resume the interrupted run" in str(offer.prompt) and run_id in str(offer.prompt)
+        await pilot.press("r")
+        await settle(app, pilot)
+        review = app.screen
+        assert isinstance(review, ReviewStep)
+        assert app.journeys["vm"].run_id == run_id
+        assert f"Continuing interrupted run {run_id}" in text_of(review, "#review-verdict")
+        assert review.diff is not None and review.diff.counts()["unchanged"] >= 1
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VmDoneScreen), type(app.screen)
+    sent = Counter(puts(sim))
+    assert set(sent.values()) == {1} and len(sent) == 7  # every resource PUT once over both attempts
+    tags = {v["tags"]["azwizard-run"] for v in sim.snapshot().values() if (v.get("tags") or {}).get("created-by")}
+    assert tags == {run_id}
