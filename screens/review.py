@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
-from .wizard import ICONS, StepNav, WizardFlow, WizardStep
+from .wizard import ICONS, WizardFlow, WizardStep
 
 if TYPE_CHECKING:
     from azwizard.plan.model import Plan
@@ -54,7 +54,7 @@ class ReviewStep(WizardStep[Any]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="wizard"):
-            yield StepNav(self.flow.titles, self.flow.index_of(type(self)), classes="wizard-nav")
+            yield self.step_nav()
             with Vertical(classes="wizard-main review"):
                 yield Static(f"[b]{self.STEP_TITLE}[/b]", classes="wizard-title")
                 yield Static(self.INTRO, classes="wizard-intro")
@@ -78,6 +78,7 @@ class ReviewStep(WizardStep[Any]):
 
     def _show_findings(self) -> None:  # the frame's findings panel is replaced by the list here
         self.refresh_form()
+        self._show_blocked_steps()
 
     def refresh_form(self) -> None:
         if not self.is_mounted:

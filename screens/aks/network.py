@@ -97,7 +97,7 @@ class NetworkStep(AksStep):
              "come from a random unique local /48; press [b]ctrl+g[/b] for a new one.")
     FIELDS = ("network",)
     FIELD_WIDGETS = {"network.plugin": "#network-plugin", "network.plugin_mode": "#network-plugin",
-                     "network.dataplane": "#network-plugin", "network.load_balancer_sku": "#network-outbound_type"}
+                     "network.dataplane": "#network-plugin"}
     BINDINGS = [Binding("ctrl+g", "regenerate", "New IPv6 ranges", id="aks.network.regenerate")]
 
     def compose_form(self) -> ComposeResult:
@@ -138,6 +138,8 @@ class NetworkStep(AksStep):
         yield Label("Outbound traffic")
         yield Select(self._outbound_options(), value=net.outbound_type, id="network-outbound_type",
                      allow_blank=False)
+        yield self.choice("network-load_balancer_sku", "network.load_balancer_sku",
+                          [("Standard load balancer", "standard")])
         yield Static("", id="outbound-note", classes="note")
 
     def on_mount(self) -> None:

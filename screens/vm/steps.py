@@ -59,6 +59,16 @@ def _int_in(lo: int, hi: int, what: str) -> Any:
     return parse
 
 
+def _optional_int(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("The size must be a whole number of GiB, or empty for the image's size") from None
+
+
 class VmStep(WizardStep[VmSpec]):
     journey: VmJourney
 
@@ -78,6 +88,7 @@ class BasicsStep(VmStep):
     INTRO = ("Where the VM lives. Every resource gets its name from the base name, as in the notes "
              "([b]Yolo[/b] → Yolo-RG, Yolo-VNet, Yolo-IPv4, …); each name stays editable.")
     FIELDS = ("base_name", "location", "names", "use_existing_group", "subscription")
+    FIELD_WIDGETS = {"use_existing_group": "#names-resource_group", "subscription": "#location"}
 
     def compose_form(self) -> ComposeResult:
         app: Any = self.app
@@ -287,7 +298,17 @@ class PublicIpStep(VmStep):
                       ("Internet (ISP network, cheaper egress)", "Internet")],
                      value=self.spec.public_ip.routing_preference, id="public_ip-routing_preference",
                      allow_blank=False)
-        yield Static("[dim]SKU: Standard · assignment: static · tier: regional[/dim]", classes="note")
+        yield Label("SKU and assignment")
+        with Horizontal(classes="choice-row"):
+            yield self.choice("public_ip-sku", "public_ip.sku", [("Standard (Basic was retired)", "Standard")])
+            yield self.choice("public_ip-allocation", "public_ip.allocation",
+                              [("Static (Standard addresses always are)", "Static")])
+        yield Label("TCP idle timeout (minutes, 4–30)")
+        yield Input(str(self.spec.public_ip.idle_timeout_minutes), id="public_ip-idle_timeout_minutes")
+        yield FieldError(id="public_ip-idle_timeout_minutes-error")
+        self.bind_input("public_ip-idle_timeout_minutes", "public_ip.idle_timeout_minutes",
+                        _int_in(4, 30, "The idle timeout"))
+        yield Static("[dim]Tier: regional[/dim]", classes="note")
 
     def _zone_options(self) -> list[tuple[str, str]]:
         opts = [("Zone-redundant (zones 1, 2, 3) — survives a zone outage", "1,2,3")]
@@ -346,6 +367,11 @@ class NatStep(VmStep):
         yield FieldError(id="nat_gateway-idle_timeout_minutes-error")
         self.bind_input("nat_gateway-idle_timeout_minutes", "nat_gateway.idle_timeout_minutes",
                         _int_in(4, 120, "The idle timeout"))
+        yield Label("SKU and zone")
+        with Horizontal(classes="choice-row"):
+            yield self.choice("nat_gateway-sku", "nat_gateway.sku", [("Standard", "Standard")])
+            yield self.choice("nat_gateway-zones", "nat_gateway.zones",
+                              [("No zone (regional)", ())] + [(f"Zone {z} only", (z,)) for z in ("1", "2", "3")])
 
     @on(Switch.Changed, "#nat_gateway-enabled")
     def _enabled(self, event: Switch.Changed) -> None:
@@ -564,7 +590,9 @@ class VmDetailsStep(VmStep):
              "vCPU quota you have left in each family. The OS disk is Standard SSD and is deleted with the "
              "VM; the NIC too; the public IPs are kept (they are in your DNS).")
     FIELDS = ("size", "image", "zone", "security_type", "admin_username", "ssh_public_key", "os_disk",
-              "data_disk", "accelerated_networking", "names.vm")
+              "data_disk", "accelerated_networking")
+    SHOWS = ("names.vm", "names.os_disk", "names.data_disk")  # edited in Basics › names
+    FIELD_WIDGETS = {"data_disk": "#data_disk-size", "data_disk.sku": "#data_disk-sku"}
     BINDINGS = [Binding("ctrl+g", "generate_key", "New SSH key", id="vm.details.keygen")]
     INITIAL_FOCUS = "#size-filter"
 
@@ -593,13 +621,30 @@ class VmDetailsStep(VmStep):
                       ("Premium SSD (Premium_LRS) — high IOPS", "Premium_LRS"),
                       ("Standard HDD (Standard_LRS)", "Standard_LRS")],
                      value=self.spec.os_disk.sku, id="os_disk-sku", allow_blank=False)
-        yield Label("Data disk size in GiB (0 = none; kept when the VM is deleted)")
-        yield Input(str(self.spec.data_disk.size_gb if self.spec.data_disk else 0), id="data_disk-size")
+        yield Label("OS disk size in GiB (empty = the image's size)")
+        yield Input(str(self.spec.os_disk.size_gb or ""), id="os_disk-size_gb", placeholder="the image's size")
+        yield FieldError(id="os_disk-size_gb-error")
+        self.bind_input("os_disk-size_gb", "os_disk.size_gb", _optional_int)
+        yield Label("Data disk size in GiB (0 = none; kept when the VM is deleted) and type")
+        with Horizontal(classes="choice-row"):
+            yield Input(str(self.spec.data_disk.size_gb if self.spec.data_disk else 0), id="data_disk-size")
+            yield Select(self._data_disk_options(), value=self.spec.data_disk.sku if self.spec.data_disk else
+                         "StandardSSD_LRS", id="data_disk-sku", allow_blank=False)
         yield FieldError(id="data_disk-size-error")
+        with Horizontal(classes="switch-row"):
+            yield Switch(self.spec.accelerated_networking, id="accelerated_networking")
+            yield Label("Accelerated networking (needs a size that supports it)")
 
     def on_mount(self) -> None:
         super().on_mount()
         self._fill_sizes("")
+
+    def _data_disk_options(self) -> list[tuple[str, str]]:
+        opts = [("Standard SSD", "StandardSSD_LRS"), ("Premium SSD", "Premium_LRS"), ("Standard HDD", "Standard_LRS")]
+        sku = self.spec.data_disk.sku if self.spec.data_disk else ""
+        if sku and all(v != sku for _, v in opts):
+            opts.append((f"{sku} (from a profile or command)", sku))
+        return opts
 
     def _image_key(self) -> str:
         return next((k for k, v in IMAGES.items() if v == self.spec.image), "debian-12")
@@ -702,7 +747,19 @@ class VmDetailsStep(VmStep):
             return
         event.input.remove_class("-invalid")
         err.set_error(None)
-        self.journey.update(data_disk=DiskSpec(size_gb=size, delete_with_vm=False) if size else None)
+        sku = self.query_one("#data_disk-sku", Select).value
+        self.journey.update(data_disk=DiskSpec(size_gb=size, sku=sku if isinstance(sku, str) else "StandardSSD_LRS",
+                                               delete_with_vm=False) if size else None)
+
+    @on(Select.Changed, "#data_disk-sku")
+    def _data_disk_sku(self, event: Select.Changed) -> None:
+        disk = self.spec.data_disk
+        if disk is not None and isinstance(event.value, str) and event.value != disk.sku:
+            self.journey.update(data_disk=dataclasses.replace(disk, sku=event.value))
+
+    @on(Switch.Changed, "#accelerated_networking")
+    def _accelerated(self, event: Switch.Changed) -> None:
+        self.journey.set("accelerated_networking", event.value)
 
     def action_generate_key(self) -> None:
         from azwizard.sshkeys import generate_keypair
@@ -735,7 +792,9 @@ class BackupStep(VmStep):
              "Trusted launch VMs need the [b]Enhanced[/b] policy. Mind the cleanup cost: a vault with backups "
              "cannot be deleted until protection is stopped and the backup data deleted, and deleted backups "
              "stay in soft delete for 14 days.")
-    FIELDS = ("backup", "names.vault")
+    FIELDS = ("backup",)
+    SHOWS = ("names.vault",)  # edited in Basics › names
+    FIELD_WIDGETS = {"backup": "#backup-enabled"}
 
     def compose_form(self) -> ComposeResult:
         with Horizontal(classes="switch-row"):
