@@ -171,3 +171,21 @@ async def test_clicking_the_step_list_moves_to_that_step(tmp_path: Path) -> None
         await pilot.click(".wizard-nav", offset=(3, 2))
         await settle(app, pilot)
         assert isinstance(app.screen, NetworkStep)
+
+
+async def test_a_step_with_a_blocking_finding_is_not_ticked_in_the_step_list(tmp_path: Path) -> None:
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        nav = app.screen.query_one(".wizard-nav")
+        assert str(nav.render()).splitlines()[0].startswith("✓ Basics")
+        app.journeys["vm"].set_name("vm", "Web_VM")  # blocking: not a host name
+        await pilot.pause()
+        assert str(nav.render()).splitlines()[0].startswith("✖ Basics")
+        app.journeys["vm"].set_name("vm", "Web-VM")
+        await pilot.pause()
+        assert str(nav.render()).splitlines()[0].startswith("✓ Basics")
