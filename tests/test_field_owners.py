@@ -16,13 +16,12 @@ from azwizard.screens.review import ReviewStep
 from azwizard.screens.vm.journey import VmJourney
 from azwizard.screens.vm.steps import BasicsStep, VmDetailsStep
 from azwizard.screens.wizard import WizardStep
+from test_vm_journey import demo, settle, walk_to_review
 
 from azwizard.rules import aks as aks_rules
 from azwizard.rules import vm as vm_rules
 from azwizard.specs.aks import AcrSpec, preset_prod_dual_stack
 from azwizard.specs.vm import DiskSpec, NatGatewaySpec, VmSpec
-
-from test_vm_journey import demo, settle, walk_to_review
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop azureuser@Yolo-VM"
 
@@ -114,10 +113,9 @@ async def test_every_vm_rule_field_has_a_widget_that_the_jump_focuses(tmp_path: 
 
 
 async def test_every_aks_rule_field_has_a_widget_that_the_jump_focuses(tmp_path: Path) -> None:
+    from azwizard.screens.aks import AKS_FORM_STEPS
     from test_aks_journey import demo as aks_demo
     from test_aks_journey import next_step, open_journey
-
-    from azwizard.screens.aks import AKS_FORM_STEPS
 
     app, _ = aks_demo(tmp_path)
     app.journeys["aks"] = AksJourney(AKS_SPEC)
