@@ -74,6 +74,30 @@ def list_public_keys(ssh_dir: Path | None = None) -> list[PublicKey]:
     return keys
 
 
+def ssh_dir(demo: bool = False) -> Path:
+    """Where azwizard looks for and writes keys (and the ssh config it offers to extend): ``~/.ssh``, or in demo
+    mode a directory in azwizard's data dir, so a demo never touches the real one."""
+    if demo:
+        from .paths import data_dir
+
+        return data_dir() / "demo" / "ssh"
+    return Path.home() / ".ssh"
+
+
+def private_key_for(public_key: str, ssh_dir: Path | None = None) -> Path | None:
+    """The private key file next to the ``.pub`` file that holds ``public_key`` (same type and key; the comment may
+    differ), or None when there is none in ``ssh_dir`` (the key then lives elsewhere, e.g. in an agent)."""
+    want = public_key.split()[:2]
+    if len(want) < 2:
+        return None
+    for key in list_public_keys(ssh_dir):
+        if key.text.split()[:2] == want:
+            private = key.path.with_name(key.path.name.removesuffix(".pub"))
+            if private != key.path and private.is_file():
+                return private
+    return None
+
+
 def generate_keypair(private_path: Path, comment: str) -> PublicKey:
     """Write a new ed25519 key pair (``private_path`` 0600, ``private_path.pub`` 0644); refuses to
     overwrite an existing key."""

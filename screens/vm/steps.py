@@ -615,6 +615,8 @@ class VmDetailsStep(VmStep):
         yield Label("SSH public key")
         yield Select(self._key_options(), value=self._key_value(), id="ssh_public_key", allow_blank=True,
                      prompt="choose a key from ~/.ssh, or press ctrl+g to generate one")
+        yield Input(id="ssh_public_key-paste", placeholder="… or paste a public key here (ssh-ed25519 AAAA… you@host)")
+        yield FieldError(id="ssh_public_key-paste-error")
         yield Static("", id="key-note", classes="note")
         yield Label("OS disk")
         yield Select([("Standard SSD (StandardSSD_LRS) — the notes' default", "StandardSSD_LRS"),
@@ -662,12 +664,9 @@ class VmDetailsStep(VmStep):
         return self.spec.ssh_public_key or Select.NULL
 
     def _ssh_dir(self) -> Path:
-        app: Any = self.app
-        if getattr(app, "demo", False):
-            from azwizard.paths import data_dir
+        from azwizard.sshkeys import ssh_dir
 
-            return data_dir() / "demo" / "ssh"
-        return Path.home() / ".ssh"
+        return ssh_dir(bool(getattr(self.app, "demo", False)))
 
     def _fill_sizes(self, query: str) -> None:
         facts = self.journey.region_facts
@@ -728,6 +727,31 @@ class VmDetailsStep(VmStep):
     @on(Select.Changed, "#ssh_public_key")
     def _key(self, event: Select.Changed) -> None:
         self.journey.set("ssh_public_key", event.value if isinstance(event.value, str) else "")
+
+    @on(Input.Changed, "#ssh_public_key-paste")
+    def _key_pasted(self, event: Input.Changed) -> None:
+        """A pasted public key becomes the VM's key; anything else (a private key above all) is refused with a
+        message, and the spec keeps the key it had."""
+        from azwizard.sshkeys import public_key_problem
+
+        text = event.value.strip()
+        err = self.query_one("#ssh_public_key-paste-error", FieldError)
+        problem = public_key_problem(text) if text else None
+        event.input.set_class(problem is not None, "-invalid")
+        err.set_error(problem)
+        if problem is not None:
+            if "private key" in problem:
+                with self.prevent(Input.Changed):
+                    event.input.value = ""  # not kept on screen (nor anywhere) either
+                event.input.remove_class("-invalid")
+            return
+        if text and text != self.spec.ssh_public_key:
+            self.journey.set("ssh_public_key", text)
+            select = self.query_one("#ssh_public_key", Select)
+            with self.prevent(Select.Changed):
+                select.set_options(self._key_options())
+                select.value = text
+            self.query_one("#key-note", Static).update("[$success]Pasted public key[/] set for the admin user.")
 
     @on(Select.Changed, "#os_disk-sku")
     def _disk(self, event: Select.Changed) -> None:
