@@ -64,7 +64,8 @@ class AksJourney(Journey[AksSpec]):
         super().__init__(spec or preset_dev_dual_stack())
         self.catalog: Catalog | None = None
         self.preset: str = "dev" if spec is None else "custom"
-        self.group_edited = False
+        # A spec from a profile or an az command keeps its own group (not <cluster>-RG) when it names one.
+        self.group_edited = spec is not None and spec.resource_group != f"{spec.cluster_name}-RG"
         # What the Access step learned from Azure (None = not asked / could not be read).
         self.my_public_ipv4: str | None = None
         self.acr_name_available: bool | None = None

@@ -280,6 +280,8 @@ class BasicsStep(AksStep):
             self.set_error(event.input, "1–63 letters, digits, '_' and '-', starting with a letter or digit")
             return
         self.set_error(event.input, None)
+        if name == self.spec.cluster_name:
+            return  # the value shown when the step opens: nothing to derive
         self.journey.set_cluster_name(name)
         self.set_value("#resource_group", self.spec.resource_group)
         self.refresh_form()

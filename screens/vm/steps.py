@@ -200,6 +200,8 @@ class BasicsStep(VmStep):
             return
         event.input.remove_class("-invalid")
         err.set_error(None)
+        if base == self.spec.base_name:
+            return  # the value shown when the step opens: nothing to derive
         self.journey.set_base_name(base)
         for field in dataclasses.fields(VmNames):
             widget = self.query_one(f"#names-{field.name}", Input)
