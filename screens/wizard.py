@@ -128,6 +128,21 @@ def region_options(facts: SubscriptionFacts) -> list[tuple[str, str]]:
     return options
 
 
+def refill_select(select: Select[Any], options: Sequence[tuple[str, Any]], value: Any) -> None:
+    """New options for ``select``, showing ``value``. Textual's ``set_options`` picks the first option and leaves
+    the old label on screen when that option's value equals the current one (the Kubernetes version select kept
+    "reading the versions offered…" after they arrived), so the value is moved away and back. Call it inside
+    ``prevent(Select.Changed)``."""
+    select.set_options(options)
+    legal = [v for _, v in options]
+    if value not in legal:
+        return
+    other = next((v for v in legal if v != value), None)
+    if select.value == value and other is not None:
+        select.value = other
+    select.value = value
+
+
 class StepNav(Static):
     """The step list: done ✓ (✖ when that step still has a blocking finding), current ▶, later ·. Clicking a
     step moves there (see :meth:`WizardStep.go_to_step`)."""

@@ -252,6 +252,10 @@ async def test_basics_derive_names_and_mark_versions(tmp_path: Path) -> None:
         await pilot.pause()
         assert journey.spec.dns_prefix == "myweb"
         versions = app.screen.query_one("#kubernetes_version")
+        from textual.widgets._select import SelectCurrent
+
+        shown = str(versions.query_one(SelectCurrent).query_one("#label").render())
+        assert shown.startswith("Region default — 1.34"), shown  # not "(reading the versions offered…)"
         labels = {v: str(label) for label, v in versions._options}
         assert "default" in labels[""] and "the API's default" in labels["1.34"]
         assert "preview" in labels["1.36"] and "LTS only" in labels["1.30"]

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from azwizard.specs.aks import NodePoolSpec
 
 from ..vm.steps import MAX_SIZE_ROWS, SizePicker, size_rows
-from ..wizard import FieldError
+from ..wizard import FieldError, refill_select
 from .steps import AksStep
 
 if TYPE_CHECKING:
@@ -154,8 +154,7 @@ class NodePoolStep(AksStep):
                         "refuses them for system pools); B-series sizes are marked ▲ burstable.[/dim]")
         disk = self.query_one("#system_pool-os_disk_type", Select)
         with self.prevent(Select.Changed):
-            disk.set_options(self._disk_options())
-            disk.value = pool.os_disk_type
+            refill_select(disk, self._disk_options(), pool.os_disk_type)
         if ephemeral_fits(size, pool.os_disk_gb):
             disk_note = (f"[dim]{escape(pool.vm_size)}'s local disk holds the {pool.os_disk_gb} GiB OS disk: an "
                          "ephemeral OS disk is possible (and what AKS picks by default).[/dim]")
@@ -167,8 +166,7 @@ class NodePoolStep(AksStep):
         self.query_one("#disk-note", Static).update(disk_note)
         zones = self.query_one("#system_pool-zones", Select)
         with self.prevent(Select.Changed):
-            zones.set_options(self._zone_options())
-            zones.value = ",".join(pool.zones)
+            refill_select(zones, self._zone_options(), ",".join(pool.zones))
         region_zones = self.journey.region_zones()
         self.query_one("#zones-note", Static).update(
             "[dim]This region has no availability zones.[/dim]" if region_zones == () else

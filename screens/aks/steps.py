@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from azwizard.specs.aks import AksSpec
 
-from ..wizard import FieldError, WizardStep, region_options
+from ..wizard import FieldError, WizardStep, refill_select, region_options
 from .journey import PRESETS, AksJourney
 
 if TYPE_CHECKING:
@@ -199,8 +199,7 @@ class BasicsStep(AksStep):
     def _fill_versions(self) -> None:
         select = self.query_one("#kubernetes_version", Select)
         with self.prevent(Select.Changed):
-            select.set_options(self._version_options())
-            select.value = self.spec.kubernetes_version.strip()
+            refill_select(select, self._version_options(), self.spec.kubernetes_version.strip())
 
     # -------- notes that follow the spec
 
