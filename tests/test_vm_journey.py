@@ -14,6 +14,7 @@ from azwizard.screens.vm.steps import BasicsStep, NsgStep, PublicIpStep, VmDetai
 
 from azwizard.azure.session import AzureSession
 from azwizard.demo import open_demo_session
+from azwizard.myip import DEMO_ADDRESS
 from azwizard.sim import INSTANT, ArmSim
 
 
@@ -220,15 +221,15 @@ async def test_nsg_source_my_ip_and_rule_edit(tmp_path: Path) -> None:
             await pilot.press("ctrl+n")
             await settle(app, pilot)
         assert isinstance(app.screen, NsgStep)
-        await pilot.press("ctrl+t")  # demo: a documentation address, no network
+        await pilot.press("ctrl+t")  # demo: the simulated address (the AKS journey's too), no network
         await settle(app, pilot)
         journey = app.journeys["vm"]
         ssh = next(r for r in journey.spec.nsg_rules if r.name == "Allow-SSH")
-        assert ssh.source == "203.0.113.10/32"
+        assert ssh.source == f"{DEMO_ADDRESS}/32"
         assert not any(f.rule_id == "vm-nsg-ssh-open" for f in journey.findings)
         # edit: same name replaces the rule
         for wid, val in (("name", "Allow-SSH"), ("priority", "110"), ("protocol", "Tcp"), ("ports", "2222"),
-                         ("source", "203.0.113.10/32")):
+                         ("source", f"{DEMO_ADDRESS}/32")):
             app.screen.query_one(f"#rule-{wid}").value = val
         await pilot.press("ctrl+o")
         await pilot.pause()

@@ -192,8 +192,8 @@ class AccessStep(AksStep):
 
     def action_my_ip(self) -> None:
         if self.demo:
-            # Not azwizard.myip's documentation address (203.0.113.10): the aks-authorized-ranges rule rightly
-            # refuses non-public ranges, so the demo uses a public one, labelled simulated.
+            # azwizard.myip's demo address, the one the VM journey's NSG sources get too: a public one (the
+            # aks-authorized-ranges rule rightly refuses non-public ranges), labelled simulated.
             self._my_ip(DEMO_PUBLIC_IPV4)
             return
         self.notify("Looking up your public IPv4 address…", timeout=3)

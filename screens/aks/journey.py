@@ -9,6 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from azwizard.myip import DEMO_ADDRESS
 from azwizard.specs.aks import (
     AcrSpec,
     AksSpec,
@@ -50,9 +51,8 @@ PRESETS: tuple[Preset, ...] = (
            "IPv4 pod and service CIDRs only.", preset_ipv4),
 )
 
-# The demo's "my public IPv4": a public (global) address, since the rules rightly refuse documentation
-# ranges such as 203.0.113.0/24 (the API server sees a public address). Labelled "simulated" wherever shown.
-DEMO_PUBLIC_IPV4 = "20.100.1.2"
+# The demo's "my public IPv4": the one both journeys use (azwizard.myip), labelled "simulated" wherever shown.
+DEMO_PUBLIC_IPV4 = DEMO_ADDRESS
 
 
 class AksJourney(Journey[AksSpec]):

@@ -502,7 +502,8 @@ class NsgStep(VmStep):
             return
         if event.state == WorkerState.SUCCESS and event.worker.result:
             self.query_one("#nsg-source", Input).value = f"{event.worker.result}/32"
-            demo = " (simulated: a documentation address)" if getattr(self.app, "demo", False) else ""
+            demo = " (simulated: demo mode doesn't look up your real address)" if getattr(self.app, "demo", False) \
+                else ""
             self.notify(f"SSH and ICMP now allowed only from {event.worker.result}{demo}.")
         elif event.state == WorkerState.ERROR:
             self.notify(str(event.worker.error), severity="error")
