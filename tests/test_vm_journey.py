@@ -235,3 +235,35 @@ async def test_nsg_source_my_ip_and_rule_edit(tmp_path: Path) -> None:
         await pilot.pause()
         ssh_rules = [r for r in journey.spec.nsg_rules if r.name == "Allow-SSH"]
         assert len(ssh_rules) == 1 and ssh_rules[0].destination_ports == ("2222",)
+
+
+async def test_size_filter_enter_picks_the_only_match_and_down_moves_into_the_list(tmp_path: Path) -> None:
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        for _ in range(5):
+            await pilot.press("ctrl+n")
+            await settle(app, pilot)
+        assert isinstance(app.screen, VmDetailsStep)
+        journey = app.journeys["vm"]
+        assert app.focused is not None and app.focused.id == "size-filter"
+        await pilot.press(*"4 vcpu")
+        await pilot.pause()
+        await pilot.press("down")  # into the list
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "size"
+        table = app.screen.query_one("#size")
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        field = app.screen.query_one("#size-filter")
+        field.focus()
+        for name in names:  # a filter that leaves exactly one size
+            field.value = name
+            await pilot.pause()
+            if table.row_count == 1:
+                break
+        assert table.row_count == 1 and name != journey.spec.size
+        await pilot.press("enter")
+        await pilot.pause()
+        assert journey.spec.size == name

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -558,14 +558,33 @@ MAX_SIZE_ROWS = 60
 
 class SizePicker(Vertical):
     """VM sizes offered in the region (and zone), with vCPUs, memory, family and vCPU quota left;
-    type to filter."""
+    type to filter. In the filter, enter picks the only match (or moves into the list) and down moves into
+    the list."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type to filter sizes, e.g. d2s or 4 vcpu", id="size-filter")
+        yield Input(placeholder="type to filter sizes, e.g. d2s or 4 vcpu; enter picks the only match",
+                    id="size-filter")
         table: DataTable[str] = DataTable(id="size", cursor_type="row", zebra_stripes=True)
         table.add_columns("Size", "vCPUs", "Memory", "Family", "Quota left", "Zones")
         yield table
         yield Static("", id="size-count")
+
+    @on(Input.Submitted, "#size-filter")
+    def _submitted(self, event: Input.Submitted) -> None:
+        table = self.query_one("#size", DataTable)
+        if table.row_count == 1:
+            table.move_cursor(row=0)
+            # Selected from the screen's context: a message sent from here (the table's parent) would stop
+            # bubbling here and never reach the step's RowSelected handler, which sets the size.
+            self.screen.call_later(table.action_select_cursor)
+        elif table.row_count:
+            table.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        table = self.query_one("#size", DataTable)
+        if event.key == "down" and self.query_one("#size-filter", Input).has_focus and table.row_count:
+            event.stop()
+            table.focus()
 
 
 def size_rows(sizes: list[VmSize], quota: dict[str, int], query: str) -> list[tuple[str, ...]]:
