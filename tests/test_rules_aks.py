@@ -197,8 +197,9 @@ _RAW: list[tuple[Any, ...]] = [
     ("aks-system-pool", "block", pool(mode="User"), same, same),
     ("aks-system-pool", "block", pool(os_type="Windows", os_sku="Windows2022"), same, same),
     ("aks-system-pool", "block", user(mode="System"), user(mode="User"), same),
-    ("aks-pool-counts", "block", pool(count=2), pool(count=3), same),
-    ("aks-pool-counts", "block", pool(count=1), pool(count=5), same),
+    ("aks-pool-counts", "warn", pool(count=2), pool(count=3), same),
+    ("aks-pool-counts", "warn", pool(count=1), pool(count=5), same),  # Microsoft's quickstart: 1 node
+    ("aks-pool-counts", "block", pool(count=0), pool(count=1), same),
     ("aks-pool-counts", "block", user(count=1001), user(count=0), same),
     ("aks-max-pods", "block", pool(max_pods=20), pool(max_pods=30), same),
     ("aks-max-pods", "block", user(max_pods=251), user(max_pods=10), same),
