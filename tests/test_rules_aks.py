@@ -197,6 +197,11 @@ _RAW: list[tuple[Any, ...]] = [
     ("aks-system-pool", "block", pool(mode="User"), same, same),
     ("aks-system-pool", "block", pool(os_type="Windows", os_sku="Windows2022"), same, same),
     ("aks-system-pool", "block", user(mode="System"), user(mode="User"), same),
+    # an API server open to everyone: a note for a free dev cluster, a warning for a production (paid tier) one
+    ("aks-authorized-ranges", "warn", spec(tier="standard", authorized_ip_ranges=()),
+     spec(tier="standard", authorized_ip_ranges=("20.100.1.2/32",)), same),
+    ("aks-authorized-ranges", "info", spec(tier="free", authorized_ip_ranges=()),
+     spec(tier="free", authorized_ip_ranges=("20.100.1.2/32",)), same),
     ("aks-pool-counts", "warn", pool(count=2), pool(count=3), same),
     ("aks-pool-counts", "warn", pool(count=1), pool(count=5), same),  # Microsoft's quickstart: 1 node
     ("aks-pool-counts", "block", pool(count=0), pool(count=1), same),
@@ -281,8 +286,10 @@ def test_presets_pass_with_live_facts(factory: ClientFactory, make: Callable[[],
     spec = make()
     findings = check_aks(spec, facts)
     assert not ids(findings, "block"), [f.message for f in findings if f.blocking]
-    assert not ids(findings, "warn"), [f.message for f in findings if f.severity == "warn"]
-    # with "add my IP" and a registry they still pass
+    # the production preset (a paid tier) warns while its API server is open to every address; the others don't
+    open_api = {"aks-authorized-ranges"} if spec.tier != "free" else set()
+    assert ids(findings, "warn") == open_api, [f.message for f in findings if f.severity == "warn"]
+    # with "add my IP" and a registry they pass without a warning
     more = spec.with_(authorized_ip_ranges=("20.100.1.2/32",), acr=AcrSpec("create", "azwizardpreset1"))
     assert not ids(check_aks(more, facts), "block") | ids(check_aks(more, facts), "warn")
 

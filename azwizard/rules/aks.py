@@ -829,9 +829,15 @@ def _range_problem(text: str) -> str | None:
 def authorized_ranges(spec: AksSpec, facts: AksFacts) -> Issues:
     ranges = [r.strip() for r in spec.authorized_ip_ranges]
     if not ranges:
-        yield Issue("The API server will accept connections from any IPv4 address (sign-in is still required). "
-                    "Add your own address ('add my IP') to limit it; AKS adds the cluster's outbound IP itself.",
-                    severity="info")
+        # A production cluster (the Standard or Premium tier, as the production preset chooses) should not take
+        # connections from the whole internet: SRC_AUTH_RANGES ("secure access to the API server") -> a warning
+        # there, a note for a free dev cluster.
+        production = spec.tier != "free"
+        yield Issue("The API server will accept connections from any IPv4 address (sign-in is still required)"
+                    + (f", on a {spec.tier}-tier cluster meant for production. Limit it to your own ranges ('add my "
+                       "IP', your office or VPN egress)" if production else
+                       ". Add your own address ('add my IP') to limit it")
+                    + "; AKS adds the cluster's outbound IP itself.", severity="warn" if production else "info")
         return
     if len(ranges) > 200:
         # Verbatim: "The number of APIServer Authorized IP Ranges is greater than the allowed value 200."
