@@ -202,7 +202,12 @@ class FindingsPanel(Static):
 
 
 class FieldError(Label):
-    """A one-line input error under a field; bad input changes nothing in the spec."""
+    """An input error under a field, wrapped to the form's width so it is never cut off; bad input changes nothing
+    in the spec."""
+
+    DEFAULT_CSS = """
+    FieldError { width: 100%; height: auto; }
+    """
 
     def set_error(self, message: str | None) -> None:
         self.update(f"[b $error]✖[/] {escape(message)}" if message else "")

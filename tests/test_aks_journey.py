@@ -518,3 +518,18 @@ async def test_every_finding_of_the_seed_command_jumps_to_a_field(tmp_path: Path
             assert screen.focused is not None, (finding.rule_id, finding.field)
             checked += 1
         assert checked >= 5
+
+
+async def test_a_field_error_is_shown_whole(tmp_path: Path) -> None:
+    """A long error wraps inside the form instead of being cut ("at most 12 characte", issue 12 item 7)."""
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_journey(app, pilot)
+        await next_step(app, pilot, PresetStep)
+        await next_step(app, pilot, NodePoolStep)
+        app.screen.query_one("#system_pool-name").value = "Nodepool-number-1"
+        await pilot.pause()
+        err = app.screen.query_one("#system_pool-name-error")
+        assert "at most 12 characters for a Linux pool" in str(err.render())
+        form = app.screen.query_one(".wizard-form")
+        assert err.region.right <= form.region.right and err.size.height >= 2  # wrapped, not cut
