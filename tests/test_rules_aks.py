@@ -377,3 +377,15 @@ def test_az_command_reader_handles_the_usual_forms() -> None:
     assert spec.acr == AcrSpec("attach", name="myacr2026")
     with pytest.raises(ValueError):
         parse_az_aks_create("az vm create -n x")
+
+
+@pytest.mark.parametrize(("services", "bad"), [
+    (("10.96.0.0/16", "fd00::/8"), "fd00::/8"),  # too large: not also "the pod CIDR overlaps fd00::/8"
+    (("10.0.0.0/8", SERVICES6), "10.0.0.0/8"),  # overlaps the pods: not also the node network warning
+])
+def test_a_bad_cidr_is_reported_once(live: tuple[SubscriptionFacts, RegionFacts], services: tuple[str, ...],
+                                     bad: str) -> None:
+    """One bad range, one finding: the findings it would cause in the range comparisons are left out (issue 12)."""
+    findings = check_aks(BASE.with_(network=NET.with_(service_cidrs=services)), facts_of(live))
+    about = [f for f in findings if bad in f.message]
+    assert len(about) == 1 and about[0].blocking, [(f.rule_id, f.message) for f in about]

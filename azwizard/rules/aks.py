@@ -570,15 +570,24 @@ def service_cidr_ipv6(spec: AksSpec, facts: AksFacts) -> Issues:
                    f"Use e.g. {sub}.")
 
 
+def _refused_service_nets(spec: AksSpec) -> set[Network]:
+    """Service CIDRs another rule already refuses on their own (an IPv6 range larger than /108): the rules that
+    compare ranges skip them, so one bad value is reported once, not again as an overlap it causes."""
+    return {n for n in _nets(spec.network.service_cidrs) if n.version == 6 and n.prefixlen < 108}
+
+
 @rule("aks-cidr-overlap", "block", "Pod, service and node ranges don't overlap", source=SRC_SERVICE_OVERLAP,
       fields=("network.service_cidrs",), catalogue="B9 #55")
 def cidr_overlap(spec: AksSpec, facts: AksFacts) -> Issues:
     net = spec.network
     pods = _nets(net.pod_cidrs) if net.uses_pod_cidrs else []
-    services = _nets(net.service_cidrs)
+    refused = _refused_service_nets(spec)
+    services = [n for n in _nets(net.service_cidrs) if n not in refused]
+    reported: set[Network] = set()
     for p in pods:
         for s in services:
             if p.version == s.version and p.overlaps(s):
+                reported |= {p, s}
                 yield Issue(f"The pod CIDR {p} overlaps the service CIDR {s}; AKS would refuse it (InvalidParameter). "
                             "Give pods and services separate ranges.", "network.pod_cidrs")
     # The managed node VNet (10.224.0.0/12, subnet 10.224.0.0/16) is created by AKS itself; a pod or service
@@ -587,7 +596,7 @@ def cidr_overlap(spec: AksSpec, facts: AksFacts) -> Issues:
     vnet = ipaddress.IPv4Network(MANAGED_VNET_CIDR)
     for fld, what, nets in (("network.pod_cidrs", "pod", pods), ("network.service_cidrs", "service", services)):
         for n in nets:
-            if n.version == 4 and n.overlaps(vnet):
+            if n.version == 4 and n.overlaps(vnet) and n not in reported:  # a range already refused: once
                 yield Issue(f"The {what} CIDR {n} overlaps {vnet}, the virtual network AKS creates for the nodes; "
                             "nodes would become unreachable from pods. Use another range (e.g. 10.244.0.0/16 for "
                             "pods, 10.96.0.0/16 for services).", fld, "warn")
