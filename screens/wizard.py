@@ -396,13 +396,23 @@ class WizardStep(Screen[None], Generic[S]):
         widget = self.widget_for(field)
         if widget is None:
             return False
+        unfolded = False
         for ancestor in widget.ancestors:
             if isinstance(ancestor, Collapsible) and ancestor.collapsed:
                 ancestor.collapsed = False
+                unfolded = True
         if not widget.focusable:
             return False
+
+        def show() -> None:
+            widget.focus()
+            widget.scroll_visible(animate=False, top=True)
+
         widget.focus()
-        widget.scroll_visible(animate=False)
+        if unfolded:
+            self.call_after_refresh(show)  # scrolled to once the unfolded section has its size
+        else:
+            show()
         return True
 
     # -------- fixed choices (values only a profile or a pasted az command can set, shown so they can be fixed)
