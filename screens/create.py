@@ -34,7 +34,7 @@ class CreateScreen(Screen[None]):
     BINDINGS = [
         Binding("x", "stop", "Stop watching", id="create.stop"),
         Binding("e", "edit", "Back to edit", id="create.edit"),
-        Binding("r", "retry", "Retry what failed", id="create.retry"),
+        Binding("r", "retry", "Retry what is left", id="create.retry"),
         Binding("x", "leave", "Leave", id="create.leave"),
         Binding("l", "cleanup", "Clean up this run", id="create.cleanup"),
         Binding("enter", "done", "Continue", id="create.done"),
@@ -285,7 +285,7 @@ def outcome_text(plan: Plan, result: RunResult, edit_target: str) -> str:
         keys.append("[b]e[/b] back to the review")
     keys.append("[b]x[/b] leave (the run stays in cleanup)")
     keys.append("[b]l[/b] clean up what this run made")
-    lines.append("Press " + ", ".join(keys) + ".")
+    lines.append("Keys: " + "; ".join(keys) + ".")
     return "\n".join(lines)
 
 

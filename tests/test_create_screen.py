@@ -47,7 +47,7 @@ async def test_a_failed_create_goes_back_to_the_field_the_error_names_and_create
     app, holder = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
         sim = await fail_the_vm(app, pilot, holder)
-        assert {"Back to edit", "Retry what failed", "Leave", "Clean up this run"} <= footer_keys(app)
+        assert {"Back to edit", "Retry what is left", "Leave", "Clean up this run"} <= footer_keys(app)
         assert "Stop watching" not in footer_keys(app)
         status = str(app.screen.query_one("#create-status").render())
         assert "1 resource(s) failed" in status and "Virtual machine › size" in status

@@ -86,8 +86,7 @@ class AccessStep(AksStep):
             yield Select([], id="acr-existing_id", prompt="choose a registry")
             yield Static("", id="acr-list-note", classes="note")
         yield Static("", id="acr-rights-note", classes="note")
-        yield Label("Node admin user and SSH public key (optional: AKS needs none; nodes stay reachable with "
-                    "kubectl debug)")
+        yield Label("Node admin user and SSH public key (optional: AKS needs no key)")
         with Horizontal(classes="choice-row"):
             yield Input(self.spec.admin_username, id="admin_username")
             yield Input(self.spec.ssh_public_key, id="ssh_public_key", placeholder="paste a public key (ssh-rsa …)")
