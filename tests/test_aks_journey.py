@@ -36,11 +36,15 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "data"
 
 
-def demo(tmp_path: Path) -> tuple[AzWizardApp, dict[str, ArmSim]]:
+def demo(tmp_path: Path, scale: float = 0.0) -> tuple[AzWizardApp, dict[str, ArmSim]]:
+    """The app on a fresh simulated subscription; ``scale`` > 0: operations take that share of Azure's time."""
+    from azwizard.sim import LatencyProfile
+
     holder: dict[str, ArmSim] = {}
 
     def connect() -> AzureSession:
-        d = open_demo_session(state_file=tmp_path / "state.json", latency=INSTANT)
+        d = open_demo_session(state_file=tmp_path / "state.json",
+                              latency=LatencyProfile(scale=scale) if scale else INSTANT)
         holder["sim"] = d.sim
         return d.session
 
@@ -174,16 +178,7 @@ async def test_existing_kubeconfig_keeps_other_contexts_and_asks_before_overwrit
 
 async def test_create_shows_elapsed_time_while_the_cluster_is_built(tmp_path: Path) -> None:
     """With latency, the create screen keeps ticking (elapsed time, what is running) while AKS works."""
-    from azwizard.sim import LatencyProfile
-
-    holder: dict[str, ArmSim] = {}
-
-    def connect() -> AzureSession:
-        d = open_demo_session(state_file=tmp_path / "state.json", latency=LatencyProfile(scale=1 / 240))
-        holder["sim"] = d.sim
-        return d.session
-
-    app = AzWizardApp(connect, demo=True)
+    app, _ = demo(tmp_path, scale=1 / 240)
     async with app.run_test(size=SIZE) as pilot:
         await walk_dev_preset_to_review(app, pilot)
         await pilot.press("c")

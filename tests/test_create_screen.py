@@ -125,21 +125,10 @@ async def test_ctrl_q_during_a_create_asks_first(tmp_path: Path) -> None:
 
 async def test_stop_watching_an_aks_create_then_watch_it_again_without_sending_it_twice(tmp_path: Path) -> None:
     from azwizard.screens.aks.done import AksDoneScreen
-    from azwizard.screens.app import AzWizardApp
+    from test_aks_journey import demo as aks_demo
     from test_aks_journey import walk_dev_preset_to_review
 
-    from azwizard.azure.session import AzureSession
-    from azwizard.demo import open_demo_session
-    from azwizard.sim import LatencyProfile
-
-    holder: dict[str, ArmSim] = {}
-
-    def connect() -> AzureSession:
-        d = open_demo_session(state_file=tmp_path / "state.json", latency=LatencyProfile(scale=1 / 120))
-        holder["sim"] = d.sim
-        return d.session
-
-    app = AzWizardApp(connect, demo=True)
+    app, holder = aks_demo(tmp_path, scale=1 / 120)
     async with app.run_test(size=(130, 44)) as pilot:
         await walk_dev_preset_to_review(app, pilot)
         await pilot.press("c")

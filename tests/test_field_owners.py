@@ -16,7 +16,7 @@ from azwizard.screens.review import ReviewStep
 from azwizard.screens.vm.journey import VmJourney
 from azwizard.screens.vm.steps import BasicsStep, VmDetailsStep
 from azwizard.screens.wizard import WizardStep
-from test_vm_journey import demo, settle, walk_to_review
+from test_vm_journey import demo, open_step, settle, walk_to_review
 
 from azwizard.rules import aks as aks_rules
 from azwizard.rules import vm as vm_rules
@@ -155,10 +155,7 @@ async def test_clicking_the_step_list_moves_to_that_step(tmp_path: Path) -> None
 
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("v")
-        await settle(app, pilot)
-        assert isinstance(app.screen, BasicsStep)
+        await open_step(app, pilot)
         # the nav has 1 row of padding: the 5th step (NSG) is on row 5 of the widget
         await pilot.click(".wizard-nav", offset=(3, 5))
         await settle(app, pilot)
@@ -174,11 +171,7 @@ async def test_clicking_the_step_list_moves_to_that_step(tmp_path: Path) -> None
 async def test_a_step_with_a_blocking_finding_is_not_ticked_in_the_step_list(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("v")
-        await settle(app, pilot)
-        await pilot.press("ctrl+n")
-        await settle(app, pilot)
+        await open_step(app, pilot, 1)
         nav = app.screen.query_one(".wizard-nav")
         assert str(nav.render()).splitlines()[0].startswith("✓ Basics")
         app.journeys["vm"].set_name("vm", "Web_VM")  # blocking: not a host name

@@ -10,7 +10,7 @@ import pytest
 from azwizard.screens.confirm import YesNoScreen
 from azwizard.screens.vm.done import VmDoneScreen
 from azwizard.screens.vm.steps import VmDetailsStep
-from test_vm_journey import demo, settle, walk_to_review
+from test_vm_journey import demo, open_step, settle, walk_to_review
 
 from azwizard.sshconfig import add_host, has_host, host_entry
 from azwizard.sshkeys import generate_keypair
@@ -75,12 +75,7 @@ async def test_a_pasted_public_key_is_used_and_a_private_key_refused(tmp_path: P
     other = generate_keypair(tmp_path / "elsewhere" / "id_ed25519", "me@laptop")
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("v")
-        await settle(app, pilot)
-        for _ in range(5):
-            await pilot.press("ctrl+n")
-            await settle(app, pilot)
+        await open_step(app, pilot, 5)
         assert isinstance(app.screen, VmDetailsStep)
         journey = app.journeys["vm"]
         paste = app.screen.query_one("#ssh_public_key-paste")

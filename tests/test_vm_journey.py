@@ -35,14 +35,19 @@ async def settle(app: AzWizardApp, pilot: Any) -> None:
         await pilot.pause()
 
 
-async def walk_to_review(app: AzWizardApp, pilot: Any) -> None:
+async def open_step(app: AzWizardApp, pilot: Any, steps: int = 0) -> None:
+    """Open the VM journey (v) and go ``steps`` steps on with ctrl+n (5: basics -> ... -> the VM step)."""
     await settle(app, pilot)
     await pilot.press("v")
     await settle(app, pilot)
     assert isinstance(app.screen, BasicsStep)
-    for _ in range(5):  # basics -> network -> public IPs -> NAT -> NSG -> VM
+    for _ in range(steps):
         await pilot.press("ctrl+n")
         await settle(app, pilot)
+
+
+async def walk_to_review(app: AzWizardApp, pilot: Any) -> None:
+    await open_step(app, pilot, 5)  # basics -> network -> public IPs -> NAT -> NSG -> VM
     assert isinstance(app.screen, VmDetailsStep)
     await pilot.press("ctrl+g")  # generate an SSH key pair (demo: in the data dir, 0600)
     await settle(app, pilot)
@@ -240,12 +245,7 @@ async def test_nsg_source_my_ip_and_rule_edit(tmp_path: Path) -> None:
 async def test_size_filter_enter_picks_the_only_match_and_down_moves_into_the_list(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("v")
-        await settle(app, pilot)
-        for _ in range(5):
-            await pilot.press("ctrl+n")
-            await settle(app, pilot)
+        await open_step(app, pilot, 5)
         assert isinstance(app.screen, VmDetailsStep)
         journey = app.journeys["vm"]
         assert app.focused is not None and app.focused.id == "size-filter"
