@@ -109,6 +109,11 @@ class AccessStep(AksStep):
         text = event.value.strip()
         problem = public_key_problem(text) if text else None
         self.set_error(event.input, problem)  # a private key or other text: refused, nothing changes
+        if problem is not None and "private key" in problem:
+            with self.prevent(Input.Changed):
+                event.input.value = ""  # not kept on screen either
+            event.input.remove_class("-invalid")
+            return
         if problem is None and text != self.spec.ssh_public_key:
             self.journey.update(ssh_public_key=text)
 
