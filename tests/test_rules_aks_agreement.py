@@ -145,6 +145,7 @@ def test_the_base_spec_is_accepted(live: tuple[SubscriptionFacts, RegionFacts], 
 
 @pytest.mark.parametrize(("rule_id", "variant"), [
     ("aks-pool-counts", pool(count=1)),  # Microsoft's quickstart cluster: one system node
+    ("aks-authorized-ranges", spec(tier="standard", authorized_ip_ranges=())),  # open API server, paid tier
 ])
 def test_a_warning_rule_agrees_that_the_service_accepts_it(live: tuple[SubscriptionFacts, RegionFacts], sim: ArmSim,
                                                           sdk: Any, rg: str, rule_id: str,
