@@ -213,9 +213,15 @@ def _headless(parser: argparse.ArgumentParser, args: argparse.Namespace, tail: l
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    from .headless.common import LATENCY_ENV, latency_choice
     from .screens.app import run_app
 
-    return int(run_app(demo=args.demo, reset=args.reset, subscription=args.subscription, cloud=args.cloud))
+    latency = latency_choice(args)  # --latency, else $AZWIZARD_DEMO_LATENCY, else demo: as the headless commands
+    if args.demo and latency not in ("none", "demo", "real"):
+        print(f"azwizard: {LATENCY_ENV}={latency!r}: use none, demo or real", file=sys.stderr)
+        return EXIT_USAGE
+    return int(run_app(demo=args.demo, reset=args.reset, subscription=args.subscription, latency=latency,
+                       cloud=args.cloud))
 
 
 def _sim_serve(args: argparse.Namespace) -> int:

@@ -14,6 +14,18 @@ if TYPE_CHECKING:
     from .sim import ArmSim, LatencyProfile
 
 
+LATENCY_CHOICES = ("none", "demo", "real")
+
+
+def demo_latency(choice: str) -> LatencyProfile:
+    """``--latency none|demo|real``: instant, realistic / 20 (the default), or as long as Azure takes."""
+    from .sim import DEMO, LatencyProfile
+
+    if choice not in LATENCY_CHOICES:
+        raise ValueError(f"latency {choice!r}: use none, demo or real")
+    return {"none": LatencyProfile(), "demo": DEMO, "real": LatencyProfile(scale=1.0)}[choice]
+
+
 @dataclass
 class DemoSession:
     session: AzureSession

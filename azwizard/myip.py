@@ -1,14 +1,17 @@
 """The caller's public IPv4 address, for NSG sources and AKS authorized IP ranges ("my public IP").
 
 Real mode asks a public echo service over HTTPS (a few seconds at most, in a worker); demo mode never
-touches the network and answers a documentation address (RFC 5737) marked as simulated."""
+touches the network and answers one fixed address, marked as simulated wherever it is shown, the same in every
+journey (the VM's NSG sources and the AKS authorized ranges)."""
 
 from __future__ import annotations
 
 import ipaddress
 import urllib.request
 
-DEMO_ADDRESS = "203.0.113.10"  # TEST-NET-3: never routed, so a simulated rule can't expose anything
+# A public (global) address, not a documentation one (RFC 5737): the AKS authorized-ranges rule rightly refuses
+# ranges the API server can never see, and the demo must pass its own checks. Only the simulator ever sees it.
+DEMO_ADDRESS = "20.100.1.2"
 ECHO_URLS = ("https://api.ipify.org", "https://ipv4.icanhazip.com")
 
 

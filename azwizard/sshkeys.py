@@ -65,6 +65,35 @@ def looks_like_public_key(text: str) -> bool:
     return len(parts) >= 2 and parts[0] in KEY_TYPES and parts[1].startswith("AAAA")
 
 
+def public_key_problem(text: str) -> str | None:
+    """Why ``text`` is not one OpenSSH public key line (None when it is). A private key is refused outright and
+    never repeated back. The key blob must decode (base64) to the same key type its line names, as sshd reads
+    it: https://man.openbsd.org/sshd.8#AUTHORIZED_KEYS_FILE_FORMAT (RFC 4253 section 6.6 for the blob)."""
+    import base64
+    import binascii
+
+    stripped = text.strip()
+    if "PRIVATE KEY" in stripped or stripped.startswith("-----BEGIN") or stripped.startswith("PuTTY-User-Key-File"):
+        return ("That is a private key: never paste or upload it. Paste the public key (the .pub file's one line, "
+                "e.g. ssh-ed25519 AAAA… you@host).")
+    lines = [line for line in stripped.splitlines() if line.strip()]
+    if len(lines) != 1:
+        return "Paste exactly one public key line (ssh-ed25519 AAAA… or ssh-rsa AAAA…)."
+    parts = lines[0].split()
+    if len(parts) < 2 or parts[0] not in KEY_TYPES:
+        return f"A public key line starts with its type ({', '.join(KEY_TYPES[:3])}, …) then the key."
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        return "The key part is not valid base64: copy the whole line from the .pub file."
+    if len(blob) < 4:
+        return "The key part is too short: copy the whole line from the .pub file."
+    n = int.from_bytes(blob[:4], "big")
+    if blob[4:4 + n].decode("ascii", "replace") != parts[0]:
+        return f"The key part does not hold a {parts[0]} key: copy the whole line from the .pub file."
+    return None
+
+
 def list_public_keys(ssh_dir: Path | None = None) -> list[PublicKey]:
     d = ssh_dir or Path.home() / ".ssh"
     keys = []
@@ -77,6 +106,30 @@ def list_public_keys(ssh_dir: Path | None = None) -> list[PublicKey]:
             if looks_like_public_key(text):
                 keys.append(PublicKey(p, text))
     return keys
+
+
+def ssh_dir(demo: bool = False) -> Path:
+    """Where azwizard looks for and writes keys (and the ssh config it offers to extend): ``~/.ssh``, or in demo
+    mode a directory in azwizard's data dir, so a demo never touches the real one."""
+    if demo:
+        from .paths import data_dir
+
+        return data_dir() / "demo" / "ssh"
+    return Path.home() / ".ssh"
+
+
+def private_key_for(public_key: str, ssh_dir: Path | None = None) -> Path | None:
+    """The private key file next to the ``.pub`` file that holds ``public_key`` (same type and key; the comment may
+    differ), or None when there is none in ``ssh_dir`` (the key then lives elsewhere, e.g. in an agent)."""
+    want = public_key.split()[:2]
+    if len(want) < 2:
+        return None
+    for key in list_public_keys(ssh_dir):
+        if key.text.split()[:2] == want:
+            private = key.path.with_name(key.path.name.removesuffix(".pub"))
+            if private != key.path and private.is_file():
+                return private
+    return None
 
 
 def generate_keypair(private_path: Path, comment: str) -> PublicKey:

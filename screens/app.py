@@ -155,14 +155,15 @@ class AzWizardApp(App[int]):
         self.switch_mode("home")
 
 
-def demo_connector(reset: bool) -> tuple[Connector, dict[str, Any]]:
+def demo_connector(reset: bool, latency: str = "demo") -> tuple[Connector, dict[str, Any]]:
+    """The simulated subscription; ``latency`` is --latency's none, demo (realistic / 20) or real."""
     holder: dict[str, Any] = {}
 
     def connect() -> AzureSession:
         from azwizard.azure.session import describe_tenant
-        from azwizard.demo import open_demo_session
+        from azwizard.demo import demo_latency, open_demo_session
 
-        demo = open_demo_session(reset=reset)
+        demo = open_demo_session(reset=reset, latency=demo_latency(latency))
         holder["sim"] = demo.sim
         describe_tenant(demo.session)
         return demo.session
@@ -181,9 +182,10 @@ def real_connector(subscription: str | None, cloud: str | None = None) -> Connec
     return connect
 
 
-def run_app(*, demo: bool, reset: bool = False, subscription: str | None = None, cloud: str | None = None) -> int:
+def run_app(*, demo: bool, reset: bool = False, subscription: str | None = None, cloud: str | None = None,
+            latency: str = "demo") -> int:
     if demo:
-        connect, _ = demo_connector(reset)
+        connect, _ = demo_connector(reset, latency)
     else:
         connect = real_connector(subscription, cloud)
     app = AzWizardApp(connect, demo=demo)

@@ -1,5 +1,5 @@
-"""Review and create: the last steps of every journey (VM, AKS). A journey supplies make_plan(sub) and
-done_screen(plan, result)."""
+"""Review: the last step of every journey (VM, AKS), before the create screen (create.py). A journey supplies
+make_plan(sub) and done_screen(plan, result)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
+from .create import CreateScreen
 from .plan_diff import AdoptScreen, ConfirmUpdatesScreen, PlanDiffView, counts_line
-from .wizard import ICONS, StepNav, WizardFlow, WizardStep
+from .wizard import ICONS, WizardStep
 
 if TYPE_CHECKING:
     from azwizard.plan.diff import PlanDiff
     from azwizard.plan.model import Plan
     from azwizard.rules.model import Finding
-    from azwizard.run.executor import RunResult, StepEvent
 
     from .wizard import Journey
 
@@ -58,7 +57,7 @@ class ReviewStep(WizardStep[Any]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="wizard"):
-            yield StepNav(self.flow.titles, self.flow.index_of(type(self)), classes="wizard-nav")
+            yield self.step_nav()
             with Vertical(classes="wizard-main review"):
                 yield Static(f"[b]{self.STEP_TITLE}[/b]", classes="wizard-title")
                 yield Static(self.INTRO, classes="wizard-intro")
@@ -142,6 +141,7 @@ class ReviewStep(WizardStep[Any]):
 
     def _show_findings(self) -> None:  # the frame's findings panel is replaced by the list here
         self.refresh_form()
+        self._show_blocked_steps()
 
     def refresh_form(self) -> None:
         if not self.is_mounted:
@@ -283,169 +283,4 @@ class ReviewStep(WizardStep[Any]):
         self._save(".json", self.query_one("#review-arm", TextArea).text)
 
 
-class CreateScreen(Screen[None]):
-    """The plan running: each resource's state live, elapsed time, journal; retry or clean up on failure."""
-
-    BINDINGS = [
-        Binding("x", "stop", "Stop watching", id="create.stop"),
-        Binding("r", "retry", "Retry", id="create.retry", show=False),
-        Binding("enter", "done", "Continue", id="create.done", show=False),
-        Binding("l", "cleanup", "Clean up this run", id="create.cleanup", show=False),
-    ]
-
-    def __init__(self, journey: Journey[Any], flow: WizardFlow, plan: Plan) -> None:
-        super().__init__()
-        self.journey = journey
-        self.flow = flow
-        self.plan = plan
-        self.started = time.monotonic()
-        self.result: RunResult | None = None
-        self.events: list[StepEvent] = []
-        import threading
-
-        self.cancel = threading.Event()
-
-    def compose(self) -> ComposeResult:
-        from azwizard.paths import journal_dir
-
-        yield Header()
-        with Vertical(id="create"):
-            yield Static(f"[b]Creating {len(self.plan.steps)} resources[/b] · run {self.plan.run_id}",
-                         id="create-title")
-            hint = getattr(self.journey, "create_hint", "")
-            if hint:
-                yield Static(f"[dim]{escape(hint)}[/dim]", id="create-hint")
-            yield Static("", id="create-status")
-            table: DataTable[str] = DataTable(id="create-table", cursor_type="row")
-            for label, width in (("Resource", 36), ("State", 18), ("Time", 6), ("Detail", 44)):
-                table.add_column(label, key=label, width=width)
-            for step in self.plan.topological():
-                table.add_row(step.label, "waiting", "", "", key=step.key)
-            yield table
-            yield Static(f"[dim]Journal: {journal_dir() / (self.plan.run_id + '.jsonl')} — it records each resource "
-                         "before its request and after Azure's answer.[/dim]", id="create-journal")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.set_interval(0.5, self._tick)
-        self.run_plan()
-
-    def _tick(self) -> None:
-        status = self.query_one("#create-status", Static)
-        elapsed = time.monotonic() - self.started
-        if self.result is None:
-            running = [e.label for e in self._latest().values() if e.state == "running"]
-            status.update(f"{_mmss(elapsed)} elapsed · now: {escape(', '.join(running) or 'starting…')}")
-        table = self.query_one("#create-table", DataTable)
-        for key, ev in self._latest().items():
-            if ev.state == "running":
-                table.update_cell(key, "Time", _mmss(time.monotonic() - self._started_at.get(key, self.started)))
-
-    def _latest(self) -> dict[str, StepEvent]:
-        out: dict[str, StepEvent] = {}
-        for e in self.events:
-            out[e.key] = e
-        return out
-
-    _started_at: dict[str, float] = {}
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="run")
-    def run_plan(self) -> RunResult:
-        from azwizard.journal import Journal
-        from azwizard.run.executor import Runner
-
-        app: Any = self.app
-        journal = Journal(self.plan.run_id, self.plan.journey)
-        runner = Runner(app.session.factory, journal, cancel=self.cancel,
-                        on_event=lambda e: self.app.call_from_thread(self._on_event, e))
-        return runner.run(self.plan, diff=getattr(self.journey, "plan_diff", None),  # what exists (plan/diff.py)
-                          meta=getattr(self.journey, "run_meta", None))
-
-    def _on_event(self, event: StepEvent) -> None:
-        self.events.append(event)
-        if event.state == "running" and event.key not in self._started_at:
-            self._started_at = {**self._started_at, event.key: time.monotonic()}
-        table = self.query_one("#create-table", DataTable)
-        # DataTable cells take Rich markup (ANSI colour names follow the terminal's palette)
-        label = {"running": "[bold cyan]creating…[/]", "succeeded": "[green]✓ created[/]",
-                 "existing": "[green]✓ exists[/]", "failed": "[bold red]✖ failed[/]",
-                 "skipped": "[dim]not started[/dim]", "cancelled": "[yellow]stopped watching[/]"}[event.state]
-        table.update_cell(event.key, "State", label)
-        if event.state != "running":
-            table.update_cell(event.key, "Time", _mmss(event.elapsed) if event.elapsed else "")
-        detail = event.message if event.state != "succeeded" else _detail(event.outputs)
-        table.update_cell(event.key, "Detail", escape(detail or ""))
-
-    def on_worker_state_changed(self, event: Any) -> None:
-        if event.worker.group != "run":
-            return
-        from textual.worker import WorkerState
-
-        if event.state == WorkerState.SUCCESS:
-            self.result = event.worker.result
-            self._finished()
-        elif event.state == WorkerState.ERROR:
-            from azwizard.azure.errors import explain
-
-            err = explain(event.worker.error)
-            self.query_one("#create-status", Static).update(f"[b $error]{escape(err.what)}[/] {escape(err.fix)}")
-
-    def _finished(self) -> None:
-        result = self.result
-        assert result is not None
-        status = self.query_one("#create-status", Static)
-        if result.ok:
-            status.update(f"[b $success]All {len(self.plan.steps)} resources created[/] in {_mmss(result.elapsed)}. "
-                          "Press [b]enter[/b] to continue.")
-            self._show_keys(done=True)
-            self.app.push_screen(self.journey.done_screen(self.plan, result))  # type: ignore[attr-defined]
-            return
-        lines = [f"[b $error]{len(result.failed)} resource(s) failed[/] after {_mmss(result.elapsed)}:"]
-        for key, err in result.errors.items():
-            lines.append(f"  {escape(self.plan.step(key).label)}: {escape(err.what)}"
-                         + (f" [dim]({escape(err.code)})[/dim]" if err.code else ""))
-            if err.fix:
-                lines.append(f"    [b]What to do:[/b] {escape(err.fix)}")
-        lines.append("Press [b]r[/b] to retry (what exists is kept and not sent again) or [b]l[/b] to clean up "
-                     "what this run made.")
-        status.update("\n".join(lines))
-        self._show_keys(done=False)
-
-    def _show_keys(self, *, done: bool) -> None:
-        self._bindings.bind("r", "retry", "Retry", show=not done)
-        self._bindings.bind("l", "cleanup", "Clean up this run", show=not done)
-        self._bindings.bind("enter", "done", "Continue", show=done)
-        self.refresh_bindings()
-
-    def action_stop(self) -> None:
-        if self.result is None:
-            self.cancel.set()
-            self.query_one("#create-status", Static).update(
-                "[$warning]Stopped watching.[/] Operations already sent go on in Azure; the journal keeps them so "
-                "cleanup can find them.")
-
-    def action_retry(self) -> None:
-        if self.result is not None and not self.result.ok:
-            self.app.pop_screen()
-            self.app.push_screen(CreateScreen(self.journey, self.flow, self.plan))
-
-    def action_cleanup(self) -> None:
-        self.app.switch_mode("cleanup")
-
-    def action_done(self) -> None:
-        if self.result is not None and self.result.ok:
-            self.app.push_screen(self.journey.done_screen(self.plan, self.result))  # type: ignore[attr-defined]
-
-
-def _mmss(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60:02d}:{s % 60:02d}"
-
-
-def _detail(outputs: dict[str, Any]) -> str:
-    if outputs.get("ipAddress"):
-        return str(outputs["ipAddress"])
-    if outputs.get("fqdn"):
-        return str(outputs["fqdn"])
-    ips = [ip for ip in outputs.get("privateIPs", []) if ip]
-    return ", ".join(ips)
+__all__ = ["CreateScreen", "ReviewStep", "plan_for"]

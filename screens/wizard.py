@@ -13,14 +13,17 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from azwizard.screens.text import escape
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Collapsible, Footer, Header, Input, Label, Select, Static
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from azwizard.facts import RegionFacts, SubscriptionFacts
     from azwizard.rules.model import Finding
 
@@ -125,27 +128,60 @@ def region_options(facts: SubscriptionFacts) -> list[tuple[str, str]]:
     return options
 
 
-class StepNav(Static):
-    """The step list: done ✓, current ▶, later ·."""
+def refill_select(select: Select[Any], options: Sequence[tuple[str, Any]], value: Any) -> None:
+    """New options for ``select``, showing ``value``. Textual's ``set_options`` picks the first option and leaves
+    the old label on screen when that option's value equals the current one (the Kubernetes version select kept
+    "reading the versions offered…" after they arrived), so the value is moved away and back. Call it inside
+    ``prevent(Select.Changed)``."""
+    select.set_options(options)
+    legal = [v for _, v in options]
+    if value not in legal:
+        return
+    other = next((v for v in legal if v != value), None)
+    if select.value == value and other is not None:
+        select.value = other
+    select.value = value
 
-    def __init__(self, titles: Sequence[str], current: int, **kw: Any) -> None:
+
+class StepNav(Static):
+    """The step list: done ✓ (✖ when that step still has a blocking finding), current ▶, later ·. Clicking a
+    step moves there (see :meth:`WizardStep.go_to_step`)."""
+
+    @dataclasses.dataclass
+    class Chosen(Message):
+        index: int
+
+    def __init__(self, titles: Sequence[str], current: int, blocked: Iterable[int] = (), **kw: Any) -> None:
         super().__init__(**kw)
         self.titles = list(titles)
         self.current = current
+        self.blocked = set(blocked)
 
     def render_text(self) -> str:
         lines = []
         for i, title in enumerate(self.titles):
             if i < self.current:
-                lines.append(f"[$success]✓[/] {escape(title)}")
+                mark = "[$error]✖[/]" if i in self.blocked else "[$success]✓[/]"
+                lines.append(f"{mark} {escape(title)}")
             elif i == self.current:
                 lines.append(f"[b $accent]▶ {escape(title)}[/]")
             else:
                 lines.append(f"[dim]· {escape(title)}[/]")
         return "\n".join(lines)
 
+    def show_blocked(self, blocked: Iterable[int]) -> None:
+        blocked = set(blocked)
+        if blocked != self.blocked:
+            self.blocked = blocked
+            self.update(self.render_text())
+
     def on_mount(self) -> None:
         self.update(self.render_text())
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and 0 <= offset.y < len(self.titles) and offset.y != self.current:
+            self.post_message(self.Chosen(offset.y))
 
 
 class FindingsPanel(Static):
@@ -166,7 +202,12 @@ class FindingsPanel(Static):
 
 
 class FieldError(Label):
-    """A one-line input error under a field; bad input changes nothing in the spec."""
+    """An input error under a field, wrapped to the form's width so it is never cut off; bad input changes nothing
+    in the spec."""
+
+    DEFAULT_CSS = """
+    FieldError { width: 100%; height: auto; }
+    """
 
     def set_error(self, message: str | None) -> None:
         self.update(f"[b $error]✖[/] {escape(message)}" if message else "")
@@ -174,11 +215,19 @@ class FieldError(Label):
 
 
 class WizardStep(Screen[None], Generic[S]):
-    """One step of a journey. Subclasses set ``STEP_TITLE``, ``FIELDS`` and ``compose_form``."""
+    """One step of a journey. Subclasses set ``STEP_TITLE``, ``FIELDS`` and ``compose_form``.
+
+    ``FIELDS`` are the spec fields (prefixes) this step's widgets edit: a finding about one of them jumps here
+    and its findings show underneath. ``SHOWS`` are fields edited elsewhere whose findings this step shows too
+    (the VM name is edited in Basics, but the VM step shows its findings). ``FIELD_WIDGETS`` maps a field
+    (prefix) to the selector of the widget that edits it, where that widget's id is not the field with "." ->
+    "-"."""
 
     STEP_TITLE: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
     FIELDS: ClassVar[tuple[str, ...]] = ()
+    SHOWS: ClassVar[tuple[str, ...]] = ()
+    FIELD_WIDGETS: ClassVar[dict[str, str]] = {}
     INITIAL_FOCUS: ClassVar[str | None] = None  # a selector; default: the form's first focusable widget
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
@@ -209,7 +258,7 @@ class WizardStep(Screen[None], Generic[S]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="wizard"):
-            yield StepNav(self.flow.titles, self.flow.index_of(type(self)), classes="wizard-nav")
+            yield self.step_nav()
             with Vertical(classes="wizard-main"):
                 with VerticalScroll(classes="wizard-form"):
                     yield Static(f"[b]{escape(self.STEP_TITLE)}[/b]", classes="wizard-title")
@@ -247,8 +296,36 @@ class WizardStep(Screen[None], Generic[S]):
 
     def _show_findings(self) -> None:
         panel = self.query_one("#findings", FindingsPanel)
-        panel.show(self.journey.findings_for(self.FIELDS), loading=self.journey.facts_loading,
-                   error=self.journey.facts_error)
+        panel.show(self.journey.findings_for(self.FIELDS + self.SHOWS if self.FIELDS else ()),
+                   loading=self.journey.facts_loading, error=self.journey.facts_error)
+        self._show_blocked_steps()
+
+    def step_nav(self) -> StepNav:
+        return StepNav(self.flow.titles, self.flow.index_of(type(self)), self.flow.blocked_steps(self.journey),
+                       classes="wizard-nav")
+
+    def _show_blocked_steps(self) -> None:
+        for nav in self.query(StepNav):
+            nav.show_blocked(self.flow.blocked_steps(self.journey))
+
+    @on(StepNav.Chosen)
+    def _step_chosen(self, event: StepNav.Chosen) -> None:
+        self.go_to_step(event.index)
+
+    def go_to_step(self, index: int) -> None:
+        """Move to the flow's step ``index``: back by closing the steps after it, forward by opening each
+        step on the way (so Back still walks the steps in order)."""
+        here = self.flow.index_of(type(self))
+        if index < here:
+            self.commit()
+            while isinstance(self.app.screen, WizardStep) and self.flow.index_of(type(self.app.screen)) > index:
+                self.app.pop_screen()
+        elif index > here:
+            if not self.commit():
+                self.notify("Fix the field marked ✖ first.", severity="error", timeout=4)
+                return
+            for step in self.flow.steps[here + 1:index + 1]:
+                self.app.push_screen(step(self.journey, self.flow))
 
     def action_next(self) -> None:
         if not self.commit():
@@ -294,12 +371,69 @@ class WizardStep(Screen[None], Generic[S]):
     def has_invalid_input(self) -> bool:
         return bool(self.query("Input.-invalid"))
 
-    def focus_field(self, field: str) -> None:
-        """Focus the widget that edits ``field`` (used when a finding is selected on the review)."""
-        widget_id = field.replace(".", "-")
-        found = self.query(f"#{widget_id}")
-        if found:
-            found.first().focus()
+    @classmethod
+    def owns(cls, field: str) -> bool:
+        return any(_covers(p, field) for p in cls.FIELDS)
+
+    def widget_for(self, field: str) -> Widget | None:
+        """The widget that edits ``field``: for the field, then each parent (``user_pools.0.count``,
+        ``user_pools.0``, ``user_pools``), its ``FIELD_WIDGETS`` entry or the widget whose id is it with "." ->
+        "-" (``#user_pools-0-count``, ..., ``#user_pools``)."""
+        if not field:
+            return None  # subscription-wide findings (providers, live facts) have no widget
+        parts = field.split(".")
+        for n in range(len(parts), 0, -1):
+            for selector in (self.FIELD_WIDGETS.get(".".join(parts[:n])), "#" + "-".join(parts[:n])):
+                if selector:
+                    found = self.query(selector)
+                    if found:
+                        return found.first()
+        return None
+
+    def focus_field(self, field: str) -> bool:
+        """Focus the widget that edits ``field`` (a finding selected on the review, a failed create's error),
+        opening the collapsed section it is in. False when no widget here edits it (or it is hidden now)."""
+        widget = self.widget_for(field)
+        if widget is None:
+            return False
+        unfolded = False
+        for ancestor in widget.ancestors:
+            if isinstance(ancestor, Collapsible) and ancestor.collapsed:
+                ancestor.collapsed = False
+                unfolded = True
+        if not widget.focusable:
+            return False
+
+        def show() -> None:
+            widget.focus()
+            widget.scroll_visible(animate=False, top=True)
+
+        widget.focus()
+        if unfolded:
+            self.call_after_refresh(show)  # scrolled to once the unfolded section has its size
+        else:
+            show()
+        return True
+
+    # -------- fixed choices (values only a profile or a pasted az command can set, shown so they can be fixed)
+
+    def choice(self, select_id: str, path: str, options: Sequence[tuple[str, Any]]) -> Select[Any]:
+        """A select for ``path`` offering ``options``; a value outside them (from a profile or a pasted
+        command) is listed as not allowed, so the user sees it and can pick a valid one."""
+        current = get_path(self.journey.spec, path)
+        opts = list(options)
+        if all(v != current for _, v in opts):
+            opts.append((f"{current} (from a profile or command: not allowed)", current))
+        self._choices = getattr(self, "_choices", {})
+        self._choices[select_id] = path
+        return Select(opts, value=current, id=select_id, allow_blank=False)
+
+    @on(Select.Changed)
+    def _choice_changed(self, event: Select.Changed) -> None:
+        choices: dict[str, str] = getattr(self, "_choices", {})
+        path = choices.get(event.select.id or "")
+        if path is not None and event.value is not Select.NULL and event.value != get_path(self.journey.spec, path):
+            self.journey.set(path, event.value)
 
 
 class WizardFlow:
@@ -320,10 +454,23 @@ class WizardFlow:
         return self.steps[i + 1] if i + 1 < len(self.steps) else None
 
     def step_for_field(self, field: str) -> type[WizardStep[Any]] | None:
+        """The step whose widgets edit ``field`` (the longest matching ``FIELDS`` prefix wins)."""
         best: tuple[int, type[WizardStep[Any]]] | None = None
         for s in self.steps:
             for p in s.FIELDS:
-                matches = field == p or field.startswith(p + ".") or (p.endswith(".") and field.startswith(p))
-                if matches and (best is None or len(p) > best[0]):
+                if _covers(p, field) and (best is None or len(p) > best[0]):
                     best = (len(p), s)
         return best[1] if best else None
+
+    def blocked_steps(self, journey: Journey[Any]) -> list[int]:
+        """The indexes of the steps that edit a field with a blocking finding (the step list marks them ✖)."""
+        out = set()
+        for f in journey.blocking:
+            step = self.step_for_field(f.field)
+            if step is not None:
+                out.add(self.steps.index(step))
+        return sorted(out)
+
+
+def _covers(prefix: str, field: str) -> bool:
+    return field == prefix or field.startswith(prefix + ".") or (prefix.endswith(".") and field.startswith(prefix))

@@ -36,11 +36,15 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "data"
 
 
-def demo(tmp_path: Path) -> tuple[AzWizardApp, dict[str, ArmSim]]:
+def demo(tmp_path: Path, scale: float = 0.0) -> tuple[AzWizardApp, dict[str, ArmSim]]:
+    """The app on a fresh simulated subscription; ``scale`` > 0: operations take that share of Azure's time."""
+    from azwizard.sim import LatencyProfile
+
     holder: dict[str, ArmSim] = {}
 
     def connect() -> AzureSession:
-        d = open_demo_session(state_file=tmp_path / "state.json", latency=INSTANT)
+        d = open_demo_session(state_file=tmp_path / "state.json",
+                              latency=LatencyProfile(scale=scale) if scale else INSTANT)
         holder["sim"] = d.sim
         return d.session
 
@@ -174,16 +178,7 @@ async def test_existing_kubeconfig_keeps_other_contexts_and_asks_before_overwrit
 
 async def test_create_shows_elapsed_time_while_the_cluster_is_built(tmp_path: Path) -> None:
     """With latency, the create screen keeps ticking (elapsed time, what is running) while AKS works."""
-    from azwizard.sim import LatencyProfile
-
-    holder: dict[str, ArmSim] = {}
-
-    def connect() -> AzureSession:
-        d = open_demo_session(state_file=tmp_path / "state.json", latency=LatencyProfile(scale=1 / 240))
-        holder["sim"] = d.sim
-        return d.session
-
-    app = AzWizardApp(connect, demo=True)
+    app, _ = demo(tmp_path, scale=1 / 240)
     async with app.run_test(size=SIZE) as pilot:
         await walk_dev_preset_to_review(app, pilot)
         await pilot.press("c")
@@ -252,6 +247,10 @@ async def test_basics_derive_names_and_mark_versions(tmp_path: Path) -> None:
         await pilot.pause()
         assert journey.spec.dns_prefix == "myweb"
         versions = app.screen.query_one("#kubernetes_version")
+        from textual.widgets._select import SelectCurrent
+
+        shown = str(versions.query_one(SelectCurrent).query_one("#label").render())
+        assert shown.startswith("Region default — 1.34"), shown  # not "(reading the versions offered…)"
         labels = {v: str(label) for label, v in versions._options}
         assert "default" in labels[""] and "the API's default" in labels["1.34"]
         assert "preview" in labels["1.36"] and "LTS only" in labels["1.30"]
@@ -337,7 +336,8 @@ async def test_node_pools_add_and_remove_with_name_rules(tmp_path: Path) -> None
         assert "Ephemeral" in [v for _, v in screen.query_one("#system_pool-os_disk_type")._options]
         screen.query_one("#system_pool-count").value = "1"
         await pilot.pause()
-        assert "aks-pool-counts" in {f.rule_id for f in journey.blocking}
+        assert "aks-pool-counts" not in {f.rule_id for f in journey.blocking}  # the quickstart's 1 node: a warning
+        assert "aks-pool-counts" in {f.rule_id for f in journey.findings if f.severity == "warn"}
         screen.query_one("#system_pool-count").value = "3"
         for wid, value in (("pool-name", "Apps"), ("pool-count", "2")):
             screen.query_one(f"#{wid}").value = value
@@ -513,3 +513,18 @@ async def test_every_finding_of_the_seed_command_jumps_to_a_field(tmp_path: Path
             assert screen.focused is not None, (finding.rule_id, finding.field)
             checked += 1
         assert checked >= 5
+
+
+async def test_a_field_error_is_shown_whole(tmp_path: Path) -> None:
+    """A long error wraps inside the form instead of being cut ("at most 12 characte", issue 12 item 7)."""
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_journey(app, pilot)
+        await next_step(app, pilot, PresetStep)
+        await next_step(app, pilot, NodePoolStep)
+        app.screen.query_one("#system_pool-name").value = "Nodepool-number-1"
+        await pilot.pause()
+        err = app.screen.query_one("#system_pool-name-error")
+        assert "at most 12 characters for a Linux pool" in str(err.render())
+        form = app.screen.query_one(".wizard-form")
+        assert err.region.right <= form.region.right and err.size.height >= 2  # wrapped, not cut

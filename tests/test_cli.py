@@ -36,3 +36,33 @@ def test_sim_serve_refuses_non_loopback(capsys: pytest.CaptureFixture[str]) -> N
 def test_python_dash_m_works() -> None:
     res = subprocess.run([sys.executable, "-m", "azwizard", "--version"], capture_output=True, text=True)
     assert res.returncode == 0 and __version__ in res.stdout
+
+
+@pytest.mark.parametrize(("argv", "env", "scale"), [
+    (["--demo", "--latency", "real"], None, 1.0),
+    (["--demo", "--latency", "none"], None, 0.0),
+    (["--demo"], "real", 1.0),  # $AZWIZARD_DEMO_LATENCY, as for the headless commands
+    (["--demo"], None, 1 / 20),
+])
+def test_the_wizard_honours_latency(argv: list[str], env: str | None, scale: float, tmp_path: object,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`azwizard --demo --latency real` runs the wizard on a simulator that takes as long as Azure (issue 12)."""
+    import azwizard.screens.app as app_module
+
+    monkeypatch.setenv("AZWIZARD_DATA_DIR", str(tmp_path))
+    if env is None:
+        monkeypatch.delenv("AZWIZARD_DEMO_LATENCY", raising=False)
+    else:
+        monkeypatch.setenv("AZWIZARD_DEMO_LATENCY", env)
+    seen: dict[str, object] = {}
+
+    def fake_run_app(**kw: object) -> int:
+        seen.update(kw)
+        connect, holder = app_module.demo_connector(bool(kw["reset"]), str(kw["latency"]))
+        connect()
+        seen["scale"] = holder["sim"].latency.scale
+        return 0
+
+    monkeypatch.setattr(app_module, "run_app", fake_run_app)
+    assert main(argv) == 0
+    assert seen["scale"] == pytest.approx(scale)

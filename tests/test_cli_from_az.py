@@ -48,3 +48,29 @@ def test_from_az_refuses_the_wrong_kind_and_empty_commands(data_dir: Path, capsy
     assert res.code == 2 and "Give the az command" in res.err
     res = main_in_process(["--demo", "vm", "--from-az", "az vm create --node-count=x --size"], capsys)
     assert res.code == 2 and "needs a value" in res.err
+
+
+@pytest.mark.parametrize(("kind", "command", "group"), [
+    ("aks", "az aks create --resource-group team-rg --name aks-team --node-count 3", "team-rg"),
+    ("vm", VM_COMMAND, "Web-RG"),
+])
+async def test_basics_shows_the_commands_group_and_keeps_it(data_dir: Path, kind: str, command: str,
+                                                           group: str) -> None:
+    """Basics and the review agree with the command: its group, not <name>-RG (issue 12 item 7)."""
+    from azwizard.headless.tui import build_app
+    from azwizard.specs.azcli import read_aks
+
+    words = split_commands(shlex.split(command))
+    read = read_aks(words) if kind == "aks" else read_vm(words)
+    app = build_app(kind, read.spec, demo=True)
+    widget = "#resource_group" if kind == "aks" else "#names-resource_group"
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.current_mode == kind and app.screen.query(widget):
+                break
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        spec = app.journeys[kind].spec
+        assert app.screen.query_one(widget).value == group
+        assert (spec.resource_group if kind == "aks" else spec.names.resource_group) == group

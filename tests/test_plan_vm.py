@@ -116,3 +116,15 @@ def test_plan_rejects_cycles_and_unknown_dependencies() -> None:
         Plan("vm", "r", SUB, "x", (a, b))
     with pytest.raises(ValueError, match="unknown"):
         Plan("vm", "r", SUB, "x", (Step("c", "T", "c", "/x/c", {}, ("zz",)),))
+
+
+def test_the_review_summary_lists_the_data_disk() -> None:
+    """The review shows every resource the plan sends: the data disk too (issue 12 item 7)."""
+    from azwizard.specs.vm import DiskSpec
+
+    plain = dict(make(VmSpec.for_base("Yolo", ssh_public_key=KEY)).step("vm").summary)
+    assert "data disk" not in plain
+    spec = VmSpec.for_base("Yolo", ssh_public_key=KEY, data_disk=DiskSpec(size_gb=128, sku="Premium_LRS",
+                                                                          delete_with_vm=False))
+    summary = dict(make(spec).step("vm").summary)
+    assert summary["data disk"] == "Yolo-VM-DataDisk: 128 GiB Premium_LRS, kept with the VM"

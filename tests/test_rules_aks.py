@@ -197,8 +197,14 @@ _RAW: list[tuple[Any, ...]] = [
     ("aks-system-pool", "block", pool(mode="User"), same, same),
     ("aks-system-pool", "block", pool(os_type="Windows", os_sku="Windows2022"), same, same),
     ("aks-system-pool", "block", user(mode="System"), user(mode="User"), same),
-    ("aks-pool-counts", "block", pool(count=2), pool(count=3), same),
-    ("aks-pool-counts", "block", pool(count=1), pool(count=5), same),
+    # an API server open to everyone: a note for a free dev cluster, a warning for a production (paid tier) one
+    ("aks-authorized-ranges", "warn", spec(tier="standard", authorized_ip_ranges=()),
+     spec(tier="standard", authorized_ip_ranges=("20.100.1.2/32",)), same),
+    ("aks-authorized-ranges", "info", spec(tier="free", authorized_ip_ranges=()),
+     spec(tier="free", authorized_ip_ranges=("20.100.1.2/32",)), same),
+    ("aks-pool-counts", "warn", pool(count=2), pool(count=3), same),
+    ("aks-pool-counts", "warn", pool(count=1), pool(count=5), same),  # Microsoft's quickstart: 1 node
+    ("aks-pool-counts", "block", pool(count=0), pool(count=1), same),
     ("aks-pool-counts", "block", user(count=1001), user(count=0), same),
     ("aks-max-pods", "block", pool(max_pods=20), pool(max_pods=30), same),
     ("aks-max-pods", "block", user(max_pods=251), user(max_pods=10), same),
@@ -287,8 +293,10 @@ def test_presets_pass_with_live_facts(factory: ClientFactory, make: Callable[[],
     spec = make()
     findings = check_aks(spec, facts)
     assert not ids(findings, "block"), [f.message for f in findings if f.blocking]
-    assert not ids(findings, "warn"), [f.message for f in findings if f.severity == "warn"]
-    # with "add my IP" and a registry they still pass
+    # the production preset (a paid tier) warns while its API server is open to every address; the others don't
+    open_api = {"aks-authorized-ranges"} if spec.tier != "free" else set()
+    assert ids(findings, "warn") == open_api, [f.message for f in findings if f.severity == "warn"]
+    # with "add my IP" and a registry they pass without a warning
     more = spec.with_(authorized_ip_ranges=("20.100.1.2/32",), acr=AcrSpec("create", "azwizardpreset1"))
     assert not ids(check_aks(more, facts), "block") | ids(check_aks(more, facts), "warn")
 
@@ -389,3 +397,15 @@ def test_unknown_values_are_findings_with_the_valid_values_and_the_docs() -> Non
     assert "free, standard, premium" in found["tier"].message
     assert all(f.blocking and f.source == "https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update"
                for f in found.values())
+
+
+@pytest.mark.parametrize(("services", "bad"), [
+    (("10.96.0.0/16", "fd00::/8"), "fd00::/8"),  # too large: not also "the pod CIDR overlaps fd00::/8"
+    (("10.0.0.0/8", SERVICES6), "10.0.0.0/8"),  # overlaps the pods: not also the node network warning
+])
+def test_a_bad_cidr_is_reported_once(live: tuple[SubscriptionFacts, RegionFacts], services: tuple[str, ...],
+                                     bad: str) -> None:
+    """One bad range, one finding: the findings it would cause in the range comparisons are left out (issue 12)."""
+    findings = check_aks(BASE.with_(network=NET.with_(service_cidrs=services)), facts_of(live))
+    about = [f for f in findings if bad in f.message]
+    assert len(about) == 1 and about[0].blocking, [(f.rule_id, f.message) for f in about]

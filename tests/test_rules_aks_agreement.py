@@ -143,6 +143,23 @@ def test_the_base_spec_is_accepted(live: tuple[SubscriptionFacts, RegionFacts], 
     assert cluster.provisioning_state == "Succeeded"
 
 
+@pytest.mark.parametrize(("rule_id", "variant"), [
+    ("aks-pool-counts", pool(count=1)),  # Microsoft's quickstart cluster: one system node
+    ("aks-authorized-ranges", spec(tier="standard", authorized_ip_ranges=())),  # open API server, paid tier
+])
+def test_a_warning_rule_agrees_that_the_service_accepts_it(live: tuple[SubscriptionFacts, RegionFacts], sim: ArmSim,
+                                                          sdk: Any, rg: str, rule_id: str,
+                                                          variant: Callable[[AksSpec], AksSpec]) -> None:
+    """What the rules only warn about, the service accepts (so blocking it would refuse a valid cluster)."""
+    spec = variant(BASE)
+    findings = check_aks(spec, AksFacts(live[0], live[1]))
+    assert rule_id in {f.rule_id for f in findings if f.severity == "warn"}
+    assert not [f for f in findings if f.blocking], [(f.rule_id, f.message) for f in findings if f.blocking]
+    step = plan_aks(spec, subscription_id=sim.subscription_id, run_id="r", created_at="t").step("aks")
+    cluster = sdk.containerservice.managed_clusters.begin_create_or_update(rg, step.name, dict(step.body)).result()
+    assert cluster.provisioning_state == "Succeeded"
+
+
 def test_registry_name_taken_agrees(live: tuple[SubscriptionFacts, RegionFacts], sim: ArmSim, sdk: Any,
                                     rg: str) -> None:
     sim.extra["acr_taken_names"] = ["takenacr2026"]

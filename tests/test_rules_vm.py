@@ -363,6 +363,10 @@ FIRES: list[Case] = [
          spec=lambda: good_spec(custom_data="#cloud-config\npackages: [nginx]\n")),
     Case("vm-cloud-init", "warn", "custom_data", "cloud-init would ignore it", label="format",
          spec=lambda: good_spec(custom_data="apt-get install nginx")),
+    Case("vm-cloud-config-yaml", "warn", "custom_data", "not valid YAML at line 4, column 9",
+         spec=lambda: good_spec(custom_data="#cloud-config\npackages:\n - nginx\n  - curl: [\n")),
+    Case("vm-cloud-config-yaml", "warn", "custom_data", "rather than keys and values", label="not-a-mapping",
+         spec=lambda: good_spec(custom_data="#cloud-config\n- nginx\n")),
     # B8
     Case("vm-backup-vault-region", "info", "backup.enabled", "same region",
          spec=lambda: good_spec(backup=BackupSpec(enabled=True))),
@@ -380,6 +384,8 @@ QUIET: dict[str, Callable[[], VmSpec]] = {
     "vm-nsg-on-subnet": lambda: good_spec(purpose="custom", nsg_rules=()),
     "vm-nsg-ssh-open": lambda: good_spec(nsg_rules=web_rules(source=MY_IP)),
     "vm-cloud-init": good_spec,
+    "vm-cloud-config-yaml": lambda: good_spec(custom_data="#cloud-config\npackages: [nginx]\nruncmd:\n  - [sh, -c, "
+                                                          "'echo ok: done']\n"),
 }
 DEFAULT_FINDINGS = {"vm-b-series", "vm-dual-stack-nic", "vm-nsg-icmpv6", "vm-nsg-on-subnet", "vm-nsg-ssh-open"}
 

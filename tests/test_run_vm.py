@@ -155,3 +155,59 @@ def test_backup_and_nat_gateway_options_are_created_too(sim: ArmSim, factory: Cl
     assert nat["properties"]["idleTimeoutInMinutes"] == 10
     vnet = sim.get(plan.step("vnet").resource_id)
     assert vnet["properties"]["subnets"][0]["properties"]["natGateway"]["id"].lower() == plan.step("nat").resource_id.lower()
+
+
+def test_after_stopping_watching_a_rerun_watches_what_is_still_being_created_and_sends_it_once(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    """Stop watching while the VM is being created, then retry: the VM (still creating in Azure) is read until it
+    is done, never PUT again; what was not started is created (issue 12 item 1)."""
+    cancel = threading.Event()
+    plan = vm_plan(sim)
+    journal = Journal(plan.run_id, "vm", directory=tmp_path)
+
+    def on_event(e: StepEvent) -> None:
+        if e.key == "vm" and e.state == "running":
+            sim.min_polls = 10_000  # the VM's operation keeps running in Azure
+            cancel.set()
+
+    sim.min_polls = 2
+    result = Runner(factory, journal, poll_interval=0.01, on_event=on_event, cancel=cancel).run(plan)
+    assert result.in_flight == ["vm"]
+    assert result.failed == [] and not result.ok
+    vm_id = plan.step("vm").resource_id
+    assert puts_to(sim, vm_id) == 1
+    assert sim.get(vm_id)["properties"]["provisioningState"] != "Succeeded"
+    # (the SDK's poller thread of the first run may still be polling: it must not finish the operation yet)
+    for op in sim.ops.values():
+        op.min_progress = 10**9
+    events: list[StepEvent] = []
+
+    def watching(e: StepEvent) -> None:
+        events.append(e)
+        if e.key == "vm" and "not sending it again" in e.message:
+            for op in sim.ops.values():
+                op.min_progress = 0  # the operation finishes in Azure while the re-run watches it
+
+    result2 = Runner(factory, journal, poll_interval=0.01, on_event=watching).run(plan)
+    assert result2.ok, result2.errors
+    assert puts_to(sim, vm_id) == 1  # watched, not sent again
+    assert result2.states["vm"] == "succeeded"
+    assert any(e.key == "vm" and "not sending it again" in e.message for e in events)
+    assert journal.resources()[vm_id.lower()].state == "created"
+
+
+def test_a_failure_keeps_the_arm_error_target(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    from azwizard.run.executor import arm_target
+
+    class Detail:
+        target = "adminUsername"
+
+    class Error:
+        target = None
+        details = [Detail()]
+
+    class Exc(Exception):
+        error = Error()
+
+    assert arm_target(Exc()) == "adminUsername"
+    assert arm_target(ValueError()) == ""

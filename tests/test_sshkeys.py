@@ -29,3 +29,20 @@ def test_junk_pub_files_are_ignored(tmp_path: Path) -> None:
     (tmp_path / "bad.pub").write_text("not a key")
     (tmp_path / "ok.pub").write_text("ssh-rsa AAAAB3NzaC1yc2E test\n")
     assert [k.path.name for k in list_public_keys(tmp_path)] == ["ok.pub"]
+
+
+def test_a_pasted_public_key_is_checked_and_a_private_key_refused(tmp_path: Path) -> None:
+    from azwizard.sshkeys import public_key_problem
+
+    pub = generate_keypair(tmp_path / "k", "me@laptop")
+    assert public_key_problem(pub.text) is None
+    assert public_key_problem(pub.text + "\n") is None
+    private = (tmp_path / "k").read_text()
+    problem = public_key_problem(private)
+    assert problem is not None and "private key" in problem
+    assert private.splitlines()[1] not in problem  # never repeated back
+    assert public_key_problem("not a key") is not None
+    assert public_key_problem(pub.text + "\n" + pub.text) is not None  # one key per paste
+    kind, blob, *_ = pub.text.split()
+    assert public_key_problem(f"ssh-rsa {blob}") is not None  # the blob says ed25519
+    assert public_key_problem(f"{kind} {blob[:-6]}!!!!!!") is not None  # not base64

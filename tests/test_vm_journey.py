@@ -14,6 +14,7 @@ from azwizard.screens.vm.steps import BasicsStep, NsgStep, PublicIpStep, VmDetai
 
 from azwizard.azure.session import AzureSession
 from azwizard.demo import open_demo_session
+from azwizard.myip import DEMO_ADDRESS
 from azwizard.sim import INSTANT, ArmSim
 
 
@@ -34,14 +35,19 @@ async def settle(app: AzWizardApp, pilot: Any) -> None:
         await pilot.pause()
 
 
-async def walk_to_review(app: AzWizardApp, pilot: Any) -> None:
+async def open_step(app: AzWizardApp, pilot: Any, steps: int = 0) -> None:
+    """Open the VM journey (v) and go ``steps`` steps on with ctrl+n (5: basics -> ... -> the VM step)."""
     await settle(app, pilot)
     await pilot.press("v")
     await settle(app, pilot)
     assert isinstance(app.screen, BasicsStep)
-    for _ in range(5):  # basics -> network -> public IPs -> NAT -> NSG -> VM
+    for _ in range(steps):
         await pilot.press("ctrl+n")
         await settle(app, pilot)
+
+
+async def walk_to_review(app: AzWizardApp, pilot: Any) -> None:
+    await open_step(app, pilot, 5)  # basics -> network -> public IPs -> NAT -> NSG -> VM
     assert isinstance(app.screen, VmDetailsStep)
     await pilot.press("ctrl+g")  # generate an SSH key pair (demo: in the data dir, 0600)
     await settle(app, pilot)
@@ -67,7 +73,7 @@ async def test_walk_the_journey_with_the_keyboard_and_create_everything(tmp_path
         await settle(app, pilot)
         assert isinstance(app.screen, VmDoneScreen), type(app.screen)
         text = str(app.screen.query_one("#done-text").render())
-        assert "ssh azureuser@" in text
+        assert "ssh -i " in text and "_ed25519 azureuser@" in text  # the generated key, named
         await pilot.press("h")  # home, then a new VM journey starts fresh
         await settle(app, pilot)
         await pilot.press("v")
@@ -220,17 +226,44 @@ async def test_nsg_source_my_ip_and_rule_edit(tmp_path: Path) -> None:
             await pilot.press("ctrl+n")
             await settle(app, pilot)
         assert isinstance(app.screen, NsgStep)
-        await pilot.press("ctrl+t")  # demo: a documentation address, no network
+        await pilot.press("ctrl+t")  # demo: the simulated address (the AKS journey's too), no network
         await settle(app, pilot)
         journey = app.journeys["vm"]
         ssh = next(r for r in journey.spec.nsg_rules if r.name == "Allow-SSH")
-        assert ssh.source == "203.0.113.10/32"
+        assert ssh.source == f"{DEMO_ADDRESS}/32"
         assert not any(f.rule_id == "vm-nsg-ssh-open" for f in journey.findings)
         # edit: same name replaces the rule
         for wid, val in (("name", "Allow-SSH"), ("priority", "110"), ("protocol", "Tcp"), ("ports", "2222"),
-                         ("source", "203.0.113.10/32")):
+                         ("source", f"{DEMO_ADDRESS}/32")):
             app.screen.query_one(f"#rule-{wid}").value = val
         await pilot.press("ctrl+o")
         await pilot.pause()
         ssh_rules = [r for r in journey.spec.nsg_rules if r.name == "Allow-SSH"]
         assert len(ssh_rules) == 1 and ssh_rules[0].destination_ports == ("2222",)
+
+
+async def test_size_filter_enter_picks_the_only_match_and_down_moves_into_the_list(tmp_path: Path) -> None:
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await open_step(app, pilot, 5)
+        assert isinstance(app.screen, VmDetailsStep)
+        journey = app.journeys["vm"]
+        assert app.focused is not None and app.focused.id == "size-filter"
+        await pilot.press(*"4 vcpu")
+        await pilot.pause()
+        await pilot.press("down")  # into the list
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "size"
+        table = app.screen.query_one("#size")
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        field = app.screen.query_one("#size-filter")
+        field.focus()
+        for name in names:  # a filter that leaves exactly one size
+            field.value = name
+            await pilot.pause()
+            if table.row_count == 1:
+                break
+        assert table.row_count == 1 and name != journey.spec.size
+        await pilot.press("enter")
+        await pilot.pause()
+        assert journey.spec.size == name

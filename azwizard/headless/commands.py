@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .common import EXIT_AZURE, EXIT_USAGE, CommandError, Connection, connect, err
+from .common import EXIT_AZURE, EXIT_USAGE, CommandError, Connection, connect, err, latency_choice
 from .review import Review, render, review_aks, review_vm
 
 
@@ -154,7 +154,8 @@ def from_az_command(args: argparse.Namespace, kind: str) -> int:
     for u in read.unknown:
         err(f"▲ {u}")
     return run(kind, read.spec, demo=args.demo, reset=args.reset, subscription=args.subscription,
-               cloud=getattr(args, "cloud", None), notes=tuple(read.unknown) + tuple(read.notes))
+               cloud=getattr(args, "cloud", None), notes=tuple(read.unknown) + tuple(read.notes),
+               latency=latency_choice(args))
 
 
 def _demo_subscription() -> str:

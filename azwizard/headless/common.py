@@ -76,13 +76,12 @@ def connect(args: argparse.Namespace, *, offline: bool = False) -> Connection:
 
     try:
         if args.demo:
-            from ..demo import open_demo_session
-            from ..sim import DEMO, LatencyProfile
+            from ..demo import LATENCY_CHOICES, demo_latency, open_demo_session
 
             choice = latency_choice(args)
-            if choice not in ("none", "demo", "real"):
+            if choice not in LATENCY_CHOICES:
                 raise CommandError(f"{LATENCY_ENV}={choice!r}: use none, demo or real")
-            latency = {"none": LatencyProfile(), "demo": DEMO, "real": LatencyProfile(scale=1.0)}[choice]
+            latency = demo_latency(choice)
             demo = open_demo_session(reset=bool(getattr(args, "reset", False)), latency=latency,
                                      subscription=args.subscription)
             return Connection(demo.session, demo.sim)

@@ -25,11 +25,11 @@ def journey_for(kind: str, spec: Any) -> Any:
 
 
 def build_app(kind: str, spec: Any, *, demo: bool, reset: bool = False, subscription: str | None = None,
-              notes: tuple[str, ...] = (), cloud: str | None = None) -> Any:
+              notes: tuple[str, ...] = (), cloud: str | None = None, latency: str = "demo") -> Any:
     """The app, with the journey pre-filled; it opens that journey as soon as the session is ready."""
     from ..screens.app import AzWizardApp, demo_connector, real_connector
 
-    connect = demo_connector(reset)[0] if demo else real_connector(subscription, cloud)
+    connect = demo_connector(reset, latency)[0] if demo else real_connector(subscription, cloud)
 
     class PrefilledApp(AzWizardApp):  # type: ignore[misc]
         # Textual reads a relative CSS_PATH next to the class's own module: point at the app's stylesheet.
@@ -48,7 +48,8 @@ def build_app(kind: str, spec: Any, *, demo: bool, reset: bool = False, subscrip
 
 
 def run(kind: str, spec: Any, *, demo: bool, reset: bool, subscription: str | None,
-        notes: tuple[str, ...] = (), cloud: str | None = None) -> int:
-    app = build_app(kind, spec, demo=demo, reset=reset, subscription=subscription, notes=notes, cloud=cloud)
+        notes: tuple[str, ...] = (), cloud: str | None = None, latency: str = "demo") -> int:
+    app = build_app(kind, spec, demo=demo, reset=reset, subscription=subscription, notes=notes, cloud=cloud,
+                    latency=latency)
     app.run()
     return int(app.return_code or 0)

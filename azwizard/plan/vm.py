@@ -182,6 +182,9 @@ def plan_vm(spec: VmSpec, *, subscription_id: str, run_id: str, created_at: str)
          ("zone", spec.zone or "none (no infrastructure redundancy)"), ("security", spec.security_type),
          ("admin", f"{spec.admin_username} (SSH key only)"),
          ("OS disk", f"{spec.os_disk.sku}, {'deleted' if spec.os_disk.delete_with_vm else 'kept'} with the VM"),
+         *((("data disk", f"{n.data_disk}: {spec.data_disk.size_gb or 64} GiB {spec.data_disk.sku}, "
+                           f"{'deleted' if spec.data_disk.delete_with_vm else 'kept'} with the VM"),)
+           if spec.data_disk is not None else ()),
          ("NIC", f"{'deleted' if spec.nic_delete_with_vm else 'kept'} with the VM; public IPs kept")),
         COMPUTE_API)
     if spec.backup.enabled:

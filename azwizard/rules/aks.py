@@ -83,6 +83,7 @@ SRC_NAT = f"{AKS}/nat-gateway"
 SRC_KUBENET = f"{AKS}/configure-kubenet"
 SRC_BASIC_LB = f"{AKS}/load-balancer-standard"
 SRC_SYSTEM_POOLS = f"{AKS}/use-system-pools"
+QUICKSTART = f"{AKS}/learn/quick-kubernetes-deploy-cli"  # az aks create ... --node-count 1
 SRC_TIERS = f"{AKS}/free-standard-pricing-tiers"
 SRC_AUTH_RANGES = f"{AKS}/api-server-authorized-ip-ranges"
 SRC_MY_IP = "https://github.com/Azure/AKS/issues/5526"
@@ -630,15 +631,24 @@ def service_cidr_ipv6(spec: AksSpec, facts: AksFacts) -> Issues:
                    f"Use e.g. {sub}.")
 
 
+def _refused_service_nets(spec: AksSpec) -> set[Network]:
+    """Service CIDRs another rule already refuses on their own (an IPv6 range larger than /108): the rules that
+    compare ranges skip them, so one bad value is reported once, not again as an overlap it causes."""
+    return {n for n in _nets(spec.network.service_cidrs) if n.version == 6 and n.prefixlen < 108}
+
+
 @rule("aks-cidr-overlap", "block", "Pod, service and node ranges don't overlap", source=SRC_SERVICE_OVERLAP,
       fields=("network.service_cidrs",), catalogue="B9 #55")
 def cidr_overlap(spec: AksSpec, facts: AksFacts) -> Issues:
     net = spec.network
     pods = _nets(net.pod_cidrs) if net.uses_pod_cidrs else []
-    services = _nets(net.service_cidrs)
+    refused = _refused_service_nets(spec)
+    services = [n for n in _nets(net.service_cidrs) if n not in refused]
+    reported: set[Network] = set()
     for p in pods:
         for s in services:
             if p.version == s.version and p.overlaps(s):
+                reported |= {p, s}
                 yield Issue(f"The pod CIDR {p} overlaps the service CIDR {s}; AKS would refuse it (InvalidParameter). "
                             "Give pods and services separate ranges.", "network.pod_cidrs")
     # The managed node VNet (10.224.0.0/12, subnet 10.224.0.0/16) is created by AKS itself; a pod or service
@@ -647,7 +657,7 @@ def cidr_overlap(spec: AksSpec, facts: AksFacts) -> Issues:
     vnet = ipaddress.IPv4Network(MANAGED_VNET_CIDR)
     for fld, what, nets in (("network.pod_cidrs", "pod", pods), ("network.service_cidrs", "service", services)):
         for n in nets:
-            if n.version == 4 and n.overlaps(vnet):
+            if n.version == 4 and n.overlaps(vnet) and n not in reported:  # a range already refused: once
                 yield Issue(f"The {what} CIDR {n} overlaps {vnet}, the virtual network AKS creates for the nodes; "
                             "nodes would become unreachable from pods. Use another range (e.g. 10.244.0.0/16 for "
                             "pods, 10.96.0.0/16 for services).", fld, "warn")
@@ -765,15 +775,17 @@ def system_pool(spec: AksSpec, facts: AksFacts) -> Issues:
       catalogue="B10 #63")
 def pool_counts(spec: AksSpec, facts: AksFacts) -> Issues:
     count = spec.system_pool.count
-    if count < 2:
-        # use-system-pools.md: at least 2 nodes (the RP itself refuses fewer than 1).
-        yield Issue(f"The system pool has {count} node(s); AKS needs at least 2 for its system pods, and azwizard "
-                    "asks for 3 so CoreDNS and konnektivity survive a node failure or upgrade.", "system_pool.count")
+    if count < 1:
+        # AKS refuses a system pool without nodes (InvalidParameter): the system pods need somewhere to run.
+        yield Issue(f"The system pool has {count} nodes; AKS needs at least 1 for its system pods (CoreDNS, "
+                    "konnektivity) and refuses fewer (InvalidParameter). Use 3.", "system_pool.count")
     elif count < 3:
-        # The catalogue: "≥2 nodes required, 3 required by azwizard (recommended)"; the notes: "at least 3 nodes
-        # for proper redundancy".
-        yield Issue(f"The system pool has {count} nodes; azwizard asks for at least 3 so the critical system pods "
-                    "stay redundant while a node is upgraded or fails (the notes). Use 3 nodes.", "system_pool.count")
+        # Accepted by AKS: Microsoft's quickstart creates a 1-node cluster (QUICKSTART). use-system-pools.md
+        # recommends at least 2 nodes for the system pool, the notes 3 for redundancy: a warning, not a block.
+        yield Issue(f"The system pool has {count} node{'s' if count > 1 else ''}: AKS accepts it (Microsoft's "
+                    "quickstart uses 1), but the critical system pods then stop while that node is upgraded or "
+                    "fails. For a cluster you keep, use 3 (use-system-pools recommends at least 2).",
+                    "system_pool.count", "warn")
     for i, pool in _pools(spec):
         if pool.count > 1000 or pool.count < 0:
             yield Issue(f"{_what(i, pool).capitalize()} has {pool.count} nodes; a pool holds 0-1000 (system: "
@@ -887,9 +899,15 @@ def _range_problem(text: str) -> str | None:
 def authorized_ranges(spec: AksSpec, facts: AksFacts) -> Issues:
     ranges = [r.strip() for r in spec.authorized_ip_ranges]
     if not ranges:
-        yield Issue("The API server will accept connections from any IPv4 address (sign-in is still required). "
-                    "Add your own address ('add my IP') to limit it; AKS adds the cluster's outbound IP itself.",
-                    severity="info")
+        # A production cluster (the Standard or Premium tier, as the production preset chooses) should not take
+        # connections from the whole internet: SRC_AUTH_RANGES ("secure access to the API server") -> a warning
+        # there, a note for a free dev cluster.
+        production = spec.tier != "free"
+        yield Issue("The API server will accept connections from any IPv4 address (sign-in is still required)"
+                    + (f", on a {spec.tier}-tier cluster meant for production. Limit it to your own ranges ('add my "
+                       "IP', your office or VPN egress)" if production else
+                       ". Add your own address ('add my IP') to limit it")
+                    + "; AKS adds the cluster's outbound IP itself.", severity="warn" if production else "info")
         return
     if len(ranges) > 200:
         # Verbatim: "The number of APIServer Authorized IP Ranges is greater than the allowed value 200."

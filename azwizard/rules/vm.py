@@ -979,6 +979,34 @@ def cloud_init(spec: VmSpec, facts: VmFacts) -> Issues:
                     "data is silently ignored.", severity="warn")
 
 
+SRC_CLOUD_CONFIG = "https://cloudinit.readthedocs.io/en/latest/reference/user_data_formats.html#cloud-config-data"
+
+
+@rule("vm-cloud-config-yaml", "warn", "cloud-config is valid YAML", source=SRC_CLOUD_CONFIG, fields=("custom_data",),
+      catalogue="B7 #45")
+def cloud_config_yaml(spec: VmSpec, facts: VmFacts) -> Issues:
+    # Azure accepts any custom data; cloud-init reads '#cloud-config' data as YAML holding one mapping, and data it
+    # cannot load is not applied (cloud-init only logs it: `cloud-init schema --system` shows it on the VM). So it
+    # warns, with where the YAML goes wrong, before the first boot that cannot be repeated.
+    import yaml
+
+    data = spec.custom_data.lstrip()
+    if not data.lower().startswith("#cloud-config"):
+        return
+    try:
+        loaded = yaml.safe_load(data)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        yield (f"The cloud-config is not valid YAML{where} ({problem}): cloud-init would not apply any of it. "
+               "Fix the YAML (indent with spaces, quote values with ':' or '#').")
+        return
+    if loaded is not None and not isinstance(loaded, dict):
+        yield (f"The cloud-config is YAML, but a {type(loaded).__name__} rather than keys and values (e.g. "
+               "'packages: [nginx]'): cloud-init would not apply it.")
+
+
 # --------------------------------------------------------------------------------------------------
 # B8. Backup.
 

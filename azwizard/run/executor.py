@@ -26,6 +26,11 @@ from .dag import Cancelled, run_dag
 
 StepState = Literal["waiting", "running", "succeeded", "existing", "failed", "skipped", "cancelled"]
 
+# provisioningState values that mean Azure has finished with a resource; any other (Creating, Updating,
+# Accepted, ...) means an operation is still running on it.
+# https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations#provisioningstate-values
+TERMINAL_STATES = frozenset({"succeeded", "failed", "canceled"})
+
 # Error codes worth sending the same PUT again for (the SDK already retried HTTP-level 429/5xx;
 # these arrive as a *failed operation*). https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors
 TRANSIENT_CODES = frozenset({
@@ -55,6 +60,11 @@ class RunResult:
     outputs: dict[str, dict[str, Any]]
     elapsed: float
     step_seconds: dict[str, float]
+    # Steps whose operation Azure had accepted when the run stopped watching: they go on in Azure, and a
+    # re-run watches them instead of sending them again.
+    in_flight: list[str] = field(default_factory=list)
+    # The ARM error ``target`` of each failure, when Azure named one (e.g. "adminUsername").
+    targets: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -63,6 +73,11 @@ class RunResult:
     @property
     def failed(self) -> list[str]:
         return [k for k, s in self.states.items() if s == "failed"]
+
+    @property
+    def not_started(self) -> list[str]:
+        """Steps never sent: skipped after a failure, or not started when the run stopped watching."""
+        return [k for k, s in self.states.items() if s in ("skipped", "cancelled") and k not in self.in_flight]
 
 
 class _Cancelled(Cancelled):
@@ -106,9 +121,12 @@ class Runner:
             meta=dict(meta or {}),
             steps=[{"step": s.key, "id": s.resource_id, "kind": s.kind} for s in plan.steps],
         )
+        self._in_flight: set[str] = set()
+        self._targets: dict[str, str] = {}
         # What this run's journal shows created and a read confirms: never sent again, even when ``diff`` is
-        # older than that (a retry after a failure re-uses the review's diff).
-        done_before = self._already_created(plan) if resume else {}
+        # older than that (a retry after a failure re-uses the review's diff). What it shows sent and still
+        # provisioning is watched, not sent again.
+        done_before, still_running = self._already_created(plan) if resume else ({}, set())
         entries = diff.by_key() if diff is not None else {}
         steps = {s.key: s for s in plan.steps}
         existing: set[str] = set()
@@ -132,6 +150,8 @@ class Runner:
                 out = dict(done_before[key])
             elif resumed is not None:
                 out = resumed
+            elif key in still_running:
+                out = self._watch(step, time.monotonic())
             elif entry is not None and entry.action == "unchanged":
                 existing.add(key)
                 out = self._unchanged(step, entry)
@@ -174,7 +194,9 @@ class Runner:
             else:
                 states[key] = state
         errors = {k: e if isinstance(e, AzwizardError) else explain(e) for k, e in outcome.errors.items()}
-        result = RunResult(plan.run_id, states, errors, outputs, time.monotonic() - t0, seconds)
+        in_flight = [s.key for s in plan.topological() if s.key in self._in_flight and states.get(s.key) == "cancelled"]
+        result = RunResult(plan.run_id, states, errors, outputs, time.monotonic() - t0, seconds, in_flight,
+                           {k: v for k, v in self._targets.items() if k in errors})
         self.journal.record("finished", ok=result.ok, states=dict(states))
         return result
 
@@ -219,6 +241,7 @@ class Runner:
                                      outputs=out, attempt=attempt))
                 return {**out, "_seconds": elapsed}
             except _Cancelled:
+                self._in_flight.add(step.key)
                 self._emit(StepEvent(step.key, "cancelled", step.label, step.resource_id,
                                      time.monotonic() - started,
                                      "stopped watching; Azure may still finish creating it (cleanup will check)"))
@@ -231,6 +254,9 @@ class Runner:
                                          time.monotonic() - started, f"retrying after {err.code or 'a transient fault'}",
                                          attempt=attempt))
                     continue
+                target = arm_target(exc)
+                if target:
+                    self._targets[step.key] = target
                 if update:
                     self.journal.record("update-failed", step=step.key, id=step.resource_id, kind=step.kind,
                                         code=err.code, message=err.what)
@@ -341,29 +367,98 @@ class Runner:
         except Exception:
             return None  # unknown: the journal keeps "failed" with exists unknown
 
-    def _already_created(self, plan: Plan) -> dict[str, dict[str, Any]]:
+    def _already_created(self, plan: Plan) -> tuple[dict[str, dict[str, Any]], set[str]]:
         """Steps this run already created, confirmed by reading them back (so a re-run sends nothing twice),
-        with their outputs as read back (later steps may need them, e.g. the cluster's kubelet identity)."""
+        with their outputs as read back (later steps may need them, e.g. the cluster's kubelet identity); and
+        the steps whose operation is still running in Azure (sent before the run stopped watching): a re-run
+        watches those instead of sending them again."""
         known = self.journal.resources()
         done: dict[str, dict[str, Any]] = {}
+        running: set[str] = set()
         for step in plan.steps:
             st = known.get(step.resource_id.lower())
-            if st is None or st.state != "created":
+            if st is None or st.state not in ("created", "requested"):
                 continue
             try:
                 model = ops.get(self.factory, step.kind, step.resource_id)
             except Exception:
                 continue
+            if model is None:
+                continue  # never created (or deleted since): send it
             body = ops.wire(model)
-            state = (body.get("properties") or {}).get("provisioningState", "Succeeded")
-            if model is not None and str(state).lower() == "succeeded":
+            state = str((body.get("properties") or {}).get("provisioningState", "Succeeded")).lower()
+            if state == "succeeded":
                 done[step.key] = outputs_of(step.kind, body)
-        return done
+            elif state not in TERMINAL_STATES:
+                running.add(step.key)
+        return done, running
+
+    def _watch(self, step: Step, started: float) -> dict[str, Any]:
+        """Wait for a resource whose create was sent earlier and is still running in Azure, by reading it (a GET
+        every poll interval) until its provisioningState is final, without sending it again."""
+        self._emit(StepEvent(step.key, "running", step.label, step.resource_id, 0.0,
+                             "still being created in Azure (sent earlier): watching it, not sending it again"))
+        while True:
+            if self.cancel.is_set():
+                self._in_flight.add(step.key)
+                self._emit(StepEvent(step.key, "cancelled", step.label, step.resource_id,
+                                     time.monotonic() - started,
+                                     "stopped watching; Azure may still finish creating it (cleanup will check)"))
+                raise _Cancelled()
+            try:
+                model = ops.get(self.factory, step.kind, step.resource_id)
+            except Exception as exc:
+                err = explain(exc)
+                if is_transient(exc, err):
+                    time.sleep(self.poll_interval)
+                    continue
+                raise self._failed(step, started, err, exists=None) from exc
+            if model is None:
+                err = AzwizardError(f"{step.label} disappeared while Azure was creating it",
+                                    "Retry: it will be sent again.")
+                raise self._failed(step, started, err, exists=False)
+            body = ops.wire(model)
+            state = str((body.get("properties") or {}).get("provisioningState", "Succeeded")).lower()
+            if state == "succeeded":
+                out = outputs_of(step.kind, body)
+                elapsed = time.monotonic() - started
+                self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind, **out)
+                self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed, "created",
+                                     outputs=out))
+                return {**out, "_seconds": elapsed}
+            if state in TERMINAL_STATES:
+                err = AzwizardError(f"Azure finished creating {step.label}, but it ended {state.capitalize()}",
+                                    "Look at its Activity log in the portal, fix the setting it names, then retry "
+                                    "(it will be sent again).", code=f"ProvisioningState{state.capitalize()}")
+                raise self._failed(step, started, err, exists=True)
+            time.sleep(self.poll_interval)
+
+    def _failed(self, step: Step, started: float, err: AzwizardError, *, exists: bool | None) -> AzwizardError:
+        self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind, code=err.code,
+                            message=err.what, exists=exists)
+        self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, time.monotonic() - started, err.what,
+                             error=err))
+        return err
 
     def _emit(self, event: StepEvent) -> None:
         if self.on_event is not None:
             with contextlib.suppress(Exception):  # a broken listener must not break the run
                 self.on_event(event)
+
+
+def arm_target(exc: BaseException) -> str:
+    """The ``target`` of an ARM error (the parameter it is about, e.g. "adminUsername"), or of its first detail
+    (deployments wrap the provider's error): https://github.com/Azure/azure-resource-manager-rpc/blob/master/v1.0/common-api-details.md#error-response-content"""
+    error = getattr(exc, "error", None)
+    if error is None:
+        return ""
+    target = getattr(error, "target", None)
+    if not target:
+        for detail in getattr(error, "details", None) or []:
+            target = getattr(detail, "target", None)
+            if target:
+                break
+    return str(target or "")
 
 
 def is_transient(exc: BaseException, err: AzwizardError) -> bool:

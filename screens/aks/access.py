@@ -52,8 +52,7 @@ class AccessStep(AksStep):
              "API server is [b]IPv4-only[/b], even in a dual-stack cluster: list IPv4 ranges only.")
     FIELDS = ("authorized_ip_ranges", "acr", "ssh_public_key", "admin_username")
     FIELD_WIDGETS = {"authorized_ip_ranges": "#range-input", "acr.mode": "#acr-mode", "acr.name": "#acr-name",
-                     "acr.existing_id": "#acr-existing_id", "ssh_public_key": "#range-input",
-                     "admin_username": "#range-input"}
+                     "acr.existing_id": "#acr-existing_id"}
     INITIAL_FOCUS = "#range-input"
     BINDINGS = [
         Binding("ctrl+o", "add_range", "Add range", id="aks.access.add"),
@@ -87,11 +86,36 @@ class AccessStep(AksStep):
             yield Select([], id="acr-existing_id", prompt="choose a registry")
             yield Static("", id="acr-list-note", classes="note")
         yield Static("", id="acr-rights-note", classes="note")
+        yield Label("Node admin user and SSH public key (optional: AKS needs no key)")
+        with Horizontal(classes="choice-row"):
+            yield Input(self.spec.admin_username, id="admin_username")
+            yield Input(self.spec.ssh_public_key, id="ssh_public_key", placeholder="paste a public key (ssh-rsa …)")
+        yield FieldError(id="ssh_public_key-error")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.refresh_form()
         self._acr_mode_shown()
+
+    @on(Input.Changed, "#admin_username")
+    def _admin(self, event: Input.Changed) -> None:
+        if event.value.strip() != self.spec.admin_username:
+            self.journey.update(admin_username=event.value.strip())
+
+    @on(Input.Changed, "#ssh_public_key")
+    def _ssh_key(self, event: Input.Changed) -> None:
+        from azwizard.sshkeys import public_key_problem
+
+        text = event.value.strip()
+        problem = public_key_problem(text) if text else None
+        self.set_error(event.input, problem)  # a private key or other text: refused, nothing changes
+        if problem is not None and "private key" in problem:
+            with self.prevent(Input.Changed):
+                event.input.value = ""  # not kept on screen either
+            event.input.remove_class("-invalid")
+            return
+        if problem is None and text != self.spec.ssh_public_key:
+            self.journey.update(ssh_public_key=text)
 
     # -------- authorized ranges
 
@@ -172,8 +196,8 @@ class AccessStep(AksStep):
 
     def action_my_ip(self) -> None:
         if self.demo:
-            # Not azwizard.myip's documentation address (203.0.113.10): the aks-authorized-ranges rule rightly
-            # refuses non-public ranges, so the demo uses a public one, labelled simulated.
+            # azwizard.myip's demo address, the one the VM journey's NSG sources get too: a public one (the
+            # aks-authorized-ranges rule rightly refuses non-public ranges), labelled simulated.
             self._my_ip(DEMO_PUBLIC_IPV4)
             return
         self.notify("Looking up your public IPv4 address…", timeout=3)

@@ -9,6 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from azwizard.myip import DEMO_ADDRESS
 from azwizard.specs.aks import (
     AcrSpec,
     AksSpec,
@@ -50,9 +51,8 @@ PRESETS: tuple[Preset, ...] = (
            "IPv4 pod and service CIDRs only.", preset_ipv4),
 )
 
-# The demo's "my public IPv4": a public (global) address, since the rules rightly refuse documentation
-# ranges such as 203.0.113.0/24 (the API server sees a public address). Labelled "simulated" wherever shown.
-DEMO_PUBLIC_IPV4 = "20.100.1.2"
+# The demo's "my public IPv4": the one both journeys use (azwizard.myip), labelled "simulated" wherever shown.
+DEMO_PUBLIC_IPV4 = DEMO_ADDRESS
 
 
 class AksJourney(Journey[AksSpec]):
@@ -64,7 +64,8 @@ class AksJourney(Journey[AksSpec]):
         super().__init__(spec or preset_dev_dual_stack())
         self.catalog: Catalog | None = None
         self.preset: str = "dev" if spec is None else "custom"
-        self.group_edited = False
+        # A spec from a profile or an az command keeps its own group (not <cluster>-RG) when it names one.
+        self.group_edited = spec is not None and spec.resource_group != f"{spec.cluster_name}-RG"
         # What the Access step learned from Azure (None = not asked / could not be read).
         self.my_public_ipv4: str | None = None
         self.acr_name_available: bool | None = None

@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, Select, Static
 from azwizard.specs.aks import POD_CIDR_V4, SERVICE_CIDR_V4, AksNetworkSpec, dual_stack_ipv6
 from azwizard.specs.common import random_ula_48
 
-from ..wizard import FieldError
+from ..wizard import FieldError, refill_select
 from .steps import AksStep
 
 
@@ -97,7 +97,7 @@ class NetworkStep(AksStep):
              "come from a random unique local /48; press [b]ctrl+g[/b] for a new one.")
     FIELDS = ("network",)
     FIELD_WIDGETS = {"network.plugin": "#network-plugin", "network.plugin_mode": "#network-plugin",
-                     "network.dataplane": "#network-plugin", "network.load_balancer_sku": "#network-outbound_type"}
+                     "network.dataplane": "#network-plugin"}
     BINDINGS = [Binding("ctrl+g", "regenerate", "New IPv6 ranges", id="aks.network.regenerate")]
 
     def compose_form(self) -> ComposeResult:
@@ -138,6 +138,8 @@ class NetworkStep(AksStep):
         yield Label("Outbound traffic")
         yield Select(self._outbound_options(), value=net.outbound_type, id="network-outbound_type",
                      allow_blank=False)
+        yield self.choice("network-load_balancer_sku", "network.load_balancer_sku",
+                          [("Standard load balancer", "standard")])
         yield Static("", id="outbound-note", classes="note")
 
     def on_mount(self) -> None:
@@ -180,14 +182,11 @@ class NetworkStep(AksStep):
         self.query_one("#model-note", Static).update(f"[dim]{escape(model.note) if model else ''}[/dim]")
         with self.prevent(Select.Changed):
             fam = self.query_one("#network-ip_families", Select)
-            fam.set_options(self._family_options())
-            fam.value = "dual" if net.dual_stack else "v4"
+            refill_select(fam, self._family_options(), "dual" if net.dual_stack else "v4")
             pol = self.query_one("#network-policy", Select)
-            pol.set_options(self._policy_options())
-            pol.value = net.policy
+            refill_select(pol, self._policy_options(), net.policy)
             out = self.query_one("#network-outbound_type", Select)
-            out.set_options(self._outbound_options())
-            out.value = net.outbound_type
+            refill_select(out, self._outbound_options(), net.outbound_type)
         self.query_one("#families-note", Static).update(
             "[dim]The API server stays IPv4-only either way. IPv6 Services of type LoadBalancer on Azure Linux "
             "nodes need externalTrafficPolicy: Local.[/dim]" if net.dual_stack else

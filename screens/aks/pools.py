@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from azwizard.specs.aks import NodePoolSpec
 
 from ..vm.steps import MAX_SIZE_ROWS, SizePicker, size_rows
-from ..wizard import FieldError
+from ..wizard import FieldError, refill_select
 from .steps import AksStep
 
 if TYPE_CHECKING:
@@ -61,9 +61,7 @@ class NodePoolStep(AksStep):
              "(the notes), sizes with 2+ vCPUs and 4+ GB only. [b]User pools[/b] are optional and run your "
              "workloads. Sizes are the ones offered here to your subscription, with the vCPU quota left.")
     FIELDS = ("system_pool", "user_pools", "vm_set_type")
-    FIELD_WIDGETS = {"system_pool.vm_size": "#size-filter", "user_pools": "#user_pools",
-                     "vm_set_type": "#system_pool-count", "system_pool.mode": "#system_pool-name",
-                     "system_pool.os_type": "#system_pool-os_sku", "system_pool.max_pods": "#system_pool-count"}
+    FIELD_WIDGETS = {"system_pool.vm_size": "#size"}
     INITIAL_FOCUS = "#size-filter"
     BINDINGS = [
         Binding("ctrl+o", "add_pool", "Add user pool", id="aks.pools.add"),
@@ -91,6 +89,13 @@ class NodePoolStep(AksStep):
         yield Label("Availability zones")
         yield Select(self._zone_options(), value=",".join(pool.zones), id="system_pool-zones", allow_blank=False)
         yield Static("", id="zones-note", classes="note")
+        yield Label("Mode, OS type, node set and pods per node (empty = AKS's default)")
+        with Horizontal(classes="choice-row"):
+            yield self.choice("system_pool-mode", "system_pool.mode", [("System", "System")])
+            yield self.choice("system_pool-os_type", "system_pool.os_type", [("Linux", "Linux")])
+            yield self.choice("vm_set_type", "vm_set_type", [("Scale sets", "VirtualMachineScaleSets")])
+            yield Input(str(pool.max_pods or ""), id="system_pool-max_pods", placeholder="default")
+        yield FieldError(id="system_pool-max_pods-error")
         yield Static("[b]User pools[/b] [dim](optional)[/dim]", classes="section")
         table: DataTable[str] = DataTable(id="user_pools", cursor_type="row", zebra_stripes=True)
         table.add_columns("Name", "OS", "Size", "Nodes", "OS disk", "Zones")
@@ -149,8 +154,7 @@ class NodePoolStep(AksStep):
                         "refuses them for system pools); B-series sizes are marked ▲ burstable.[/dim]")
         disk = self.query_one("#system_pool-os_disk_type", Select)
         with self.prevent(Select.Changed):
-            disk.set_options(self._disk_options())
-            disk.value = pool.os_disk_type
+            refill_select(disk, self._disk_options(), pool.os_disk_type)
         if ephemeral_fits(size, pool.os_disk_gb):
             disk_note = (f"[dim]{escape(pool.vm_size)}'s local disk holds the {pool.os_disk_gb} GiB OS disk: an "
                          "ephemeral OS disk is possible (and what AKS picks by default).[/dim]")
@@ -162,8 +166,7 @@ class NodePoolStep(AksStep):
         self.query_one("#disk-note", Static).update(disk_note)
         zones = self.query_one("#system_pool-zones", Select)
         with self.prevent(Select.Changed):
-            zones.set_options(self._zone_options())
-            zones.value = ",".join(pool.zones)
+            refill_select(zones, self._zone_options(), ",".join(pool.zones))
         region_zones = self.journey.region_zones()
         self.query_one("#zones-note", Static).update(
             "[dim]This region has no availability zones.[/dim]" if region_zones == () else
@@ -240,6 +243,17 @@ class NodePoolStep(AksStep):
         self.set_error(event.input, None)
         if count != self.spec.system_pool.count:
             self.journey.set_pool(0, count=count)
+
+    @on(Input.Changed, "#system_pool-max_pods")
+    def _max_pods(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if text and not text.isdigit():
+            self.set_error(event.input, "Pods per node must be a whole number (10–250), or empty for the default")
+            return
+        self.set_error(event.input, None)
+        value = int(text) if text else None
+        if value != self.spec.system_pool.max_pods:
+            self.journey.set_pool(0, max_pods=value)
 
     @on(Select.Changed, "#system_pool-os_sku")
     def _os_sku(self, event: Select.Changed) -> None:

@@ -4,7 +4,7 @@ pool, networking and access steps are in pools.py, network.py and access.py."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
 from textual import on, work
@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from azwizard.specs.aks import AksSpec
 
-from ..wizard import FieldError, WizardStep, region_options
+from ..wizard import FieldError, WizardStep, refill_select, region_options
 from .journey import PRESETS, AksJourney
 
 if TYPE_CHECKING:
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 class AksStep(WizardStep[AksSpec]):
     journey: AksJourney
-    # spec field -> widget selector, where the widget's id is not the field with "." -> "-"
-    FIELD_WIDGETS: ClassVar[dict[str, str]] = {}
 
     @property
     def spec(self) -> AksSpec:
@@ -37,15 +35,6 @@ class AksStep(WizardStep[AksSpec]):
 
     def commit(self) -> bool:
         return not self.has_invalid_input()
-
-    def focus_field(self, field: str) -> None:
-        if not field:
-            return  # subscription-wide findings (providers, live facts) have no field to focus
-        for prefix, selector in sorted(self.FIELD_WIDGETS.items(), key=lambda kv: -len(kv[0])):
-            if (field == prefix or field.startswith(prefix + ".")) and self.query(selector):
-                self.query_one(selector).focus()
-                return
-        super().focus_field(field)
 
     def set_error(self, widget: Input, message: str | None) -> None:
         """Mark an input bad (nothing changes in the spec) or good again."""
@@ -210,8 +199,7 @@ class BasicsStep(AksStep):
     def _fill_versions(self) -> None:
         select = self.query_one("#kubernetes_version", Select)
         with self.prevent(Select.Changed):
-            select.set_options(self._version_options())
-            select.value = self.spec.kubernetes_version.strip()
+            refill_select(select, self._version_options(), self.spec.kubernetes_version.strip())
 
     # -------- notes that follow the spec
 
@@ -291,6 +279,8 @@ class BasicsStep(AksStep):
             self.set_error(event.input, "1–63 letters, digits, '_' and '-', starting with a letter or digit")
             return
         self.set_error(event.input, None)
+        if name == self.spec.cluster_name:
+            return  # the value shown when the step opens: nothing to derive
         self.journey.set_cluster_name(name)
         self.set_value("#resource_group", self.spec.resource_group)
         self.refresh_form()

@@ -337,7 +337,10 @@ class CleanupScreen(Screen[None]):
             row = self._current_row() if self.is_mounted else None
             if row is None or row.item is None or row.item.kind != CLUSTER:
                 return False
-            stopped = row.item.state.lower() == "stopped"
+            state = row.item.state.lower()
+            if state in ("stopping", "starting"):
+                return False  # one operation at a time: https://learn.microsoft.com/azure/aks/start-stop-cluster
+            stopped = state == "stopped"
             return stopped if action == "start_cluster" else not stopped
         return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
@@ -17,11 +18,14 @@ if TYPE_CHECKING:
     from azwizard.specs.vm import VmSpec
 
 
-def done_text(spec: VmSpec, plan: Plan, result: RunResult) -> str:
+def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None = None) -> str:
+    """The done screen's text; ``identity`` is the private key of the VM's public key, when azwizard knows where
+    it is (a generated key, or one chosen from the ssh directory): the ssh commands then name it with -i."""
     ip4 = result.outputs.get("pip4", {}).get("ipAddress") or "(not allocated)"
     ip6 = result.outputs.get("pip6", {}).get("ipAddress") or "(not allocated)"
     user = spec.admin_username
     n = spec.names
+    key = f"-i {escape(_quoted(str(identity)))} " if identity is not None else ""
     lines = [
         f"[b $success]{escape(n.vm)} is ready.[/]",
         "",
@@ -29,8 +33,10 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult) -> str:
         f"[b]Public IPv6[/b]  {escape(ip6)}",
         "",
         "[b]Connect[/b]",
-        f"  ssh {escape(user)}@{escape(ip4)}",
-        f"  ssh -6 {escape(user)}@{escape(ip6)}",
+        f"  ssh {key}{escape(user)}@{escape(ip4)}",
+        f"  ssh -6 {key}{escape(user)}@{escape(ip6)}",
+        "  [dim]Press [b]s[/b] to add a Host entry for it to your ssh config (shown first, written only if you "
+        "say yes).[/dim]" if ip4 != "(not allocated)" else "",
         "",
         "[b]DNS records[/b] (the addresses are static and kept even if the VM is deleted)",
         f"  yourhost.example.com.  A     {escape(ip4)}",
@@ -51,6 +57,10 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult) -> str:
     return "\n".join(lines)
 
 
+def _quoted(path: str) -> str:
+    return f"'{path}'" if any(c.isspace() for c in path) else path
+
+
 def _cost(plan: Plan) -> str:
     from azwizard.cleanup.costs import estimate_plan_steps
 
@@ -59,6 +69,7 @@ def _cost(plan: Plan) -> str:
 
 class VmDoneScreen(Screen[None]):
     BINDINGS = [
+        Binding("s", "ssh_config", "Add to ssh config", id="done.ssh_config"),
         Binding("l", "cleanup", "Clean up", id="done.cleanup"),
         Binding("h", "home", "Home", id="done.home"),
         Binding("escape", "home", "Home", show=False),
@@ -68,11 +79,56 @@ class VmDoneScreen(Screen[None]):
         super().__init__()
         self.spec, self.plan, self.result = spec, plan, result
 
+    @property
+    def ssh_dir(self) -> Path:
+        from azwizard.sshkeys import ssh_dir
+
+        return ssh_dir(bool(getattr(self.app, "demo", False)))
+
+    @property
+    def identity(self) -> Path | None:
+        from azwizard.sshkeys import private_key_for
+
+        return private_key_for(self.spec.ssh_public_key, self.ssh_dir) if self.spec.ssh_public_key else None
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="done"):
-            yield Static(done_text(self.spec, self.plan, self.result), id="done-text")
+            yield Static(done_text(self.spec, self.plan, self.result, self.identity), id="done-text")
         yield Footer()
+
+    def action_ssh_config(self) -> None:
+        from azwizard.sshconfig import HostExists, add_host, has_host, host_alias, host_entry
+
+        from ..confirm import YesNoScreen
+
+        ip4 = self.result.outputs.get("pip4", {}).get("ipAddress")
+        if not ip4:
+            self.notify("The VM has no public IPv4 address yet: nothing to add.", severity="warning")
+            return
+        path = self.ssh_dir / "config"
+        alias = host_alias(self.spec.names.vm)
+        if path.exists() and has_host(path.read_text(encoding="utf-8"), alias):
+            self.notify(f"{path} already has a Host {alias} entry; it was left as it is.", severity="warning")
+            return
+        entry = host_entry(alias, ip4, self.spec.admin_username, self.identity,
+                           f"{self.spec.names.vm} (azwizard run {self.plan.run_id})")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                backup = add_host(path, entry, alias)
+            except (OSError, HostExists) as exc:
+                self.notify(f"Nothing was written: {exc}", severity="error", timeout=8)
+                return
+            kept = f" The previous file is kept as {backup}." if backup else ""
+            self.notify(f"Added Host {alias} to {path}: connect with ssh {alias}.{kept}", timeout=8)
+
+        self.app.push_screen(YesNoScreen(
+            f"Add this to {path}?",
+            f"{entry}\nIt is appended at the end; the entries already there are not changed, and the file is "
+            "backed up first.", yes="Add it", no="Don't"), answered)
 
     def action_cleanup(self) -> None:
         self.app.switch_mode("cleanup")

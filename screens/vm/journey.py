@@ -24,7 +24,11 @@ class VmJourney(Journey[VmSpec]):
 
     def __init__(self, spec: VmSpec | None = None) -> None:
         super().__init__(spec or VmSpec.for_base("Yolo"))
-        self.edited_names: set[str] = set()
+        # A spec from a profile or an az command keeps the names it gives (e.g. its --resource-group): they count
+        # as edited, so a new base name does not replace them.
+        derived = VmNames.derive(self.spec.base_name)
+        self.edited_names: set[str] = {f.name for f in dataclasses.fields(VmNames)
+                                       if getattr(self.spec.names, f.name) != getattr(derived, f.name)}
         self.catalog: Catalog | None = None
 
     run_id: str | None = None

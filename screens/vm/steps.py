@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -59,6 +59,16 @@ def _int_in(lo: int, hi: int, what: str) -> Any:
     return parse
 
 
+def _optional_int(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("The size must be a whole number of GiB, or empty for the image's size") from None
+
+
 class VmStep(WizardStep[VmSpec]):
     journey: VmJourney
 
@@ -78,6 +88,7 @@ class BasicsStep(VmStep):
     INTRO = ("Where the VM lives. Every resource gets its name from the base name, as in the notes "
              "([b]Yolo[/b] → Yolo-RG, Yolo-VNet, Yolo-IPv4, …); each name stays editable.")
     FIELDS = ("base_name", "location", "names", "use_existing_group", "subscription")
+    FIELD_WIDGETS = {"use_existing_group": "#names-resource_group", "subscription": "#location"}
 
     def compose_form(self) -> ComposeResult:
         app: Any = self.app
@@ -189,6 +200,8 @@ class BasicsStep(VmStep):
             return
         event.input.remove_class("-invalid")
         err.set_error(None)
+        if base == self.spec.base_name:
+            return  # the value shown when the step opens: nothing to derive
         self.journey.set_base_name(base)
         for field in dataclasses.fields(VmNames):
             widget = self.query_one(f"#names-{field.name}", Input)
@@ -287,7 +300,17 @@ class PublicIpStep(VmStep):
                       ("Internet (ISP network, cheaper egress)", "Internet")],
                      value=self.spec.public_ip.routing_preference, id="public_ip-routing_preference",
                      allow_blank=False)
-        yield Static("[dim]SKU: Standard · assignment: static · tier: regional[/dim]", classes="note")
+        yield Label("SKU and assignment")
+        with Horizontal(classes="choice-row"):
+            yield self.choice("public_ip-sku", "public_ip.sku", [("Standard (Basic was retired)", "Standard")])
+            yield self.choice("public_ip-allocation", "public_ip.allocation",
+                              [("Static (Standard addresses always are)", "Static")])
+        yield Label("TCP idle timeout (minutes, 4–30)")
+        yield Input(str(self.spec.public_ip.idle_timeout_minutes), id="public_ip-idle_timeout_minutes")
+        yield FieldError(id="public_ip-idle_timeout_minutes-error")
+        self.bind_input("public_ip-idle_timeout_minutes", "public_ip.idle_timeout_minutes",
+                        _int_in(4, 30, "The idle timeout"))
+        yield Static("[dim]Tier: regional[/dim]", classes="note")
 
     def _zone_options(self) -> list[tuple[str, str]]:
         opts = [("Zone-redundant (zones 1, 2, 3) — survives a zone outage", "1,2,3")]
@@ -346,6 +369,11 @@ class NatStep(VmStep):
         yield FieldError(id="nat_gateway-idle_timeout_minutes-error")
         self.bind_input("nat_gateway-idle_timeout_minutes", "nat_gateway.idle_timeout_minutes",
                         _int_in(4, 120, "The idle timeout"))
+        yield Label("SKU and zone")
+        with Horizontal(classes="choice-row"):
+            yield self.choice("nat_gateway-sku", "nat_gateway.sku", [("Standard", "Standard")])
+            yield self.choice("nat_gateway-zones", "nat_gateway.zones",
+                              [("No zone (regional)", ())] + [(f"Zone {z} only", (z,)) for z in ("1", "2", "3")])
 
     @on(Switch.Changed, "#nat_gateway-enabled")
     def _enabled(self, event: Switch.Changed) -> None:
@@ -474,7 +502,8 @@ class NsgStep(VmStep):
             return
         if event.state == WorkerState.SUCCESS and event.worker.result:
             self.query_one("#nsg-source", Input).value = f"{event.worker.result}/32"
-            demo = " (simulated: a documentation address)" if getattr(self.app, "demo", False) else ""
+            demo = " (simulated: demo mode doesn't look up your real address)" if getattr(self.app, "demo", False) \
+                else ""
             self.notify(f"SSH and ICMP now allowed only from {event.worker.result}{demo}.")
         elif event.state == WorkerState.ERROR:
             self.notify(str(event.worker.error), severity="error")
@@ -529,14 +558,33 @@ MAX_SIZE_ROWS = 60
 
 class SizePicker(Vertical):
     """VM sizes offered in the region (and zone), with vCPUs, memory, family and vCPU quota left;
-    type to filter."""
+    type to filter. In the filter, enter picks the only match (or moves into the list) and down moves into
+    the list."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type to filter sizes, e.g. d2s or 4 vcpu", id="size-filter")
+        yield Input(placeholder="type to filter sizes, e.g. d2s or 4 vcpu; enter picks the only match",
+                    id="size-filter")
         table: DataTable[str] = DataTable(id="size", cursor_type="row", zebra_stripes=True)
         table.add_columns("Size", "vCPUs", "Memory", "Family", "Quota left", "Zones")
         yield table
         yield Static("", id="size-count")
+
+    @on(Input.Submitted, "#size-filter")
+    def _submitted(self, event: Input.Submitted) -> None:
+        table = self.query_one("#size", DataTable)
+        if table.row_count == 1:
+            table.move_cursor(row=0)
+            # Selected from the screen's context: a message sent from here (the table's parent) would stop
+            # bubbling here and never reach the step's RowSelected handler, which sets the size.
+            self.screen.call_later(table.action_select_cursor)
+        elif table.row_count:
+            table.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        table = self.query_one("#size", DataTable)
+        if event.key == "down" and self.query_one("#size-filter", Input).has_focus and table.row_count:
+            event.stop()
+            table.focus()
 
 
 def size_rows(sizes: list[VmSize], quota: dict[str, int], query: str) -> list[tuple[str, ...]]:
@@ -564,7 +612,9 @@ class VmDetailsStep(VmStep):
              "vCPU quota you have left in each family. The OS disk is Standard SSD and is deleted with the "
              "VM; the NIC too; the public IPs are kept (they are in your DNS).")
     FIELDS = ("size", "image", "zone", "security_type", "admin_username", "ssh_public_key", "os_disk",
-              "data_disk", "accelerated_networking", "names.vm")
+              "data_disk", "accelerated_networking")
+    SHOWS = ("names.vm", "names.os_disk", "names.data_disk")  # edited in Basics › names
+    FIELD_WIDGETS = {"data_disk": "#data_disk-size", "data_disk.sku": "#data_disk-sku"}
     BINDINGS = [Binding("ctrl+g", "generate_key", "New SSH key", id="vm.details.keygen")]
     INITIAL_FOCUS = "#size-filter"
 
@@ -587,19 +637,38 @@ class VmDetailsStep(VmStep):
         yield Label("SSH public key")
         yield Select(self._key_options(), value=self._key_value(), id="ssh_public_key", allow_blank=True,
                      prompt="choose a key from ~/.ssh, or press ctrl+g to generate one")
+        yield Input(id="ssh_public_key-paste", placeholder="… or paste a public key here (ssh-ed25519 AAAA… you@host)")
+        yield FieldError(id="ssh_public_key-paste-error")
         yield Static("", id="key-note", classes="note")
         yield Label("OS disk")
         yield Select([("Standard SSD (StandardSSD_LRS) — the notes' default", "StandardSSD_LRS"),
                       ("Premium SSD (Premium_LRS) — high IOPS", "Premium_LRS"),
                       ("Standard HDD (Standard_LRS)", "Standard_LRS")],
                      value=self.spec.os_disk.sku, id="os_disk-sku", allow_blank=False)
-        yield Label("Data disk size in GiB (0 = none; kept when the VM is deleted)")
-        yield Input(str(self.spec.data_disk.size_gb if self.spec.data_disk else 0), id="data_disk-size")
+        yield Label("OS disk size in GiB (empty = the image's size)")
+        yield Input(str(self.spec.os_disk.size_gb or ""), id="os_disk-size_gb", placeholder="the image's size")
+        yield FieldError(id="os_disk-size_gb-error")
+        self.bind_input("os_disk-size_gb", "os_disk.size_gb", _optional_int)
+        yield Label("Data disk size in GiB (0 = none; kept when the VM is deleted) and type")
+        with Horizontal(classes="choice-row"):
+            yield Input(str(self.spec.data_disk.size_gb if self.spec.data_disk else 0), id="data_disk-size")
+            yield Select(self._data_disk_options(), value=self.spec.data_disk.sku if self.spec.data_disk else
+                         "StandardSSD_LRS", id="data_disk-sku", allow_blank=False)
         yield FieldError(id="data_disk-size-error")
+        with Horizontal(classes="switch-row"):
+            yield Switch(self.spec.accelerated_networking, id="accelerated_networking")
+            yield Label("Accelerated networking (needs a size that supports it)")
 
     def on_mount(self) -> None:
         super().on_mount()
         self._fill_sizes("")
+
+    def _data_disk_options(self) -> list[tuple[str, str]]:
+        opts = [("Standard SSD", "StandardSSD_LRS"), ("Premium SSD", "Premium_LRS"), ("Standard HDD", "Standard_LRS")]
+        sku = self.spec.data_disk.sku if self.spec.data_disk else ""
+        if sku and all(v != sku for _, v in opts):
+            opts.append((f"{sku} (from a profile or command)", sku))
+        return opts
 
     def _image_key(self) -> str:
         return next((k for k, v in IMAGES.items() if v == self.spec.image), "debian-12")
@@ -617,12 +686,9 @@ class VmDetailsStep(VmStep):
         return self.spec.ssh_public_key or Select.NULL
 
     def _ssh_dir(self) -> Path:
-        app: Any = self.app
-        if getattr(app, "demo", False):
-            from azwizard.paths import data_dir
+        from azwizard.sshkeys import ssh_dir
 
-            return data_dir() / "demo" / "ssh"
-        return Path.home() / ".ssh"
+        return ssh_dir(bool(getattr(self.app, "demo", False)))
 
     def _fill_sizes(self, query: str) -> None:
         facts = self.journey.region_facts
@@ -684,6 +750,31 @@ class VmDetailsStep(VmStep):
     def _key(self, event: Select.Changed) -> None:
         self.journey.set("ssh_public_key", event.value if isinstance(event.value, str) else "")
 
+    @on(Input.Changed, "#ssh_public_key-paste")
+    def _key_pasted(self, event: Input.Changed) -> None:
+        """A pasted public key becomes the VM's key; anything else (a private key above all) is refused with a
+        message, and the spec keeps the key it had."""
+        from azwizard.sshkeys import public_key_problem
+
+        text = event.value.strip()
+        err = self.query_one("#ssh_public_key-paste-error", FieldError)
+        problem = public_key_problem(text) if text else None
+        event.input.set_class(problem is not None, "-invalid")
+        err.set_error(problem)
+        if problem is not None:
+            if "private key" in problem:
+                with self.prevent(Input.Changed):
+                    event.input.value = ""  # not kept on screen (nor anywhere) either
+                event.input.remove_class("-invalid")
+            return
+        if text and text != self.spec.ssh_public_key:
+            self.journey.set("ssh_public_key", text)
+            select = self.query_one("#ssh_public_key", Select)
+            with self.prevent(Select.Changed):
+                select.set_options(self._key_options())
+                select.value = text
+            self.query_one("#key-note", Static).update("[$success]Pasted public key[/] set for the admin user.")
+
     @on(Select.Changed, "#os_disk-sku")
     def _disk(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
@@ -702,7 +793,19 @@ class VmDetailsStep(VmStep):
             return
         event.input.remove_class("-invalid")
         err.set_error(None)
-        self.journey.update(data_disk=DiskSpec(size_gb=size, delete_with_vm=False) if size else None)
+        sku = self.query_one("#data_disk-sku", Select).value
+        self.journey.update(data_disk=DiskSpec(size_gb=size, sku=sku if isinstance(sku, str) else "StandardSSD_LRS",
+                                               delete_with_vm=False) if size else None)
+
+    @on(Select.Changed, "#data_disk-sku")
+    def _data_disk_sku(self, event: Select.Changed) -> None:
+        disk = self.spec.data_disk
+        if disk is not None and isinstance(event.value, str) and event.value != disk.sku:
+            self.journey.update(data_disk=dataclasses.replace(disk, sku=event.value))
+
+    @on(Switch.Changed, "#accelerated_networking")
+    def _accelerated(self, event: Switch.Changed) -> None:
+        self.journey.set("accelerated_networking", event.value)
 
     def action_generate_key(self) -> None:
         from azwizard.sshkeys import generate_keypair
@@ -735,7 +838,9 @@ class BackupStep(VmStep):
              "Trusted launch VMs need the [b]Enhanced[/b] policy. Mind the cleanup cost: a vault with backups "
              "cannot be deleted until protection is stopped and the backup data deleted, and deleted backups "
              "stay in soft delete for 14 days.")
-    FIELDS = ("backup", "names.vault")
+    FIELDS = ("backup",)
+    SHOWS = ("names.vault",)  # edited in Basics › names
+    FIELD_WIDGETS = {"backup": "#backup-enabled"}
 
     def compose_form(self) -> ComposeResult:
         with Horizontal(classes="switch-row"):

@@ -1,0 +1,69 @@
+"""A ``Host`` entry for a new VM in the user's ssh client config, added only when asked.
+
+The entry is appended at the end of the file (after a backup of it), so every entry already there stays as it
+was, byte for byte; an alias that is already a ``Host`` pattern in the file is never added twice. ssh reads
+the first value it finds for each option, and a ``Host`` block lasts until the next ``Host`` or ``Match``
+line: https://man.openbsd.org/ssh_config.5
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+_ALIAS_BAD = re.compile(r"[^a-z0-9._-]+")
+
+
+def host_alias(vm_name: str) -> str:
+    return _ALIAS_BAD.sub("-", vm_name.lower()).strip("-.") or "azure-vm"
+
+
+def host_entry(alias: str, address: str, user: str, identity_file: Path | None, note: str = "") -> str:
+    lines = [f"# {note}" if note else "# added by azwizard", f"Host {alias}", f"    HostName {address}",
+             f"    User {user}"]
+    if identity_file is not None:
+        path = str(identity_file)
+        lines.append(f'    IdentityFile "{path}"' if " " in path else f"    IdentityFile {path}")
+        lines.append("    IdentitiesOnly yes")
+    return "\n".join(lines) + "\n"
+
+
+def has_host(text: str, alias: str) -> bool:
+    """Whether a ``Host`` line of ``text`` already names ``alias`` (patterns are whitespace-separated)."""
+    for line in text.splitlines():
+        parts = re.split(r"[\s=]+", line.strip(), maxsplit=1)  # "Host a b" and "Host=a" both
+        if len(parts) == 2 and parts[0].lower() == "host" and \
+                alias.lower() in (p.strip('"').lower() for p in parts[1].split()):
+            return True
+    return False
+
+
+class HostExists(Exception):
+    pass
+
+
+def add_host(path: Path, entry: str, alias: str) -> Path | None:
+    """Append ``entry`` to the ssh config at ``path`` (created 0600 in a 0700 directory when missing). Returns
+    the backup of the previous file (None when there was none). Raises :class:`HostExists` when ``alias`` is
+    already a Host there (nothing is written)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    if old is not None and has_host(old, alias):
+        raise HostExists(f"{path} already has a Host {alias} entry; nothing was written")
+    backup = None
+    if old is not None:
+        backup = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
+        n = 1
+        while backup.exists():
+            n += 1
+            backup = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}-{n}")
+        backup.write_text(old, encoding="utf-8")
+        os.chmod(backup, 0o600)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    separator = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
+        fh.write(separator + entry)
+    return backup

@@ -1,0 +1,182 @@
+"""Every field a rule can name is edited by a widget on one step: selecting a finding opens that step and
+focuses the widget (issue 12 item 2). The fields are read from the rulebooks (each rule's declared fields) and
+from the rule modules' own text (the narrower fields their issues name, e.g. ``names.subnet`` or a pool's
+``user_pools.0.count``), so a new rule or field without a widget fails here."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from azwizard.screens.aks.journey import AksJourney
+from azwizard.screens.review import ReviewStep
+from azwizard.screens.vm.journey import VmJourney
+from azwizard.screens.vm.steps import BasicsStep, VmDetailsStep
+from azwizard.screens.wizard import WizardStep
+from test_vm_journey import demo, open_step, settle, walk_to_review
+
+from azwizard.rules import aks as aks_rules
+from azwizard.rules import vm as vm_rules
+from azwizard.specs.aks import AcrSpec, preset_prod_dual_stack
+from azwizard.specs.vm import DiskSpec, NatGatewaySpec, VmSpec
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop azureuser@Yolo-VM"
+
+
+def _resolves(spec: Any, path: str) -> bool:
+    obj = spec
+    for part in path.split("."):
+        if part.isdigit() and isinstance(obj, tuple):
+            if int(part) >= len(obj):
+                return False
+            obj = obj[int(part)]
+            continue
+        if not dataclasses.is_dataclass(obj) or part not in {f.name for f in dataclasses.fields(obj)}:
+            return False
+        obj = getattr(obj, part)
+    return True
+
+
+def rule_fields(module: Any, book: Any, spec: Any) -> set[str]:
+    """Every rule's declared fields, plus every string in the module that names a spec field (the fields its
+    issues narrow to) and the pool fields built with ``_pool_field``."""
+    out = {f for r in book.rules for f in r.fields}
+    for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _resolves(spec, node.value):
+            out.add(node.value)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_pool_field":
+            attr = node.args[1]
+            assert isinstance(attr, ast.Constant)
+            out |= {f"system_pool.{attr.value}", f"user_pools.0.{attr.value}"}
+    out.discard("")  # subscription-wide (providers, live facts): no field, the review says so instead
+    return out
+
+
+VM_SPEC = dataclasses.replace(VmSpec.for_base("Yolo", ssh_public_key=KEY),
+                              data_disk=DiskSpec(size_gb=32, delete_with_vm=False),
+                              nat_gateway=NatGatewaySpec(enabled=True))
+AKS_SPEC = preset_prod_dual_stack("aks-prod", "norwayeast").with_(acr=AcrSpec("create", "aksprodacr"))
+
+
+def test_the_rule_fields_are_found() -> None:
+    vm = rule_fields(vm_rules, vm_rules.VM_RULES, VM_SPEC)
+    aks = rule_fields(aks_rules, aks_rules.AKS_RULES, AKS_SPEC)
+    # narrower fields that only the issues name (not the rules' declarations) are among them
+    assert {"names.subnet", "names.data_disk", "nat_gateway.zones", "data_disk.size_gb"} <= vm
+    assert {"user_pools.0.count", "system_pool.os_type", "network.service_cidrs"} <= aks
+    assert len(vm) > 35 and len(aks) > 40
+
+
+async def _focus_every_field(app: Any, pilot: Any, fields: set[str],
+                             variants: dict[str, Any] | None = None) -> list[str]:
+    review = app.screen
+    assert isinstance(review, ReviewStep)
+    flow, journey = review.flow, review.journey
+    problems = []
+    for field in sorted(fields):
+        target = flow.step_for_field(field)
+        if target is None:
+            problems.append(f"{field}: no step edits it")
+            continue
+        if variants and field in variants:
+            journey.spec = variants[field]
+        screen: WizardStep[Any] = next(s for s in app.screen_stack if isinstance(s, target))
+        screen.refresh_form()
+        widget = screen.widget_for(field)
+        if widget is None:
+            problems.append(f"{field}: {target.__name__} has no widget for it")
+            continue
+        screen.set_focus(None)
+        if not screen.focus_field(field):
+            problems.append(f"{field}: {target.__name__} could not focus #{widget.id}")
+            continue
+        await pilot.pause()
+        if screen.focused is not widget:
+            problems.append(f"{field}: focus is on {screen.focused!r}, not #{widget.id}")
+    return problems
+
+
+async def test_every_vm_rule_field_has_a_widget_that_the_jump_focuses(tmp_path: Path) -> None:
+    app, _ = demo(tmp_path)
+    app.journeys["vm"] = VmJourney(VM_SPEC)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await walk_to_review(app, pilot)
+        fields = rule_fields(vm_rules, vm_rules.VM_RULES, VM_SPEC)
+        assert await _focus_every_field(app, pilot, fields) == []
+        flow = app.screen.flow
+        # the names are all edited in Basics › names, whichever step shows their findings
+        assert {flow.step_for_field(f) for f in fields if f.startswith("names.")} == {BasicsStep}
+        assert flow.step_for_field("size") is VmDetailsStep
+
+
+async def test_every_aks_rule_field_has_a_widget_that_the_jump_focuses(tmp_path: Path) -> None:
+    from azwizard.screens.aks import AKS_FORM_STEPS
+    from test_aks_journey import demo as aks_demo
+    from test_aks_journey import next_step, open_journey
+
+    app, _ = aks_demo(tmp_path)
+    app.journeys["aks"] = AksJourney(AKS_SPEC)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await open_journey(app, pilot)
+        for step in (*AKS_FORM_STEPS[1:], ReviewStep):
+            await next_step(app, pilot, step)
+        fields = rule_fields(aks_rules, aks_rules.AKS_RULES, AKS_SPEC)
+        attach = AKS_SPEC.with_(acr=AcrSpec("attach", existing_id="/subscriptions/x/resourceGroups/g/providers/"
+                                                                  "Microsoft.ContainerRegistry/registries/r"))
+        assert await _focus_every_field(app, pilot, fields, {"acr.existing_id": attach}) == []
+
+
+@pytest.mark.parametrize("bad_name", ["Web_VM"])
+async def test_an_invalid_vm_name_jumps_to_basics_names_and_focuses_it(tmp_path: Path, bad_name: str) -> None:
+    """The issue's example: `Web_VM` is refused as a host name; the finding opens Basics, unfolds the names
+    and focuses the VM name input (not the VM step, where the name is not edited)."""
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await walk_to_review(app, pilot)
+        journey = app.journeys["vm"]
+        journey.set_name("vm", bad_name)
+        await pilot.pause()
+        index = next(i for i, f in enumerate(journey.findings) if f.rule_id == "vm-host-name")
+        options = app.screen.query_one("#review-findings")
+        options.highlighted = index
+        options.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BasicsStep)
+        assert app.focused is not None and app.focused.id == "names-vm"
+        assert not app.screen.query_one("#names").collapsed
+
+
+async def test_clicking_the_step_list_moves_to_that_step(tmp_path: Path) -> None:
+    from azwizard.screens.vm.steps import NetworkStep, NsgStep
+
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await open_step(app, pilot)
+        # the nav has 1 row of padding: the 5th step (NSG) is on row 5 of the widget
+        await pilot.click(".wizard-nav", offset=(3, 5))
+        await settle(app, pilot)
+        assert isinstance(app.screen, NsgStep)
+        await pilot.press("escape")  # Back walks the steps in order
+        await settle(app, pilot)
+        assert app.screen.STEP_TITLE == "NAT gateway"
+        await pilot.click(".wizard-nav", offset=(3, 2))
+        await settle(app, pilot)
+        assert isinstance(app.screen, NetworkStep)
+
+
+async def test_a_step_with_a_blocking_finding_is_not_ticked_in_the_step_list(tmp_path: Path) -> None:
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await open_step(app, pilot, 1)
+        nav = app.screen.query_one(".wizard-nav")
+        assert str(nav.render()).splitlines()[0].startswith("✓ Basics")
+        app.journeys["vm"].set_name("vm", "Web_VM")  # blocking: not a host name
+        await pilot.pause()
+        assert str(nav.render()).splitlines()[0].startswith("✖ Basics")
+        app.journeys["vm"].set_name("vm", "Web-VM")
+        await pilot.pause()
+        assert str(nav.render()).splitlines()[0].startswith("✓ Basics")
