@@ -7,7 +7,8 @@ A partial failure leaves a clear report (deleted / not deleted and why / not att
 selection can be planned and run again: what is already gone is shown as such and not sent again.
 
 Whole-group deletion is one ARM operation that takes everything in the group, so it requires the group's
-name typed back (preflight rule C2); without it nothing at all is sent.
+name typed back (preflight rule C2); a plan that deletes a VM, an AKS cluster or more than one resource
+requires its :meth:`DeletionPlan.confirmation` typed back too. Without them nothing at all is sent.
 """
 
 from __future__ import annotations
@@ -62,6 +63,19 @@ class GroupConfirmationRequired(AzwizardError):
         super().__init__(
             f"Deleting a whole resource group needs its name typed to confirm ({names}); nothing was deleted",
             f"Type the group's name exactly as shown ({names}) to confirm, or delete single resources instead.",
+            code="ConfirmationRequired",
+        )
+
+
+class ConfirmationRequired(AzwizardError):
+    """A deletion of a costly resource or of several resources without its confirmation typed: nothing was
+    sent."""
+
+    def __init__(self, phrase: str) -> None:
+        self.phrase = phrase
+        super().__init__(
+            f"This deletion needs '{phrase}' typed to confirm; nothing was deleted",
+            f"Type {phrase} exactly as shown to confirm, or delete less at once.",
             code="ConfirmationRequired",
         )
 
@@ -148,14 +162,21 @@ class Deleter:
 
     # ------------------------------------------------------------------ public
 
-    def run(self, plan: DeletionPlan, *, confirm_group_name: str | Iterable[str] | None = None) -> DeletionResult:
+    def run(self, plan: DeletionPlan, *, confirm_group_name: str | Iterable[str] | None = None,
+            confirm: str | Iterable[str] | None = None) -> DeletionResult:
         """Delete what ``plan`` says. Raises :class:`GroupConfirmationRequired` (sending nothing) when a
-        whole-group operation's name is not in ``confirm_group_name``."""
-        confirmed = {confirm_group_name} if isinstance(confirm_group_name, str) else set(confirm_group_name or ())
+        whole-group operation's name is not in ``confirm_group_name``, :class:`ConfirmationRequired` when the
+        plan's :meth:`~DeletionPlan.confirmation` is in neither (the answers typed)."""
+        confirmed: set[str] = set()
+        for given in (confirm_group_name, confirm):
+            confirmed |= {given} if isinstance(given, str) else set(given or ())
         confirmed = {c.strip() for c in confirmed}
         missing = [op.name for op in plan.ops if op.whole_group and op.name not in confirmed]
         if missing:
             raise GroupConfirmationRequired(missing)
+        phrase = plan.confirmation()
+        if phrase and phrase not in confirmed:
+            raise ConfirmationRequired(phrase)
         t0 = time.monotonic()
         by_key = {op.key: op for op in plan.ops}
         skipped_for: dict[str, str] = {}

@@ -446,4 +446,6 @@ def _details(kind: str, body: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         out += [("version", str(get("currentKubernetesVersion") or get("kubernetesVersion") or "")),
                 ("tier", str(sku.get("tier") or "")),
                 ("nodes", ", ".join(f"{p.get('count')} × {p.get('vmSize')}" for p in pools))]
+        # the API server's host names: cleanup finds the cluster's kubeconfig entries by them
+        out += [("fqdn", str(get("fqdn") or "")), ("private fqdn", str(get("privateFQDN") or ""))]
     return tuple((k, v) for k, v in out if v)

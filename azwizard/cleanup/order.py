@@ -24,9 +24,11 @@ from dataclasses import dataclass, field, replace
 from . import blockers as b
 from .costs import Cost, total
 from .model import (
+    CLUSTER,
     DELETABLE,
     KIND_RANK,
     VAULT,
+    VM,
     Cascade,
     Inventory,
     InventoryItem,
@@ -34,6 +36,10 @@ from .model import (
     kind_of,
     within,
 )
+
+
+# Deleting one of these (or more than one resource) needs a typed confirmation (DeletionPlan.confirmation).
+COSTLY = frozenset({VM, CLUSTER})
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,21 @@ class DeletionPlan:
 
     def cost(self) -> Cost:
         return total(op.cost for op in self.ops)
+
+    def confirmation(self) -> str:
+        """What the user types before the operations outside whole groups run (each whole group needs its own
+        name typed): the resource's name when one operation deletes a VM, an AKS cluster or more than one
+        resource; ``delete N`` (N: how many resources go) when several operations do; "" when the plan deletes
+        one inexpensive resource on its own, or only whole groups. A typed answer, not a keypress: one stray
+        key must not delete a costly resource or many at once (issue 12 item 6)."""
+        parts = [op for op in self.ops if not op.whole_group]
+        members = {key(m) for op in parts for m in op.members}
+        costly = any(kind_of(m).lower() in COSTLY for op in parts for m in op.members)
+        if not parts or (len(members) <= 1 and not costly):
+            return ""
+        if len(parts) == 1:
+            return parts[0].name
+        return f"delete {len(members)}"
 
     def describe(self) -> list[str]:
         """The dry run as text lines (the screen renders the same data its own way)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .confirm import ConfirmGroupScreen, PowerConfirmScreen
+from .confirm import ConfirmGroupScreen, PowerConfirmScreen, TypedConfirmScreen
 from .dryrun import DryRunScreen
 from .inventory import CleanupScreen
 from .progress import DeleteScreen
@@ -25,6 +25,7 @@ __all__ = [
     "DeleteScreen",
     "DryRunScreen",
     "PowerConfirmScreen",
+    "TypedConfirmScreen",
     "cleanup_entry",
     "cleanup_state",
 ]

@@ -1,5 +1,6 @@
-"""Confirmations: typing a resource group's name before it is deleted as a whole, and stopping or starting an
-AKS cluster with the notes' advice in front of the user."""
+"""Confirmations: typing a resource group's name before it is deleted as a whole, typing a name (or "delete N")
+before a VM, a cluster or several resources are deleted, and stopping or starting an AKS cluster with the notes'
+advice in front of the user."""
 
 from __future__ import annotations
 
@@ -14,35 +15,30 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 if TYPE_CHECKING:
-    from azwizard.cleanup import DeleteOp, InventoryItem
+    from azwizard.cleanup import Cost, DeleteOp, DeletionPlan, Inventory, InventoryItem
 
 
-class ConfirmGroupScreen(ModalScreen[str | None]):
-    """Returns the typed name when it is exactly the group's name; None when cancelled. A wrong name is refused
+class TypedConfirmScreen(ModalScreen[str | None]):
+    """Returns the typed text when it is exactly ``expected``; None when cancelled. A wrong answer is refused
     here, and the engine checks it again (without it, nothing is sent)."""
 
     # Only escape: the input takes every other key (no journey keys while typing).
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cleanup.confirm.cancel")]
 
-    def __init__(self, op: DeleteOp) -> None:
+    def __init__(self, expected: str, title: str, body: str, *, what: str = "the confirmation") -> None:
         super().__init__()
-        self.op = op
+        self.expected = expected
+        self.title_text = title  # Textual markup, names escaped by the caller
+        self.body = body
+        self.what = what  # "the group's name", "the VM's name"…
 
     def compose(self) -> ComposeResult:
-        op = self.op
-        names = [c.resource_id.rsplit("/", 1)[-1] for c in op.with_it]
-        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
         with Vertical(id="cleanup-confirm-box"):
-            yield Static(f"[b $error]Delete the whole resource group {escape(op.name)}?[/]", id="cleanup-confirm-title")
-            yield Static(
-                f"This is one Azure operation that deletes the group and everything in it: {len(names)} resource(s)"
-                f"{': ' + escape(shown) if shown else ''}. It cannot be undone.\n\n"
-                f"Type the group's name, [b]{escape(op.name)}[/b], and press [b]enter[/b] to delete it. "
-                "[b]esc[/b] cancels; nothing has been sent.",
-                id="cleanup-confirm-text",
-            )
-            # no placeholder with the name: it would look filled in
-            yield Input(placeholder="the group's name", id="cleanup-confirm-input")
+            yield Static(f"[b $error]{self.title_text}[/]", id="cleanup-confirm-title")
+            yield Static(f"{self.body}\n\nType [b]{escape(self.expected)}[/b] and press [b]enter[/b] to delete. "
+                         "[b]esc[/b] cancels; nothing has been sent.", id="cleanup-confirm-text")
+            # no placeholder with the answer: it would look filled in
+            yield Input(placeholder=self.what, id="cleanup-confirm-input")
             yield Static("", id="cleanup-confirm-error")
 
     def on_mount(self) -> None:
@@ -51,18 +47,62 @@ class ConfirmGroupScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#cleanup-confirm-input")
     def _submitted(self, event: Input.Submitted) -> None:
         typed = event.value.strip()
-        if typed == self.op.name:
+        if typed == self.expected:
             self.dismiss(typed)
             return
         error = self.query_one("#cleanup-confirm-error", Static)
         if not typed:
-            error.update(f"[b $error]✖[/] Type {escape(self.op.name)} to confirm; nothing is deleted without it.")
+            error.update(f"[b $error]✖[/] Type {escape(self.expected)} to confirm; nothing is deleted without it.")
         else:
-            error.update(f"[b $error]✖[/] '{escape(typed)}' is not the group's name (it is "
-                         f"{escape(self.op.name)}, case matters). Nothing was deleted.")
+            error.update(f"[b $error]✖[/] '{escape(typed)}' is not {escape(self.what)} (it is "
+                         f"{escape(self.expected)}, case matters). Nothing was deleted.")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmGroupScreen(TypedConfirmScreen):
+    """A whole resource group: its name typed back."""
+
+    def __init__(self, op: DeleteOp) -> None:
+        names = [c.resource_id.rsplit("/", 1)[-1] for c in op.with_it]
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        super().__init__(
+            op.name, f"Delete the whole resource group {escape(op.name)}?",
+            f"This is one Azure operation that deletes the group and everything in it: {len(names)} resource(s)"
+            f"{': ' + escape(shown) if shown else ''}. It cannot be undone.",
+            what="the group's name")
+        self.op = op
+
+
+def confirm_plan_screen(plan: DeletionPlan, inventory: Inventory) -> TypedConfirmScreen | None:
+    """The typed confirmation a plan needs besides whole groups' names (a VM, an AKS cluster, more than one
+    resource: ``DeletionPlan.confirmation``), or None."""
+    from .view import cost_sentence, item_label
+
+    phrase = plan.confirmation()
+    if not phrase:
+        return None
+    ops = [op for op in plan.ops if not op.whole_group]
+    members = [m for op in ops for m in op.members]
+    labels = [item_label(inventory, m) for m in members]
+    shown = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
+    cost = cost_sentence(sum_cost(ops))
+    if len(ops) == 1:
+        title = f"Delete {escape(ops[0].label)}?"
+        what = "its name"
+    else:
+        title = f"Delete {len(members)} resources?"
+        what = "delete and the number"
+    body = (f"This deletes {len(members)} resource(s): {escape(shown)}. They stop costing {escape(cost)}. "
+            "It cannot be undone.")
+    return TypedConfirmScreen(phrase, title, body, what=what)
+
+
+def sum_cost(ops: list[DeleteOp]) -> Cost:
+    from azwizard.cleanup.costs import total
+
+    return total(op.cost for op in ops)
 
 
 class PowerConfirmScreen(ModalScreen[bool]):

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from .confirm import ConfirmGroupScreen
+from .confirm import ConfirmGroupScreen, confirm_plan_screen
 from .view import dry_run_text
 
 if TYPE_CHECKING:
@@ -56,11 +56,23 @@ class DryRunScreen(Screen[None]):
         self._confirm([op for op in self.plan.ops if op.whole_group], [])
 
     def _confirm(self, groups: list[DeleteOp], typed: list[str]) -> None:
-        """One typed name per whole group, then the deletion; a cancel anywhere sends nothing."""
+        """One typed name per whole group, then the plan's own confirmation (a VM, a cluster, several
+        resources), then the deletion; a cancel anywhere sends nothing."""
         if not groups:
             from .progress import DeleteScreen
 
-            self.app.push_screen(DeleteScreen(self.plan, self.inventory, typed))
+            screen = confirm_plan_screen(self.plan, self.inventory)
+            if screen is None or self.plan.confirmation() in typed:
+                self.app.push_screen(DeleteScreen(self.plan, self.inventory, typed))
+                return
+
+            def confirmed(phrase: str | None) -> None:
+                if phrase is None:
+                    self.notify("Cancelled: nothing was sent.", timeout=6)
+                    return
+                self.app.push_screen(DeleteScreen(self.plan, self.inventory, [*typed, phrase]))
+
+            self.app.push_screen(screen, confirmed)
             return
         op = groups[0]
 

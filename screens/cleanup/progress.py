@@ -17,13 +17,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from .state import cleanup_state
-from .view import item_label, report_text
+from .view import item_label, kube_text, report_text
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from azwizard.azure.session import ClientFactory
     from azwizard.cleanup import DeleteEvent, DeletionPlan, DeletionResult, Inventory
+    from azwizard.cleanup.kubetidy import KubeTidy
 
 STATE_LABELS = {
     "waiting": "[dim]waiting[/dim]",
@@ -64,6 +65,7 @@ class DeleteScreen(Screen[None]):
         self.cancel = threading.Event()
         self.started = time.monotonic()
         self.result: DeletionResult | None = None
+        self.kube_tidy: KubeTidy | None = None
         self.failure: str | None = None
         self.retrying = False
         self._states: dict[str, str] = {}
@@ -126,7 +128,16 @@ class DeleteScreen(Screen[None]):
         deleter = Deleter(factory, JournalBook(journal_dir),
                           on_event=lambda e: self.app.call_from_thread(self._on_event, e), cancel=self.cancel,
                           **options)
-        return deleter.run(self.plan, confirm_group_name=self.confirmed)
+        result = deleter.run(self.plan, confirm_group_name=self.confirmed)
+        self.kube_tidy = self._tidy(result)
+        return result
+
+    def _tidy(self, result: DeletionResult) -> KubeTidy | None:
+        """A deleted cluster's kubeconfig entries go too (backup first); in the worker: file IO."""
+        from azwizard.cleanup.kubetidy import tidy_kubeconfig
+        from azwizard.kubeconfig import kubeconfig_target
+
+        return tidy_kubeconfig(result.deleted, self.inventory, kubeconfig_target(bool(getattr(self.app, "demo", False))))
 
     def _on_event(self, event: DeleteEvent) -> None:
         k = _key(event.resource_id)
@@ -199,9 +210,11 @@ class DeleteScreen(Screen[None]):
         else:
             status.update(f"[b $warning]Finished in {_mmss(result.elapsed)}, not everything was deleted.[/] "
                           "The report below says why.")
-        self.query_one("#cleanup-run-report", Static).update(
-            report_text(result.deleted, result.not_deleted, result.not_attempted, self.inventory,
-                        _mmss(result.elapsed)))
+        report = report_text(result.deleted, result.not_deleted, result.not_attempted, self.inventory,
+                             _mmss(result.elapsed))
+        if self.kube_tidy is not None:
+            report += "\n" + kube_text(self.kube_tidy)
+        self.query_one("#cleanup-run-report", Static).update(report)
         self.refresh_bindings()
 
     # ------------------------------------------------------------------ keys
@@ -262,8 +275,10 @@ class DeleteScreen(Screen[None]):
             while len(app.screen_stack) > 1:
                 app.pop_screen()
             if plan.ops:
+                # What is retried was confirmed already (it is part of the plan the user typed the answer for):
+                # its own, smaller "delete N" is not asked again.
                 app.push_screen(DryRunScreen(plan, inventory))
-                app.push_screen(DeleteScreen(plan, inventory, self.confirmed))
+                app.push_screen(DeleteScreen(plan, inventory, [*self.confirmed, plan.confirmation()]))
             else:
                 app.push_screen(DryRunScreen(plan, inventory))
         elif event.state == WorkerState.ERROR:

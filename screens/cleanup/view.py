@@ -26,6 +26,7 @@ from azwizard.cleanup import (
 )
 from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
 from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
+from azwizard.cleanup.kubetidy import KubeTidy
 from azwizard.cleanup.order import DeletionPlan
 
 Clock = Callable[[], _dt.datetime]
@@ -522,6 +523,8 @@ def dry_run_text(plan: DeletionPlan, inventory: Inventory) -> str:
     if plan.ops:
         whole = [op.name for op in plan.ops if op.whole_group]
         confirm = f" (you will type {', '.join(whole)} to confirm the whole-group delete)" if whole else ""
+        if plan.confirmation():
+            confirm += f" (you will type {plan.confirmation()} to confirm)"
         lines.append(f"Nothing has been sent to Azure yet. Press [b]x[/b] to delete exactly this{escape(confirm)}, or "
                      "[b]esc[/b] to change the selection.")
     else:
@@ -568,6 +571,24 @@ def report_text(deleted: Sequence[str], not_deleted: Sequence[tuple[str, str]],
     return "\n".join(lines)
 
 
+def kube_text(tidy: KubeTidy) -> str:
+    """What cleanup did to the kubeconfig after deleting a cluster."""
+    from azwizard.screens.aks.done import shown
+
+    where = escape(shown(tidy.path))
+    if tidy.error:
+        return f"[$warning]▲[/] {where} was not tidied: {escape(tidy.error)}. Remove the cluster's context yourself."
+    if not tidy.removed:
+        return f"[dim]{where} held no entries of the deleted cluster(s).[/dim]"
+    lines = [f"[$success]✓[/] Removed from {where}: {escape('; '.join(tidy.removed))}."]
+    if tidy.backup is not None:
+        lines.append(f"  The old file is kept as {escape(shown(tidy.backup))} (mode 0600).")
+    if tidy.current_reset:
+        lines.append("  Its current context was the deleted cluster's and is now unset: "
+                     "[b]kubectl config use-context <name>[/b] picks another.")
+    return "\n".join(lines)
+
+
 __all__ = [
     "AGE_CHOICES",
     "COLUMNS",
@@ -582,6 +603,7 @@ __all__ = [
     "detail_text",
     "dry_run_text",
     "hourly_text",
+    "kube_text",
     "monthly_text",
     "report_text",
     "row_cells",
