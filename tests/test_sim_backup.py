@@ -68,7 +68,7 @@ def _headers(pipeline_response: Any, _body: Any, _hdrs: Any) -> Any:
 def test_vault_create_shape_and_default_policies(sdk: Any, sim: Any, rg: str) -> None:
     v = _vault(sdk, rg)
     assert v.type == "Microsoft.RecoveryServices/vaults" and v.location == "norwayeast"
-    assert v.sku.name == "RS0" and v.sku.tier == "Standard"
+    assert v.sku.name == "Standard" and v.sku.tier is None  # echoed as sent (recorded az CLI create)
     assert v.properties.provisioning_state == "Succeeded"
     soft = v.properties.security_settings.soft_delete_settings
     assert soft.soft_delete_state == "Enabled" and soft.soft_delete_retention_period_in_days == 14

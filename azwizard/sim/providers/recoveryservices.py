@@ -4,10 +4,17 @@ items) is in ``recoveryservices_backup.py``, registered from here.
 
 Shapes follow api-version 2026-11-01 (the SDK default) and the REST spec examples
 ``specification/recoveryservices/resource-manager/Microsoft.RecoveryServices/RecoveryServices/stable/2025-08-01/
-examples/{PUTVault,GETVault}.json``: ``sku`` comes back as ``{"name": "RS0", "tier": "Standard"}``, soft delete
-is on for 14 days by default, storage redundancy defaults to GeoRedundant. The recorded az CLI create
-(``src/azure-cli/azure/cli/command_modules/backup/tests/latest/recordings/test_backup_vault.yaml``) answers
-201 with ``provisioningState: Succeeded`` and no polling header: vault creation is synchronous.
+examples/{PUTVault,GETVault}.json``: ``sku`` is echoed as sent, soft delete is on for 14 days by default,
+storage redundancy defaults to GeoRedundant.
+
+The LRO protocol is as the az CLI recordings show it (Azure/azure-cli
+``src/azure-cli/azure/cli/command_modules/backup/tests/latest/recordings/test_backup_vault.yaml``,
+``test_backup_protection.yaml``, api-version 2023-04-01): a create answers 201 ``provisioningState:
+Provisioning`` with an ``Azure-AsyncOperation`` header pointing at ``{vault}/operationStatus/{id}``; a PATCH
+answers 202 with no body and both ``Azure-AsyncOperation`` and ``Location`` (``{vault}/operationResults/{id}``);
+a DELETE answers 200 with no body before api-version 2024-04-01 and, from 2024-04-01 (the version whose spec
+samples call ``beginDeleteAndWait``, Azure/azure-rest-api-specs-examples ``.../stable/2024-04-01/examples-js/
+DeleteVault.js``), 202 with ``Location`` (the SDK's Vaults_Delete accepts only 202/204).
 
 Contract for the resource-group delete (``providers/resources.py``, owned by the lead): ARM deletes a group's
 resources one by one, and a vault that still holds backup items refuses, which makes the group delete fail.
@@ -17,13 +24,17 @@ builds the error the group-delete operation then fails with.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from .. import ids
 from ..router import route
 from ..wire import ArmError, ArmRequest, ArmResponse
 from . import recoveryservices_backup as backup
+from . import recoveryservices_config, recoveryservices_jobs  # noqa: F401  (registers their routes)
+from .api_shapes import older_than, strip_newer
 from .authorization import reject_snake_case
 from .resources import check_location, validate_tags
 
@@ -45,8 +56,26 @@ def _etag() -> str:
     return f"W/\"datetime'{utcnow().replace(':', '%3A')}'\""
 
 
-def _view(body: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in body.items() if not k.startswith("_")}
+# First api-version of each VaultProperties key the simulator stores (bicep-types-az
+# generated/recoveryservices/microsoft.recoveryservices/<version>/types.md; absent from the 2023-04-01
+# recordings, present in 2024-04-01).
+_PROPS_SINCE = {"bcdrSecurityLevel": "2024-04-01"}
+# Keys Azure leaves out of the 201 Provisioning answer of a create (recorded, see the module docstring):
+# they appear once the vault is provisioned.
+_NOT_YET_PROVISIONED = ("redundancySettings", "securitySettings", "backupStorageVersion", "bcdrSecurityLevel")
+# The list answers carry a reduced VaultProperties (recorded ``backup vault list``, both scopes).
+_LIST_PROPS = ("provisioningState", "publicNetworkAccess", "restoreSettings", "upgradeDetails")
+
+
+def _view(body: dict[str, Any], req: ArmRequest | None = None) -> dict[str, Any]:
+    out = copy.deepcopy({k: v for k, v in body.items() if not k.startswith("_")})
+    return strip_newer(req, out, props=_PROPS_SINCE)
+
+
+def _list_view(body: dict[str, Any], req: ArmRequest) -> dict[str, Any]:
+    out = _view(body, req)
+    out["properties"] = {k: v for k, v in out["properties"].items() if k in _LIST_PROPS}
+    return out
 
 
 def _identity(sim: ArmSim, identity: Any, existing: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -63,6 +92,8 @@ def _identity(sim: ArmSim, identity: Any, existing: dict[str, Any] | None) -> di
 def _merge_properties(current: dict[str, Any], requested: dict[str, Any]) -> dict[str, Any]:
     """Apply the settable vault properties a client sends (the rest are service-owned)."""
     props = current
+    props.setdefault("restoreSettings", {"crossSubscriptionRestoreSettings": {"crossSubscriptionRestoreState":
+                                                                               "Enabled"}})
     if "publicNetworkAccess" in requested:
         props["publicNetworkAccess"] = requested["publicNetworkAccess"]
     red = requested.get("redundancySettings") or {}
@@ -80,6 +111,12 @@ def _merge_properties(current: dict[str, Any], requested: dict[str, Any]) -> dic
         props["securitySettings"]["immutabilitySettings"] = sec["immutabilitySettings"]
     if requested.get("monitoringSettings") is not None:
         props["monitoringSettings"] = requested["monitoringSettings"]
+    cross = ((requested.get("restoreSettings") or {}).get("crossSubscriptionRestoreSettings") or {})
+    mine_cross = props["restoreSettings"]["crossSubscriptionRestoreSettings"]
+    # "PermanentlyDisabled" is one-way (https://learn.microsoft.com/azure/backup/backup-azure-cross-subscription-restore)
+    if cross.get("crossSubscriptionRestoreState") in ("Enabled", "Disabled", "PermanentlyDisabled") and \
+            mine_cross["crossSubscriptionRestoreState"] != "PermanentlyDisabled":
+        mine_cross["crossSubscriptionRestoreState"] = cross["crossSubscriptionRestoreState"]
     return props
 
 
@@ -101,6 +138,8 @@ def _new_properties() -> dict[str, Any]:
         },
         "secureScore": "None",
         "bcdrSecurityLevel": "Poor",
+        "backupStorageVersion": "V2",
+        "restoreSettings": {"crossSubscriptionRestoreSettings": {"crossSubscriptionRestoreState": "Enabled"}},
     }
 
 
@@ -111,6 +150,17 @@ def _check_sku(sku: Any) -> None:
         raise ArmError(400, "InvalidRequestContent",
                        "The request content was invalid and could not be deserialized: 'Error converting value "
                        f"\"{name}\" to type 'SkuName'. Path 'sku.name'.'.")
+
+
+def _op_urls(req: ArmRequest, vid: str, opid: str) -> tuple[str, str]:
+    q = urlencode({"api-version": req.api_version or ""})
+    return f"{req.base}{vid}/operationStatus/{opid}?{q}", f"{req.base}{vid}/operationResults/{opid}?{q}"
+
+
+def _start(sim: ArmSim, req: ArmRequest, vault: dict[str, Any], kind: str,
+           done: Any = None) -> Any:
+    return sim.start_operation(req, namespace=NS, location=vault["location"], resource_id=vault["id"], kind=kind,
+                               seconds=sim.latency.put(RTYPE), on_success=done)
 
 
 @route("PUT", VAULT)
@@ -138,27 +188,46 @@ def put_vault(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> Arm
         vault = {"location": location, "name": name, "id": rid, "type": RTYPE,
                  "properties": _merge_properties(_new_properties(), props)}
     vault["etag"] = _etag()
-    vault["sku"] = {"name": "RS0", "tier": "Standard"}
-    if "tags" in body or existing is None:
+    sku = body.get("sku")
+    vault["sku"] = dict(sku) if isinstance(sku, dict) and sku.get("name") else \
+        vault.get("sku") or {"name": "RS0", "tier": "Standard"}
+    if "tags" in body:
         vault["tags"] = body.get("tags") or {}
     identity = _identity(sim, body.get("identity"), (existing or {}).get("identity"))
     if identity is not None:
         vault["identity"] = identity
+    if existing is not None:
+        sim.save(vault["id"], vault)
+        return ArmResponse(200, _view(vault, req))
+    vault["properties"]["provisioningState"] = "Provisioning"
     sim.save(vault["id"], vault)
-    if existing is None:
-        backup.create_default_policies(sim, vault["id"])
-    return ArmResponse(201 if existing is None else 200, _view(vault))
+    backup.create_default_policies(sim, vault["id"])
+
+    def done() -> None:
+        cur = sim.peek(rid)
+        if cur is not None:
+            cur["properties"]["provisioningState"] = "Succeeded"
+            sim.save(rid, cur)
+
+    op = _start(sim, req, vault, "put", done)
+    answer = _view(vault, req)
+    for key in _NOT_YET_PROVISIONED:
+        answer["properties"].pop(key, None)
+    status_url, _ = _op_urls(req, vault["id"], op.id)
+    return ArmResponse(201, answer, {"Azure-AsyncOperation": status_url})
 
 
 @route("GET", VAULT)
 def get_vault(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
     rid = ids.resource_id(sim.subscription_id, rg, NS, "vaults", name)
     sim.touch_resource_ops(rid)
-    return ArmResponse(200, _view(sim.require(rid)))
+    return ArmResponse(200, _view(sim.require(rid), req))
 
 
 @route("PATCH", VAULT)
 def patch_vault(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
+    """202, no body, ``Azure-AsyncOperation`` + ``Location`` (recorded). The change is applied on acceptance:
+    Azure does the work whether or not anyone polls."""
     rid = ids.resource_id(sim.subscription_id, rg, NS, "vaults", name)
     vault = sim.require(rid)
     sim.check_locks(vault["id"], "write")
@@ -174,7 +243,31 @@ def patch_vault(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> A
         vault["identity"] = identity
     vault["etag"] = _etag()
     sim.save(rid, vault)
-    return ArmResponse(200, _view(vault))
+    op = _start(sim, req, vault, "put")
+    status_url, result_url = _op_urls(req, vault["id"], op.id)
+    return ArmResponse(202, None, {"Azure-AsyncOperation": status_url, "Location": result_url})
+
+
+@route("GET", VAULT + "/operationStatus/{opid}")
+def vault_operation_status(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, opid: str) -> ArmResponse:
+    """Recorded body: ``{"id": "{vault}/operationStatus/{id}", "name": "{id}", "status": ...}``."""
+    vid = ids.resource_id(sim.subscription_id, rg, NS, "vaults", name)
+    op = sim.poll(opid)
+    body: dict[str, Any] = {"id": f"{vid}/operationStatus/{opid}", "name": opid, "status": op.status}
+    if op.status == "Failed" and op.error is not None:
+        body["error"] = op.error
+    return ArmResponse(200, body)
+
+
+@route("GET", VAULT + "/operationResults/{opid}")
+def vault_operation_result(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, opid: str) -> ArmResponse:
+    op = sim.poll(opid)
+    if not op.done:
+        return ArmResponse(202, None, {"Location": req.url, "Retry-After": "10"})
+    if op.status == "Failed" and op.error is not None:
+        raise ArmError(op.error_status, op.error["code"], op.error["message"])
+    vault = sim.peek(ids.resource_id(sim.subscription_id, rg, NS, "vaults", name))
+    return ArmResponse(200, _view(vault, req)) if vault is not None else ArmResponse(204)
 
 
 def vault_blocks_delete(sim: ArmSim, vault_id: str) -> ArmError | None:
@@ -249,7 +342,10 @@ def delete_vault(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> 
             sim.remove(child["id"])
         sim.remove(canonical)
 
-    # Vaults_Delete accepts 202 (Location) or 204.
+    if older_than(req, "2024-04-01"):
+        done()
+        return ArmResponse(200)  # recorded: 200, no body, no polling header
+    # Vaults_Delete (2024-04-01 on) accepts 202 (Location) or 204.
     return sim.accept_delete(req, canonical, namespace=NS, location=vault["location"], rtype=RTYPE, on_done=done,
                              async_header=False)
 
@@ -257,13 +353,13 @@ def delete_vault(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> 
 @route("GET", RG + "/providers/Microsoft.RecoveryServices/vaults")
 def list_vaults_in_group(sim: ArmSim, req: ArmRequest, sub: str, rg: str) -> ArmResponse:
     group = sim.require_group(rg)
-    items = [_view(b) for b in sim.of_type(RTYPE, group=group["id"])]
+    items = [_list_view(b, req) for b in sim.of_type(RTYPE, group=group["id"])]
     items.sort(key=lambda b: b["name"].lower())
     return sim.paged(req, items)
 
 
 @route("GET", SUB + "/providers/Microsoft.RecoveryServices/vaults")
 def list_vaults(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
-    items = [_view(b) for b in sim.of_type(RTYPE)]
+    items = [_list_view(b, req) for b in sim.of_type(RTYPE)]
     items.sort(key=lambda b: b["id"].lower())
     return sim.paged(req, items)

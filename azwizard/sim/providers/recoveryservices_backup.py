@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from .. import ids
 from ..router import route
 from ..wire import ArmError, ArmRequest, ArmResponse
+from . import recoveryservices_jobs as jobs
 from .authorization import reject_snake_case
 
 if TYPE_CHECKING:
@@ -325,8 +326,7 @@ def _operation_status(sim: ArmSim, opid: str) -> dict[str, Any]:
     if op.end_time:
         body["endTime"] = op.end_time
     if op.status == "Succeeded":
-        body["properties"] = {"objectType": "OperationStatusJobExtendedInfo", "jobId": str(uuid.uuid5(
-            uuid.NAMESPACE_URL, op.id))}
+        body["properties"] = {"objectType": "OperationStatusJobExtendedInfo", "jobId": jobs.job_id_of(op.id)}
     if op.status == "Failed" and op.error is not None:
         body["error"] = op.error
     return body
@@ -591,6 +591,15 @@ def put_protected_item(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault: s
     stored = _protect(sim, req, v, iid, container, item, props, sim.peek(iid))
     sim.save(iid, stored)
     op = _start(sim, req, v, iid, "put")
+    sp = stored["properties"]
+    if props.get("isRehydrate"):
+        operation = "Undelete"
+    elif sp.get("policyId"):
+        operation = "ConfigureBackup"
+    else:
+        operation = "DisableBackup"
+    mc = _CONTAINER.match(container)
+    jobs.record_job(sim, v, op, operation, sp["friendlyName"], mc["rg"] if mc else rg, sp.get("policyName"))
     q = urlencode({"api-version": req.api_version or ""})
     return ArmResponse(202, None, {
         "Location": f"{req.base}{iid}/operationResults/{op.id}?{q}",
@@ -647,6 +656,8 @@ def delete_protected_item(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vault
         body["properties"].pop("policyType", None)
         sim.save(iid, body)
     op = _start(sim, req, v, iid, "delete")
+    mc = _CONTAINER.match(container)
+    jobs.record_job(sim, v, op, "DeleteBackupData", body["properties"]["friendlyName"], mc["rg"] if mc else rg)
     q = urlencode({"api-version": req.api_version or ""})
     return ArmResponse(202, None, {
         "Location": f"{req.base}{v['id']}/backupOperationResults/{op.id}?{q}",
