@@ -528,3 +528,49 @@ def test_ages_and_costs_say_unknown_when_they_are() -> None:
     partly = cluster_cost("Standard", [{"vmSize": "Standard_Weird_v9", "count": 3}])
     assert hourly_text(partly).endswith("+?") and monthly_text(partly).endswith("+?")  # known part + unknown
     assert hourly_text(unknown("x", "why") + Cost((CostPart("y", 0.0),))) == "unknown"
+
+
+async def test_the_backup_promise_stop_protection_delete_data_then_vault_and_group(tmp_path: Path) -> None:
+    """The Backup step says a vault with backups cannot be deleted until protection is stopped and the data
+    deleted: cleanup offers exactly that (typed vault name, soft delete explained), then deletes it all."""
+    from azwizard.screens.cleanup import BackupConfirmScreen
+    from textual.widgets import Checkbox
+
+    from azwizard.specs.vm import BackupSpec
+
+    app, holder = demo(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        sim = holder["sim"]
+        make_vm_run(sim, app.session.factory, journal_dir(), backup=BackupSpec(enabled=True))  # type: ignore[union-attr]
+        await pilot.press("c")
+        await settle(app, pilot)
+        await goto(app, pilot, "run:run-vm")
+        await pilot.press("space", "d")
+        await settle(app, pilot)
+        dry = text(app, "#cleanup-dry-text")
+        assert "still protects 1 item(s) (Yolo-VM)" in dry and "Press b to have azwizard stop protection" in dry
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BackupConfirmScreen)
+        explained = text(app, "#cleanup-backup-text")
+        assert "14 days" in explained and "learn.microsoft.com/azure/backup" in explained
+        assert app.screen.query_one(Checkbox).value is True  # turn soft delete off: the vault can go now
+        await pilot.press("enter")  # nothing typed: refused
+        await pilot.pause()
+        assert isinstance(app.screen, BackupConfirmScreen) and "Type Yolo-RSV" in text(app, "#cleanup-backup-error")
+        app.screen.query_one("#cleanup-backup-input", Input).value = "Yolo-RSV"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DryRunScreen)
+        dry = text(app, "#cleanup-dry-text")
+        assert "Backup data of Yolo-VM (vault Yolo-RSV)" in dry and "Cannot be deleted now" not in dry
+        assert dry.index("Backup data of Yolo-VM") < dry.index("Recovery Services vault Yolo-RSV")
+        assert not [r for r in sim.requests if r.method in ("DELETE", "PATCH")]  # still nothing sent
+        await pilot.press("x")
+        await type_confirmation(app, pilot)
+        assert isinstance(app.screen, DeleteScreen)
+        report = text(app, "#cleanup-run-report")
+        assert "Done:" in report and "✓ Backup data of Yolo-VM (vault Yolo-RSV)" in report, report
+        assert "✓ Recovery Services vault Yolo-RSV" in report and "✓ Resource group Yolo-RG" in report
+    assert not ids_in(sim)

@@ -29,7 +29,8 @@ from ..paths import journal_dir
 from ..run.dag import Cancelled, run_dag
 from ..run.executor import is_transient
 from ..specs.common import new_run_id
-from .model import DISK, Cascade, is_group_id, within
+from . import backup
+from .model import DISK, PROTECTED_ITEM, Cascade, is_group_id, within
 from .order import DeleteOp, DeletionPlan
 
 OpState = Literal["waiting", "deleting", "deleted", "failed", "skipped", "cancelled"]
@@ -261,7 +262,7 @@ class Deleter:
                 raise err from exc
         self._emit(DeleteEvent(op.resource_id, "verifying", op.label, "checking it is really gone…",
                                time.monotonic() - started, attempt))
-        if not self._verified_gone(op.type, op.resource_id):
+        if not self._verified_gone(op):
             err = AzwizardError(
                 f"Azure reported {op.label} deleted, but it is still there",
                 "Refresh in a few minutes; if it is still listed, delete it again.",
@@ -290,6 +291,10 @@ class Deleter:
         return done
 
     def _send(self, op: DeleteOp) -> None:
+        if op.kind == PROTECTED_ITEM:  # stop protection and delete the backup data (the user typed the vault)
+            backup.purge(self.factory, op.resource_id, self.cancel, soft_delete_off=op.soft_delete_off,
+                         poll_interval=self.poll_interval)
+            return
         result = ops.delete(self.factory, op.type, op.resource_id)
         if ops.is_poller(result):
             while not result.done():
@@ -331,10 +336,14 @@ class Deleter:
         except Exception:
             return None  # unknown
 
-    def _verified_gone(self, kind: str, resource_id: str) -> bool:
-        """GET until Azure answers 404 (C7), a few times with growing pauses."""
+    def _verified_gone(self, op: DeleteOp) -> bool:
+        """GET until Azure answers 404 (C7), a few times with growing pauses; backup data kept in soft delete
+        (the user kept it on, or it is always on) counts as deleted."""
         for i in range(self.verify_attempts):
-            if self._exists(kind, resource_id) is False:
+            if op.kind == PROTECTED_ITEM:
+                if backup.purged(self.factory, op.resource_id, soft_delete_off=op.soft_delete_off):
+                    return True
+            elif self._exists(op.type, op.resource_id) is False:
                 return True
             if self.cancel.wait(self.poll_interval * (i + 1)):
                 raise _Stop()

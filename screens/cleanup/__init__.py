@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .confirm import ConfirmGroupScreen, PowerConfirmScreen, TypedConfirmScreen
+from .confirm import BackupConfirmScreen, ConfirmGroupScreen, PowerConfirmScreen, TypedConfirmScreen
 from .dryrun import DryRunScreen
 from .inventory import CleanupScreen
 from .progress import DeleteScreen
@@ -19,6 +19,7 @@ def cleanup_entry(app: Any) -> CleanupScreen:
 
 
 __all__ = [
+    "BackupConfirmScreen",
     "CleanupScreen",
     "CleanupState",
     "ConfirmGroupScreen",

@@ -105,6 +105,79 @@ def sum_cost(ops: list[DeleteOp]) -> Cost:
     return total(op.cost for op in ops)
 
 
+class BackupConfirmScreen(ModalScreen["tuple[str, bool] | None"]):
+    """Stop protection and delete the backup data in a vault: the soft-delete retention explained, a choice to
+    turn soft delete off first (so the vault and its group can go now), the vault's name typed. Returns
+    (the vault's id, turn soft delete off) or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cleanup.backup.cancel")]
+
+    def __init__(self, vault: InventoryItem) -> None:
+        super().__init__()
+        self.vault = vault
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Checkbox
+
+        v = self.vault
+        soft = v.soft_delete
+        days = soft.days if soft is not None else 14
+        active = [p.friendly_name for p in v.protected_items if not p.soft_deleted]
+        gone = [p.friendly_name for p in v.protected_items if p.soft_deleted]
+        what = []
+        if active:
+            what.append(f"protects {escape(', '.join(active))}")
+        if gone:
+            what.append(f"holds soft-deleted backup data of {escape(', '.join(gone))}")
+        if soft is not None and not soft.on:
+            soft_text = "Soft delete is off for this vault: the backup data is deleted at once."
+        elif soft is not None and soft.always_on:
+            soft_text = (f"Soft delete is [b]always on[/b] for this vault (it cannot be turned off): the deleted "
+                         f"backup data is kept {days} days, and the vault and its group can only be deleted after "
+                         "that.")
+        else:
+            soft_text = (f"With soft delete on (this vault: {days} days, Azure's default is 14), deleted backup "
+                         f"data is kept {days} days and can be undeleted, but the vault and its group cannot be "
+                         "deleted until it is gone. Turning soft delete off first deletes it at once, for good, so "
+                         "the vault and group can go now.")
+        with Vertical(id="cleanup-backup-box"):
+            yield Static(f"[b $error]Stop protection and delete the backup data in {escape(v.name)}?[/]",
+                         id="cleanup-backup-title")
+            yield Static(
+                f"{escape(v.label)} {'; '.join(what)}. Stopping protection and deleting the backup data removes "
+                f"every recovery point: the VM can no longer be restored from this vault.\n{soft_text}\n"
+                "[dim]https://learn.microsoft.com/azure/backup/backup-azure-delete-vault · "
+                "https://learn.microsoft.com/azure/backup/backup-azure-security-feature-cloud[/dim]",
+                id="cleanup-backup-text")
+            can_turn_off = soft is None or (soft.on and not soft.always_on)
+            box = Checkbox("Turn soft delete off for this vault first (delete now, not recoverable)",
+                           value=can_turn_off, id="cleanup-backup-soft-off", disabled=not can_turn_off)
+            yield box
+            yield Static(f"Type the vault's name, [b]{escape(v.name)}[/b], and press [b]enter[/b]. [b]esc[/b] "
+                         "cancels; nothing has been sent.", id="cleanup-backup-keys")
+            yield Input(placeholder="the vault's name", id="cleanup-backup-input")
+            yield Static("", id="cleanup-backup-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#cleanup-backup-input", Input).focus()
+
+    @on(Input.Submitted, "#cleanup-backup-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        from textual.widgets import Checkbox
+
+        typed = event.value.strip()
+        if typed == self.vault.name:
+            box = self.query_one("#cleanup-backup-soft-off", Checkbox)
+            self.dismiss((self.vault.id, bool(box.value) and not box.disabled))
+            return
+        error = self.query_one("#cleanup-backup-error", Static)
+        error.update(f"[b $error]✖[/] Type {escape(self.vault.name)} (case matters) to confirm; nothing was "
+                     "deleted.")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class PowerConfirmScreen(ModalScreen[bool]):
     """Stop or start an AKS cluster: the advice first, then y to go on."""
 

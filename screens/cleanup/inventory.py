@@ -429,7 +429,8 @@ class CleanupScreen(Screen[None]):
             self.notify("Select something first: space selects the highlighted resource (or run), a the whole run, "
                         "w a whole resource group.", timeout=6)
             return
-        plan = plan_deletion(inv, state.selected_ids(), whole_groups=state.whole_group_names())
+        plan = plan_deletion(inv, state.selected_ids(), whole_groups=state.whole_group_names(),
+                             backup_data=state.backup_data)
         self.app.push_screen(DryRunScreen(plan, inv))
 
     def action_delete(self) -> None:

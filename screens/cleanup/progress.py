@@ -68,6 +68,7 @@ class DeleteScreen(Screen[None]):
         self.kube_tidy: KubeTidy | None = None
         self.failure: str | None = None
         self.retrying = False
+        self._retry_inputs: tuple[list[str], list[str]] = ([], [])
         self._states: dict[str, str] = {}
         self._began: dict[str, float] = {}
 
@@ -253,16 +254,20 @@ class DeleteScreen(Screen[None]):
         state = cleanup_state(self.app)
         retry = {_key(r) for r in result.retry_ids()}
         whole = [op.name for op in self.plan.ops if op.whole_group and op.key in retry]
-        ids = [r for r in result.retry_ids() if _key(r) not in {op.key for op in self.plan.ops if op.whole_group}]
-        self._replan(app.session.factory, state.journal_dir, sorted(state.show_all), ids, whole)
+        # backup data is not selected by id: the vault's backup_data answer plans it again
+        ids = [r for r in result.retry_ids() if _key(r) not in {op.key for op in self.plan.ops if op.whole_group}
+               and "/backupfabrics/" not in _key(r)]
+        self._retry_inputs = (ids, whole)
+        self._replan(app.session.factory, state.journal_dir, sorted(state.show_all), ids, whole,
+                     dict(state.backup_data))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-retry")
     def _replan(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str], ids: list[str],
-                whole: list[str]) -> tuple[Inventory, DeletionPlan]:
+                whole: list[str], backup_data: dict[str, bool]) -> tuple[Inventory, DeletionPlan]:
         from azwizard.cleanup import build_inventory, plan_deletion
 
         inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
-        return inventory, plan_deletion(inventory, ids, whole_groups=whole)
+        return inventory, plan_deletion(inventory, ids, whole_groups=whole, backup_data=backup_data)
 
     def _replanned(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
@@ -274,13 +279,15 @@ class DeleteScreen(Screen[None]):
             app = self.app
             while len(app.screen_stack) > 1:
                 app.pop_screen()
+            ids, whole = self._retry_inputs
+            dry = DryRunScreen(plan, inventory, selection=ids, whole=whole)
             if plan.ops:
                 # What is retried was confirmed already (it is part of the plan the user typed the answer for):
                 # its own, smaller "delete N" is not asked again.
-                app.push_screen(DryRunScreen(plan, inventory))
+                app.push_screen(dry)
                 app.push_screen(DeleteScreen(plan, inventory, [*self.confirmed, plan.confirmation()]))
             else:
-                app.push_screen(DryRunScreen(plan, inventory))
+                app.push_screen(dry)
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
 

@@ -25,8 +25,8 @@ from azwizard.cleanup import (
     default_selection,
 )
 from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
-from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
 from azwizard.cleanup.kubetidy import KubeTidy
+from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
 from azwizard.cleanup.order import DeletionPlan
 
 Clock = Callable[[], _dt.datetime]
@@ -449,6 +449,11 @@ def item_label(inventory: Inventory, resource_id: str) -> str:
     it = inventory.get(resource_id)
     if it is not None:
         return f"{long_type(it.type)} {display_name(it)}"
+    k = key(resource_id)
+    for vault in inventory.items:  # a backup item: by the VM it backs up
+        for p in vault.protected_items:
+            if key(p.id) == k:
+                return f"Backup data of {p.friendly_name} (vault {vault.name})"
     return f"{long_type(kind_of(resource_id))} {name_of(resource_id)}"
 
 
