@@ -83,7 +83,9 @@ class DeleteScreen(Screen[None]):
                                                                  if with_it else ""), id="cleanup-run-title")
             yield Static("", id="cleanup-run-status")
             table: DataTable[str] = DataTable(id="cleanup-run-table", cursor_type="row")
-            for label, width in (("Step", 4), ("Resource", 40), ("State", 22), ("Time", 5), ("Detail", 40)):
+            narrow = self.app.size.width < 100  # 80 columns: the state and time stay in view
+            for label, width in (("Step", 4), ("Resource", 30 if narrow else 40), ("State", 20 if narrow else 22),
+                                 ("Time", 5), ("Detail", 40)):
                 table.add_column(label, key=label, width=width)
             for wave_no, wave in enumerate(self.plan.waves(), 1):
                 for op in wave:

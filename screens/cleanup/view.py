@@ -330,6 +330,41 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("source", "Found by", 12),
 )
 
+# What a narrow terminal drops first (everything dropped is in the detail panel under the table): where it
+# is, how it was found, the hourly price (the summary and the panel keep it; $/month stays in the table).
+DROP_FIRST = ("location", "source", "hourly")
+SHRINK = (("type", 14), ("name", 16))  # then these narrow, down to these widths
+CELL_PADDING = 2  # DataTable's cell_padding (1) on each side
+CHROME = 3  # the screen's left padding, the table's vertical scrollbar (2)
+
+
+def columns_for(width: int) -> tuple[tuple[str, str, int], ...]:
+    """The inventory table's columns for a terminal ``width`` wide: all of them from about 120 columns; below
+    that the least important go first (DROP_FIRST), then the resource column narrows; the selection mark,
+    name, type, state, age and $/month always stay (80x24 shows them all)."""
+    budget = width - CHROME
+    cols = list(COLUMNS)
+
+    def total() -> int:
+        return sum(w + CELL_PADDING for _, _, w in cols)
+
+    for drop in DROP_FIRST:
+        if total() <= budget:
+            break
+        cols = [c for c in cols if c[0] != drop]
+    for shrink, least in SHRINK:  # then narrower columns ("resource group" still fits the type column)
+        over = total() - budget
+        if over > 0:
+            cols = [(k, label, max(least, w - over)) if k == shrink else (k, label, w) for k, label, w in cols]
+    return tuple(cols)
+
+
+def cells_for(row: Row, selected: set[str], whole_groups: set[str], now: _dt.datetime,
+              columns: Sequence[tuple[str, str, int]]) -> list[str]:
+    """``row_cells`` for the columns shown."""
+    by_key = dict(zip((k for k, _, _ in COLUMNS), row_cells(row, selected, whole_groups, now), strict=True))
+    return [by_key[k] for k, _, _ in columns]
+
 
 # ------------------------------------------------------------------------------------------ panels
 
@@ -597,6 +632,8 @@ def kube_text(tidy: KubeTidy) -> str:
 __all__ = [
     "AGE_CHOICES",
     "COLUMNS",
+    "cells_for",
+    "columns_for",
     "PRICES_NOTE",
     "Clock",
     "Filters",
