@@ -10,6 +10,12 @@ context. The file is written with mode 0600, since it holds credentials.
 azwizard does the same with two pure steps the UI can put a confirmation between:
 :func:`merge_kubeconfig` (reports the conflicts instead of prompting) and :func:`write_kubeconfig` (keeps a
 timestamped backup of the old file, then replaces it atomically with mode 0600).
+
+After a cluster is deleted, :func:`forget_cluster` takes out what the merge put in: its ``clusters`` entry
+(found by the API server's host, else by the names ``az aks get-credentials`` gives), the contexts that use
+it and the users only those contexts used, and clears ``current-context`` when it named one of them (what
+``kubectl config delete-context`` / ``delete-cluster`` / ``delete-user`` do one by one,
+https://kubernetes.io/docs/reference/kubectl/generated/kubectl_config/).
 """
 
 from __future__ import annotations
@@ -26,8 +32,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Conflict", "KubeconfigError", "MergeResult", "default_kubeconfig_path", "merge_kubeconfig",
-           "write_kubeconfig"]
+__all__ = ["Conflict", "ForgetResult", "KubeconfigError", "MergeResult", "default_kubeconfig_path",
+           "forget_cluster", "kubeconfig_target", "merge_kubeconfig", "write_kubeconfig"]
 
 SECTIONS = ("clusters", "users", "contexts")
 
@@ -88,6 +94,16 @@ def _flow_depth(text: str) -> int:
         elif c in "]}":
             depth = max(depth - 1, 0)
     return deepest
+
+
+def kubeconfig_target(demo: bool) -> Path:
+    """Where azwizard merges credentials: demo mode never touches the real kubeconfig (a file under the data
+    dir), else the file kubectl reads first."""
+    if demo:
+        from .paths import data_dir
+
+        return data_dir() / "demo" / "kube" / "config"
+    return default_kubeconfig_path()
 
 
 def _load(text: str | None, what: str) -> dict[str, Any]:
@@ -209,3 +225,78 @@ def _backup(path: Path, stamp: str) -> Path:
             os.fchmod(out.fileno(), 0o600)  # the umask can only remove bits; this keeps exactly 0600
             shutil.copyfileobj(src, out)
         return backup
+
+
+@dataclass(frozen=True)
+class ForgetResult:
+    """``text`` is the kubeconfig without the cluster's entries, or ``None`` when it had none (nothing to
+    write). ``current_reset``: ``current-context`` named a removed context and was cleared."""
+
+    text: str | None
+    contexts: tuple[str, ...] = ()
+    clusters: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+    current_reset: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.text is not None
+
+    def describe(self) -> str:
+        parts = [f"{label} {', '.join(names)}" for label, names in
+                 (("context", self.contexts), ("cluster", self.clusters), ("user", self.users)) if names]
+        return "; ".join(parts)
+
+
+def _host(server: object) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(str(server or "")).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def forget_cluster(existing_yaml: str | None, *, name: str, resource_group: str,
+                   fqdns: tuple[str, ...] = ()) -> ForgetResult:
+    """The kubeconfig without the entries of the deleted AKS cluster ``name`` in ``resource_group``.
+
+    A ``clusters`` entry is the cluster's when its server's host is one of ``fqdns`` (the cluster's FQDN and
+    private FQDN); with no FQDN known, when it has the cluster's name and a context pairs it with the user
+    ``clusterUser_<group>_<name>`` or ``clusterAdmin_<group>_<name>`` (the names ``az aks get-credentials``
+    writes). Its contexts go, and the users no remaining context uses. Everything else is kept as it was."""
+    data = _load(existing_yaml, "kubeconfig")
+    if not data:
+        return ForgetResult(None)
+    hosts = {f.lower() for f in fqdns if f}
+    own_users = {f"clusterUser_{resource_group}_{name}", f"clusterAdmin_{resource_group}_{name}"}
+    clusters = list(data.get("clusters") or [])
+    contexts = list(data.get("contexts") or [])
+    users = list(data.get("users") or [])
+
+    def ctx(entry: dict[str, Any]) -> dict[str, Any]:
+        inner = entry.get("context")
+        return inner if isinstance(inner, dict) else {}
+
+    if hosts:
+        gone_clusters = {str(c.get("name")) for c in clusters
+                         if _host((c.get("cluster") or {}).get("server")) in hosts}
+    else:
+        gone_clusters = {name} if any(ctx(c).get("cluster") == name and ctx(c).get("user") in own_users
+                                      for c in contexts) else set()
+    if not gone_clusters:
+        return ForgetResult(None)
+    gone_contexts = [c for c in contexts if ctx(c).get("cluster") in gone_clusters]
+    kept_contexts = [c for c in contexts if c not in gone_contexts]
+    still_used = {ctx(c).get("user") for c in kept_contexts}
+    dropped_users = {ctx(c).get("user") for c in gone_contexts} - still_used
+    data["clusters"] = [c for c in clusters if str(c.get("name")) not in gone_clusters]
+    data["contexts"] = kept_contexts
+    data["users"] = [u for u in users if u.get("name") not in dropped_users]
+    names = {str(c.get("name")) for c in gone_contexts}
+    reset = data.get("current-context") in names
+    if reset:
+        data["current-context"] = ""  # as `kubectl config unset current-context` leaves it
+    text = yaml.safe_dump(data, default_flow_style=False, sort_keys=False)
+    return ForgetResult(text, tuple(sorted(names)), tuple(sorted(gone_clusters)),
+                        tuple(sorted(str(u) for u in dropped_users)), reset)

@@ -40,6 +40,9 @@ class AzWizardApp(App[int]):
     COMMANDS = App.COMMANDS | {JourneyCommands}
     MODES = {"home": HomeScreen, **JOURNEY_MODES}
     DEFAULT_MODE = "home"
+    # Every screen gets -narrow/-wide and -short/-tall: app.tcss adapts the layouts to 80x24 with them.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("f1", "help", "Help", id="help.f1", show=False, priority=True),  # works inside inputs too

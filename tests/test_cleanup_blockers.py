@@ -18,6 +18,7 @@ def item(inv: Inventory, name: str) -> InventoryItem:
 
 
 def run(factory: ClientFactory, tmp_path: Path, plan, **kw):  # type: ignore[no-untyped-def]
+    kw.setdefault("confirm", plan.confirmation())  # typed by the user in the screen; here: as if typed
     return Deleter(factory, JournalBook(tmp_path), poll_interval=0.01, retry_delay=0).run(plan, **kw)
 
 

@@ -14,6 +14,7 @@ from azwizard.azure.errors import AzwizardError
 from azwizard.azure.session import ClientFactory
 from azwizard.cleanup import (
     AKS_STOP_START_ADVICE,
+    ConfirmationRequired,
     DeleteEvent,
     Deleter,
     GroupConfirmationRequired,
@@ -56,7 +57,7 @@ def test_deleting_a_selection_removes_exactly_it_and_journals_it(sim: ArmSim, fa
     assert not plan.blockers and sorted(op.name for op in plan.ops) == ["Yolo-IPv4", "Yolo-IPv6", "Yolo-VM", "aks1"]
 
     events: list[DeleteEvent] = []
-    result = deleter(factory, tmp_path, events).run(plan)
+    result = deleter(factory, tmp_path, events).run(plan, confirm=plan.confirmation())
     assert result.ok, result.report()
 
     mc = sim.group_id("MC_aks-rg_aks1_norwayeast").lower()
@@ -100,7 +101,7 @@ def test_a_whole_run_goes_including_its_emptied_group(sim: ArmSim, factory: Clie
     before = ids_in(sim)
     inv = build_inventory(factory, journal_dir=tmp_path)
     plan = plan_deletion(inv, default_selection(inv, run_id="run-2"))
-    result = deleter(factory, tmp_path).run(plan)
+    result = deleter(factory, tmp_path).run(plan, confirm=plan.confirmation())
     assert result.ok, result.report()
     assert ids_in(sim) == {i for i in before if "/resourcegroups/other-rg" not in i}
     assert deletes(sim)[-1].lower().endswith("/resourcegroups/other-rg")  # the group last, once empty
@@ -119,7 +120,8 @@ def test_faults_mid_delete_are_retried(sim: ArmSim, factory: ClientFactory, tmp_
                              "following resources: Yolo-VNet/subnets/default.")  # NRP still settling
     inv = build_inventory(factory, journal_dir=tmp_path)
     events: list[DeleteEvent] = []
-    result = deleter(factory, tmp_path, events).run(plan_deletion(inv, default_selection(inv)))
+    plan = plan_deletion(inv, default_selection(inv))
+    result = deleter(factory, tmp_path, events).run(plan, confirm=plan.confirmation())
     assert result.ok, result.report()
     assert not any(k.startswith(sim.group_id("Yolo-RG").lower()) for k in sim.resources)
     retried = {e.resource_id.rsplit("/", 1)[1]: e.message for e in events if e.state == "retrying"}
@@ -136,7 +138,8 @@ def test_a_failure_is_reported_the_journal_stays_true_and_a_rerun_finishes(sim: 
     sim.faults.fail_async("DELETE", r"/virtualMachines/Yolo-VM$", code="OperationNotAllowed",
                           message="The operation is not allowed while the VM is being updated.")
     inv = build_inventory(factory, journal_dir=tmp_path)
-    result = deleter(factory, tmp_path).run(plan_deletion(inv, default_selection(inv)))
+    plan = plan_deletion(inv, default_selection(inv))
+    result = deleter(factory, tmp_path).run(plan, confirm=plan.confirmation())
     assert not result.ok
     vm = item(inv, "Yolo-VM")
     assert result.states[vm.id] == "failed" and result.errors[vm.id].code == "OperationNotAllowed"
@@ -157,7 +160,7 @@ def test_a_failure_is_reported_the_journal_stays_true_and_a_rerun_finishes(sim: 
     fresh = build_inventory(factory, journal_dir=tmp_path)
     retry = plan_deletion(fresh, result.retry_ids())
     assert not retry.blockers
-    second = deleter(factory, tmp_path).run(retry)
+    second = deleter(factory, tmp_path).run(retry, confirm=retry.confirmation())
     assert second.ok, second.report()
     assert not any(k.startswith(sim.group_id("Yolo-RG").lower()) for k in sim.resources)
     assert not sim.get(sim.group_id("Yolo-RG"))
@@ -206,6 +209,31 @@ def test_whole_group_delete_refuses_without_the_typed_name(sim: ArmSim, factory:
     assert {s.state for s in states.values()} == {"deleted"}
 
 
+def test_a_costly_or_multi_resource_delete_needs_its_confirmation_typed(sim: ArmSim, factory: ClientFactory,
+                                                                        tmp_path: Path) -> None:
+    make_vm_run(sim, factory, tmp_path)
+    make_cluster(factory, tmp_path)
+    loose, other = (factory.network().network_security_groups.begin_create_or_update(
+        "Yolo-RG", name, {"location": "norwayeast", "tags": {"created-by": "azwizard", "azwizard-run": "run-vm"}}
+    ).result() for name in ("loose-nsg", "other-nsg"))
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    before = ids_in(sim)
+    vm_plan = plan_deletion(inv, {item(inv, "Yolo-VM").id})  # one VM (with its NIC and disk)
+    cluster_plan = plan_deletion(inv, {item(inv, "aks1").id})
+    many = plan_deletion(inv, {loose.id, other.id})  # two cheap ones
+    assert (vm_plan.confirmation(), cluster_plan.confirmation(), many.confirmation()) == ("Yolo-VM", "aks1",
+                                                                                          "delete 2")
+    assert plan_deletion(inv, {loose.id}).confirmation() == ""  # one inexpensive resource: no typing
+    for plan in (vm_plan, cluster_plan, many):
+        for typed in (None, "", "yolo-vm", "delete", ["Yolo-RG"]):
+            with pytest.raises(ConfirmationRequired) as info:
+                deleter(factory, tmp_path).run(plan, confirm=typed)  # type: ignore[arg-type]
+            assert info.value.phrase == plan.confirmation() and "nothing was deleted" in info.value.what
+    assert not deletes(sim) and ids_in(sim) == before
+    result = deleter(factory, tmp_path).run(many, confirm=" delete 2 ")
+    assert result.ok, result.report()
+
+
 def test_a_whole_group_holding_a_cluster_reports_its_node_group_contents_deleted(
         sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
     # The node group's scale set, identity and load balancer have no GET in azwizard.azure.ops: they are known
@@ -226,8 +254,9 @@ def test_cancel_before_start_sends_nothing(sim: ArmSim, factory: ClientFactory, 
     inv = build_inventory(factory, journal_dir=tmp_path)
     cancel = threading.Event()
     cancel.set()
+    plan = plan_deletion(inv, default_selection(inv))
     result = Deleter(factory, JournalBook(tmp_path), None, cancel, poll_interval=0.01).run(
-        plan_deletion(inv, default_selection(inv)))
+        plan, confirm=plan.confirmation())
     assert not deletes(sim)
     assert set(result.states.values()) == {"cancelled"} and not result.deleted
 
@@ -255,3 +284,41 @@ def test_aks_stop_and_start_with_the_notes_advice(sim: ArmSim, factory: ClientFa
     again = stop_cluster(factory, cluster_id, poll_interval=0.01)
     assert again.power_state == "Stopped"
     assert start_cluster(factory, cluster_id, allow_early=True, poll_interval=0.01).power_state == "Running"
+
+
+def test_deleting_a_cluster_tidies_its_kubeconfig_entries_with_a_0600_backup(sim: ArmSim, factory: ClientFactory,
+                                                                             tmp_path: Path) -> None:
+    import base64
+    import stat
+
+    import yaml
+
+    from azwizard.cleanup.kubetidy import tidy_kubeconfig
+    from azwizard.kubeconfig import merge_kubeconfig, write_kubeconfig
+
+    make_cluster(factory, tmp_path)
+    creds = factory.containerservice().managed_clusters.list_cluster_user_credentials("aks-rg", "aks1")
+    value = creds.kubeconfigs[0].value
+    other = ("apiVersion: v1\nkind: Config\nclusters:\n- name: kind\n  cluster: {server: 'https://kind.local:6443'}\n"
+             "contexts:\n- name: kind\n  context: {cluster: kind, user: kind}\nusers:\n- name: kind\n  user: {}\n")
+    merged = merge_kubeconfig(other, (value if isinstance(value, bytes) else base64.b64decode(value)).decode(),
+                              context_name="aks1", overwrite=False)
+    path = tmp_path / "kube" / "config"
+    write_kubeconfig(path, merged.text or "")
+    before = path.read_text()
+    assert yaml.safe_load(before)["current-context"] == "aks1"
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    assert dict(item(inv, "aks1").details)["fqdn"]  # found by the API server's host
+    plan = plan_deletion(inv, {item(inv, "aks1").id})
+    assert tidy_kubeconfig([], inv, path) is None  # nothing deleted yet: the file is left alone
+    result = deleter(factory, tmp_path).run(plan, confirm="aks1")
+    assert result.ok, result.report()
+
+    tidy = tidy_kubeconfig(result.deleted, inv, path)
+    assert tidy is not None and tidy.changed and tidy.current_reset
+    doc = yaml.safe_load(path.read_text())
+    assert [e["name"] for e in doc["clusters"]] == ["kind"] and [e["name"] for e in doc["contexts"]] == ["kind"]
+    assert [e["name"] for e in doc["users"]] == ["kind"] and doc["current-context"] == ""
+    assert tidy.backup is not None and tidy.backup.read_text() == before
+    assert stat.S_IMODE(tidy.backup.stat().st_mode) == 0o600 and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert any("current-context" in line for line in tidy.lines())

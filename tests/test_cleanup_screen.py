@@ -17,6 +17,7 @@ from azwizard.screens.cleanup import (
     DeleteScreen,
     DryRunScreen,
     PowerConfirmScreen,
+    TypedConfirmScreen,
 )
 from azwizard.screens.help import HelpScreen
 from cleanup_helpers import deletes, foreign_nsg, ids_in, make_cluster, make_vm_run
@@ -53,6 +54,33 @@ def demo(tmp_path: Path) -> tuple[AzWizardApp, dict[str, ArmSim]]:
     app = AzWizardApp(connect, demo=True)
     app.journeys["cleanup"] = CleanupState(now=lambda: NOW, deleter_options={"poll_interval": 0.01, "retry_delay": 0})
     return app, holder
+
+
+def demo_kubeconfig_with(app: AzWizardApp, rg: str, name: str) -> Path:
+    """The demo kubeconfig holding another cluster and this one's credentials, as the AKS done screen merges
+    them."""
+    import base64
+
+    from azwizard.kubeconfig import kubeconfig_target, merge_kubeconfig, write_kubeconfig
+
+    creds = app.session.factory.containerservice().managed_clusters.list_cluster_user_credentials(rg, name)  # type: ignore[union-attr]
+    value = creds.kubeconfigs[0].value
+    other = ("apiVersion: v1\nkind: Config\nclusters:\n- name: kind\n  cluster: {server: 'https://kind.local:6443'}\n"
+             "contexts:\n- name: kind\n  context: {cluster: kind, user: kind}\nusers:\n- name: kind\n  user: {}\n")
+    merged = merge_kubeconfig(other, (value if isinstance(value, bytes) else base64.b64decode(value)).decode(),
+                              context_name=name, overwrite=False)
+    path = kubeconfig_target(demo=True)
+    write_kubeconfig(path, merged.text or "")
+    return path
+
+
+async def type_confirmation(app: AzWizardApp, pilot: Any) -> None:
+    """Answer the typed confirmation a VM, a cluster or several resources need, as the user would."""
+    await settle(app, pilot)
+    assert isinstance(app.screen, TypedConfirmScreen) and not isinstance(app.screen, ConfirmGroupScreen)
+    app.screen.query_one(Input).value = app.screen.expected
+    await pilot.press("enter")
+    await settle(app, pilot)
 
 
 async def settle(app: AzWizardApp, pilot: Any) -> None:
@@ -179,6 +207,7 @@ async def test_delete_a_selection_leaves_everything_else_untouched(tmp_path: Pat
     app, holder = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         sim = await open_cleanup(app, pilot, holder)
+        kubeconfig = demo_kubeconfig_with(app, "aks-rg", "aks1")
         before = ids_in(sim)
         for name in ("Yolo-VM", "Yolo-IPv4", "Yolo-IPv6", "aks1"):
             await goto(app, pilot, name)
@@ -188,7 +217,19 @@ async def test_delete_a_selection_leaves_everything_else_untouched(tmp_path: Pat
         await pilot.press("d")
         await pilot.pause()
         assert "node resource group" in text(app, "#cleanup-dry-text")  # the MC_ group goes with the cluster
-        await pilot.press("x")
+        phrase = app.screen.plan.confirmation()
+        assert phrase.startswith("delete ") and f"you will type {phrase} to confirm" in text(app, "#cleanup-dry-text")
+        await pilot.press("x")  # a cluster, a VM and several resources: typed confirmation, not a keypress
+        await settle(app, pilot)
+        assert isinstance(app.screen, TypedConfirmScreen)
+        assert "AKS cluster aks1" in text(app, "#cleanup-confirm-text")
+        await pilot.press("enter")  # nothing typed: refused
+        await pilot.pause()
+        assert isinstance(app.screen, TypedConfirmScreen) and not deletes(sim)
+        assert "nothing is deleted without it" in text(app, "#cleanup-confirm-error")
+        for k in phrase:
+            await pilot.press("space" if k == " " else k)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, DeleteScreen)
         report = text(app, "#cleanup-run-report")
@@ -198,6 +239,13 @@ async def test_delete_a_selection_leaves_everything_else_untouched(tmp_path: Pat
             assert f"✓ {label}" in report, label
         table = app.screen.query_one("#cleanup-run-table", DataTable)
         assert all("deleted" in str(table.get_cell(op.key, "State")) for op in app.screen.plan.ops)
+        # the cluster's kubeconfig entries went too (demo mode: the demo file, never ~/.kube/config)
+        import yaml
+
+        assert "Removed from" in report and "aks1" in report and "current context" in report
+        doc = yaml.safe_load(kubeconfig.read_text())
+        assert [c["name"] for c in doc["contexts"]] == ["kind"] and doc["current-context"] == ""
+        assert list(kubeconfig.parent.glob("config.bak-*"))
 
         mc = sim.group_id("MC_aks-rg_aks1_norwayeast").lower()
         yolo = sim.group_id("Yolo-RG").lower()
@@ -342,7 +390,7 @@ async def test_a_lock_is_explained_nothing_is_forced_and_retry_keeps_it_blocked(
         assert "azwizard never removes locks itself" in dry
         assert "Not now" in dry and "Network security group Yolo-NSG" in dry
         await pilot.press("x")
-        await settle(app, pilot)
+        await type_confirmation(app, pilot)
         report = text(app, "#cleanup-run-report")
         assert "Partly done" in report and "Not deleted (1)" in report and "Not attempted (2)" in report
         assert "✖ Virtual network Yolo-VNet — Virtual network Yolo-VNet cannot be deleted: the CanNotDelete lock" in report
@@ -370,7 +418,7 @@ async def test_a_partial_failure_is_reported_and_the_rest_retried_with_one_key(t
                               message="The operation is not allowed while the VM is being updated.")
         await goto(app, pilot, "run:run-vm")
         await pilot.press("space", "d", "x")
-        await settle(app, pilot)
+        await type_confirmation(app, pilot)
         assert isinstance(app.screen, DeleteScreen)
         report = text(app, "#cleanup-run-report")
         assert "Not deleted (1)" in report and "not allowed while the VM is being updated" in report
@@ -480,3 +528,49 @@ def test_ages_and_costs_say_unknown_when_they_are() -> None:
     partly = cluster_cost("Standard", [{"vmSize": "Standard_Weird_v9", "count": 3}])
     assert hourly_text(partly).endswith("+?") and monthly_text(partly).endswith("+?")  # known part + unknown
     assert hourly_text(unknown("x", "why") + Cost((CostPart("y", 0.0),))) == "unknown"
+
+
+async def test_the_backup_promise_stop_protection_delete_data_then_vault_and_group(tmp_path: Path) -> None:
+    """The Backup step says a vault with backups cannot be deleted until protection is stopped and the data
+    deleted: cleanup offers exactly that (typed vault name, soft delete explained), then deletes it all."""
+    from azwizard.screens.cleanup import BackupConfirmScreen
+    from textual.widgets import Checkbox
+
+    from azwizard.specs.vm import BackupSpec
+
+    app, holder = demo(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        sim = holder["sim"]
+        make_vm_run(sim, app.session.factory, journal_dir(), backup=BackupSpec(enabled=True))  # type: ignore[union-attr]
+        await pilot.press("c")
+        await settle(app, pilot)
+        await goto(app, pilot, "run:run-vm")
+        await pilot.press("space", "d")
+        await settle(app, pilot)
+        dry = text(app, "#cleanup-dry-text")
+        assert "still protects 1 item(s) (Yolo-VM)" in dry and "Press b to have azwizard stop protection" in dry
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BackupConfirmScreen)
+        explained = text(app, "#cleanup-backup-text")
+        assert "14 days" in explained and "learn.microsoft.com/azure/backup" in explained
+        assert app.screen.query_one(Checkbox).value is True  # turn soft delete off: the vault can go now
+        await pilot.press("enter")  # nothing typed: refused
+        await pilot.pause()
+        assert isinstance(app.screen, BackupConfirmScreen) and "Type Yolo-RSV" in text(app, "#cleanup-backup-error")
+        app.screen.query_one("#cleanup-backup-input", Input).value = "Yolo-RSV"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DryRunScreen)
+        dry = text(app, "#cleanup-dry-text")
+        assert "Backup data of Yolo-VM (vault Yolo-RSV)" in dry and "Cannot be deleted now" not in dry
+        assert dry.index("Backup data of Yolo-VM") < dry.index("Recovery Services vault Yolo-RSV")
+        assert not [r for r in sim.requests if r.method in ("DELETE", "PATCH")]  # still nothing sent
+        await pilot.press("x")
+        await type_confirmation(app, pilot)
+        assert isinstance(app.screen, DeleteScreen)
+        report = text(app, "#cleanup-run-report")
+        assert "Done:" in report and "✓ Backup data of Yolo-VM (vault Yolo-RSV)" in report, report
+        assert "✓ Recovery Services vault Yolo-RSV" in report and "✓ Resource group Yolo-RG" in report
+    assert not ids_in(sim)

@@ -116,8 +116,24 @@ def test_apply_demo_then_cleanup(kind: str, profile: Path, group: str, tmp_path:
     assert dry.code == 0 and "Dry run: nothing was deleted" in dry.out
     assert demo_state(data) == state
 
+    kubeconfig = data / "demo" / "kube" / "config"
+    if kind == "aks":  # credentials merged as the AKS done screen does (the API server by its FQDN)
+        cluster = next(b for rid, b in state.items() if "/managedclusters/" in rid and rid.count("/") == 8)
+        name, fqdn = cluster["name"], cluster["properties"]["fqdn"]
+        kubeconfig.parent.mkdir(parents=True)
+        kubeconfig.write_text(
+            f"apiVersion: v1\nkind: Config\nclusters:\n- name: {name}\n  cluster: {{server: 'https://{fqdn}:443'}}\n"
+            f"contexts:\n- name: {name}\n  context: {{cluster: {name}, user: clusterUser_{group}_{name}}}\n"
+            f"current-context: {name}\nusers:\n- name: clusterUser_{group}_{name}\n  user: {{token: x}}\n")
     gone = run_cli("--demo", "cleanup", "delete", "--run", run_id, "--yes", data_dir=data)
     assert gone.code == 0, gone.out + gone.err
+    if kind == "aks":  # the deleted cluster's kubeconfig entries went with it, a backup first
+        import yaml
+
+        doc = yaml.safe_load(kubeconfig.read_text())
+        assert not doc["clusters"] and not doc["contexts"] and not doc["users"] and doc["current-context"] == ""
+        assert f"kubeconfig {kubeconfig}: removed {name}" in gone.out
+        assert len(list(kubeconfig.parent.glob("config.bak-*"))) == 1
     left = demo_state(data)
     assert not [rid for rid in left if f"/resourcegroups/{group.lower()}" in rid]
     if kind == "aks":  # the cluster's MC_ node group went with it

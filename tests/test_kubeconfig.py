@@ -16,6 +16,7 @@ from azwizard.kubeconfig import (
     Conflict,
     KubeconfigError,
     default_kubeconfig_path,
+    forget_cluster,
     merge_kubeconfig,
     write_kubeconfig,
 )
@@ -218,3 +219,62 @@ def test_a_deeply_nested_kubeconfig_is_refused_quickly(text: str) -> None:
 
     with pytest.raises(KubeconfigError, match="nested too deeply"):
         merge_kubeconfig(text, "contexts: [{name: c, context: {}}]\n", context_name="c", overwrite=False)
+
+
+# ------------------------------------------------------------------ forgetting a deleted cluster
+
+
+def merged_with_cluster(name: str = "aks-dev", rg: str = "aks-dev-RG",
+                        server: str = "https://aks-dev.hcp.x:443") -> str:
+    result = merge_kubeconfig(EXISTING, cluster_kubeconfig(name, rg, server), context_name=name, overwrite=False)
+    assert result.text is not None
+    return result.text
+
+
+def test_forget_removes_the_clusters_entries_and_resets_current_context() -> None:
+    text = merged_with_cluster()
+    result = forget_cluster(text, name="aks-dev", resource_group="aks-dev-RG", fqdns=("aks-dev.hcp.x",))
+    assert result.changed and result.current_reset
+    doc = yaml.safe_load(result.text or "")
+    before = yaml.safe_load(EXISTING)
+    for section in ("clusters", "contexts", "users"):
+        assert doc[section] == before[section]  # everything else exactly as it was
+    assert doc["current-context"] == ""  # it pointed at the deleted cluster
+    assert doc["preferences"] == before["preferences"] and doc["extensions"] == before["extensions"]
+    assert (result.contexts, result.clusters, result.users) == (("aks-dev",), ("aks-dev",),
+                                                              ("clusterUser_aks-dev-RG_aks-dev",))
+
+
+def test_forget_keeps_current_context_when_it_names_another_cluster() -> None:
+    doc = yaml.safe_load(merged_with_cluster())
+    doc["current-context"] = "prod"
+    result = forget_cluster(yaml.safe_dump(doc), name="aks-dev", resource_group="aks-dev-RG",
+                            fqdns=("aks-dev.hcp.x",))
+    out = yaml.safe_load(result.text or "")
+    assert not result.current_reset and out["current-context"] == "prod"
+    assert names(out, "contexts") == ["kind-dev", "prod"]
+
+
+def test_forget_leaves_a_same_named_cluster_of_another_server_or_group() -> None:
+    # Another cluster called aks-dev (another subscription, another group): its server is not the deleted one's.
+    text = merged_with_cluster(server="https://other.hcp.y:443", rg="other-RG")
+    assert not forget_cluster(text, name="aks-dev", resource_group="aks-dev-RG", fqdns=("aks-dev.hcp.x",)).changed
+    # without an FQDN, the names az gives decide: the user names the group
+    assert not forget_cluster(text, name="aks-dev", resource_group="aks-dev-RG").changed
+    by_name = forget_cluster(merged_with_cluster(), name="aks-dev", resource_group="aks-dev-RG")
+    assert by_name.changed and by_name.clusters == ("aks-dev",)
+
+
+def test_forget_keeps_a_user_another_context_still_uses() -> None:
+    doc = yaml.safe_load(merged_with_cluster())
+    doc["contexts"].append({"name": "mine", "context": {"cluster": "prod", "user": "clusterUser_aks-dev-RG_aks-dev"}})
+    result = forget_cluster(yaml.safe_dump(doc), name="aks-dev", resource_group="aks-dev-RG",
+                            fqdns=("aks-dev.hcp.x",))
+    out = yaml.safe_load(result.text or "")
+    assert "clusterUser_aks-dev-RG_aks-dev" in names(out, "users") and not result.users
+    assert names(out, "contexts") == ["kind-dev", "prod", "mine"]
+
+
+def test_forget_on_a_file_without_the_cluster_changes_nothing() -> None:
+    assert not forget_cluster(EXISTING, name="aks-dev", resource_group="aks-dev-RG", fqdns=("aks-dev.hcp.x",)).changed
+    assert not forget_cluster(None, name="aks-dev", resource_group="aks-dev-RG").changed

@@ -12,7 +12,14 @@ Nothing here imports the Azure SDK at import time (SDK calls go through the Clie
 
 from .blockers import Blocker
 from .costs import PRICE_SOURCES, PRICES_AS_OF, PRICES_NOTE, Cost, CostPart
-from .delete import DeleteEvent, Deleter, DeletionResult, GroupConfirmationRequired, JournalBook
+from .delete import (
+    ConfirmationRequired,
+    DeleteEvent,
+    Deleter,
+    DeletionResult,
+    GroupConfirmationRequired,
+    JournalBook,
+)
 from .inventory import build_inventory
 from .model import Cascade, Inventory, InventoryItem, Lock, ProtectedItem
 from .order import DeleteOp, DeletionPlan, HeldBack, default_selection, plan_deletion
@@ -25,6 +32,7 @@ __all__ = [
     "PRICE_SOURCES",
     "Blocker",
     "Cascade",
+    "ConfirmationRequired",
     "Cost",
     "CostPart",
     "DeleteEvent",

@@ -78,9 +78,33 @@ def _backup_cmd(verb: str, vault: InventoryItem, item: ProtectedItem, extra: str
             f"--workload-type VM{extra}")
 
 
-def vault_blockers(target: str, vault: InventoryItem) -> list[Blocker]:
+def vault_blockers(target: str, vault: InventoryItem, purge: bool | None = None) -> list[Blocker]:
     """A vault holding backup items cannot be deleted (BMSUserErrorVaultDeletionNotAllowed), nor can its
-    group (ResourceGroupDeletionBlocked); soft-deleted items block it for 14 days."""
+    group (ResourceGroupDeletionBlocked); soft-deleted items block it for 14 days.
+
+    ``purge``: the user agreed to stop protection and delete the backup data (True: with soft delete turned
+    off first). Then the only thing left in the way is soft delete staying on (kept off by the user, or
+    always-on): the data waits out its retention, and the vault with it."""
+    if purge is not None:
+        setting = vault.soft_delete
+        days = setting.days if setting is not None else SOFT_DELETE_DAYS
+        stays_on = setting is None or setting.on
+        if purge and not (setting is not None and setting.always_on):
+            return []
+        if not stays_on:
+            return []
+        why = ("soft delete is always on for this vault (it cannot be turned off)" if setting is not None
+               and setting.always_on else "you kept soft delete on")
+        return [Blocker(
+            target,
+            "VaultKeepsSoftDeletedData",
+            f"{vault.label} cannot be deleted yet: {why}, so its backup data, once deleted, stays soft-deleted "
+            f"for {days} days and Azure refuses to delete the vault until it is gone "
+            "(ServiceResourceNotEmptyWithBackendMessage).",
+            f"The backup data is deleted now; delete the vault (and its group) after {days} days, when "
+            "azwizard shows it empty. To delete it now instead, let azwizard turn soft delete off first "
+            "(not possible when it is always on).",
+        )]
     active = [p for p in vault.protected_items if not p.soft_deleted]
     soft = [p for p in vault.protected_items if p.soft_deleted]
     soft_delete_how = (

@@ -7,7 +7,8 @@ A partial failure leaves a clear report (deleted / not deleted and why / not att
 selection can be planned and run again: what is already gone is shown as such and not sent again.
 
 Whole-group deletion is one ARM operation that takes everything in the group, so it requires the group's
-name typed back (preflight rule C2); without it nothing at all is sent.
+name typed back (preflight rule C2); a plan that deletes a VM, an AKS cluster or more than one resource
+requires its :meth:`DeletionPlan.confirmation` typed back too. Without them nothing at all is sent.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from ..paths import journal_dir
 from ..run.dag import Cancelled, run_dag
 from ..run.executor import is_transient
 from ..specs.common import new_run_id
-from .model import DISK, Cascade, is_group_id, within
+from . import backup
+from .model import DISK, PROTECTED_ITEM, Cascade, is_group_id, within
 from .order import DeleteOp, DeletionPlan
 
 OpState = Literal["waiting", "deleting", "deleted", "failed", "skipped", "cancelled"]
@@ -62,6 +64,19 @@ class GroupConfirmationRequired(AzwizardError):
         super().__init__(
             f"Deleting a whole resource group needs its name typed to confirm ({names}); nothing was deleted",
             f"Type the group's name exactly as shown ({names}) to confirm, or delete single resources instead.",
+            code="ConfirmationRequired",
+        )
+
+
+class ConfirmationRequired(AzwizardError):
+    """A deletion of a costly resource or of several resources without its confirmation typed: nothing was
+    sent."""
+
+    def __init__(self, phrase: str) -> None:
+        self.phrase = phrase
+        super().__init__(
+            f"This deletion needs '{phrase}' typed to confirm; nothing was deleted",
+            f"Type {phrase} exactly as shown to confirm, or delete less at once.",
             code="ConfirmationRequired",
         )
 
@@ -148,14 +163,21 @@ class Deleter:
 
     # ------------------------------------------------------------------ public
 
-    def run(self, plan: DeletionPlan, *, confirm_group_name: str | Iterable[str] | None = None) -> DeletionResult:
+    def run(self, plan: DeletionPlan, *, confirm_group_name: str | Iterable[str] | None = None,
+            confirm: str | Iterable[str] | None = None) -> DeletionResult:
         """Delete what ``plan`` says. Raises :class:`GroupConfirmationRequired` (sending nothing) when a
-        whole-group operation's name is not in ``confirm_group_name``."""
-        confirmed = {confirm_group_name} if isinstance(confirm_group_name, str) else set(confirm_group_name or ())
+        whole-group operation's name is not in ``confirm_group_name``, :class:`ConfirmationRequired` when the
+        plan's :meth:`~DeletionPlan.confirmation` is in neither (the answers typed)."""
+        confirmed: set[str] = set()
+        for given in (confirm_group_name, confirm):
+            confirmed |= {given} if isinstance(given, str) else set(given or ())
         confirmed = {c.strip() for c in confirmed}
         missing = [op.name for op in plan.ops if op.whole_group and op.name not in confirmed]
         if missing:
             raise GroupConfirmationRequired(missing)
+        phrase = plan.confirmation()
+        if phrase and phrase not in confirmed:
+            raise ConfirmationRequired(phrase)
         t0 = time.monotonic()
         by_key = {op.key: op for op in plan.ops}
         skipped_for: dict[str, str] = {}
@@ -240,7 +262,7 @@ class Deleter:
                 raise err from exc
         self._emit(DeleteEvent(op.resource_id, "verifying", op.label, "checking it is really gone…",
                                time.monotonic() - started, attempt))
-        if not self._verified_gone(op.type, op.resource_id):
+        if not self._verified_gone(op):
             err = AzwizardError(
                 f"Azure reported {op.label} deleted, but it is still there",
                 "Refresh in a few minutes; if it is still listed, delete it again.",
@@ -269,6 +291,10 @@ class Deleter:
         return done
 
     def _send(self, op: DeleteOp) -> None:
+        if op.kind == PROTECTED_ITEM:  # stop protection and delete the backup data (the user typed the vault)
+            backup.purge(self.factory, op.resource_id, self.cancel, soft_delete_off=op.soft_delete_off,
+                         poll_interval=self.poll_interval)
+            return
         result = ops.delete(self.factory, op.type, op.resource_id)
         if ops.is_poller(result):
             while not result.done():
@@ -310,10 +336,14 @@ class Deleter:
         except Exception:
             return None  # unknown
 
-    def _verified_gone(self, kind: str, resource_id: str) -> bool:
-        """GET until Azure answers 404 (C7), a few times with growing pauses."""
+    def _verified_gone(self, op: DeleteOp) -> bool:
+        """GET until Azure answers 404 (C7), a few times with growing pauses; backup data kept in soft delete
+        (the user kept it on, or it is always on) counts as deleted."""
         for i in range(self.verify_attempts):
-            if self._exists(kind, resource_id) is False:
+            if op.kind == PROTECTED_ITEM:
+                if backup.purged(self.factory, op.resource_id, soft_delete_off=op.soft_delete_off):
+                    return True
+            elif self._exists(op.type, op.resource_id) is False:
                 return True
             if self.cancel.wait(self.poll_interval * (i + 1)):
                 raise _Stop()

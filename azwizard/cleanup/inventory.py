@@ -28,6 +28,7 @@ from ..azure.session import ClientFactory
 from ..journal import list_runs
 from ..specs.common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_CREATED_BY_VALUE, TAG_JOURNEY, TAG_RUN
 from . import costs
+from .backup import read_soft_delete
 from .model import (
     CLUSTER,
     DISK,
@@ -40,6 +41,7 @@ from .model import (
     InventoryItem,
     Lock,
     ProtectedItem,
+    SoftDelete,
     Source,
     extension_scope,
     group_id,
@@ -77,6 +79,7 @@ class _Found:
     foreign: bool = False
     managed_by: str | None = None
     node_group_of: str | None = None
+    soft_delete: SoftDelete | None = None  # a vault holding backup items
 
 
 def build_inventory(
@@ -309,10 +312,16 @@ def _backup_items(factory: ClientFactory, pool: ThreadPoolExecutor, found: Mappi
 
     def items(f: _Found) -> tuple[str, list[ProtectedItem] | None]:
         try:
-            return f.id, [_protected(b) for b in ops.list_protected_items(factory, f.id)]
+            got = [_protected(b) for b in ops.list_protected_items(factory, f.id)]
         except Exception as exc:
             warnings.append(f"Could not list the backup items of {f.id}: {explain(exc).what}")
             return f.id, None
+        if got:  # what stopping protection would leave behind, and for how long
+            try:
+                f.soft_delete = read_soft_delete(factory, f.id)
+            except Exception as exc:
+                warnings.append(f"Could not read the soft-delete setting of {f.id}: {explain(exc).what}")
+        return f.id, got
 
     return {key(rid): got for rid, got in pool.map(items, vaults) if got is not None}
 
@@ -386,6 +395,7 @@ def _item(f: _Found, bodies: Mapping[str, Body], views: Mapping[str, str],
         node_group_of=f.node_group_of,
         contents=tuple(contents.get(name.lower(), ())) if is_group else (),
         protected_items=protected,
+        soft_delete=f.soft_delete,
         details=_details(kind, body),
     )
 
@@ -466,4 +476,6 @@ def _details(kind: str, body: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         out += [("version", str(get("currentKubernetesVersion") or get("kubernetesVersion") or "")),
                 ("tier", str(sku.get("tier") or "")),
                 ("nodes", ", ".join(f"{p.get('count')} × {p.get('vmSize')}" for p in pools))]
+        # the API server's host names: cleanup finds the cluster's kubeconfig entries by them
+        out += [("fqdn", str(get("fqdn") or "")), ("private fqdn", str(get("privateFQDN") or ""))]
     return tuple((k, v) for k, v in out if v)

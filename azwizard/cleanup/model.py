@@ -27,6 +27,8 @@ CLUSTER = "microsoft.containerservice/managedclusters"
 REGISTRY = "microsoft.containerregistry/registries"
 VAULT = "microsoft.recoveryservices/vaults"
 ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments"  # an extension resource: it sits on a scope
+# A backup item in a vault: deleted ("stop protection and delete backup data") only when the user asks.
+PROTECTED_ITEM = "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems"
 
 KIND_LABELS: dict[str, str] = {
     GROUP: "Resource group",
@@ -41,13 +43,15 @@ KIND_LABELS: dict[str, str] = {
     REGISTRY: "Container registry",
     VAULT: "Recovery Services vault",
     ROLE_ASSIGNMENT: "Role assignment",
+    PROTECTED_ITEM: "Backup data",
 }
 
 # The seed order for deleting (preflight rule C6: VM → NIC → public IPs, NSG, NAT gateway → VNet → vault →
 # group). Only a tie-breaker: the real references between resources decide the order (a subnet holds its
 # NSG and NAT gateway, so a VNet goes before them).
 KIND_RANK: dict[str, int] = {
-    ROLE_ASSIGNMENT: 0, CLUSTER: 0, VM: 0, DISK: 1, NIC: 1, PIP: 2, NSG: 2, NAT: 2, VNET: 3, REGISTRY: 3, VAULT: 4, GROUP: 5,
+    ROLE_ASSIGNMENT: 0, CLUSTER: 0, VM: 0, DISK: 1, NIC: 1, PIP: 2, NSG: 2, NAT: 2, VNET: 3, REGISTRY: 3,
+    PROTECTED_ITEM: 3, VAULT: 4, GROUP: 5,
 }
 
 # What the engine can delete on its own (azwizard.azure.ops has the SDK call for each).
@@ -197,6 +201,28 @@ class ProtectedItem:
 
 
 @dataclass(frozen=True)
+class SoftDelete:
+    """A vault's soft-delete setting (``backupconfig/vaultconfig``: softDeleteFeatureState and retention)."""
+
+    state: str = "Enabled"  # Enabled | Disabled | AlwaysON
+    days: int = 14
+    editable: bool = True
+
+    @property
+    def on(self) -> bool:
+        return self.state.lower() != "disabled"
+
+    @property
+    def always_on(self) -> bool:
+        return self.on and (self.state.lower() == "alwayson" or not self.editable)
+
+    def describe(self) -> str:
+        if not self.on:
+            return "off"
+        return f"{'always on' if self.always_on else 'on'}, {self.days} days"
+
+
+@dataclass(frozen=True)
 class InventoryItem:
     """One resource in the inventory, with what cleanup needs to decide and explain."""
 
@@ -221,6 +247,7 @@ class InventoryItem:
     node_group_of: str | None = None  # an AKS MC_ group: the cluster that owns it
     contents: tuple[str, ...] = ()  # a group: the ids of what it holds
     protected_items: tuple[ProtectedItem, ...] = ()  # a vault: its backup items
+    soft_delete: SoftDelete | None = None  # a vault: its soft-delete setting (None: not read)
     details: tuple[tuple[str, str], ...] = ()  # size, SKU… for display
 
     @property

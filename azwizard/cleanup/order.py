@@ -24,9 +24,12 @@ from dataclasses import dataclass, field, replace
 from . import blockers as b
 from .costs import Cost, total
 from .model import (
+    CLUSTER,
     DELETABLE,
     KIND_RANK,
+    PROTECTED_ITEM,
     VAULT,
+    VM,
     Cascade,
     Inventory,
     InventoryItem,
@@ -34,6 +37,9 @@ from .model import (
     kind_of,
     within,
 )
+
+# Deleting one of these (or more than one resource) needs a typed confirmation (DeletionPlan.confirmation).
+COSTLY = frozenset({VM, CLUSTER})
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class DeleteOp:
     whole_group: bool = False
     folded: tuple[str, ...] = ()  # selected ids that go with this operation instead of their own
     cost: Cost = field(default_factory=Cost)  # what stops being billed
+    soft_delete_off: bool = False  # backup data: turn the vault's soft delete off first (deleted at once)
 
     @property
     def key(self) -> str:
@@ -117,6 +124,21 @@ class DeletionPlan:
     def cost(self) -> Cost:
         return total(op.cost for op in self.ops)
 
+    def confirmation(self) -> str:
+        """What the user types before the operations outside whole groups run (each whole group needs its own
+        name typed): the resource's name when one operation deletes a VM, an AKS cluster or more than one
+        resource; ``delete N`` (N: how many resources go) when several operations do; "" when the plan deletes
+        one inexpensive resource on its own, or only whole groups. A typed answer, not a keypress: one stray
+        key must not delete a costly resource or many at once (issue 12 item 6)."""
+        parts = [op for op in self.ops if not op.whole_group]
+        members = {key(m) for op in parts for m in op.members}
+        costly = any(kind_of(m).lower() in COSTLY for op in parts for m in op.members)
+        if not parts or (len(members) <= 1 and not costly):
+            return ""
+        if len(parts) == 1:
+            return parts[0].name
+        return f"delete {len(members)}"
+
     def describe(self) -> list[str]:
         """The dry run as text lines (the screen renders the same data its own way)."""
         lines: list[str] = []
@@ -172,8 +194,13 @@ class _Draft:
 
 
 def plan_deletion(inventory: Inventory, selection: Iterable[str], *,
-                  whole_groups: Iterable[str] = frozenset()) -> DeletionPlan:
-    """Exactly what deleting ``selection`` (resource ids) and ``whole_groups`` (group names) does."""
+                  whole_groups: Iterable[str] = frozenset(),
+                  backup_data: Mapping[str, bool] | None = None) -> DeletionPlan:
+    """Exactly what deleting ``selection`` (resource ids) and ``whole_groups`` (group names) does.
+
+    ``backup_data`` (vault id → turn its soft delete off first) is the user's typed word to stop protection
+    and delete the backup data of those vaults, so that they (and their groups) can be deleted: one operation
+    per backup item, before the vault's. Without it a vault with backup items is a blocker, explained."""
     items = {it.key: it for it in inventory.items}
     selection = list(selection)
     selected = {key(s) for s in selection}
@@ -216,8 +243,11 @@ def plan_deletion(inventory: Inventory, selection: Iterable[str], *,
             del emptied[name]
 
     drafts = _drafts(inventory, items, selected, groups, emptied, targets, found)
+    purge = {key(v): off for v, off in (backup_data or {}).items()}
+    parents = _backup_drafts(drafts, items, purge)
     users = _users(inventory)
-    runnable, held = _settle(drafts, items, users, inventory, selected, found)
+    runnable, held = _settle(drafts, items, users, inventory, selected, found, purge)
+    runnable = _only_useful_purges(runnable, parents, found, held)
     ops = _ordered(runnable, users)
     warnings = list(inventory.warnings)
     if not inventory.locks_known:
@@ -226,7 +256,8 @@ def plan_deletion(inventory: Inventory, selection: Iterable[str], *,
     deleted = {m for d in runnable for m in d.members}
     for vault in inventory.items:
         for p in vault.protected_items:
-            if not p.soft_deleted and key(p.source_resource_id) in deleted and vault.key not in deleted:
+            if (not p.soft_deleted and key(p.source_resource_id) in deleted and vault.key not in deleted
+                    and key(p.id) not in deleted):
                 warnings.append(f"{_label(items, p.source_resource_id)} is backed up in {vault.label}: its backups "
                                 "stay (and are billed) until protection is stopped and the backup data deleted.")
     for d in runnable:
@@ -235,6 +266,50 @@ def plan_deletion(inventory: Inventory, selection: Iterable[str], *,
                 warnings.append(f"{d.op.label} leaves {c.resource_id.rsplit('/', 1)[-1]} behind ({c.reason}); "
                                 "select it too if it should go.")
     return DeletionPlan(tuple(ops), tuple(found), tuple(held), tuple(gone), tuple(dict.fromkeys(warnings)))
+
+
+def _backup_drafts(drafts: list[_Draft], items: Mapping[str, InventoryItem],
+                   purge: Mapping[str, bool]) -> dict[str, str]:
+    """For each vault the user agreed to empty (``purge``) that a draft deletes: one draft per backup item
+    ("stop protection and delete backup data"), which the vault's (or its group's) draft waits for. Items
+    already soft-deleted get one only when soft delete is turned off (undelete, then delete for good).
+    Returns item key → the key of the draft that waits for it."""
+    parents: dict[str, str] = {}
+    for d in list(drafts):
+        for m in sorted(d.members):
+            vault = items.get(m)
+            if vault is None or vault.kind != VAULT or vault.key not in purge:
+                continue
+            soft = vault.soft_delete
+            off = purge[vault.key] and not (soft is not None and soft.always_on)
+            for p in vault.protected_items:
+                if p.soft_deleted and not off:
+                    continue
+                op = DeleteOp(p.id, PROTECTED_ITEM, p.name, vault.resource_group,
+                              f"Backup data of {p.friendly_name} (vault {vault.name})", vault.run_id, vault.journey,
+                              soft_delete_off=off)
+                drafts.append(_Draft(op, {op.key}))
+                d.needs_gone.add(op.key)
+                parents[op.key] = d.op.key
+    return parents
+
+
+def _only_useful_purges(runnable: list[_Draft], parents: Mapping[str, str], found: list[b.Blocker],
+                        held: list[HeldBack]) -> list[_Draft]:
+    """Backup data is deleted to let its vault go: not when the vault (or its group) is blocked by something
+    else (a lock, a resource in use…). Waiting out soft delete is no such reason: the data still goes."""
+    live = {d.op.key for d in runnable}
+    waits = {"VaultKeepsSoftDeletedData"}
+    blocked_by_other = {key(x.resource_id) for x in found if x.code not in waits}
+    out = []
+    for d in runnable:
+        parent = parents.get(d.op.key)
+        if parent is not None and parent not in live and parent in blocked_by_other:
+            held.append(HeldBack(d.op.resource_id, d.op.label, parent,
+                                 "kept: the vault it would empty cannot be deleted now (see why above)"))
+            continue
+        out.append(d)
+    return out
 
 
 def _label(items: Mapping[str, InventoryItem], rid: str) -> str:
@@ -360,14 +435,15 @@ def _users(inventory: Inventory) -> dict[str, dict[str, str]]:
 
 
 def _settle(drafts: list[_Draft], items: Mapping[str, InventoryItem], users: Mapping[str, Mapping[str, str]],
-            inventory: Inventory, selected: set[str], found: list[b.Blocker]) -> tuple[list[_Draft], list[HeldBack]]:
+            inventory: Inventory, selected: set[str], found: list[b.Blocker],
+            purge: Mapping[str, bool]) -> tuple[list[_Draft], list[HeldBack]]:
     """Drop blocked operations (locks, vaults, a user that stays, operations that need each other gone first),
     then, until nothing changes, those that would have to wait for a dropped one."""
     held: list[HeldBack] = []
     planned = {m for d in drafts for m in d.members}  # what the selection would delete if nothing blocked
     runnable: list[_Draft] = []
     for d in drafts:
-        own = _own_blockers(d, items, inventory, selected)
+        own = _own_blockers(d, items, inventory, selected, purge)
         found.extend(own)
         if own:
             held += _folded_held(d, items)
@@ -447,7 +523,9 @@ def _folded_held(d: _Draft, items: Mapping[str, InventoryItem]) -> list[HeldBack
 
 
 def _own_blockers(d: _Draft, items: Mapping[str, InventoryItem], inventory: Inventory,
-                  selected: set[str]) -> list[b.Blocker]:
+                  selected: set[str], purge: Mapping[str, bool]) -> list[b.Blocker]:
+    if d.op.kind == PROTECTED_ITEM:
+        return []  # its vault's operation carries the reasons (a lock on the vault…): _only_useful_purges
     out: list[b.Blocker] = []
     seen: set[str] = set()
     for lock in inventory.locks:
@@ -460,7 +538,7 @@ def _own_blockers(d: _Draft, items: Mapping[str, InventoryItem], inventory: Inve
     for m in sorted(d.members):
         it = items.get(m)
         if it is not None and it.kind == VAULT and it.protected_items:
-            out += b.vault_blockers(d.op.resource_id, it)
+            out += b.vault_blockers(d.op.resource_id, it, purge.get(it.key))
     foreign = [items[m].id for m in sorted(d.members) if m in items and items[m].foreign and m not in selected]
     if foreign:
         out.append(b.foreign_cascade_blocker(d.op.resource_id, d.op.label, foreign,

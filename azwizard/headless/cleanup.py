@@ -24,6 +24,7 @@ from .progress import Progress
 
 if TYPE_CHECKING:
     from ..cleanup import DeleteEvent, DeletionPlan, DeletionResult, Inventory, InventoryItem
+    from ..cleanup.kubetidy import KubeTidy
 
 
 def inventory(conn: Connection) -> Inventory:
@@ -153,6 +154,9 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
     out("")
     for line in result.report():
         out(f"  {line}")
+    tidy = _tidy_kubeconfig(conn, inv, result)
+    for line in tidy.lines() if tidy is not None else []:
+        out(f"  {line}")
     if result.ok:
         out(f"✓ Deleted {len(result.deleted)} resource(s) in {result.elapsed:.0f} s.")
         return EXIT_OK
@@ -161,6 +165,15 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
         return EXIT_AZURE
     err("✖ Some resources were not deleted (see the blockers above).")
     return EXIT_FINDINGS
+
+
+def _tidy_kubeconfig(conn: Connection, inv: Inventory, result: DeletionResult) -> KubeTidy | None:
+    """A deleted cluster's kubeconfig entries go with it (a 0600 backup first), as in the cleanup screen; demo
+    mode tidies the demo kubeconfig under the data dir, never ~/.kube/config."""
+    from ..cleanup.kubetidy import tidy_kubeconfig
+    from ..kubeconfig import kubeconfig_target
+
+    return tidy_kubeconfig(result.deleted, inv, kubeconfig_target(conn.sim is not None))
 
 
 def _run(conn: Connection, plan: DeletionPlan, confirm_group: str | None, live: bool | None) -> DeletionResult:
@@ -181,7 +194,9 @@ def _run(conn: Connection, plan: DeletionPlan, confirm_group: str | None, live: 
         try:
             deleter = Deleter(conn.session.factory, on_event=on_event, cancel=cancel,  # type: ignore[union-attr]
                               retry_delay=2.0)
-            result["value"] = deleter.run(plan, confirm_group_name=confirm_group)
+            # --yes is the user's word for the plan's own confirmation (a VM, a cluster, several resources);
+            # a whole group still needs its name typed with --confirm-group.
+            result["value"] = deleter.run(plan, confirm_group_name=confirm_group, confirm=plan.confirmation())
         except BaseException as exc:
             result["error"] = exc
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .confirm import ConfirmGroupScreen, PowerConfirmScreen
+from .confirm import BackupConfirmScreen, ConfirmGroupScreen, PowerConfirmScreen, TypedConfirmScreen
 from .dryrun import DryRunScreen
 from .inventory import CleanupScreen
 from .progress import DeleteScreen
@@ -19,12 +19,14 @@ def cleanup_entry(app: Any) -> CleanupScreen:
 
 
 __all__ = [
+    "BackupConfirmScreen",
     "CleanupScreen",
     "CleanupState",
     "ConfirmGroupScreen",
     "DeleteScreen",
     "DryRunScreen",
     "PowerConfirmScreen",
+    "TypedConfirmScreen",
     "cleanup_entry",
     "cleanup_state",
 ]

@@ -28,10 +28,11 @@ from .view import (
     build_rows,
     bulk_items,
     bulk_selection,
+    cells_for,
+    columns_for,
     detail_text,
     mark_cell,
     name_cell,
-    row_cells,
     short_type,
     summary_text,
 )
@@ -45,6 +46,15 @@ if TYPE_CHECKING:
 # An inventory older than this is read again when the screen comes back (from a journey, the dry run…).
 REFRESH_AFTER_SECONDS = 10.0
 FILTER_IDS = ("cleanup-filter-run", "cleanup-filter-group", "cleanup-filter-type", "cleanup-filter-age")
+
+
+class KeysFooter(Footer):
+    """The footer, its keys wrapping onto a second row on a narrow terminal (app.tcss) instead of being cut
+    off: Footer sets its grid's column count inline (one per key), which would beat the stylesheet."""
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        self.styles.clear_rule("grid_size_columns")
 
 
 class CleanupScreen(Screen[None]):
@@ -76,6 +86,7 @@ class CleanupScreen(Screen[None]):
         self._power_notes: dict[str, str] = {}  # cluster key -> what the last stop/start said
         self._busy_cluster: str | None = None
         self._filter_options: dict[str, list[tuple[str, str]]] = {}
+        self._columns = COLUMNS  # the table's columns now (fewer on a narrow terminal: columns_for)
 
     @property
     def state(self) -> CleanupState:
@@ -100,15 +111,30 @@ class CleanupScreen(Screen[None]):
                 yield Select([(label, str(i)) for i, (label, _) in enumerate(AGE_CHOICES)], prompt="any age",
                              id="cleanup-filter-age", compact=True)
             table: DataTable[str] = DataTable(id="cleanup-table", cursor_type="row")
-            for column_key, label, width in COLUMNS:
+            self._columns = columns_for(self.app.size.width)
+            for column_key, label, width in self._columns:
                 table.add_column(label, key=column_key, width=width)
             yield table
             yield Static("", id="cleanup-detail")
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works; the keys need the room
+        yield KeysFooter(compact=True, show_command_palette=False)  # ctrl+p still works; the keys need the room
 
     def on_mount(self) -> None:
         self.query_one("#cleanup-table", DataTable).focus()
         self.watch(self.app, "session", self._session_changed, init=False)
+
+    def on_resize(self, event: Any) -> None:
+        """Priority columns: a narrower terminal drops the least important ones instead of hiding costs."""
+        wanted = columns_for(event.size.width)
+        if wanted == self._columns:
+            return
+        self._columns = wanted
+        table = self.query_one("#cleanup-table", DataTable)
+        current = self._current_row()
+        table.clear(columns=True)
+        for column_key, label, width in wanted:
+            table.add_column(label, key=column_key, width=width)
+        if self.state.inventory is not None:
+            self._fill_table(current.key if current else None)
 
     def on_screen_resume(self) -> None:
         state = self.state
@@ -247,9 +273,14 @@ class CleanupScreen(Screen[None]):
 
     def _fill_filters(self, inv: Inventory) -> None:
         f = self.state.filters
+        # Only what still exists: a run or group whose resources are all deleted filters nothing (the table
+        # never shows deleted resources).
+        live = [it for it in inv.items if it.exists]
+        runs = sorted({it.run_id for it in live if it.run_id}, reverse=True)
+        groups = sorted({it.resource_group.lower(): it.resource_group for it in live}.values(), key=str.lower)
         choices: dict[str, tuple[list[tuple[str, str]], str | None]] = {
-            "cleanup-filter-run": ([(f"run {r}", r) for r in reversed(inv.runs())], f.run),
-            "cleanup-filter-group": ([(g, g) for g in inv.groups()], f.group),
+            "cleanup-filter-run": ([(f"run {r}", r) for r in runs], f.run),
+            "cleanup-filter-group": ([(g, g) for g in groups], f.group),
             "cleanup-filter-type": (sorted({(short_type(it.type), it.kind) for it in inv.items if it.exists},
                                            key=lambda o: o[0].lower()), f.type),
         }
@@ -269,7 +300,7 @@ class CleanupScreen(Screen[None]):
         table.clear()
         now = state.now()
         for row in self._rows:
-            table.add_row(*row_cells(row, state.selected, state.whole_groups, now), key=row.key)
+            table.add_row(*cells_for(row, state.selected, state.whole_groups, now, self._columns), key=row.key)
         keys = [r.key for r in self._rows]
         if current_key in keys:
             table.move_cursor(row=keys.index(current_key), animate=False)
@@ -432,7 +463,8 @@ class CleanupScreen(Screen[None]):
             self.notify("Select something first: space selects the highlighted resource (or run), a the whole run, "
                         "w a whole resource group.", timeout=6)
             return
-        plan = plan_deletion(inv, state.selected_ids(), whole_groups=state.whole_group_names())
+        plan = plan_deletion(inv, state.selected_ids(), whole_groups=state.whole_group_names(),
+                             backup_data=state.backup_data)
         self.app.push_screen(DryRunScreen(plan, inv))
 
     def action_delete(self) -> None:

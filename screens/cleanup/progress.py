@@ -17,13 +17,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from .state import cleanup_state
-from .view import item_label, report_text
+from .view import item_label, kube_text, report_text
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from azwizard.azure.session import ClientFactory
     from azwizard.cleanup import DeleteEvent, DeletionPlan, DeletionResult, Inventory
+    from azwizard.cleanup.kubetidy import KubeTidy
 
 STATE_LABELS = {
     "waiting": "[dim]waiting[/dim]",
@@ -64,8 +65,10 @@ class DeleteScreen(Screen[None]):
         self.cancel = threading.Event()
         self.started = time.monotonic()
         self.result: DeletionResult | None = None
+        self.kube_tidy: KubeTidy | None = None
         self.failure: str | None = None
         self.retrying = False
+        self._retry_inputs: tuple[list[str], list[str]] = ([], [])
         self._states: dict[str, str] = {}
         self._began: dict[str, float] = {}
 
@@ -80,7 +83,9 @@ class DeleteScreen(Screen[None]):
                                                                  if with_it else ""), id="cleanup-run-title")
             yield Static("", id="cleanup-run-status")
             table: DataTable[str] = DataTable(id="cleanup-run-table", cursor_type="row")
-            for label, width in (("Step", 4), ("Resource", 40), ("State", 22), ("Time", 5), ("Detail", 40)):
+            narrow = self.app.size.width < 100  # 80 columns: the state and time stay in view
+            for label, width in (("Step", 4), ("Resource", 30 if narrow else 40), ("State", 20 if narrow else 22),
+                                 ("Time", 5), ("Detail", 40)):
                 table.add_column(label, key=label, width=width)
             for wave_no, wave in enumerate(self.plan.waves(), 1):
                 for op in wave:
@@ -126,7 +131,16 @@ class DeleteScreen(Screen[None]):
         deleter = Deleter(factory, JournalBook(journal_dir),
                           on_event=lambda e: self.app.call_from_thread(self._on_event, e), cancel=self.cancel,
                           **options)
-        return deleter.run(self.plan, confirm_group_name=self.confirmed)
+        result = deleter.run(self.plan, confirm_group_name=self.confirmed)
+        self.kube_tidy = self._tidy(result)
+        return result
+
+    def _tidy(self, result: DeletionResult) -> KubeTidy | None:
+        """A deleted cluster's kubeconfig entries go too (backup first); in the worker: file IO."""
+        from azwizard.cleanup.kubetidy import tidy_kubeconfig
+        from azwizard.kubeconfig import kubeconfig_target
+
+        return tidy_kubeconfig(result.deleted, self.inventory, kubeconfig_target(bool(getattr(self.app, "demo", False))))
 
     def _on_event(self, event: DeleteEvent) -> None:
         k = _key(event.resource_id)
@@ -199,9 +213,11 @@ class DeleteScreen(Screen[None]):
         else:
             status.update(f"[b $warning]Finished in {_mmss(result.elapsed)}, not everything was deleted.[/] "
                           "The report below says why.")
-        self.query_one("#cleanup-run-report", Static).update(
-            report_text(result.deleted, result.not_deleted, result.not_attempted, self.inventory,
-                        _mmss(result.elapsed)))
+        report = report_text(result.deleted, result.not_deleted, result.not_attempted, self.inventory,
+                             _mmss(result.elapsed))
+        if self.kube_tidy is not None:
+            report += "\n" + kube_text(self.kube_tidy)
+        self.query_one("#cleanup-run-report", Static).update(report)
         self.refresh_bindings()
 
     # ------------------------------------------------------------------ keys
@@ -240,16 +256,20 @@ class DeleteScreen(Screen[None]):
         state = cleanup_state(self.app)
         retry = {_key(r) for r in result.retry_ids()}
         whole = [op.name for op in self.plan.ops if op.whole_group and op.key in retry]
-        ids = [r for r in result.retry_ids() if _key(r) not in {op.key for op in self.plan.ops if op.whole_group}]
-        self._replan(app.session.factory, state.journal_dir, sorted(state.show_all), ids, whole)
+        # backup data is not selected by id: the vault's backup_data answer plans it again
+        ids = [r for r in result.retry_ids() if _key(r) not in {op.key for op in self.plan.ops if op.whole_group}
+               and "/backupfabrics/" not in _key(r)]
+        self._retry_inputs = (ids, whole)
+        self._replan(app.session.factory, state.journal_dir, sorted(state.show_all), ids, whole,
+                     dict(state.backup_data))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-retry")
     def _replan(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str], ids: list[str],
-                whole: list[str]) -> tuple[Inventory, DeletionPlan]:
+                whole: list[str], backup_data: dict[str, bool]) -> tuple[Inventory, DeletionPlan]:
         from azwizard.cleanup import build_inventory, plan_deletion
 
         inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
-        return inventory, plan_deletion(inventory, ids, whole_groups=whole)
+        return inventory, plan_deletion(inventory, ids, whole_groups=whole, backup_data=backup_data)
 
     def _replanned(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
@@ -261,11 +281,15 @@ class DeleteScreen(Screen[None]):
             app = self.app
             while len(app.screen_stack) > 1:
                 app.pop_screen()
+            ids, whole = self._retry_inputs
+            dry = DryRunScreen(plan, inventory, selection=ids, whole=whole)
             if plan.ops:
-                app.push_screen(DryRunScreen(plan, inventory))
-                app.push_screen(DeleteScreen(plan, inventory, self.confirmed))
+                # What is retried was confirmed already (it is part of the plan the user typed the answer for):
+                # its own, smaller "delete N" is not asked again.
+                app.push_screen(dry)
+                app.push_screen(DeleteScreen(plan, inventory, [*self.confirmed, plan.confirmation()]))
             else:
-                app.push_screen(DryRunScreen(plan, inventory))
+                app.push_screen(dry)
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
 

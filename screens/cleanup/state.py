@@ -28,6 +28,9 @@ class CleanupState:
         self.selected: set[str] = set()  # item keys
         self.whole_groups: set[str] = set()  # lower-cased group names to delete as one operation
         self.show_all: set[str] = set()  # lower-cased group names whose other resources are shown
+        # vault key → turn its soft delete off first: the user typed the vault's name to have azwizard stop
+        # protection and delete its backup data (so it, and its group, can be deleted)
+        self.backup_data: dict[str, bool] = {}
         self.filters = Filters()
 
     def set_inventory(self, inventory: Inventory) -> None:
@@ -39,6 +42,8 @@ class CleanupState:
         self.selected &= existing
         groups = {it.name.lower() for it in inventory.items if it.is_group and it.exists}
         self.whole_groups &= groups
+        vaults = {it.key for it in inventory.items if it.exists and it.protected_items}
+        self.backup_data = {k: v for k, v in self.backup_data.items() if k in vaults}
 
     def selected_ids(self) -> list[str]:
         if self.inventory is None:

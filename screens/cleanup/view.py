@@ -25,6 +25,7 @@ from azwizard.cleanup import (
     default_selection,
 )
 from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
+from azwizard.cleanup.kubetidy import KubeTidy
 from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
 from azwizard.cleanup.order import DeletionPlan
 
@@ -329,6 +330,41 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("source", "Found by", 12),
 )
 
+# What a narrow terminal drops first (everything dropped is in the detail panel under the table): where it
+# is, how it was found, the hourly price (the summary and the panel keep it; $/month stays in the table).
+DROP_FIRST = ("location", "source", "hourly")
+SHRINK = (("type", 14), ("name", 16))  # then these narrow, down to these widths
+CELL_PADDING = 2  # DataTable's cell_padding (1) on each side
+CHROME = 3  # the screen's left padding, the table's vertical scrollbar (2)
+
+
+def columns_for(width: int) -> tuple[tuple[str, str, int], ...]:
+    """The inventory table's columns for a terminal ``width`` wide: all of them from about 120 columns; below
+    that the least important go first (DROP_FIRST), then the resource column narrows; the selection mark,
+    name, type, state, age and $/month always stay (80x24 shows them all)."""
+    budget = width - CHROME
+    cols = list(COLUMNS)
+
+    def total() -> int:
+        return sum(w + CELL_PADDING for _, _, w in cols)
+
+    for drop in DROP_FIRST:
+        if total() <= budget:
+            break
+        cols = [c for c in cols if c[0] != drop]
+    for shrink, least in SHRINK:  # then narrower columns ("resource group" still fits the type column)
+        over = total() - budget
+        if over > 0:
+            cols = [(k, label, max(least, w - over)) if k == shrink else (k, label, w) for k, label, w in cols]
+    return tuple(cols)
+
+
+def cells_for(row: Row, selected: set[str], whole_groups: set[str], now: _dt.datetime,
+              columns: Sequence[tuple[str, str, int]]) -> list[str]:
+    """``row_cells`` for the columns shown."""
+    by_key = dict(zip((k for k, _, _ in COLUMNS), row_cells(row, selected, whole_groups, now), strict=True))
+    return [by_key[k] for k, _, _ in columns]
+
 
 # ------------------------------------------------------------------------------------------ panels
 
@@ -448,6 +484,11 @@ def item_label(inventory: Inventory, resource_id: str) -> str:
     it = inventory.get(resource_id)
     if it is not None:
         return f"{long_type(it.type)} {display_name(it)}"
+    k = key(resource_id)
+    for vault in inventory.items:  # a backup item: by the VM it backs up
+        for p in vault.protected_items:
+            if key(p.id) == k:
+                return f"Backup data of {p.friendly_name} (vault {vault.name})"
     return f"{long_type(kind_of(resource_id))} {name_of(resource_id)}"
 
 
@@ -522,6 +563,8 @@ def dry_run_text(plan: DeletionPlan, inventory: Inventory) -> str:
     if plan.ops:
         whole = [op.name for op in plan.ops if op.whole_group]
         confirm = f" (you will type {', '.join(whole)} to confirm the whole-group delete)" if whole else ""
+        if plan.confirmation():
+            confirm += f" (you will type {plan.confirmation()} to confirm)"
         lines.append(f"Nothing has been sent to Azure yet. Press [b]x[/b] to delete exactly this{escape(confirm)}, or "
                      "[b]esc[/b] to change the selection.")
     else:
@@ -568,9 +611,29 @@ def report_text(deleted: Sequence[str], not_deleted: Sequence[tuple[str, str]],
     return "\n".join(lines)
 
 
+def kube_text(tidy: KubeTidy) -> str:
+    """What cleanup did to the kubeconfig after deleting a cluster."""
+    from azwizard.screens.aks.done import shown
+
+    where = escape(shown(tidy.path))
+    if tidy.error:
+        return f"[$warning]▲[/] {where} was not tidied: {escape(tidy.error)}. Remove the cluster's context yourself."
+    if not tidy.removed:
+        return f"[dim]{where} held no entries of the deleted cluster(s).[/dim]"
+    lines = [f"[$success]✓[/] Removed from {where}: {escape('; '.join(tidy.removed))}."]
+    if tidy.backup is not None:
+        lines.append(f"  The old file is kept as {escape(shown(tidy.backup))} (mode 0600).")
+    if tidy.current_reset:
+        lines.append("  Its current context was the deleted cluster's and is now unset: "
+                     "[b]kubectl config use-context <name>[/b] picks another.")
+    return "\n".join(lines)
+
+
 __all__ = [
     "AGE_CHOICES",
     "COLUMNS",
+    "cells_for",
+    "columns_for",
     "PRICES_NOTE",
     "Clock",
     "Filters",
@@ -582,6 +645,7 @@ __all__ = [
     "detail_text",
     "dry_run_text",
     "hourly_text",
+    "kube_text",
     "monthly_text",
     "report_text",
     "row_cells",

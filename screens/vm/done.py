@@ -54,6 +54,11 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         f"  az group delete --name {escape(n.resource_group)}" if not spec.use_existing_group else
         "  (the resource group existed before; cleanup deletes only what this run created)",
     ]
+    if spec.backup.enabled:  # the vault with backup data blocks the group delete: say so, and what to do
+        from azwizard.cleanup.backup import group_delete_blocked_hint
+
+        lines += [f"  [$warning]▲[/] {escape(line)}" if i == 0 else f"  {escape(line)}"
+                  for i, line in enumerate(group_delete_blocked_hint(n.resource_group, n.vault, n.vm))]
     return "\n".join(lines)
 
 

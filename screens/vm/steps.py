@@ -412,11 +412,13 @@ class NsgStep(VmStep):
             yield Label("Add a rule (select one above to edit it): name, priority (100–4096), protocol "
                         "(Tcp/Udp/Icmp/*), ports, source")
             with Horizontal():
-                yield Input(placeholder="Allow-App", id="rule-name")
-                yield Input(placeholder="200", id="rule-priority")
-                yield Input(placeholder="Tcp", id="rule-protocol")
-                yield Input(placeholder="8080", id="rule-ports")
-                yield Input(placeholder="*", id="rule-source")
+                for title, placeholder, input_id in (("name", "Allow-App", "rule-name"),
+                                                     ("priority", "200", "rule-priority"),
+                                                     ("protocol", "Tcp", "rule-protocol"),
+                                                     ("ports", "8080", "rule-ports"), ("source", "*", "rule-source")):
+                    field = Input(placeholder=placeholder, id=input_id)
+                    field.border_title = title  # the label stays when the field is filled in, and when narrow
+                    yield field
             yield FieldError(id="rule-error")
             yield Button("Add rule (ctrl+o)", id="rule-add")
 
@@ -565,7 +567,8 @@ class SizePicker(Vertical):
         yield Input(placeholder="type to filter sizes, e.g. d2s or 4 vcpu; enter picks the only match",
                     id="size-filter")
         table: DataTable[str] = DataTable(id="size", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Size", "vCPUs", "Memory", "Family", "Quota left", "Zones")
+        # Quota left and Zones before Family: a narrow terminal cuts the last column, and these decide
+        table.add_columns("Size", "vCPUs", "Memory", "Quota left", "Zones", "Family")
         yield table
         yield Static("", id="size-count")
 
@@ -601,8 +604,8 @@ def size_rows(sizes: list[VmSize], quota: dict[str, int], query: str) -> list[tu
         if words and not all(w in s.name.lower() for w in words):
             continue
         left = quota.get(s.family)
-        rows.append((s.name, str(s.vcpus), f"{s.memory_gb:g} GiB", s.family,
-                     "?" if left is None else str(left), ",".join(s.usable_zones) or "—"))
+        rows.append((s.name, str(s.vcpus), f"{s.memory_gb:g} GiB", "?" if left is None else str(left),
+                     ",".join(s.usable_zones) or "—", s.family))
     return rows
 
 
