@@ -35,6 +35,7 @@ async def test_a_stopping_cluster_is_not_offered_stop_in_the_footer(tmp_path: Pa
 
         cluster_id = make_cluster(app.session.factory, journal_dir())  # type: ignore[union-attr]
         sim.min_polls = 10**9  # the stop is still going on when cleanup opens: provisioningState Stopping
+        sim.unwatched_after = 10**9  # and time alone does not finish them (sim/core.py time model)
         ops.cluster_power_action(app.session.factory, cluster_id, "stop")  # type: ignore[union-attr]
         await pilot.press("c")
         await settle(app, pilot)

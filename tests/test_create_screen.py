@@ -105,6 +105,7 @@ async def test_ctrl_q_during_a_create_asks_first(tmp_path: Path) -> None:
     async with app.run_test(size=(130, 44)) as pilot:
         await walk_to_review(app, pilot)
         holder["sim"].min_polls = 10**9  # nothing finishes: the create keeps running
+        holder["sim"].unwatched_after = 10**9  # and time alone does not finish them (sim/core.py time model)
         await pilot.press("c")
         await pilot.pause(0.3)
         assert isinstance(app.screen, CreateScreen) and app.screen.running

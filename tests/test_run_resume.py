@@ -74,6 +74,7 @@ def test_a_killed_apply_is_continued_and_nothing_is_sent_twice(kind: str, lines:
 def test_an_operation_left_in_flight_is_polled_not_sent_again(data_dir: Path) -> None:
     sim = ArmSim()
     sim.min_polls = 10_000  # operations never finish while the first attempt watches
+    sim.unwatched_after = 10**9  # and time alone does not finish them (sim/core.py time model)
     prof = profile(VM_PROFILE)
     conn = connection(sim)
     r = review(conn, prof)

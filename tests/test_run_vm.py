@@ -130,6 +130,7 @@ def test_cancel_stops_watching_and_the_journal_keeps_what_was_requested(sim: Arm
     cancel = threading.Event()
     plan = vm_plan(sim)
     sim.min_polls = 10_000  # operations never finish on their own
+    sim.unwatched_after = 10**9  # and time alone does not finish them (sim/core.py time model)
 
     def on_event(e: StepEvent) -> None:
         if e.key in ("nsg", "pip4", "pip6") and e.state == "running":
@@ -168,6 +169,7 @@ def test_after_stopping_watching_a_rerun_watches_what_is_still_being_created_and
     def on_event(e: StepEvent) -> None:
         if e.key == "vm" and e.state == "running":
             sim.min_polls = 10_000  # the VM's operation keeps running in Azure
+            sim.unwatched_after = 10**9  # and time alone does not finish them (sim/core.py time model)
             cancel.set()
 
     sim.min_polls = 2

@@ -377,7 +377,7 @@ class Runner:
         running: set[str] = set()
         for step in plan.steps:
             st = known.get(step.resource_id.lower())
-            if st is None or st.state not in ("created", "requested"):
+            if st is None or st.state not in ("created", "requested", "accepted"):
                 continue
             try:
                 model = ops.get(self.factory, step.kind, step.resource_id)
