@@ -214,7 +214,7 @@ def header(cloud: Any) -> str:
 
 
 def test_the_header_names_the_cloud_unless_it_is_the_public_one() -> None:
-    assert header(AZURE_US_GOVERNMENT).endswith(" · cloud AzureUSGovernment")
+    assert header(AZURE_US_GOVERNMENT).startswith("cloud AzureUSGovernment · Gov Dev (")
     assert "cloud" not in header(AZURE_PUBLIC_CLOUD)
     assert "cloud" not in header(None)
 
@@ -235,7 +235,7 @@ async def test_the_app_header_shows_the_cloud(tmp_path: Path) -> None:
     async with app.run_test(size=(140, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.sub_title.endswith("· cloud AzureUSGovernment")
+        assert app.sub_title.startswith("cloud AzureUSGovernment · ")
 
 
 # --------------------------------------------------------------------------------------------------- sign-in

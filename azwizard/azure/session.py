@@ -352,14 +352,14 @@ class AzureSession:
 
     def header_label(self) -> str:
         """E.g. ``Contoso Dev (5a1b2c3d…) · tenant contoso.onmicrosoft.com``; ``SIMULATED · …`` in demo;
-        ``… · cloud AzureUSGovernment`` for any cloud but the public one."""
+        ``cloud AzureUSGovernment · …`` for any cloud but the public one (first, so a narrow header keeps it)."""
         sub_id = self.subscription.id
         label = f"{self.subscription_name} ({sub_id[:8]}…)" if self.subscription_name else sub_id
         tenant = self.tenant_label or self.tenant_id
         if tenant:
             label += f" · tenant {tenant}"
         if self.cloud is not None and not self.cloud.is_public:
-            label += f" · cloud {self.cloud.name}"
+            label = f"cloud {self.cloud.name} · {label}"
         if self.simulated:
             label = f"SIMULATED · {label}"
         return label

@@ -35,6 +35,24 @@ REPO = Path(__file__).resolve().parents[2]
 INSTALL_REPORT: list[str] = []
 
 
+# ------------------------------------------------------------------------------------ the tiers' markers
+
+
+def mark_tier(config: Any, items: list[Any], folder: Path, marker: str, *also: str, env_flag: str) -> None:
+    """Give every test under ``folder`` the tier's ``marker`` (and ``also``); without ``-m <marker>`` (or
+    ``env_flag`` set) they are skipped, so a plain ``pytest`` stays fast and offline."""
+    import pytest
+
+    expr = config.getoption("markexpr") or ""
+    selected = marker in expr and f"not {marker}" not in expr
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(folder):
+            for name in (marker, *also):
+                item.add_marker(getattr(pytest.mark, name))
+            if not selected and not os.environ.get(env_flag):
+                item.add_marker(pytest.mark.skip(reason=f"the {marker} tier runs with -m {marker} (see .ci/run)"))
+
+
 # ------------------------------------------------------------------------------------ azure-cli venv
 
 

@@ -21,6 +21,7 @@ from azcli.azcli_helpers import (
     Simulator,
     azcli_venv,
     install_azure_cli,
+    mark_tier,
     signed_in_az,
     start_simulator,
 )
@@ -28,13 +29,7 @@ from azcli.azcli_helpers import (
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    selected = "azcli" in (config.getoption("markexpr") or "") and "not azcli" not in (config.getoption("markexpr") or "")
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
-            item.add_marker(pytest.mark.azcli)
-            if not selected and not os.environ.get("AZWIZARD_AZCLI"):
-                item.add_marker(pytest.mark.skip(reason="the real-az tier runs with -m azcli (see .ci/run)"))
+    mark_tier(config, items, Path(__file__).parent, "azcli", env_flag="AZWIZARD_AZCLI")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,7 +4,6 @@ they are skipped. ``.ci/run`` runs them after tests/azcli, reusing its azure-cli
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from azcli.azcli_helpers import (
     Simulator,
     azcli_venv,
     install_azure_cli,
+    mark_tier,
     signed_in_az,
     start_simulator,
 )
@@ -22,15 +22,8 @@ from azcli.azcli_helpers import (
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    expr = config.getoption("markexpr") or ""
-    selected = "realmode" in expr and "not realmode" not in expr
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
-            item.add_marker(pytest.mark.realmode)
-            item.add_marker(pytest.mark.azcli)
-            if not selected and not os.environ.get("AZWIZARD_REALMODE"):
-                item.add_marker(pytest.mark.skip(reason="the real-mode tier runs with -m realmode (see .ci/run)"))
+    # azcli too: these run the real az, so the default `-m "not azcli"` run leaves them out
+    mark_tier(config, items, Path(__file__).parent, "realmode", "azcli", env_flag="AZWIZARD_REALMODE")
 
 
 @pytest.fixture(scope="session")

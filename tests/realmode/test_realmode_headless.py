@@ -50,7 +50,7 @@ def test_vm_plan_and_apply_through_the_az_cli(az: Az, tmp_path: Path) -> None:
     assert plan.code == 0, plan.out + plan.err
     label = header_line(plan.out)
     assert "SIMULATED" not in label and az.sim.subscription[:8] in label
-    assert label.endswith(f"· cloud {SIM_CLOUD}"), label
+    assert f"subscription: cloud {SIM_CLOUD} · " in label, label
     assert not az.sim.resources(), "plan created something"
 
     apply = run_azwizard(env, "vm", "apply", profile, "--yes")
@@ -79,7 +79,7 @@ def test_aks_plan_and_apply_through_the_az_cli(az: Az, tmp_path: Path) -> None:
 
     plan = run_azwizard(env, "aks", "plan", profile)
     assert plan.code == 0, plan.out + plan.err
-    assert header_line(plan.out).endswith(f"· cloud {SIM_CLOUD}")
+    assert f"subscription: cloud {SIM_CLOUD} · " in header_line(plan.out)
 
     apply = run_azwizard(env, "aks", "apply", profile, "--yes")
     assert apply.code == 0, apply.out + apply.err

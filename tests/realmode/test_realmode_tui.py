@@ -30,7 +30,7 @@ async def test_vm_journey_in_the_tui_through_the_az_cli(az: Az, tmp_path: Path,
         assert app.session is not None and not app.session.simulated
         assert app.session.subscription.source == "cli-profile"  # az's default subscription
         assert app.session.subscription_id == az.sim.subscription
-        assert app.sub_title.endswith(f"· cloud {SIM_CLOUD}"), app.sub_title
+        assert app.sub_title.startswith(f"cloud {SIM_CLOUD} · "), app.sub_title
         journey = app.journeys["vm"]
         assert not journey.blocking, [f.message for f in journey.blocking]
         await pilot.press("c")
