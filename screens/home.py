@@ -72,6 +72,10 @@ class HomeScreen(Screen[None]):
         options.add_option(Option(self.offers[0].text, id="resume"))
         self.refresh_bindings()
 
+    @property
+    def HELP_EXCLUDE(self) -> tuple[str, ...]:  # noqa: N802  (the help screen's name for what is not offered)
+        return () if self.offers else ("resume",)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return bool(self.offers) if action == "resume" else True
 

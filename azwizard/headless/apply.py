@@ -43,7 +43,8 @@ def run_plan(conn: Connection, review: Review, *, live: bool | None = None) -> R
 
     def on_event(e: StepEvent) -> None:
         detail = e.message if e.state != "succeeded" else _detail(e.outputs)
-        progress.update(e.key, e.state, detail, e.elapsed if e.state != "running" else None)
+        state = "updated" if e.state == "succeeded" and e.message == "updated" else e.state
+        progress.update(e.key, state, detail, e.elapsed if e.state != "running" else None)
 
     def work() -> None:
         try:

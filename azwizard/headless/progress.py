@@ -13,12 +13,13 @@ from typing import Any, TextIO
 from .common import is_terminal, mmss
 
 STATE_TEXT = {
-    "waiting": "waiting", "running": "creating…", "succeeded": "✓ created", "existing": "✓ exists",
+    "waiting": "waiting", "running": "creating…", "succeeded": "✓ created", "updated": "✓ updated",
+    "existing": "✓ exists",
     "failed": "✖ failed", "skipped": "not started", "cancelled": "stopped watching",
     "deleting": "deleting…", "retrying": "retrying…", "verifying": "verifying…", "deleted": "✓ deleted",
 }
 STATE_STYLE = {"running": "bold cyan", "deleting": "bold cyan", "retrying": "yellow", "verifying": "cyan",
-               "succeeded": "green", "existing": "green", "deleted": "green", "failed": "bold red",
+               "succeeded": "green", "updated": "green", "existing": "green", "deleted": "green", "failed": "bold red",
                "skipped": "dim", "cancelled": "yellow", "waiting": "dim"}
 
 
