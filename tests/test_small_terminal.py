@@ -8,45 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from azwizard.screens.app import AzWizardApp
-from azwizard.screens.cleanup import CleanupState
 from azwizard.screens.cleanup.view import COLUMNS, columns_for
 from cleanup_helpers import make_cluster, make_vm_run
+from test_cleanup_screen import demo, own_data_dir, settle  # the same demo app, data dir and settling
 from textual.widgets import DataTable, Footer, Input
 
-from azwizard.azure.session import AzureSession
-from azwizard.demo import open_demo_session
 from azwizard.paths import journal_dir
-from azwizard.sim import INSTANT, ArmSim
 
+__all__ = ["own_data_dir"]  # an autouse fixture: each test its own journal dir
 SMALL = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "data"
-    monkeypatch.setenv("AZWIZARD_DATA_DIR", str(data))
-    return data
-
-
-def demo(tmp_path: Path) -> tuple[AzWizardApp, dict[str, ArmSim]]:
-    holder: dict[str, ArmSim] = {}
-
-    def connect() -> AzureSession:
-        d = open_demo_session(state_file=tmp_path / "state.json", latency=INSTANT)
-        holder["sim"] = d.sim
-        return d.session
-
-    app = AzWizardApp(connect, demo=True)
-    app.journeys["cleanup"] = CleanupState(deleter_options={"poll_interval": 0.01, "retry_delay": 0})
-    return app, holder
-
-
-async def settle(app: AzWizardApp, pilot: Any) -> None:
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def open_step(app: AzWizardApp, pilot: Any, key: str, n: int) -> Any:

@@ -384,3 +384,24 @@ def test_cleanup_80x24(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.Mo
                        keys: tuple[str, ...], cluster: bool, lock: bool) -> None:
     app, holder = cleanup_app(tmp_path, monkeypatch)
     assert snap_compare(app, terminal_size=SMALL, run_before=cleanup_before(holder, *keys, cluster=cluster, lock=lock))
+
+
+def test_cleanup_backup_data_80x24(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offer to stop protection and delete the backup data (issue 12 item 5): it fits 80x24."""
+    app, holder = cleanup_app(tmp_path, monkeypatch)
+
+    async def run_before(pilot: Any) -> None:
+        from cleanup_helpers import make_vm_run
+
+        from azwizard.paths import journal_dir
+        from azwizard.specs.vm import BackupSpec
+
+        await settle(pilot)
+        make_vm_run(holder["sim"], pilot.app.session.factory, journal_dir(), backup=BackupSpec(enabled=True))
+        for key in ("c", "a", "d", "b"):
+            await pilot.press(key)
+            await settle(pilot)
+        pilot.app.screen.query_one("#cleanup-backup-box").scroll_home(animate=False)  # from its title down
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)

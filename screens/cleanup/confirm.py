@@ -93,7 +93,7 @@ def confirm_plan_screen(plan: DeletionPlan, inventory: Inventory) -> TypedConfir
         what = "its name"
     else:
         title = f"Delete {len(members)} resources?"
-        what = "delete and the number"
+        what = "the confirmation"
     body = (f"This deletes {len(members)} resource(s): {escape(shown)}. They stop costing {escape(cost)}. "
             "It cannot be undone.")
     return TypedConfirmScreen(phrase, title, body, what=what)
@@ -136,10 +136,10 @@ class BackupConfirmScreen(ModalScreen["tuple[str, bool] | None"]):
                          f"backup data is kept {days} days, and the vault and its group can only be deleted after "
                          "that.")
         else:
-            soft_text = (f"With soft delete on (this vault: {days} days, Azure's default is 14), deleted backup "
-                         f"data is kept {days} days and can be undeleted, but the vault and its group cannot be "
-                         "deleted until it is gone. Turning soft delete off first deletes it at once, for good, so "
-                         "the vault and group can go now.")
+            kept = f"{days} days, Azure's default" if days == 14 else f"{days} days on this vault; 14 by default"
+            soft_text = (f"Soft delete is on: deleted backup data is kept ({kept}) and can be undeleted, but the "
+                         "vault and its group cannot be deleted until it is gone. Turning soft delete off first "
+                         "deletes it at once, for good, so the vault and group can go now.")
         with Vertical(id="cleanup-backup-box"):
             yield Static(f"[b $error]Stop protection and delete the backup data in {escape(v.name)}?[/]",
                          id="cleanup-backup-title")
@@ -150,7 +150,7 @@ class BackupConfirmScreen(ModalScreen["tuple[str, bool] | None"]):
                 "https://learn.microsoft.com/azure/backup/backup-azure-security-feature-cloud[/dim]",
                 id="cleanup-backup-text")
             can_turn_off = soft is None or (soft.on and not soft.always_on)
-            box = Checkbox("Turn soft delete off for this vault first (delete now, not recoverable)",
+            box = Checkbox("Turn soft delete off first (deleted at once, for good)",
                            value=can_turn_off, id="cleanup-backup-soft-off", disabled=not can_turn_off)
             yield box
             yield Static(f"Type the vault's name, [b]{escape(v.name)}[/b], and press [b]enter[/b]. [b]esc[/b] "

@@ -215,8 +215,9 @@ class DeleteScreen(Screen[None]):
                           "The report below says why.")
         report = report_text(result.deleted, result.not_deleted, result.not_attempted, self.inventory,
                              _mmss(result.elapsed))
-        if self.kube_tidy is not None:
-            report += "\n" + kube_text(self.kube_tidy)
+        if self.kube_tidy is not None:  # before the last line, which says which key to press
+            head, _, keys = report.rpartition("\n")
+            report = f"{head}\n{kube_text(self.kube_tidy)}\n{keys}"
         self.query_one("#cleanup-run-report", Static).update(report)
         self.refresh_bindings()
 
