@@ -34,7 +34,7 @@ from .specs.aks import (
     NodePoolSpec,
     dual_stack_ipv6,
 )
-from .specs.common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN, random_ula_48
+from .specs.common import RESERVED_TAGS, random_ula_48
 from .specs.vm import (
     IMAGES,
     BackupSpec,
@@ -444,9 +444,6 @@ class Profile:
         return self.spec
 
 
-_RESERVED_TAGS = frozenset(t.lower() for t in (TAG_CREATED_BY, TAG_RUN, TAG_JOURNEY, TAG_CREATED_AT))
-
-
 def load_profile(path: str | Path, kind: Kind | None = None) -> Profile:
     """Read a profile file; ``kind`` is what the command expects (a ``kind`` key must agree)."""
     p = Path(path)
@@ -599,7 +596,7 @@ class _Reader:
         value = self.get(path, dict, {})
         out = []
         for k, v in value.items():
-            if str(k).lower() in _RESERVED_TAGS:
+            if str(k).lower() in RESERVED_TAGS:
                 # azwizard's own bookkeeping: who made a resource decides what cleanup may delete and what a
                 # later run may change, so a profile cannot claim it (issue 11).
                 self.problem((*path, k), f"the tag {k!r} is azwizard's own (it records which run made a resource) "

@@ -368,6 +368,17 @@ class WizardStep(Screen[None], Generic[S]):
             err.first(FieldError).set_error(None)
         self.journey.set(path, value)
 
+    def tags_field(self) -> ComposeResult:
+        """The user's own tags (``extra_tags``) as ``name=value, name=value``, on every resource created;
+        azwizard's bookkeeping tags are refused here as in a profile."""
+        from azwizard.specs.common import format_tags_text, parse_tags_text
+
+        spec: Any = self.journey.spec
+        yield Label("Tags (optional, on every resource)")
+        yield Input(format_tags_text(spec.extra_tags), id="extra_tags", placeholder="e.g. owner=alice, env=dev")
+        yield FieldError(id="extra_tags-error")
+        self.bind_input("extra_tags", "extra_tags", parse_tags_text)
+
     def has_invalid_input(self) -> bool:
         return bool(self.query("Input.-invalid"))
 

@@ -49,8 +49,9 @@ def rule_fields(module: Any, book: Any, spec: Any) -> set[str]:
             out.add(node.value)
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_pool_field":
             attr = node.args[1]
-            assert isinstance(attr, ast.Constant)
-            out |= {f"system_pool.{attr.value}", f"user_pools.0.{attr.value}"}
+            # a literal attribute, or the loop over the table of fixed pool choices (aks-choices)
+            attrs = [attr.value] if isinstance(attr, ast.Constant) else [a for a, _, _ in module._POOL_CHOICES]
+            out |= {f"{pool}.{a}" for a in attrs for pool in ("system_pool", "user_pools.0")}
     out.discard("")  # subscription-wide (providers, live facts): no field, the review says so instead
     return out
 

@@ -12,7 +12,7 @@ from azwizard.screens.app import AzWizardApp
 from azwizard.screens.cleanup.view import COLUMNS, columns_for
 from cleanup_helpers import make_cluster, make_vm_run
 from test_cleanup_screen import demo, own_data_dir, settle  # the same demo app, data dir and settling
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Footer, Input, TabbedContent
 
 from azwizard.paths import journal_dir
 
@@ -52,8 +52,12 @@ async def test_the_review_shows_resources_at_80x24(tmp_path: Path) -> None:
                 review = await open_step(app, pilot, "k", 5)
             else:
                 review = await open_step(app, pilot, key, n)
-            pane = review.query_one("#tab-resources")
-            assert pane.region.height >= 8, pane.region  # was 0 rows: the findings took the screen
+            tabs = review.query_one("#review-tabs", TabbedContent)
+            for pane_id in ("tab-changes", "tab-resources"):  # the plan diff opens first, then the resources
+                tabs.active = pane_id
+                await settle(app, pilot)
+                pane = review.query_one(f"#{pane_id}")
+                assert pane.region.height >= 8, (pane_id, pane.region)  # was 0 rows: the findings took the screen
             assert review.query_one("#review-findings").region.height <= 8
             assert review.query_one("#review-resources").region.height > 0
 

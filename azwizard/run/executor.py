@@ -141,9 +141,10 @@ class Runner:
             resumed = None
             if entry is not None and entry.action in ("conflict", "unknown"):
                 self._refuse(step, entry)
-            if entry is not None and entry.pending:
+            done = key in done_before and (entry is None or entry.action != "update")
+            if not done and entry is not None and entry.pending:
                 resumed = self._resume_pending(step, entry)
-            if key in done_before and (entry is None or entry.action != "update"):
+            if done:
                 existing.add(key)
                 self._emit(StepEvent(key, "existing", step.label, step.resource_id,
                                      message="already created by this run"))
@@ -389,6 +390,9 @@ class Runner:
             state = str((body.get("properties") or {}).get("provisioningState", "Succeeded")).lower()
             if state == "succeeded":
                 done[step.key] = outputs_of(step.kind, body)
+                if st.state != "created":  # sent, then the run stopped before it saw the end: the read confirms it
+                    self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind,
+                                        confirmed=True, **done[step.key])
             elif state not in TERMINAL_STATES:
                 running.add(step.key)
         return done, running

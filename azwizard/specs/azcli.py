@@ -43,7 +43,7 @@ from .aks import (
     NodePoolSpec,
     default_dns_prefix,
 )
-from .common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN, default_subnet, random_ula_48
+from .common import RESERVED_TAGS, default_subnet, random_ula_48
 from .vm import (
     IMAGES,
     BackupSpec,
@@ -64,7 +64,6 @@ __all__ = [
 ]
 
 S = TypeVar("S")
-AZWIZARD_TAGS = frozenset({TAG_CREATED_BY, TAG_RUN, TAG_JOURNEY, TAG_CREATED_AT})
 ZERO_SUB = "00000000-0000-0000-0000-000000000000"
 
 
@@ -409,7 +408,7 @@ def _tags(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
     out: dict[str, str] = {}
     for v in values:
         k, _, val = v.partition("=")
-        if k and k not in AZWIZARD_TAGS:
+        if k and k.lower() not in RESERVED_TAGS:
             out[k] = val
     return tuple(out.items())
 

@@ -11,6 +11,41 @@ TAG_CREATED_BY_VALUE = "azwizard"
 TAG_RUN = "azwizard-run"
 TAG_JOURNEY = "azwizard-journey"
 TAG_CREATED_AT = "azwizard-created"
+#: azwizard's own bookkeeping tags: who made a resource decides what cleanup may delete and what a later run may
+#: change, so no profile, az command or wizard field may set them (issue 11). Azure compares tag names
+#: case-insensitively (tag-resources#limitations), so these are lower-case and compared so.
+RESERVED_TAGS = frozenset(t.lower() for t in (TAG_CREATED_BY, TAG_RUN, TAG_JOURNEY, TAG_CREATED_AT))
+
+
+class TagsTextError(ValueError):
+    """The wizard's tags field holds something that is not ``key=value, key=value``."""
+
+
+def parse_tags_text(text: str) -> tuple[tuple[str, str], ...]:
+    """The wizard's tags field: ``owner=alice, env=dev``. Each item splits on its first ``=`` as az's
+    ``--tags key[=value]`` does (azure.cli.core.commands.validators.validate_tag); an item without ``=`` is a
+    tag with an empty value. Raises :class:`TagsTextError` for an empty name, a name given twice (Azure's
+    names are case-insensitive) or one of azwizard's own tags."""
+    out: dict[str, tuple[str, str]] = {}
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        name, _, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not name:
+            raise TagsTextError(f"'{item.strip()}' has no tag name before '='; write name=value")
+        if name.lower() in RESERVED_TAGS:
+            raise TagsTextError(f"the tag '{name}' is azwizard's own (it records which run made a resource); "
+                                "use another tag name")
+        if name.lower() in out:
+            raise TagsTextError(f"the tag '{name}' is given twice (Azure's tag names ignore case)")
+        out[name.lower()] = (name, value)
+    return tuple(out.values())
+
+
+def format_tags_text(tags: tuple[tuple[str, str], ...]) -> str:
+    """What :func:`parse_tags_text` reads back: ``owner=alice, env=dev``."""
+    return ", ".join(f"{k}={v}" for k, v in tags)
 
 
 def new_run_id(now: _dt.datetime | None = None) -> str:

@@ -91,7 +91,7 @@ class BasicsStep(AksStep):
              "edit it; AKS also creates a second group for the nodes (MC_…). Kubernetes versions are read "
              "live for the region.")
     FIELDS = ("", "location", "resource_group", "use_existing_group", "cluster_name", "dns_prefix", "tier",
-              "support_plan", "kubernetes_version")
+              "support_plan", "kubernetes_version", "extra_tags")
     FIELD_WIDGETS = {"use_existing_group": "#resource_group", "support_plan": "#tier"}
 
     def compose_form(self) -> ComposeResult:
@@ -120,6 +120,7 @@ class BasicsStep(AksStep):
         yield Select(self._version_options(), value=self.spec.kubernetes_version, id="kubernetes_version",
                      allow_blank=False)
         yield Static("", id="version-note", classes="note")
+        yield from self.tags_field()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -87,7 +87,7 @@ class BasicsStep(VmStep):
     STEP_TITLE = "Basics"
     INTRO = ("Where the VM lives. Every resource gets its name from the base name, as in the notes "
              "([b]Yolo[/b] → Yolo-RG, Yolo-VNet, Yolo-IPv4, …); each name stays editable.")
-    FIELDS = ("base_name", "location", "names", "use_existing_group", "subscription")
+    FIELDS = ("base_name", "location", "names", "use_existing_group", "subscription", "extra_tags")
     FIELD_WIDGETS = {"use_existing_group": "#names-resource_group", "subscription": "#location"}
 
     def compose_form(self) -> ComposeResult:
@@ -111,6 +111,7 @@ class BasicsStep(VmStep):
                     continue
                 yield Label(NAME_LABELS.get(field.name, field.name))
                 yield Input(getattr(self.spec.names, field.name), id=f"names-{field.name}")
+        yield from self.tags_field()
 
     def on_mount(self) -> None:
         super().on_mount()
