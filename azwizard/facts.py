@@ -60,17 +60,22 @@ class Region:
     name: str
     display_name: str
     zones: tuple[str, ...] = ()
+    #: a canary region (``metadata.geography`` "Canary (US)": centraluseuap, eastus2euap), usable only by
+    #: subscriptions enrolled in the Early Updates Access Program; the region picker lists them last
+    early_access: bool = False
 
     @property
     def has_zones(self) -> bool:
         return bool(self.zones)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "display_name": self.display_name, "zones": list(self.zones)}
+        return {"name": self.name, "display_name": self.display_name, "zones": list(self.zones),
+                "early_access": self.early_access}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Region:
-        return cls(str(d["name"]), str(d["display_name"]), tuple(str(z) for z in d.get("zones", ())))
+        return cls(str(d["name"]), str(d["display_name"]), tuple(str(z) for z in d.get("zones", ())),
+                   bool(d.get("early_access", False)))
 
 
 def region_from_wire(d: Wire) -> Region | None:
@@ -87,7 +92,8 @@ def region_from_wire(d: Wire) -> Region | None:
         return None  # e.g. an EdgeZone, listed with include_extended_locations
     zones = {str(m["logicalZone"]) for m in d.get("availabilityZoneMappings") or () if m.get("logicalZone")}
     name = str(d["name"])
-    return Region(name, str(d.get("displayName") or name), tuple(sorted(zones)))
+    canary = str(metadata.get("geography") or "").lower().startswith("canary")
+    return Region(name, str(d.get("displayName") or name), tuple(sorted(zones)), canary)
 
 
 # --------------------------------------------------------------------------------------------

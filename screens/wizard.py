@@ -120,11 +120,13 @@ class Journey(Generic[S]):
 
 
 def region_options(facts: SubscriptionFacts) -> list[tuple[str, str]]:
-    """The region picker's options: every region, with whether it has availability zones."""
+    """The region picker's options: every region, with whether it has availability zones; the canary
+    (early-access) regions last and marked, as only subscriptions enrolled in EUAP can use them."""
     options = []
-    for r in sorted(facts.regions.values(), key=lambda r: r.display_name):
+    for r in sorted(facts.regions.values(), key=lambda r: (r.early_access, r.display_name)):
         zones = f"zones {', '.join(r.zones)}" if r.has_zones else "no availability zones"
-        options.append((f"{r.display_name} ({r.name}) — {zones}", r.name))
+        early = " · early access (EUAP) only" if r.early_access else ""
+        options.append((f"{r.display_name} ({r.name}) — {zones}{early}", r.name))
     return options
 
 

@@ -130,6 +130,20 @@ def test_logical_regions_are_not_offered() -> None:
     assert physical == Region("westeurope", "West Europe", ("1", "3"))
 
 
+def test_canary_regions_are_offered_last_and_marked(catalog: Catalog) -> None:
+    """centraluseuap / eastus2euap ("Canary (US)") work only for EUAP subscriptions: listed, never first."""
+    from azwizard.screens.wizard import region_options
+
+    from azwizard.facts import SubscriptionFacts
+
+    regions = catalog.regions()
+    assert regions["centraluseuap"].early_access and not regions["eastus2"].early_access
+    options = region_options(SubscriptionFacts("s", regions, {}, {}))
+    assert [v for _, v in options[-2:]] == ["centraluseuap", "eastus2euap"]
+    assert all("early access" in label for label, _ in options[-2:])
+    assert not any("early access" in label for label, _ in options[:-2])
+
+
 # --------------------------------------------------------------------------------------------
 # VM sizes.
 

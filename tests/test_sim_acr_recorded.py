@@ -81,3 +81,15 @@ def test_check_name_answer_by_api_version(sdk: Any, sim: Any) -> None:
     assert old.json() == {"nameAvailable": True}
     new = sdk.containerregistry.send_request(HttpRequest("POST", url + "?api-version=2025-11-01", json=body))
     assert new.json()["availableLoginServerName"] == "freshname01.azurecr.io"
+
+
+def test_the_generic_resources_list_carries_the_registrys_system_data(sdk: Any, sim: Any, rg: str) -> None:
+    """`az resource list --resource-type Microsoft.ContainerRegistry/registries` (api 2022-09-01): each registry
+    in the recorded answer has its systemData (test_acr_create_with_managed_registry.yaml)."""
+    _registry(sdk, rg)
+    url = (f"{SIM_BASE_URL}/subscriptions/{sim.subscription_id}/resources?$filter=resourceType eq "
+           "'Microsoft.ContainerRegistry/registries'&api-version=2022-09-01")
+    items = sdk.containerregistry.send_request(HttpRequest("GET", url)).json()["value"]
+    assert [i["name"] for i in items] == ["wizardreg01"]
+    assert set(items[0]["systemData"]) >= {"createdBy", "createdByType", "createdAt", "lastModifiedAt"}
+    assert "properties" not in items[0]

@@ -199,8 +199,18 @@ def test_groups_in_every_public_region(sdk, region: str) -> None:
     assert g.location == region.replace(" ", "").lower()
 
 
-@pytest.mark.parametrize("region", ["centraluseuap", "eastus2euap", "australiacentral2"])
-def test_canary_and_restricted_regions_are_listed_but_refused(sdk, sim: ArmSim, region: str) -> None:
+@pytest.mark.parametrize("region", ["centraluseuap", "eastus2euap"])
+def test_canary_regions_accept_groups_for_an_early_access_subscription(sdk, sim: ArmSim, region: str) -> None:
+    """The simulated subscription is enrolled in EUAP, as the one that recorded azure-cli's backup and disk
+    tests (their recordings create groups and resources in centraluseuap / eastus2euap)."""
+    listed = {loc.name for loc in sdk.subscriptions.subscriptions.list_locations(sim.subscription_id)}
+    assert region in listed
+    g = sdk.resources.resource_groups.create_or_update("r", {"location": region})
+    assert g.location == region and g.properties.provisioning_state == "Succeeded"
+
+
+@pytest.mark.parametrize("region", ["australiacentral2", "switzerlandwest"])
+def test_restricted_regions_are_listed_but_refused(sdk, sim: ArmSim, region: str) -> None:
     listed = {loc.name for loc in sdk.subscriptions.subscriptions.list_locations(sim.subscription_id)}
     assert region in listed
     with pytest.raises(HttpResponseError) as exc:

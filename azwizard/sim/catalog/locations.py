@@ -20,11 +20,16 @@ What a subscription may *use* is narrower than what it lists
 * ``restricted`` regions (Australia Central 2, France South, Germany North, ...) are listed, but a resource
   group there is refused with ``LocationNotAvailableForResourceGroup`` until access is requested
   (Azure/azure-cli#7602 shows the refusal and the list of the regions that are available);
-* ``canary`` regions (``centraluseuap``, ``eastus2euap``) are listed and refused the same way: only
-  subscriptions enrolled in the early-access programme may use them.
+* ``canary`` regions (``centraluseuap``, ``eastus2euap``) are listed too; only subscriptions enrolled in the
+  Early Updates Access Program (EUAP) may use them, others are refused as for a restricted region.
 
 This simulated subscription has been granted the restricted regions ``norwaywest`` and ``swedensouth``
-(the product's own scenarios use them), so they are ``open`` here.
+(the product's own scenarios use them), so they are ``open`` here. It is also enrolled in EUAP
+(:data:`EARLY_ACCESS`), as the subscription that recorded azure-cli's tests is: its recordings create
+resource groups, Recovery Services vaults, disks and public IPs in ``centraluseuap`` and ``eastus2euap``
+and Azure answers them as in any region (e.g. azure-cli's ``test_backup_vault_*`` and
+``test_disk_bursting`` recordings, src/azure-cli/azure/cli/command_modules/{backup,vm}/tests/latest/
+recordings). The product itself never proposes a canary region.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ SUBSCRIPTION_NAME = "azwizard simulated subscription"
 API_VERSION_LOCATIONS = "2022-12-01"
 
 OPEN, RESTRICTED, CANARY = "open", "restricted", "canary"
+#: The simulated subscription is enrolled in the early-access programme: canary regions accept resources.
+EARLY_ACCESS = True
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class Region:
 
     @property
     def usable(self) -> bool:
-        return self.access == OPEN
+        return self.access == OPEN or (self.access == CANARY and EARLY_ACCESS)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,8 @@ class _Run:
     base: str
     auth: str
     started: float = field(default_factory=time.monotonic)
+    accepted_at: float = 0.0  # the simulator's clock at the PUT
+    looked: bool = False  # its status or the deployment was read since: the engine has picked it up
 
 
 _RUNS: weakref.WeakKeyDictionary[ArmSim, dict[str, _Run]] = weakref.WeakKeyDictionary()
@@ -269,7 +271,7 @@ def put_deployment(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -
                              on_failure=lambda err: _failed(sim, ids.key(did), err))
     op.ready_at = float("inf")  # finished by the run, once every resource is done
     run = _Run(ids.key(did), ctx, template, [_Step(r, deps[r.index]) for r in resources], op.id, req.base,
-               req.headers.get("authorization", ""))
+               req.headers.get("authorization", ""), accepted_at=sim.clock())
     run_ref.append(run)
     _runs(sim)[run.key] = run
     op.on_tick = lambda: _advance(sim, run)  # ARM runs it whether or not anyone looks (--no-wait)
@@ -303,6 +305,7 @@ def _secure(template: dict[str, Any], name: str) -> bool:
 def deployment_status(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, opid: str) -> ArmResponse:
     run = _runs(sim).get(ids.key(f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{TYPE}/{name}"))
     if run is not None and run.op_id == opid:
+        run.looked = True
         _advance(sim, run)
     op = sim.poll(opid)
     status = {"InProgress": "Running"}.get(op.status, op.status)
@@ -414,6 +417,7 @@ def get_deployment(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -
         raise _not_found(name)
     run = _runs(sim).get(ids.key(rec["id"]))
     if run is not None:
+        run.looked = True
         _advance(sim, run)
         sim.touch_resource_ops(rec["id"])
     return ArmResponse(200, _public(rec))
@@ -446,6 +450,13 @@ def delete_deployment(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str
 # ------------------------------------------------------------------------------------ running
 
 
+PICKUP_SECONDS = 1.0
+"""How long a deployment nobody looks at stays Accepted before ARM's engine starts it. Azure answers the
+PUT 201 Accepted and runs the template asynchronously; azure-cli's test_resource_group_deployment recording
+cancels a ``--no-wait`` deployment right after its PUT and gets 204, the deployment then Canceled
+(https://learn.microsoft.com/rest/api/resources/deployments/cancel: only an Accepted or Running deployment
+can be cancelled). Reading its status or the deployment (a client watching it) starts it at once."""
+
 _OP_ID = re.compile(r"/(?:operations|operationResults|operationresults)/([^/?]+)", re.IGNORECASE)
 
 
@@ -458,6 +469,8 @@ def _advance(sim: ArmSim, run: _Run) -> None:
         _runs(sim).pop(run.key, None)
         return
     if rec["properties"]["provisioningState"] == "Accepted":
+        if not run.looked and sim.clock() < run.accepted_at + PICKUP_SECONDS:
+            return  # still queued: another request's tick does not start it (a cancel right after is 204)
         rec["properties"]["provisioningState"] = "Running"
     for _ in range(4 * len(run.steps) + 4):  # bounded: every pass either changes a step or stops
         changed = False

@@ -408,8 +408,11 @@ def list_groups(sim: ArmSim, req: ArmRequest, sub: str) -> ArmResponse:
 
 # ---------------------------------------------------------------- generic resources list
 
+# systemData too, for the resources whose provider keeps it (ARM returns what the provider last reported: the
+# container registries in azure-cli's test_acr_create_with_managed_registry recording, `az resource list`
+# at api-version 2022-09-01, each carry it).
 _GENERIC_KEYS = ("id", "name", "type", "location", "tags", "sku", "kind", "zones", "identity", "managedBy",
-                 "extendedLocation", "plan")
+                 "extendedLocation", "plan", "systemData")
 
 
 def generic_view(sim: ArmSim, body: dict[str, Any], expand: str) -> dict[str, Any]:
