@@ -118,6 +118,7 @@ _RAW: list[tuple[Any, ...]] = [
     ("aks-providers-registered", "warn", same, same,
      subscription(provider_states={"Microsoft.ContainerService": "Registering"}), same),
     ("aks-region-known", "block", spec(location="marsnorth"), same, same),
+    ("aks-region-early-access", "warn", spec(location="centraluseuap"), same, same),
     ("aks-region-zones", "block", pool(zones=("4",)), pool(zones=("1", "2", "3")), same),
     ("aks-resource-group-exists", "warn", same, spec(resource_group="fresh-RG"),
      subscription(resource_groups={"aks-dev-rg": "norwayeast"})),

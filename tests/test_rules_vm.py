@@ -171,6 +171,8 @@ FIRES: list[Case] = [
              providers={"Microsoft.RecoveryServices": "NotRegistered"}))),
     Case("vm-region-known", "block", "location", "'marsnorth' is not offered",
          spec=lambda: good_spec(location="marsnorth")),
+    Case("vm-region-early-access", "warn", "location", "Early Updates Access Program",
+         spec=lambda: good_spec(location="eastus2euap"), facts=lambda: good_facts("eastus2euap")),
     Case("vm-region-zones", "block", "public_ip.zones", "LocationNotSupportAvailabilityZones",
          spec=lambda: good_spec(location="norwaywest"), facts=lambda: good_facts("norwaywest")),
     Case("vm-region-zones", "block", "zone", "pinned to zone 1", label="vm-zone",

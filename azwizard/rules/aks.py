@@ -186,6 +186,12 @@ def region_known(spec: AksSpec, facts: AksFacts) -> Issues:
            "(LocationNotAvailableForResourceType). Pick a region from the list.")
 
 
+@rule("aks-region-early-access", "warn", "Early-access (canary) regions", source=common.SRC_REGION_ACCESS,
+      fields=("location",), catalogue="B1")
+def region_early_access(spec: AksSpec, facts: AksFacts) -> Issues:
+    yield from common.early_access_issues(spec.location, facts.subscription)
+
+
 @rule("aks-region-zones", "block", "Zones only where the region has them", source=SRC_ZONES,
       fields=("system_pool.zones",), catalogue="B1 #3")
 def region_zones(spec: AksSpec, facts: AksFacts) -> Issues:

@@ -41,6 +41,22 @@ def region_zones_for(location: str, subscription: SubscriptionFacts | None,
     return None
 
 
+SRC_REGION_ACCESS = "https://learn.microsoft.com/troubleshoot/azure/general/region-access-request-process"
+
+
+def early_access_issues(location: str, sub: SubscriptionFacts | None) -> Iterator[str]:
+    """A canary region (centraluseuap, eastus2euap: ``metadata.geography`` "Canary (US)"): listed to every
+    subscription, usable only by those enrolled in the Early Updates Access Program, and where services roll
+    their changes out first. Others get LocationNotAvailableForResourceGroup."""
+    region = sub.region(location) if sub is not None else None
+    if region is None or not region.early_access:
+        return
+    yield (f"{region.display_name} ({region.name}) is an early-access (canary) region: only subscriptions enrolled "
+           "in Microsoft's Early Updates Access Program (EUAP) can create resources there, and services try their "
+           "changes there first. Others are refused (LocationNotAvailableForResourceGroup). Pick a regular region "
+           "unless this subscription is enrolled.")
+
+
 def provider_issues(sub: SubscriptionFacts | None, needed: Sequence[str]) -> Iterator[str | Issue]:
     """Resource providers the plan needs that are not Registered. azure-mgmt-core's auto-registration policy
     answers MissingSubscriptionRegistration by registering and retrying when the caller may (Contributor,

@@ -205,6 +205,12 @@ def region_known(spec: VmSpec, facts: VmFacts) -> Issues:
            "regions).")
 
 
+@rule("vm-region-early-access", "warn", "Early-access (canary) regions", source=common.SRC_REGION_ACCESS,
+      fields=("location",), catalogue="B1")
+def region_early_access(spec: VmSpec, facts: VmFacts) -> Issues:
+    yield from common.early_access_issues(spec.location, facts.subscription)
+
+
 @rule("vm-region-zones", "block", "Zones only where the region has them", source=SRC_ZONES,
       fields=("public_ip.zones", "zone", "nat_gateway.zones"), catalogue="B1 #3")
 def region_zones(spec: VmSpec, facts: VmFacts) -> Issues:
