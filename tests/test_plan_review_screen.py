@@ -144,3 +144,42 @@ async def test_home_offers_to_resume_an_interrupted_run_and_it_continues(data_di
     assert set(sent.values()) == {1} and len(sent) == 7  # every resource PUT once over both attempts
     tags = {v["tags"]["azwizard-run"] for v in sim.snapshot().values() if (v.get("tags") or {}).get("created-by")}
     assert tags == {run_id}
+
+
+async def _review_with_a_drawn_prefix(app: AzWizardApp, pilot: Any, edit_ipv6: str = "") -> ReviewStep:
+    """The VM journey as a new wizard session starts it (a random IPv6 prefix drawn), the rest as the profile."""
+    import dataclasses
+
+    await settle(app, pilot)
+    journey = app.journeys["vm"] = VmJourney()
+    spec = profile(VM_PROFILE).spec
+    journey.spec = dataclasses.replace(spec, network=dataclasses.replace(
+        spec.network, ipv6_space=journey.spec.network.ipv6_space, subnet_ipv6=""))
+    if edit_ipv6:
+        journey.set("network.ipv6_space", edit_ipv6)
+    await pilot.press("v")
+    await settle(app, pilot)
+    app.push_screen(ReviewStep(journey, VM_FLOW))
+    await settle(app, pilot)
+    assert isinstance(app.screen, ReviewStep)
+    return app.screen
+
+
+async def test_a_new_wizard_session_keeps_the_earlier_runs_ipv6_prefix(data_dir: Path) -> None:
+    """Quit the wizard, start it again, same names: the VNet keeps the prefix it was created with (a new random
+    one would be a conflict: a VNet with NICs cannot change its ranges); a prefix the user typed is kept."""
+    sim = ArmSim()
+    code, first = apply(connection(sim), profile(VM_PROFILE))
+    assert code == 0
+    made = first.plan.step("vnet").body["properties"]["addressSpace"]["addressPrefixes"]
+    app = app_on(sim)
+    async with app.run_test(size=(130, 44)) as pilot:
+        review = await _review_with_a_drawn_prefix(app, pilot)
+        assert review.journey.spec.network.ipv6_space in made
+        assert review.diff is not None and review.diff.get("vnet").action == "unchanged"
+        assert "! Virtual network" not in text_of(review, "#review-diff")
+    app = app_on(sim)
+    async with app.run_test(size=(130, 44)) as pilot:
+        review = await _review_with_a_drawn_prefix(app, pilot, edit_ipv6="fd00:1:2::/48")
+        assert review.journey.spec.network.ipv6_space == "fd00:1:2::/48"
+        assert review.diff is not None and review.diff.get("vnet").action == "conflict"

@@ -5,34 +5,13 @@ conflict, an unreadable resource, and an update nobody allowed."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import Any
 
+from ..run.resume import continue_spec
 from .common import EXIT_USAGE, CommandError, Connection
 from .review import Review
 
 Build = Callable[[Any, "tuple[str, str] | None"], Review]
-
-
-def _plan_of(kind: str, spec: Any, subscription_id: str, run_id: str, created_at: str) -> Any:
-    from ..plan.aks import plan_aks
-    from ..plan.vm import plan_vm
-
-    planner: Any = plan_vm if kind == "vm" else plan_aks
-    return planner(spec, subscription_id=subscription_id, run_id=run_id, created_at=created_at)
-
-
-def continue_spec(kind: str, spec: Any, subscription_id: str, *, explicit_ipv6: bool) -> tuple[Any, Any]:
-    """(the spec, the journey's previous run or None). A VM whose IPv6 prefix the profile leaves random gets
-    the previous run's prefix, so the VNet is the same one and not re-addressed."""
-    from ..run.preflight import plan_identity
-    from ..run.resume import previous_run
-
-    probe = _plan_of(kind, spec, subscription_id, "probe", "")
-    prev = previous_run(plan_identity(probe))
-    if prev is not None and kind == "vm" and not explicit_ipv6 and prev.ipv6_space:
-        spec = replace(spec, network=replace(spec.network, ipv6_space=prev.ipv6_space, subnet_ipv6=""))
-    return spec, prev
 
 
 def review_existing(conn: Connection, kind: str, spec: Any, build: Build, *, explicit_ipv6: bool = False,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +73,24 @@ def run_meta(kind: str, spec: Any, created_at: str, source: str = "") -> dict[st
     with contextlib.suppress(Exception):
         meta["profile"] = dump_vm(spec) if kind == "vm" else dump_aks(spec)
     return meta
+
+
+def _plan_of(kind: str, spec: Any, subscription_id: str, run_id: str, created_at: str) -> Any:
+    from ..plan.aks import plan_aks
+    from ..plan.vm import plan_vm
+
+    planner: Any = plan_vm if kind == "vm" else plan_aks
+    return planner(spec, subscription_id=subscription_id, run_id=run_id, created_at=created_at)
+
+
+def continue_spec(kind: str, spec: Any, subscription_id: str, *, explicit_ipv6: bool) -> tuple[Any, Any]:
+    """(the spec, the journey's previous run or None). A VM whose IPv6 prefix the profile (or the wizard's
+    user) leaves random gets the previous run's prefix, so the VNet is the same one and not re-addressed
+    (a VNet with NICs cannot change its ranges in place: the plan would show a conflict)."""
+    from .preflight import plan_identity
+
+    probe = _plan_of(kind, spec, subscription_id, "probe", "")
+    prev = previous_run(plan_identity(probe))
+    if prev is not None and kind == "vm" and not explicit_ipv6 and prev.ipv6_space:
+        spec = replace(spec, network=replace(spec.network, ipv6_space=prev.ipv6_space, subnet_ipv6=""))
+    return spec, prev

@@ -30,6 +30,10 @@ class VmJourney(Journey[VmSpec]):
         self.edited_names: set[str] = {f.name for f in dataclasses.fields(VmNames)
                                        if getattr(self.spec.names, f.name) != getattr(derived, f.name)}
         self.catalog: Catalog | None = None
+        # The IPv6 prefix drawn at random for a new spec (None: a profile or command chose it). Until the user
+        # edits it, a VM of an earlier run of the same journey keeps its VNet's prefix (make_plan).
+        self._drawn_ipv6: str | None = None if spec is not None else self.spec.network.ipv6_space
+        self._continued_for = ""
 
     run_id: str | None = None
     created_at: str = ""
@@ -39,7 +43,26 @@ class VmJourney(Journey[VmSpec]):
         from azwizard.plan.vm import plan_vm
 
         assert self.run_id is not None
+        self._continue_previous_prefix(subscription_id)
         return plan_vm(self.spec, subscription_id=subscription_id, run_id=self.run_id, created_at=self.created_at)
+
+    def _continue_previous_prefix(self, subscription_id: str) -> None:
+        """A second VM journey with the same names (e.g. after quitting the wizard): the earlier run's VNet
+        keeps its random IPv6 prefix instead of a new one that the plan would show as a conflict. Looked up
+        once per set of resource names, in the local journals only (no Azure call)."""
+        from azwizard.run.resume import continue_spec
+
+        if self._drawn_ipv6 is None or self.spec.network.ipv6_space != self._drawn_ipv6:
+            return  # chosen, not drawn: keep it
+        key = f"{subscription_id}|{self.spec.location}|{self.spec.names}"
+        if key == self._continued_for:
+            return
+        self._continued_for = key
+        spec, _ = continue_spec("vm", self.spec, subscription_id, explicit_ipv6=False)
+        if spec != self.spec:
+            self._drawn_ipv6 = spec.network.ipv6_space
+            self.spec = spec
+            self.recheck()
 
     def done_screen(self, plan: Plan, result: RunResult) -> Screen[None]:
         from .done import VmDoneScreen
