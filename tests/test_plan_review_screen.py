@@ -43,7 +43,11 @@ def app_on(sim: ArmSim) -> AzWizardApp:
 
 async def open_review(app: AzWizardApp, pilot: Any, spec: Any) -> ReviewStep:
     await settle(app, pilot)
-    journey = app.journeys["vm"] = VmJourney(spec)
+    return await show_review(app, pilot, VmJourney(spec))
+
+
+async def show_review(app: AzWizardApp, pilot: Any, journey: VmJourney) -> ReviewStep:
+    app.journeys["vm"] = journey
     await pilot.press("v")
     await settle(app, pilot)
     app.push_screen(ReviewStep(journey, VM_FLOW))
@@ -151,18 +155,13 @@ async def _review_with_a_drawn_prefix(app: AzWizardApp, pilot: Any, edit_ipv6: s
     import dataclasses
 
     await settle(app, pilot)
-    journey = app.journeys["vm"] = VmJourney()
+    journey = VmJourney()
     spec = profile(VM_PROFILE).spec
     journey.spec = dataclasses.replace(spec, network=dataclasses.replace(
         spec.network, ipv6_space=journey.spec.network.ipv6_space, subnet_ipv6=""))
     if edit_ipv6:
         journey.set("network.ipv6_space", edit_ipv6)
-    await pilot.press("v")
-    await settle(app, pilot)
-    app.push_screen(ReviewStep(journey, VM_FLOW))
-    await settle(app, pilot)
-    assert isinstance(app.screen, ReviewStep)
-    return app.screen
+    return await show_review(app, pilot, journey)
 
 
 async def test_a_new_wizard_session_keeps_the_earlier_runs_ipv6_prefix(data_dir: Path) -> None:
