@@ -4,6 +4,7 @@ the home screen offers to resume an interrupted run, which then continues withou
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from azwizard.screens.plan_diff import AdoptScreen, ConfirmUpdatesScreen
 from azwizard.screens.review import CreateScreen, ReviewStep
 from azwizard.screens.vm import VM_FLOW, VmJourney
 from azwizard.screens.vm.done import VmDoneScreen
+from azwizard.screens.vm.steps import NetworkStep
 from existing_helpers import (
     VM_PROFILE,
     apply,
@@ -25,6 +27,7 @@ from existing_helpers import (
     puts,
     session_on,
 )
+from textual.widgets import Input
 
 from azwizard.sim import ArmSim
 
@@ -152,8 +155,6 @@ async def test_home_offers_to_resume_an_interrupted_run_and_it_continues(data_di
 
 async def _review_with_a_drawn_prefix(app: AzWizardApp, pilot: Any, edit_ipv6: str = "") -> ReviewStep:
     """The VM journey as a new wizard session starts it (a random IPv6 prefix drawn), the rest as the profile."""
-    import dataclasses
-
     await settle(app, pilot)
     journey = VmJourney()
     spec = profile(VM_PROFILE).spec
@@ -177,6 +178,19 @@ async def test_a_new_wizard_session_keeps_the_earlier_runs_ipv6_prefix(data_dir:
         assert review.journey.spec.network.ipv6_space in made
         assert review.diff is not None and review.diff.get("vnet").action == "unchanged"
         assert "! Virtual network" not in text_of(review, "#review-diff")
+        # a Network step opened before the prefix changed, returned to: its field shows the spec's prefix
+        network = NetworkStep(review.journey, VM_FLOW)
+        app.push_screen(network)
+        await settle(app, pilot)
+        review.journey.spec = dataclasses.replace(review.journey.spec, network=dataclasses.replace(
+            review.journey.spec.network, ipv6_space="fd11:2233:4455::/48", subnet_ipv6=""))
+        app.push_screen(ReviewStep(review.journey, VM_FLOW))
+        await settle(app, pilot)
+        app.pop_screen()
+        await settle(app, pilot)
+        assert app.screen is network
+        assert network.query_one("#network-ipv6_space", Input).value == "fd11:2233:4455::/48"
+        assert network.query_one("#network-subnet_ipv6", Input).value == "fd11:2233:4455::/64"
     app = app_on(sim)
     async with app.run_test(size=(130, 44)) as pilot:
         review = await _review_with_a_drawn_prefix(app, pilot, edit_ipv6="fd00:1:2::/48")

@@ -259,6 +259,16 @@ class NetworkStep(VmStep):
             yield FieldError(id=f"{fid}-error")
             self.bind_input(fid, fid.replace("-", "."), _cidr(version))
 
+    def refresh_form(self) -> None:
+        """Show an IPv6 prefix set from elsewhere (the review keeps an earlier run's prefix for its VNet),
+        unless the user is editing the field."""
+        net = self.spec.network.resolved()
+        for fid, value in (("network-ipv6_space", net.ipv6_space), ("network-subnet_ipv6", net.subnet_ipv6)):
+            widget = self.query_one(f"#{fid}", Input)
+            if widget.value != value and not widget.has_focus and not widget.has_class("-invalid"):
+                with self.prevent(Input.Changed):
+                    widget.value = value
+
     def action_regenerate(self) -> None:
         ula = random_ula_48()
         self.query_one("#network-ipv6_space", Input).value = ula
