@@ -363,7 +363,9 @@ class WizardStep(Screen[None], Generic[S]):
         except ValueError as exc:
             event.input.add_class("-invalid")
             if err:
-                err.first(FieldError).set_error(str(exc))
+                shown = err.first(FieldError)
+                shown.set_error(str(exc))
+                self.call_after_refresh(shown.scroll_visible, animate=False)  # the reason, not only a red border
             return
         event.input.remove_class("-invalid")
         if err:

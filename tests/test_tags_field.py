@@ -42,7 +42,10 @@ async def test_the_basics_tags_field_sets_the_tags_of_every_resource(key: str, t
         field.value = "created-by=me"
         await settle(app, pilot)
         assert step.journey.spec.extra_tags == ()  # bad input changes nothing
-        assert "azwizard's own" in str(step.query_one("#extra_tags-error").render())
+        error = step.query_one("#extra_tags-error")
+        assert "azwizard's own" in str(error.render())
+        form = step.query_one(".wizard-form")
+        assert form.scrollable_content_region.contains_region(error.region)  # scrolled into view, not below it
         assert not step.commit()  # and Next is refused until it is fixed
         field.value = "owner=alice, env=dev"
         await settle(app, pilot)
