@@ -20,10 +20,8 @@ https://kubernetes.io/docs/reference/kubectl/generated/kubectl_config/).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .atomicfile import write_text_atomic
 
 __all__ = ["Conflict", "ForgetResult", "KubeconfigError", "MergeResult", "default_kubeconfig_path",
            "forget_cluster", "kubeconfig_target", "merge_kubeconfig", "write_kubeconfig"]
@@ -195,18 +195,7 @@ def write_kubeconfig(path: Path, text: str, *, clock: Any = time.time) -> Path |
     backup: Path | None = None
     if path.exists():
         backup = _backup(path, time.strftime("%Y%m%d-%H%M%S", time.localtime(clock())))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            os.fchmod(fh.fileno(), 0o600)
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, text, 0o600)
     return backup
 
 

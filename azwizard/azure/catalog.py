@@ -40,20 +40,19 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from .. import paths
+from ..atomicfile import write_text_atomic
 from ..facts import (
     Image,
     K8sVersion,
@@ -383,20 +382,11 @@ class Catalog:
             "fetched_at": stamped.fetched_at,
             "data": kind.to_json(stamped.value),
         }
-        tmp: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(doc, f, separators=(",", ":"))
-            os.replace(tmp, path)  # atomic: a reader sees the old file or the new one, never half
-            tmp = None
+            write_text_atomic(path, json.dumps(doc, separators=(",", ":")), fsync=False)
         except OSError as exc:  # a read-only or full disk costs speed, not correctness
             log.warning("catalog: could not write cache file %s: %s", path, exc)
-        finally:
-            if tmp is not None:
-                with suppress(OSError):
-                    os.unlink(tmp)
 
     # ----------------------------------------------------------------------------------------
     # Concurrency.

@@ -48,7 +48,7 @@ def _emit(review: Review, fmt: str, output: str | None) -> int:
                            review.exit_code if review.blocking else EXIT_USAGE,
                            "fix the blocking findings (azwizard check or plan with --format text lists them)") from e
     if output:
-        from ..plan.export_az import write_text_atomic
+        from ..atomicfile import write_text_atomic
 
         write_text_atomic(output, text, 0o755 if fmt == "az" else 0o644)
         err(f"wrote {output}")

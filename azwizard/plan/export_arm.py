@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .export_az import export, write_text_atomic
+from ..atomicfile import write_text_atomic
+from .export_az import export
 from .model import Plan, Step
 
 __all__ = ["ArmContext", "TEMPLATE_SCHEMA", "TemplateError", "arm_names", "arm_resource", "arm_template", "arm_template_json",
@@ -457,4 +458,4 @@ def arm_template_json(plan: Plan) -> str:
 
 def save(plan: Plan, path: str | os.PathLike[str]) -> Path:
     """Write the plan's ARM template to ``path`` (mode 0644)."""
-    return write_text_atomic(path, arm_template_json(plan))
+    return write_text_atomic(path, arm_template_json(plan), 0o644)

@@ -24,22 +24,21 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import json
 import os
 import re
 import shlex
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomicfile import write_text_atomic
 from .model import Plan, Step
 
 __all__ = [
     "AzCommand", "AzContext", "AzExport", "BodyReader", "Inexpressible", "TextFile", "Var",
-    "az_commands", "az_exporter", "az_script", "export", "registered_kinds", "save", "write_text_atomic",
+    "az_commands", "az_exporter", "az_script", "export", "registered_kinds", "save",
 ]
 
 
@@ -861,24 +860,8 @@ def az_script(plan: Plan) -> str:
 # Saving
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str, mode: int = 0o644) -> Path:
-    """Write ``text`` to ``path`` atomically (temp file in the same directory, fsync, rename)."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fchmod(f.fileno(), mode)
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return target
 
 
 def save(plan: Plan, path: str | os.PathLike[str]) -> Path:
     """Write the plan's az script to ``path`` (mode 0644; run it with ``bash``)."""
-    return write_text_atomic(path, az_script(plan))
+    return write_text_atomic(path, az_script(plan), 0o644)

@@ -21,10 +21,11 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from ..atomicfile import write_text_atomic
 
 SECTIONS = ("resources", "meta", "locks", "extra")
 _MISSING = object()
@@ -55,15 +56,7 @@ def read(path: Path) -> dict[str, Any] | None:
 def write(path: Path, state: dict[str, Any]) -> str:
     """Write ``state`` atomically through a unique temporary file in the same directory; returns the text."""
     text = json.dumps(state)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, text, fsync=False)  # the simulator's state: written on every change
     return text
 
 
