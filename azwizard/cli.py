@@ -135,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--yes", "-y", action="store_true", help="delete (without it: a dry run)")
     delete.add_argument("--confirm-group", metavar="NAME",
                         help="with --group: the group's name typed again, to confirm deleting all of it")
+    delete.add_argument("--delete-backup-data", metavar="VAULT", action="append", default=[],
+                        help="stop protection and delete the backup data in this Recovery Services vault (its "
+                             "name typed, to confirm), so the vault and its group can be deleted; repeatable")
+    delete.add_argument("--soft-delete-off", action="store_true",
+                        help="with --delete-backup-data: turn the vault's soft delete off first, so the data "
+                             "goes at once (else it stays soft-deleted for its retention, 14 days by default, "
+                             "and the vault waits)")
 
     sim = sub.add_parser("sim", help="the simulated Azure Resource Manager")
     sim_sub = sim.add_subparsers(dest="sim_command", metavar="SIM_COMMAND", required=True)

@@ -22,10 +22,11 @@ from .delete import (
 )
 from .inventory import build_inventory
 from .model import Cascade, Inventory, InventoryItem, Lock, ProtectedItem
-from .order import DeleteOp, DeletionPlan, HeldBack, default_selection, plan_deletion
+from .order import DeleteOp, DeletionPlan, HeldBack, backup_vaults, default_selection, plan_deletion
 from .power import AKS_STOP_START_ADVICE, PowerResult, cluster_power_state, start_cluster, stop_cluster
 
 __all__ = [
+    "backup_vaults",
     "AKS_STOP_START_ADVICE",
     "PRICES_AS_OF",
     "PRICES_NOTE",

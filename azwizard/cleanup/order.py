@@ -145,6 +145,8 @@ class DeletionPlan:
         for n, wave in enumerate(self.waves(), 1):
             for op in wave:
                 what = "whole resource group (one operation)" if op.whole_group else ""
+                if op.soft_delete_off:
+                    what = "(soft delete turned off first: deleted at once, not kept for its retention)"
                 lines.append(f"{n}. delete {op.label} {what}".rstrip())
                 lines += [f"     with it: {c.resource_id.rsplit('/', 1)[-1]} — {c.reason}" for c in op.with_it]
                 lines += [f"     kept: {c.resource_id.rsplit('/', 1)[-1]} — {c.reason}" for c in op.keeps]
@@ -585,3 +587,16 @@ def _ordered(runnable: list[_Draft], users: Mapping[str, Mapping[str, str]]) -> 
 
 def _with_after(op: DeleteOp, after: set[str]) -> DeleteOp:
     return replace(op, after=tuple(sorted(after)))
+
+
+# The blockers that stopping protection and deleting the backup data resolves.
+VAULT_CODES = frozenset({"VaultHasProtectedItems", "VaultHasSoftDeletedItems", "VaultKeepsSoftDeletedData"})
+
+
+def backup_vaults(plan: DeletionPlan, inventory: Inventory) -> list[InventoryItem]:
+    """The vaults whose backup data blocks ``plan`` (the vault itself, or the group holding it): what the user
+    may ask to stop protecting and delete the data of (``plan_deletion(..., backup_data=...)``)."""
+    from .model import within
+
+    targets = [x.resource_id for x in plan.blockers if x.code in VAULT_CODES]
+    return [v for v in inventory.items if v.exists and v.protected_items and any(within(v.id, t) for t in targets)]

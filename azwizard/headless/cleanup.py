@@ -104,7 +104,48 @@ def list_command(conn: Connection, fmt: str) -> int:
     return EXIT_OK
 
 
-def _plan(conn: Connection, inv: Inventory, run: str | None, group: str | None) -> tuple[DeletionPlan, str | None]:
+def _backup_data(inv: Inventory, plan: DeletionPlan, names: tuple[str, ...], soft_delete_off: bool,
+                 ) -> dict[str, bool]:
+    """The vaults named with --delete-backup-data (vault id -> turn soft delete off first). Only a vault whose
+    backup data blocks this very deletion may be named: another name changes nothing and says why."""
+    from ..cleanup import backup_vaults
+
+    if soft_delete_off and not names:
+        raise CommandError("--soft-delete-off only goes with --delete-backup-data VAULT; nothing was deleted.",
+                           EXIT_USAGE)
+    blocking = {v.name.lower(): v for v in backup_vaults(plan, inv)}
+    chosen: dict[str, bool] = {}
+    for name in names:
+        vault = blocking.get(name.strip().lower())
+        if vault is None:
+            offered = ", ".join(sorted(v.name for v in blocking.values())) or "none"
+            raise CommandError(f"--delete-backup-data {name}: no vault of this deletion holds backup data by that "
+                               f"name (vaults whose backup data blocks it: {offered}); nothing was deleted.",
+                               EXIT_USAGE, "Type the vault's name as the dry run shows it.")
+        if soft_delete_off and vault.soft_delete is not None and not vault.soft_delete.editable:
+            raise CommandError(f"Soft delete is always on in {vault.name}: it cannot be turned off, so its deleted "
+                               f"backup data stays {vault.soft_delete.days} days; nothing was deleted.", EXIT_USAGE,
+                               "Run without --soft-delete-off: the data is deleted (kept soft-deleted), and "
+                               "the vault can be deleted once its retention has passed.")
+        chosen[vault.id] = soft_delete_off
+    return chosen
+
+
+def _plan(conn: Connection, inv: Inventory, run: str | None, group: str | None,
+          backup_data: tuple[str, ...] = (), soft_delete_off: bool = False) -> tuple[DeletionPlan, str | None]:
+    plan, run = _plan_without_backup(conn, inv, run, group)
+    if not backup_data and not soft_delete_off:
+        return plan, run
+    from ..cleanup import default_selection, plan_deletion
+
+    chosen = _backup_data(inv, plan, backup_data, soft_delete_off)
+    if run is not None:
+        return plan_deletion(inv, default_selection(inv, run), backup_data=chosen), run
+    return plan_deletion(inv, [], whole_groups=[str(group)], backup_data=chosen), None
+
+
+def _plan_without_backup(conn: Connection, inv: Inventory, run: str | None, group: str | None,
+                         ) -> tuple[DeletionPlan, str | None]:
     from ..cleanup import default_selection, plan_deletion
 
     if run == "latest":
@@ -124,9 +165,11 @@ def _plan(conn: Connection, inv: Inventory, run: str | None, group: str | None) 
 
 
 def delete_command(conn: Connection, *, run: str | None, group: str | None, yes: bool, confirm_group: str | None,
-                   live: bool | None = None) -> int:
+                   live: bool | None = None, backup_data: tuple[str, ...] = (), soft_delete_off: bool = False) -> int:
+    from ..cleanup import backup_vaults
+
     inv = inventory(conn)
-    plan, run = _plan(conn, inv, run, group)
+    plan, run = _plan(conn, inv, run, group, backup_data, soft_delete_off)
     out(f"azwizard cleanup: {'delete run ' + run if run else 'delete resource group ' + str(group)} "
         f"in {conn.label()}")
     lines = plan.describe()
@@ -137,6 +180,12 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
     wholes = [op.name for op in plan.ops if op.whole_group]
     if not yes:
         hint = " --confirm-group " + " ".join(wholes) if wholes else ""
+        vaults = backup_vaults(plan, inv)
+        if vaults:
+            hint += "".join(f" --delete-backup-data {v.name}" for v in vaults)
+            out(f"\n{' and '.join(v.name for v in vaults)} hold(s) backup data: to delete it with the rest (stop "
+                "protection, delete the data), name the vault with --delete-backup-data; add --soft-delete-off "
+                "to delete the data at once, so the vault can go too.")
         out(f"\nDry run: nothing was deleted. To delete, run again with --yes{hint}.")
         return EXIT_FINDINGS if plan.blockers else EXIT_OK
     if not plan.ops:

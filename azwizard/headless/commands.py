@@ -171,7 +171,8 @@ def cleanup_command(args: argparse.Namespace) -> int:
     if args.cleanup_command == "list":
         return cleanup.list_command(conn, args.format)
     return cleanup.delete_command(conn, run=args.run, group=args.group, yes=args.yes,
-                                  confirm_group=args.confirm_group)
+                                  confirm_group=args.confirm_group, backup_data=tuple(args.delete_backup_data),
+                                  soft_delete_off=args.soft_delete_off)
 
 
 def report(e: CommandError) -> int:

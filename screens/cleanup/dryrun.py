@@ -14,25 +14,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from azwizard.cleanup import backup_vaults
+
 from .confirm import BackupConfirmScreen, ConfirmGroupScreen, confirm_plan_screen
 from .state import cleanup_state
 from .view import dry_run_text
 
 if TYPE_CHECKING:
-    from azwizard.cleanup import DeleteOp, DeletionPlan, Inventory, InventoryItem
-
-# The blockers stopping protection and deleting the backup data resolves.
-VAULT_CODES = frozenset({"VaultHasProtectedItems", "VaultHasSoftDeletedItems", "VaultKeepsSoftDeletedData"})
-
-
-def backup_vaults(plan: DeletionPlan, inventory: Inventory) -> list[InventoryItem]:
-    """The vaults whose backup data blocks this plan (the vault itself, or the group holding it)."""
-    from azwizard.cleanup.model import within
-
-    targets = [x.resource_id for x in plan.blockers if x.code in VAULT_CODES]
-    return [v for v in inventory.items if v.exists and v.protected_items
-            and any(within(v.id, t) for t in targets)]
-
+    from azwizard.cleanup import DeleteOp, DeletionPlan, Inventory
 
 class DryRunScreen(Screen[None]):
     BINDINGS = [
