@@ -127,3 +127,39 @@ def test_check_ip_address_availability(sdk: Any, rg: str) -> None:
     assert reserved.available_ip_addresses == ["10.0.0.5", "10.0.0.6", "10.0.0.7", "10.0.0.8", "10.0.0.9"]
     used = sdk.network.virtual_networks.check_ip_address_availability(rg, "vnet", ip_address="10.0.0.4")
     assert used.available is False and used.is_platform_reserved is False
+
+
+def _first_answer(begin: Any, *args: Any) -> Any:
+    """The PUT's own answer (not the poller's end): the SDK's ``cls`` hook with polling off."""
+    return begin(*args, polling=False, cls=lambda resp, body, headers: resp.http_response).result()
+
+
+def test_application_security_groups_as_recorded(sdk: Any, rg: str) -> None:
+    """test_network_nsg.yaml `network asg create` (api 2021-08-01): 201 Updating, only provisioningState in
+    properties, Succeeded once done; listed, deleted (202), a second delete 204."""
+    first = _first_answer(sdk.network.application_security_groups.begin_create_or_update, rg, "test-asg1",
+                          {"location": "norwayeast"})
+    assert first.status_code == 201 and first.json()["properties"] == {"provisioningState": "Updating"}
+    asg = sdk.network.application_security_groups.begin_create_or_update(rg, "test-asg1", {"location": "norwayeast"}
+                                                                         ).result()
+    assert asg.provisioning_state == "Succeeded" and asg.type == "Microsoft.Network/applicationSecurityGroups"
+    assert [a.name for a in sdk.network.application_security_groups.list(rg)] == ["test-asg1"]
+    sdk.network.application_security_groups.begin_delete(rg, "test-asg1").result()
+    assert list(sdk.network.application_security_groups.list(rg)) == []
+
+
+def test_public_ip_prefixes_get_their_block_once_created(sdk: Any, rg: str) -> None:
+    """test_natgateway_basic.yaml `network public-ip prefix create --length 29 --zone 2` (api 2022-09-01): the
+    PUT answers without ipPrefix, the finished prefix has an aligned /29; two prefixes never overlap."""
+    import ipaddress
+
+    body = {"location": "norwayeast", "sku": {"name": "Standard"}, "zones": ["2"],
+            "properties": {"prefixLength": 29, "publicIPAddressVersion": "IPv4"}}
+    first = _first_answer(sdk.network.public_ip_prefixes.begin_create_or_update, rg, "prefix", body).json()
+    assert first["properties"]["provisioningState"] == "Updating" and "ipPrefix" not in first["properties"]
+    assert first["sku"] == {"name": "Standard", "tier": "Regional"} and first["zones"] == ["2"]
+    done = sdk.network.public_ip_prefixes.begin_create_or_update(rg, "prefix", body).result()
+    other = sdk.network.public_ip_prefixes.begin_create_or_update(rg, "prefix2", body).result()
+    a, b = ipaddress.ip_network(done.ip_prefix), ipaddress.ip_network(other.ip_prefix)
+    assert a.prefixlen == b.prefixlen == 29 and not a.overlaps(b)
+    assert sdk.network.public_ip_prefixes.get(rg, "prefix").ip_prefix == done.ip_prefix  # kept on reads

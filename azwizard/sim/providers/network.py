@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..router import route
 from ..wire import ArmError, ArmRequest, ArmResponse
-from . import network_nic, network_nsg, network_pip, network_vnet  # noqa: F401  (registers the routes)
+from . import network_extras, network_nic, network_nsg, network_pip, network_vnet  # noqa: F401  (registers the routes)
 from .network_common import (
     SUB,
     T_NAT,
