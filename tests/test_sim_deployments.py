@@ -327,20 +327,20 @@ def test_a_no_wait_deployment_runs_without_being_polled(sim: ArmSim, sdk: Any, r
     assert wire(sim, "GET", dep_path(sim, rg, "nowait")).body["properties"]["provisioningState"] == "Succeeded"
 
 
-def test_a_deployment_cancelled_right_after_its_put_was_still_queued(sim: ArmSim, rg: str) -> None:
-    """azure-cli's test_resource_group_deployment: `deployment group create --no-wait` then `cancel` a second
-    later answers 204 and the deployment is Canceled, even for resources that finish at once: ARM queues the
-    template and other requests' ticks do not start it before its pickup time (deployments.PICKUP_SECONDS)."""
+def test_a_deployment_nobody_watches_runs_at_once_and_ends_later(sim: ArmSim, rg: str) -> None:
+    """azure-cli recordings: `vm create --no-wait` finds the VM at its first GET (test_vm_create_no_wait), and
+    `deployment group create --no-wait` then `cancel` a second later answers 204 (test_resource_group_deployment):
+    the resources start at once, the deployment itself ends no sooner than deployments.MIN_SECONDS unless a
+    client watches it; what a cancelled deployment created stays."""
     body = {"properties": {"template": template(NSG), "parameters": {"prefix": {"value": "q"}},
                            "mode": "Incremental"}}
+    nsg = f"/subscriptions/{sim.subscription_id}/resourceGroups/{rg}/providers/Microsoft.Network/networkSecurityGroups/q-nsg"
     assert wire(sim, "PUT", dep_path(sim, rg, "queued"), body).status == 201
-    assert wire(sim, "GET", f"/subscriptions/{sim.subscription_id}/resourcegroups/{rg}?api-version=2022-09-01"
-                ).status == 200  # another request: the deployment stays queued
+    assert wire(sim, "GET", nsg).status == 200  # another request's tick: the template's resources are under way
     assert wire(sim, "POST", dep_path(sim, rg, "queued") + "/cancel").status == 204
     assert wire(sim, "GET", dep_path(sim, rg, "queued")).body["properties"]["provisioningState"] == "Canceled"
-    assert wire(sim, "GET", f"/subscriptions/{sim.subscription_id}/resourceGroups/{rg}/providers/"
-                "Microsoft.Network/networkSecurityGroups/q-nsg").status == 404
-    # once its pickup time has passed, a deployment nobody watches runs
+    assert wire(sim, "GET", nsg).status == 200  # a cancel leaves what was created
+    # once its time has passed, a deployment nobody watches is done
     assert wire(sim, "PUT", dep_path(sim, rg, "later"), body).status == 201
     sim.advance(2)
     wire(sim, "GET", f"/subscriptions/{sim.subscription_id}/resourcegroups/{rg}?api-version=2022-09-01")
