@@ -141,3 +141,15 @@ def test_a_live_writers_operations_are_not_finished_by_another_process(tmp_path:
     other = ArmSim(persist_path=path)
     vnet = next(b for k, b in other.resources.items() if k.endswith("/virtualnetworks/vn"))
     assert vnet["properties"]["provisioningState"] == in_flight["properties"]["provisioningState"]
+
+
+def test_a_simulator_that_only_reads_sees_what_another_process_wrote(tmp_path: Path) -> None:
+    """The wizard's cleanup screen (reads only) and `vm apply --demo` in another terminal: the reader's next
+    request sees the new group, and a group the other deleted is gone, without the reader writing anything."""
+    path = tmp_path / "simulator-state.json"
+    reader, writer = _clients(path), _clients(path)
+    assert list(reader.resources.resource_groups.list()) == []
+    writer.resources.resource_groups.create_or_update("from-writer", {"location": "norwayeast"})
+    assert {g.name for g in reader.resources.resource_groups.list()} == {"from-writer"}
+    writer.resources.resource_groups.begin_delete("from-writer").result()
+    assert list(reader.resources.resource_groups.list()) == []

@@ -157,6 +157,7 @@ class ArmSim:
         self.unknown_api_versions: set[tuple[str, str]] = set()
         self._finished_ops = 0  # operations finished while handling the current request
         self._base: dict[str, Any] | None = None  # the state file as this process last read or wrote it
+        self._file_sig: tuple[int, int, int] | None = None  # and that file's (inode, mtime, size) then
         self.writer_id = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         if persist_path is not None and persist_path.exists():
             self._load(persist_path)
@@ -165,6 +166,7 @@ class ArmSim:
 
     def handle(self, req: ArmRequest) -> ArmResponse:
         with self.lock:
+            self._sync_from_file()
             self.requests.append(
                 RecordedRequest(req.method, req.path, req.api_version, _safe_json(req), dict(req.headers), req.url)
             )
@@ -706,6 +708,38 @@ class ArmSim:
             state = {"version": 2, **self._sections(), "pending": pending}
             statefile.write(path, state)
             self._base = json.loads(json.dumps(state))
+            self._file_sig = self._file_signature()
+
+    def _file_signature(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.persist_path.stat() if self.persist_path is not None else None
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size) if st is not None else None
+
+    def _sync_from_file(self) -> None:
+        """Another process wrote the state file since this one last read or wrote it (``azwizard --demo`` in
+        one terminal, ``azwizard vm apply --demo`` in another): take in what it changed before answering, so
+        both see one subscription. The same three-way merge as a write (what this process changed since then
+        wins); a stat per request, the file read only when it changed."""
+        if self.persist_path is None:
+            return
+        sig = self._file_signature()
+        if sig is None or sig == self._file_sig:
+            return
+        with statefile.locked(self.persist_path):
+            theirs = statefile.read(self.persist_path)
+            sig = self._file_signature()
+        if theirs is None:
+            return
+        base = self._base if self._base is not None else {"pending": {}}
+        mine = json.loads(json.dumps(self._sections()))
+        merged = statefile.merge3(base, {**mine, "pending": base.get("pending", {})}, theirs)
+        if merged != mine:
+            for s in statefile.SECTIONS:
+                statefile.restore_into(self._sections()[s], merged.get(s) or {})
+        self._base = json.loads(json.dumps(theirs))
+        self._file_sig = sig
 
     def _settled_changes(self) -> dict[str, dict[str, Any]]:
         """What the operations still in flight will have changed once they finish, cascades included: they
@@ -746,6 +780,7 @@ class ArmSim:
     def _load(self, path: Path) -> None:
         with statefile.locked(path):
             state = statefile.read(path)
+            self._file_sig = self._file_signature()
         if state is None:
             log.warning("simulator state at %s is unreadable; starting empty", path)
             return
