@@ -40,7 +40,7 @@ class ResourceState:
     kind: str
     step: str
     # planned | requested | accepted | created | adopted | failed-exists | failed-absent | failed-unknown |
-    # updating | updated | unchanged | deleting | deleted | skipped
+    # updating | updated | unchanged | deleting | deleted | skipped | not-adopted
     state: str
     detail: dict[str, Any]
     updated: str
@@ -119,6 +119,7 @@ class Journal:
                 "failed": ("failed-unknown" if ev.get("exists") is None else
                            "failed-exists" if ev.get("exists") else "failed-absent"),
                 "delete-failed": "created",
+                "adopt-failed": "not-adopted",  # someone else's, left as it was: never this run's
                 "exists": "created",
             }.get(str(event))
             if state is None:

@@ -93,8 +93,7 @@ class ConfirmUpdatesScreen(ModalScreen[bool]):
         n = len(self.updates)
         with Vertical(id="updates-box"):
             yield Static(f"[b]Update {n} existing resource{'s' if n != 1 else ''}?[/b]", id="updates-title")
-            yield Static("An earlier run of this journey made them; the plan changes them as shown (their run tags "
-                         "stay as they are). Nothing else that exists is touched.", id="updates-what")
+            yield Static(self._what(), id="updates-what")
             body = []
             for e in self.updates:
                 body += entry_lines(e)
@@ -102,6 +101,20 @@ class ConfirmUpdatesScreen(ModalScreen[bool]):
                 yield Static("\n".join(body))
             yield Static("Press [b]y[/b] to update them and create the rest, [b]n[/b] or [b]esc[/b] to cancel.",
                          id="updates-keys")
+
+    def _what(self) -> str:
+        adopted = sum(1 for e in self.updates if e.adopted)
+        earlier = len(self.updates) - adopted
+        parts = []
+        if earlier:
+            parts.append(f"{'An earlier run' if earlier == 1 else 'Earlier runs'} of this journey made "
+                         f"{'it' if earlier == 1 else earlier}; the plan changes {'it' if earlier == 1 else 'them'} "
+                         "as shown (the run tags stay as they are).")
+        if adopted:
+            parts.append(f"You adopted {'one' if adopted == 1 else adopted} that azwizard did not create: "
+                         f"{'it gets' if adopted == 1 else 'they get'} azwizard's tags and this run's cleanup will "
+                         f"delete {'it' if adopted == 1 else 'them'}.")
+        return " ".join(parts) + " Nothing else that exists is touched."
 
     def action_answer(self, ok: bool) -> None:
         self.dismiss(ok)
@@ -140,7 +153,12 @@ class AdoptScreen(ModalScreen["list[str] | None"]):
         self.query_one("#adopt-list", SelectionList).focus()
 
     def action_done(self) -> None:
-        self.dismiss(list(self.query_one("#adopt-list", SelectionList).selected))
+        chosen = list(self.query_one("#adopt-list", SelectionList).selected)
+        if not chosen and not self.chosen:
+            self.notify("Nothing is marked: press space on a resource to mark it, then enter (esc cancels).",
+                        severity="warning", timeout=5)
+            return
+        self.dismiss(chosen)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

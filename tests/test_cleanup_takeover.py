@@ -49,3 +49,28 @@ def test_an_adopted_resource_is_cleaned_up_with_its_run(data_dir: Path, tmp_path
     assert {r.plan.step(k).resource_id.lower() for k in ("nsg", "pip4", "vm")} <= chosen
     rg = f"/subscriptions/{sim.subscription_id}/resourcegroups/yolo-rg"
     assert rg not in chosen  # never adopted, never azwizard's: not deleted
+
+
+def test_an_adoption_that_failed_leaves_the_resource_someone_elses(data_dir: Path, tmp_path: Path) -> None:
+    """Adopting a foreign NSG whose update Azure refuses (a lock, a bad request): the NSG is as it was, so
+    the run's cleanup must not take it for its own (tried in tmux: a ReadOnly-locked group adopted in the
+    review, the create failed, and cleanup offered to delete the group)."""
+    from existing_helpers import profile_text
+
+    from azwizard.journal import Journal
+
+    sim = ArmSim()
+    conn = connection(sim)
+    foreign_vm_neighbours(conn)
+    prof = profile_text(VM_PROFILE, tmp_path, replace={'kind = "vm"': 'kind = "vm"\nuse_existing_group = true'},
+                        extra="\n[public_ip]\nzones = []\n")
+    sim.faults.error("PUT", "networkSecurityGroups/Yolo-NSG$", status=409, code="ScopeLocked",
+                     message="The scope cannot perform write operation because it is locked.")
+    code, r = apply(conn, prof, adopt=("Yolo-NSG", "Yolo-IPv4"))
+    assert code != 0
+    nsg = r.plan.step("nsg").resource_id.lower()
+    assert Journal(r.plan.run_id, "vm").resources()[nsg].state == "not-adopted"
+    inv = build_inventory(conn.session.factory)
+    assert nsg not in {i.lower() for i in default_selection(inv, r.plan.run_id)}
+    # not listed as the run's: at most as someone else's (in a group azwizard lists whole), never selected
+    assert all(it.foreign for it in inv.items if it.id.lower() == nsg)

@@ -84,6 +84,10 @@ async def test_review_shows_conflicts_and_create_is_refused_until_adopted(data_d
         await pilot.press("a")
         await settle(app, pilot)
         assert isinstance(app.screen, AdoptScreen)
+        await pilot.press("enter")  # nothing marked: it says how to mark, and adopts nothing
+        await settle(app, pilot)
+        assert isinstance(app.screen, AdoptScreen)
+        assert any("Nothing is marked" in str(n.message) for n in app._notifications)
         picker = app.screen.query_one("#adopt-list")
         picker.select(review.diff.get("nsg").resource_id)  # type: ignore[union-attr]
         await pilot.press("enter")
@@ -196,3 +200,19 @@ async def test_a_new_wizard_session_keeps_the_earlier_runs_ipv6_prefix(data_dir:
         review = await _review_with_a_drawn_prefix(app, pilot, edit_ipv6="fd00:1:2::/48")
         assert review.journey.spec.network.ipv6_space == "fd00:1:2::/48"
         assert review.diff is not None and review.diff.get("vnet").action == "conflict"
+
+
+def test_the_update_dialog_says_who_made_what_it_changes() -> None:
+    """An earlier run's resource keeps its run tags; an adopted one gets azwizard's and its cleanup deletes it."""
+    from azwizard.plan.diff import Owner, StepDiff
+
+    def entry(relation: str) -> StepDiff:
+        return StepDiff("nsg", "Network security group Yolo-NSG", "nsg", "/x", "update",
+                        owner=Owner(relation))  # type: ignore[arg-type]
+
+    earlier = ConfirmUpdatesScreen([entry("same-journey")])._what()
+    assert "An earlier run of this journey made it" in earlier and "adopted" not in earlier
+    adopted = ConfirmUpdatesScreen([entry("adopted")])._what()
+    assert "did not create" in adopted and "cleanup will delete it" in adopted and "earlier run" not in adopted
+    both = ConfirmUpdatesScreen([entry("same-journey"), entry("adopted"), entry("adopted")])._what()
+    assert "made it" in both and "You adopted 2" in both

@@ -96,7 +96,7 @@ class Owner:
         if self.relation == "same-journey":
             return f"an earlier run of this {self.journey or ''} journey ({self.run_id})".replace("  ", " ")
         if self.relation == "adopted":
-            return "adopted on request (--adopt)"
+            return "adopted on request (--adopt, or a in the wizard's review)"
         if self.relation == "other-run":
             where = "" if self.journal_known else "; its journal is not on this machine"
             return f"azwizard run {self.run_id} ({self.journey or 'another'} journey{where})"

@@ -261,6 +261,11 @@ class Runner:
                 if update:
                     self.journal.record("update-failed", step=step.key, id=step.resource_id, kind=step.kind,
                                         code=err.code, message=err.what)
+                elif entry is not None and entry.adopted:
+                    # It was there before and the take-over did not happen: still not this run's, so cleanup
+                    # does not delete it (the user's word was to adopt it as planned, not to delete it as is).
+                    self.journal.record("adopt-failed", step=step.key, id=step.resource_id, kind=step.kind,
+                                        code=err.code, message=err.what)
                 else:
                     exists = self._exists(step)
                     self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind,
