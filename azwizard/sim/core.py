@@ -695,12 +695,7 @@ class ArmSim:
             mine = json.loads(json.dumps(self._sections()))
             pending: dict[str, Any] = {}
             if theirs is not None and not replace:
-                base = self._base if self._base is not None else {"pending": {}}
-                merged = statefile.merge3(base, {**mine, "pending": base.get("pending", {})}, theirs)
-                if merged != mine:  # adopt what the others wrote (keeping the identity of bodies we hold)
-                    for s in statefile.SECTIONS:
-                        statefile.restore_into(self._sections()[s], merged.get(s) or {})
-                pending = dict(merged.get("pending") or {})
+                pending = dict(self._merge_in(mine, theirs).get("pending") or {})
             pending.pop(self.writer_id, None)
             changes = self._settled_changes()
             if changes:
@@ -732,14 +727,20 @@ class ArmSim:
             sig = self._file_signature()
         if theirs is None:
             return
+        self._merge_in(json.loads(json.dumps(self._sections())), theirs)
+        self._base = json.loads(json.dumps(theirs))
+        self._file_sig = sig
+
+    def _merge_in(self, mine: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+        """Three-way merge of the state file (``theirs``) with this process's state (``mine``, a plain copy)
+        against what this process last read or wrote: its own changes since then win, the others' are taken
+        in, keeping the identity of the bodies held here. Returns the merged state (with ``pending``)."""
         base = self._base if self._base is not None else {"pending": {}}
-        mine = json.loads(json.dumps(self._sections()))
-        merged = statefile.merge3(base, {**mine, "pending": base.get("pending", {})}, theirs)
+        merged: dict[str, Any] = statefile.merge3(base, {**mine, "pending": base.get("pending", {})}, theirs)
         if merged != mine:
             for s in statefile.SECTIONS:
                 statefile.restore_into(self._sections()[s], merged.get(s) or {})
-        self._base = json.loads(json.dumps(theirs))
-        self._file_sig = sig
+        return merged
 
     def _settled_changes(self) -> dict[str, dict[str, Any]]:
         """What the operations still in flight will have changed once they finish, cascades included: they
