@@ -131,23 +131,14 @@ def _backup_data(inv: Inventory, plan: DeletionPlan, names: tuple[str, ...], sof
     return chosen
 
 
-def _plan(conn: Connection, inv: Inventory, run: str | None, group: str | None,
-          backup_data: tuple[str, ...] = (), soft_delete_off: bool = False) -> tuple[DeletionPlan, str | None]:
-    plan, run = _plan_without_backup(conn, inv, run, group)
-    if not backup_data and not soft_delete_off:
-        return plan, run
+def _plan(inv: Inventory, run: str | None, group: str | None, backup_data: tuple[str, ...] = (),
+          soft_delete_off: bool = False) -> tuple[DeletionPlan, str | None]:
+    """The deletion of ``run`` (``latest``: the newest with resources left) or of the whole ``group``, with the
+    backup data of the vaults named in ``backup_data`` deleted first (they must block the plain plan)."""
     from ..cleanup import default_selection, plan_deletion
 
-    chosen = _backup_data(inv, plan, backup_data, soft_delete_off)
-    if run is not None:
-        return plan_deletion(inv, default_selection(inv, run), backup_data=chosen), run
-    return plan_deletion(inv, [], whole_groups=[str(group)], backup_data=chosen), None
-
-
-def _plan_without_backup(conn: Connection, inv: Inventory, run: str | None, group: str | None,
-                         ) -> tuple[DeletionPlan, str | None]:
-    from ..cleanup import default_selection, plan_deletion
-
+    selection: list[str] = []
+    whole: list[str] = []
     if run == "latest":
         # Run ids start with their UTC creation time, so the last one in order is the newest.
         live = sorted({it.run_id for it in inv.items if it.run_id and it.exists})
@@ -159,9 +150,15 @@ def _plan_without_backup(conn: Connection, inv: Inventory, run: str | None, grou
             runs = ", ".join(inv.runs()) or "none"
             raise CommandError(f"No resources of run {run} (runs found: {runs}).", EXIT_USAGE,
                                "`azwizard cleanup list` shows the runs.")
-        return plan_deletion(inv, default_selection(inv, run)), run
-    assert group is not None
-    return plan_deletion(inv, [], whole_groups=[group]), None
+        selection = list(default_selection(inv, run))
+    else:
+        assert group is not None
+        whole = [group]
+    plan = plan_deletion(inv, selection, whole_groups=whole)
+    if backup_data or soft_delete_off:
+        chosen = _backup_data(inv, plan, backup_data, soft_delete_off)
+        plan = plan_deletion(inv, selection, whole_groups=whole, backup_data=chosen)
+    return plan, run
 
 
 def delete_command(conn: Connection, *, run: str | None, group: str | None, yes: bool, confirm_group: str | None,
@@ -169,7 +166,7 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
     from ..cleanup import backup_vaults
 
     inv = inventory(conn)
-    plan, run = _plan(conn, inv, run, group, backup_data, soft_delete_off)
+    plan, run = _plan(inv, run, group, backup_data, soft_delete_off)
     out(f"azwizard cleanup: {'delete run ' + run if run else 'delete resource group ' + str(group)} "
         f"in {conn.label()}")
     lines = plan.describe()
