@@ -26,7 +26,6 @@ from .order import DeleteOp, DeletionPlan, HeldBack, backup_vaults, default_sele
 from .power import AKS_STOP_START_ADVICE, PowerResult, cluster_power_state, start_cluster, stop_cluster
 
 __all__ = [
-    "backup_vaults",
     "AKS_STOP_START_ADVICE",
     "PRICES_AS_OF",
     "PRICES_NOTE",
@@ -49,6 +48,7 @@ __all__ = [
     "Lock",
     "PowerResult",
     "ProtectedItem",
+    "backup_vaults",
     "build_inventory",
     "cluster_power_state",
     "default_selection",

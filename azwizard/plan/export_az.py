@@ -860,8 +860,6 @@ def az_script(plan: Plan) -> str:
 # Saving
 
 
-
-
 def save(plan: Plan, path: str | os.PathLike[str]) -> Path:
     """Write the plan's az script to ``path`` (mode 0644; run it with ``bash``)."""
     return write_text_atomic(path, az_script(plan), 0o644)

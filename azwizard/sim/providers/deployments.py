@@ -81,7 +81,7 @@ class _Run:
     auth: str
     started: float = field(default_factory=time.monotonic)
     accepted_at: float = 0.0  # the simulator's clock at the PUT
-    looked: bool = False  # its status or the deployment was read since: the engine has picked it up
+    looked: bool = False  # a client read its status or the deployment: it ends once its resources are done
 
 
 _RUNS: weakref.WeakKeyDictionary[ArmSim, dict[str, _Run]] = weakref.WeakKeyDictionary()
