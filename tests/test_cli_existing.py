@@ -27,6 +27,7 @@ from existing_helpers import (
 )
 
 from azwizard.cli import EXIT_FINDINGS, EXIT_OK
+from azwizard.plan.diff import ABSENT
 from azwizard.sim import ArmSim
 from azwizard.specs.common import TAG_RUN
 
@@ -52,7 +53,9 @@ def test_foreign_resources_block_vm_apply_and_nothing_changes(data_dir: Path,
     assert "made by: not azwizard: it has no tags" in res.out
     assert "not azwizard (tags: owner=alice)" in res.out
     assert "--adopt Yolo-NSG" in res.out and "use_existing_group = true" in res.out
-    assert "- properties.securityRules[Allow-RDP]" in res.out  # the rule a PUT would have removed
+    # read-modify-write: the PUT would add azwizard's rules to the rule there, never remove it
+    assert "+ properties.securityRules[Allow-SSH]" in res.out
+    assert "properties.securityRules[Allow-RDP]" not in res.out
     assert "Plan: 4 to create, 0 unchanged, 0 to update, 3 in conflict." in res.out
     assert not (data_dir / "journal").exists() or not list((data_dir / "journal").glob("*.jsonl"))
 
@@ -78,8 +81,9 @@ def test_plan_and_check_show_the_diff_in_text_and_json(data_dir: Path, capsys: p
     assert data["diff"]["counts"] == {"create": 4, "unchanged": 0, "update": 0, "conflict": 3, "unknown": 0}
     nsg = next(e for e in data["diff"]["resources"] if e["key"] == "nsg")
     assert nsg["symbol"] == "!" and nsg["owner"]["relation"] == "foreign"
-    assert {"path": "properties.securityRules[Allow-RDP]", "removed": True} .items() <= next(
-        c for c in nsg["changes"] if c["path"].endswith("[Allow-RDP]")).items()
+    assert not any(c["removed"] for c in nsg["changes"])  # the rule there stays: the body is what was read + rules
+    assert [r["name"] for r in nsg["body"]["properties"]["securityRules"]] == [
+        "Allow-RDP", "Allow-ICMPv4", "Allow-SSH", "Allow-HTTP-HTTPS"]
     check = main_in_process(["--demo", "check", "--", "az", "network", "nsg", "create", "-g", "Yolo-RG", "-n",
                              "Yolo-NSG", "&&", "az", "vm", "create", "-g", "Yolo-RG", "-n", "Yolo-VM", "--image",
                              "Debian:debian-12:12-gen2:latest", "--nsg", "Yolo-NSG", "--ssh-key-values",
@@ -164,6 +168,8 @@ def test_aks_apply_over_a_cluster_with_other_pod_cidrs_is_a_conflict(data_dir: P
 
 
 def test_adopt_is_the_only_way_to_take_over(data_dir: Path, tmp_path: Path) -> None:
+    from existing_helpers import LOC, rule
+
     sim = ArmSim()
     conn = connection(sim)
     foreign_vm_neighbours(conn)
@@ -171,11 +177,20 @@ def test_adopt_is_the_only_way_to_take_over(data_dir: Path, tmp_path: Path) -> N
     prof = profile_text(VM_PROFILE, tmp_path, replace=into_group)
     code, r = apply(conn, prof, adopt=("Yolo-NSG",))
     assert code == EXIT_FINDINGS  # the public IP is still someone else's
-    assert r.diff.get("nsg").adopted and r.diff.get("nsg").action == "update"
+    # adopting adds azwizard's rules to the one there, and that one (Allow-RDP) has Allow-ICMPv4's priority
+    nsg_entry = r.diff.get("nsg")
+    assert nsg_entry.adopted and nsg_entry.action == "conflict"
+    assert any("Allow-RDP there has the same priority (100)" in x for x in nsg_entry.refused)
     assert r.diff.get("pip4").action == "conflict"
     pip_id = r.plan.step("pip4").resource_id
     with pytest.raises(Exception, match="no planned resource"):
         review(conn, prof, adopt=("Nope-NSG",))
+    # the owner moves their rule to another priority: now azwizard's rules can be added beside it
+    conn.session.factory.network().network_security_groups.begin_create_or_update(
+        "Yolo-RG", "Yolo-NSG", {"location": LOC, "properties": {"securityRules": [rule("Allow-RDP", "3389", 300)]}}
+    ).result()
+    code, r = apply(conn, prof, adopt=("Yolo-NSG",))
+    assert code == EXIT_FINDINGS and r.diff.get("nsg").action == "update"
     # a public IP cannot become zone-redundant in place: adopting it does not make the change possible
     code, r = apply(conn, prof, adopt=("Yolo-NSG", pip_id))
     assert code == EXIT_FINDINGS and r.diff.get("pip4").refused
@@ -183,9 +198,14 @@ def test_adopt_is_the_only_way_to_take_over(data_dir: Path, tmp_path: Path) -> N
     start = len(sim.requests)
     code, r = apply(conn, ok_prof, adopt=("Yolo-NSG", "yolo-ipv4"))
     assert code == EXIT_OK, [f.message for f in r.blocking]
+    assert not any(c.new is ABSENT for e in r.diff.entries for c in e.changes)  # nothing removed
     nsg = sim.get(r.plan.step("nsg").resource_id)
     assert nsg is not None and nsg["tags"][TAG_RUN] == r.plan.run_id  # adopted: now this run's
-    assert [x["name"] for x in nsg["properties"]["securityRules"]] == ["Allow-ICMPv4", "Allow-SSH", "Allow-HTTP-HTTPS"]
+    assert [x["name"] for x in nsg["properties"]["securityRules"]] == [
+        "Allow-RDP", "Allow-ICMPv4", "Allow-SSH", "Allow-HTTP-HTTPS"]  # azwizard's rules added to the owner's
+    pip = sim.get(pip_id)
+    assert pip is not None and pip["properties"]["dnsSettings"]["domainNameLabel"] == "alice-web"  # kept
+    assert pip["tags"]["owner"] == "alice"  # other tags stay
     rg = sim.get(group_prefix(sim, "yolo-rg"))
     assert rg is not None and not rg.get("tags")  # the group was not in the plan: untouched
     assert group_prefix(sim, "yolo-rg") not in puts(sim, start)

@@ -51,13 +51,13 @@ def _body(body: Mapping[str, Any]) -> Any:
 
 @dataclass(frozen=True)
 class Ops:
-    create: Callable[[ClientFactory, ParsedId, Mapping[str, Any]], Result]
+    create: Callable[..., Result]  # (factory, parsed id, body, **kwargs for the SDK call)
     get: Callable[[ClientFactory, ParsedId], Result]
     delete: Callable[[ClientFactory, ParsedId], Result]
 
 
-def _rg_create(f: ClientFactory, p: ParsedId, body: Mapping[str, Any]) -> Any:
-    return f.resources().resource_groups.create_or_update(p.resource_group, _body(body))
+def _rg_create(f: ClientFactory, p: ParsedId, body: Mapping[str, Any], **kw: Any) -> Any:
+    return f.resources().resource_groups.create_or_update(p.resource_group, _body(body), **kw)
 
 
 def _network(group: str) -> Ops:
@@ -65,7 +65,7 @@ def _network(group: str) -> Ops:
         return getattr(f.network(), group)
 
     return Ops(
-        create=lambda f, p, b: ops(f).begin_create_or_update(p.resource_group, p.name, _body(b)),
+        create=lambda f, p, b, **kw: ops(f).begin_create_or_update(p.resource_group, p.name, _body(b), **kw),
         get=lambda f, p: ops(f).get(p.resource_group, p.name),
         delete=lambda f, p: ops(f).begin_delete(p.resource_group, p.name),
     )
@@ -76,7 +76,7 @@ def _compute(group: str) -> Ops:
         return getattr(f.compute(), group)
 
     return Ops(
-        create=lambda f, p, b: ops(f).begin_create_or_update(p.resource_group, p.name, _body(b)),
+        create=lambda f, p, b, **kw: ops(f).begin_create_or_update(p.resource_group, p.name, _body(b), **kw),
         get=lambda f, p: ops(f).get(p.resource_group, p.name),
         delete=lambda f, p: ops(f).begin_delete(p.resource_group, p.name),
     )
@@ -87,8 +87,8 @@ def _protected_item_args(p: ParsedId) -> tuple[str, str, str, str, str]:
     return vault, p.resource_group, fabric, container, item
 
 
-def _protect(f: ClientFactory, p: ParsedId, body: Mapping[str, Any]) -> Any:
-    return f.backup().protected_items.begin_create_or_update(*_protected_item_args(p), _body(body))
+def _protect(f: ClientFactory, p: ParsedId, body: Mapping[str, Any], **kw: Any) -> Any:
+    return f.backup().protected_items.begin_create_or_update(*_protected_item_args(p), _body(body), **kw)
 
 
 def _get_protected(f: ClientFactory, p: ParsedId) -> Any:
@@ -111,11 +111,11 @@ def _ra_scope_and_name(p: ParsedId) -> tuple[str, str]:
     return scope, name
 
 
-def _ra_create(f: ClientFactory, p: ParsedId, body: Mapping[str, Any]) -> Any:
+def _ra_create(f: ClientFactory, p: ParsedId, body: Mapping[str, Any], **kw: Any) -> Any:
     # role_assignments.create(scope, role_assignment_name, parameters) (azure-mgmt-authorization 4.0,
     # api 2022-04-01): a plain PUT answered 201, not a long-running operation. The wire dict is sent as-is.
     scope, name = _ra_scope_and_name(p)
-    return f.authorization().role_assignments.create(scope, name, _body(body))
+    return f.authorization().role_assignments.create(scope, name, _body(body), **kw)
 
 
 def _ra_get(f: ClientFactory, p: ParsedId) -> Any:
@@ -142,25 +142,27 @@ OPS: dict[str, Ops] = {
     "microsoft.compute/virtualmachines": _compute("virtual_machines"),
     "microsoft.compute/disks": _compute("disks"),
     "microsoft.containerservice/managedclusters": Ops(
-        create=lambda f, p, b: f.containerservice().managed_clusters.begin_create_or_update(
-            p.resource_group, p.name, _body(b)),
+        create=lambda f, p, b, **kw: f.containerservice().managed_clusters.begin_create_or_update(
+            p.resource_group, p.name, _body(b), **kw),
         get=lambda f, p: f.containerservice().managed_clusters.get(p.resource_group, p.name),
         delete=lambda f, p: f.containerservice().managed_clusters.begin_delete(p.resource_group, p.name),
     ),
     "microsoft.containerservice/managedclusters/agentpools": Ops(
-        create=lambda f, p, b: f.containerservice().agent_pools.begin_create_or_update(
-            p.resource_group, p.names[0], p.names[1], _body(b)),
+        create=lambda f, p, b, **kw: f.containerservice().agent_pools.begin_create_or_update(
+            p.resource_group, p.names[0], p.names[1], _body(b), **kw),
         get=lambda f, p: f.containerservice().agent_pools.get(p.resource_group, p.names[0], p.names[1]),
         delete=lambda f, p: f.containerservice().agent_pools.begin_delete(p.resource_group, p.names[0], p.names[1]),
     ),
     "microsoft.authorization/roleassignments": Ops(create=_ra_create, get=_ra_get, delete=_ra_delete),
     "microsoft.containerregistry/registries": Ops(
-        create=lambda f, p, b: f.containerregistry().registries.begin_create(p.resource_group, p.name, _body(b)),
+        create=lambda f, p, b, **kw: f.containerregistry().registries.begin_create(p.resource_group, p.name, _body(b),
+                                                                                 **kw),
         get=lambda f, p: f.containerregistry().registries.get(p.resource_group, p.name),
         delete=lambda f, p: f.containerregistry().registries.begin_delete(p.resource_group, p.name),
     ),
     "microsoft.recoveryservices/vaults": Ops(
-        create=lambda f, p, b: f.recoveryservices().vaults.begin_create_or_update(p.resource_group, p.name, _body(b)),
+        create=lambda f, p, b, **kw: f.recoveryservices().vaults.begin_create_or_update(p.resource_group, p.name,
+                                                                                      _body(b), **kw),
         get=lambda f, p: f.recoveryservices().vaults.get(p.resource_group, p.name),
         delete=lambda f, p: f.recoveryservices().vaults.begin_delete(p.resource_group, p.name),
     ),
@@ -177,9 +179,16 @@ def ops_for(kind: str) -> Ops:
         raise ValueError(f"azwizard does not know how to manage {kind}") from None
 
 
-def create(factory: ClientFactory, kind: str, resource_id: str, body: Mapping[str, Any]) -> Result:
-    """Send the PUT: returns a poller for long-running operations, else the model."""
-    return ops_for(kind).create(factory, parse_id(resource_id), body)
+def create(factory: ClientFactory, kind: str, resource_id: str, body: Mapping[str, Any], *,
+           if_match: str = "") -> Result:
+    """Send the PUT: returns a poller for long-running operations, else the model. ``if_match``: the etag the
+    resource had when it was read; Azure answers 412 PreconditionFailed when it changed since (optimistic
+    concurrency: https://learn.microsoft.com/azure/azure-resource-manager/management/optimistic-concurrency ...
+    see docs/cli-apply.md). It goes as the ``If-Match`` header through azure-core's per-call ``headers``
+    keyword, which every generated operation merges into its request (the network operations have no
+    ``if_match`` parameter; compute's and AKS's ``if_match`` set the same header)."""
+    kw: dict[str, Any] = {"headers": {"If-Match": if_match}} if if_match else {}
+    return ops_for(kind).create(factory, parse_id(resource_id), body, **kw)
 
 
 def get(factory: ClientFactory, kind: str, resource_id: str) -> Any | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .common import (
     EXIT_AZURE,
+    EXIT_CHANGED,
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -144,6 +145,12 @@ def apply(conn: Connection, review: Review, *, yes: bool, live: bool | None = No
         err(f"  {plan.step(key).label}: {e.what}" + (f" ({e.code})" if e.code else ""))
         if e.fix:
             err(f"    What to do: {e.fix}")
+    from ..run.executor import PRECONDITION_FAILED
+
+    if result.errors and all(e.code == PRECONDITION_FAILED for e in result.errors.values()):
+        # Only changes made in Azure after the plan read it stopped the run (412): nothing was written over them.
+        err(f"Plan again to see those resources as they are now, then apply again (it continues run {plan.run_id}).")
+        return EXIT_CHANGED
     err(f"Fix the cause and run the command again (it continues this run), or remove what this run made: "
         f"azwizard cleanup delete --run {plan.run_id} --yes")
     return EXIT_AZURE

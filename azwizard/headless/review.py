@@ -84,20 +84,24 @@ def review_aks(conn: Connection, spec: AksSpec, *, source: str = "", run: tuple[
 # Rendering
 
 
-def step_dict(step: Step) -> dict[str, Any]:
+def step_dict(step: Step, body: Any = None) -> dict[str, Any]:
+    """One step; ``body`` is the exact body the PUT sends when the diff has one (an existing resource: what was
+    read with the planned changes, plan/diff.py), else the plan's own."""
     return {
         "key": step.key, "kind": step.kind, "name": step.name, "label": step.label,
         "resource_id": step.resource_id, "depends_on": list(step.depends_on), "api_version": step.api_version,
-        "summary": [[k, v] for k, v in step.summary], "body": step.body,
+        "summary": [[k, v] for k, v in step.summary], "body": step.body if body is None else body,
     }
 
 
-def plan_dict(plan: Plan) -> dict[str, Any]:
-    """The plan as the review lists it: every step in dependency order, with its exact request body."""
+def plan_dict(plan: Plan, diff: PlanDiff | None = None) -> dict[str, Any]:
+    """The plan as the review lists it: every step in dependency order, with its exact request body (for a
+    resource that exists, the body the diff computed over what was read)."""
+    entries = diff.by_key() if diff is not None else {}
     return {
         "journey": plan.journey, "run_id": plan.run_id, "subscription_id": plan.subscription_id,
         "location": plan.location, "notes": list(plan.notes),
-        "steps": [step_dict(s) for s in plan.topological()],
+        "steps": [step_dict(s, getattr(entries.get(s.key), "body", None)) for s in plan.topological()],
     }
 
 
@@ -109,7 +113,7 @@ def review_dict(r: Review) -> dict[str, Any]:
         "created_at": r.created_at,
         "verdict": "blocked" if r.blocking else "ready",
         "findings": [f.to_dict() for f in r.findings],
-        "plan": plan_dict(r.plan),
+        "plan": plan_dict(r.plan, r.diff),
     }
     if r.diff is not None:
         out["diff"] = r.diff.to_dict()

@@ -3,12 +3,15 @@ does not exist), ``=`` unchanged (it exists with this spec's values), ``~`` upda
 the fields, old → new), ``!`` conflict (it exists and is not this journey's, or the change is one Azure refuses
 in place), ``?`` unknown (it could not be read).
 
-ARM's PUT is create-or-update and replaces what the body names (a tag set, a list of NSG rules, a VNet's
-subnets): https://learn.microsoft.com/rest/api/azure/#create-the-request ("PUT: create or replace a
-resource"). So a resource that exists must be compared before anything is sent. Only what the spec sets is
-compared: values the server fills in (defaults, ids, provisioning state, etags) are not changes. Lists of
-named items (NSG rules, subnets, node pools) are matched by name, and an item the body leaves out is a
-change, because the PUT removes it.
+ARM's PUT is create-or-update and replaces the whole resource
+(https://learn.microsoft.com/rest/api/azure/#create-the-request: "PUT: create or replace a resource"). So an
+update is read-modify-write, as ``az … update`` does (GET, change, PUT): the body sent for an existing resource
+is the resource as read, without its read-only properties (``azwizard/azure/readonly.py``), with only the
+planned changes applied (``merge``): what the plan does not set stays (a DNS label, DNS servers, other NSG
+rules, other subnets, other tags). Lists of named items (NSG rules, subnets, IP configurations, node pools)
+are merged by name. The changes listed are the difference between what was read and that exact body, so any
+removal the PUT would make is shown; values the server fills in (defaults, ids, provisioning state, etags)
+are not changes.
 
 This module is pure: the reads (GETs) and the ownership facts (journals, tags) come from
 ``azwizard/run/preflight.py``.
@@ -16,11 +19,13 @@ This module is pure: the reads (GETs) and the ownership facts (journals, tags) c
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..azure.readonly import etag_of, writable
 from ..specs.common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN
 from .model import Plan, Step, parse_output_ref
 
@@ -120,6 +125,10 @@ class StepDiff:
     current: Mapping[str, Any] | None = None  # the resource as read (None: absent or unread)
     pending: str = ""  # an operation URL still in flight from an interrupted run (resume polls it)
     refused: tuple[str, ...] = ()  # the changes Azure refuses in place, with the doc behind each
+    # The exact body a PUT sends over ``current`` (read-modify-write: what was read, read-only properties left
+    # out, with the planned changes); None for a resource that does not exist (the plan's body is sent).
+    body: Mapping[str, Any] | None = None
+    etag: str = ""  # the etag read, sent as If-Match with the update ("": the provider returns none)
 
     @property
     def symbol(self) -> str:
@@ -144,6 +153,10 @@ class StepDiff:
             out["refused"] = list(self.refused)
         if self.pending:
             out["pending_operation"] = True
+        if self.body is not None:
+            out["body"] = self.body  # exactly what the PUT sends (before run-time outputs are filled in)
+        if self.etag:
+            out["if_match"] = self.etag
         return out
 
 
@@ -316,6 +329,141 @@ def compare_tags(desired: Any, current: Any, path: str = "tags") -> list[Change]
 
 
 # ---------------------------------------------------------------------------------------------------
+# The body an update sends: what was read, with the planned changes (read-modify-write)
+
+
+def merge(desired: Any, base: Any, *, run_tags: Mapping[str, str] | None = None) -> Any:
+    """``base`` (an existing resource as read, read-only properties left out) with what ``desired`` sets
+    applied, as ``az … update`` does: keys ``desired`` does not name stay; named lists (rules, subnets, IP
+    configurations, node pools) are merged item by item, by name; tags are merged (a tag set by the plan wins);
+    a value equal to the one read (ARM compares names, ids and enums case-insensitively) stays as read. Values
+    sent but never read back (custom data, passwords) are not sent again: they cannot be compared, and a VM's
+    OS profile does not change in place. ``run_tags``: tags kept as the resource has them (an earlier run's
+    resource is never re-tagged to another run)."""
+    return _merge(desired, base, "", run_tags or {})
+
+
+def _merge(desired: Any, base: Any, key: str, run_tags: Mapping[str, str]) -> Any:
+    if base is None:
+        return copy.deepcopy(_drop_write_only(desired))
+    if parse_output_ref(desired) is not None:
+        return desired  # filled in just before the PUT (known after apply)
+    if isinstance(desired, Mapping):
+        if not isinstance(base, Mapping):
+            return copy.deepcopy(_drop_write_only(desired))
+        out = copy.deepcopy(dict(base))
+        for k, v in desired.items():
+            if k in WRITE_ONLY:
+                continue
+            bk = next((b for b in out if b.lower() == k.lower()), k)
+            if k == "tags" and isinstance(v, Mapping):
+                out[bk] = _merge_tags(v, out.get(bk), run_tags)
+            else:
+                out[bk] = _merge(v, out.get(bk), k, run_tags)
+        return out
+    if isinstance(desired, list | tuple):
+        if isinstance(base, list) and _named(desired) and (not base or _named(base)):
+            return _merge_named(list(desired), base, run_tags)
+        if isinstance(base, list) and not compare(list(desired), base, key=key):
+            return copy.deepcopy(base)
+        return copy.deepcopy([_drop_write_only(d) for d in desired])
+    if not compare(desired, base, key=key):
+        return base
+    return desired
+
+
+def _merge_named(desired: list[Any], base: list[Any], run_tags: Mapping[str, str]) -> list[Any]:
+    want = {str(d["name"]).lower(): d for d in desired}
+    out = [_merge(want[str(b.get("name", "")).lower()], b, "", run_tags)
+           if str(b.get("name", "")).lower() in want else copy.deepcopy(b) for b in base]
+    have = {str(b.get("name", "")).lower() for b in base}
+    out += [copy.deepcopy(_drop_write_only(d)) for d in desired if str(d["name"]).lower() not in have]
+    return out
+
+
+def _merge_tags(desired: Mapping[str, Any], base: Any, run_tags: Mapping[str, str]) -> dict[str, Any]:
+    """Tag names are case-insensitive in ARM (https://learn.microsoft.com/azure/azure-resource-manager/
+    management/tag-resources#limitations): a planned tag replaces the one of the same name in any case."""
+    out = {str(k): v for k, v in (base or {}).items()} if isinstance(base, Mapping) else {}
+    for k, v in {**desired, **run_tags}.items():
+        for old in [o for o in out if o.lower() == str(k).lower()]:
+            del out[old]
+        out[str(k)] = v
+    return out
+
+
+def _drop_write_only(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        return {k: _drop_write_only(v) for k, v in node.items() if k not in WRITE_ONLY}
+    if isinstance(node, list | tuple):
+        return [_drop_write_only(v) for v in node]
+    return node
+
+
+def _set_path(body: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    node = body
+    for p in parents:
+        nxt = node.get(p)
+        if not isinstance(nxt, dict):
+            return
+        node = nxt
+    if value is ABSENT:
+        node.pop(leaf, None)
+    else:
+        node[leaf] = copy.deepcopy(value)
+
+
+def _at(body: Mapping[str, Any] | None, path: str) -> Any:
+    node: Any = body
+    for p in path.split("."):
+        if not isinstance(node, Mapping) or p not in node:
+            return ABSENT
+        node = node[p]
+    return node
+
+
+# NSG rules (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules):
+# "a name that is unique within the network security group", and "You can't create two security rules with
+# the same priority and direction" (Azure answers SecurityRuleConflict).
+_NSG = "microsoft.network/networksecuritygroups"
+
+
+def rule_clashes(kind: str, desired: Mapping[str, Any], base: Mapping[str, Any] | None, *,
+                 adopting: bool) -> list[str]:
+    """Why azwizard's NSG rules cannot be added to the rules there: a rule there with one of azwizard's
+    priorities and directions under another name (Azure refuses the PUT), or, when adopting, a rule there with
+    one of azwizard's names and other settings (adopting adds azwizard's rules; it does not rewrite the
+    owner's)."""
+    if kind.lower() != _NSG or not base:
+        return []
+    want = [r for r in (desired.get("properties") or {}).get("securityRules") or [] if isinstance(r, Mapping)]
+    have = [r for r in (base.get("properties") or {}).get("securityRules") or [] if isinstance(r, Mapping)]
+    out: list[str] = []
+    for d in want:
+        name = str(d.get("name", ""))
+        dp = d.get("properties") or {}
+        for h in have:
+            hp = h.get("properties") or {}
+            same_name = str(h.get("name", "")).lower() == name.lower()
+            if same_name and adopting:
+                differ = compare(d, h)
+                if differ:
+                    out.append(f"properties.securityRules[{name}]: a rule named {name} is there with other "
+                               f"settings ({'; '.join(c.describe() for c in differ[:3])}); adopting adds "
+                               "azwizard's rules and does not change the rules there. Rename or remove that rule, "
+                               "or choose other rules in the profile")
+            elif (not same_name and dp.get("priority") == hp.get("priority")
+                  and str(dp.get("direction", "Inbound")).lower() == str(hp.get("direction", "Inbound")).lower()):
+                out.append(f"properties.securityRules[{name}]: rule {h.get('name')} there has the same priority "
+                           f"({dp.get('priority')}) and direction ({dp.get('direction', 'Inbound')}); Azure refuses "
+                           "two rules with the same priority and direction (SecurityRuleConflict, "
+                           "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules)."
+                           " Give azwizard's rule another priority in the profile, or change the rule there")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
 # Changes Azure refuses in place
 
 _VM_OS = ("PropertyChangeNotAllowed: a VM's osProfile (computer name, admin user, SSH keys, custom data) is fixed "
@@ -437,18 +585,20 @@ def _vnet_refusal(c: Change, current: Mapping[str, Any]) -> str:
 
 
 def classify(step: Step, current: Mapping[str, Any] | None, owner: Owner | None, *, readable: bool = True,
-             read_error: str = "") -> StepDiff:
-    """One step's entry: what its PUT would do to ``current`` (None: absent), made by ``owner``."""
-    base = dict(key=step.key, label=step.label, kind=step.kind, resource_id=step.resource_id)
+             read_error: str = "", base: Mapping[str, Any] | None = None) -> StepDiff:
+    """One step's entry: what its PUT would do to ``current`` (None: absent), made by ``owner``. ``base`` is
+    ``current`` without its read-only properties (default: azure/readonly.py ``writable``): the body sent is
+    ``base`` with the planned changes (``merge``), and the changes listed are exactly those between the two."""
+    entry = StepDiff(key=step.key, label=step.label, kind=step.kind, resource_id=step.resource_id, action="create")
     if not readable:
-        return StepDiff(**base, action="unknown",  # type: ignore[arg-type]
-                        reason=f"it could not be read ({read_error or 'no answer'}), so azwizard cannot tell whether "
-                               "a PUT would create it or overwrite it",
-                        fix="Check your connection and permissions (Reader on the resource group) and run again.")
+        return replace(entry, action="unknown",
+                       reason=f"it could not be read ({read_error or 'no answer'}), so azwizard cannot tell whether "
+                              "a PUT would create it or overwrite it",
+                       fix="Check your connection and permissions (Reader on the resource group) and run again.")
     if current is None:
-        return StepDiff(**base, action="create")  # type: ignore[arg-type]
-    ignored = _NOT_COMPARED.get(step.kind.lower(), ())
-    changes = tuple(c for c in compare(step.body, current) if c.path not in ignored)
+        return entry
+    body, changes = put_over(step, current, owner, base)
+    entry = replace(entry, body=body, etag=etag_of(current))
     refused = tuple(refused_changes(step.kind, changes, current))
     if owner is None or not owner.ours:
         who = owner.who() if owner is not None else "unknown"
@@ -458,45 +608,48 @@ def classify(step: Step, current: Mapping[str, Any] | None, owner: Owner | None,
             fix = ("Choose another base name, or put the resources into this group without changing the group: "
                    "use_existing_group = true in the profile (in the wizard: 'use the existing group'), or take it "
                    f"over explicitly with --adopt {step.name}.")
-        return StepDiff(**base, action="conflict", changes=changes, owner=owner, current=current,  # type: ignore[arg-type]
-                        refused=refused,
-                        reason=f"{step.label} already exists and was not created by this journey (made by: {who}); "
-                               "a PUT would overwrite it" + (" and re-tag it" if changes else ""),
-                        fix=fix)
+        return replace(entry, action="conflict", changes=changes, owner=owner, current=current, refused=refused,
+                       reason=f"{step.label} already exists and was not created by this journey (made by: {who}); "
+                              "a PUT would overwrite it" + (" and re-tag it" if changes else ""),
+                       fix=fix)
+    clashes = tuple(rule_clashes(step.kind, step.body, current, adopting=owner.relation == "adopted"))
+    if clashes:
+        return replace(entry, action="conflict", changes=changes, owner=owner, current=current,
+                       refused=(*refused, *clashes),
+                       reason=f"{step.label} exists and azwizard's rules cannot be added to the rules there",
+                       fix="Change the rule there (it is not azwizard's) or the profile's rules, and plan again.")
     if refused:
-        return StepDiff(**base, action="conflict", changes=changes, owner=owner, current=current,  # type: ignore[arg-type]
-                        refused=refused,
-                        reason=f"{step.label} exists and the plan changes what Azure does not change in place",
-                        fix="Keep the existing values (e.g. edit the profile back), or delete the resource first "
-                            "(azwizard cleanup) and run again, or use another name.")
+        return replace(entry, action="conflict", changes=changes, owner=owner, current=current, refused=refused,
+                       reason=f"{step.label} exists and the plan changes what Azure does not change in place",
+                       fix="Keep the existing values (e.g. edit the profile back), or delete the resource first "
+                           "(azwizard cleanup) and run again, or use another name.")
     state = str(((current.get("properties") or {}).get("provisioningState")) or "Succeeded")
     if state.lower() == "failed":
         changes = (*changes, Change("properties.provisioningState", state, "Succeeded"))
-    return StepDiff(**base, action="update" if changes else "unchanged",  # type: ignore[arg-type]
-                    changes=changes, owner=owner, current=current)
+    return replace(entry, action="update" if changes else "unchanged", changes=changes, owner=owner,
+                   current=current)
+
+
+def put_over(step: Step, current: Mapping[str, Any], owner: Owner | None,
+             base: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], tuple[Change, ...]]:
+    """The exact body a PUT of ``step`` sends over ``current`` (read-modify-write) and the changes it makes.
+    An earlier run's resource keeps its own run tags (it is never re-tagged to a run that did not create it);
+    an adopted one gets this run's (adopting is taking it over). Text azwizard writes for people
+    (``_NOT_COMPARED``) stays as read."""
+    base = dict(base) if base is not None else writable(step.kind, current)
+    keep: dict[str, str] = {}
+    if owner is not None and owner.relation == "same-journey":
+        keep = {k: str(v) for k, v in (current.get("tags") or {}).items() if k in RUN_TAGS}
+    body = merge(step.body, base, run_tags=keep)
+    ignored = _NOT_COMPARED.get(step.kind.lower(), ())
+    for path in ignored:
+        _set_path(body, path, _at(base, path))
+    return body, tuple(compare(body, base))
 
 
 def body_for_put(step: Step, entry: StepDiff | None) -> Any:
-    """The body to send: the plan's, except that an existing resource of an earlier run keeps its own run
-    tags (the resource is never re-tagged to a run that did not create it). An adopted resource gets this
-    run's tags: adopting is taking it over."""
-    if entry is None or entry.current is None or entry.adopted or entry.owner is None:
+    """The body to send: for a resource that exists, the one the diff computed over what was read (``put_over``);
+    else the plan's."""
+    if entry is None or entry.body is None:
         return step.body
-    if entry.owner.relation != "same-journey":
-        return step.body
-    have = {k: v for k, v in ((entry.current.get("tags") or {}).items()) if k in OWNER_TAGS}
-    return _retag(step.body, have)
-
-
-def _retag(node: Any, have: Mapping[str, str]) -> Any:
-    if isinstance(node, Mapping):
-        out = {}
-        for k, v in node.items():
-            if k == "tags" and isinstance(v, Mapping):
-                out[k] = {**v, **{t: have[t] for t in RUN_TAGS if t in have}}
-            else:
-                out[k] = _retag(v, have)
-        return out
-    if isinstance(node, list):
-        return [_retag(v, have) for v in node]
-    return node
+    return entry.body

@@ -214,6 +214,11 @@ class Runner:
             self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind,
                                 tags=dict(entry.owner.tags) if entry.owner else {})
         verb = "updating…" if entry is not None and entry.action == "update" else "creating…"
+        # Every update carries the etag read as If-Match (where the provider returns one: Network, Compute VMs,
+        # AKS, Recovery Services vaults): a resource changed since the plan read it is answered 412 and
+        # nothing is written over the change (https://github.com/Azure/azure-resource-manager-rpc/blob/master/
+        # v1.0/Addendum.md#etags-for-resources).
+        if_match = entry.etag if entry is not None and entry.action == "update" else ""
         attempt = 1
         while True:
             self.journal.record(f"{prefix}requested", step=step.key, id=step.resource_id, kind=step.kind,
@@ -221,7 +226,7 @@ class Runner:
             self._emit(StepEvent(step.key, "running", step.label, step.resource_id,
                                  time.monotonic() - started, verb, attempt=attempt))
             try:
-                result = ops.create(self.factory, step.kind, step.resource_id, body)
+                result = ops.create(self.factory, step.kind, step.resource_id, body, if_match=if_match)
                 if ops.is_poller(result):
                     url = ops.polling_url(result)
                     if url:
@@ -255,6 +260,8 @@ class Runner:
                                          time.monotonic() - started, f"retrying after {err.code or 'a transient fault'}",
                                          attempt=attempt))
                     continue
+                if if_match and is_precondition_failed(exc, err):
+                    err = changed_since_read(step)
                 target = arm_target(exc)
                 if target:
                     self._targets[step.key] = target
@@ -468,6 +475,22 @@ def arm_target(exc: BaseException) -> str:
             if target:
                 break
     return str(target or "")
+
+
+PRECONDITION_FAILED = "PreconditionFailed"
+
+
+def is_precondition_failed(exc: BaseException, err: AzwizardError) -> bool:
+    """Azure's 412: the If-Match etag is not the resource's any more (it changed after it was read)."""
+    return getattr(exc, "status_code", None) == 412 or err.code == PRECONDITION_FAILED
+
+
+def changed_since_read(step: Step) -> AzwizardError:
+    return AzwizardError(
+        f"{step.label} changed in Azure after the plan read it, so the update was not applied: Azure refused it "
+        "(412, the etag read no longer matches) and nothing was written over the change",
+        "Plan again to see the resource as it is now and what the update would change, then apply again.",
+        code=PRECONDITION_FAILED)
 
 
 def is_transient(exc: BaseException, err: AzwizardError) -> bool:

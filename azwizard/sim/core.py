@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from . import apiversions, ids, router, statefile
+from . import apiversions, ids, preconditions, router, statefile
 from .catalog import locations as _locations
 from .faults import Fault, Faults
 from .latency import INSTANT, LatencyProfile
@@ -215,6 +215,7 @@ class ArmSim:
         sub = params.get("sub")
         if sub is not None and sub.lower() != self.subscription_id.lower():
             raise ArmError(404, "SubscriptionNotFound", f"The subscription '{sub}' could not be found.")
+        preconditions.check(self, req)  # If-Match / If-None-Match: 412 as ARM answers it
         return router.dispatch(self, req, route_, params)
 
     def _check_auth(self, req: ArmRequest) -> None:
