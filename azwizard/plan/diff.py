@@ -345,6 +345,8 @@ def merge(desired: Any, base: Any, *, run_tags: Mapping[str, str] | None = None)
 
 def _merge(desired: Any, base: Any, key: str, run_tags: Mapping[str, str]) -> Any:
     if base is None:
+        if isinstance(desired, list | tuple) and not desired:
+            return base  # an empty list over none is no change (compare)
         return copy.deepcopy(_drop_write_only(desired))
     if parse_output_ref(desired) is not None:
         return desired  # filled in just before the PUT (known after apply)
@@ -358,8 +360,9 @@ def _merge(desired: Any, base: Any, key: str, run_tags: Mapping[str, str]) -> An
             bk = next((b for b in out if b.lower() == k.lower()), k)
             if k == "tags" and isinstance(v, Mapping):
                 out[bk] = _merge_tags(v, out.get(bk), run_tags)
-            else:
+            elif bk in out or not (isinstance(v, list | tuple) and not v):
                 out[bk] = _merge(v, out.get(bk), k, run_tags)
+            # an empty list where the resource has none is no change (compare): nothing to add
         return out
     if isinstance(desired, list | tuple):
         if isinstance(base, list) and _named(desired) and (not base or _named(base)):
