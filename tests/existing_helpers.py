@@ -89,12 +89,14 @@ def rule(name: str, port: str, priority: int = 100) -> dict[str, Any]:
                                          "destinationAddressPrefix": "*", "destinationPortRange": port}}
 
 
-def foreign_vm_neighbours(conn: Any) -> None:
-    """Someone else's Yolo-RG: an untagged group, an untagged NSG with an RDP rule, a public IP with a DNS label."""
+def foreign_vm_neighbours(conn: Any, rdp_priority: int = 100) -> None:
+    """Someone else's Yolo-RG: an untagged group, an untagged NSG with an RDP rule, a public IP with a DNS label.
+    At priority 100 the RDP rule clashes with azwizard's Allow-ICMPv4 (adopting the NSG is then a conflict)."""
     f = conn.session.factory
     f.resources().resource_groups.create_or_update("Yolo-RG", {"location": LOC})
     f.network().network_security_groups.begin_create_or_update(
-        "Yolo-RG", "Yolo-NSG", {"location": LOC, "properties": {"securityRules": [rule("Allow-RDP", "3389")]}}).result()
+        "Yolo-RG", "Yolo-NSG", {"location": LOC, "properties": {"securityRules": [
+            rule("Allow-RDP", "3389", rdp_priority)]}}).result()
     f.network().public_ip_addresses.begin_create_or_update(
         "Yolo-RG", "Yolo-IPv4", {"location": LOC, "sku": {"name": "Standard"}, "tags": {"owner": "alice"},
                                  "properties": {"publicIPAllocationMethod": "Static", "publicIPAddressVersion": "IPv4",

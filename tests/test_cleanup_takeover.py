@@ -39,7 +39,7 @@ def test_an_adopted_resource_is_cleaned_up_with_its_run(data_dir: Path, tmp_path
 
     sim = ArmSim()
     conn = connection(sim)
-    foreign_vm_neighbours(conn)
+    foreign_vm_neighbours(conn, rdp_priority=300)  # beside azwizard's rules (100-120), not in their place
     prof = profile_text(VM_PROFILE, tmp_path, replace={'kind = "vm"': 'kind = "vm"\nuse_existing_group = true'},
                         extra="\n[public_ip]\nzones = []\n")
     code, r = apply(conn, prof, adopt=("Yolo-NSG", "Yolo-IPv4"))
@@ -61,7 +61,7 @@ def test_an_adoption_that_failed_leaves_the_resource_someone_elses(data_dir: Pat
 
     sim = ArmSim()
     conn = connection(sim)
-    foreign_vm_neighbours(conn)
+    foreign_vm_neighbours(conn, rdp_priority=300)  # beside azwizard's rules (100-120), not in their place
     prof = profile_text(VM_PROFILE, tmp_path, replace={'kind = "vm"': 'kind = "vm"\nuse_existing_group = true'},
                         extra="\n[public_ip]\nzones = []\n")
     sim.faults.error("PUT", "networkSecurityGroups/Yolo-NSG$", status=409, code="ScopeLocked",

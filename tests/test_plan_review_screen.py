@@ -72,7 +72,8 @@ async def test_review_shows_conflicts_and_create_is_refused_until_adopted(data_d
         changes = text_of(review, "#review-diff")
         assert "! Network security group Yolo-NSG" in changes and "in conflict" in changes
         assert "made by: not azwizard: it has no tags" in changes
-        assert "- properties.securityRules[Allow-RDP]" in changes
+        assert "+ properties.securityRules[Allow-SSH]" in changes  # added beside the rule there (read-modify-write)
+        assert "properties.securityRules[Allow-RDP]" not in changes  # which is kept
         assert "+ Virtual machine Yolo-VM" in changes
         verdict = text_of(review, "#review-verdict")
         conflicts = len(review.diff.conflicts)  # type: ignore[union-attr]
