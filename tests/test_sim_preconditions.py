@@ -8,15 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import cli_helpers
-
 import pytest
 from azure.core.exceptions import HttpResponseError
 from existing_helpers import LOC, VM_PROFILE, apply, connection, profile, profile_text, review
 
+from azwizard.azure import ops
 from azwizard.cli import EXIT_OK
 from azwizard.headless.apply import apply as do_apply
-
-from azwizard.azure import ops
 from azwizard.sim import ArmSim
 
 data_dir = cli_helpers.data_dir

@@ -48,9 +48,7 @@ COMMON_READ_ONLY = frozenset({"provisioningState", "resourceGuid", "etag", "eTag
 def writable(kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
     """``body`` (wire JSON as read) without its read-only properties, nested ones included."""
     cls = _model(kind)
-    if cls is None:
-        return _strip_common(body)
-    out = _strip(cls, body)
+    out = _strip_common(body) if cls is None else _strip(cls, body)
     return out if isinstance(out, dict) else {}
 
 
@@ -72,7 +70,7 @@ def _model(kind: str) -> type | None:
     return cls if getattr(cls, "_is_model", False) else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fields(cls: type) -> dict[str, tuple[bool, type | None]]:
     """rest name -> (read-only, the model class of its value or of its items)."""
     module = sys.modules[cls.__module__]
