@@ -81,3 +81,32 @@ def test_classify_and_the_body_an_update_sends() -> None:
     diff = PlanDiff((foreign, mine, same))
     assert diff.summary() == "Plan: 0 to create, 1 unchanged, 1 to update, 1 in conflict."
     assert [ln.split()[0] for ln in diff.lines() if ln.startswith("  ") and ln[2] in "+=~!?"] == ["!", "~", "="]
+
+
+def test_adopting_an_nsg_adds_rules_and_a_clash_with_the_rules_there_is_a_conflict() -> None:
+    kind = "Microsoft.Network/networkSecurityGroups"
+    theirs = {"name": "Allow-RDP", "properties": {"priority": 300, "direction": "Inbound", "access": "Allow",
+                                                  "protocol": "Tcp", "destinationPortRange": "3389"}}
+    ssh = {"name": "Allow-SSH", "properties": {"priority": 110, "direction": "Inbound", "access": "Allow",
+                                               "protocol": "Tcp", "destinationPortRange": "22"}}
+    s = step(kind, {"location": "x", "tags": TAGS, "properties": {"securityRules": [ssh]}})
+    current = {"location": "x", "etag": 'W/"1"', "properties": {"provisioningState": "Succeeded",
+                                                                 "securityRules": [theirs]}}
+    adopted = classify(s, current, Owner("adopted", "run-2"))
+    assert adopted.action == "update" and adopted.etag == 'W/"1"'
+    assert [r["name"] for r in body_for_put(s, adopted)["properties"]["securityRules"]] == ["Allow-RDP", "Allow-SSH"]
+    assert "provisioningState" not in body_for_put(s, adopted)["properties"]
+    # their rule has azwizard's name with another port: adopting does not rewrite it
+    other_ssh = {**ssh, "properties": {**ssh["properties"], "destinationPortRange": "2222"}}
+    clash = classify(s, {**current, "properties": {"securityRules": [other_ssh]}}, Owner("adopted", "run-2"))
+    assert clash.action == "conflict" and "a rule named Allow-SSH is there with other settings" in clash.refused[0]
+    # the same name on azwizard's own NSG is an update of azwizard's rule
+    mine = classify(s, {**current, "tags": TAGS, "properties": {"securityRules": [other_ssh]}},
+                    Owner("same-journey", "run-1"))
+    assert mine.action == "update" and [c.path for c in mine.changes] == [
+        "properties.securityRules[Allow-SSH].properties.destinationPortRange"]
+    # their rule at azwizard's priority and direction: Azure would refuse the PUT
+    at_110 = {**theirs, "properties": {**theirs["properties"], "priority": 110}}
+    for owner in (Owner("adopted", "run-2"), Owner("same-journey", "run-1")):
+        refused = classify(s, {**current, "properties": {"securityRules": [at_110]}}, owner)
+        assert refused.action == "conflict" and "SecurityRuleConflict" in refused.refused[0]
