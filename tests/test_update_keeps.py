@@ -18,6 +18,7 @@ from azwizard.cli import EXIT_CHANGED, EXIT_OK
 from azwizard.headless.apply import apply as do_apply
 from azwizard.plan.diff import ABSENT, PlanDiff
 from azwizard.sim import ArmSim
+from azwizard.sim.transport import SimTransport
 
 data_dir = cli_helpers.data_dir
 INTO_GROUP = {'kind = "vm"': 'kind = "vm"\nuse_existing_group = true'}
@@ -182,3 +183,38 @@ def test_a_resource_changed_between_plan_and_apply_is_412_and_left_as_it_is(
     assert final["properties"]["idleTimeoutInMinutes"] == 9
     assert final["properties"]["dnsSettings"]["domainNameLabel"] == "bobs" and final["tags"]["changed-by"] == "bob"
     assert puts(sim, start) == [again.plan.step("pip4").resource_id.lower()]
+
+
+class LosesOneAnswer(SimTransport):
+    """The PUT to ``path`` reaches Azure and is applied, but its answer is lost once (a dropped connection):
+    azure-core's retry sends it again, with the same If-Match."""
+
+    def __init__(self, sim: ArmSim, path: str) -> None:
+        super().__init__(sim)
+        self.path = path.lower()
+        self.lost = 0
+
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        response = super().send(request, **kwargs)
+        if request.method == "PUT" and self.path in request.url.lower() and not self.lost:
+            from azure.core.exceptions import ServiceResponseError
+
+            self.lost += 1
+            raise ServiceResponseError("Connection aborted: the answer was lost")
+        return response
+
+
+def test_our_own_put_whose_answer_was_lost_is_not_taken_for_someone_elses_change(data_dir: Path,
+                                                                                tmp_path: Path) -> None:
+    sim = ArmSim()
+    assert apply(connection(sim), profile(VM_PROFILE))[0] == EXIT_OK
+    changed = profile_text(VM_PROFILE, tmp_path, extra="\n[public_ip]\nidle_timeout_minutes = 9\n")
+    transport = LosesOneAnswer(sim, "/publicIPAddresses/Yolo-IPv4?")
+    conn = connection(sim, transport)
+    r = review(conn, changed, allow_update=True)
+    start = len(sim.requests)
+    assert do_apply(conn, r, yes=True, live=False) == EXIT_OK
+    assert transport.lost == 1
+    sent = [q for q in sim.requests[start:] if q.method == "PUT" and q.path.lower().endswith("/yolo-ipv4")]
+    assert len(sent) == 2 and sent[0].headers.get("if-match") == sent[1].headers.get("if-match")  # the retry: 412
+    assert pip(conn, "Yolo-IPv4")["properties"]["idleTimeoutInMinutes"] == 9

@@ -261,6 +261,17 @@ class Runner:
                                          attempt=attempt))
                     continue
                 if if_match and is_precondition_failed(exc, err):
+                    landed = self._landed(step, body)
+                    if landed is not None:  # our own PUT went through and its answer was lost (then a retry: 412)
+                        out = outputs_of(step.kind, landed)
+                        elapsed = time.monotonic() - started
+                        self.journal.record("updated" if update else "created", step=step.key, id=step.resource_id,
+                                            kind=step.kind, **out,
+                                            **({"owner": entry.owner.run_id} if update and entry and entry.owner
+                                               else {}))
+                        self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed, "updated",
+                                             outputs=out, attempt=attempt))
+                        return {**out, "_seconds": elapsed}
                     err = changed_since_read(step)
                 target = arm_target(exc)
                 if target:
@@ -280,6 +291,24 @@ class Runner:
                 self._emit(StepEvent(step.key, "failed", step.label, step.resource_id,
                                      time.monotonic() - started, err.what, error=err, attempt=attempt))
                 raise err from exc
+
+    def _landed(self, step: Step, body: Any) -> dict[str, Any] | None:
+        """After a 412: the resource as read now when it already is exactly what ``body`` asked for (a PUT of
+        ours that Azure applied before its answer was lost; the SDK's retry of it then carries a stale etag),
+        else None (someone else changed it)."""
+        from ..azure.readonly import writable
+        from ..plan.diff import compare
+
+        try:
+            model = ops.get(self.factory, step.kind, step.resource_id)
+        except Exception:
+            return None
+        if model is None:
+            return None
+        current = ops.wire(model)
+        if compare(body, writable(step.kind, current)):
+            return None
+        return self._wait_provisioned(step, current)
 
     def _refuse(self, step: Step, entry: StepDiff) -> None:
         """A conflict or an unreadable resource is never sent (the front ends block before; this is the last
