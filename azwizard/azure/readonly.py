@@ -39,6 +39,8 @@ MODELS: dict[str, tuple[str, str]] = {
     "microsoft.containerservice/managedclusters/agentpools": ("azure.mgmt.containerservice.models", "AgentPool"),
     "microsoft.containerregistry/registries": ("azure.mgmt.containerregistry.models", "Registry"),
     "microsoft.recoveryservices/vaults": ("azure.mgmt.recoveryservices.models", "Vault"),
+    # msrest-style (azure-mgmt-authorization 4.0): readOnly as ``_validation``, wire keys in ``_attribute_map``
+    "microsoft.authorization/roleassignments": ("azure.mgmt.authorization.v2022_04_01.models", "RoleAssignment"),
 }
 
 # Read-only wherever they appear in the specs of the kinds above (the fallback for the others).
@@ -48,7 +50,10 @@ COMMON_READ_ONLY = frozenset({"provisioningState", "resourceGuid", "etag", "eTag
 def writable(kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
     """``body`` (wire JSON as read) without its read-only properties, nested ones included."""
     cls = _model(kind)
-    out = _strip_common(body) if cls is None else _strip(cls, body)
+    if cls is not None and not getattr(cls, "_is_model", False):
+        out = _strip_paths(_strip_common(body), _msrest_read_only(cls))
+    else:
+        out = _strip_common(body) if cls is None else _strip(cls, body)
     return out if isinstance(out, dict) else {}
 
 
@@ -67,7 +72,7 @@ def _model(kind: str) -> type | None:
         cls = getattr(importlib.import_module(where[0]), where[1])
     except (ImportError, AttributeError):
         return None
-    return cls if getattr(cls, "_is_model", False) else None
+    return cls if getattr(cls, "_is_model", False) or hasattr(cls, "_validation") else None
 
 
 @functools.cache
@@ -83,6 +88,26 @@ def _fields(cls: type) -> dict[str, tuple[bool, type | None]]:
     for attr, rf in cls()._attr_to_rest_field.items():  # type: ignore[attr-defined]
         out[rf._rest_name] = (getattr(rf, "_visibility", None) == ["read"], _model_in(hints.get(attr)))
     return out
+
+
+def _msrest_read_only(cls: type) -> tuple[str, ...]:
+    """The wire paths (``properties.createdOn``) an msrest model marks read-only."""
+    attrs: dict[str, Any] = getattr(cls, "_attribute_map", {})
+    return tuple(attrs[a]["key"] for a, rule in getattr(cls, "_validation", {}).items()
+                 if rule.get("readonly") and a in attrs)
+
+
+def _strip_paths(body: Any, paths: tuple[str, ...]) -> Any:
+    if not isinstance(body, dict):
+        return body
+    for path in paths:
+        *parents, leaf = path.split(".")
+        node: Any = body
+        for p in parents:
+            node = node.get(p) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(leaf, None)
+    return body
 
 
 def _model_in(tp: Any) -> type | None:
