@@ -214,10 +214,15 @@ class Runner:
             self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind,
                                 tags=dict(entry.owner.tags) if entry.owner else {})
         verb = "updating…" if entry is not None and entry.action == "update" else "creating…"
-        # Every update carries the etag read as If-Match (where the provider returns one: Network, Compute VMs,
-        # AKS, Recovery Services vaults): a resource changed since the plan read it is answered 412 and
-        # nothing is written over the change (https://github.com/Azure/azure-resource-manager-rpc/blob/master/
-        # v1.0/Addendum.md#etags-for-resources).
+        # Every update carries the etag read as If-Match, where the provider returns one (azure-rest-api-specs):
+        # every Microsoft.Network resource ("etag": "A unique read-only string that changes whenever the resource
+        # is updated"); Compute VMs from 2023-09-01 (virtualMachine.json "etag": "returned in Create/Update/Get
+        # response of the VM, so that customer can supply it in the header to ensure optimistic updates"); AKS
+        # clusters ("eTag": "Specify an if-match or if-none-match header with the eTag value for a subsequent
+        # request to enable optimistic concurrency"); Recovery Services vaults ("etag"). Resource groups,
+        # disks and registries have none. A resource changed since the plan read it is answered 412 and
+        # nothing is written over the change
+        # (https://github.com/Azure/azure-resource-manager-rpc/blob/master/v1.0/Addendum.md#etags-for-resources).
         if_match = entry.etag if entry is not None and entry.action == "update" else ""
         attempt = 1
         while True:
