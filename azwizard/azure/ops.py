@@ -184,8 +184,8 @@ def create(factory: ClientFactory, kind: str, resource_id: str, body: Mapping[st
     """Send the PUT: returns a poller for long-running operations, else the model. ``if_match``: the etag the
     resource had when it was read; Azure answers 412 PreconditionFailed when it changed since
     (https://github.com/Azure/azure-resource-manager-rpc/blob/master/v1.0/Addendum.md#etags-for-resources). It goes as the ``If-Match`` header through azure-core's per-call ``headers``
-    keyword, which every generated operation merges into its request (the network operations have no
-    ``if_match`` parameter; compute's and AKS's ``if_match`` set the same header)."""
+    keyword, which every generated operation merges into its request (the network resources' operations have no
+    etag parameter; compute's and AKS's azure-core ``etag=``/``match_condition=`` set the same header)."""
     kw: dict[str, Any] = {"headers": {"If-Match": if_match}} if if_match else {}
     return ops_for(kind).create(factory, parse_id(resource_id), body, **kw)
 
