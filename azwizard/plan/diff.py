@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..azure.readonly import etag_of, writable
@@ -588,20 +588,20 @@ def _vnet_refusal(c: Change, current: Mapping[str, Any]) -> str:
 
 
 def classify(step: Step, current: Mapping[str, Any] | None, owner: Owner | None, *, readable: bool = True,
-             read_error: str = "", base: Mapping[str, Any] | None = None) -> StepDiff:
-    """One step's entry: what its PUT would do to ``current`` (None: absent), made by ``owner``. ``base`` is
+             read_error: str = "", sendable: Mapping[str, Any] | None = None) -> StepDiff:
+    """One step's entry: what its PUT would do to ``current`` (None: absent), made by ``owner``. ``sendable`` is
     ``current`` without its read-only properties (default: azure/readonly.py ``writable``): the body sent is
-    ``base`` with the planned changes (``merge``), and the changes listed are exactly those between the two."""
-    entry = StepDiff(key=step.key, label=step.label, kind=step.kind, resource_id=step.resource_id, action="create")
+    that with the planned changes (``put_over``), and the changes listed are exactly those between the two."""
+    base: dict[str, Any] = dict(key=step.key, label=step.label, kind=step.kind, resource_id=step.resource_id)
     if not readable:
-        return replace(entry, action="unknown",
-                       reason=f"it could not be read ({read_error or 'no answer'}), so azwizard cannot tell whether "
-                              "a PUT would create it or overwrite it",
-                       fix="Check your connection and permissions (Reader on the resource group) and run again.")
+        return StepDiff(**base, action="unknown",
+                        reason=f"it could not be read ({read_error or 'no answer'}), so azwizard cannot tell whether "
+                               "a PUT would create it or overwrite it",
+                        fix="Check your connection and permissions (Reader on the resource group) and run again.")
     if current is None:
-        return entry
-    body, changes = put_over(step, current, owner, base)
-    entry = replace(entry, body=body, etag=etag_of(current))
+        return StepDiff(**base, action="create")
+    sent, changes = put_over(step, current, owner, sendable)
+    base.update(body=sent, etag=etag_of(current))
     refused = tuple(refused_changes(step.kind, changes, current))
     if owner is None or not owner.ours:
         who = owner.who() if owner is not None else "unknown"
@@ -611,35 +611,37 @@ def classify(step: Step, current: Mapping[str, Any] | None, owner: Owner | None,
             fix = ("Choose another base name, or put the resources into this group without changing the group: "
                    "use_existing_group = true in the profile (in the wizard: 'use the existing group'), or take it "
                    f"over explicitly with --adopt {step.name}.")
-        return replace(entry, action="conflict", changes=changes, owner=owner, current=current, refused=refused,
-                       reason=f"{step.label} already exists and was not created by this journey (made by: {who}); "
-                              "a PUT would overwrite it" + (" and re-tag it" if changes else ""),
-                       fix=fix)
+        return StepDiff(**base, action="conflict", changes=changes, owner=owner, current=current,
+                        refused=refused,
+                        reason=f"{step.label} already exists and was not created by this journey (made by: {who}); "
+                               "a PUT would overwrite it" + (" and re-tag it" if changes else ""),
+                        fix=fix)
     clashes = tuple(rule_clashes(step.kind, step.body, current, adopting=owner.relation == "adopted"))
     if clashes:
-        return replace(entry, action="conflict", changes=changes, owner=owner, current=current,
-                       refused=(*refused, *clashes),
-                       reason=f"{step.label} exists and azwizard's rules cannot be added to the rules there",
-                       fix="Change the rule there (it is not azwizard's) or the profile's rules, and plan again.")
+        return StepDiff(**base, action="conflict", changes=changes, owner=owner, current=current,
+                        refused=(*refused, *clashes),
+                        reason=f"{step.label} exists and azwizard's rules cannot be added to the rules there",
+                        fix="Change the rule there (it is not azwizard's) or the profile's rules, and plan again.")
     if refused:
-        return replace(entry, action="conflict", changes=changes, owner=owner, current=current, refused=refused,
-                       reason=f"{step.label} exists and the plan changes what Azure does not change in place",
-                       fix="Keep the existing values (e.g. edit the profile back), or delete the resource first "
-                           "(azwizard cleanup) and run again, or use another name.")
+        return StepDiff(**base, action="conflict", changes=changes, owner=owner, current=current,
+                        refused=refused,
+                        reason=f"{step.label} exists and the plan changes what Azure does not change in place",
+                        fix="Keep the existing values (e.g. edit the profile back), or delete the resource first "
+                            "(azwizard cleanup) and run again, or use another name.")
     state = str(((current.get("properties") or {}).get("provisioningState")) or "Succeeded")
     if state.lower() == "failed":
         changes = (*changes, Change("properties.provisioningState", state, "Succeeded"))
-    return replace(entry, action="update" if changes else "unchanged", changes=changes, owner=owner,
-                   current=current)
+    return StepDiff(**base, action="update" if changes else "unchanged",
+                    changes=changes, owner=owner, current=current)
 
 
 def put_over(step: Step, current: Mapping[str, Any], owner: Owner | None,
-             base: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], tuple[Change, ...]]:
+             sendable: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], tuple[Change, ...]]:
     """The exact body a PUT of ``step`` sends over ``current`` (read-modify-write) and the changes it makes.
     An earlier run's resource keeps its own run tags (it is never re-tagged to a run that did not create it);
     an adopted one gets this run's (adopting is taking it over). Text azwizard writes for people
     (``_NOT_COMPARED``) stays as read."""
-    base = dict(base) if base is not None else writable(step.kind, current)
+    base = dict(sendable) if sendable is not None else writable(step.kind, current)
     keep: dict[str, str] = {}
     if owner is not None and owner.relation == "same-journey":
         keep = {k: str(v) for k, v in (current.get("tags") or {}).items() if k in RUN_TAGS}
