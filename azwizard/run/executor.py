@@ -523,7 +523,8 @@ def changed_since_read(step: Step) -> AzwizardError:
     return AzwizardError(
         f"{step.label} changed in Azure after the plan read it, so the update was not applied: Azure refused it "
         "(412, the etag read no longer matches) and nothing was written over the change",
-        "Plan again to see the resource as it is now and what the update would change, then apply again.",
+        "Plan again to see the resource as it is now and what the update would change, then apply again (in the "
+        "wizard: e goes back to the review, which reads it again).",
         code=PRECONDITION_FAILED)
 
 
