@@ -37,7 +37,7 @@ line_text = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude
 hostile = st.sampled_from(["--", "-x", "-n=Evil", "-rg", "a\nb", "it's \"$RG\" $(x) `y`", "\\", "tail \\\n"])
 tag_text = st.one_of(line_text, hostile)
 tags = st.dictionaries(st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,8}", fullmatch=True).filter(
-    lambda k: k not in RESERVED_TAGS), tag_text, max_size=3).map(lambda d: tuple(d.items()))
+    lambda k: k.casefold() not in RESERVED_TAGS), tag_text, max_size=3).map(lambda d: tuple(d.items()))
 
 
 @st.composite

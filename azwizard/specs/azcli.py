@@ -43,7 +43,7 @@ from .aks import (
     NodePoolSpec,
     default_dns_prefix,
 )
-from .common import RESERVED_TAGS, default_subnet, random_ula_48
+from .common import default_subnet, is_reserved_tag, random_ula_48
 from .vm import (
     IMAGES,
     BackupSpec,
@@ -408,7 +408,7 @@ def _tags(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
     out: dict[str, str] = {}
     for v in values:
         k, _, val = v.partition("=")
-        if k and k.lower() not in RESERVED_TAGS:
+        if k and not is_reserved_tag(k):
             out[k] = val
     return tuple(out.items())
 
