@@ -48,7 +48,7 @@ from .specs.vm import (
     VmSpec,
     rules_for_purpose,
 )
-from .sshkeys import withhold_private_key
+from .sshkeys import custom_data_problem, withhold_private_key
 from .userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, PROFILE_LIMIT, UserFileError, read_user_text, resolve
 
 if sys.version_info >= (3, 11):
@@ -726,6 +726,10 @@ def _read_vm(r: _Reader) -> VmSpec | None:
     # A private key given here stays here: the spec keeps a placeholder that the rules refuse.
     ssh_key = withhold_private_key(r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip())
     custom_data = r.file_or_text(("custom_data",), ("custom_data_file",), "the custom data")
+    problem = custom_data_problem(custom_data)
+    if problem:  # refused here, so no output (az, JSON, ARM) and no PUT can differ about it
+        r.problem(("custom_data_file",) if r.has(("custom_data_file",)) else ("custom_data",), problem)
+        custom_data = ""
     return spec.with_(
         location=r.str_(("location",), spec.location).strip(),
         names=names,

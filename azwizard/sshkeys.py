@@ -60,6 +60,18 @@ def redact_private_keys(text: str) -> str:
     return _PRIVATE_BLOCKS.sub(PRIVATE_KEY_WITHHELD, text).replace("PRIVATE KEY", "private key")
 
 
+def custom_data_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a VM's custom data (None when it can): it holds a private key, which azwizard never
+    sends nor writes (the outputs would withhold it while the PUT carried it). Refused where custom data is
+    entered (the wizard's field, a profile, ``az vm create --custom-data``), so every output matches the PUT; the
+    key itself is never repeated back."""
+    if not is_private_key(text):
+        return None
+    return ("it holds a private key (a -----BEGIN … PRIVATE KEY----- block or a PuTTY key), and azwizard never "
+            "sends or writes one. Remove it: sign in with the SSH public key, and have the VM fetch secrets at boot "
+            "(e.g. from Key Vault with its managed identity).")
+
+
 def looks_like_public_key(text: str) -> bool:
     parts = text.strip().split()
     return len(parts) >= 2 and parts[0] in KEY_TYPES and parts[1].startswith("AAAA")
