@@ -421,7 +421,7 @@ def _text_or_file(value: str, what: str, limit: int) -> str:
                                  and not value.startswith("ssh-")):
         p = expand_user(path)
         try:
-            exists = p.exists()
+            exists = bool(path) and p.exists()  # Path("") is ".", a directory: an empty value is empty text
         except (OSError, ValueError):  # a name too long for the OS is no file (found by benchmarks/fuzz.py)
             exists = False
         # A name of something that exists is read as a file, as az does (os.path.exists then open:
