@@ -1,7 +1,8 @@
 """Writing a file so that a reader sees the old content or the new, never half of it: a unique temporary file
 in the same directory, written, flushed and fsynced, given its mode, then moved into place with ``os.replace``
 (atomic on POSIX: https://docs.python.org/3/library/os.html#os.replace). On any failure the temporary file is
-removed and the target is untouched."""
+removed and the target is untouched. :func:`backup_copy` keeps the old file first (a 0600 copy beside it).
+What may be replaced where a user said (a symlink, a FIFO, a device...) is decided in userfiles.write_user_text."""
 
 from __future__ import annotations
 
