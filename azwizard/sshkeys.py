@@ -151,7 +151,7 @@ def generate_keypair(private_path: Path, comment: str) -> PublicKey:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     pub_path = private_path.with_name(private_path.name + ".pub")
-    if private_path.exists() or pub_path.exists():
+    if os.path.lexists(private_path) or os.path.lexists(pub_path):  # a link to nothing counts: never written through
         raise FileExistsError(f"{private_path} already exists; choose another name")
     private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = Ed25519PrivateKey.generate()
@@ -163,5 +163,7 @@ def generate_keypair(private_path: Path, comment: str) -> PublicKey:
     os.chmod(private_path, 0o600)  # whatever the umask said
     public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
     text = f"{public.decode()} {comment}".strip()
-    pub_path.write_text(text + "\n", encoding="utf-8")
+    fd = os.open(pub_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # nothing there, not even a link
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
     return PublicKey(pub_path, text)

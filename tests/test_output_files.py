@@ -230,3 +230,13 @@ async def test_the_wizards_saves_replace_atomically_keep_the_mode_and_refuse_a_d
         assert stat.S_ISCHR(template.lstat().st_mode)
         assert any(f"{template}: is not a regular file" in str(n.message) for n in app._notifications)
         assert not no_temporaries(work)
+
+
+def test_a_new_key_pair_is_never_written_through_a_link(tmp_path: Path) -> None:
+    from azwizard.sshkeys import generate_keypair
+
+    elsewhere = tmp_path / "elsewhere.pub"
+    (tmp_path / "id.pub").symlink_to(elsewhere)  # a link to nothing at the public key's name
+    with pytest.raises(FileExistsError):
+        generate_keypair(tmp_path / "id", "me")
+    assert not elsewhere.exists() and not (tmp_path / "id").exists()
