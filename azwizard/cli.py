@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
         plan.add_argument("--format", choices=FORMATS, default="text",
                           help="text (default), json (findings and steps with request bodies), az (a bash script), "
                                "arm (an ARM template), profile (the spec as a complete profile)")
-        plan.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE instead of stdout")
+        plan.add_argument("--output", "-o", metavar="FILE",
+                          help="write the output to FILE instead of stdout (-: stdout)")
         plan.add_argument("--offline", action="store_true",
                           help="do not sign in: the checks that need live facts are skipped (with a warning)")
         _existing_options(plan)
@@ -117,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "findings; flags azwizard does not understand are reported.")
     check.add_argument("--format", choices=FORMATS, default="text",
                        help="text (default), json, az, arm, or profile (a TOML profile for plan/apply)")
-    check.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE instead of stdout")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE instead of stdout (-: stdout)")
     check.add_argument("--offline", action="store_true", help="do not sign in (skip the live checks)")
     check.add_argument("--file", "-f", metavar="FILE", help="read the az commands from FILE (one per line)")
     check.add_argument("az_command", nargs="*", metavar="-- az ...", help="the az command")

@@ -21,7 +21,6 @@ https://kubernetes.io/docs/reference/kubectl/generated/kubectl_config/).
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,7 +29,8 @@ from typing import Any
 
 import yaml
 
-from .atomicfile import write_text_atomic
+from .atomicfile import backup_copy
+from .userfiles import output_target, write_user_text
 
 __all__ = ["Conflict", "ForgetResult", "KubeconfigError", "MergeResult", "default_kubeconfig_path",
            "forget_cluster", "kubeconfig_target", "merge_kubeconfig", "write_kubeconfig"]
@@ -187,33 +187,16 @@ def merge_kubeconfig(existing_yaml: str | None, new_yaml: str, *, context_name: 
 def write_kubeconfig(path: Path, text: str, *, clock: Any = time.time) -> Path | None:
     """Write ``text`` to ``path`` with mode 0600, atomically (a temporary file in the same directory,
     then a rename), after copying an existing file to ``<path>.bak-<YYYYmmdd-HHMMSS>`` (also 0600: it
-    holds credentials too). Creates the directory (0700) when missing. Returns the backup's path, if any."""
-    path = Path(path)
-    if path.is_symlink():
-        path = path.resolve()  # a linked kubeconfig (dotfiles repo): write the file, keep the link
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    holds credentials too). Creates the directory (0700) when missing. Returns the backup's path, if any.
+    A linked kubeconfig (a dotfiles repo) has its target written and keeps the link; anything there that is not
+    a regular file (a FIFO, a device, a directory) is refused (:class:`~azwizard.userfiles.OutputFileError`)."""
+    target, existing = output_target(path)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     backup: Path | None = None
-    if path.exists():
-        backup = _backup(path, time.strftime("%Y%m%d-%H%M%S", time.localtime(clock())))
-    write_text_atomic(path, text, 0o600)
+    if existing is not None:
+        backup = backup_copy(target, time.strftime("%Y%m%d-%H%M%S", time.localtime(clock())))
+    write_user_text(target, text, mode=0o600, keep_mode=False)  # credentials: 0600 whatever it was
     return backup
-
-
-def _backup(path: Path, stamp: str) -> Path:
-    """Copy ``path`` to a new ``<path>.bak-<stamp>[-n]`` that is created with mode 0600 (``os.open`` with the
-    mode, so it never exists with the umask's mode, not even for a moment) and never overwrites a file."""
-    n = 1
-    while True:
-        backup = path.with_name(f"{path.name}.bak-{stamp}" + (f"-{n}" if n > 1 else ""))
-        try:
-            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        except FileExistsError:  # two writes in the same second keep both backups
-            n += 1
-            continue
-        with os.fdopen(fd, "wb") as out, path.open("rb") as src:
-            os.fchmod(out.fileno(), 0o600)  # the umask can only remove bits; this keeps exactly 0600
-            shutil.copyfileobj(src, out)
-        return backup
 
 
 @dataclass(frozen=True)

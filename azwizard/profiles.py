@@ -34,7 +34,7 @@ from .specs.aks import (
     NodePoolSpec,
     dual_stack_ipv6,
 )
-from .specs.common import RESERVED_TAGS, random_ula_48
+from .specs.common import is_reserved_tag, random_ula_48
 from .specs.vm import (
     IMAGES,
     BackupSpec,
@@ -48,7 +48,7 @@ from .specs.vm import (
     VmSpec,
     rules_for_purpose,
 )
-from .sshkeys import withhold_private_key
+from .sshkeys import custom_data_problem, withhold_private_key
 from .userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, PROFILE_LIMIT, UserFileError, read_user_text, resolve
 
 if sys.version_info >= (3, 11):
@@ -147,12 +147,19 @@ class _LineIndex:
                     table = (*path, index)
                 else:
                     table = self._resolve(path)
-                self.lines.setdefault(table, line)
+                self._mark((), table, line)
             else:
                 line = self._line(i)
                 keys, i = self._keys(i)
-                self.lines.setdefault((*table, *keys), line)
+                self._mark(table, (*table, *keys), line)
                 i = self._skip_value(t.index("=", i) + 1)
+
+    def _mark(self, table: KeyPath, path: KeyPath, line: int) -> None:
+        """``path`` is on ``line``, and so is each table it makes implicitly below ``table``: a dotted key
+        (``foo.bar = 1`` defines ``foo``) or header (``[a.b]`` defines ``a``) names the line where it first
+        appears, so an error about ``foo`` points there, not at the enclosing table."""
+        for end in range(len(table) + 1, len(path) + 1):
+            self.lines.setdefault(path[:end], line)
 
     def _resolve(self, path: KeyPath) -> KeyPath:
         """A header's path with the current index of each array of tables in it."""
@@ -596,7 +603,7 @@ class _Reader:
         value = self.get(path, dict, {})
         out = []
         for k, v in value.items():
-            if str(k).lower() in RESERVED_TAGS:
+            if is_reserved_tag(str(k)):
                 # azwizard's own bookkeeping: who made a resource decides what cleanup may delete and what a
                 # later run may change, so a profile cannot claim it (issue 11).
                 self.problem((*path, k), f"the tag {k!r} is azwizard's own (it records which run made a resource) "
@@ -719,6 +726,10 @@ def _read_vm(r: _Reader) -> VmSpec | None:
     # A private key given here stays here: the spec keeps a placeholder that the rules refuse.
     ssh_key = withhold_private_key(r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip())
     custom_data = r.file_or_text(("custom_data",), ("custom_data_file",), "the custom data")
+    problem = custom_data_problem(custom_data)
+    if problem:  # refused here, so no output (az, JSON, ARM) and no PUT can differ about it
+        r.problem(("custom_data_file",) if r.has(("custom_data_file",)) else ("custom_data",), problem)
+        custom_data = ""
     return spec.with_(
         location=r.str_(("location",), spec.location).strip(),
         names=names,

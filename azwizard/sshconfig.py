@@ -1,17 +1,19 @@
 """A ``Host`` entry for a new VM in the user's ssh client config, added only when asked.
 
-The entry is appended at the end of the file (after a backup of it), so every entry already there stays as it
-was, byte for byte; an alias that is already a ``Host`` pattern in the file is never added twice. ssh reads
+The entry is added at the end of the file (after a backup of it; the file is replaced atomically and keeps its
+mode), so every entry already there stays as it was, byte for byte; an alias that is already a ``Host`` pattern in the file is never added twice. ssh reads
 the first value it finds for each option, and a ``Host`` block lasts until the next ``Host`` or ``Match``
 line: https://man.openbsd.org/ssh_config.5
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
+
+from .atomicfile import backup_copy
+from .userfiles import output_target, read_output_text, write_user_text
 
 _ALIAS_BAD = re.compile(r"[^a-z0-9._-]+")
 
@@ -45,25 +47,21 @@ class HostExists(Exception):
 
 
 def add_host(path: Path, entry: str, alias: str) -> Path | None:
-    """Append ``entry`` to the ssh config at ``path`` (created 0600 in a 0700 directory when missing). Returns
-    the backup of the previous file (None when there was none). Raises :class:`HostExists` when ``alias`` is
-    already a Host there (nothing is written)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else None
+    """Add ``entry`` at the end of the ssh config at ``path`` (created 0600 in a 0700 directory when missing):
+    the file is replaced atomically with its old text plus the entry, keeping its mode, and a linked config has
+    its target written. Returns the backup of the previous file (None when there was none). Raises
+    :class:`HostExists` when ``alias`` is already a Host there, and
+    :class:`~azwizard.userfiles.OutputFileError` when what is at ``path`` is not a regular file (nothing is
+    written either way)."""
+    old = read_output_text(path)  # a FIFO or a device there is refused, never read
     if old is not None and has_host(old, alias):
         raise HostExists(f"{path} already has a Host {alias} entry; nothing was written")
+    target = output_target(path)[0]
     backup = None
     if old is not None:
-        backup = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
-        n = 1
-        while backup.exists():
-            n += 1
-            backup = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}-{n}")
-        backup.write_text(old, encoding="utf-8")
-        os.chmod(backup, 0o600)
+        backup = backup_copy(target, time.strftime("%Y%m%d-%H%M%S"))
     else:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     separator = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as fh:
-        fh.write(separator + entry)
+    write_user_text(path, (old or "") + separator + entry, mode=0o600)
     return backup

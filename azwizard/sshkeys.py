@@ -60,6 +60,18 @@ def redact_private_keys(text: str) -> str:
     return _PRIVATE_BLOCKS.sub(PRIVATE_KEY_WITHHELD, text).replace("PRIVATE KEY", "private key")
 
 
+def custom_data_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a VM's custom data (None when it can): it holds a private key, which azwizard never
+    sends nor writes (the outputs would withhold it while the PUT carried it). Refused where custom data is
+    entered (the wizard's field, a profile, ``az vm create --custom-data``), so every output matches the PUT; the
+    key itself is never repeated back."""
+    if not is_private_key(text):
+        return None
+    return ("it holds a private key (a -----BEGIN … PRIVATE KEY----- block or a PuTTY key), and azwizard never "
+            "sends or writes one. Remove it: sign in with the SSH public key, and have the VM fetch secrets at boot "
+            "(e.g. from Key Vault with its managed identity).")
+
+
 def looks_like_public_key(text: str) -> bool:
     parts = text.strip().split()
     return len(parts) >= 2 and parts[0] in KEY_TYPES and parts[1].startswith("AAAA")
@@ -139,7 +151,7 @@ def generate_keypair(private_path: Path, comment: str) -> PublicKey:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     pub_path = private_path.with_name(private_path.name + ".pub")
-    if private_path.exists() or pub_path.exists():
+    if os.path.lexists(private_path) or os.path.lexists(pub_path):  # a link to nothing counts: never written through
         raise FileExistsError(f"{private_path} already exists; choose another name")
     private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = Ed25519PrivateKey.generate()
@@ -151,5 +163,7 @@ def generate_keypair(private_path: Path, comment: str) -> PublicKey:
     os.chmod(private_path, 0o600)  # whatever the umask said
     public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
     text = f"{public.decode()} {comment}".strip()
-    pub_path.write_text(text + "\n", encoding="utf-8")
+    fd = os.open(pub_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # nothing there, not even a link
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
     return PublicKey(pub_path, text)

@@ -269,10 +269,13 @@ class ReviewStep(WizardStep[Any]):
     def _save(self, suffix: str, text: str) -> None:
         plan = plan_for(self.journey, self.app)
         path = Path.cwd() / f"azwizard-{plan.journey}-{plan.run_id}{suffix}"
+        from azwizard.userfiles import OutputFileError, write_user_text
+
         try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"Could not save {path}: {exc}", severity="error")
+            # Atomic; a FIFO or a device of that name is refused (never written to, never waited on).
+            write_user_text(path, text, mode=0o644)
+        except OutputFileError as exc:
+            self.notify(f"Could not save: {exc}", severity="error")
             return
         self.notify(f"Saved {path}", timeout=6)
 

@@ -142,6 +142,14 @@ def test_a_lone_az_vm_create_reads_with_azs_defaults(tmp_path: Any) -> None:
     assert bare.size == "Standard_DS1_v2" and not bare.os_disk.delete_with_vm  # az's defaults
 
 
+def test_reserved_tags_are_not_read_however_spaced_or_cased() -> None:
+    """Issue 22: azwizard's bookkeeping tag names are matched after trimming and case-folding, as ARM matches tag
+    names (tag-resources#limitations), so `" created-by=me"` cannot pass as a tag of the user's own."""
+    cmd = ["az", "vm", "create", "-n", "x", "--image", "Ubuntu2404", "--tags", " created-by=me", "Created-By =x",
+           "AZWIZARD-RUN=1", "team=web"]
+    assert read_vm([cmd]).spec.extra_tags == (("team", "web"),)
+
+
 def test_exported_script_lines_read_from_argv_and_text() -> None:
     spec = VmSpec.for_base("Yolo", ssh_public_key=KEY)
     commands = az_commands(vm_plan(spec))

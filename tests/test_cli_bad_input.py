@@ -140,6 +140,7 @@ def test_devices_fifos_and_directories_are_refused_not_read(special: str, tmp_pa
         profile(tmp_path, f'name = "Y"\nssh_public_key_file = "{path}"\n'),
         profile(tmp_path / "..", f'name = "Y"\ncustom_data_file = "{path}"\n'),
         VM + ["--custom-data", f"@{path}"],
+        VM + ["--custom-data", str(path)],  # issue 22: without "@" too, as docs/cli-check.md says
         AKS + ["--ssh-key-value", f"@{path}"],
         ["check", "--offline", "--file", str(path)],
     ]

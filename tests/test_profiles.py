@@ -98,6 +98,12 @@ BAD = [
     ('name = "Yolo"\n\n[tags]\nteam = "web"\ncreated-by = "me"\n', "vm", "tags.created-by", 5, "azwizard's own"),
     ('kind = "aks"\nname = "k"\n[tags]\nazwizard-run = "20260101-000000-0000"\n', "aks", "tags.azwizard-run", 4,
      "cannot be set in a profile"),
+    # Issue 22: a reserved name however spaced or cased (Azure's tag names ignore case: tag-resources#limitations).
+    ('name = "Yolo"\n[tags]\nteam = "web"\n" created-by" = "me"\n', "vm", "tags. created-by", 4, "azwizard's own"),
+    ('name = "Yolo"\ntags."AZWIZARD-Run " = "x"\n', "vm", "tags.AZWIZARD-Run ", 2, "azwizard's own"),
+    # Issue 22: a dotted key's own line, at the top level and inside a table.
+    ('name = "Yolo"\nsize = "Standard_B2s"\n\nfoo.bar = 1\n', "vm", "foo", 4, "unknown key"),
+    ('name = "Yolo"\n[network]\nipv4_space = "10.0.0.0/16"\nfoo.bar = 1\n', "vm", "network.foo", 4, "unknown key"),
 ]
 
 
@@ -118,6 +124,13 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ProfileError) as exc:
         read_profile(text, "vm")
     assert [(p.key, p.line) for p in exc.value.problems] == [("size", 2), ("bogus", 3), ("network.ipv4_space", 5)]
+
+
+def test_problems_name_each_keys_own_line_in_line_order() -> None:
+    text = 'name = "Yolo"\npublic_ip.zones = 5\nfoo.bar = 1\n[network]\nipv4_space = "10.0.0.0/16"\nbad.x = 2\n'
+    with pytest.raises(ProfileError) as exc:
+        read_profile(text, "vm")
+    assert [(p.key, p.line) for p in exc.value.problems] == [("public_ip.zones", 2), ("foo", 3), ("network.bad", 6)]
 
 
 def test_unreadable_profile(tmp_path: Path) -> None:

@@ -23,7 +23,16 @@ def test_the_tags_text_reads_as_az_reads_tags() -> None:
     assert parse_tags_text(format_tags_text(tags)) == tags
 
 
+def test_azwizards_own_tags_win_over_a_reserved_name_however_spaced() -> None:
+    from azwizard.specs.common import azwizard_tags
+
+    tags = azwizard_tags("run", "vm", "now", {" created-by": "me", "AZWIZARD-RUN ": "x", "team": "web"})
+    assert tags == {"created-by": "azwizard", "azwizard-run": "run", "azwizard-journey": "vm",
+                    "azwizard-created": "now", "team": "web"}
+
+
 @pytest.mark.parametrize(("text", "says"), [("Created-By=me", "azwizard's own"), ("azwizard-run=1", "azwizard's own"),
+                                            (" created-by =me", "azwizard's own"), ("AZWIZARD-CREATED=1", "azwizard's own"),
                                             ("=x", "no tag name"), ("env=a, ENV=b", "given twice")])
 def test_bad_tags_text_is_refused(text: str, says: str) -> None:
     with pytest.raises(TagsTextError, match=says):

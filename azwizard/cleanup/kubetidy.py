@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..kubeconfig import KubeconfigError, forget_cluster, write_kubeconfig
+from ..userfiles import read_output_text
 from .model import CLUSTER, Inventory, group_name, key, kind_of, name_of, top_level
 
 
@@ -46,12 +47,14 @@ def tidy_kubeconfig(deleted: Iterable[str], inventory: Inventory, path: Path) ->
     """Remove the entries of every AKS cluster in ``deleted`` (verified-gone ids) from ``path``; None when no
     cluster was deleted or the file does not exist. Never raises for a bad file: the reason is returned."""
     clusters = deleted_clusters(deleted)
-    if not clusters or not path.exists():
+    if not clusters:
         return None
     try:
-        text: str | None = path.read_text(encoding="utf-8")
+        text: str | None = read_output_text(path)  # a FIFO or a device there is refused, never read
     except OSError as exc:
         return KubeTidy(path, error=str(exc))
+    if text is None:
+        return None
     removed: list[str] = []
     reset = False
     for cid in clusters:

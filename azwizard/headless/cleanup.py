@@ -131,6 +131,13 @@ def _backup_data(inv: Inventory, plan: DeletionPlan, names: tuple[str, ...], sof
     return chosen
 
 
+class NothingLeft(CommandError):
+    """Everything is already gone: a rerun of a deletion that did its work is a success (exit 0), not bad input."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_OK)
+
+
 def _plan(inv: Inventory, run: str | None, group: str | None, backup_data: tuple[str, ...] = (),
           soft_delete_off: bool = False) -> tuple[DeletionPlan, str | None]:
     """The deletion of ``run`` (``latest``: the newest with resources left) or of the whole ``group``, with the
@@ -143,7 +150,7 @@ def _plan(inv: Inventory, run: str | None, group: str | None, backup_data: tuple
         # Run ids start with their UTC creation time, so the last one in order is the newest.
         live = sorted({it.run_id for it in inv.items if it.run_id and it.exists})
         if not live:
-            raise CommandError("No run has resources left (azwizard cleanup list shows what exists).", EXIT_USAGE)
+            raise NothingLeft("no run has resources left (azwizard cleanup list shows what exists).")
         run = live[-1]
     if run is not None:
         if not any(it.run_id == run for it in inv.items):
@@ -166,11 +173,15 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
     from ..cleanup import backup_vaults
 
     inv = inventory(conn)
-    plan, run = _plan(inv, run, group, backup_data, soft_delete_off)
+    try:
+        plan, run = _plan(inv, run, group, backup_data, soft_delete_off)
+    except NothingLeft as e:
+        out(f"azwizard cleanup: nothing left to delete in {conn.label()}: {e.message}")
+        return EXIT_OK
     out(f"azwizard cleanup: {'delete run ' + run if run else 'delete resource group ' + str(group)} "
         f"in {conn.label()}")
     lines = plan.describe()
-    out("\n".join(f"  {line}" for line in lines) if lines else "  Nothing to delete.")
+    out("\n".join(f"  {line}" for line in lines) if lines else "  Nothing left to delete: it is all gone already.")
     cost = plan.cost()
     if plan.ops:
         out(f"  stops about {cost.describe()} of charges")

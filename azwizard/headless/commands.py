@@ -47,10 +47,13 @@ def _emit(review: Review, fmt: str, output: str | None) -> int:
         raise CommandError(f"cannot write an ARM template for this plan: {e}",
                            review.exit_code if review.blocking else EXIT_USAGE,
                            "fix the blocking findings (azwizard check or plan with --format text lists them)") from e
-    if output:
-        from ..atomicfile import write_text_atomic
+    if output and output != "-":  # "-" is stdout, as for most tools
+        from ..userfiles import OutputFileError, write_user_text
 
-        write_text_atomic(output, text, 0o755 if fmt == "az" else 0o644)
+        try:
+            write_user_text(output, text, mode=0o755 if fmt == "az" else 0o644)
+        except OutputFileError as e:
+            raise CommandError(str(e), EXIT_USAGE, "name a new or regular file with --output, or - for stdout") from e
         err(f"wrote {output}")
     else:
         sys.stdout.write(text)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..atomicfile import write_text_atomic
+from ..userfiles import write_user_text
 from .export_az import export
 from .model import Plan, Step
 
@@ -457,5 +457,5 @@ def arm_template_json(plan: Plan) -> str:
 
 
 def save(plan: Plan, path: str | os.PathLike[str]) -> Path:
-    """Write the plan's ARM template to ``path`` (mode 0644)."""
-    return write_text_atomic(path, arm_template_json(plan), 0o644)
+    """Write the plan's ARM template to ``path`` (a new file 0644; an existing one keeps its mode)."""
+    return write_user_text(path, arm_template_json(plan), mode=0o644)  # the rules of every file a user names

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..atomicfile import write_text_atomic
+from ..userfiles import write_user_text
 from .model import Plan, Step
 
 __all__ = [
@@ -861,5 +861,6 @@ def az_script(plan: Plan) -> str:
 
 
 def save(plan: Plan, path: str | os.PathLike[str]) -> Path:
-    """Write the plan's az script to ``path`` (mode 0644; run it with ``bash``)."""
-    return write_text_atomic(path, az_script(plan), 0o644)
+    """Write the plan's az script to ``path`` (a new file 0644, an existing one keeps its mode; run it with
+    ``bash``)."""
+    return write_user_text(path, az_script(plan), mode=0o644)  # the rules of every file a user names

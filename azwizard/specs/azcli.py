@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from ..sshkeys import withhold_private_key
+from ..sshkeys import custom_data_problem, withhold_private_key
 from ..userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, UserFileError, expand_user, read_user_text
 from .aks import (
     POD_CIDR_V4,
@@ -43,7 +43,7 @@ from .aks import (
     NodePoolSpec,
     default_dns_prefix,
 )
-from .common import RESERVED_TAGS, default_subnet, random_ula_48
+from .common import default_subnet, is_reserved_tag, random_ula_48
 from .vm import (
     IMAGES,
     BackupSpec,
@@ -408,7 +408,7 @@ def _tags(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
     out: dict[str, str] = {}
     for v in values:
         k, _, val = v.partition("=")
-        if k and k.lower() not in RESERVED_TAGS:
+        if k and not is_reserved_tag(k):
             out[k] = val
     return tuple(out.items())
 
@@ -421,11 +421,14 @@ def _text_or_file(value: str, what: str, limit: int) -> str:
                                  and not value.startswith("ssh-")):
         p = expand_user(path)
         try:
-            is_file = p.is_file()
+            exists = bool(path) and p.exists()  # Path("") is ".", a directory: an empty value is empty text
         except (OSError, ValueError):  # a name too long for the OS is no file (found by benchmarks/fuzz.py)
-            is_file = False
-        # A name that is not a regular file is text, as before (``@name`` must be a file, and is read as one).
-        if value.startswith("@") or is_file:
+            exists = False
+        # A name of something that exists is read as a file, as az does (os.path.exists then open:
+        # read_content_if_is_file, azure-cli command_modules/vm/_vm_utils.py): a device, a FIFO or a directory is
+        # refused, never taken as the text of its name (issue 22).
+        # ``@name`` must be a file, and is read as one.
+        if value.startswith("@") or exists:
             try:
                 return read_user_text(p, limit=limit)
             except UserFileError as exc:
@@ -1125,6 +1128,9 @@ def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") 
     custom = v.one("--custom-data")
     if custom:
         custom = _text_or_file(custom, "the custom data", CUSTOM_DATA_LIMIT)
+        problem = custom_data_problem(custom)
+        if problem:
+            raise AzReadError(f"az vm create: --custom-data: {problem}")
     base, vm_names = _names_from(names)
     security = v.one("--security-type", "TrustedLaunch")
     if security not in ("TrustedLaunch", "Standard"):

@@ -13,8 +13,15 @@ TAG_JOURNEY = "azwizard-journey"
 TAG_CREATED_AT = "azwizard-created"
 #: azwizard's own bookkeeping tags: who made a resource decides what cleanup may delete and what a later run may
 #: change, so no profile, az command or wizard field may set them (issue 11). Azure compares tag names
-#: case-insensitively (tag-resources#limitations), so these are lower-case and compared so.
-RESERVED_TAGS = frozenset(t.lower() for t in (TAG_CREATED_BY, TAG_RUN, TAG_JOURNEY, TAG_CREATED_AT))
+#: case-insensitively ("Tag names are case-insensitive for operations":
+#: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations), so these are
+#: case-folded and compared so, after trimming (issue 22: " created-by" must not pass): :func:`is_reserved_tag`.
+RESERVED_TAGS = frozenset(t.casefold() for t in (TAG_CREATED_BY, TAG_RUN, TAG_JOURNEY, TAG_CREATED_AT))
+
+
+def is_reserved_tag(name: str) -> bool:
+    """Whether ``name`` is one of azwizard's own tags, however it is spaced or cased."""
+    return name.strip().casefold() in RESERVED_TAGS
 
 
 class TagsTextError(ValueError):
@@ -34,12 +41,12 @@ def parse_tags_text(text: str) -> tuple[tuple[str, str], ...]:
         name, value = name.strip(), value.strip()
         if not name:
             raise TagsTextError(f"'{item.strip()}' has no tag name before '='; write name=value")
-        if name.lower() in RESERVED_TAGS:
+        if is_reserved_tag(name):
             raise TagsTextError(f"the tag '{name}' is azwizard's own (it records which run made a resource); "
                                 "use another tag name")
-        if name.lower() in out:
+        if name.casefold() in out:
             raise TagsTextError(f"the tag '{name}' is given twice (Azure's tag names ignore case)")
-        out[name.lower()] = (name, value)
+        out[name.casefold()] = (name, value)
     return tuple(out.values())
 
 
@@ -62,8 +69,8 @@ def azwizard_tags(run_id: str, journey: str, created_at: str, extra: dict[str, s
         TAG_JOURNEY: journey,
         TAG_CREATED_AT: created_at,
     }
-    if extra:
-        tags.update(extra)
+    if extra:  # the readers refuse azwizard's own names; should one get here anyway, the bookkeeping wins
+        tags.update({k: v for k, v in extra.items() if not is_reserved_tag(k)})
     return tags
 
 

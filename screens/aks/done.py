@@ -199,8 +199,9 @@ class AksDoneScreen(Screen[None]):
         import yaml
 
         from azwizard.kubeconfig import merge_kubeconfig, write_kubeconfig
+        from azwizard.userfiles import read_output_text
 
-        existing = self.path.read_text(encoding="utf-8") if self.path.exists() else None
+        existing = read_output_text(self.path)  # a FIFO or a device there is refused, never read
         result = merge_kubeconfig(existing, text, context_name=self.spec.cluster_name, overwrite=overwrite)
         if not result.ok:
             return "conflict", result, None
@@ -217,7 +218,12 @@ class AksDoneScreen(Screen[None]):
         status = self.query_one("#kube-status", Static)
         if event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
+            from azwizard.userfiles import OutputFileError
 
+            if isinstance(event.worker.error, OutputFileError):  # not a regular file there: nothing was written
+                status.update(f"[b $error]✖ Couldn't write the kubeconfig:[/] {escape(str(event.worker.error))}. "
+                              "Move it aside, then press [b]g[/b] to try again.")
+                return
             err = explain(event.worker.error) if event.worker.error else None
             status.update(f"[b $error]✖ Couldn't write the kubeconfig:[/] {escape(err.what if err else 'unknown')} "
                           f"{escape(err.fix if err else '')} Press [b]g[/b] to try again.")

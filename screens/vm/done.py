@@ -104,6 +104,7 @@ class VmDoneScreen(Screen[None]):
 
     def action_ssh_config(self) -> None:
         from azwizard.sshconfig import HostExists, add_host, has_host, host_alias, host_entry
+        from azwizard.userfiles import read_output_text
 
         from ..confirm import YesNoScreen
 
@@ -113,7 +114,12 @@ class VmDoneScreen(Screen[None]):
             return
         path = self.ssh_dir / "config"
         alias = host_alias(self.spec.names.vm)
-        if path.exists() and has_host(path.read_text(encoding="utf-8"), alias):
+        try:
+            old = read_output_text(path)  # a FIFO there would hang the screen: refused, never read
+        except OSError as exc:
+            self.notify(f"Nothing was written: {exc}", severity="error", timeout=8)
+            return
+        if old is not None and has_host(old, alias):
             self.notify(f"{path} already has a Host {alias} entry; it was left as it is.", severity="warning")
             return
         entry = host_entry(alias, ip4, self.spec.admin_username, self.identity,

@@ -906,6 +906,7 @@ class CloudInitStep(VmStep):
 
     def compose_form(self) -> ComposeResult:
         yield TextArea(self.spec.custom_data, id="custom_data", language=None, soft_wrap=False)
+        yield FieldError(id="custom_data-error")
         yield Static("", id="custom_data-size", classes="note")
 
     def on_mount(self) -> None:
@@ -918,7 +919,13 @@ class CloudInitStep(VmStep):
 
     @on(TextArea.Changed, "#custom_data")
     def _changed(self, event: TextArea.Changed) -> None:
-        self.journey.set("custom_data", event.text_area.text)
+        from azwizard.sshkeys import custom_data_problem
+
+        problem = custom_data_problem(event.text_area.text)  # a private key: refused, the spec keeps what it had
+        event.text_area.set_class(problem is not None, "-invalid")
+        self.query_one("#custom_data-error", FieldError).set_error(f"The custom data {problem}" if problem else None)
+        if problem is None:
+            self.journey.set("custom_data", event.text_area.text)
         self._show_size()
 
     def _show_size(self) -> None:
