@@ -23,6 +23,7 @@ from ..journal import Journal
 from ..plan.diff import PlanDiff, StepDiff, body_for_put
 from ..plan.model import Plan, Step, UnresolvedOutput, resolve_outputs
 from .dag import Cancelled, run_dag
+from .identity import identity_of
 
 StepState = Literal["waiting", "running", "succeeded", "existing", "failed", "skipped", "cancelled"]
 
@@ -212,7 +213,8 @@ class Runner:
         prefix = "update-" if update else ""
         if entry is not None and entry.adopted:
             self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind,
-                                tags=dict(entry.owner.tags) if entry.owner else {})
+                                tags=dict(entry.owner.tags) if entry.owner else {},
+                                identity=identity_of(step.kind, entry.current))
         verb = "updating…" if entry is not None and entry.action == "update" else "creating…"
         attempt = 1
         while True:
@@ -232,11 +234,15 @@ class Runner:
                             raise _Cancelled()
                         result.wait(timeout=self.poll_interval)
                     result = result.result()
-                out = outputs_of(step.kind, ops.wire(result))
+                wire = ops.wire(result)
+                out = outputs_of(step.kind, wire)
                 elapsed = time.monotonic() - started
                 done = "updated" if update else "created"
+                # A confirmed create records the identity Azure gave the resource (run/identity.py): the proof,
+                # later, that the resource of this name is still the one this run made.
                 self.journal.record(done, step=step.key, id=step.resource_id, kind=step.kind, **out,
-                                    **({"owner": entry.owner.run_id} if update and entry and entry.owner else {}))
+                                    **({"owner": entry.owner.run_id} if update and entry and entry.owner else
+                                       {"identity": identity_of(step.kind, wire)}))
                 self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed,
                                      "updated" if entry is not None and entry.action == "update" else "created",
                                      outputs=out, attempt=attempt))
@@ -267,9 +273,10 @@ class Runner:
                     self.journal.record("adopt-failed", step=step.key, id=step.resource_id, kind=step.kind,
                                         code=err.code, message=err.what)
                 else:
-                    exists = self._exists(step)
+                    exists, found = self._exists(step)
                     self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind,
-                                        code=err.code, message=err.what, exists=exists)
+                                        code=err.code, message=err.what, exists=exists,
+                                        **({"identity": identity_of(step.kind, found)} if found else {}))
                 self._emit(StepEvent(step.key, "failed", step.label, step.resource_id,
                                      time.monotonic() - started, err.what, error=err, attempt=attempt))
                 raise err from exc
@@ -292,9 +299,11 @@ class Runner:
             self.journal.record("unchanged", step=step.key, id=step.resource_id, kind=step.kind,
                                 owner=entry.owner.run_id if entry.owner else None)
         elif relation == "adopted":
-            self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind)
+            self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind,
+                                identity=identity_of(step.kind, current))
         else:  # this run made it before it was interrupted, and the read shows it finished
-            self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind, confirmed=True, **out)
+            self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind, confirmed=True,
+                                identity=identity_of(step.kind, current), **out)
         self._emit(StepEvent(step.key, "existing", step.label, step.resource_id,
                              message="unchanged: nothing sent", outputs=out))
         return out
@@ -343,10 +352,11 @@ class Runner:
             return None
         if model is None:
             return None
-        out = outputs_of(step.kind, ops.wire(model))
+        wire = ops.wire(model)
+        out = outputs_of(step.kind, wire)
         elapsed = time.monotonic() - started
         self.journal.record("updated" if update else "created", step=step.key, id=step.resource_id, kind=step.kind,
-                            resumed=True, **out)
+                            resumed=True, **out, **({} if update else {"identity": identity_of(step.kind, wire)}))
         self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed,
                              "created (the interrupted run's operation finished)", outputs=out))
         return {**out, "_seconds": elapsed}
@@ -366,12 +376,14 @@ class Runner:
             self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, message=err.what, error=err))
             raise err from exc
 
-    def _exists(self, step: Step) -> bool | None:
-        """After a failure, does the resource exist anyway (e.g. a VM left in Failed state)?"""
+    def _exists(self, step: Step) -> tuple[bool | None, dict[str, Any] | None]:
+        """After a failure, does the resource exist anyway (e.g. a VM left in Failed state)? With its body, whose
+        identity the journal keeps: the rerun re-sends it as this run's."""
         try:
-            return ops.get(self.factory, step.kind, step.resource_id) is not None
+            model = ops.get(self.factory, step.kind, step.resource_id)
         except Exception:
-            return None  # unknown: the journal keeps "failed" with exists unknown
+            return None, None  # unknown: the journal keeps "failed" with exists unknown
+        return (model is not None), (ops.wire(model) if model is not None else None)
 
     def _already_created(self, plan: Plan) -> tuple[dict[str, dict[str, Any]], set[str]]:
         """Steps this run already created, confirmed by reading them back (so a re-run sends nothing twice),
@@ -397,7 +409,7 @@ class Runner:
                 done[step.key] = outputs_of(step.kind, body)
                 if st.state != "created":  # sent, then the run stopped before it saw the end: the read confirms it
                     self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind,
-                                        confirmed=True, **done[step.key])
+                                        confirmed=True, identity=identity_of(step.kind, body), **done[step.key])
             elif state not in TERMINAL_STATES:
                 running.add(step.key)
         return done, running
@@ -431,7 +443,8 @@ class Runner:
             if state == "succeeded":
                 out = outputs_of(step.kind, body)
                 elapsed = time.monotonic() - started
-                self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind, **out)
+                self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind,
+                                    identity=identity_of(step.kind, body), **out)
                 self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed, "created",
                                      outputs=out))
                 return {**out, "_seconds": elapsed}
@@ -439,12 +452,14 @@ class Runner:
                 err = AzwizardError(f"Azure finished creating {step.label}, but it ended {state.capitalize()}",
                                     "Look at its Activity log in the portal, fix the setting it names, then retry "
                                     "(it will be sent again).", code=f"ProvisioningState{state.capitalize()}")
-                raise self._failed(step, started, err, exists=True)
+                raise self._failed(step, started, err, exists=True, body=body)
             time.sleep(self.poll_interval)
 
-    def _failed(self, step: Step, started: float, err: AzwizardError, *, exists: bool | None) -> AzwizardError:
+    def _failed(self, step: Step, started: float, err: AzwizardError, *, exists: bool | None,
+                body: dict[str, Any] | None = None) -> AzwizardError:
         self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind, code=err.code,
-                            message=err.what, exists=exists)
+                            message=err.what, exists=exists,
+                            **({"identity": identity_of(step.kind, body)} if body else {}))
         self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, time.monotonic() - started, err.what,
                              error=err))
         return err

@@ -1,0 +1,98 @@
+"""Ownership is proven by the resource itself (issue 18): a resource is "made by run R" only when R's journal
+here confirmed its create, its live identity (resourceGuid, vmId, uniqueId, resourceUID...) equals the one
+journaled, and it still carries R's run tags. A name re-created by someone else is a conflict, never updated,
+re-tagged or deleted. Through the real SDK against the simulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import cli_helpers
+from existing_helpers import (
+    LOC,
+    VM_PROFILE,
+    apply,
+    connection,
+    group_prefix,
+    profile,
+    review,
+    rule,
+    state_of,
+    writes,
+)
+
+from azwizard.cli import EXIT_FINDINGS, EXIT_OK
+from azwizard.journal import Journal
+from azwizard.sim import ArmSim
+
+data_dir = cli_helpers.data_dir
+
+
+def colleague_recreates(conn: Any, nsg_tags: dict[str, str] | None = None) -> None:
+    """The group is deleted outside azwizard; a colleague creates Yolo-RG and Yolo-NSG (an RDP rule)."""
+    f = conn.session.factory
+    f.resources().resource_groups.begin_delete("Yolo-RG").result()
+    f.resources().resource_groups.create_or_update("Yolo-RG", {"location": LOC, "tags": {"owner": "colleague"}})
+    f.network().network_security_groups.begin_create_or_update(
+        "Yolo-RG", "Yolo-NSG", {"location": LOC, "tags": nsg_tags or {"owner": "colleague"},
+                                "properties": {"securityRules": [rule("Allow-RDP", "3389")]}}).result()
+
+
+def test_the_journal_records_the_identity_azure_gave_each_created_resource(data_dir: Path) -> None:
+    sim = ArmSim()
+    conn = connection(sim)
+    code, r = apply(conn, profile(VM_PROFILE))
+    assert code == EXIT_OK
+    created = {ev["step"]: ev.get("identity") for ev in Journal(r.plan.run_id).events() if ev["event"] == "created"}
+    vm = sim.get(r.plan.step("vm").resource_id)
+    nsg = sim.get(r.plan.step("nsg").resource_id)
+    assert created["vm"] == {"vmId": vm["properties"]["vmId"]}
+    assert created["nsg"] == {"resourceGuid": nsg["properties"]["resourceGuid"]}
+    assert created["rg"] in ({}, None)  # a resource group has no immutable identity in ARM
+
+
+def test_a_name_re_created_by_a_colleague_is_a_conflict_and_stays_theirs(data_dir: Path) -> None:
+    sim = ArmSim()
+    conn = connection(sim)
+    code, first = apply(conn, profile(VM_PROFILE))
+    assert code == EXIT_OK
+    colleague_recreates(conn)
+    theirs = state_of(sim, group_prefix(sim, "yolo-rg"))
+    r = review(conn, profile(VM_PROFILE))
+    rg, nsg = r.diff.get("rg"), r.diff.get("nsg")
+    assert rg.action == "conflict" and nsg.action == "conflict"
+    assert "owner=colleague" in nsg.owner.who()
+    assert f"re-created since run {first.plan.run_id} made it: resourceGuid differs" in nsg.reason
+    assert "does not carry its tags" in rg.reason and "owner=colleague" in rg.reason
+    assert any("! Network security group" in line or "! " in line and "Yolo-NSG" in line for line in r.diff.lines())
+    for allow in (False, True):
+        start = len(sim.requests)
+        code, _ = apply(conn, profile(VM_PROFILE), allow_update=allow)
+        assert code == EXIT_FINDINGS
+        assert writes(sim, start) == []
+    assert state_of(sim, group_prefix(sim, "yolo-rg")) == theirs
+
+
+def test_copied_azwizard_tags_do_not_make_a_re_created_resource_azwizards(data_dir: Path) -> None:
+    sim = ArmSim()
+    conn = connection(sim)
+    code, first = apply(conn, profile(VM_PROFILE))
+    assert code == EXIT_OK
+    tags = dict(first.plan.step("nsg").body["tags"])
+    colleague_recreates(conn, nsg_tags=tags)
+    r = review(conn, profile(VM_PROFILE), allow_update=True)
+    nsg = r.diff.get("nsg")
+    assert nsg.action == "conflict" and "resourceGuid differs" in nsg.reason
+
+
+def test_a_resource_tagged_by_a_run_whose_journal_is_elsewhere_is_offered_for_adoption(data_dir: Path,
+                                                                                          tmp_path: Path) -> None:
+    sim = ArmSim()
+    conn = connection(sim)
+    assert apply(conn, profile(VM_PROFILE))[0] == EXIT_OK
+    (data_dir / "journal").rename(tmp_path / "elsewhere")
+    r = review(conn, profile(VM_PROFILE), allow_update=True)
+    nsg = r.diff.get("nsg")
+    assert nsg.action == "conflict"
+    assert "another machine's azwizard run" in nsg.owner.who() and "adopt it to manage it here" in nsg.reason
