@@ -13,6 +13,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_AZURE = 3
+EXIT_BUSY = 4  # another azwizard process is applying the same VM or cluster (azwizard/run/lock.py): nothing sent
 EXIT_INTERRUPTED = 130
 
 DESCRIPTION = """\

@@ -114,6 +114,15 @@ class Runner:
         resource's own run tags for an update of an earlier run's resource, and a poll of the operation an
         interrupted run left in flight instead of a second PUT. ``meta`` goes into the journal's plan event
         (what a resume needs: the creation time, the random IPv6 prefix, the profile)."""
+        from .lock import journey_lock
+        from .preflight import plan_identity
+
+        # One apply per journey at a time (run/lock.py): JourneyBusy, before anything is journaled or sent,
+        # when another process applies the same VM or cluster.
+        with journey_lock(plan_identity(plan), plan.run_id):
+            return self._run(plan, resume=resume, diff=diff, meta=meta)
+
+    def _run(self, plan: Plan, *, resume: bool, diff: PlanDiff | None, meta: Mapping[str, Any] | None) -> RunResult:
         from .preflight import plan_identity
 
         t0 = time.monotonic()

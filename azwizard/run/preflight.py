@@ -114,14 +114,14 @@ class Ledger:
             return None
         return got[0]
 
-    def disproof(self, run: str, resource_id: str, kind: str, body: Mapping[str, Any]) -> str:
+    def disproof(self, run: str, resource_id: str, kind: str, body: Mapping[str, Any], state: str = "") -> str:
         """Why the live resource is not the one ``run`` made ("" when it is): its identity differs from the
         one the journal recorded, or it no longer carries the run's tags (an adopted resource keeps the tags
         it had when the user adopted it unchanged: its identity is the proof)."""
         why = differs(self.identities.get((run, resource_id.lower())), body, kind)
         if why:
             return f"re-created since run {run} made it: {why}"
-        state = (self.made_by.get(resource_id.lower()) or ("", ""))[1]
+        state = state or (self.made_by.get(resource_id.lower()) or ("", ""))[1]
         if kind.lower() in UNTAGGED_KINDS or state == "adopted":
             return ""
         tags = {str(k): str(v) for k, v in (body.get("tags") or {}).items()}

@@ -83,6 +83,13 @@ def _plan_of(kind: str, spec: Any, subscription_id: str, run_id: str, created_at
     return planner(spec, subscription_id=subscription_id, run_id=run_id, created_at=created_at)
 
 
+def journey_identity(kind: str, spec: Any, subscription_id: str) -> str:
+    """The plan identity (``preflight.plan_identity``) of the spec's journey, before a run id is chosen."""
+    from .preflight import plan_identity
+
+    return plan_identity(_plan_of(kind, spec, subscription_id, "probe", ""))
+
+
 def continue_spec(kind: str, spec: Any, subscription_id: str, *, explicit_ipv6: bool) -> tuple[Any, Any]:
     """(the spec, the journey's previous run or None). A VM whose IPv6 prefix the profile (or the wizard's
     user) leaves random gets the previous run's prefix, so the VNet is the same one and not re-addressed
