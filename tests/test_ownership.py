@@ -96,3 +96,69 @@ def test_a_resource_tagged_by_a_run_whose_journal_is_elsewhere_is_offered_for_ad
     nsg = r.diff.get("nsg")
     assert nsg.action == "conflict"
     assert "another machine's azwizard run" in nsg.owner.who() and "adopt it to manage it here" in nsg.reason
+
+
+def test_cleanup_of_the_old_run_leaves_the_colleagues_group_and_nsg(data_dir: Path) -> None:
+    from azwizard.headless.cleanup import delete_command, inventory
+
+    sim = ArmSim()
+    conn = connection(sim)
+    code, first = apply(conn, profile(VM_PROFILE))
+    assert code == EXIT_OK
+    colleague_recreates(conn)
+    theirs = state_of(sim, group_prefix(sim, "yolo-rg"))
+    inv = inventory(conn)
+    rows = {it.name: it for it in inv.items if it.run_id == first.plan.run_id}
+    assert rows["Yolo-NSG"].foreign and rows["Yolo-NSG"].note.startswith("re-created by someone else")
+    assert rows["Yolo-RG"].foreign and "does not carry its tags" in rows["Yolo-RG"].note
+    assert rows["Yolo-VM"].note == "deleted outside azwizard" and not rows["Yolo-VM"].exists
+    start = len(sim.requests)
+    code = delete_command(conn, run=first.plan.run_id, group=None, yes=True, confirm_group=None, live=False)
+    assert code == EXIT_OK
+    assert [w for w in writes(sim, start) if w[0] == "DELETE"] == []
+    assert state_of(sim, group_prefix(sim, "yolo-rg")) == theirs
+
+
+def test_a_failed_resource_of_this_run_is_re_sent_by_the_rerun_without_allow_update(
+        data_dir: Path, capsys: Any) -> None:
+    sim = ArmSim()
+    conn = connection(sim)
+    sim.faults.fail_async("PUT", r"/virtualMachines/Yolo-VM$", code="AllocationFailed",
+                          message="Allocation failed. We do not have sufficient capacity for the requested VM size.")
+    code, first = apply(conn, profile(VM_PROFILE))
+    assert code == 3
+    assert "run the command again (it continues this run)" in capsys.readouterr().err
+    vm_id = first.plan.step("vm").resource_id
+    assert sim.get(vm_id)["properties"]["provisioningState"] == "Failed"
+    start = len(sim.requests)
+    code, again = apply(conn, profile(VM_PROFILE))  # the fault is gone; no --allow-update
+    assert code == EXIT_OK, capsys.readouterr()
+    assert again.plan.run_id == first.plan.run_id
+    assert again.diff.get("vm").owner.relation == "this-run"
+    assert any(f.rule_id == "plan-resend" for f in again.findings)
+    assert [p for p in (w[1] for w in writes(sim, start)) if "virtualmachines" in p] == [vm_id.lower()]
+    assert sim.get(vm_id)["properties"]["provisioningState"] == "Succeeded"
+
+
+def test_a_failed_cluster_of_this_run_is_re_sent_too(data_dir: Path) -> None:
+    from existing_helpers import AKS_PROFILE
+
+    sim = ArmSim()
+    conn = connection(sim)
+    sim.faults.fail_async("PUT", r"/managedClusters/aks-dev$", code="ReconcileAgentPoolFailed",
+                          message="Agent pool nodepool1 failed to provision.")
+    code, first = apply(conn, profile(AKS_PROFILE))
+    assert code == 3
+    code, again = apply(conn, profile(AKS_PROFILE))
+    assert code == EXIT_OK and again.plan.run_id == first.plan.run_id
+
+
+def test_demo_reset_archives_the_demo_subscriptions_journals(data_dir: Path, capsys: Any) -> None:
+    from cli_helpers import EXAMPLES, main_in_process
+
+    assert main_in_process(["--demo", "vm", "apply", str(EXAMPLES / "yolo-vm.toml"), "--yes"], capsys).code == 0
+    [made] = list((data_dir / "journal").glob("*.jsonl"))
+    r = main_in_process(["--demo", "--reset", "vm", "plan", str(EXAMPLES / "yolo-vm.toml")], capsys)
+    assert r.code == EXIT_OK and "7 to create" in r.out
+    assert list((data_dir / "journal").glob("*.jsonl")) == []
+    assert [p.name for p in (data_dir / "journal-archive").glob("*/*.jsonl")] == [made.name]

@@ -271,6 +271,13 @@ def diff_findings(diff: PlanDiff, journey: str, *, allow_update: bool) -> list[F
             if e.adopted:  # adopting it was the explicit word
                 out.append(Finding("plan-adopt", "warn", f"{e.label} is taken over on request and will be updated "
                                    f"and tagged for this run: {changed}.", where, SRC_PUT, "Adopted"))
+            elif e.owner is not None and e.owner.relation == "this-run" and _ended_failed(e.current):
+                # This run created it (journal and identity prove it) and Azure left it Failed: continuing the
+                # run sends it again, as the failure's advice says ("run the command again"), without a yes.
+                out.append(Finding("plan-resend", "warn", f"{e.label} was created by this run and Azure left it "
+                                   f"Failed: it is sent again ({changed}).", where,
+                                   "https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations#provisioningstate-values",
+                                   "Failed resources of this run are re-sent"))
             elif allow_update:
                 out.append(Finding("plan-update", "warn", f"{e.label} exists (made by {who}) and will be updated: "
                                    f"{changed}.", where, SRC_PUT, "Updates confirmed"))
@@ -280,6 +287,11 @@ def diff_findings(diff: PlanDiff, journey: str, *, allow_update: bool) -> list[F
                                    "confirm them on Create), or change the profile back.", where, SRC_PUT,
                                    "Updates need a yes"))
     return out
+
+
+def _ended_failed(current: Mapping[str, Any] | None) -> bool:
+    state = str(((current or {}).get("properties") or {}).get("provisioningState") or "")
+    return state.lower() == "failed"
 
 
 def superseded(findings: list[Finding], diff: PlanDiff | None) -> list[Finding]:
