@@ -78,7 +78,8 @@ def apply_command(args: argparse.Namespace, kind: str) -> int:
     profile = _profile(args, kind)
     conn = connect(args)
     try:
-        with journey_lock(journey_identity(kind, profile.spec, conn.subscription_id)):
+        identity, name = journey_identity(kind, profile.spec, conn.subscription_id)
+        with journey_lock(identity, name=name):
             return apply(conn, _review(conn, kind, profile, args), yes=args.yes)
     except JourneyBusy as busy:
         raise CommandError(busy.what, EXIT_BUSY, busy.fix) from busy

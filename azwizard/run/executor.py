@@ -115,11 +115,12 @@ class Runner:
         interrupted run left in flight instead of a second PUT. ``meta`` goes into the journal's plan event
         (what a resume needs: the creation time, the random IPv6 prefix, the profile)."""
         from .lock import journey_lock
-        from .preflight import plan_identity
+        from .preflight import MAIN_STEP, plan_identity
 
         # One apply per journey at a time (run/lock.py): JourneyBusy, before anything is journaled or sent,
         # when another process applies the same VM or cluster.
-        with journey_lock(plan_identity(plan), plan.run_id):
+        main = next((s.name for s in plan.steps if s.key == MAIN_STEP.get(plan.journey)), "")
+        with journey_lock(plan_identity(plan), plan.run_id, name=main):
             return self._run(plan, resume=resume, diff=diff, meta=meta)
 
     def _run(self, plan: Plan, *, resume: bool, diff: PlanDiff | None, meta: Mapping[str, Any] | None) -> RunResult:

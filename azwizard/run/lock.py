@@ -42,7 +42,7 @@ class JourneyBusy(AzwizardError):
     def __init__(self, identity: str, holder: dict[str, Any] | None) -> None:
         self.identity = identity
         self.holder = holder or {}
-        what = identity.split(":", 1)[-1].rsplit("/", 1)[-1] or identity
+        what = str(self.holder.get("name") or identity.split(":", 1)[-1].rsplit("/", 1)[-1] or identity)
         who = ""
         if self.holder:
             who = (f" (process {self.holder.get('pid')}, run {self.holder.get('run_id') or '?'}, since "
@@ -95,9 +95,15 @@ def _read(path: Path) -> dict[str, Any] | None:
     return None
 
 
+def _write(fd: int, info: dict[str, Any]) -> None:
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, json.dumps(info).encode(), 0)
+
+
 @contextlib.contextmanager
-def journey_lock(identity: str, run_id: str = "", directory: Path | None = None) -> Iterator[None]:
-    """Hold the journey's lock for the block, or raise ``JourneyBusy`` at once when another process holds it."""
+def journey_lock(identity: str, run_id: str = "", directory: Path | None = None, name: str = "") -> Iterator[None]:
+    """Hold the journey's lock for the block, or raise ``JourneyBusy`` at once when another process holds it.
+    ``run_id`` and ``name`` (the VM's or cluster's) are written for the message the other process shows."""
     if fcntl is None or not identity:
         yield
         return
@@ -107,6 +113,8 @@ def journey_lock(identity: str, run_id: str = "", directory: Path | None = None)
         mine = _held.get(key)
         if mine is not None:
             _held[key] = (mine[0], mine[1] + 1)
+            if run_id:  # the review took the lock before the run had its id
+                _write(mine[0], {**(_read(path) or {}), "run_id": run_id, **({"name": name} if name else {})})
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -115,9 +123,7 @@ def journey_lock(identity: str, run_id: str = "", directory: Path | None = None)
             except OSError:
                 os.close(fd)
                 raise JourneyBusy(identity, _read(path)) from None
-            os.ftruncate(fd, 0)
-            os.write(fd, json.dumps({"pid": os.getpid(), "run_id": run_id, "identity": identity,
-                                     "since": _now()}).encode())
+            _write(fd, {"pid": os.getpid(), "run_id": run_id, "identity": identity, "name": name, "since": _now()})
             _held[key] = (fd, 1)
     try:
         yield

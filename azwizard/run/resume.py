@@ -83,11 +83,14 @@ def _plan_of(kind: str, spec: Any, subscription_id: str, run_id: str, created_at
     return planner(spec, subscription_id=subscription_id, run_id=run_id, created_at=created_at)
 
 
-def journey_identity(kind: str, spec: Any, subscription_id: str) -> str:
-    """The plan identity (``preflight.plan_identity``) of the spec's journey, before a run id is chosen."""
-    from .preflight import plan_identity
+def journey_identity(kind: str, spec: Any, subscription_id: str) -> tuple[str, str]:
+    """The plan identity (``preflight.plan_identity``) of the spec's journey, before a run id is chosen, and
+    the name of its main resource (the VM, the cluster)."""
+    from .preflight import MAIN_STEP, plan_identity
 
-    return plan_identity(_plan_of(kind, spec, subscription_id, "probe", ""))
+    probe = _plan_of(kind, spec, subscription_id, "probe", "")
+    main = next((s.name for s in probe.steps if s.key == MAIN_STEP.get(kind)), "")
+    return plan_identity(probe), main
 
 
 def continue_spec(kind: str, spec: Any, subscription_id: str, *, explicit_ipv6: bool) -> tuple[Any, Any]:
