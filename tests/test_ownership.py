@@ -162,3 +162,31 @@ def test_demo_reset_archives_the_demo_subscriptions_journals(data_dir: Path, cap
     assert r.code == EXIT_OK and "7 to create" in r.out
     assert list((data_dir / "journal").glob("*.jsonl")) == []
     assert [p.name for p in (data_dir / "journal-archive").glob("*/*.jsonl")] == [made.name]
+
+
+def test_a_selection_never_carries_over_to_a_resource_re_created_under_the_same_name(data_dir: Path) -> None:
+    from azwizard.cleanup import build_inventory
+    from screens.cleanup.state import CleanupState
+
+    sim = ArmSim()
+    conn = connection(sim)
+    code, first = apply(conn, profile(VM_PROFILE))
+    assert code == EXIT_OK
+    state = CleanupState()
+    state.set_inventory(build_inventory(conn.session.factory))
+    nsg = first.plan.step("nsg").resource_id.lower()
+    pip = first.plan.step("pip4").resource_id.lower()
+    state.selected |= {nsg, pip}
+    state.set_inventory(build_inventory(conn.session.factory))  # the same resources: the selection stays
+    assert {nsg, pip} <= state.selected
+    f = conn.session.factory
+    f.compute().virtual_machines.begin_delete("Yolo-RG", first.plan.step("vm").name).result()
+    f.network().network_interfaces.begin_delete("Yolo-RG", first.plan.step("nic").name).result()
+    f.network().virtual_networks.begin_delete("Yolo-RG", first.plan.step("vnet").name).result()
+    f.network().network_security_groups.begin_delete("Yolo-RG", "Yolo-NSG").result()
+    f.network().network_security_groups.begin_create_or_update(
+        "Yolo-RG", "Yolo-NSG", {"location": LOC, "tags": dict(first.plan.step("nsg").body["tags"])}).result()
+    state.set_inventory(build_inventory(conn.session.factory))
+    assert nsg not in state.selected and pip in state.selected
+    item = state.inventory.get(first.plan.step("nsg").resource_id)  # type: ignore[union-attr]
+    assert item is not None and item.foreign and "resourceGuid differs" in item.note
