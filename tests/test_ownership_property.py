@@ -10,6 +10,7 @@ tags copied onto it cannot be told from the one azwizard made (docs/cli-apply.md
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from typing import Any
@@ -104,10 +105,8 @@ class World:
         adopted: set[str] = set()
         start = len(self.sim.requests)
         if op == "cleanup":
-            try:
+            with contextlib.suppress(CommandError):  # no run left to clean up
                 delete_command(self.conn, run="latest", group=None, yes=True, confirm_group=None, live=False)
-            except CommandError:
-                pass
         else:
             adopt = ("Yolo-NSG",) if op == "apply-adopt-nsg" else ()
             code, r = apply(self.conn, profile(VM_PROFILE), adopt=adopt, allow_update=op == "apply-allow")
