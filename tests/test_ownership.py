@@ -190,3 +190,32 @@ def test_a_selection_never_carries_over_to_a_resource_re_created_under_the_same_
     assert nsg not in state.selected and pip in state.selected
     item = state.inventory.get(first.plan.step("nsg").resource_id)  # type: ignore[union-attr]
     assert item is not None and item.foreign and "resourceGuid differs" in item.note
+
+
+async def test_in_the_wizard_the_colleagues_group_and_nsg_are_conflicts_and_create_sends_nothing(
+        data_dir: Path) -> None:
+    from test_plan_review_screen import app_on, open_review, settle, text_of
+
+    from azwizard.screens.review import CreateScreen, ReviewStep
+
+    sim = ArmSim()
+    conn = connection(sim)
+    code, first = apply(conn, profile(VM_PROFILE))
+    assert code == EXIT_OK
+    colleague_recreates(conn)
+    theirs = state_of(sim, group_prefix(sim, "yolo-rg"))
+    app = app_on(sim)
+    start = len(sim.requests)
+    async with app.run_test(size=(130, 44)) as pilot:
+        review = await open_review(app, pilot, profile(VM_PROFILE).spec)
+        changes = text_of(review, "#review-diff")
+        # the wizard puts the resources into the existing group without changing it; the NSG is a conflict
+        assert "! Network security group Yolo-NSG" in changes and "owner=colleague" in changes
+        assert "~ Resource group" not in changes and "+ Resource group" not in changes
+        assert review.diff is not None
+        assert f"re-created since run {first.plan.run_id} made it" in review.diff.get("nsg").reason
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewStep) and not any(isinstance(s, CreateScreen) for s in app.screen_stack)
+    assert writes(sim, start) == []
+    assert state_of(sim, group_prefix(sim, "yolo-rg")) == theirs
