@@ -36,7 +36,8 @@ commands:
   sim serve                 serve the simulated Azure Resource Manager
 
 exit codes: 0 ok; 1 blocking findings (a conflict with what exists, an update not allowed); 2 usage or
-profile error; 3 Azure error; 130 interrupted (run the same apply again to continue).
+profile error; 3 Azure error; 4 busy (another azwizard applies the same VM or cluster: nothing sent); 130
+interrupted (run the same apply again to continue).
 Docs: docs/cli.md (every command), docs/profiles.md (profile keys)."""
 
 FORMATS = ("text", "json", "az", "arm", "profile")
