@@ -219,3 +219,38 @@ async def test_in_the_wizard_the_colleagues_group_and_nsg_are_conflicts_and_crea
         assert isinstance(app.screen, ReviewStep) and not any(isinstance(s, CreateScreen) for s in app.screen_stack)
     assert writes(sim, start) == []
     assert state_of(sim, group_prefix(sim, "yolo-rg")) == theirs
+
+
+def test_the_runner_never_takes_a_re_created_resource_for_the_one_its_run_made(data_dir: Path) -> None:
+    """The last guard, without a diff: a resume of run R reads back what R's journal says it created, and a
+    resource of that name with another identity is refused, not taken as done (nor sent)."""
+    from azwizard.run.executor import Runner
+
+    sim = ArmSim()
+    conn = connection(sim)
+    code, first = apply(conn, profile(VM_PROFILE))
+    assert code == EXIT_OK
+    colleague_recreates(conn)
+    start = len(sim.requests)
+    result = Runner(conn.session.factory, Journal(first.plan.run_id, "vm"), poll_interval=0.01).run(first.plan)
+    assert result.states["nsg"] == "failed" and "resourceGuid differs" in result.errors["nsg"].what
+    assert not any(p.endswith("/networksecuritygroups/yolo-nsg") for _, p in writes(sim, start))
+
+
+def test_a_new_run_after_an_outside_delete_owns_its_disk_in_cleanup(data_dir: Path) -> None:
+    """The group deleted outside azwizard, the same profile applied again: everything, the new VM's OS disk
+    included, is the new run's; nothing is listed under the dead run but what was deleted outside azwizard."""
+    from azwizard.cleanup import build_inventory, default_selection
+
+    sim = ArmSim()
+    conn = connection(sim)
+    code, first = apply(conn, profile(VM_PROFILE))
+    assert code == EXIT_OK
+    conn.session.factory.resources().resource_groups.begin_delete("Yolo-RG").result()
+    code, second = apply(conn, profile(VM_PROFILE))
+    assert code == EXIT_OK and second.plan.run_id != first.plan.run_id
+    inv = build_inventory(conn.session.factory)
+    live = [it for it in inv.items if it.exists]
+    assert {it.run_id for it in live} == {second.plan.run_id} and not any(it.foreign for it in live)
+    disk = next(it for it in live if it.kind == "microsoft.compute/disks")
+    assert disk.key in {k.lower() for k in default_selection(inv, second.plan.run_id)}

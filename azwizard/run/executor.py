@@ -23,7 +23,7 @@ from ..journal import Journal
 from ..plan.diff import PlanDiff, StepDiff, body_for_put
 from ..plan.model import Plan, Step, UnresolvedOutput, resolve_outputs
 from .dag import Cancelled, run_dag
-from .identity import identity_of
+from .identity import differs, identity_of
 
 StepState = Literal["waiting", "running", "succeeded", "existing", "failed", "skipped", "cancelled"]
 
@@ -134,6 +134,7 @@ class Runner:
         )
         self._in_flight: set[str] = set()
         self._targets: dict[str, str] = {}
+        self._replaced: dict[str, str] = {}  # step -> why the resource of its name is no longer this run's
         # What this run's journal shows created and a read confirms: never sent again, even when ``diff`` is
         # older than that (a retry after a failure re-uses the review's diff). What it shows sent and still
         # provisioning is watched, not sent again.
@@ -152,6 +153,10 @@ class Runner:
             resumed = None
             if entry is not None and entry.action in ("conflict", "unknown"):
                 self._refuse(step, entry)
+            if key in self._replaced:  # the last guard, also without a diff (run/identity.py)
+                self._refuse(step, StepDiff(step.key, step.label, step.kind, step.resource_id, "conflict",
+                                            reason=self._replaced[key],
+                                            fix=f"Choose another name, or take it over with --adopt {step.name}."))
             done = key in done_before and (entry is None or entry.action != "update")
             if not done and entry is not None and entry.pending:
                 resumed = self._resume_pending(step, entry)
@@ -414,6 +419,10 @@ class Runner:
             if model is None:
                 continue  # never created (or deleted since): send it
             body = ops.wire(model)
+            why = differs(st.detail.get("identity"), body, step.kind)
+            if why:  # deleted and re-created by someone else since this run made it: never this run's
+                self._replaced[step.key] = f"re-created since this run made it: {why}"
+                continue
             state = str((body.get("properties") or {}).get("provisioningState", "Succeeded")).lower()
             if state == "succeeded":
                 done[step.key] = outputs_of(step.kind, body)
