@@ -194,9 +194,8 @@ def test_a_selection_never_carries_over_to_a_resource_re_created_under_the_same_
 
 async def test_in_the_wizard_the_colleagues_group_and_nsg_are_conflicts_and_create_sends_nothing(
         data_dir: Path) -> None:
-    from test_plan_review_screen import app_on, open_review, settle, text_of
-
     from azwizard.screens.review import CreateScreen, ReviewStep
+    from test_plan_review_screen import app_on, open_review, settle, text_of
 
     sim = ArmSim()
     conn = connection(sim)
