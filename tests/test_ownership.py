@@ -253,3 +253,25 @@ def test_a_new_run_after_an_outside_delete_owns_its_disk_in_cleanup(data_dir: Pa
     assert {it.run_id for it in live} == {second.plan.run_id} and not any(it.foreign for it in live)
     disk = next(it for it in live if it.kind == "microsoft.compute/disks")
     assert disk.key in {k.lower() for k in default_selection(inv, second.plan.run_id)}
+
+
+def test_a_plan_read_before_another_run_of_the_journey_is_refused(data_dir: Path) -> None:
+    """The wizard's review stays open while a headless apply of the same VM runs: its diff (everything "+")
+    is out of date, and the runner sends nothing on it."""
+    from azwizard.azure.errors import AzwizardError
+    from azwizard.run.executor import Runner
+
+    sim = ArmSim()
+    conn = connection(sim)
+    stale = review(conn, profile(VM_PROFILE))  # read while nothing exists
+    assert apply(conn, profile(VM_PROFILE))[0] == EXIT_OK  # another apply of the journey meanwhile
+    start = len(sim.requests)
+    runner = Runner(conn.session.factory, Journal(stale.plan.run_id, "vm"), poll_interval=0.01)
+    try:
+        runner.run(stale.plan, diff=stale.diff, meta=stale.meta)
+    except AzwizardError as e:
+        assert e.code == "PlanOutdated" and "ran since the plan was read" in e.what
+    else:
+        raise AssertionError("an out-of-date plan was run")
+    assert writes(sim, start) == []
+    assert not Journal(stale.plan.run_id, "vm").path.exists()

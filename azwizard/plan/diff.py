@@ -157,6 +157,7 @@ class StepDiff:
 class PlanDiff:
     entries: tuple[StepDiff, ...]
     read: bool = True  # False: offline, nothing could be read (every step shown as create, unverified)
+    read_at: float = 0.0  # time.time() of the reads (the runner refuses a diff another run of the journey outdated)
     notes: tuple[str, ...] = field(default=())
 
     def by_key(self) -> dict[str, StepDiff]:

@@ -121,7 +121,21 @@ class Runner:
         # when another process applies the same VM or cluster.
         main = next((s.name for s in plan.steps if s.key == MAIN_STEP.get(plan.journey)), "")
         with journey_lock(plan_identity(plan), plan.run_id, name=main):
+            self._fresh(plan, diff)
             return self._run(plan, resume=resume, diff=diff, meta=meta)
+
+    def _fresh(self, plan: Plan, diff: PlanDiff | None) -> None:
+        """A diff read before another run of the journey ran (the wizard's review stays open while a headless
+        apply runs) is out of date: what it shows absent may be that run's now. Nothing is sent on it."""
+        from .preflight import plan_identity, runs_since
+
+        if diff is None or not diff.read_at:
+            return
+        others = runs_since(plan_identity(plan), diff.read_at, plan.run_id, self.journal.directory)
+        if others:
+            raise AzwizardError(f"Another run of this journey ({', '.join(others)}) ran since the plan was read; "
+                                "nothing was sent", "Read the plan again (go back to the review, or run the "
+                                "command again) to see what exists now.", code="PlanOutdated")
 
     def _run(self, plan: Plan, *, resume: bool, diff: PlanDiff | None, meta: Mapping[str, Any] | None) -> RunResult:
         from .preflight import plan_identity

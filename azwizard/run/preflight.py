@@ -21,6 +21,7 @@ SDK call.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,6 +205,7 @@ def read_plan(factory: ClientFactory, plan: Plan, *, adopt: Iterable[str] = (), 
               max_workers: int = 8) -> PlanDiff:
     """Read every planned resource and classify its PUT. Concurrent GETs; when the plan creates the resource
     group and it does not exist, nothing in it can exist either, so only the group is read."""
+    read_at = time.time()
     ledger = Ledger.load(journal_dir)
     identity = plan_identity(plan)
     adopt = tuple(adopt)
@@ -238,7 +240,25 @@ def read_plan(factory: ClientFactory, plan: Plan, *, adopt: Iterable[str] = (), 
 
             entry = replace(entry, pending=url)
         entries.append(entry)
-    return PlanDiff(tuple(entries))
+    return PlanDiff(tuple(entries), read_at=read_at)
+
+
+def runs_since(identity: str, since: float, exclude_run: str, directory: Path | None = None) -> list[str]:
+    """Other runs of the journey whose journal was written after ``since`` (a diff read before them is out of
+    date: they may have made what it shows as absent)."""
+    out = []
+    for journal in list_runs(directory):
+        if journal.run_id == exclude_run:
+            continue
+        try:
+            if journal.path.stat().st_mtime <= since:
+                continue
+        except OSError:
+            continue
+        plan_ev = next((ev for ev in journal.events() if ev.get("event") == "plan"), None)
+        if plan_ev is not None and str(plan_ev.get("identity") or "") == identity:
+            out.append(journal.run_id)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------
