@@ -20,8 +20,8 @@ SDK call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 import time
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
