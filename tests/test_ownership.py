@@ -275,3 +275,18 @@ def test_a_plan_read_before_another_run_of_the_journey_is_refused(data_dir: Path
         raise AssertionError("an out-of-date plan was run")
     assert writes(sim, start) == []
     assert not Journal(stale.plan.run_id, "vm").path.exists()
+
+
+def test_a_run_being_applied_is_not_offered_for_resume(data_dir: Path) -> None:
+    from existing_helpers import killed_run
+
+    from azwizard.run.lock import journey_lock
+    from azwizard.run.resume import interrupted_runs
+
+    sim = ArmSim()
+    run = killed_run(sim, profile(VM_PROFILE), lines=4)
+    [offered] = interrupted_runs()
+    assert offered.run_id == run
+    with journey_lock(offered.record.identity, run):  # an apply of that journey is going on
+        assert interrupted_runs() == []
+    assert [p.run_id for p in interrupted_runs()] == [run]

@@ -50,13 +50,17 @@ def previous_run(identity: str, directory: Path | None = None, ledger: Ledger | 
 
 def interrupted_runs(directory: Path | None = None) -> list[Previous]:
     """Every journey whose newest run did not finish cleanly and can be resumed (its journal keeps the
-    profile), newest first: what the wizard offers to resume on start."""
+    profile), newest first: what the wizard offers to resume on start. Not one another process is applying
+    right now (run/lock.py): it is not interrupted, it is running."""
+    from .lock import in_progress
+
     ledger = Ledger.load(directory)
     live = {run for run, state in ledger.made_by.values() if state != "deleted"}  # runs with something left
     out = []
     for identity in {r.identity for r in ledger.runs.values() if r.identity}:
         prev = previous_run(identity, ledger=ledger)
-        if prev is not None and prev.interrupted and prev.meta.get("profile") and prev.run_id in live:
+        if prev is not None and prev.interrupted and prev.meta.get("profile") and prev.run_id in live \
+                and not in_progress(identity):
             out.append(prev)
     return sorted(out, key=lambda p: p.run_id, reverse=True)
 
