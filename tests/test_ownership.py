@@ -98,7 +98,7 @@ def test_a_resource_tagged_by_a_run_whose_journal_is_elsewhere_is_offered_for_ad
     assert "another machine's azwizard run" in nsg.owner.who() and "adopt it to manage it here" in nsg.reason
 
 
-def test_cleanup_of_the_old_run_leaves_the_colleagues_group_and_nsg(data_dir: Path) -> None:
+def test_cleanup_of_the_old_run_leaves_the_colleagues_group_and_nsg(data_dir: Path, capsys: Any) -> None:
     from azwizard.headless.cleanup import delete_command, inventory
 
     sim = ArmSim()
@@ -115,6 +115,8 @@ def test_cleanup_of_the_old_run_leaves_the_colleagues_group_and_nsg(data_dir: Pa
     start = len(sim.requests)
     code = delete_command(conn, run=first.plan.run_id, group=None, yes=True, confirm_group=None, live=False)
     assert code == EXIT_OK
+    said = capsys.readouterr().out
+    assert "kept: Network security group Yolo-NSG — re-created by someone else" in said
     assert [w for w in writes(sim, start) if w[0] == "DELETE"] == []
     assert state_of(sim, group_prefix(sim, "yolo-rg")) == theirs
 

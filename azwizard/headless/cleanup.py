@@ -197,6 +197,9 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
         f"in {conn.label()}")
     lines = plan.describe()
     out("\n".join(f"  {line}" for line in lines) if lines else "  Nothing to delete.")
+    for it in (x for x in inv.items if run and x.run_id == run and x.exists and x.foreign):
+        # the run's name is on it, but it is not the run's (cleanup/inventory.py): kept, and why
+        out(f"  kept: {it.label} — {it.note or 'not created by azwizard'}")
     cost = plan.cost()
     if plan.ops:
         out(f"  stops about {cost.describe()} of charges")
