@@ -14,6 +14,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_AZURE = 3
 EXIT_CHANGED = 4  # apply: a resource changed in Azure after the plan read it (412); plan again
+EXIT_BUSY = 5  # another azwizard process is applying the same VM or cluster (azwizard/run/lock.py): nothing sent
 EXIT_INTERRUPTED = 130
 
 DESCRIPTION = """\
@@ -36,8 +37,8 @@ commands:
   sim serve                 serve the simulated Azure Resource Manager
 
 exit codes: 0 ok; 1 blocking findings (a conflict with what exists, an update not allowed); 2 usage or
-profile error; 3 Azure error; 4 a resource changed since the plan read it (plan again); 130 interrupted
-(run the same apply again to continue).
+profile error; 3 Azure error; 4 a resource changed since the plan read it (plan again); 5 busy (another
+azwizard applies the same VM or cluster: nothing sent); 130 interrupted (run the same apply again to continue).
 Docs: docs/cli.md (every command), docs/profiles.md (profile keys)."""
 
 FORMATS = ("text", "json", "az", "arm", "profile")

@@ -49,6 +49,10 @@ def open_demo_session(
     sim = ArmSim(latency=DEMO if latency is None else latency, persist_path=path)
     if reset:
         sim.reset()
+        if persist:  # the fresh subscription starts clean: its old journals go too (archived, not deleted)
+            from .journal import archive_journals
+
+            archive_journals(sim.subscription_id)
     session = open_session(
         subscription,
         credential=StaticTokenCredential(),

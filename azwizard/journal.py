@@ -146,3 +146,25 @@ def list_runs(directory: Path | None = None) -> list[Journal]:
             j.journey = str(first.get("journey", ""))
         runs.append(j)
     return runs
+
+
+def archive_journals(subscription_id: str, directory: Path | None = None) -> Path | None:
+    """Move the journals of one subscription's runs (any line naming a resource in it) into
+    ``journal-archive/<time>/`` beside the journal dir: a fresh simulated subscription (``--demo --reset``) is
+    then judged by no journal of the old one. Returns the archive dir (None: nothing to move)."""
+    d = directory or journal_dir()
+    if not d.exists() or not subscription_id:
+        return None
+    needle = f"/subscriptions/{subscription_id}".lower()
+    target = d.parent / "journal-archive" / _now().replace(":", "")
+    moved = False
+    for p in sorted(d.glob("*.jsonl")):
+        try:
+            text = p.read_text(encoding="utf-8").lower()
+        except OSError:
+            continue
+        if needle in text or f'"subscription": "{subscription_id.lower()}"' in text:
+            target.mkdir(parents=True, exist_ok=True)
+            os.replace(p, target / p.name)
+            moved = True
+    return target if moved else None

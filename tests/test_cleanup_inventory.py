@@ -82,7 +82,7 @@ def test_inventory_shows_both_runs_with_state_costs_and_ages(sim: ArmSim, factor
     assert {it.run_id for it in inv.filter(older_than=dt.timedelta(days=1, hours=12), now=NOW)} == {"run-aks"}
 
 
-def test_tags_alone_find_the_same_resources_from_another_machine(sim: ArmSim, factory: ClientFactory,
+def test_tags_alone_list_the_same_resources_from_another_machine(sim: ArmSim, factory: ClientFactory,
                                                                  tmp_path: Path) -> None:
     make_vm_run(sim, factory, tmp_path / "here")
     here = build_inventory(factory, journal_dir=tmp_path / "here")
@@ -90,6 +90,11 @@ def test_tags_alone_find_the_same_resources_from_another_machine(sim: ArmSim, fa
     assert {it.key for it in elsewhere.items} == {it.key for it in here.items}
     assert {it.source for it in elsewhere.items} == {"tag", "attached"}
     assert by_name(elsewhere, "Yolo-VM").run_id == "run-vm"
+    # listed, but tags alone are never ownership (issue 18): nothing is preselected from another machine
+    vm = by_name(elsewhere, "Yolo-VM")
+    assert vm.foreign and "another machine's azwizard run" in vm.note
+    assert all(it.foreign for it in elsewhere.items) and default_selection(elsewhere) == set()
+    assert default_selection(here) and not any(it.foreign for it in here.items)
 
 
 def test_journal_entries_are_verified_and_gone_ones_shown_as_deleted(sim: ArmSim, factory: ClientFactory,
@@ -97,18 +102,25 @@ def test_journal_entries_are_verified_and_gone_ones_shown_as_deleted(sim: ArmSim
     plan = make_vm_run(sim, factory, tmp_path)
     # deleted behind azwizard's back (the VM takes its NIC and OS disk along)
     factory.compute().virtual_machines.begin_delete("Yolo-RG", "Yolo-VM").result()
-    # and a resource the journal knows that never got tags (e.g. a run interrupted before the PUT's answer)
+    # and a resource the journal shows sent, not yet answered (a run interrupted before the PUT's answer):
+    # the PUT carried the run's tags, so it is the run's; one of that name without them is someone else's
+    tags = dict(plan.step("nsg").body["tags"])
+    half_made = factory.network().network_security_groups.begin_create_or_update(
+        "Yolo-RG", "half-made-nsg", {"location": "norwayeast", "tags": tags}).result()
     untagged = factory.network().network_security_groups.begin_create_or_update(
-        "Yolo-RG", "half-made-nsg", {"location": "norwayeast"}).result()
-    Journal("run-vm", "vm", directory=tmp_path).record("requested", id=untagged.id,
-                                                       kind="Microsoft.Network/networkSecurityGroups")
+        "Yolo-RG", "untagged-nsg", {"location": "norwayeast"}).result()
+    for made in (half_made, untagged):
+        Journal("run-vm", "vm", directory=tmp_path).record("requested", id=made.id,
+                                                           kind="Microsoft.Network/networkSecurityGroups")
     inv = build_inventory(factory, journal_dir=tmp_path)
     vm = by_name(inv, "Yolo-VM")
-    assert (vm.exists, vm.state, vm.source) == (False, "deleted", "journal")
+    assert (vm.exists, vm.state, vm.source, vm.note) == (False, "deleted", "journal", "deleted outside azwizard")
     assert not by_name(inv, "Yolo-NIC").exists
     assert vm.id not in default_selection(inv)
     half = by_name(inv, "half-made-nsg")
-    assert (half.exists, half.source, half.run_id, half.foreign) == (True, "journal", "run-vm", False)
+    assert (half.exists, half.source, half.run_id, half.foreign) == (True, "both", "run-vm", False)
+    other = by_name(inv, "untagged-nsg")
+    assert other.foreign and "does not carry its tags" in other.note and other.id not in default_selection(inv)
     gets = [r.path for r in sim.requests if r.method == "GET" and r.path.endswith("/virtualMachines/Yolo-VM")]
     assert gets, "journal entries are verified with a GET"
     assert plan.step("vm").resource_id.lower() == vm.key

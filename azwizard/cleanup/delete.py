@@ -167,7 +167,8 @@ class Deleter:
             confirm: str | Iterable[str] | None = None) -> DeletionResult:
         """Delete what ``plan`` says. Raises :class:`GroupConfirmationRequired` (sending nothing) when a
         whole-group operation's name is not in ``confirm_group_name``, :class:`ConfirmationRequired` when the
-        plan's :meth:`~DeletionPlan.confirmation` is in neither (the answers typed)."""
+        plan's :meth:`~DeletionPlan.confirmation` is in neither (the answers typed), and ``RunInProgress`` when
+        a run it deletes from is still being applied (run/lock.py)."""
         confirmed: set[str] = set()
         for given in (confirm_group_name, confirm):
             confirmed |= {given} if isinstance(given, str) else set(given or ())
@@ -178,6 +179,11 @@ class Deleter:
         phrase = plan.confirmation()
         if phrase and phrase not in confirmed:
             raise ConfirmationRequired(phrase)
+        from ..run.lock import RunInProgress, runs_in_progress
+
+        busy = runs_in_progress({op.run_id for op in plan.ops}, self.journals.directory)
+        if busy:  # its apply is still creating what this plan would delete
+            raise RunInProgress(busy)
         t0 = time.monotonic()
         by_key = {op.key: op for op in plan.ops}
         skipped_for: dict[str, str] = {}

@@ -7,6 +7,12 @@ Two sources, merged by id, so cleanup works on this machine and from any other (
 * the ``created-by=azwizard`` tags: ``resource_groups.list`` and ``resources.list`` with
   ``$filter=tagName eq 'created-by' and tagValue eq 'azwizard'``.
 
+A resource counts as a run's only when the run's journal here made it, its immutable identity is the one the
+journal recorded, and it carries the run's tags (``run/preflight.py`` ``Ledger.proof``, the rule ``apply``
+uses). Anything else is listed as ``foreign`` with a ``note`` saying what happened ("re-created by someone
+else", "another machine's azwizard run: adopt it to manage it here"), never preselected; what a journal
+shows made but is gone is "deleted outside azwizard" (or "deleted by azwizard cleanup").
+
 Plus what belongs to those resources without carrying the tag: a VM's implicitly created disks
 (source ``attached``) and an AKS cluster's ``MC_`` node resource group (attached to its cluster, not
 deletable on its own). Resources in the same groups that azwizard did not create are listed only for the
@@ -26,6 +32,8 @@ from ..azure import ops
 from ..azure.errors import explain
 from ..azure.session import ClientFactory
 from ..journal import list_runs
+from ..run.identity import fingerprint
+from ..run.preflight import ANOTHER_MACHINE, Ledger
 from ..specs.common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_CREATED_BY_VALUE, TAG_JOURNEY, TAG_RUN
 from . import costs
 from .backup import read_soft_delete
@@ -80,6 +88,9 @@ class _Found:
     managed_by: str | None = None
     node_group_of: str | None = None
     soft_delete: SoftDelete | None = None  # a vault holding backup items
+    journal_state: str = ""  # the run's journal state for it (journal.py ResourceState.state)
+    parent: str | None = None  # an attached disk: the VM using it
+    note: str = ""  # what happened to the run's resource (see the module docstring)
 
 
 def build_inventory(
@@ -93,12 +104,15 @@ def build_inventory(
     groups' contents, the vaults' backup items and the subscription's locks."""
     warnings: list[str] = []
     found: dict[str, _Found] = {}
+    ledger = Ledger.load(journal_dir)
     _from_journals(found, journal_dir)
     _from_tags(factory, found, warnings)
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="azwizard-inventory") as pool:
         _read_bodies(factory, pool, list(found.values()), warnings)
-        _attached(factory, pool, found, warnings)
-        _tag_only(found, journal_dir)
+        _verify(found, ledger)
+        _attached(factory, pool, found, warnings, ledger)
+        _tag_only(found, ledger)
+        _inherit(found)
         contents = _group_contents(factory, found, warnings)
         _foreign(factory, pool, found, contents, {g.lower() for g in include_untagged_in_groups}, warnings)
         views = _instance_views(factory, pool, found, warnings)
@@ -139,10 +153,11 @@ def _from_journals(found: dict[str, _Found], directory: Path | None) -> None:
             if st.state in _IGNORED_JOURNAL_STATES or st.kind.count("/") != 1:
                 continue  # never sent, or a sub-resource (a backup item belongs to its vault)
             prev = found.get(k)
-            if prev is not None and not (st.may_exist and prev.run_id is None):
+            # Journals come oldest first: a later run that made the name again is the one to check it against.
+            if prev is not None and not st.may_exist:
                 continue
             found[k] = _Found(st.resource_id, st.kind, journal.run_id, journal.journey or None,
-                              first_seen.get(k), in_journal=True)
+                              first_seen.get(k), in_journal=True, journal_state=st.state)
 
 
 def _from_tags(factory: ClientFactory, found: dict[str, _Found], warnings: list[str]) -> None:
@@ -201,8 +216,34 @@ def _read_bodies(factory: ClientFactory, pool: ThreadPoolExecutor, todo: list[_F
         f.managed_by = body.get("managedBy") or None
 
 
-def _attached(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str, _Found], warnings: list[str]) -> None:
-    """A VM's disks (created by the VM, so untagged) and an AKS cluster's MC_ node resource group."""
+def _verify(found: Mapping[str, _Found], ledger: Ledger) -> None:
+    """The ownership rule (module docstring) for what the journals name: a resource re-created since the run
+    made it (another identity, or without the run's tags) is someone else's; one that is gone says how."""
+    for f in found.values():
+        if not f.in_journal or not f.run_id:
+            continue
+        if not f.exists:
+            f.note = ("deleted by azwizard cleanup" if f.journal_state == "deleted" else "deleted outside azwizard")
+            continue
+        if f.body is None:
+            continue
+        why = ledger.disproof(f.run_id, f.id, f.type, f.body, f.journal_state)
+        if why:
+            f.foreign = True
+            f.note = f"re-created by someone else: {why}"
+
+
+def _proven(f: _Found, ledger: Ledger) -> bool:
+    """Whether the journal recorded this very resource's identity for its run (an "exists" line written by
+    cleanup, or a create from an older azwizard, has none)."""
+    return bool(f.run_id and ledger.identities.get((f.run_id, key(f.id)))) and not f.foreign
+
+
+def _attached(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str, _Found], warnings: list[str],
+              ledger: Ledger) -> None:
+    """A VM's disks (created by the VM, so untagged) and an AKS cluster's MC_ node resource group. They go
+    with the VM or cluster that uses them now: a disk a dead run's journal names but whose identity it did
+    not record (or another one) is the new VM's, and a node group is always its cluster's."""
     extra: list[_Found] = []
     for f in list(found.values()):
         if f.body is None or not f.exists:
@@ -212,37 +253,53 @@ def _attached(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str,
             storage = (f.body.get("properties") or {}).get("storageProfile") or {}
             for disk in [storage.get("osDisk") or {}] + list(storage.get("dataDisks") or []):
                 disk_id = (disk.get("managedDisk") or {}).get("id")
-                if disk_id and key(disk_id) not in found:
-                    extra.append(_Found(disk_id, "Microsoft.Compute/disks", f.run_id, f.journey, source="attached"))
+                known = found.get(key(disk_id)) if disk_id else None
+                if disk_id and (known is None or (known.run_id != f.run_id and not _proven(known, ledger))):
+                    extra.append(_Found(disk_id, "Microsoft.Compute/disks", f.run_id, f.journey, source="attached",
+                                        parent=f.id))
         elif kind == CLUSTER:
             node_group = (f.body.get("properties") or {}).get("nodeResourceGroup")
             if node_group:
                 gid = f"/subscriptions/{factory.subscription_id}/resourceGroups/{node_group}"
-                if key(gid) not in found:
+                known = found.get(key(gid))
+                if known is None:
                     extra.append(_Found(gid, "Microsoft.Resources/resourceGroups", f.run_id, f.journey,
                                         source="attached", node_group_of=f.id))
                 else:
-                    found[key(gid)].node_group_of = f.id
+                    known.node_group_of = f.id
+                    known.run_id, known.journey, known.source = f.run_id, f.journey, "attached"
+                    known.foreign, known.note = False, ""
     for f in extra:
         found[key(f.id)] = f
     _read_bodies(factory, pool, extra, warnings)
 
 
-def _tag_only(found: dict[str, _Found], directory: Path | None) -> None:
-    """A resource that carries a run's tag although that run's journal (here, on this machine) does not show
-    the run making it merely carries the tag (an older azwizard re-tagged someone else's resource on a PUT):
-    it is listed as foreign, never preselected, and its group is not deleted whole. A run whose journal is
-    on another machine is trusted by its tags (preflight rule C1). Resources in an AKS node resource group
-    are the cluster's and are left to it."""
-    local = {j.run_id for j in list_runs(directory)}
+def _tag_only(found: dict[str, _Found], ledger: Ledger) -> None:
+    """Tags alone are never ownership (anyone can copy them): a resource that carries a run's tag although
+    that run's journal here does not show it making it (an older azwizard re-tagged someone else's resource
+    on a PUT, or the tags were copied), and one tagged by a run whose journal is on another machine, are
+    listed as foreign, never preselected, and their groups are not deleted whole. The user can still select
+    them one by one (the screen), or adopt them on this machine (``--adopt``). Resources in an AKS node
+    resource group are the cluster's and are left to it."""
     node_groups = {name_of(f.id).lower() for f in found.values() if f.node_group_of}
     for f in found.values():
-        if (not f.tagged or f.in_journal or f.source is not None or f.node_group_of or not f.run_id
-                or f.run_id not in local):
+        if not f.tagged or f.in_journal or f.source is not None or f.node_group_of or not f.run_id:
             continue
         if f.type.lower() != GROUP and group_name(f.id).lower() in node_groups:
             continue
         f.foreign = True
+        f.note = (ANOTHER_MACHINE if f.run_id not in ledger.runs else
+                  f"carries run {f.run_id}'s tags, but that run's journal here does not show it creating it")
+
+
+def _inherit(found: Mapping[str, _Found]) -> None:
+    """What is attached to a resource that is not azwizard's (a disk of someone else's VM, the node group of
+    someone else's cluster) is not azwizard's either."""
+    for f in found.values():
+        owner = found.get(key(f.parent or f.node_group_of or "")) if f.source == "attached" else None
+        if owner is not None and owner.foreign:
+            f.foreign = True
+            f.note = f"goes with {name_of(owner.id)}, which is not this machine's azwizard run's: {owner.note}"
 
 
 def _list_group(factory: ClientFactory, name: str) -> list[Body] | None:
@@ -365,7 +422,7 @@ def _item(f: _Found, bodies: Mapping[str, Body], views: Mapping[str, str],
     if not f.exists:
         return InventoryItem(f.id, f.type, name_of(f.id), group_name(f.id), run_id=f.run_id, journey=f.journey,
                              created=f.journal_time, state="deleted", source=source, exists=False,
-                             foreign=f.foreign, cost=costs.FREE)
+                             foreign=f.foreign, cost=costs.FREE, note=f.note)
     refs = references(kind, body, lambda rid: bodies.get(key(rid)))
     state = _state(kind, f, props, views)
     protected = tuple(backups.get(key(f.id), ()))
@@ -397,6 +454,8 @@ def _item(f: _Found, bodies: Mapping[str, Body], views: Mapping[str, str],
         protected_items=protected,
         soft_delete=f.soft_delete,
         details=_details(kind, body),
+        note=f.note,
+        identity=fingerprint(f.type, body),
     )
 
 

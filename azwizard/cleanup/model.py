@@ -249,10 +249,19 @@ class InventoryItem:
     protected_items: tuple[ProtectedItem, ...] = ()  # a vault: its backup items
     soft_delete: SoftDelete | None = None  # a vault: its soft-delete setting (None: not read)
     details: tuple[tuple[str, str], ...] = ()  # size, SKU… for display
+    # What happened to the run's resource, when the item is not (or no longer) it: "re-created by someone
+    # else …", "deleted outside azwizard", "another machine's azwizard run …" (cleanup/inventory.py)
+    note: str = ""
+    identity: str = ""  # the immutable identity (run/identity.py fingerprint): selections are keyed by it
 
     @property
     def key(self) -> str:
         return key(self.id)
+
+    @property
+    def select_key(self) -> str:
+        """The same id with another identity is another resource (deleted and re-created since)."""
+        return f"{key(self.id)}#{self.identity}"
 
     @property
     def kind(self) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .common import (
     EXIT_AZURE,
+    EXIT_BUSY,
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -56,7 +57,7 @@ def item_dict(item: InventoryItem) -> dict[str, Any]:
         "id": item.id, "type": item.type, "name": item.name, "resource_group": item.resource_group,
         "location": item.location, "run_id": item.run_id, "journey": item.journey, "created": item.created,
         "state": item.state, "exists": item.exists, "source": item.source, "foreign": item.foreign,
-        "node_group_of": item.node_group_of,
+        "node_group_of": item.node_group_of, "note": item.note, "identity": item.identity,
         "cost": None if cost is None else {"hourly": cost.hourly, "monthly": cost.monthly,
                                            "text": cost.describe()},
         "details": {k: v for k, v in item.details},
@@ -94,11 +95,16 @@ def list_command(conn: Connection, fmt: str) -> int:
             cost = it.cost.describe() if it.cost is not None else ""
             flags = " [not azwizard's]" if it.foreign else (" [AKS node group]" if it.node_group_of else "")
             out(f"  {it.label:<44} {it.resource_group:<24} {it.state:<12} {_age(it):>7}  {cost}{flags}")
+            if it.note:
+                out(f"      {it.note}")
+        for it in items:
+            if not it.exists and it.note:
+                out(f"  {it.label:<44} {it.note}")
     for lk in inv.locks:
         out(f"\nlock {lk.name} ({lk.level}) on {lk.where}")
     for w in inv.warnings:
         out(f"\nnote: {w}")
-    runs = [r for r in live_runs if r]
+    runs = [r for r in live_runs if r and any(it.exists and not it.foreign for it in inv.by_run()[r])]
     if runs:
         out(f"\nDelete a run's resources: azwizard cleanup delete --run {runs[-1]} (a dry run; add --yes)")
     return EXIT_OK
@@ -143,20 +149,21 @@ def _plan(inv: Inventory, run: str | None, group: str | None, backup_data: tuple
     """The deletion of ``run`` (``latest``: the newest with resources left) or of the whole ``group``, with the
     backup data of the vaults named in ``backup_data`` deleted first (they must block the plain plan)."""
     from ..cleanup import default_selection, plan_deletion
+    from ..run.lock import runs_in_progress
 
     selection: list[str] = []
     whole: list[str] = []
     if run == "latest":
-        # Run ids start with their UTC creation time, so the last one in order is the newest.
-        live = sorted({it.run_id for it in inv.items if it.run_id and it.exists})
-        if not live:
-            raise NothingLeft("no run has resources left (azwizard cleanup list shows what exists).")
-        run = live[-1]
+        run = latest_run(inv)
     if run is not None:
         if not any(it.run_id == run for it in inv.items):
             runs = ", ".join(inv.runs()) or "none"
             raise CommandError(f"No resources of run {run} (runs found: {runs}).", EXIT_USAGE,
                                "`azwizard cleanup list` shows the runs.")
+        if runs_in_progress([run]):
+            raise CommandError(f"Run {run} is still being applied by another azwizard: cleanup refuses a run in "
+                               "progress; nothing was deleted.", EXIT_BUSY,
+                               "Wait for the apply to end (or stop it), then run cleanup again.")
         selection = list(default_selection(inv, run))
     else:
         assert group is not None
@@ -166,6 +173,26 @@ def _plan(inv: Inventory, run: str | None, group: str | None, backup_data: tuple
         chosen = _backup_data(inv, plan, backup_data, soft_delete_off)
         plan = plan_deletion(inv, selection, whole_groups=whole, backup_data=chosen)
     return plan, run
+
+
+def latest_run(inv: Inventory) -> str:
+    """``--run latest``: the newest run made on this machine (its journal is here) whose apply has ended and
+    that has resources of its own left. Never a run seen only in tags, never one still being applied."""
+    from ..run.lock import runs_in_progress
+    from ..run.preflight import Ledger
+
+    ledger = Ledger.load()
+    mine = {it.run_id for it in inv.items if it.run_id and it.exists and not it.foreign
+            and ledger.runs.get(it.run_id) is not None and ledger.runs[it.run_id].identity}
+    busy = set(runs_in_progress(mine))
+    # Run ids start with their UTC creation time, so the last one in order is the newest.
+    live = sorted(mine - busy)
+    if not live and busy:
+        raise CommandError(f"No run made on this machine has resources left that is not still being applied "
+                           f"({', '.join(sorted(busy))}); `azwizard cleanup list` shows what exists.", EXIT_BUSY)
+    if not live:
+        raise NothingLeft("no run made on this machine has resources left (azwizard cleanup list shows what exists).")
+    return live[-1]
 
 
 def delete_command(conn: Connection, *, run: str | None, group: str | None, yes: bool, confirm_group: str | None,
@@ -182,6 +209,9 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
         f"in {conn.label()}")
     lines = plan.describe()
     out("\n".join(f"  {line}" for line in lines) if lines else "  Nothing left to delete: it is all gone already.")
+    for it in (x for x in inv.items if run and x.run_id == run and x.exists and x.foreign):
+        # the run's name is on it, but it is not the run's (cleanup/inventory.py): kept, and why
+        out(f"  kept: {it.label} — {it.note or 'not created by azwizard'}")
     cost = plan.cost()
     if plan.ops:
         out(f"  stops about {cost.describe()} of charges")
@@ -236,6 +266,7 @@ def _tidy_kubeconfig(conn: Connection, inv: Inventory, result: DeletionResult) -
 def _run(conn: Connection, plan: DeletionPlan, confirm_group: str | None, live: bool | None) -> DeletionResult:
     from ..azure.errors import AzwizardError
     from ..cleanup import Deleter, GroupConfirmationRequired
+    from ..run.lock import RunInProgress
 
     assert conn.session is not None
     cancel = threading.Event()
@@ -270,6 +301,8 @@ def _run(conn: Connection, plan: DeletionPlan, confirm_group: str | None, live: 
     exc = result.get("error")
     if isinstance(exc, GroupConfirmationRequired):
         raise CommandError(exc.what, EXIT_USAGE, exc.fix) from exc
+    if isinstance(exc, RunInProgress):
+        raise CommandError(exc.what, EXIT_BUSY, exc.fix) from exc
     if isinstance(exc, AzwizardError):
         raise CommandError(exc.what, EXIT_AZURE, exc.fix) from exc
     if exc is not None:

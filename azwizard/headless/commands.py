@@ -71,11 +71,21 @@ def plan_command(args: argparse.Namespace, kind: str) -> int:
 
 
 def apply_command(args: argparse.Namespace, kind: str) -> int:
+    """The journey's lock (run/lock.py) is held from the review to the run's end: a second apply of the same
+    VM or cluster stops before it reads or sends anything (EXIT_BUSY), so one run owns what is made."""
+    from ..run.lock import JourneyBusy, journey_lock
+    from ..run.resume import journey_identity
     from .apply import apply
+    from .common import EXIT_BUSY
 
     profile = _profile(args, kind)
     conn = connect(args)
-    return apply(conn, _review(conn, kind, profile, args), yes=args.yes)
+    try:
+        identity, name = journey_identity(kind, profile.spec, conn.subscription_id)
+        with journey_lock(identity, name=name):
+            return apply(conn, _review(conn, kind, profile, args), yes=args.yes)
+    except JourneyBusy as busy:
+        raise CommandError(busy.what, EXIT_BUSY, busy.fix) from busy
 
 
 def _read_az(words: list[str], subscription_id: str) -> tuple[str, Any]:

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from ..specs.vm import VmSpec
 
 from ..azure.permissions import grants_role_assignments
-from ..cli import EXIT_AZURE, EXIT_CHANGED, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from ..cli import EXIT_AZURE, EXIT_BUSY, EXIT_CHANGED, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
-__all__ = ["EXIT_AZURE", "EXIT_CHANGED", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "CommandError", "Connection",
+__all__ = ["EXIT_AZURE", "EXIT_BUSY", "EXIT_CHANGED", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "CommandError", "Connection",
            "connect"]
 
 OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"  # what the review uses before sign-in

@@ -89,6 +89,7 @@ class Owner:
     journey: str | None = None
     tags: tuple[tuple[str, str], ...] = ()
     journal_known: bool = False  # the run's journal is on this machine
+    why: str = ""  # why azwizard does not take it for its own (re-created since, tags only, ...)
 
     @property
     def ours(self) -> bool:
@@ -103,11 +104,15 @@ class Owner:
         if self.relation == "adopted":
             return "adopted on request (--adopt, or a in the wizard's review)"
         if self.relation == "other-run":
-            where = "" if self.journal_known else "; its journal is not on this machine"
-            return f"azwizard run {self.run_id} ({self.journey or 'another'} journey{where})"
+            what = f"azwizard run {self.run_id} ({self.journey or 'another'} journey)"
+            if not self.journal_known:
+                return f"{what}: {self.why or 'its journal is not on this machine'}"
+            return what
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(tags.items())[:4])
+        if self.why:
+            return f"someone else ({'tags: ' + shown if tags else 'no tags'}); {self.why}"
         if not tags:
             return "not azwizard: it has no tags"
-        shown = ", ".join(f"{k}={v}" for k, v in sorted(tags.items())[:4])
         return f"not azwizard (tags: {shown})"
 
 
@@ -144,7 +149,8 @@ class StepDiff:
                                "changes": [c.to_dict() for c in self.changes]}
         if self.owner is not None:
             out["owner"] = {"relation": self.owner.relation, "run_id": self.owner.run_id,
-                            "journey": self.owner.journey, "tags": dict(self.owner.tags), "who": self.owner.who()}
+                            "journey": self.owner.journey, "tags": dict(self.owner.tags), "who": self.owner.who(),
+                            **({"why": self.owner.why} if self.owner.why else {})}
         if self.reason:
             out["reason"] = self.reason
         if self.fix:
@@ -164,6 +170,7 @@ class StepDiff:
 class PlanDiff:
     entries: tuple[StepDiff, ...]
     read: bool = True  # False: offline, nothing could be read (every step shown as create, unverified)
+    read_at: float = 0.0  # time.time() of the reads (the runner refuses a diff another run of the journey outdated)
     notes: tuple[str, ...] = field(default=())
 
     def by_key(self) -> dict[str, StepDiff]:

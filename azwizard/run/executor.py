@@ -23,6 +23,7 @@ from ..journal import Journal
 from ..plan.diff import PlanDiff, StepDiff, body_for_put
 from ..plan.model import Plan, Step, UnresolvedOutput, resolve_outputs
 from .dag import Cancelled, run_dag
+from .identity import differs, identity_of
 
 StepState = Literal["waiting", "running", "succeeded", "existing", "failed", "skipped", "cancelled"]
 
@@ -113,6 +114,30 @@ class Runner:
         resource's own run tags for an update of an earlier run's resource, and a poll of the operation an
         interrupted run left in flight instead of a second PUT. ``meta`` goes into the journal's plan event
         (what a resume needs: the creation time, the random IPv6 prefix, the profile)."""
+        from .lock import journey_lock
+        from .preflight import MAIN_STEP, plan_identity
+
+        # One apply per journey at a time (run/lock.py): JourneyBusy, before anything is journaled or sent,
+        # when another process applies the same VM or cluster.
+        main = next((s.name for s in plan.steps if s.key == MAIN_STEP.get(plan.journey)), "")
+        with journey_lock(plan_identity(plan), plan.run_id, name=main):
+            self._fresh(plan, diff)
+            return self._run(plan, resume=resume, diff=diff, meta=meta)
+
+    def _fresh(self, plan: Plan, diff: PlanDiff | None) -> None:
+        """A diff read before another run of the journey ran (the wizard's review stays open while a headless
+        apply runs) is out of date: what it shows absent may be that run's now. Nothing is sent on it."""
+        from .preflight import plan_identity, runs_since
+
+        if diff is None or not diff.read_at:
+            return
+        others = runs_since(plan_identity(plan), diff.read_at, plan.run_id, self.journal.directory)
+        if others:
+            raise AzwizardError(f"Another run of this journey ({', '.join(others)}) ran since the plan was read; "
+                                "nothing was sent", "Read the plan again (go back to the review, or run the "
+                                "command again) to see what exists now.", code="PlanOutdated")
+
+    def _run(self, plan: Plan, *, resume: bool, diff: PlanDiff | None, meta: Mapping[str, Any] | None) -> RunResult:
         from .preflight import plan_identity
 
         t0 = time.monotonic()
@@ -123,6 +148,7 @@ class Runner:
         )
         self._in_flight: set[str] = set()
         self._targets: dict[str, str] = {}
+        self._replaced: dict[str, str] = {}  # step -> why the resource of its name is no longer this run's
         # What this run's journal shows created and a read confirms: never sent again, even when ``diff`` is
         # older than that (a retry after a failure re-uses the review's diff). What it shows sent and still
         # provisioning is watched, not sent again.
@@ -141,6 +167,10 @@ class Runner:
             resumed = None
             if entry is not None and entry.action in ("conflict", "unknown"):
                 self._refuse(step, entry)
+            if key in self._replaced:  # the last guard, also without a diff (run/identity.py)
+                self._refuse(step, StepDiff(step.key, step.label, step.kind, step.resource_id, "conflict",
+                                            reason=self._replaced[key],
+                                            fix=f"Choose another name, or take it over with --adopt {step.name}."))
             done = key in done_before and (entry is None or entry.action != "update")
             if not done and entry is not None and entry.pending:
                 resumed = self._resume_pending(step, entry)
@@ -212,7 +242,8 @@ class Runner:
         prefix = "update-" if update else ""
         if entry is not None and entry.adopted:
             self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind,
-                                tags=dict(entry.owner.tags) if entry.owner else {})
+                                tags=dict(entry.owner.tags) if entry.owner else {},
+                                identity=identity_of(step.kind, entry.current))
         verb = "updating…" if entry is not None and entry.action == "update" else "creating…"
         # Every update carries the etag read as If-Match, where the provider returns one (azure-rest-api-specs):
         # every Microsoft.Network resource ("etag": "A unique read-only string that changes whenever the resource
@@ -242,11 +273,15 @@ class Runner:
                             raise _Cancelled()
                         result.wait(timeout=self.poll_interval)
                     result = result.result()
-                out = outputs_of(step.kind, ops.wire(result))
+                wire = ops.wire(result)
+                out = outputs_of(step.kind, wire)
                 elapsed = time.monotonic() - started
                 done = "updated" if update else "created"
+                # A confirmed create records the identity Azure gave the resource (run/identity.py): the proof,
+                # later, that the resource of this name is still the one this run made.
                 self.journal.record(done, step=step.key, id=step.resource_id, kind=step.kind, **out,
-                                    **({"owner": entry.owner.run_id} if update and entry and entry.owner else {}))
+                                    **({"owner": entry.owner.run_id} if update and entry and entry.owner else
+                                       {"identity": identity_of(step.kind, wire)}))
                 self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed,
                                      "updated" if entry is not None and entry.action == "update" else "created",
                                      outputs=out, attempt=attempt))
@@ -290,9 +325,10 @@ class Runner:
                     self.journal.record("adopt-failed", step=step.key, id=step.resource_id, kind=step.kind,
                                         code=err.code, message=err.what)
                 else:
-                    exists = self._exists(step)
+                    exists, found = self._exists(step)
                     self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind,
-                                        code=err.code, message=err.what, exists=exists)
+                                        code=err.code, message=err.what, exists=exists,
+                                        **({"identity": identity_of(step.kind, found)} if found else {}))
                 self._emit(StepEvent(step.key, "failed", step.label, step.resource_id,
                                      time.monotonic() - started, err.what, error=err, attempt=attempt))
                 raise err from exc
@@ -333,9 +369,11 @@ class Runner:
             self.journal.record("unchanged", step=step.key, id=step.resource_id, kind=step.kind,
                                 owner=entry.owner.run_id if entry.owner else None)
         elif relation == "adopted":
-            self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind)
+            self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind,
+                                identity=identity_of(step.kind, current))
         else:  # this run made it before it was interrupted, and the read shows it finished
-            self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind, confirmed=True, **out)
+            self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind, confirmed=True,
+                                identity=identity_of(step.kind, current), **out)
         self._emit(StepEvent(step.key, "existing", step.label, step.resource_id,
                              message="unchanged: nothing sent", outputs=out))
         return out
@@ -384,10 +422,11 @@ class Runner:
             return None
         if model is None:
             return None
-        out = outputs_of(step.kind, ops.wire(model))
+        wire = ops.wire(model)
+        out = outputs_of(step.kind, wire)
         elapsed = time.monotonic() - started
         self.journal.record("updated" if update else "created", step=step.key, id=step.resource_id, kind=step.kind,
-                            resumed=True, **out)
+                            resumed=True, **out, **({} if update else {"identity": identity_of(step.kind, wire)}))
         self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed,
                              "created (the interrupted run's operation finished)", outputs=out))
         return {**out, "_seconds": elapsed}
@@ -407,12 +446,14 @@ class Runner:
             self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, message=err.what, error=err))
             raise err from exc
 
-    def _exists(self, step: Step) -> bool | None:
-        """After a failure, does the resource exist anyway (e.g. a VM left in Failed state)?"""
+    def _exists(self, step: Step) -> tuple[bool | None, dict[str, Any] | None]:
+        """After a failure, does the resource exist anyway (e.g. a VM left in Failed state)? With its body, whose
+        identity the journal keeps: the rerun re-sends it as this run's."""
         try:
-            return ops.get(self.factory, step.kind, step.resource_id) is not None
+            model = ops.get(self.factory, step.kind, step.resource_id)
         except Exception:
-            return None  # unknown: the journal keeps "failed" with exists unknown
+            return None, None  # unknown: the journal keeps "failed" with exists unknown
+        return (model is not None), (ops.wire(model) if model is not None else None)
 
     def _already_created(self, plan: Plan) -> tuple[dict[str, dict[str, Any]], set[str]]:
         """Steps this run already created, confirmed by reading them back (so a re-run sends nothing twice),
@@ -433,12 +474,16 @@ class Runner:
             if model is None:
                 continue  # never created (or deleted since): send it
             body = ops.wire(model)
+            why = differs(st.detail.get("identity"), body, step.kind)
+            if why:  # deleted and re-created by someone else since this run made it: never this run's
+                self._replaced[step.key] = f"re-created since this run made it: {why}"
+                continue
             state = str((body.get("properties") or {}).get("provisioningState", "Succeeded")).lower()
             if state == "succeeded":
                 done[step.key] = outputs_of(step.kind, body)
                 if st.state != "created":  # sent, then the run stopped before it saw the end: the read confirms it
                     self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind,
-                                        confirmed=True, **done[step.key])
+                                        confirmed=True, identity=identity_of(step.kind, body), **done[step.key])
             elif state not in TERMINAL_STATES:
                 running.add(step.key)
         return done, running
@@ -472,7 +517,8 @@ class Runner:
             if state == "succeeded":
                 out = outputs_of(step.kind, body)
                 elapsed = time.monotonic() - started
-                self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind, **out)
+                self.journal.record("created", step=step.key, id=step.resource_id, kind=step.kind,
+                                    identity=identity_of(step.kind, body), **out)
                 self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed, "created",
                                      outputs=out))
                 return {**out, "_seconds": elapsed}
@@ -480,12 +526,14 @@ class Runner:
                 err = AzwizardError(f"Azure finished creating {step.label}, but it ended {state.capitalize()}",
                                     "Look at its Activity log in the portal, fix the setting it names, then retry "
                                     "(it will be sent again).", code=f"ProvisioningState{state.capitalize()}")
-                raise self._failed(step, started, err, exists=True)
+                raise self._failed(step, started, err, exists=True, body=body)
             time.sleep(self.poll_interval)
 
-    def _failed(self, step: Step, started: float, err: AzwizardError, *, exists: bool | None) -> AzwizardError:
+    def _failed(self, step: Step, started: float, err: AzwizardError, *, exists: bool | None,
+                body: dict[str, Any] | None = None) -> AzwizardError:
         self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind, code=err.code,
-                            message=err.what, exists=exists)
+                            message=err.what, exists=exists,
+                            **({"identity": identity_of(step.kind, body)} if body else {}))
         self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, time.monotonic() - started, err.what,
                              error=err))
         return err

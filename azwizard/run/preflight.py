@@ -2,14 +2,25 @@
 would do (``azwizard/plan/diff.py``), and who made what already exists, from the journals on this machine and
 the resources' tags.
 
-A resource counts as this journey's when the journals show it created (or adopted) by this run or by an
-earlier run of the same journey (the same kind of plan for the same main resource: ``plan_identity``), or
-when its ``azwizard-run`` tag names such a run. Anything else that exists is someone else's: a conflict,
-unless the user adopts it by name or id. The reads go through ``azwizard/azure/ops.py`` like every SDK call.
+A resource is "made by run R" only when all three hold (``Ledger.proof``):
+
+1. R's journal on this machine shows it created (or adopted) by R;
+2. its live immutable identity (``run/identity.py``: resourceGuid, vmId, uniqueId, resourceUID, systemData's
+   createdAt) equals the one R's journal recorded when Azure confirmed the create;
+3. it still carries R's run tags (``azwizard-run=R``).
+
+It is this journey's when R is this run or an earlier run of the same journey (the same kind of plan for the
+same main resource: ``plan_identity``). Anything else that exists is someone else's: a conflict, saying who
+made it (its tags) and why azwizard does not take it ("re-created since run R made it: resourceGuid
+differs"). Tags alone are never ownership (anyone can copy them): a resource tagged by an azwizard run whose
+journal is not here is "another machine's azwizard run: adopt it to manage it here". The user adopts by name
+or id (``--adopt``, or a in the wizard's review). The reads go through ``azwizard/azure/ops.py`` like every
+SDK call.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,12 +34,18 @@ from ..plan.diff import Owner, PlanDiff, StepDiff, classify
 from ..plan.model import Plan, Step
 from ..rules.model import Finding
 from ..specs.common import TAG_CREATED_BY, TAG_CREATED_BY_VALUE, TAG_JOURNEY, TAG_RUN
+from .identity import differs
 
 MAIN_STEP = {"vm": "vm", "aks": "aks"}
 SRC_PUT = "https://learn.microsoft.com/rest/api/azure/#create-the-request"
 
 # The states in which a journal says "this run made it" (journal.py ResourceState.state).
 _MADE = ("requested", "accepted", "created", "failed-exists", "failed-unknown", "adopted")
+# The events that carry the identity Azure gave a resource (executor.py records it on a confirmed create).
+_IDENTIFYING = ("created", "adopted", "failed", "exists")
+# Resources that take no tags: only the journal and the identity decide (a role assignment is an extension
+# resource without tags: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-support).
+UNTAGGED_KINDS = frozenset({"microsoft.authorization/roleassignments"})
 
 
 def plan_identity(plan: Plan) -> str:
@@ -55,6 +72,7 @@ class Ledger:
     runs: dict[str, RunRecord] = field(default_factory=dict)
     made_by: dict[str, tuple[str, str]] = field(default_factory=dict)  # id (lower) -> (run id, state)
     pending: dict[str, dict[str, str]] = field(default_factory=dict)  # run id -> {id (lower): operation url}
+    identities: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (run, id lower) -> identity
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Ledger:
@@ -74,6 +92,9 @@ class Ledger:
                 finished_ok = False
             elif ev.get("event") == "finished":
                 finished_ok = bool(ev.get("ok"))
+            if ev.get("event") in _IDENTIFYING and ev.get("id") and isinstance(ev.get("identity"), dict) \
+                    and ev["identity"]:
+                self.identities[(journal.run_id, str(ev["id"]).lower())] = dict(ev["identity"])
         identity = str(plan_ev.get("identity") or "")
         self.runs[journal.run_id] = RunRecord(journal.run_id, identity, str(plan_ev.get("journey") or journal.journey),
                                               dict(plan_ev.get("meta") or {}), finished_ok)
@@ -94,18 +115,51 @@ class Ledger:
             return None
         return got[0]
 
+    def disproof(self, run: str, resource_id: str, kind: str, body: Mapping[str, Any], state: str = "") -> str:
+        """Why the live resource is not the one ``run`` made ("" when it is): its identity differs from the
+        one the journal recorded, or it no longer carries the run's tags (an adopted resource keeps the tags
+        it had when the user adopted it unchanged: its identity is the proof)."""
+        why = differs(self.identities.get((run, resource_id.lower())), body, kind)
+        if why:
+            return f"re-created since run {run} made it: {why}"
+        state = state or (self.made_by.get(resource_id.lower()) or ("", ""))[1]
+        if kind.lower() in UNTAGGED_KINDS or state == "adopted":
+            return ""
+        tags = {str(k): str(v) for k, v in (body.get("tags") or {}).items()}
+        if tags.get(TAG_RUN) != run:
+            now = f"{TAG_RUN}={tags[TAG_RUN]}" if tags.get(TAG_RUN) else f"no {TAG_RUN} tag"
+            return f"run {run} made a resource of this name, but this one does not carry its tags ({now})"
+        return ""
+
+    def proof(self, resource_id: str, kind: str, body: Mapping[str, Any]) -> tuple[str | None, str]:
+        """(the run on this machine that made this very resource, or None; why not, when a run's journal
+        names it but the resource is not that run's)."""
+        run = self.maker(resource_id)
+        if run is None:
+            return None, ""
+        why = self.disproof(run, resource_id, kind, body)
+        return (None, why) if why else (run, "")
+
+
+ANOTHER_MACHINE = "another machine's azwizard run (its tags only; no journal here): adopt it to manage it here"
+
 
 def owner_of(resource_id: str, body: Mapping[str, Any], plan: Plan, identity: str, ledger: Ledger,
-             adopted: bool) -> Owner:
+             adopted: bool, kind: str = "") -> Owner:
     tags = {str(k): str(v) for k, v in (body.get("tags") or {}).items()}
     tag_pairs = tuple(sorted(tags.items()))
     if adopted:
         return Owner("adopted", plan.run_id, plan.journey, tag_pairs, True)
-    run = ledger.maker(resource_id)
-    if run is None and tags.get(TAG_CREATED_BY) == TAG_CREATED_BY_VALUE and tags.get(TAG_RUN):
-        run = tags[TAG_RUN]
+    kind = kind or str(body.get("type") or "")
+    run, why = ledger.proof(resource_id, kind, body)
     if run is None:
-        return Owner("foreign", None, None, tag_pairs)
+        tag_run = tags.get(TAG_RUN) if tags.get(TAG_CREATED_BY) == TAG_CREATED_BY_VALUE else None
+        if not why and tag_run and tag_run in ledger.runs:
+            why = (f"it carries run {tag_run}'s tags, but that run's journal here does not show it creating this "
+                   "resource (tags can be copied)")
+        if not why and tag_run:
+            return Owner("other-run", tag_run, tags.get(TAG_JOURNEY), tag_pairs, False, why=ANOTHER_MACHINE)
+        return Owner("foreign", None, None, tag_pairs, why=why)
     record = ledger.runs.get(run)
     journey = record.journey if record is not None else tags.get(TAG_JOURNEY)
     if run == plan.run_id:
@@ -151,6 +205,7 @@ def read_plan(factory: ClientFactory, plan: Plan, *, adopt: Iterable[str] = (), 
               max_workers: int = 8) -> PlanDiff:
     """Read every planned resource and classify its PUT. Concurrent GETs; when the plan creates the resource
     group and it does not exist, nothing in it can exist either, so only the group is read."""
+    read_at = time.time()
     ledger = Ledger.load(journal_dir)
     identity = plan_identity(plan)
     adopt = tuple(adopt)
@@ -176,7 +231,8 @@ def read_plan(factory: ClientFactory, plan: Plan, *, adopt: Iterable[str] = (), 
         body, error = reads[step.key]
         owner = None
         if body is not None:
-            owner = owner_of(step.resource_id, body, plan, identity, ledger, any(matches(step, a) for a in adopt))
+            owner = owner_of(step.resource_id, body, plan, identity, ledger, any(matches(step, a) for a in adopt),
+                             step.kind)
         entry = classify(step, body, owner, readable=error is None, read_error=error or "")
         url = pending.get(step.resource_id.lower())
         if url and entry.action in ("create", "update", "unchanged"):
@@ -184,7 +240,25 @@ def read_plan(factory: ClientFactory, plan: Plan, *, adopt: Iterable[str] = (), 
 
             entry = replace(entry, pending=url)
         entries.append(entry)
-    return PlanDiff(tuple(entries))
+    return PlanDiff(tuple(entries), read_at=read_at)
+
+
+def runs_since(identity: str, since: float, exclude_run: str, directory: Path | None = None) -> list[str]:
+    """Other runs of the journey whose journal was written after ``since`` (a diff read before them is out of
+    date: they may have made what it shows as absent)."""
+    out = []
+    for journal in list_runs(directory):
+        if journal.run_id == exclude_run:
+            continue
+        try:
+            if journal.path.stat().st_mtime <= since:
+                continue
+        except OSError:
+            continue
+        plan_ev = next((ev for ev in journal.events() if ev.get("event") == "plan"), None)
+        if plan_ev is not None and str(plan_ev.get("identity") or "") == identity:
+            out.append(journal.run_id)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -217,6 +291,13 @@ def diff_findings(diff: PlanDiff, journey: str, *, allow_update: bool) -> list[F
             if e.adopted:  # adopting it was the explicit word
                 out.append(Finding("plan-adopt", "warn", f"{e.label} is taken over on request and will be updated "
                                    f"and tagged for this run: {changed}.", where, SRC_PUT, "Adopted"))
+            elif e.owner is not None and e.owner.relation == "this-run" and _ended_failed(e.current):
+                # This run created it (journal and identity prove it) and Azure left it Failed: continuing the
+                # run sends it again, as the failure's advice says ("run the command again"), without a yes.
+                out.append(Finding("plan-resend", "warn", f"{e.label} was created by this run and Azure left it "
+                                   f"Failed: it is sent again ({changed}).", where,
+                                   "https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations#provisioningstate-values",
+                                   "Failed resources of this run are re-sent"))
             elif allow_update:
                 out.append(Finding("plan-update", "warn", f"{e.label} exists (made by {who}) and will be updated: "
                                    f"{changed}.", where, SRC_PUT, "Updates confirmed"))
@@ -226,6 +307,11 @@ def diff_findings(diff: PlanDiff, journey: str, *, allow_update: bool) -> list[F
                                    "confirm them on Create), or change the profile back.", where, SRC_PUT,
                                    "Updates need a yes"))
     return out
+
+
+def _ended_failed(current: Mapping[str, Any] | None) -> bool:
+    state = str(((current or {}).get("properties") or {}).get("provisioningState") or "")
+    return state.lower() == "failed"
 
 
 def superseded(findings: list[Finding], diff: PlanDiff | None) -> list[Finding]:

@@ -50,13 +50,17 @@ def previous_run(identity: str, directory: Path | None = None, ledger: Ledger | 
 
 def interrupted_runs(directory: Path | None = None) -> list[Previous]:
     """Every journey whose newest run did not finish cleanly and can be resumed (its journal keeps the
-    profile), newest first: what the wizard offers to resume on start."""
+    profile), newest first: what the wizard offers to resume on start. Not one another process is applying
+    right now (run/lock.py): it is not interrupted, it is running."""
+    from .lock import in_progress
+
     ledger = Ledger.load(directory)
     live = {run for run, state in ledger.made_by.values() if state != "deleted"}  # runs with something left
     out = []
     for identity in {r.identity for r in ledger.runs.values() if r.identity}:
         prev = previous_run(identity, ledger=ledger)
-        if prev is not None and prev.interrupted and prev.meta.get("profile") and prev.run_id in live:
+        if prev is not None and prev.interrupted and prev.meta.get("profile") and prev.run_id in live \
+                and not in_progress(identity):
             out.append(prev)
     return sorted(out, key=lambda p: p.run_id, reverse=True)
 
@@ -81,6 +85,16 @@ def _plan_of(kind: str, spec: Any, subscription_id: str, run_id: str, created_at
 
     planner: Any = plan_vm if kind == "vm" else plan_aks
     return planner(spec, subscription_id=subscription_id, run_id=run_id, created_at=created_at)
+
+
+def journey_identity(kind: str, spec: Any, subscription_id: str) -> tuple[str, str]:
+    """The plan identity (``preflight.plan_identity``) of the spec's journey, before a run id is chosen, and
+    the name of its main resource (the VM, the cluster)."""
+    from .preflight import MAIN_STEP, plan_identity
+
+    probe = _plan_of(kind, spec, subscription_id, "probe", "")
+    main = next((s.name for s in probe.steps if s.key == MAIN_STEP.get(kind)), "")
+    return plan_identity(probe), main
 
 
 def continue_spec(kind: str, spec: Any, subscription_id: str, *, explicit_ipv6: bool) -> tuple[Any, Any]:

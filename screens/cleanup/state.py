@@ -34,16 +34,20 @@ class CleanupState:
         self.filters = Filters()
 
     def set_inventory(self, inventory: Inventory) -> None:
-        """Keep the selection for what still exists; forget the rest."""
+        """Keep the selection for what still exists as the same resource (the same immutable identity:
+        cleanup/model.py ``InventoryItem.identity``); forget the rest, and a resource of the same name made
+        since (deleted and re-created) is never selected by what was ticked before."""
+        before = {it.key: it.identity for it in self.inventory.items} if self.inventory is not None else {}
         self.inventory = inventory
         self.loaded_at = time.monotonic()
         self.stale = False
-        existing = {it.key for it in inventory.items if it.exists}
-        self.selected &= existing
+        now = {it.key: it.identity for it in inventory.items if it.exists}
+        self.selected = {k for k in self.selected if k in now and before.get(k, now[k]) == now[k]}
         groups = {it.name.lower() for it in inventory.items if it.is_group and it.exists}
         self.whole_groups &= groups
         vaults = {it.key for it in inventory.items if it.exists and it.protected_items}
-        self.backup_data = {k: v for k, v in self.backup_data.items() if k in vaults}
+        self.backup_data = {k: v for k, v in self.backup_data.items()
+                            if k in vaults and before.get(k, now.get(k)) == now.get(k)}
 
     def selected_ids(self) -> list[str]:
         if self.inventory is None:

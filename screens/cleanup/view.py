@@ -449,6 +449,11 @@ def detail_text(row: Row | None, inventory: Inventory, now: _dt.datetime, power_
 
 
 def _found_by(it: InventoryItem) -> str:
+    if it.note and (it.foreign or not it.exists):
+        # what happened to the run's resource (cleanup/inventory.py: re-created, deleted outside azwizard…)
+        head = "[$warning]▲ Not this run's[/]: " if it.foreign else ""
+        tail = " Never selected unless you select it yourself." if it.foreign else ""
+        return f"{head}{escape(it.note[:1].upper() + it.note[1:])}.{tail}"
     if it.foreign:
         return ("[$warning]▲ Not created by azwizard[/] (no created-by=azwizard tag, no journal entry): shown because "
                 "you asked to see everything in this group (g). Never selected unless you select it yourself.")
