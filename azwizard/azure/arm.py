@@ -180,9 +180,8 @@ class ArmClient:
         from azure.core.rest import HttpRequest
         from azure.mgmt.core.exceptions import ARMErrorFormat
 
-        query = dict(params or {})
-        if api_version is not None:
-            query["api-version"] = api_version
+        query = {"api-version": api_version} if api_version is not None else {}
+        query.update(params or {})  # after the api-version, as the generated request builders put them
         request = HttpRequest(method, self._client.format_url(path), params=query,
                               headers={"Accept": "application/json"},
                               json=dict(body) if body is not None else None)
