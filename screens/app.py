@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -12,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from .commands import JourneyCommands
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from azwizard.azure.session import AzureSession, SubscriptionChoice, SubscriptionPickRequired
 
 Connector = Callable[[], "AzureSession"]
+JOURNEYS_CSS = Path(__file__).with_name("app.tcss")  # the journeys' rules; the shell's are in home.tcss
+_SHELL_SCREENS = (HomeScreen, HelpScreen, SignInProblemScreen, SubscriptionPicker)
 
 
 @dataclass
@@ -36,7 +40,7 @@ class AzWizardApp(App[int]):
     """azwizard's terminal UI. ``connect`` opens the Azure session (in a worker thread)."""
 
     TITLE = "azwizard"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "home.tcss"  # the shell only: the journeys' rules (app.tcss) wait for the first journey screen
     COMMANDS = App.COMMANDS | {JourneyCommands}
     MODES = {"home": HomeScreen, **JOURNEY_MODES}
     DEFAULT_MODE = "home"
@@ -78,6 +82,15 @@ class AzWizardApp(App[int]):
 
         return cleanup_entry(self)
 
+    def _load_screen_css(self, screen: Screen[Any]) -> None:
+        """Textual reads a screen's CSS here before showing it (push, switch, a mode's first screen). The first
+        azwizard screen that is not the shell's (home, help, sign-in) brings the journeys' stylesheet with it,
+        so parsing and applying its rules is not paid before the home screen's first frame."""
+        if type(screen).__module__.startswith("azwizard.screens.") and not isinstance(screen, _SHELL_SCREENS):
+            if JOURNEYS_CSS not in screen.css_path:
+                screen.css_path = [*screen.css_path, JOURNEYS_CSS]
+        super()._load_screen_css(screen)
+
     def reset_journey(self, mode: str) -> None:
         """Forget a finished journey's draft so the next visit starts fresh."""
         self.journeys.pop(mode, None)
@@ -88,8 +101,8 @@ class AzWizardApp(App[int]):
 
     def on_mount(self) -> None:
         self.sub_title = "simulated subscription · connecting…" if self.demo else "signing in…"
-        # Start the session worker after the first frame is painted: importing the Azure SDK in a
-        # thread (~0.5 s) would otherwise compete with the first paint for the GIL.
+        # Start the session worker after the first frame is painted: importing the simulator and azure-core
+        # in a thread would otherwise compete with the first paint for the GIL.
         self.call_after_refresh(self.open_session)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session", name="open-session")
