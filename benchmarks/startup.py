@@ -16,6 +16,7 @@ compiling its own modules on every start."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import pty
@@ -125,10 +126,8 @@ def in_pty(argv: list[str], marker: str, *, timeout: float = 30.0, cols: int = 1
             if want in _ANSI.sub(b"", seen):
                 return time.perf_counter() - t0
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait()
         os.close(master)
 

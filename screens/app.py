@@ -86,9 +86,9 @@ class AzWizardApp(App[int]):
         """Textual reads a screen's CSS here before showing it (push, switch, a mode's first screen). The first
         azwizard screen that is not the shell's (home, help, sign-in) brings the journeys' stylesheet with it,
         so parsing and applying its rules is not paid before the home screen's first frame."""
-        if type(screen).__module__.startswith("azwizard.screens.") and not isinstance(screen, _SHELL_SCREENS):
-            if JOURNEYS_CSS not in screen.css_path:
-                screen.css_path = [*screen.css_path, JOURNEYS_CSS]
+        ours = type(screen).__module__.startswith("azwizard.screens.")
+        if ours and not isinstance(screen, _SHELL_SCREENS) and JOURNEYS_CSS not in screen.css_path:
+            screen.css_path = [*screen.css_path, JOURNEYS_CSS]
         super()._load_screen_css(screen)
 
     def reset_journey(self, mode: str) -> None:

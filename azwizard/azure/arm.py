@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.core.pipeline.transport import HttpTransport
     from azure.core.rest import HttpResponse
+    from azure.mgmt.core import ARMPipelineClient
 
 __all__ = ["API_VERSIONS", "ArmClient", "DEFAULT_BASE_URL", "api_version_for"]
 
@@ -96,6 +97,8 @@ class ArmClient:
             ARMHttpLoggingPolicy,
         )
 
+        from azure.core.rest import HttpRequest, HttpResponse
+
         from .. import __version__
 
         quiet_sdk_logging()
@@ -122,7 +125,8 @@ class ArmClient:
             ARMHttpLoggingPolicy(**kwargs),
         ]
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self._client = ARMPipelineClient(base_url=self.base_url, policies=chain, **kwargs)
+        self._client: ARMPipelineClient[HttpRequest, HttpResponse] = ARMPipelineClient(
+            base_url=self.base_url, policies=chain, **kwargs)
 
     def close(self) -> None:
         self._client.close()
@@ -185,7 +189,7 @@ class ArmClient:
         request = HttpRequest(method, self._client.format_url(path), params=query,
                               headers={"Accept": "application/json"},
                               json=dict(body) if body is not None else None)
-        response = self._client.send_request(request)
+        response: HttpResponse = self._client.send_request(request)
         if response.status_code not in (200, 201):
             # As the generated operations do (e.g. azure/mgmt/containerregistry/operations/_operations.py get).
             error_map = {401: ClientAuthenticationError, 404: ResourceNotFoundError, 409: ResourceExistsError,
