@@ -32,7 +32,7 @@ from .credentials import ARM_SCOPE, quiet_sdk_logging
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.core.pipeline.transport import HttpTransport
-    from azure.core.rest import HttpResponse
+    from azure.core.rest import HttpRequest, HttpResponse
     from azure.mgmt.core import ARMPipelineClient
 
 __all__ = ["API_VERSIONS", "ArmClient", "DEFAULT_BASE_URL", "api_version_for"]
@@ -96,8 +96,6 @@ class ArmClient:
             ARMChallengeAuthenticationPolicy,
             ARMHttpLoggingPolicy,
         )
-
-        from azure.core.rest import HttpRequest, HttpResponse
 
         from .. import __version__
 
