@@ -50,8 +50,8 @@ else:
     make = lambda cls: cls(demo_connector(False)[0], demo=True)
 
 class Timed(Base):
-    if kind != "bare":
-        CSS_PATH = str(Path(azwizard.screens.__file__).parent / "app.tcss")
+    if kind != "bare":  # Textual resolves a relative CSS_PATH beside the subclass's file (this script)
+        CSS_PATH = str(Path(azwizard.screens.__file__).parent / Base.CSS_PATH)
     def on_ready(self) -> None:  # Textual sends Ready once the first frame has been displayed
         print(f"{time.time() - t0:.4f}", flush=True)
         self.exit()

@@ -40,7 +40,9 @@ class AzWizardApp(App[int]):
     """azwizard's terminal UI. ``connect`` opens the Azure session (in a worker thread)."""
 
     TITLE = "azwizard"
-    CSS_PATH = "home.tcss"  # the shell only: the journeys' rules (app.tcss) wait for the first journey screen
+    # The shell only: the journeys' rules (app.tcss) wait for the first journey screen. Absolute, so a subclass
+    # defined elsewhere (tests, benchmarks) finds it too (Textual resolves CSS_PATH beside the subclass's file).
+    CSS_PATH = str(Path(__file__).with_name("home.tcss"))
     COMMANDS = App.COMMANDS | {JourneyCommands}
     MODES = {"home": HomeScreen, **JOURNEY_MODES}
     DEFAULT_MODE = "home"
