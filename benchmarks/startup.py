@@ -9,7 +9,8 @@ python benchmarks/startup.py [--runs N]
    editable install, ``site`` alone imports pathlib and re for the install's path finder).
 
 Each figure is the median of N fresh interpreter runs, the two apps' runs interleaved so a busy machine
-weighs on both alike. The children run with Python's bytecode cache on (PYTHONPYCACHEPREFIX in a temp dir,
+weighs on both alike; the CPU time each used until then (all threads) is printed beside the wall time, since
+a busy machine inflates the wall time but hardly the CPU time. The children run with Python's bytecode cache on (PYTHONPYCACHEPREFIX in a temp dir,
 warmed by one run first): an installed azwizard has its .pyc files, and an environment with
 PYTHONDONTWRITEBYTECODE set would otherwise charge azwizard (not the already-compiled Textual) for
 compiling its own modules on every start."""
@@ -54,7 +55,7 @@ class Timed(Base):
     if kind != "bare":  # Textual resolves a relative CSS_PATH beside the subclass's file (this script)
         CSS_PATH = str(Path(azwizard.screens.__file__).parent / Base.CSS_PATH)
     def on_ready(self) -> None:  # Textual sends Ready once the first frame has been displayed
-        print(f"{time.time() - t0:.4f}", flush=True)
+        print(f"{time.time() - t0:.4f} {time.process_time():.4f}", flush=True)
         self.exit()
 
 make(Timed).run(headless=True, size=(100, 30))
@@ -89,19 +90,23 @@ def _script(text: str) -> str:
     return fh.name
 
 
-def first_frame(kind: str) -> float:
+def first_frame(kind: str) -> tuple[float, float]:
+    """(wall, CPU) seconds to the first frame."""
     path = _script(CHILD)
     try:
         out = subprocess.run([sys.executable, path, repr(time.time()), kind], capture_output=True,
                              text=True, env=child_env(), check=True).stdout
     finally:
         os.unlink(path)
-    return float(out.strip().splitlines()[-1])
+    wall, cpu = out.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
 
 
-def in_pty(argv: list[str], marker: str, *, timeout: float = 30.0, cols: int = 100, rows: int = 30) -> float:
+def in_pty(argv: list[str], marker: str, *, timeout: float = 30.0, cols: int = 100,
+           rows: int = 30) -> tuple[float, float]:
     """Seconds from spawning ``argv`` in a fresh pseudo-terminal to ``marker`` appearing in its output (escape
-    sequences stripped). The child is then stopped."""
+    sequences stripped), and the CPU seconds the child had used by then (all its threads, /proc/PID/stat).
+    The child is then stopped."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     env = child_env() | {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
@@ -125,7 +130,8 @@ def in_pty(argv: list[str], marker: str, *, timeout: float = 30.0, cols: int = 1
                 raise SystemExit(f"{argv} ended before {marker!r} appeared: {_ANSI.sub(b'', seen)[-400:]!r}") from None
             seen += chunk
             if want in _ANSI.sub(b"", seen):
-                return time.perf_counter() - t0
+                elapsed = time.perf_counter() - t0
+                return elapsed, _cpu_seconds(proc.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -133,7 +139,13 @@ def in_pty(argv: list[str], marker: str, *, timeout: float = 30.0, cols: int = 1
         os.close(master)
 
 
-def pty_home(kind: str) -> float:
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()  # utime, stime: the stat file's fields 14 and 15
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pty_home(kind: str) -> tuple[float, float]:
     if kind == "bare":
         path = _script(BARE_APP)
         try:
@@ -149,12 +161,21 @@ def wall(*args: str) -> float:
     return time.perf_counter() - t
 
 
-def paired(fn: Callable[[str], float], n: int) -> tuple[float, float]:
-    bare, ours = [], []
+def paired(fn: Callable[[str], tuple[float, float]], n: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) of each app, their runs interleaved."""
+    runs: dict[str, list[tuple[float, float]]] = {"bare": [], "azwizard": []}
     for _ in range(n):
-        bare.append(fn("bare"))
-        ours.append(fn("azwizard"))
-    return statistics.median(bare), statistics.median(ours)
+        for kind, got in runs.items():
+            got.append(fn(kind))
+    return {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v)) for k, v in runs.items()}
+
+
+def show(title: str, figures: dict[str, tuple[float, float]]) -> None:
+    (bw, bc), (ow, oc) = figures["bare"], figures["azwizard"]
+    print(title)
+    print(f"  bare Textual app   : {bw * 1000:7.1f} ms wall, {bc * 1000:6.1f} ms CPU")
+    print(f"  azwizard --demo    : {ow * 1000:7.1f} ms wall, {oc * 1000:6.1f} ms CPU   ratio {ow / bw:.2f}x wall, "
+          f"{oc / bc:.2f}x CPU (target <= 1.15x)")
 
 
 def main() -> None:
@@ -165,16 +186,12 @@ def main() -> None:
         first_frame(kind)
         pty_home(kind)
     wall("-m", "azwizard", "--help")
-    bare, ours = paired(first_frame, n)
-    pbare, pours = paired(pty_home, n)
+    frame = paired(first_frame, n)
+    home = paired(pty_home, n)
     helps = statistics.median(wall("-m", "azwizard", "--help") for _ in range(n))
     floor = statistics.median(wall("-c", "pass") for _ in range(n))
-    print(f"first frame (in process, headless), median of {n}:")
-    print(f"  bare Textual app   : {bare * 1000:7.1f} ms")
-    print(f"  azwizard --demo    : {ours * 1000:7.1f} ms  ratio {ours / bare:.2f}x (target <= 1.15x)")
-    print(f"spawn -> home screen text in a pty (100x30), median of {n}:")
-    print(f"  bare Textual app   : {pbare * 1000:7.1f} ms")
-    print(f"  azwizard --demo    : {pours * 1000:7.1f} ms  ratio {pours / pbare:.2f}x (target <= 1.15x)")
+    show(f"first frame (in process, headless), median of {n}:", frame)
+    show(f"spawn -> home screen text in a pty (100x30), median of {n}:", home)
     print(f"azwizard --help wall time: {helps * 1000:7.1f} ms (target <= 100 ms); python -c pass in the same "
           f"interpreter (the floor): {floor * 1000:.1f} ms")
 
