@@ -53,12 +53,13 @@ class HomeScreen(Screen[None]):
         self.query_one("#journeys", OptionList).focus()
         self._show_status()
         self.watch(self.app, "sub_title", lambda _: self._show_status(), init=False)
-        # After the first frame: reading the journals imports the run/plan modules, which would compete with
-        # the first paint for the GIL (benchmarks/startup.py).
-        self.call_after_refresh(self.look_for_interrupted)
+        self.look_for_interrupted()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-resume")
     def look_for_interrupted(self) -> list[Any]:
+        wait = getattr(self.app, "wait_for_first_frame", None)
+        if wait is not None:  # reading the journals imports the run/plan modules: not during the first paint
+            wait()
         from .resume_offer import find_offers
 
         return find_offers()
