@@ -3,8 +3,10 @@ command palette. Azure work happens in thread workers; nothing here imports the 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -12,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from .commands import JourneyCommands
@@ -25,6 +28,9 @@ if TYPE_CHECKING:
     from azwizard.azure.session import AzureSession, SubscriptionChoice, SubscriptionPickRequired
 
 Connector = Callable[[], "AzureSession"]
+FIRST_FRAME_WAIT_S = 2.0
+JOURNEYS_CSS = Path(__file__).with_name("app.tcss")  # the journeys' rules; the shell's are in home.tcss
+_SHELL_SCREENS = (HomeScreen, HelpScreen, SignInProblemScreen, SubscriptionPicker)
 
 
 @dataclass
@@ -36,9 +42,14 @@ class AzWizardApp(App[int]):
     """azwizard's terminal UI. ``connect`` opens the Azure session (in a worker thread)."""
 
     TITLE = "azwizard"
-    CSS_PATH = "app.tcss"
+    # The shell only: the journeys' rules (app.tcss) wait for the first journey screen. Absolute, so a subclass
+    # defined elsewhere (tests, benchmarks) finds it too (Textual resolves CSS_PATH beside the subclass's file).
+    CSS_PATH = str(Path(__file__).with_name("home.tcss"))
     COMMANDS = App.COMMANDS | {JourneyCommands}
-    MODES = {"home": HomeScreen, **JOURNEY_MODES}
+    # "home" starts as the default screen (get_default_screen), not from MODES: Textual (8.2) builds a mode's first
+    # screen with an extra CSS reparse and restyle and the footer's keys before the first frame, a third of the
+    # start-up's CPU over a bare app (benchmarks/startup.py). on_mount then registers the mode for switch_mode.
+    MODES = dict(JOURNEY_MODES)
     DEFAULT_MODE = "home"
     # Every screen gets -narrow/-wide and -short/-tall: app.tcss adapts the layouts to 80x24 with them.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -58,6 +69,7 @@ class AzWizardApp(App[int]):
         self.demo = demo
         self.problem: AzwizardError | None = None
         self.journeys: dict[str, Any] = {}
+        self._first_frame = threading.Event()
         # Journeys with a real flow replace their placeholder entry; imported only when opened.
         self._modes["vm"] = self._vm_entry
         self._modes["aks"] = self._aks_entry
@@ -78,6 +90,15 @@ class AzWizardApp(App[int]):
 
         return cleanup_entry(self)
 
+    def _load_screen_css(self, screen: Screen[Any]) -> None:
+        """Textual reads a screen's CSS here before showing it (push, switch, a mode's first screen). The first
+        azwizard screen that is not the shell's (home, help, sign-in) brings the journeys' stylesheet with it,
+        so parsing and applying its rules is not paid before the home screen's first frame."""
+        ours = type(screen).__module__.startswith("azwizard.screens.")
+        if ours and not isinstance(screen, _SHELL_SCREENS) and JOURNEYS_CSS not in screen.css_path:
+            screen.css_path = [*screen.css_path, JOURNEYS_CSS]
+        super()._load_screen_css(screen)
+
     def reset_journey(self, mode: str) -> None:
         """Forget a finished journey's draft so the next visit starts fresh."""
         self.journeys.pop(mode, None)
@@ -86,22 +107,42 @@ class AzWizardApp(App[int]):
             entries = {"vm": self._vm_entry, "aks": self._aks_entry, "cleanup": self._cleanup_entry}
             self.add_mode(mode, entries.get(mode, JOURNEY_MODES[mode]))
 
+    def get_default_screen(self) -> Screen[Any]:
+        return HomeScreen()
+
     def on_mount(self) -> None:
+        if "home" not in self._modes:  # the running home screen is the mode's; later switches come back to it
+            self.add_mode("home", HomeScreen)
         self.sub_title = "simulated subscription · connecting…" if self.demo else "signing in…"
-        # Start the session worker after the first frame is painted: importing the Azure SDK in a
-        # thread (~0.5 s) would otherwise compete with the first paint for the GIL.
-        self.call_after_refresh(self.open_session)
+        self.open_session()
+
+    def on_ready(self) -> None:
+        """Textual's Ready: the first frame is on the screen."""
+        self._first_frame.set()
+
+    def wait_for_first_frame(self) -> None:
+        """For worker threads started at mount: block until the first frame is painted (bounded), so their
+        imports do not compete with the first paint for the GIL (benchmarks/startup.py)."""
+        self._first_frame.wait(FIRST_FRAME_WAIT_S)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session", name="open-session")
-    def open_session(self) -> AzureSession:
-        return self._connect()
+    def open_session(self) -> AzureSession | Exception:
+        # The worker exists from mount (so whoever waits for the session waits for it), but its work starts once
+        # the first frame is painted: importing the simulator and azure-core would compete with the paint.
+        self.wait_for_first_frame()
+        try:
+            return self._connect()
+        except Exception as exc:  # an answer for the sign-in screen (_session_failed), not a worker crash
+            return exc
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "session":
             return
         if event.state == WorkerState.SUCCESS:
             result = event.worker.result
-            if result is not None:
+            if isinstance(result, Exception):
+                self._session_failed(result)
+            elif result is not None:
                 self._session_ready(result)
         elif event.state == WorkerState.ERROR:
             self._session_failed(event.worker.error)

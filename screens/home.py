@@ -57,6 +57,9 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-resume")
     def look_for_interrupted(self) -> list[Any]:
+        wait = getattr(self.app, "wait_for_first_frame", None)
+        if wait is not None:  # reading the journals imports the run/plan modules: not during the first paint
+            wait()
         from .resume_offer import find_offers
 
         return find_offers()

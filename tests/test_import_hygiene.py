@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 ENGINE_MODULES = [
     "azwizard",
@@ -63,3 +65,70 @@ def test_help_and_version_import_neither_textual_nor_azure() -> None:
 def test_screens_is_not_a_top_level_package() -> None:
     res = subprocess.run([sys.executable, "-c", "import screens"], capture_output=True, text=True, cwd="/")
     assert res.returncode != 0
+
+
+# --------------------------------------------------------------------------------------------
+# Headless commands and the home screen load only what they use (benchmarks/startup.py has the figures).
+
+REPO = Path(__file__).resolve().parents[1]
+NOTES_AKS = ["az", "aks", "create", "--resource-group=test_rg", "--name=test_aks", "--tier=standard", "--load-balancer-sku=standard", "--vm-set-type=VirtualMachineScaleSets", "-s", "Standard_B2als_v2", "--node-count=3", "--kubernetes-version=1.29", "--network-plugin=azure", "--network-plugin-mode=overlay", "--network-dataplane=cilium", "--ip-families=ipv4,ipv6", "--pod-cidrs=172.16.0.0/16,fdfb:4d1e:98bf::/48", "--service-cidrs=10.0.0.0/16,fd92:d839:1c02::/108", "--os-sku=AzureLinux", "--generate-ssh-keys", "--api-server-authorized-ip-ranges=a.b.c.d/e"]
+
+
+def typed_sdk_packages_after(argv: list[str], tmp_path: Path) -> tuple[int, set[str]]:
+    """Run ``azwizard ARGV`` in a fresh interpreter; its exit code and the typed SDK packages it imported
+    (``azure.mgmt.<service>``; azure-mgmt-core, which the generic reader is built on, does not count)."""
+    code = ("import sys\nfrom azwizard.cli import main\nrc = main(sys.argv[1:])\n"
+            "print('RC', rc)\nprint('\\n'.join(sorted(sys.modules)))")
+    env = {**os.environ, "AZWIZARD_DATA_DIR": str(tmp_path), "AZWIZARD_DEMO_LATENCY": "none"}
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True,
+                         cwd=REPO, env=env).stdout
+    rc = int(next(line for line in out.splitlines() if line.startswith("RC "))[3:])
+    mods = {m for m in out.split() if m.startswith("azure.mgmt.")}
+    return rc, {".".join(m.split(".")[:3]) for m in mods} - {"azure.mgmt.core"}
+
+
+def test_plan_and_check_import_no_typed_sdk_package(tmp_path: Path) -> None:
+    """Reads (facts, the plan's GETs, the subscription) go through the generic client: `vm plan` and `check`
+    import none of the typed packages (azure.mgmt.network alone takes about a second to import)."""
+    rc, typed = typed_sdk_packages_after(["--demo", "vm", "plan", "docs/examples/yolo-vm.toml"], tmp_path / "a")
+    assert rc == 0 and typed == set()
+    rc, typed = typed_sdk_packages_after(["--demo", "check", "--", *NOTES_AKS], tmp_path / "b")
+    assert rc == 1 and typed == set()  # the notes' line has blocking findings (Kubernetes 1.29, a.b.c.d/e)
+
+
+def test_help_loads_no_sdk_package() -> None:
+    mods = loaded_after("import contextlib, io\nfrom azwizard.cli import main\n"
+                        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+                        "    main(['--help'])")
+    assert "azwizard.cli" in mods
+    assert "azure.mgmt.network" not in mods and not any(m.startswith("azure") for m in mods)
+
+
+def test_simulator_imports_no_sdk_package() -> None:
+    mods = loaded_after("from azwizard.sim import ArmSim\nfrom azwizard.sim.transport import SimTransport\n"
+                        "SimTransport(ArmSim())")
+    assert not any(m.startswith("azure.mgmt") for m in mods)
+
+
+async def test_journey_stylesheet_waits_for_the_first_journey_screen(tmp_path: Path) -> None:
+    """The home screen's first frame parses only the shell's CSS (home.tcss); a journey screen brings the
+    journeys' rules (app.tcss) with it, however it is shown (here pushed directly, as tests do)."""
+    from azwizard.screens.app import JOURNEYS_CSS, AzWizardApp
+    from azwizard.screens.home import HomeScreen
+    from azwizard.screens.vm import VM_FLOW, VmJourney
+    from azwizard.screens.vm.steps import BasicsStep
+
+    from azwizard.demo import open_demo_session
+    from azwizard.sim import INSTANT
+
+    app = AzWizardApp(lambda: open_demo_session(state_file=tmp_path / "s.json", latency=INSTANT).session, demo=True)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.stylesheet.has_source(str(JOURNEYS_CSS), "")
+        app.push_screen(BasicsStep(VmJourney(), VM_FLOW))
+        await pilot.pause()
+        assert app.stylesheet.has_source(str(JOURNEYS_CSS), "")
+        assert app.screen.query_one(".wizard").styles.height is not None
+        assert str(app.screen.query_one(".wizard").styles.height) == "1fr"  # a rule from app.tcss

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote
 
 from .. import paths
 from ..atomicfile import write_text_atomic
@@ -68,6 +69,8 @@ from ..facts import (
     version_key,
     vm_sizes_from_wire,
 )
+from .arm import ArmClient
+from .arm import api_version_for as _api
 from .errors import AzwizardError, explain
 from .session import ClientFactory
 
@@ -262,64 +265,75 @@ class Catalog:
         return _Kind(("network-usages", loc), lambda: self._fetch_network_usages(loc))
 
     # ----------------------------------------------------------------------------------------
-    # Fetches (one SDK call each; errors become AzwizardError).
+    # Fetches (one read each through the generic client, azure/arm.py; errors become AzwizardError).
+
+    @property
+    def _sub(self) -> str:
+        return f"/subscriptions/{self.subscription_id}"
+
+    def _arm(self) -> ArmClient:
+        return self.factory.arm()
 
     def _fetch_regions(self) -> dict[str, Region]:
-        client = self.factory.subscriptions()
         with _explained():
-            items = list(client.subscriptions.list_locations(self.subscription_id))
+            items = list(self._arm().list_items(f"{self._sub}/locations", _api("microsoft.resources/subscriptions")))
         regions = (region_from_wire(item) for item in items)
         return {r.name: r for r in sorted((r for r in regions if r is not None), key=lambda r: r.name)}
 
     def _fetch_vm_sizes(self, loc: str) -> dict[str, VmSize]:
-        client = self.factory.compute()
         with _explained():
             # The SKU API supports only a location filter; it still lists disks, availability sets...
-            records = list(client.resource_skus.list(filter=f"location eq '{loc}'"))
+            records = list(self._arm().list_items(f"{self._sub}/providers/Microsoft.Compute/skus",
+                                                  _api("microsoft.compute/skus"), {"$filter": f"location eq '{loc}'"}))
         return vm_sizes_from_wire(records, loc)
 
     def _fetch_compute_usages(self, loc: str) -> dict[str, Usage]:
-        client = self.factory.compute()
         with _explained():
-            return usages_from_wire(client.usage.list(loc))
+            return usages_from_wire(self._arm().list_items(
+                f"{self._sub}/providers/Microsoft.Compute/locations/{loc}/usages", _api("microsoft.compute/locations/usages")))
 
     def _fetch_network_usages(self, loc: str) -> dict[str, Usage]:
-        client = self.factory.network()
         with _explained():
-            return usages_from_wire(client.usages.list(loc))
+            return usages_from_wire(self._arm().list_items(
+                f"{self._sub}/providers/Microsoft.Network/locations/{loc}/usages", _api("microsoft.network/locations/usages")))
 
     def _fetch_kubernetes(self, loc: str) -> tuple[K8sVersion, ...]:
-        client = self.factory.containerservice()
         with _explained():
-            return k8s_versions_from_wire(client.managed_clusters.list_kubernetes_versions(loc))
+            return k8s_versions_from_wire(self._arm().get(
+                f"{self._sub}/providers/Microsoft.ContainerService/locations/{loc}/kubernetesVersions",
+                _api("microsoft.containerservice/locations/kubernetesversions")))
 
     def _fetch_provider_states(self) -> dict[str, str]:
-        client = self.factory.resources()
+        arm = self._arm()
 
         def state(ns: str) -> str:
             with _explained():
-                return str(client.providers.get(ns).registration_state or "NotRegistered")
+                body = arm.get(f"{self._sub}/providers/{ns}", _api("microsoft.resources/providers"))
+                return str(body.get("registrationState") or "NotRegistered")
 
         states = self._gather(*(partial(state, ns) for ns in PROVIDER_NAMESPACES))
         return dict(zip(PROVIDER_NAMESPACES, states, strict=True))
 
     def _fetch_groups(self) -> dict[str, str]:
-        client = self.factory.resources()
         with _explained():
-            return {str(g.name).lower(): str(g.location) for g in client.resource_groups.list()}
+            return {str(g.get("name")).lower(): str(g.get("location"))
+                    for g in self._arm().list_items(f"{self._sub}/resourcegroups", _api("microsoft.resources/resourcegroups"))}
 
     def _fetch_image(self, loc: str, publisher: str, offer: str, sku: str, version: str) -> Image:
-        images = self.factory.compute().virtual_machine_images
+        arm = self._arm()
+        api = _api("microsoft.compute/locations/publishers/artifacttypes/offers/skus/versions")
+        base = (f"{self._sub}/providers/Microsoft.Compute/locations/{loc}/publishers/{quote(publisher, safe='')}"
+                f"/artifacttypes/vmimage/offers/{quote(offer, safe='')}/skus/{quote(sku, safe='')}/versions")
         with _explained():
             if version.lower() == "latest":
-                versions = [str(v.name) for v in images.list(loc, publisher, offer, sku)]
+                versions = [str(v.get("name")) for v in arm.get(base, api)["value"]]
                 if not versions:
                     raise AzwizardError(
                         f"The image {publisher}:{offer}:{sku} has no versions in {loc}",
                         "Choose another image, or check its name with `az vm image list --all`.",
                     )
                 version = max(versions, key=version_key)
-            body = images.get(loc, publisher, offer, sku, version)
+            body = arm.get(f"{base}/{quote(version, safe='')}", api)
         return image_from_wire(body, publisher, offer, sku)
 
     # ----------------------------------------------------------------------------------------

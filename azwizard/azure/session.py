@@ -20,9 +20,9 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from .arm import API_VERSIONS
 from .clouds import Cloud
 from .credentials import ARM_SCOPE, StaticTokenCredential, default_credential, quiet_sdk_logging
 from .errors import AzwizardError, explain
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from azure.mgmt.resource.locks import ManagementLockClient
     from azure.mgmt.resource.resources import ResourceManagementClient
     from azure.mgmt.resource.subscriptions import SubscriptionClient
+
+    from .arm import ArmClient
 
     Transport = HttpTransport[Any, Any]
 
@@ -61,6 +63,7 @@ __all__ = [
 SubscriptionSource = Literal["flag", "env", "cli-profile", "picker", "simulator"]
 ENV_SUBSCRIPTION = "AZURE_SUBSCRIPTION_ID"
 
+_SUBS_API = API_VERSIONS["microsoft.resources/subscriptions"]
 _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _C = TypeVar("_C")
 
@@ -219,6 +222,13 @@ class ClientFactory:
         )
 
     # One method per client. The import is inside each method on purpose (see module docstring).
+
+    def arm(self) -> ArmClient:
+        """The generic reader (GET/list by path with the type's api-version, answers as wire JSON): it loads
+        none of the typed clients' generated models, so reads cost no typed client's import (azure/arm.py)."""
+        from .arm import ArmClient
+
+        return self._get("arm", ArmClient, scoped=False)
 
     def compute(self) -> ComputeManagementClient:
         from azure.mgmt.compute import ComputeManagementClient
@@ -421,7 +431,7 @@ def list_subscriptions(
     """
     factory = ClientFactory(credential, "", base_url=base_url, transport=transport, **client_kwargs)
     try:
-        found = [_choice_from_sdk(sub, "picker") for sub in factory.subscriptions().subscriptions.list()]
+        found = [_choice_from_wire(sub, "picker") for sub in factory.arm().list_items("/subscriptions", _SUBS_API)]
     except AzwizardError:
         raise
     except Exception as exc:
@@ -551,7 +561,7 @@ def session_from_choice(
     factory = ClientFactory(credential, choice.id, base_url=base_url, transport=transport, **client_kwargs)
     if choice.name is None or choice.tenant_id is None:
         try:
-            found = _choice_from_sdk(factory.subscriptions().subscriptions.get(choice.id), choice.source)
+            found = _choice_from_wire(factory.arm().get(f"/subscriptions/{choice.id}", _SUBS_API), choice.source)
         except Exception as exc:
             raise explain(exc) from exc
         choice = replace(
@@ -572,15 +582,15 @@ def session_from_choice(
     )
 
 
-def _choice_from_sdk(sub: Any, source: SubscriptionSource) -> SubscriptionChoice:
-    state = getattr(sub, "state", None)
-    if isinstance(state, Enum):
-        state = state.value
-    sub_id = getattr(sub, "subscription_id", None) or str(getattr(sub, "id", "") or "").rsplit("/", 1)[-1]
+def _choice_from_wire(sub: Mapping[str, Any], source: SubscriptionSource) -> SubscriptionChoice:
+    """A subscription as ARM lists it (``subscriptionId``, ``displayName``, ``tenantId``, ``state``:
+    https://learn.microsoft.com/rest/api/resources/subscriptions/list)."""
+    state = sub.get("state")
+    sub_id = sub.get("subscriptionId") or str(sub.get("id") or "").rsplit("/", 1)[-1]
     return SubscriptionChoice(
         id=str(sub_id).lower(),
-        name=getattr(sub, "display_name", None),
-        tenant_id=getattr(sub, "tenant_id", None),
+        name=sub.get("displayName"),
+        tenant_id=sub.get("tenantId"),
         source=source,
         state=str(state) if state is not None else None,
     )
@@ -593,9 +603,9 @@ def describe_tenant(session: AzureSession) -> None:
     if session.tenant_label or not session.tenant_id:
         return
     try:
-        for tenant in session.factory.subscriptions().tenants.list():
-            if (tenant.tenant_id or "").lower() == session.tenant_id.lower():
-                session.tenant_label = tenant.default_domain or tenant.display_name or None
+        for tenant in session.factory.arm().list_items("/tenants", _SUBS_API):
+            if str(tenant.get("tenantId") or "").lower() == session.tenant_id.lower():
+                session.tenant_label = tenant.get("defaultDomain") or tenant.get("displayName") or None
                 return
     except Exception:  # a label is not worth failing the sign-in for
         return

@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .arm import API_VERSIONS
 from .clouds import CLOUD_ENV, Cloud, cli_active_cloud_name, resolve_cloud
 from .credentials import CachedTokenCredential, default_credential
 from .errors import AzwizardError, explain
@@ -78,7 +79,8 @@ def check_cli_cloud(cloud: Cloud, env: Mapping[str, str]) -> None:
 def verify_subscription(session: AzureSession) -> None:
     """``GET /subscriptions/{id}``: Resource Manager accepts the token and knows the subscription."""
     try:
-        session.factory.subscriptions().subscriptions.get(session.subscription_id)
+        session.factory.arm().get(f"/subscriptions/{session.subscription_id}",
+                                  API_VERSIONS["microsoft.resources/subscriptions"])
     except Exception as exc:
         problem = explain(exc)
         raise (_subscription_hint(problem, session.cloud) if session.cloud is not None else problem) from exc

@@ -138,6 +138,7 @@ def aks_facts(conn: Connection, spec: AksSpec) -> AksFacts:
     """The subscription's and the region's facts (with Kubernetes versions), and what the registry choice
     needs: whether a new registry's name is free, whether a registry to attach exists."""
     from ..azure import ops
+    from ..azure.arm import api_version_for
     from ..azure.errors import AzwizardError
     from ..rules.aks import AksFacts
 
@@ -156,26 +157,33 @@ def aks_facts(conn: Connection, spec: AksSpec) -> AksFacts:
     # What the Access step asks Azure (screens/aks/access.py): a new registry's name, an attached one's
     # existence, and the right to create the AcrPull assignment where it goes. A fact that cannot be read
     # stays unknown (None), as there.
+    arm = factory.arm()
+    sub_path = f"/subscriptions/{factory.subscription_id}"
     try:
         if acr.mode == "create" and acr.name:
-            answer = factory.containerregistry().registries.check_name_availability(
-                {"name": acr.name, "type": "Microsoft.ContainerRegistry/registries"})
-            facts = replace(facts, acr_name_available=bool(answer.name_available))
+            # https://learn.microsoft.com/rest/api/containerregistry/registries/check-name-availability
+            answer = arm.post(f"{sub_path}/providers/Microsoft.ContainerRegistry/checkNameAvailability",
+                              api_version_for("Microsoft.ContainerRegistry/checkNameAvailability"),
+                              {"name": acr.name, "type": "Microsoft.ContainerRegistry/registries"})
+            facts = replace(facts, acr_name_available=bool(answer.get("nameAvailable")))
         elif acr.mode == "attach" and acr.existing_id.startswith("/subscriptions/"):
             facts = replace(facts, acr_exists=ops.get(factory, "Microsoft.ContainerRegistry/registries",
                                                       acr.existing_id) is not None)
     except Exception:
         pass
+    # https://learn.microsoft.com/rest/api/authorization/permissions/list-for-resource-group (and -for-resource)
+    perms_api = api_version_for("Microsoft.Authorization/permissions")
     try:
-        perms = factory.authorization().permissions
         if acr.mode == "create" and sub is not None and sub.group_location(spec.resource_group) is not None:
-            facts = replace(facts, can_assign_roles=grants_role_assignments(
-                perms.list_for_resource_group(spec.resource_group)))
+            facts = replace(facts, can_assign_roles=grants_role_assignments(arm.list_items(
+                f"{sub_path}/resourceGroups/{spec.resource_group}/providers/Microsoft.Authorization/permissions",
+                perms_api)))
         elif acr.mode == "attach":
             parts = acr.existing_id.strip("/").split("/")
             if len(parts) >= 8:
-                facts = replace(facts, can_assign_roles=grants_role_assignments(perms.list_for_resource(
-                    parts[3], "Microsoft.ContainerRegistry", "", "registries", parts[7])))
+                facts = replace(facts, can_assign_roles=grants_role_assignments(arm.list_items(
+                    f"/subscriptions/{parts[1]}/resourceGroups/{parts[3]}/providers/Microsoft.ContainerRegistry"
+                    f"/registries/{parts[7]}/providers/Microsoft.Authorization/permissions", perms_api)))
     except Exception:
         pass
     return facts

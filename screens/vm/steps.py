@@ -601,23 +601,32 @@ class SizePicker(Vertical):
             table.focus()
 
 
+class SizeRows:
+    """The picker's rows for one list of sizes, built once (quota, zones and memory formatted); a keystroke
+    then only filters them, so typing stays within a frame over the 800+ sizes of a large region."""
+
+    def __init__(self, sizes: list[VmSize], quota: dict[str, int]) -> None:
+        self.index: list[tuple[str, int, tuple[str, ...]]] = []
+        for s in sizes:
+            left = quota.get(s.family)
+            row = (s.name, str(s.vcpus), f"{s.memory_gb:g} GiB", "?" if left is None else str(left),
+                   ",".join(s.usable_zones) or "—", s.family)
+            self.index.append((s.name.lower(), s.vcpus, row))
+
+    def matching(self, query: str) -> list[tuple[str, ...]]:
+        q = query.strip().lower().replace("standard_", "")
+        words = q.split()
+        if len(words) == 2 and words[0].isdigit() and words[1].startswith("vcpu"):
+            want = int(words[0])
+            return [row for _, vcpus, row in self.index if vcpus == want]
+        if not words:
+            return [row for _, _, row in self.index]
+        return [row for name, _, row in self.index if all(w in name for w in words)]
+
+
 def size_rows(sizes: list[VmSize], quota: dict[str, int], query: str) -> list[tuple[str, ...]]:
     """The rows the picker shows for ``query`` (pure, so it can be benchmarked per keystroke)."""
-    q = query.strip().lower().replace("standard_", "")
-    want_vcpus: int | None = None
-    words = q.split()
-    if len(words) == 2 and words[0].isdigit() and words[1].startswith("vcpu"):
-        want_vcpus, words = int(words[0]), []
-    rows = []
-    for s in sizes:
-        if want_vcpus is not None and s.vcpus != want_vcpus:
-            continue
-        if words and not all(w in s.name.lower() for w in words):
-            continue
-        left = quota.get(s.family)
-        rows.append((s.name, str(s.vcpus), f"{s.memory_gb:g} GiB", "?" if left is None else str(left),
-                     ",".join(s.usable_zones) or "—", s.family))
-    return rows
+    return SizeRows(sizes, quota).matching(query)
 
 
 class VmDetailsStep(VmStep):
@@ -704,32 +713,45 @@ class VmDetailsStep(VmStep):
 
         return ssh_dir(bool(getattr(self.app, "demo", False)))
 
+    _sizes: tuple[Any, tuple[str, ...], SizeRows] | None = None  # (facts, zones, rows) the picker's rows came from
+    _shown: tuple[list[tuple[str, ...]], str] | None = None  # the rows in the table, and the chosen size then
+
+    def _size_rows(self, facts: Any, zones: tuple[str, ...]) -> SizeRows:
+        """The rows of the sizes usable here, sorted smallest first: built when the facts or the zone change."""
+        if self._sizes is None or self._sizes[0] is not facts or self._sizes[1] != zones:
+            quota = {name: u.available for name, u in facts.compute_usages.items()}
+            sizes = sorted((s for s in facts.vm_sizes.values() if not s.location_restricted and s.usable_in(zones)),
+                           key=lambda s: (s.vcpus, s.memory_gb, s.name))
+            self._sizes = (facts, zones, SizeRows(sizes, quota))
+        return self._sizes[2]
+
     def _fill_sizes(self, query: str) -> None:
         facts = self.journey.region_facts
         table = self.query_one("#size", DataTable)
-        table.clear()
         if facts is None:
+            table.clear()
+            self._shown = None
             return
-        quota = {name: u.available for name, u in facts.compute_usages.items()}
         zones = (self.spec.zone,) if self.spec.zone else ()
-        sizes = sorted((s for s in facts.vm_sizes.values() if not s.location_restricted and s.usable_in(zones)),
-                       key=lambda s: (s.vcpus, s.memory_gb, s.name))
-        rows = size_rows(sizes, quota, query)
+        rows = self._size_rows(facts, zones).matching(query)
+        total = len(rows)
         chosen = self.spec.size.lower()
-        if len(rows) > MAX_SIZE_ROWS:
+        if total > MAX_SIZE_ROWS:
             # A region offers hundreds of sizes; the table shows the first matches (smallest first, the
             # chosen size always among them) and typing narrows it: refilling stays under a frame (16 ms).
             keep = rows[:MAX_SIZE_ROWS]
             picked = [r for r in rows[MAX_SIZE_ROWS:] if r[0].lower() == chosen]
             rows = keep + picked
-        table.add_rows(rows)  # one batch
-        total = len(size_rows(sizes, quota, query)) if len(rows) >= MAX_SIZE_ROWS else len(rows)
+        if self._shown != (rows, chosen) or table.row_count != len(rows):  # else the table is left as it is
+            table.clear()
+            table.add_rows(rows)  # one batch
+            self._shown = (rows, chosen)
+            current = next((i for i, row in enumerate(rows) if row[0].lower() == chosen), None)
+            if current is not None:
+                table.move_cursor(row=current)  # show where the chosen size sits among the others
         self.query_one("#size-count", Static).update(
             f"[dim]{len(rows)} of {total} sizes shown — type to narrow[/dim]" if total > len(rows) else
             f"[dim]{total} size(s)[/dim]")
-        current = next((i for i, row in enumerate(rows) if row[0].lower() == chosen), None)
-        if current is not None:
-            table.move_cursor(row=current)  # show where the chosen size sits among the others
 
     def refresh_form(self) -> None:
         self._fill_sizes(self.query_one("#size-filter", Input).value)
