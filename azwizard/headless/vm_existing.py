@@ -1,0 +1,114 @@
+"""``azwizard vm doctor`` and ``azwizard vm add-ipv6``: a VM that exists already (docs/cli-vm-existing.md).
+
+``doctor`` reads the VM's network and prints the findings (exit 0: nothing to fix; 1: findings). ``add-ipv6``
+prints the plan of updates (without ``--yes``) or applies it with the runner and journal every create uses
+(exit codes as ``vm apply``). With ``--demo``, the demo's IPv4-only VM (``Legacy-RG``/``legacy-vm``) is made
+first when its group does not exist, with plain PUTs as a portal user would (``azwizard/existing/legacy.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CommandError, Connection, connect, err, out
+from .review import render_findings
+
+
+def _network(conn: Connection, args: argparse.Namespace) -> Any:
+    from ..existing.read import VmNotFound, read_vm_network
+
+    assert conn.session is not None
+    factory = conn.session.factory
+    if args.demo:
+        from ..existing.legacy import Legacy, ensure_legacy_vm
+
+        if args.resource_group.lower() == Legacy().group.lower() and ensure_legacy_vm(factory):
+            err(f"Made the demo's IPv4-only VM {Legacy().vm} in {Legacy().group} (plain PUTs, as a portal user "
+                "would: azwizard owns none of it).")
+    try:
+        return read_vm_network(factory, conn.subscription_id, args.resource_group, args.vm)
+    except VmNotFound as e:
+        raise CommandError(f"{e} ({conn.label()})", EXIT_USAGE,
+                           "Check the names (az vm list -o table), or the subscription (--subscription).") from e
+
+
+def doctor_command(args: argparse.Namespace) -> int:
+    from ..existing.doctor import doctor, to_fix
+
+    conn = connect(args)
+    net = _network(conn, args)
+    findings = doctor(net)
+    fix = to_fix(findings)
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"vm": net.vm_id, "verdict": "findings" if fix else "ok",
+                                     "findings": [f.to_dict() for f in findings], "read": net.summary()},
+                                    indent=2, ensure_ascii=False) + "\n")
+    else:
+        out(f"azwizard vm doctor: {net.name} in {net.resource_group} ({net.location}, {net.size}"
+            f"{', zone ' + ', '.join(net.zones) if net.zones else ''})")
+        out(f"  subscription: {conn.label()}")
+        out(f"\nFindings ({len(findings)}):")
+        for line in render_findings(findings):
+            out(line)
+        out("")
+        out(f"▲ {len(fix)} thing(s) to fix." if fix else "✓ Nothing to fix.")
+    return EXIT_FINDINGS if fix else EXIT_OK
+
+
+def add_ipv6_command(args: argparse.Namespace) -> int:
+    from ..existing.ipv6 import review_add_ipv6
+    from ..run.preflight import diff_findings
+    from .apply import apply
+    from .review import Review, new_run, nothing_to_do, plan_dict
+
+    conn = connect(args)
+    net = _network(conn, args)
+    run_id, created_at = new_run()
+    assert conn.session is not None
+    planned = review_add_ipv6(conn.session.factory, net, run_id=run_id, created_at=created_at)
+    # The updates are what the command is for (--yes is the word): only conflicts and unreadable resources block.
+    findings = [*planned.findings, *(f for f in diff_findings(planned.diff, "vm", allow_update=True) if f.blocking)]
+    review = Review("vm-ipv6", None, findings, planned.plan, created_at, conn.label(),
+                    f"{args.resource_group}/{args.vm}", diff=planned.diff,
+                    meta={"vm": net.vm_id, "additions": planned.additions.to_dict() if planned.additions else {}})
+    if not args.yes:
+        if args.format == "json":
+            sys.stdout.write(json.dumps({
+                "vm": net.vm_id, "verdict": "blocked" if review.blocking else "ready",
+                "findings": [f.to_dict() for f in findings], "plan": plan_dict(planned.plan, planned.diff),
+                "diff": planned.diff.to_dict(),
+                "additions": planned.additions.to_dict() if planned.additions else None}, indent=2,
+                ensure_ascii=False) + "\n")
+            return review.exit_code
+        out(f"azwizard vm add-ipv6: {net.name} in {net.resource_group} ({net.location}), run {run_id}")
+        out(f"  subscription: {conn.label()}")
+        out(f"\nFindings ({len(findings)}):")
+        for line in render_findings(findings):
+            out(line)
+        out("\nWhat each PUT would do (+ create, = unchanged, ~ update, ! conflict, ? could not be read):")
+        for line in planned.diff.lines():
+            out(line)
+        for note in planned.plan.notes:
+            out(f"  note: {note}")
+        out("")
+        if review.blocking:
+            out(f"✖ {len(review.blocking)} blocking finding(s): nothing can be changed until they are fixed.")
+        elif nothing_to_do(review):
+            out("✓ Nothing to change: the VM has IPv6 already.")
+        else:
+            out("Ready: run again with --yes to apply (each update sends the resource as read plus only these "
+                "changes).")
+        return review.exit_code
+    if args.format == "json":
+        raise CommandError("--format json shows the plan: leave out --yes to see it, or --format to apply",
+                           EXIT_USAGE)
+    return apply(conn, review, yes=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "doctor":
+        return doctor_command(args)
+    return add_ipv6_command(args)
