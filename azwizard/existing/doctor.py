@@ -116,15 +116,24 @@ def _family(prefix: str) -> int | None:
 @rule("doctor-ipv4-only-sources", "warn", "Rules that let only IPv4 clients in", source=SRC_IPV6,
       fields=("securityRules",))
 def _ipv4_only(net: VmNetwork, _: None) -> Iterable[Issue]:
+    """A rule whose sources are all IPv4, with no rule beside it letting IPv6 clients (or any) reach the same
+    ports."""
     for where, nsg in net.nsgs_in_path():
-        for r in _inbound_allows(nsg):
-            sources = _sources(r.get("properties") or {})
-            families = {_family(s) for s in sources}
-            if sources and families == {4}:
-                yield Issue(f"Rule {r.get('name')} of NSG {nsg.get('name')} (on the {where}) allows only IPv4 "
-                            f"sources ({', '.join(sources)}): the same clients coming over IPv6 are not let in. Add "
-                            "a rule with their IPv6 prefixes (a rule cannot mix IPv4 and IPv6 prefixes).",
-                            f"securityRules:{nsg.get('name')}/{r.get('name')}")
+        allows = list(_inbound_allows(nsg))
+        for r in allows:
+            p = r.get("properties") or {}
+            sources = _sources(p)
+            if not sources or {_family(s) for s in sources} != {4}:
+                continue
+            ports = sorted(_ports(p))
+            if any(sorted(_ports(o.get("properties") or {})) == ports
+                   and {_family(s) for s in _sources(o.get("properties") or {})} - {4}
+                   for o in allows if o is not r):
+                continue
+            yield Issue(f"Rule {r.get('name')} of NSG {nsg.get('name')} (on the {where}) allows only IPv4 "
+                        f"sources ({', '.join(sources)}): the same clients coming over IPv6 are not let in. Add "
+                        "a rule with their IPv6 prefixes (a rule cannot mix IPv4 and IPv6 prefixes).",
+                        f"securityRules:{nsg.get('name')}/{r.get('name')}")
 
 
 @rule("doctor-dynamic-public-ip", "warn", "A public IP that changes", source=SRC_PIP + "#ip-address-assignment",

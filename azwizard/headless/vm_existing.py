@@ -35,10 +35,10 @@ def _network(conn: Connection, args: argparse.Namespace) -> Any:
                            "Check the names (az vm list -o table), or the subscription (--subscription).") from e
 
 
-def doctor_command(args: argparse.Namespace) -> int:
+def doctor_command(args: argparse.Namespace, conn: Connection | None = None) -> int:
     from ..existing.doctor import doctor, to_fix
 
-    conn = connect(args)
+    conn = conn or connect(args)
     net = _network(conn, args)
     findings = doctor(net)
     fix = to_fix(findings)
@@ -58,13 +58,13 @@ def doctor_command(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if fix else EXIT_OK
 
 
-def add_ipv6_command(args: argparse.Namespace) -> int:
+def add_ipv6_command(args: argparse.Namespace, conn: Connection | None = None, *, live: bool | None = None) -> int:
     from ..existing.ipv6 import review_add_ipv6
     from ..run.preflight import diff_findings
     from .apply import apply
     from .review import Review, new_run, nothing_to_do, plan_dict
 
-    conn = connect(args)
+    conn = conn or connect(args)
     net = _network(conn, args)
     run_id, created_at = new_run()
     assert conn.session is not None
@@ -105,7 +105,7 @@ def add_ipv6_command(args: argparse.Namespace) -> int:
     if args.format == "json":
         raise CommandError("--format json shows the plan: leave out --yes to see it, or --format to apply",
                            EXIT_USAGE)
-    return apply(conn, review, yes=True)
+    return apply(conn, review, yes=True, live=live)
 
 
 def run(args: argparse.Namespace) -> int:
