@@ -8,6 +8,7 @@ portal's old default, ``deleteOption: Detach``). It is what ``vm doctor`` and ``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..azure.session import ClientFactory
 
@@ -38,30 +39,40 @@ class Legacy:
 
 
 def make_legacy_vm(factory: ClientFactory, spec: Legacy = Legacy()) -> str:
-    """Create the IPv4-only VM with plain PUTs; returns the VM's id."""
+    """Create the IPv4-only VM with plain PUTs (``azure/ops.py``: the SDK's create_or_update, nothing else);
+    returns the VM's id."""
+    from ..azure import ops
+
     sub, g, loc = factory.subscription_id, spec.group, spec.location
-    net = factory.network()
-    factory.resources().resource_groups.create_or_update(g, {"location": loc})
-    net.virtual_networks.begin_create_or_update(g, spec.vnet, {
+    base = f"/subscriptions/{sub}/resourceGroups/{g}/providers/Microsoft.Network"
+
+    def put(kind: str, rid: str, body: dict[str, Any]) -> None:
+        result = ops.create(factory, kind, rid, body)
+        if ops.is_poller(result):
+            result.result()
+
+    put("Microsoft.Resources/resourceGroups", f"/subscriptions/{sub}/resourceGroups/{g}", {"location": loc})
+    put("Microsoft.Network/virtualNetworks", f"{base}/virtualNetworks/{spec.vnet}", {
         "location": loc, "properties": {"addressSpace": {"addressPrefixes": [spec.space]},
                                         "subnets": [{"name": spec.subnet,
-                                                     "properties": {"addressPrefix": spec.prefix}}]}}).result()
-    net.network_security_groups.begin_create_or_update(g, spec.nsg, {"location": loc, "properties": {
-        "securityRules": [{"name": "SSH", "properties": {
+                                                     "properties": {"addressPrefix": spec.prefix}}]}})
+    put("Microsoft.Network/networkSecurityGroups", f"{base}/networkSecurityGroups/{spec.nsg}", {
+        "location": loc, "properties": {"securityRules": [{"name": "SSH", "properties": {
             "priority": 300, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
             "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*",
-            "destinationPortRange": "22"}}]}}).result()
-    net.public_ip_addresses.begin_create_or_update(g, spec.pip, {
+            "destinationPortRange": "22"}}]}})
+    put("Microsoft.Network/publicIPAddresses", f"{base}/publicIPAddresses/{spec.pip}", {
         "location": loc, "sku": {"name": "Standard", "tier": "Regional"},
-        "properties": {"publicIPAllocationMethod": "Static", "publicIPAddressVersion": "IPv4"}}).result()
-    base = f"/subscriptions/{sub}/resourceGroups/{g}/providers/Microsoft.Network"
-    net.network_interfaces.begin_create_or_update(g, spec.nic, {"location": loc, "properties": {
-        "networkSecurityGroup": {"id": f"{base}/networkSecurityGroups/{spec.nsg}"},
-        "ipConfigurations": [{"name": "ipconfig1", "properties": {
-            "privateIPAllocationMethod": "Dynamic",
-            "subnet": {"id": f"{base}/virtualNetworks/{spec.vnet}/subnets/{spec.subnet}"},
-            "publicIPAddress": {"id": f"{base}/publicIPAddresses/{spec.pip}"}}}]}}).result()
-    vm = factory.compute().virtual_machines.begin_create_or_update(g, spec.vm, {"location": loc, "properties": {
+        "properties": {"publicIPAllocationMethod": "Static", "publicIPAddressVersion": "IPv4"}})
+    put("Microsoft.Network/networkInterfaces", f"{base}/networkInterfaces/{spec.nic}", {
+        "location": loc, "properties": {
+            "networkSecurityGroup": {"id": f"{base}/networkSecurityGroups/{spec.nsg}"},
+            "ipConfigurations": [{"name": "ipconfig1", "properties": {
+                "privateIPAllocationMethod": "Dynamic",
+                "subnet": {"id": f"{base}/virtualNetworks/{spec.vnet}/subnets/{spec.subnet}"},
+                "publicIPAddress": {"id": f"{base}/publicIPAddresses/{spec.pip}"}}}]}})
+    vm_id = f"/subscriptions/{sub}/resourceGroups/{g}/providers/Microsoft.Compute/virtualMachines/{spec.vm}"
+    put("Microsoft.Compute/virtualMachines", vm_id, {"location": loc, "properties": {
         "hardwareProfile": {"vmSize": "Standard_B2s"},
         "storageProfile": {
             "imageReference": {"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server",
@@ -72,8 +83,8 @@ def make_legacy_vm(factory: ClientFactory, spec: Legacy = Legacy()) -> str:
             "disablePasswordAuthentication": True,
             "ssh": {"publicKeys": [{"path": "/home/azureuser/.ssh/authorized_keys", "keyData": DEMO_KEY}]}}},
         "networkProfile": {"networkInterfaces": [{"id": f"{base}/networkInterfaces/{spec.nic}",
-                                                  "properties": {"primary": True}}]}}}).result()
-    return str(vm.id)
+                                                  "properties": {"primary": True}}]}}})
+    return vm_id
 
 
 def ensure_legacy_vm(factory: ClientFactory, spec: Legacy = Legacy()) -> bool:
