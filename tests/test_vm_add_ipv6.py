@@ -252,3 +252,41 @@ def test_sim_an_ipv6_ipconfig_needs_an_ipv6_subnet_and_an_ipv6_public_ip(legacy:
         _nic_with(conn, sim, {"privateIPAddressVersion": "IPv6", "subnet": {"id": subnet},
                               "publicIPAddress": {"id": ids(sim)["pip4"].rsplit("/", 1)[0] + "/v4"}})
     assert e.value.error.code == "IPVersionForPublicIpAndNicIpConfigurationMustMatch"
+
+
+# ---- killed part-way, then run again
+
+
+@pytest.mark.parametrize("lines", [2, 3, 4, 5, 6, 7])
+def test_killed_midway_then_rerun_completes(lines: int, legacy: tuple[ArmSim, Any]) -> None:
+    """The process dies after ``lines`` journal lines (nothing more reaches Azure or the disk); the same command
+    run again finishes the job, with one public IPv6 only, and a third run sends nothing."""
+    import threading
+
+    from existing_helpers import DyingJournal, DyingTransport
+
+    from azwizard.headless.vm_existing import add_ipv6_review
+    from azwizard.run.executor import Runner
+
+    sim, conn = legacy
+    dead = threading.Event()
+    dying = connection(sim, DyingTransport(sim, dead))
+    net = read_vm_network(dying.session.factory, sim.subscription_id, L.group, L.vm)
+    review, _ = add_ipv6_review(dying, net)
+    journal = DyingJournal(review.plan.run_id, review.plan.journey, lines, dead)
+    Runner(dying.session.factory, journal, poll_interval=0.001).run(review.plan, diff=review.diff, meta=review.meta)
+    assert dead.is_set()
+
+    assert add_ipv6_command(args(), connection(sim), live=False) == 0
+    f = conn.session.factory
+    nic = ops.wire(ops.get(f, NIC, ids(sim)["nic"]))
+    cfgs = {c["name"]: c["properties"] for c in nic["properties"]["ipConfigurations"]}
+    assert cfgs["ipconfig1"]["primary"] is True and cfgs["ipconfig2"]["privateIPAddressVersion"] == "IPv6"
+    vnet = ops.wire(ops.get(f, VNET, ids(sim)["vnet"]))
+    spaces = vnet["properties"]["addressSpace"]["addressPrefixes"]
+    assert spaces[0] == L.space and len(spaces) == 2
+    pips = [p for p in sim.snapshot() if "/publicipaddresses/" in p]
+    assert len(pips) == 2  # the VM's IPv4 and one IPv6
+    n = len(sim.requests)
+    assert add_ipv6_command(args(), connection(sim), live=False) == 0
+    assert writes(sim, n) == []

@@ -58,22 +58,32 @@ def doctor_command(args: argparse.Namespace, conn: Connection | None = None) -> 
     return EXIT_FINDINGS if fix else EXIT_OK
 
 
-def add_ipv6_command(args: argparse.Namespace, conn: Connection | None = None, *, live: bool | None = None) -> int:
+def add_ipv6_review(conn: Connection, net: Any) -> tuple[Any, Any]:
+    """The review of adding IPv6 to ``net``'s VM (a new run): the plan, its diff over what was read, the
+    findings that block, and the journal's metadata (what is added)."""
     from ..existing.ipv6 import review_add_ipv6
     from ..run.preflight import diff_findings
-    from .apply import apply
-    from .review import Review, new_run, nothing_to_do, plan_dict
+    from .review import Review, new_run
 
-    conn = conn or connect(args)
-    net = _network(conn, args)
     run_id, created_at = new_run()
     assert conn.session is not None
     planned = review_add_ipv6(conn.session.factory, net, run_id=run_id, created_at=created_at)
     # The updates are what the command is for (--yes is the word): only conflicts and unreadable resources block.
     findings = [*planned.findings, *(f for f in diff_findings(planned.diff, "vm", allow_update=True) if f.blocking)]
     review = Review("vm-ipv6", None, findings, planned.plan, created_at, conn.label(),
-                    f"{args.resource_group}/{args.vm}", diff=planned.diff,
+                    f"{net.resource_group}/{net.name}", diff=planned.diff,
                     meta={"vm": net.vm_id, "additions": planned.additions.to_dict() if planned.additions else {}})
+    return review, planned
+
+
+def add_ipv6_command(args: argparse.Namespace, conn: Connection | None = None, *, live: bool | None = None) -> int:
+    from .apply import apply
+    from .review import nothing_to_do, plan_dict
+
+    conn = conn or connect(args)
+    net = _network(conn, args)
+    review, planned = add_ipv6_review(conn, net)
+    findings, run_id = review.findings, review.plan.run_id
     if not args.yes:
         if args.format == "json":
             sys.stdout.write(json.dumps({
