@@ -11,10 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CommandError, Connection, connect, err, out
 from .review import render_findings
+
+if TYPE_CHECKING:
+    from ..existing.ipv6 import Ipv6Plan
+    from .review import Review
 
 
 def _network(conn: Connection, args: argparse.Namespace) -> Any:
@@ -58,7 +62,7 @@ def doctor_command(args: argparse.Namespace, conn: Connection | None = None) -> 
     return EXIT_FINDINGS if fix else EXIT_OK
 
 
-def add_ipv6_review(conn: Connection, net: Any) -> tuple[Any, Any]:
+def add_ipv6_review(conn: Connection, net: Any) -> tuple[Review, Ipv6Plan]:
     """The review of adding IPv6 to ``net``'s VM (a new run): the plan, its diff over what was read, the
     findings that block, and the journal's metadata (what is added)."""
     from ..existing.ipv6 import review_add_ipv6
