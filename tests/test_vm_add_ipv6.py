@@ -290,3 +290,37 @@ def test_killed_midway_then_rerun_completes(lines: int, legacy: tuple[ArmSim, An
     n = len(sim.requests)
     assert add_ipv6_command(args(), connection(sim), live=False) == 0
     assert writes(sim, n) == []
+
+
+# ---- undone at cleanup
+
+
+def test_cleanup_of_the_run_leaves_exactly_the_original_resources(legacy: tuple[ArmSim, Any],
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from azwizard.headless.cleanup import delete_command
+
+    sim, conn = legacy
+    before = _no_etags(bodies(conn, sim))
+    assert add_ipv6_command(args(), conn, live=False) == 0
+    (journal,) = list_runs()
+    capsys.readouterr()
+    n = len(sim.requests)
+    assert delete_command(conn, run=journal.run_id, group=None, yes=False, confirm_group=None) == 0
+    assert writes(sim, n) == []
+    dry = capsys.readouterr().out
+    assert "Dry run" in dry and "~ Network interface legacy-vm-nic" in dry and "- Public IPv6 address" in dry
+    assert delete_command(conn, run=journal.run_id, group=None, yes=True, confirm_group=None) == 0
+    sent = writes(sim, n)
+    rid = ids(sim)
+    # NIC first (the public IP cannot go while it is used), then the VNet, then the public IP; never the VM
+    assert [m for m, _ in sent] == ["PUT", "PUT", "DELETE"]
+    assert sent[0][1] == rid["nic"].lower() and sent[1][1] == rid["vnet"].lower()
+    assert sent[2][1].endswith(f"/publicipaddresses/{L.vm}-ipv6")
+    after = _no_etags(bodies(conn, sim))
+    assert after == before
+    assert [p for p in sim.snapshot() if "/publicipaddresses/" in p] == [rid["pip4"].lower()]
+    # Again: nothing left to undo, nothing sent
+    n = len(sim.requests)
+    assert delete_command(conn, run=journal.run_id, group=None, yes=True, confirm_group=None) == 0
+    assert writes(sim, n) == []
+    assert "Nothing left to undo" in capsys.readouterr().out

@@ -126,3 +126,41 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "doctor":
         return doctor_command(args)
     return add_ipv6_command(args)
+
+
+def undo_run(conn: Connection, run_id: str, *, yes: bool) -> int | None:
+    """``cleanup delete --run ID`` of an add-ipv6 run: undo its additions (``azwizard/existing/undo.py``), a dry
+    run without ``--yes``. None when ``run_id`` is not an add-ipv6 run (cleanup goes on as for any run)."""
+    from ..azure.errors import explain
+    from ..existing.undo import additions_of, plan_undo, run_undo
+    from ..journal import Journal
+    from .common import EXIT_AZURE
+
+    journal = Journal(run_id)
+    if not journal.path.exists() or additions_of(journal) is None:
+        return None
+    assert conn.session is not None
+    factory = conn.session.factory
+    try:
+        plan = plan_undo(factory, journal)
+    except Exception as e:
+        x = explain(e)
+        raise CommandError(x.what, EXIT_AZURE, x.fix) from e
+    out(f"azwizard cleanup: undo the IPv6 additions of run {run_id} in {conn.label()} (the VM, its NIC, VNet and "
+        "NSGs stay; only what the run added goes):")
+    for line in plan.lines():
+        out(line)
+    if not plan.todo:
+        out("\nNothing left to undo.")
+        return EXIT_OK
+    if not yes:
+        out("\nDry run: nothing was changed. To undo, run again with --yes.")
+        return EXIT_OK
+    try:
+        run_undo(factory, journal, plan)
+    except Exception as e:
+        x = explain(e)
+        raise CommandError(f"the undo stopped: {x.what}", EXIT_AZURE,
+                           x.fix or f"Run azwizard cleanup delete --run {run_id} --yes again to finish it.") from e
+    out(f"\n✓ Undone: the VM's network is as it was before run {run_id}.")
+    return EXIT_OK
