@@ -324,3 +324,28 @@ def test_cleanup_of_the_run_leaves_exactly_the_original_resources(legacy: tuple[
     assert delete_command(conn, run=journal.run_id, group=None, yes=True, confirm_group=None) == 0
     assert writes(sim, n) == []
     assert "Nothing left to undo" in capsys.readouterr().out
+
+
+def test_json_with_yes_prints_the_outcome_and_the_network_after(legacy: tuple[ArmSim, Any],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    sim, conn = legacy
+    assert add_ipv6_command(args(format="json"), conn) == 0
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["exit_code"] == 0 and "All 3 resources in place" in captured.err
+    versions = [c["version"] for c in report["read_after"]["ip_configurations"]]
+    assert versions == ["IPv4", "IPv6"]
+    assert {p["version"] for p in report["read_after"]["public_ips"]} == {"IPv4", "IPv6"}
+
+
+def test_a_basic_public_ip_is_said_before_adding_a_standard_one(legacy: tuple[ArmSim, Any]) -> None:
+    import dataclasses
+
+    from azwizard.existing.ipv6 import plan_add_ipv6
+
+    sim, conn = legacy
+    net = read_vm_network(conn.session.factory, sim.subscription_id, L.group, L.vm)
+    assert "ipv6-basic-public-ip" not in {f.rule_id for f in plan_add_ipv6(net, run_id="r", created_at="t").findings}
+    basic = dataclasses.replace(net, public_ips={k: {**v, "sku": {"name": "Basic"}} for k, v in net.public_ips.items()})
+    found = [f for f in plan_add_ipv6(basic, run_id="r", created_at="t").findings if f.rule_id == "ipv6-basic-public-ip"]
+    assert len(found) == 1 and found[0].severity == "warn" and L.pip in found[0].message

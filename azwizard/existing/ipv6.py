@@ -34,6 +34,8 @@ from .read import NIC, PIP, VNET, VmNetwork, is_ipv6, prefixes_of, props, subnet
 JOURNEY = "vm-ipv6"
 NETWORK_API = "2024-05-01"
 SRC_HOWTO = "https://learn.microsoft.com/azure/virtual-network/ip-services/ipv6-add-to-existing-vnet-cli"
+SRC_GUEST = "https://learn.microsoft.com/azure/load-balancer/load-balancer-ipv6-for-linux"
+SRC_BASIC_UPGRADE = "https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-basic-upgrade-guidance"
 SRC_LIMITS = "https://learn.microsoft.com/azure/virtual-network/ip-services/ipv6-overview#limitations"
 
 
@@ -190,8 +192,16 @@ def plan_add_ipv6(net: VmNetwork, *, run_id: str, created_at: str, ula48: str | 
     nic_body, nic_changes = put_over(nic_step, nic, _foreign(nic))
     steps.append(replace(nic_step, body=nic_body))
     entries.append(_entry(steps[-1], nic, nic_body, nic_changes))
-    plan = Plan(JOURNEY, run_id, net.subscription_id, loc, tuple(steps),
-                notes=("The VM itself is not changed (no PUT): the guest gets its IPv6 address by DHCPv6.",))
+    plan = Plan(JOURNEY, run_id, net.subscription_id, loc, tuple(steps), notes=(
+        "The VM itself is not changed (no PUT): the guest gets its IPv6 address by DHCPv6; a Linux image without "
+        f"DHCPv6 on its NIC needs it turned on ({SRC_GUEST}).",))
+    for pip in net.public_ips.values():
+        if str((pip.get("sku") or {}).get("name") or "Basic").lower() == "basic":
+            findings.append(Finding(
+                "ipv6-basic-public-ip", "warn",
+                f"Public IP {pip.get('name')} of the VM is Basic SKU (retired 2025-09-30) and the new public IPv6 is "
+                f"Standard: upgrade {pip.get('name')} to Standard first ({SRC_BASIC_UPGRADE}).",
+                f"publicIP:{pip.get('name')}", SRC_BASIC_UPGRADE, "Adding IPv6"))
     additions = Additions(vnet_id, space, not v6_spaces, primary.subnet_id, prefix, not sn_v6, nic_id, ipc_name,
                           v6_config is None, pip_id)
     return Ipv6Plan(plan, PlanDiff(tuple(entries)), additions, findings)

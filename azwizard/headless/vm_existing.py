@@ -116,10 +116,20 @@ def add_ipv6_command(args: argparse.Namespace, conn: Connection | None = None, *
             out("Ready: run again with --yes to apply (each update sends the resource as read plus only these "
                 "changes).")
         return review.exit_code
-    if args.format == "json":
-        raise CommandError("--format json shows the plan: leave out --yes to see it, or --format to apply",
-                           EXIT_USAGE)
-    return apply(conn, review, yes=True, live=live)
+    if args.format != "json":
+        return apply(conn, review, yes=True, live=live)
+    # JSON on stdout for scripts: the progress and messages go to stderr, then the outcome and the VM's network
+    # as read after it (its IPv6 addresses among them).
+    import contextlib
+
+    with contextlib.redirect_stdout(sys.stderr):
+        code = apply(conn, review, yes=True, live=False)
+    after = _network(conn, args)
+    sys.stdout.write(json.dumps({
+        "vm": net.vm_id, "run_id": run_id, "exit_code": code, "findings": [f.to_dict() for f in findings],
+        "diff": planned.diff.to_dict(), "additions": planned.additions.to_dict() if planned.additions else None,
+        "read_after": after.summary()}, indent=2, ensure_ascii=False) + "\n")
+    return code
 
 
 def run(args: argparse.Namespace) -> int:
