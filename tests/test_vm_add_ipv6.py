@@ -349,3 +349,16 @@ def test_a_basic_public_ip_is_said_before_adding_a_standard_one(legacy: tuple[Ar
     basic = dataclasses.replace(net, public_ips={k: {**v, "sku": {"name": "Basic"}} for k, v in net.public_ips.items()})
     found = [f for f in plan_add_ipv6(basic, run_id="r", created_at="t").findings if f.rule_id == "ipv6-basic-public-ip"]
     assert len(found) == 1 and found[0].severity == "warn" and L.pip in found[0].message
+
+
+def test_nsg_rules_that_keep_ipv6_clients_out_are_said(legacy: tuple[ArmSim, Any],
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    sim, conn = legacy
+    conn.session.factory.network().network_security_groups.begin_create_or_update(L.group, L.nsg, {
+        "location": L.location, "properties": {"securityRules": [{"name": "HTTPS-office", "properties": {
+            "priority": 310, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+            "sourceAddressPrefix": "203.0.113.0/24", "sourcePortRange": "*", "destinationAddressPrefix": "*",
+            "destinationPortRange": "443"}}]}}).result()
+    assert add_ipv6_command(args(yes=False), conn) == 0
+    text = capsys.readouterr().out
+    assert "[doctor-ipv4-only-sources]" in text and "HTTPS-office" in text

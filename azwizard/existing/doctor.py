@@ -197,6 +197,10 @@ def _backup(net: VmNetwork, _: None) -> Iterable[Issue]:
                     "up (Reader on the vaults is needed).", "backup", "info")
 
 
+# What decides whether IPv6 clients get in once the VM has IPv6 (``vm add-ipv6`` shows these too).
+NSG_FINDINGS = ("doctor-ipv4-only-sources", "doctor-nsg-nic-and-subnet")
+
+
 def doctor(net: VmNetwork) -> list[Finding]:
     """Every finding for this VM, most severe first."""
     return run_rules(DOCTOR.rules, net, None)

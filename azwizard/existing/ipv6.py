@@ -190,6 +190,9 @@ def plan_add_ipv6(net: VmNetwork, *, run_id: str, created_at: str, ula48: str | 
                     ((primary.name, "IPv4, primary (unchanged)"), (ipc_name, f"IPv6, {pip_id.rsplit('/', 1)[-1]}")),
                     NETWORK_API)
     nic_body, nic_changes = put_over(nic_step, nic, _foreign(nic))
+    # The NIC is the plan's last step: the plan's identity (run/preflight.py plan_identity: the last step's id for
+    # a journey without a main step) is then the NIC's, the same in every run, so a rerun after a kill recognises
+    # the public IP the stopped run made as its own.
     steps.append(replace(nic_step, body=nic_body))
     entries.append(_entry(steps[-1], nic, nic_body, nic_changes))
     plan = Plan(JOURNEY, run_id, net.subscription_id, loc, tuple(steps), notes=(

@@ -74,6 +74,10 @@ def add_ipv6_review(conn: Connection, net: Any) -> tuple[Review, Ipv6Plan]:
     planned = review_add_ipv6(conn.session.factory, net, run_id=run_id, created_at=created_at)
     # The updates are what the command is for (--yes is the word): only conflicts and unreadable resources block.
     findings = [*planned.findings, *(f for f in diff_findings(planned.diff, "vm", allow_update=True) if f.blocking)]
+    # IPv6 clients get in only where every NSG on the way lets them: the doctor's NSG findings, said here too.
+    from ..existing.doctor import NSG_FINDINGS, doctor
+
+    findings += [f for f in doctor(net) if f.rule_id in NSG_FINDINGS]
     review = Review("vm-ipv6", None, findings, planned.plan, created_at, conn.label(),
                     f"{net.resource_group}/{net.name}", diff=planned.diff,
                     meta={"vm": net.vm_id, "additions": planned.additions.to_dict() if planned.additions else {}})
