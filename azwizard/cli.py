@@ -32,6 +32,7 @@ commands:
   vm plan|apply PROFILE     check and show (plan) or create (apply) a VM from a TOML profile
   aks plan|apply PROFILE    the same for an AKS cluster
   vm|aks --from-az AZ...    open the wizard pre-filled from an az vm|aks create command
+  vm doctor|add-ipv6 -g RG --vm NAME   check an existing VM; add IPv6 to an IPv4-only one
   check -- az ...           check an az vm create / az aks create command line
   cleanup list|delete       what azwizard created; delete a run or a resource group
   sim serve                 serve the simulated Azure Resource Manager
@@ -75,6 +76,18 @@ def _existing_options(p: argparse.ArgumentParser) -> None:
                         "for this run and deleted by its cleanup (repeatable)")
 
 
+def _vm_existing_actions(actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """``vm doctor`` and ``vm add-ipv6``: a VM that exists already (docs/cli-vm-existing.md)."""
+    for name, what in (("doctor", "check an existing VM's network against the notes (read-only)"),
+                       ("add-ipv6", "add IPv6 to an existing IPv4-only VM (a plan; --yes applies it)")):
+        a = actions.add_parser(name, parents=[common], help=what, description=what[0].upper() + what[1:] + ".")
+        a.add_argument("--resource-group", "-g", required=True, metavar="RG", help="the VM's resource group")
+        a.add_argument("--vm", "-n", required=True, metavar="NAME", help="the VM's name")
+        a.add_argument("--format", choices=("text", "json"), default="text")
+        if name == "add-ipv6":
+            a.add_argument("--yes", "-y", action="store_true", help="apply the plan (without it: only show it)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options(False)
     p = argparse.ArgumentParser(
@@ -112,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
         apply.add_argument("profile", metavar="PROFILE", help="the TOML profile")
         apply.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
         _existing_options(apply)
+        if kind == "vm":
+            _vm_existing_actions(actions, common)
 
     check = sub.add_parser(
         "check", parents=[common], help="check an az vm create / az aks create command line",

@@ -199,6 +199,12 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
                    live: bool | None = None, backup_data: tuple[str, ...] = (), soft_delete_off: bool = False) -> int:
     from ..cleanup import backup_vaults
 
+    if run and run != "latest":  # an add-ipv6 run is undone, not deleted (docs/cli-vm-existing.md)
+        from .vm_existing import undo_run
+
+        undone = undo_run(conn, run, yes=yes)
+        if undone is not None:
+            return undone
     inv = inventory(conn)
     try:
         plan, run = _plan(inv, run, group, backup_data, soft_delete_off)

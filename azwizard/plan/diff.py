@@ -294,7 +294,9 @@ def compare(desired: Any, current: Any, path: str = "", key: str = "") -> list[C
             out += compare(d, c, f"{path}[{i}]", key)
         return out
     if current is None:
-        return [Change(path, ABSENT, desired)]
+        # ARM's wire JSON spells an unset property as null or leaves it out (the generic reader keeps the nulls
+        # as read): a null over a null or absent value is no change.
+        return [] if desired is None else [Change(path, ABSENT, desired)]
     if _norm(key, desired) != _norm(key, current):
         return [Change(path, current, desired)]
     return []

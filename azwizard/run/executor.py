@@ -238,7 +238,7 @@ class Runner:
         body = self._body(step, inputs or {}, body_for_put(step, entry))
         # An earlier run's resource stays that run's: its events say "update", so neither cleanup nor a later
         # diff takes this run for its maker.
-        update = entry is not None and entry.owner is not None and entry.owner.relation == "same-journey"
+        update = _updates_other(entry)
         prefix = "update-" if update else ""
         if entry is not None and entry.adopted:
             self.journal.record("adopted", step=step.key, id=step.resource_id, kind=step.kind,
@@ -365,7 +365,7 @@ class Runner:
         current = self._wait_provisioned(step, dict(entry.current or {}))
         out = outputs_of(step.kind, current)
         relation = entry.owner.relation if entry.owner is not None else "this-run"
-        if relation == "same-journey":
+        if relation in ("same-journey", "foreign"):
             self.journal.record("unchanged", step=step.key, id=step.resource_id, kind=step.kind,
                                 owner=entry.owner.run_id if entry.owner else None)
         elif relation == "adopted":
@@ -398,7 +398,7 @@ class Runner:
     def _resume_pending(self, step: Step, entry: StepDiff) -> dict[str, Any] | None:
         """Poll the operation an interrupted run left in flight. Its outputs when it succeeded; None when
         Azure no longer knows it or it failed (then the step goes on as the diff says: nothing, or the PUT)."""
-        update = entry.owner is not None and entry.owner.relation == "same-journey"
+        update = _updates_other(entry)
         started = time.monotonic()
         self._emit(StepEvent(step.key, "running", step.label, step.resource_id, 0.0,
                              "resuming: polling the operation the interrupted run started"))
@@ -542,6 +542,13 @@ class Runner:
         if self.on_event is not None:
             with contextlib.suppress(Exception):  # a broken listener must not break the run
                 self.on_event(event)
+
+
+def _updates_other(entry: StepDiff | None) -> bool:
+    """Whether the step updates a resource this run did not make: an earlier run's of the same journey, or one
+    azwizard does not own at all (``vm add-ipv6`` adds to the user's VNet and NIC). Its journal events say
+    "update", so cleanup never takes this run for its maker."""
+    return entry is not None and entry.owner is not None and entry.owner.relation in ("same-journey", "foreign")
 
 
 def arm_target(exc: BaseException) -> str:

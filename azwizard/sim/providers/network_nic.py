@@ -159,7 +159,10 @@ def _ip_configurations(sim: ArmSim, nic_id: str, location: str, src_list: Any,
 
 def _check_primary(nic_id: str, configs: list[dict[str, Any]]) -> None:
     """Rule 27 (ipv6-overview.md: "each NIC must include at least one IPv4 IP configuration"; the IPv4
-    ipconfig is primary). No verbatim ARM answer was found: both codes are *unverified*."""
+    ipconfig is primary; https://github.com/hashicorp/terraform-provider-azurerm/issues/2746: "Currently Azure
+    does not allow you to set an IPv6 configuration as primary"). No verbatim ARM answer was found (searched the
+    issue trackers of azure-cli, terraform-provider-azurerm and ansible-collections/azure): both codes are
+    *unverified*."""
     v4 = [c for c in configs if props_of(c)["privateIPAddressVersion"] == "IPv4"]
     if not v4:
         raise _unverified("NicMustHaveAtLeastOneIPv4IpConfiguration",

@@ -1,0 +1,180 @@
+"""``azwizard vm doctor`` and ``azwizard vm add-ipv6``: a VM that exists already (docs/cli-vm-existing.md).
+
+``doctor`` reads the VM's network and prints the findings (exit 0: nothing to fix; 1: findings). ``add-ipv6``
+prints the plan of updates (without ``--yes``) or applies it with the runner and journal every create uses
+(exit codes as ``vm apply``). With ``--demo``, the demo's IPv4-only VM (``Legacy-RG``/``legacy-vm``) is made
+first when its group does not exist, with plain PUTs as a portal user would (``azwizard/existing/legacy.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CommandError, Connection, connect, err, out
+from .review import render_findings
+
+if TYPE_CHECKING:
+    from ..existing.ipv6 import Ipv6Plan
+    from .review import Review
+
+
+def _network(conn: Connection, args: argparse.Namespace) -> Any:
+    from ..existing.read import VmNotFound, read_vm_network
+
+    assert conn.session is not None
+    factory = conn.session.factory
+    if args.demo:
+        from ..existing.legacy import Legacy, ensure_legacy_vm
+
+        if args.resource_group.lower() == Legacy().group.lower() and ensure_legacy_vm(factory):
+            err(f"Made the demo's IPv4-only VM {Legacy().vm} in {Legacy().group} (plain PUTs, as a portal user "
+                "would: azwizard owns none of it).")
+    try:
+        return read_vm_network(factory, conn.subscription_id, args.resource_group, args.vm)
+    except VmNotFound as e:
+        raise CommandError(f"{e} ({conn.label()})", EXIT_USAGE,
+                           "Check the names (az vm list -o table), or the subscription (--subscription).") from e
+
+
+def doctor_command(args: argparse.Namespace, conn: Connection | None = None) -> int:
+    from ..existing.doctor import doctor, to_fix
+
+    conn = conn or connect(args)
+    net = _network(conn, args)
+    findings = doctor(net)
+    fix = to_fix(findings)
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"vm": net.vm_id, "verdict": "findings" if fix else "ok",
+                                     "findings": [f.to_dict() for f in findings], "read": net.summary()},
+                                    indent=2, ensure_ascii=False) + "\n")
+    else:
+        out(f"azwizard vm doctor: {net.name} in {net.resource_group} ({net.location}, {net.size}"
+            f"{', zone ' + ', '.join(net.zones) if net.zones else ''})")
+        out(f"  subscription: {conn.label()}")
+        out(f"\nFindings ({len(findings)}):")
+        for line in render_findings(findings):
+            out(line)
+        out("")
+        out(f"▲ {len(fix)} thing(s) to fix." if fix else "✓ Nothing to fix.")
+    return EXIT_FINDINGS if fix else EXIT_OK
+
+
+def add_ipv6_review(conn: Connection, net: Any) -> tuple[Review, Ipv6Plan]:
+    """The review of adding IPv6 to ``net``'s VM (a new run): the plan, its diff over what was read, the
+    findings that block, and the journal's metadata (what is added)."""
+    from ..existing.ipv6 import review_add_ipv6
+    from ..run.preflight import diff_findings
+    from .review import Review, new_run
+
+    run_id, created_at = new_run()
+    assert conn.session is not None
+    planned = review_add_ipv6(conn.session.factory, net, run_id=run_id, created_at=created_at)
+    # The updates are what the command is for (--yes is the word): only conflicts and unreadable resources block.
+    findings = [*planned.findings, *(f for f in diff_findings(planned.diff, "vm", allow_update=True) if f.blocking)]
+    # IPv6 clients get in only where every NSG on the way lets them: the doctor's NSG findings, said here too.
+    from ..existing.doctor import NSG_FINDINGS, doctor
+
+    findings += [f for f in doctor(net) if f.rule_id in NSG_FINDINGS]
+    review = Review("vm-ipv6", None, findings, planned.plan, created_at, conn.label(),
+                    f"{net.resource_group}/{net.name}", diff=planned.diff,
+                    meta={"vm": net.vm_id, "additions": planned.additions.to_dict() if planned.additions else {}})
+    return review, planned
+
+
+def add_ipv6_command(args: argparse.Namespace, conn: Connection | None = None, *, live: bool | None = None) -> int:
+    from .apply import apply
+    from .review import nothing_to_do, plan_dict
+
+    conn = conn or connect(args)
+    net = _network(conn, args)
+    review, planned = add_ipv6_review(conn, net)
+    findings, run_id = review.findings, review.plan.run_id
+    if not args.yes:
+        if args.format == "json":
+            sys.stdout.write(json.dumps({
+                "vm": net.vm_id, "verdict": "blocked" if review.blocking else "ready",
+                "findings": [f.to_dict() for f in findings], "plan": plan_dict(planned.plan, planned.diff),
+                "diff": planned.diff.to_dict(),
+                "additions": planned.additions.to_dict() if planned.additions else None}, indent=2,
+                ensure_ascii=False) + "\n")
+            return review.exit_code
+        out(f"azwizard vm add-ipv6: {net.name} in {net.resource_group} ({net.location}), run {run_id}")
+        out(f"  subscription: {conn.label()}")
+        out(f"\nFindings ({len(findings)}):")
+        for line in render_findings(findings):
+            out(line)
+        out("\nWhat each PUT would do (+ create, = unchanged, ~ update, ! conflict, ? could not be read):")
+        for line in planned.diff.lines():
+            out(line)
+        for note in planned.plan.notes:
+            out(f"  note: {note}")
+        out("")
+        if review.blocking:
+            out(f"✖ {len(review.blocking)} blocking finding(s): nothing can be changed until they are fixed.")
+        elif nothing_to_do(review):
+            out("✓ Nothing to change: the VM has IPv6 already.")
+        else:
+            out("Ready: run again with --yes to apply (each update sends the resource as read plus only these "
+                "changes).")
+        return review.exit_code
+    if args.format != "json":
+        return apply(conn, review, yes=True, live=live)
+    # JSON on stdout for scripts: the progress and messages go to stderr, then the outcome and the VM's network
+    # as read after it (its IPv6 addresses among them).
+    import contextlib
+
+    with contextlib.redirect_stdout(sys.stderr):
+        code = apply(conn, review, yes=True, live=False)
+    after = _network(conn, args)
+    sys.stdout.write(json.dumps({
+        "vm": net.vm_id, "run_id": run_id, "exit_code": code, "findings": [f.to_dict() for f in findings],
+        "diff": planned.diff.to_dict(), "additions": planned.additions.to_dict() if planned.additions else None,
+        "read_after": after.summary()}, indent=2, ensure_ascii=False) + "\n")
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "doctor":
+        return doctor_command(args)
+    return add_ipv6_command(args)
+
+
+def undo_run(conn: Connection, run_id: str, *, yes: bool) -> int | None:
+    """``cleanup delete --run ID`` of an add-ipv6 run: undo its additions (``azwizard/existing/undo.py``), a dry
+    run without ``--yes``. None when ``run_id`` is not an add-ipv6 run (cleanup goes on as for any run)."""
+    from ..azure.errors import explain
+    from ..existing.undo import additions_of, plan_undo, run_undo
+    from ..journal import Journal
+    from .common import EXIT_AZURE
+
+    journal = Journal(run_id)
+    if not journal.path.exists() or additions_of(journal) is None:
+        return None
+    assert conn.session is not None
+    factory = conn.session.factory
+    try:
+        plan = plan_undo(factory, journal)
+    except Exception as e:
+        x = explain(e)
+        raise CommandError(x.what, EXIT_AZURE, x.fix) from e
+    out(f"azwizard cleanup: undo the IPv6 additions of run {run_id} in {conn.label()} (the VM, its NIC, VNet and "
+        "NSGs stay; only what the run added goes):")
+    for line in plan.lines():
+        out(line)
+    if not plan.todo:
+        out("\nNothing left to undo.")
+        return EXIT_OK
+    if not yes:
+        out("\nDry run: nothing was changed. To undo, run again with --yes.")
+        return EXIT_OK
+    try:
+        run_undo(factory, journal, plan)
+    except Exception as e:
+        x = explain(e)
+        raise CommandError(f"the undo stopped: {x.what}", EXIT_AZURE,
+                           x.fix or f"Run azwizard cleanup delete --run {run_id} --yes again to finish it.") from e
+    out(f"\n✓ Undone: the VM's network is as it was before run {run_id}.")
+    return EXIT_OK
