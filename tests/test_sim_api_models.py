@@ -50,7 +50,11 @@ def estate(sdk: Any, sim: Any, rg: str) -> dict[str, str]:
     sdk.containerservice.managed_clusters.begin_create_or_update(rg, "aks1", notes_cluster()).result()
     sdk.containerregistry.registries.begin_create(rg, "acrwalk1", {"location": LOC, "sku": {"name": "Basic"}}).result()
     prov = f"{gid}/providers"
+    ident = f"{prov}/Microsoft.ManagedIdentity/userAssignedIdentities/id1"
+    assert sdk.resources.send_request(HttpRequest("PUT", f"{SIM_BASE_URL}{ident}?api-version=2023-01-31",
+                                                  json={"location": LOC})).status_code == 201
     return {
+        "Microsoft.ManagedIdentity/userAssignedIdentities": ident,
         f"{NET}/virtualNetworks": f"{net}/virtualNetworks/vnet",
         f"{NET}/virtualNetworks/subnets": subnet,
         f"{NET}/networkSecurityGroups": f"{net}/networkSecurityGroups/nsg",

@@ -64,9 +64,11 @@ def _drop(body: Any, path: tuple[str, ...]) -> None:
 # Keys Azure answers that no api-version's spec defines, with the first api-version recorded answering them
 # (lower-cased type -> top-level key or ``properties.key`` -> version). A NIC's ``kind`` and
 # ``properties.allowPort25Out``: answered at 2022-01-01 and 2022-11-01 in every azure-cli NIC recording
-# (Azure/azure-cli .../network/tests/latest/recordings/test_network_nic_subresources.yaml).
+# (Azure/azure-cli .../network/tests/latest/recordings/test_network_nic_subresources.yaml);
+# ``properties.nicAuxiliarySkuBillingNotificationType``: answered at 2022-11-01 (test_network_nic_auxiliary.yaml).
 UNDOCUMENTED: dict[str, dict[str, str]] = {
-    "microsoft.network/networkinterfaces": {"kind": "2022-01-01", "properties.allowPort25Out": "2022-01-01"},
+    "microsoft.network/networkinterfaces": {"kind": "2022-01-01", "properties.allowPort25Out": "2022-01-01",
+                                            "properties.nicAuxiliarySkuBillingNotificationType": "2022-11-01"},
 }
 
 
