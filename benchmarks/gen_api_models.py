@@ -16,6 +16,7 @@ Nothing is imported from the old wheels (they share package names): their models
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import json
 import re
@@ -112,10 +113,8 @@ def _version_in(sources: Any) -> str | None:
 
 def _rest_keys(cls: Any) -> dict[str, Any]:
     """REST name -> field of a TypeSpec-generated model class (``rest_field``)."""
-    try:
+    with contextlib.suppress(Exception):  # the field table is built on first use; some models need arguments
         cls()
-    except Exception:  # noqa: BLE001 - some models need arguments; the field table is built on first use
-        pass
     return {f._rest_name: f for f in cls._attr_to_rest_field.values()}
 
 
