@@ -30,3 +30,4 @@ def test_package_data_ships_styles_and_catalog_data() -> None:
     data = config["tool"]["setuptools"]["package-data"]
     assert "*.tcss" in data["azwizard.screens"]
     assert "*.json" in data["azwizard.sim.catalog"]
+    assert "*.json" in data["azwizard.sim"]  # api_models.json

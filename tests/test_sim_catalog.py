@@ -742,7 +742,9 @@ def test_image_listing_chain() -> None:
     assert versions is not None and len(versions) >= 2
     for listing in (pubs, offers, sku_items, versions):
         for item in listing:
-            assert list(item) == ["location", "name", "id"]
+            # SKU items lead with whether their images take automatic OS upgrades (issue #25).
+            assert list(item) == (["properties", "location", "name", "id"] if listing is sku_items
+                                  else ["location", "name", "id"])
             assert item["location"] == loc
             assert IMAGE_ID_RE.match(item["id"]), item["id"]
             assert VirtualMachineImageResource(item).name == item["name"]
@@ -755,6 +757,14 @@ def test_image_listing_chain() -> None:
     assert azl is not None and {"azure-linux-3", "azure-linux-3-gen2"} <= {s["name"] for s in azl}
     win = images.list_skus(loc, "MicrosoftWindowsServer", "WindowsServer")
     assert win is not None and "2022-datacenter-azure-edition" in {s["name"] for s in win}
+    for item in [*sku_items, *ubuntu, *azl, *win]:
+        img = images.find_image_sku(item["id"].split("/Publishers/")[1].split("/")[0],
+                                    item["id"].split("/Offers/")[1].split("/")[0], item["name"])
+        assert img is not None
+        assert item["properties"] == {"automaticOSUpgradeProperties": {
+            "automaticOSUpgradeSupported": img.automatic_os_upgrade}}
+    assert {i["properties"]["automaticOSUpgradeProperties"]["automaticOSUpgradeSupported"]
+            for i in [*sku_items, *ubuntu, *azl, *win]} == {True, False}
 
 
 def test_image_unknowns_return_none() -> None:

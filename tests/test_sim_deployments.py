@@ -345,3 +345,30 @@ def test_a_deployment_nobody_watches_runs_at_once_and_ends_later(sim: ArmSim, rg
     sim.advance(2)
     wire(sim, "GET", f"/subscriptions/{sim.subscription_id}/resourcegroups/{rg}?api-version=2022-09-01")
     assert wire(sim, "POST", dep_path(sim, rg, "later") + "/cancel").status == 409
+
+
+@pytest.mark.parametrize("sections", [False, True])
+def test_parameters_and_outputs_keys_follow_what_was_sent(sim: ArmSim, rg: str, sections: bool) -> None:
+    """A template and request without ``parameters``/``outputs`` get answers without either key (validate, PUT,
+    GET), as Azure answers (issue #25); az vm create's empty sections come back as ``{}`` (recorded
+    test_vm_create_ubuntu.yaml)."""
+    nsg = {"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2024-05-01", "name": "bare-nsg",
+           "location": "[resourceGroup().location]"}
+    tpl: dict[str, Any] = {"$schema": template()["$schema"], "contentVersion": "1.0.0.0", "resources": [nsg]}
+    props: dict[str, Any] = {"template": tpl, "mode": "Incremental"}
+    if sections:
+        tpl.update({"parameters": {}, "outputs": {}})
+        props["parameters"] = {}
+    path = dep_path(sim, rg, "bare")
+    answers = [wire(sim, "POST", path + "/validate", {"properties": props}), wire(sim, "PUT", path, {"properties": props})]
+    assert [a.status for a in answers] == [200, 201]
+    for _ in range(10):
+        done = wire(sim, "GET", path)
+        if done.body["properties"]["provisioningState"] in ("Succeeded", "Failed"):
+            break
+    assert done.body["properties"]["provisioningState"] == "Succeeded"
+    for answer in answers:
+        assert ("parameters" in answer.body["properties"]) is sections
+        assert "outputs" not in answer.body["properties"]
+    assert ("parameters" in done.body["properties"]) is sections
+    assert done.body["properties"].get("outputs") == ({} if sections else None)

@@ -163,7 +163,10 @@ def list_skus(location: str, publisher: str, offer: str,
     first = imgs[0]
     base = (f"{_prefix(subscription_id, region)}/Publishers/{first.publisher}/ArtifactTypes/VMImage"
             f"/Offers/{first.offer}/Skus")
-    return [_item(region, i.sku, f"{base}/{i.sku}") for i in imgs]
+    # Each SKU carries whether its images take automatic OS upgrades (Azure answers
+    # ``properties.automaticOSUpgradeProperties`` on every item; az CLI recordings measured in issue #25).
+    return [{"properties": {"automaticOSUpgradeProperties": {"automaticOSUpgradeSupported": i.automatic_os_upgrade}},
+             **_item(region, i.sku, f"{base}/{i.sku}")} for i in imgs]
 
 
 def _version_id(subscription_id: str, region: str, img: ImageSku, version: str) -> str:

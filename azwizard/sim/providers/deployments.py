@@ -253,8 +253,7 @@ def put_deployment(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -
         "id": did, "name": name, "type": TYPE,
         "properties": {
             "templateHash": tpl.template_hash(template),
-            "parameters": {k: {"type": _param_type(template, k), "value": v} for k, v in ctx.parameters.items()
-                           if not _secure(template, k)},
+            **_parameters(template, ctx, props),
             "mode": mode, "provisioningState": "Accepted", "timestamp": _now(), "duration": _duration(0),
             "correlationId": str(uuid.uuid4()),
             "providers": _providers(resources, group["location"]),
@@ -400,8 +399,7 @@ def validate_deployment(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: s
         "properties": {
             "templateHash": tpl.template_hash(template), "mode": mode, "provisioningState": "Succeeded",
             "timestamp": _now(), "duration": _duration(0), "correlationId": str(uuid.uuid4()),
-            "parameters": {k: {"type": _param_type(template, k), "value": v} for k, v in ctx.parameters.items()
-                           if not _secure(template, k)},
+            **_parameters(template, ctx, props),
             "providers": _providers(resources, group["location"]),
             "dependencies": _dependencies(resources, deps),
             "validatedResources": [{"id": r.id} for r in resources],
@@ -504,7 +502,7 @@ def _advance(sim: ArmSim, run: _Run) -> None:
                 "details": [s.error or {} for s in failed_steps],
             }
             op.error_status = 400
-        else:
+        elif "outputs" in run.template:  # an empty section answers {} (recorded az vm create); none, no key
             rec["properties"]["outputs"] = _outputs(run)
         op.ready_at = sim.clock()
         op.min_progress = 0  # the run watched its resources; the deployment ends with the last of them
@@ -609,6 +607,17 @@ def _operation_body(deployment_id: str, step: _Step) -> dict[str, Any]:
             "properties": props}
 
 
+def _parameters(template: dict[str, Any], ctx: Any, props: dict[str, Any]) -> dict[str, Any]:
+    """The deployment's ``parameters`` (secure ones left out); without any, the key only when the request
+    sent one. ARM answers ``"parameters": {}`` to az vm create's ``"parameters": {}`` (azure-cli recording
+    test_vm_create_ubuntu.yaml, validate, PUT and GET) and leaves the key out for a request and template
+    without parameters (as it leaves ``outputs`` out for a template without an ``outputs`` section; measured
+    against azure-cli recordings, issue #25)."""
+    given = {k: {"type": _param_type(template, k), "value": v} for k, v in ctx.parameters.items()
+             if not _secure(template, k)}
+    return {"parameters": given} if given or "parameters" in props else {}
+
+
 def _outputs(run: _Run) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, spec in (run.template.get("outputs") or {}).items():
@@ -629,7 +638,8 @@ def _succeeded(sim: ArmSim, key: str) -> None:
     props = rec["properties"]
     props["provisioningState"] = "Succeeded"
     props["timestamp"] = _now()
-    props.setdefault("outputs", {})
+    if "outputs" in (rec.get("_template") or {}):
+        props.setdefault("outputs", {})
     ops = rec.get("_operations", [])
     props["outputResources"] = [{"id": op["properties"]["targetResource"]["id"]}
                                 for op in sorted((o for o in ops if "targetResource" in o["properties"]),
