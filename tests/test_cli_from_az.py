@@ -8,6 +8,7 @@ from pathlib import Path
 import cli_helpers
 import pytest
 from cli_helpers import main_in_process
+from tui_helpers import settle, wait_until
 
 from azwizard.specs.azcli import read_vm, split_commands
 
@@ -27,10 +28,8 @@ async def test_the_wizard_opens_pre_filled(data_dir: Path) -> None:
     read = read_vm(split_commands(shlex.split(VM_COMMAND)))
     app = build_app("vm", read.spec, demo=True, notes=read.unknown)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, BasicsStep) and len(app._notifications):
-                break
+        await wait_until(pilot, lambda: isinstance(app.screen, BasicsStep) and len(app._notifications) > 0,
+                         what="the wizard with its notes")
         assert app.current_mode == "vm" and isinstance(app.screen, BasicsStep)
         journey = app.journeys["vm"]
         assert app.screen.journey is journey
@@ -65,12 +64,9 @@ async def test_basics_shows_the_commands_group_and_keeps_it(data_dir: Path, kind
     app = build_app(kind, read.spec, demo=True)
     widget = "#resource_group" if kind == "aks" else "#names-resource_group"
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.current_mode == kind and app.screen.query(widget):
-                break
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.current_mode == kind and bool(app.screen.query(widget)),
+                         what="the journey's first step")
+        await settle(app, pilot)
         spec = app.journeys[kind].spec
         assert app.screen.query_one(widget).value == group
         assert (spec.resource_group if kind == "aks" else spec.names.resource_group) == group

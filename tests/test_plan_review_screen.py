@@ -28,6 +28,7 @@ from existing_helpers import (
     session_on,
 )
 from textual.widgets import Input
+from tui_helpers import workers_done
 
 from azwizard.sim import ArmSim
 
@@ -36,7 +37,7 @@ data_dir = cli_helpers.data_dir
 
 async def settle(app: AzWizardApp, pilot: Any) -> None:
     for _ in range(4):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 
