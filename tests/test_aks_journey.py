@@ -195,6 +195,7 @@ async def test_create_shows_elapsed_time_while_the_cluster_is_built(tmp_path: Pa
         for op in sim.ops.values():
             op.min_progress = 0
         await wait_until(pilot, lambda: isinstance(app.screen, AksDoneScreen), what="the done screen")
+        await settle(app, pilot)  # its widgets mounted (and its kubeconfig written) before the app closes
 
 
 async def test_presets_fill_the_later_steps(tmp_path: Path) -> None:
