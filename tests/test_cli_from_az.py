@@ -8,7 +8,7 @@ from pathlib import Path
 import cli_helpers
 import pytest
 from cli_helpers import main_in_process
-from tui_helpers import settle, wait_until
+from tui_helpers import record_notifications, settle, wait_until
 
 from azwizard.specs.azcli import read_vm, split_commands
 
@@ -27,8 +27,9 @@ async def test_the_wizard_opens_pre_filled(data_dir: Path) -> None:
 
     read = read_vm(split_commands(shlex.split(VM_COMMAND)))
     app = build_app("vm", read.spec, demo=True, notes=read.unknown)
+    said = record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, BasicsStep) and len(app._notifications) > 0,
+        await wait_until(pilot, lambda: isinstance(app.screen, BasicsStep) and len(said) > 0,
                          what="the wizard with its notes")
         assert app.current_mode == "vm" and isinstance(app.screen, BasicsStep)
         journey = app.journeys["vm"]
@@ -37,7 +38,7 @@ async def test_the_wizard_opens_pre_filled(data_dir: Path) -> None:
         assert (spec.names.resource_group, spec.names.vm, spec.size, spec.admin_username) == \
             ("Web-RG", "Web-VM", "Standard_D2s_v5", "ops")
         assert spec.os_disk.delete_with_vm
-        assert any("--frobnicate" in str(n.message) for n in app._notifications)
+        assert any("--frobnicate" in m for m in said)
 
 
 def test_from_az_refuses_the_wrong_kind_and_empty_commands(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,6 +52,21 @@ async def wait_until(pilot: Any, condition: Callable[[], bool], *, timeout: floa
         await pilot.pause(0.02)
 
 
+def record_notifications(app: Any) -> list[str]:
+    """Every message the app shows as a notification from now on. A toast leaves ``app._notifications`` after its
+    timeout (5 s for most), so on a loaded machine a test reading that list after a few settles found it
+    empty; this list keeps what was said."""
+    said: list[str] = []
+    shown = app.notify
+
+    def notify(message: str, *args: Any, **kwargs: Any) -> Any:
+        said.append(str(message))
+        return shown(message, *args, **kwargs)
+
+    app.notify = notify
+    return said
+
+
 MODE_KEYS = {"vm": "v", "aks": "k"}
 
 
