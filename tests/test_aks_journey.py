@@ -21,6 +21,7 @@ from azwizard.screens.app import AzWizardApp
 from azwizard.screens.help import HelpScreen
 from azwizard.screens.home import HomeScreen
 from azwizard.screens.review import CreateScreen, ReviewStep
+from tui_helpers import aks_dev_journey, open_steps, wait_until, workers_done
 
 from azwizard.azure.session import AzureSession
 from azwizard.demo import open_demo_session
@@ -53,7 +54,7 @@ def demo(tmp_path: Path, scale: float = 0.0) -> tuple[AzWizardApp, dict[str, Arm
 
 async def settle(app: AzWizardApp, pilot: Any) -> None:
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 
@@ -150,7 +151,7 @@ async def test_existing_kubeconfig_keeps_other_contexts_and_asks_before_overwrit
     path.write_text(yaml.safe_dump(other))
     app, _ = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await walk_dev_preset_to_review(app, pilot)
+        await open_steps(app, pilot, "aks", ReviewStep, journey=aks_dev_journey())
         await pilot.press("c")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmOverwrite), type(app.screen)  # a different 'aks-dev' cluster exists
@@ -177,17 +178,24 @@ async def test_existing_kubeconfig_keeps_other_contexts_and_asks_before_overwrit
 
 
 async def test_create_shows_elapsed_time_while_the_cluster_is_built(tmp_path: Path) -> None:
-    """With latency, the create screen keeps ticking (elapsed time, what is running) while AKS works."""
-    app, _ = demo(tmp_path, scale=1 / 240)
+    """While AKS works, the create screen keeps ticking (elapsed time, what is running)."""
+    app, holder = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await walk_dev_preset_to_review(app, pilot)
+        await open_steps(app, pilot, "aks", ReviewStep, journey=aks_dev_journey())
+        sim = holder["sim"]
+        sim.min_polls = 10**9  # the cluster is being built until the test lets it finish (sim/core.py time model)
+        sim.unwatched_after = 10**9
         await pilot.press("c")
-        await pilot.pause(0.9)  # the cluster takes 360 s / 240 = 1.5 s here
-        assert isinstance(app.screen, CreateScreen)
-        status = str(app.screen.query_one("#create-status").render())
-        assert "elapsed" in status and "AKS cluster aks-dev" in status
-        await settle(app, pilot)
-        assert isinstance(app.screen, AksDoneScreen)
+
+        def status() -> str:
+            return str(app.screen.query_one("#create-status").render()) if isinstance(app.screen, CreateScreen) else ""
+
+        await wait_until(pilot, lambda: "AKS cluster aks-dev" in status(), what="the cluster shown as running")
+        assert "elapsed" in status()
+        for op in sim.ops.values():
+            op.min_progress = 0
+        await wait_until(pilot, lambda: isinstance(app.screen, AksDoneScreen), what="the done screen")
+        await settle(app, pilot)  # its widgets mounted (and its kubeconfig written) before the app closes
 
 
 async def test_presets_fill_the_later_steps(tmp_path: Path) -> None:
@@ -266,11 +274,8 @@ async def test_basics_derive_names_and_mark_versions(tmp_path: Path) -> None:
 async def test_networking_offers_only_valid_combinations(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_journey(app, pilot)
-        for step in (PresetStep, NodePoolStep, NetworkStep):
-            await next_step(app, pilot, step)
+        screen = await open_steps(app, pilot, "aks", NetworkStep)
         journey = app.journeys["aks"]
-        screen = app.screen
 
         def values(wid: str) -> list[str]:
             return [v for _, v in screen.query_one(wid)._options]
@@ -309,11 +314,8 @@ async def test_networking_offers_only_valid_combinations(tmp_path: Path) -> None
 async def test_node_pools_add_and_remove_with_name_rules(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_journey(app, pilot)
-        await next_step(app, pilot, PresetStep)
-        await next_step(app, pilot, NodePoolStep)
+        screen = await open_steps(app, pilot, "aks", NodePoolStep)
         journey = app.journeys["aks"]
-        screen = app.screen
         # D2s_v5 has no local disk: no ephemeral OS disk offered
         assert [v for _, v in screen.query_one("#system_pool-os_disk_type")._options] == ["Managed"]
         screen.query_one("#size-filter").value = "b2als"
@@ -365,11 +367,8 @@ async def test_node_pools_add_and_remove_with_name_rules(tmp_path: Path) -> None
 async def test_access_ranges_and_registry_checks(tmp_path: Path) -> None:
     app, holder = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_journey(app, pilot)
-        for step in (PresetStep, NodePoolStep, NetworkStep, AccessStep):
-            await next_step(app, pilot, step)
+        screen = await open_steps(app, pilot, "aks", AccessStep)
         journey = app.journeys["aks"]
-        screen = app.screen
         field = screen.query_one("#range-input")
         field.value = "2001:db8::/32"
         await pilot.press("ctrl+o")
@@ -387,12 +386,13 @@ async def test_access_ranges_and_registry_checks(tmp_path: Path) -> None:
         # a new registry: its name is checked with Azure, and a taken one blocks
         holder["sim"].extra["acr_taken_names"] = ["takenacr2026"]
         screen.query_one("#acr-mode").value = "create"
-        await pilot.pause(0.7)
+        # the name is checked once typing has paused (a timer), then in a worker
+        await wait_until(pilot, lambda: journey.acr_name_checked == journey.spec.acr.name != "", what="the check")
         await settle(app, pilot)
         assert journey.spec.acr.mode == "create" and journey.acr_name_available is True
         assert "is available" in str(screen.query_one("#acr-name-note").render())
         screen.query_one("#acr-name").value = "takenacr2026"
-        await pilot.pause(0.7)
+        await wait_until(pilot, lambda: journey.acr_name_checked == "takenacr2026", what="the name's check")
         await settle(app, pilot)
         assert journey.acr_name_available is False
         assert "aks-name-acr" in {f.rule_id for f in journey.blocking}
@@ -418,10 +418,7 @@ async def test_attach_existing_registry_reads_the_role_assignment_rights(tmp_pat
         factory.containerregistry().registries.begin_create("other-RG", "sharedacr2026",
                                                             dict(plan.step("acr").body)).result()
         sim.extra["caller_role"] = "Contributor"  # may create resources, not role assignments
-        await pilot.press("k")
-        await settle(app, pilot)
-        for step in (PresetStep, NodePoolStep, NetworkStep, AccessStep):
-            await next_step(app, pilot, step)
+        await open_steps(app, pilot, "aks", AccessStep)
         journey = app.journeys["aks"]
         app.screen.query_one("#acr-mode").value = "attach"
         await settle(app, pilot)
@@ -439,9 +436,7 @@ async def test_attach_existing_registry_reads_the_role_assignment_rights(tmp_pat
 async def test_keys_in_footer_and_help(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_journey(app, pilot)
-        for step in (PresetStep, NodePoolStep, NetworkStep, AccessStep):
-            await next_step(app, pilot, step)
+        await open_steps(app, pilot, "aks", AccessStep)
         app.screen.query_one("#authorized_ip_ranges").focus()  # in an input, "?" is just a character
         await pilot.press("question_mark")
         await pilot.pause()
@@ -459,7 +454,7 @@ async def test_keys_in_footer_and_help(tmp_path: Path) -> None:
 async def test_back_to_home_and_review_jumps_to_a_blocking_field(tmp_path: Path) -> None:
     app, holder = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await walk_dev_preset_to_review(app, pilot)
+        await open_steps(app, pilot, "aks", ReviewStep, journey=aks_dev_journey(), under=(NetworkStep,))
         journey = app.journeys["aks"]
         journey.set("network.service_cidrs", ("10.96.0.0/16", "fd00::/64"))  # IPv6 service CIDR too large
         await pilot.pause()
@@ -485,16 +480,15 @@ async def test_back_to_home_and_review_jumps_to_a_blocking_field(tmp_path: Path)
 async def test_every_finding_of_the_seed_command_jumps_to_a_field(tmp_path: Path) -> None:
     """The notes' own `az aks create` command, loaded as a spec: the review lists its problems, and each
     finding with a field leads to a widget on the step that edits it."""
+    from azwizard.screens.aks import AKS_FORM_STEPS
     from azwizard.screens.aks.journey import AksJourney
 
     from azwizard.specs.aks import spec_from_seed_command
 
     app, _ = demo(tmp_path)
-    app.journeys["aks"] = AksJourney(spec_from_seed_command())
     async with app.run_test(size=SIZE) as pilot:
-        await open_journey(app, pilot)
-        for step in (PresetStep, NodePoolStep, NetworkStep, AccessStep, ReviewStep):
-            await next_step(app, pilot, step)
+        await open_steps(app, pilot, "aks", ReviewStep, journey=AksJourney(spec_from_seed_command()),
+                         under=AKS_FORM_STEPS)
         journey = app.journeys["aks"]
         rules = {f.rule_id for f in journey.findings}
         # the placeholder range, the version not offered, the B-series system pool

@@ -12,6 +12,7 @@ from azwizard.screens.help import HelpScreen
 from azwizard.screens.home import HomeScreen
 from azwizard.screens.signin import SignInProblemScreen, SubscriptionPicker
 from azwizard.screens.vm.steps import BasicsStep
+from tui_helpers import workers_done
 
 from azwizard.azure.errors import AzwizardError
 from azwizard.azure.session import AzureSession
@@ -27,7 +28,7 @@ def demo_app(tmp_path: Path) -> AzWizardApp:
 
 
 async def settle(app: AzWizardApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

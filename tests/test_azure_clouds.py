@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from test_azure_session import AZ_NOT_LOGGED_IN, DEV, PROD, TENANT, FakeArm, offline, sub_body, write_fake_az
+from tui_helpers import workers_done
 
 from azwizard.azure.clouds import (
     AZURE_PUBLIC_CLOUD,
@@ -233,7 +234,7 @@ async def test_the_app_header_shows_the_cloud(tmp_path: Path) -> None:
 
     app = AzWizardApp(connect)
     async with app.run_test(size=(140, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert app.sub_title.startswith("cloud AzureUSGovernment · ")
 

@@ -22,6 +22,7 @@ from azwizard.screens.cleanup import (
 from azwizard.screens.help import HelpScreen
 from cleanup_helpers import deletes, foreign_nsg, ids_in, make_cluster, make_vm_run
 from textual.widgets import DataTable, Input, Select, Static
+from tui_helpers import workers_done
 
 from azwizard.azure import ops
 from azwizard.azure.session import AzureSession
@@ -85,7 +86,7 @@ async def type_confirmation(app: AzWizardApp, pilot: Any) -> None:
 
 async def settle(app: AzWizardApp, pilot: Any) -> None:
     for _ in range(4):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import DOCS, ROOT, cli_env
+from tui_helpers import settle, wait_until
 
 PAGES = sorted(p.name for p in DOCS.glob("cli*.md"))
 
@@ -85,14 +86,10 @@ async def open_from_az(command: str, data: Path, monkeypatch: pytest.MonkeyPatch
     assert read_kind == kind
     app = build_app(kind, read.spec, demo="--demo" in argv)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.current_mode == kind and getattr(app.screen, "journey", None) is app.journeys[kind]:
-                break
-        assert app.current_mode == kind and app.screen.journey is app.journeys[kind], command
+        await wait_until(pilot, lambda: app.current_mode == kind
+                         and getattr(app.screen, "journey", None) is app.journeys[kind], what=command)
         # let the journey's first screen finish mounting and its facts arrive before the app closes
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await settle(app, pilot)
         spec = app.journeys[kind].spec
         if kind == "vm":
             assert (spec.names.resource_group, spec.names.vm) == (read.spec.names.resource_group, read.spec.names.vm)

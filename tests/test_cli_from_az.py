@@ -8,6 +8,7 @@ from pathlib import Path
 import cli_helpers
 import pytest
 from cli_helpers import main_in_process
+from tui_helpers import record_notifications, settle, wait_until
 
 from azwizard.specs.azcli import read_vm, split_commands
 
@@ -26,11 +27,10 @@ async def test_the_wizard_opens_pre_filled(data_dir: Path) -> None:
 
     read = read_vm(split_commands(shlex.split(VM_COMMAND)))
     app = build_app("vm", read.spec, demo=True, notes=read.unknown)
+    said = record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, BasicsStep) and len(app._notifications):
-                break
+        await wait_until(pilot, lambda: isinstance(app.screen, BasicsStep) and len(said) > 0,
+                         what="the wizard with its notes")
         assert app.current_mode == "vm" and isinstance(app.screen, BasicsStep)
         journey = app.journeys["vm"]
         assert app.screen.journey is journey
@@ -38,7 +38,7 @@ async def test_the_wizard_opens_pre_filled(data_dir: Path) -> None:
         assert (spec.names.resource_group, spec.names.vm, spec.size, spec.admin_username) == \
             ("Web-RG", "Web-VM", "Standard_D2s_v5", "ops")
         assert spec.os_disk.delete_with_vm
-        assert any("--frobnicate" in str(n.message) for n in app._notifications)
+        assert any("--frobnicate" in m for m in said)
 
 
 def test_from_az_refuses_the_wrong_kind_and_empty_commands(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -65,12 +65,9 @@ async def test_basics_shows_the_commands_group_and_keeps_it(data_dir: Path, kind
     app = build_app(kind, read.spec, demo=True)
     widget = "#resource_group" if kind == "aks" else "#names-resource_group"
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.current_mode == kind and app.screen.query(widget):
-                break
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.current_mode == kind and bool(app.screen.query(widget)),
+                         what="the journey's first step")
+        await settle(app, pilot)
         spec = app.journeys[kind].spec
         assert app.screen.query_one(widget).value == group
         assert (spec.resource_group if kind == "aks" else spec.names.resource_group) == group

@@ -12,7 +12,8 @@ from azwizard.screens.home import HomeScreen
 from azwizard.screens.review import CreateScreen, ReviewStep
 from azwizard.screens.vm.done import VmDoneScreen
 from azwizard.screens.vm.steps import VmDetailsStep
-from test_vm_journey import demo, settle, walk_to_review
+from test_vm_journey import demo
+from tui_helpers import aks_dev_journey, open_steps, settle, vm_journey, wait_until
 
 from azwizard.journal import Journal
 from azwizard.sim import ArmSim
@@ -32,7 +33,9 @@ def puts_to(sim: ArmSim, name: str) -> int:
 
 
 async def fail_the_vm(app: Any, pilot: Any, holder: dict[str, ArmSim]) -> ArmSim:
-    await walk_to_review(app, pilot)
+    """The review of a ready VM journey (its VM step beneath, where "back to edit" goes), then a create whose VM
+    PUT Azure refuses."""
+    await open_steps(app, pilot, "vm", ReviewStep, journey=vm_journey(), under=(VmDetailsStep,))
     sim = holder["sim"]
     sim.faults.error("PUT", r"/virtualMachines/Yolo-VM$", status=409, code="SkuNotAvailable", message=SKU_MESSAGE)
     await pilot.press("c")
@@ -103,11 +106,12 @@ async def test_esc_goes_back_to_edit_and_leave_keeps_the_run_for_cleanup(tmp_pat
 async def test_ctrl_q_during_a_create_asks_first(tmp_path: Path) -> None:
     app, holder = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await walk_to_review(app, pilot)
+        await open_steps(app, pilot, "vm", ReviewStep, journey=vm_journey())
         holder["sim"].min_polls = 10**9  # nothing finishes: the create keeps running
         holder["sim"].unwatched_after = 10**9  # and time alone does not finish them (sim/core.py time model)
         await pilot.press("c")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateScreen) and any(
+            e.state == "running" for e in app.screen.events), what="a resource being created")
         assert isinstance(app.screen, CreateScreen) and app.screen.running
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -116,10 +120,8 @@ async def test_ctrl_q_during_a_create_asks_first(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CreateScreen) and app.is_running
         await pilot.press("x")  # stop watching; the run ends with everything in flight
-        for op in holder["sim"].ops.values():
-            op.min_progress = 0
-        await settle(app, pilot)
-        assert app.screen.result is not None
+        await settle(app, pilot)  # (the operations finish only after it: finished first, the run would succeed)
+        assert isinstance(app.screen, CreateScreen) and app.screen.result is not None
         status = str(app.screen.query_one("#create-status").render())
         assert "0 resource(s) failed" not in status and "Stopped watching" in status
 
@@ -127,13 +129,16 @@ async def test_ctrl_q_during_a_create_asks_first(tmp_path: Path) -> None:
 async def test_stop_watching_an_aks_create_then_watch_it_again_without_sending_it_twice(tmp_path: Path) -> None:
     from azwizard.screens.aks.done import AksDoneScreen
     from test_aks_journey import demo as aks_demo
-    from test_aks_journey import walk_dev_preset_to_review
 
-    app, holder = aks_demo(tmp_path, scale=1 / 120)
+    app, holder = aks_demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await walk_dev_preset_to_review(app, pilot)
+        await open_steps(app, pilot, "aks", ReviewStep, journey=aks_dev_journey())
+        sim = holder["sim"]
+        sim.min_polls = 10**9  # the cluster is not finished until the test says so (sim/core.py time model)
+        sim.unwatched_after = 10**9
         await pilot.press("c")
-        await pilot.pause(0.8)  # the cluster takes 360 s / 120 = 3 s here
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateScreen) and any(
+            e.key == "aks" and e.state == "running" for e in app.screen.events), what="the cluster being created")
         assert isinstance(app.screen, CreateScreen) and app.screen.running
         await pilot.press("x")
         await settle(app, pilot)
@@ -142,9 +147,10 @@ async def test_stop_watching_an_aks_create_then_watch_it_again_without_sending_i
         status = str(app.screen.query_one("#create-status").render())
         assert "failed" not in status
         assert "Stopped watching" in status and "Still being created in Azure: AKS cluster" in status
-        sim = holder["sim"]
         cluster_puts = [r for r in sim.requests if r.method == "PUT" and "/managedClusters/" in r.path]
         assert len(cluster_puts) == 1
+        for op in sim.ops.values():  # Azure finishes the cluster while nobody watches
+            op.min_progress = 0
         await pilot.press("r")
         await settle(app, pilot)
         assert isinstance(app.screen, AksDoneScreen), type(app.screen)

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from azwizard.screens.aks.journey import AksJourney
 from azwizard.screens.review import ReviewStep
+from azwizard.screens.vm import VM_FLOW
 from azwizard.screens.vm.journey import VmJourney
 from azwizard.screens.vm.steps import BasicsStep, VmDetailsStep
 from azwizard.screens.wizard import WizardStep
-from test_vm_journey import demo, open_step, settle, walk_to_review
+from test_vm_journey import demo, open_step, settle
+from tui_helpers import open_steps, vm_journey
 
 from azwizard.rules import aks as aks_rules
 from azwizard.rules import vm as vm_rules
@@ -102,9 +104,8 @@ async def _focus_every_field(app: Any, pilot: Any, fields: set[str],
 
 async def test_every_vm_rule_field_has_a_widget_that_the_jump_focuses(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
-    app.journeys["vm"] = VmJourney(VM_SPEC)
     async with app.run_test(size=(130, 44)) as pilot:
-        await walk_to_review(app, pilot)
+        await open_steps(app, pilot, "vm", ReviewStep, journey=VmJourney(VM_SPEC), under=tuple(VM_FLOW.steps))
         fields = rule_fields(vm_rules, vm_rules.VM_RULES, VM_SPEC)
         assert await _focus_every_field(app, pilot, fields) == []
         flow = app.screen.flow
@@ -116,14 +117,10 @@ async def test_every_vm_rule_field_has_a_widget_that_the_jump_focuses(tmp_path: 
 async def test_every_aks_rule_field_has_a_widget_that_the_jump_focuses(tmp_path: Path) -> None:
     from azwizard.screens.aks import AKS_FORM_STEPS
     from test_aks_journey import demo as aks_demo
-    from test_aks_journey import next_step, open_journey
 
     app, _ = aks_demo(tmp_path)
-    app.journeys["aks"] = AksJourney(AKS_SPEC)
     async with app.run_test(size=(130, 44)) as pilot:
-        await open_journey(app, pilot)
-        for step in (*AKS_FORM_STEPS[1:], ReviewStep):
-            await next_step(app, pilot, step)
+        await open_steps(app, pilot, "aks", ReviewStep, journey=AksJourney(AKS_SPEC), under=AKS_FORM_STEPS)
         fields = rule_fields(aks_rules, aks_rules.AKS_RULES, AKS_SPEC)
         attach = AKS_SPEC.with_(acr=AcrSpec("attach", existing_id="/subscriptions/x/resourceGroups/g/providers/"
                                                                   "Microsoft.ContainerRegistry/registries/r"))
@@ -136,7 +133,7 @@ async def test_an_invalid_vm_name_jumps_to_basics_names_and_focuses_it(tmp_path:
     and focuses the VM name input (not the VM step, where the name is not edited)."""
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await walk_to_review(app, pilot)
+        await open_steps(app, pilot, "vm", ReviewStep, journey=vm_journey())
         journey = app.journeys["vm"]
         journey.set_name("vm", bad_name)
         await pilot.pause()

@@ -28,6 +28,7 @@ from existing_helpers import (
     session_on,
 )
 from textual.widgets import Input
+from tui_helpers import record_notifications, workers_done
 
 from azwizard.sim import ArmSim
 
@@ -36,7 +37,7 @@ data_dir = cli_helpers.data_dir
 
 async def settle(app: AzWizardApp, pilot: Any) -> None:
     for _ in range(4):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 
@@ -85,10 +86,11 @@ async def test_review_shows_conflicts_and_create_is_refused_until_adopted(data_d
         await pilot.press("a")
         await settle(app, pilot)
         assert isinstance(app.screen, AdoptScreen)
+        said = record_notifications(app)
         await pilot.press("enter")  # nothing marked: it says how to mark, and adopts nothing
         await settle(app, pilot)
         assert isinstance(app.screen, AdoptScreen)
-        assert any("Nothing is marked" in str(n.message) for n in app._notifications)
+        assert any("Nothing is marked" in m for m in said)
         picker = app.screen.query_one("#adopt-list")
         picker.select(review.diff.get("nsg").resource_id)  # type: ignore[union-attr]
         await pilot.press("enter")

@@ -5,17 +5,31 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from azwizard.screens.confirm import YesNoScreen
+from azwizard.screens.review import ReviewStep
 from azwizard.screens.vm.done import VmDoneScreen
 from azwizard.screens.vm.steps import VmDetailsStep
-from test_vm_journey import demo, open_step, settle, walk_to_review
+from test_vm_journey import demo, settle
+from tui_helpers import open_steps
 
 from azwizard.sshconfig import add_host, has_host, host_entry
 from azwizard.sshkeys import generate_keypair
 
 OTHER = "Host github.com\n    User git\n    IdentityFile ~/.ssh/id_github\n"
+
+
+async def create_with_a_generated_key(app: Any, pilot: Any) -> None:
+    """The VM step's ctrl+g (a key pair in the data dir), then the review's create."""
+    step = await open_steps(app, pilot, "vm", VmDetailsStep)
+    await pilot.press("ctrl+g")
+    await settle(app, pilot)
+    app.push_screen(ReviewStep(step.journey, step.flow))
+    await settle(app, pilot)
+    await pilot.press("c")
+    await settle(app, pilot)
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +45,7 @@ async def test_done_screen_names_the_generated_key_and_adds_a_host_entry_on_requ
     (ssh / "config").write_text(OTHER)
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await walk_to_review(app, pilot)  # generates a key pair with ctrl+g
-        await pilot.press("c")
-        await settle(app, pilot)
+        await create_with_a_generated_key(app, pilot)
         assert isinstance(app.screen, VmDoneScreen)
         private = ssh / "azwizard_yolo_ed25519"
         text = str(app.screen.query_one("#done-text").render())
@@ -61,9 +73,8 @@ async def test_done_screen_names_the_generated_key_and_adds_a_host_entry_on_requ
 async def test_no_is_the_answer_that_writes_nothing(tmp_path: Path, data_dir: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await walk_to_review(app, pilot)
-        await pilot.press("c")
-        await settle(app, pilot)
+        await create_with_a_generated_key(app, pilot)
+        assert isinstance(app.screen, VmDoneScreen)
         await pilot.press("s")
         await pilot.pause()
         await pilot.press("n")
@@ -75,8 +86,7 @@ async def test_a_pasted_public_key_is_used_and_a_private_key_refused(tmp_path: P
     other = generate_keypair(tmp_path / "elsewhere" / "id_ed25519", "me@laptop")
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await open_step(app, pilot, 5)
-        assert isinstance(app.screen, VmDetailsStep)
+        await open_steps(app, pilot, "vm", VmDetailsStep)
         journey = app.journeys["vm"]
         paste = app.screen.query_one("#ssh_public_key-paste")
         paste.value = (tmp_path / "elsewhere" / "id_ed25519").read_text()

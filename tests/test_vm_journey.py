@@ -9,8 +9,10 @@ from typing import Any
 
 from azwizard.screens.app import AzWizardApp
 from azwizard.screens.review import CreateScreen, ReviewStep
+from azwizard.screens.vm import VM_FLOW
 from azwizard.screens.vm.done import VmDoneScreen
-from azwizard.screens.vm.steps import BasicsStep, NsgStep, PublicIpStep, VmDetailsStep
+from azwizard.screens.vm.steps import BasicsStep, NetworkStep, NsgStep, PublicIpStep, VmDetailsStep
+from tui_helpers import open_steps, vm_journey, workers_done
 
 from azwizard.azure.session import AzureSession
 from azwizard.demo import open_demo_session
@@ -31,7 +33,7 @@ def demo(tmp_path: Path) -> tuple[AzWizardApp, dict[str, ArmSim]]:
 
 async def settle(app: AzWizardApp, pilot: Any) -> None:
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 
@@ -114,31 +116,24 @@ async def test_walk_the_journey_with_the_keyboard_and_create_everything(tmp_path
 
 async def test_unzoned_region_gets_no_zones(tmp_path: Path) -> None:
     app, holder = demo(tmp_path)
+    app.journeys["vm"] = journey = vm_journey()
     async with app.run_test(size=(130, 44)) as pilot:
         await settle(app, pilot)
         await pilot.press("v")
         await settle(app, pilot)
         app.screen.query_one("#location").value = "norwaywest"
         await settle(app, pilot)
-        journey = app.journeys["vm"]
         assert journey.spec.location == "norwaywest"
         assert journey.spec.public_ip.zones == ()
-        await pilot.press("ctrl+n", "ctrl+n")
+        app.push_screen(PublicIpStep(journey, VM_FLOW))
         await settle(app, pilot)
-        assert isinstance(app.screen, PublicIpStep)
         assert "no availability zones" in str(app.screen.query_one("#zones-note").render())
-        for _ in range(3):
-            await pilot.press("ctrl+n")
-            await settle(app, pilot)
-        await pilot.press("ctrl+g")
+        app.push_screen(ReviewStep(journey, VM_FLOW))
         await settle(app, pilot)
-        for _ in range(3):
-            await pilot.press("ctrl+n")
-            await settle(app, pilot)
-        assert isinstance(app.screen, ReviewStep)
         assert not journey.blocking, [f.message for f in journey.blocking]
         await pilot.press("c")
         await settle(app, pilot)
+        assert isinstance(app.screen, VmDoneScreen), type(app.screen)
     pip = body(holder["sim"], "/publicIPAddresses/Yolo-IPv4")
     assert "zones" not in pip
 
@@ -146,7 +141,7 @@ async def test_unzoned_region_gets_no_zones(tmp_path: Path) -> None:
 async def test_blocking_finding_disables_create_and_jumps_to_its_field(tmp_path: Path) -> None:
     app, holder = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await walk_to_review(app, pilot)
+        await open_steps(app, pilot, "vm", ReviewStep, journey=vm_journey(), under=(NetworkStep,))
         journey = app.journeys["vm"]
         journey.set("network.subnet_ipv6", journey.spec.network.resolved().ipv6_space.replace("/48", "/56"))
         await pilot.pause()
@@ -161,7 +156,7 @@ async def test_blocking_finding_disables_create_and_jumps_to_its_field(tmp_path:
         options.focus()
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen.STEP_TITLE == "Network"
+        assert isinstance(app.screen, NetworkStep)
     assert not any(r.method == "PUT" for r in holder["sim"].requests)  # nothing was sent
 
 
@@ -188,13 +183,7 @@ async def test_bad_input_shows_an_error_and_changes_nothing(tmp_path: Path) -> N
 async def test_nsg_step_adds_and_removes_rules(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("v")
-        await settle(app, pilot)
-        for _ in range(4):
-            await pilot.press("ctrl+n")
-            await settle(app, pilot)
-        assert isinstance(app.screen, NsgStep)
+        await open_steps(app, pilot, "vm", NsgStep)
         journey = app.journeys["vm"]
         assert [r.name for r in journey.spec.nsg_rules] == ["Allow-ICMPv4", "Allow-SSH", "Allow-HTTP-HTTPS"]
         for wid, val in (("name", "Allow-App"), ("priority", "200"), ("protocol", "tcp"), ("ports", "8080"),
@@ -219,13 +208,7 @@ async def test_nsg_step_adds_and_removes_rules(tmp_path: Path) -> None:
 async def test_nsg_source_my_ip_and_rule_edit(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("v")
-        await settle(app, pilot)
-        for _ in range(4):
-            await pilot.press("ctrl+n")
-            await settle(app, pilot)
-        assert isinstance(app.screen, NsgStep)
+        await open_steps(app, pilot, "vm", NsgStep)
         await pilot.press("ctrl+t")  # demo: the simulated address (the AKS journey's too), no network
         await settle(app, pilot)
         journey = app.journeys["vm"]
@@ -245,8 +228,7 @@ async def test_nsg_source_my_ip_and_rule_edit(tmp_path: Path) -> None:
 async def test_size_filter_enter_picks_the_only_match_and_down_moves_into_the_list(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await open_step(app, pilot, 5)
-        assert isinstance(app.screen, VmDetailsStep)
+        await open_steps(app, pilot, "vm", VmDetailsStep)
         journey = app.journeys["vm"]
         assert app.focused is not None and app.focused.id == "size-filter"
         await pilot.press(*"4 vcpu")
