@@ -6,6 +6,7 @@ took ``Creating`` ones as done without what their completion creates."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -61,7 +62,9 @@ def test_concurrent_processes_write_without_losing_or_crashing(tmp_path: Path) -
     procs = [subprocess.Popen([sys.executable, "-c", script, tag], stderr=subprocess.PIPE) for tag in ("p", "q")]
     errors = [p.communicate(timeout=120)[1].decode() for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errors
-    state = json.loads(path.read_text())
+    from azwizard.sim import statefile
+
+    state = statefile.current(path)
     groups = {b["name"] for b in state["resources"].values() if b["type"] == "Microsoft.Resources/resourceGroups"}
     assert groups == {f"{t}-{i}" for t in ("p", "q") for i in range(25)}
     assert not list(path.parent.glob("*.tmp"))
@@ -129,12 +132,12 @@ def test_a_live_writers_operations_are_not_finished_by_another_process(tmp_path:
     first.network.virtual_networks.begin_create_or_update("test-rg", "vn", {
         "location": "norwayeast", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}},
         polling=False)
-    state = json.loads(path.read_text())
+    state = statefile.current(path)
     (entry,) = state["pending"].values()
     assert any(k.endswith("/virtualnetworks/vn") for k in entry["changes"]["resources"])
     # recorded for this process; another process (here: a pid that is running) must leave it alone
-    entry["pid"] = 1
-    path.write_text(json.dumps(state))
+    log = statefile.log_path(path)
+    log.write_text(log.read_text().replace(f'"pid":{os.getpid()}', '"pid":1'))
     assert statefile.pid_alive(1)
     in_flight = next(b for k, b in first.sim.resources.items() if k.endswith("/virtualnetworks/vn"))
     assert in_flight["properties"]["provisioningState"] != "Succeeded"
