@@ -11,6 +11,7 @@ the simulator's rejections are written independently of the client-side checks.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
 import logging
@@ -18,7 +19,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,7 @@ class ArmSim:
         self.clock: Callable[[], float] = clock or self._auto_clock
         self._unwatched_after = unwatched_after
         self._ticking = False
+        self._quiet = 0  # inside quiet_reads()
         self.page_size = page_size
         self.persist_path = persist_path
         self.accepted_tokens: set[str] = set(accept_tokens)
@@ -525,8 +527,21 @@ class ArmSim:
                 return
         op.status = "Succeeded"
 
+    @contextlib.contextmanager
+    def quiet_reads(self) -> Iterator[None]:
+        """GETs made by the simulator itself (a Resource Graph row is the resource as its GET shows it) do not
+        count as a client watching an operation."""
+        with self.lock:
+            self._quiet += 1
+            try:
+                yield
+            finally:
+                self._quiet -= 1
+
     def touch_resource_ops(self, rid: str) -> None:
         """A GET of a resource counts as watching its operation (body polling, `az ... show`)."""
+        if self._quiet:
+            return
         op = self.active_operation(rid)
         if op is not None:
             op.progress += 1
