@@ -258,3 +258,31 @@ def test_pending_changes_of_dead_writers_apply_in_order_and_not_over_later_write
     assert statefile.current(path)["pending"] == {}
     again = ArmSim(persist_path=path)
     assert again.resources == first.resources
+
+
+def test_an_unreadable_state_file_is_replaced_and_later_writes_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "simulator-state.json"
+    path.write_text("{not json")
+    first = _clients(path)
+    assert _keys(first.sim) == set()
+    first.resources.resource_groups.create_or_update("after", {"location": "norwayeast"})
+    assert {g.name for g in _clients(path).resources.resource_groups.list()} == {"after"}
+
+
+def test_a_long_run_of_writes_is_compacted_into_the_snapshot_without_losing_any(tmp_path: Path) -> None:
+    """The log is folded into a new snapshot once it outgrows it; a reader that was behind catches up."""
+    from azwizard.sim import statefile
+
+    path = tmp_path / "simulator-state.json"
+    writer, reader = _clients(path), _clients(path)
+    first_log = statefile.log_path(path).stat().st_ino
+    for i in range(40):
+        writer.resources.resource_groups.create_or_update(f"g{i}", {"location": "norwayeast",
+                                                                     "tags": {"pad": "x" * 250}})
+    writer.sim._store.compact()  # type: ignore[union-attr]  (as a write does past the size threshold)
+    writer.resources.resource_groups.create_or_update("last", {"location": "norwayeast"})
+    assert statefile.log_path(path).stat().st_ino != first_log
+    assert len(statefile.log_path(path).read_text().splitlines()) == 2  # the new generation's header + one write
+    names = {f"g{i}" for i in range(40)} | {"last"}
+    assert {g.name for g in reader.resources.resource_groups.list()} == names
+    assert {g.name for g in _clients(path).resources.resource_groups.list()} == names

@@ -207,14 +207,13 @@ class Persistence:
     def load(self, finish_gone: Callable[[dict[str, Any]], object]) -> bool:
         """Read the file into the (empty) simulator. Pending changes of writers that are gone are applied,
         oldest first, and recorded as resolved; ``finish_gone(pending)`` then ends what older files left in
-        flight. Returns False when the file is unreadable (the simulator starts empty)."""
+        flight. Returns False when the file is unreadable (the simulator starts empty and replaces it)."""
         with statefile.locked(self.path):
             loaded = statefile.load(self.path)
             if loaded is None:
-                if self.path.exists() or statefile.log_path(self.path).exists():
-                    return False
-                self.compact()
-                return True
+                unreadable = self.path.exists() or statefile.log_path(self.path).exists()
+                self.compact()  # an empty state from here on (an unreadable file is replaced, as before)
+                return not unreadable
             state, self.offset, self.generation, _ = loaded
             self.seq = int(state.get("seq") or 0)
             self.pending = state.get("pending") or {}
