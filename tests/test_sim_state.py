@@ -286,3 +286,20 @@ def test_a_long_run_of_writes_is_compacted_into_the_snapshot_without_losing_any(
     names = {f"g{i}" for i in range(40)} | {"last"}
     assert {g.name for g in reader.resources.resource_groups.list()} == names
     assert {g.name for g in _clients(path).resources.resource_groups.list()} == names
+
+
+def test_an_older_one_document_state_file_is_read_and_converted(tmp_path: Path) -> None:
+    """A demo data dir from before the log (version 2: one JSON document, pending changes per writer)."""
+    from azwizard.sim import statefile
+
+    path = tmp_path / "simulator-state.json"
+    gid = "/subscriptions/s/resourcegroups/old"
+    path.write_text(json.dumps({"version": 2, "resources": {gid: {"id": gid, "name": "old", "v": 1}}, "meta": {},
+                                "locks": {}, "extra": {}, "pending": {"gone-writer": {
+                                    "pid": 2**22 + 3, "changes": {"resources": {gid: {"id": gid, "name": "old", "v": 2}}}}}}))
+    sim = ArmSim(persist_path=path)
+    assert sim.resources[gid]["v"] == 2  # the dead writer's operation finished on load
+    snapshot = json.loads(path.read_text())
+    assert snapshot["version"] == statefile.VERSION and snapshot["pending"] == {}
+    assert statefile.log_path(path).exists()
+    assert ArmSim(persist_path=path).resources[gid]["v"] == 2

@@ -179,17 +179,21 @@ class Persistence:
                 statefile.replay({}, self.pending, record, self.seq)
                 self.offset = size
                 self.log_sig = statefile.log_signature(self.path)
-                if size > max(self.snapshot_size, 1 << 20):
+                if size > max(2 * self.snapshot_size, 1 << 20):  # amortised: a write pays O(its own size)
                     self.compact()
 
-    def compact(self) -> None:
-        """Write the whole state as a new snapshot and start a new log generation (under the lock)."""
+    def compact(self, *, full: bool = False) -> None:
+        """Write the whole state as a new snapshot and start a new log generation (under the lock). ``full``:
+        the committed copy is taken again whole (after a load or a reset changed the state wholesale)."""
         self.generation = statefile.new_generation()
         sections = self.sim._sections()
         state = {"version": statefile.VERSION, **sections, "pending": self.pending, "seq": self.seq,
                  "log": self.generation}
         text = statefile.write(self.path, state)
-        self.committed = {s: v for s, v in json.loads(text).items() if s in statefile.SECTIONS}
+        # What the snapshot holds is the live state: the committed copy already is for every key written or
+        # read since (the keyed sections are not copied again: that would cost the state's size once more).
+        for s in statefile.SECTIONS if full else _WHOLE:
+            self.committed[s] = clone(sections[s])
         self.touched = set()
         self.snapshot_size = len(text.encode())
         self.offset = statefile.start_log(self.path, self.generation)
@@ -200,7 +204,7 @@ class Persistence:
         with statefile.locked(self.path):
             self.pending = {}
             self.mine = {}
-            self.compact()
+            self.compact(full=True)
 
     # ------------------------------------------------------------------ loading
 
@@ -212,7 +216,7 @@ class Persistence:
             loaded = statefile.load(self.path)
             if loaded is None:
                 unreadable = self.path.exists() or statefile.log_path(self.path).exists()
-                self.compact()  # an empty state from here on (an unreadable file is replaced, as before)
+                self.compact(full=True)  # an empty state from here on (an unreadable file is replaced, as before)
                 return not unreadable
             state, self.offset, self.generation, _ = loaded
             self.seq = int(state.get("seq") or 0)
@@ -232,7 +236,7 @@ class Persistence:
             if self.generation is None or state.get("version") != statefile.VERSION:
                 for _, _, w in gone:
                     self.pending.pop(w, None)
-                self.compact()  # an older file (one JSON document): from now on a snapshot and its log
+                self.compact(full=True)  # an older file (one JSON document): from now on a snapshot and its log
                 return True
             applied = self._changes(set(self.sim.resources) | set(self.committed["resources"]))
             if gone or applied:
