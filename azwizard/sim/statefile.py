@@ -15,7 +15,7 @@
 * **A write costs what it changes** (issue 26). The file ``F`` is a snapshot; every write appends one line
   to ``F.log`` (JSON Lines: the keys this process changed, with their new values, and its in-flight
   operations' changes) instead of rewriting the state, and a process catches up by reading the lines
-  appended since it last looked. When the log has grown past the snapshot's size, the writer folds it into a
+  appended since it last looked. When the log has grown to twice the snapshot's size, the writer folds it into a
   new snapshot (compaction: a new log *generation*, named in both files; a log of another generation is
   already inside the snapshot). Amortised, a write costs the size of its change, not of the state.
 * **Pending operations are applied once, in order, and never over a later write** (issue 22). A record's
