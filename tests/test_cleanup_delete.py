@@ -209,6 +209,22 @@ def test_whole_group_delete_refuses_without_the_typed_name(sim: ArmSim, factory:
     assert {s.state for s in states.values()} == {"deleted"}
 
 
+def test_a_group_that_gained_a_resource_since_the_plan_is_not_deleted(sim: ArmSim, factory: ClientFactory,
+                                                                      tmp_path: Path) -> None:
+    """The plan's view of a group may be seconds old (Resource Graph): a resource someone put in the group after
+    the plan was made stops the whole-group DELETE, and nothing is sent."""
+    make_vm_run(sim, factory, tmp_path)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    plan = plan_deletion(inv, set(), whole_groups={"Yolo-RG"})
+    assert [op.name for op in plan.ops] == ["Yolo-RG"] and plan.ops[0].whole_group
+    late = foreign_nsg(factory, "Yolo-RG", "arrived-late-nsg")
+    before = ids_in(sim)
+    result = deleter(factory, tmp_path).run(plan, confirm_group_name="Yolo-RG")
+    assert not result.ok and not deletes(sim) and ids_in(sim) == before and late.lower() in before
+    error = result.errors[plan.ops[0].resource_id]
+    assert error.code == "GroupContentsChanged" and "arrived-late-nsg" in error.what, error.what
+
+
 def test_a_costly_or_multi_resource_delete_needs_its_confirmation_typed(sim: ArmSim, factory: ClientFactory,
                                                                         tmp_path: Path) -> None:
     make_vm_run(sim, factory, tmp_path)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from azure.core.exceptions import HttpResponseError
 
-from azwizard.sim import SIM_BASE_URL, SIM_TOKEN, ArmSim
+from azwizard.sim import SIM_BASE_URL, SIM_TOKEN, ArmSim, statefile
 from azwizard.sim.providers.identity import fingerprint
 from azwizard.sim.server import SimServer
 from azwizard.sim.wire import ArmRequest, ArmResponse
@@ -191,14 +191,14 @@ def test_served_simulator_finishes_on_the_first_poll_and_logs_requests(tmp_path:
                            "-d", json.dumps({"location": "norwayeast", "properties": {
                                "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}))
         assert code == 201 and body["properties"]["provisioningState"] == "Updating"
-        stored = json.loads(state.read_text())["resources"]
+        stored = statefile.current(state)["resources"]
         assert next(v for k, v in stored.items() if k.endswith("/v1"))["properties"]["provisioningState"] == "Updating"
         # One poll completes it (a real client waits Retry-After before it), and the file says so at once.
         op = next(o for o in server.sim.ops.values() if o.resource_id and o.resource_id.endswith("/v1"))
         code, body = _curl(f"{server.url}/subscriptions/{sub}/providers/Microsoft.Network/locations/norwayeast/"
                            f"operations/{op.id}?api-version=2025-07-01")
         assert code == 200 and body["status"] == "Succeeded"
-        stored = json.loads(state.read_text())["resources"]
+        stored = statefile.current(state)["resources"]
         assert next(v for k, v in stored.items() if k.endswith("/v1"))["properties"]["provisioningState"] == "Succeeded"
         lines = [json.loads(x) for x in log.read_text().splitlines()]
         assert lines[1] == {"method": "PUT", "path": f"/subscriptions/{sub}/resourcegroups/rg1/providers/"

@@ -6,6 +6,7 @@ took ``Creating`` ones as done without what their completion creates."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -61,7 +62,9 @@ def test_concurrent_processes_write_without_losing_or_crashing(tmp_path: Path) -
     procs = [subprocess.Popen([sys.executable, "-c", script, tag], stderr=subprocess.PIPE) for tag in ("p", "q")]
     errors = [p.communicate(timeout=120)[1].decode() for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errors
-    state = json.loads(path.read_text())
+    from azwizard.sim import statefile
+
+    state = statefile.current(path)
     groups = {b["name"] for b in state["resources"].values() if b["type"] == "Microsoft.Resources/resourceGroups"}
     assert groups == {f"{t}-{i}" for t in ("p", "q") for i in range(25)}
     assert not list(path.parent.glob("*.tmp"))
@@ -129,12 +132,12 @@ def test_a_live_writers_operations_are_not_finished_by_another_process(tmp_path:
     first.network.virtual_networks.begin_create_or_update("test-rg", "vn", {
         "location": "norwayeast", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}},
         polling=False)
-    state = json.loads(path.read_text())
+    state = statefile.current(path)
     (entry,) = state["pending"].values()
     assert any(k.endswith("/virtualnetworks/vn") for k in entry["changes"]["resources"])
     # recorded for this process; another process (here: a pid that is running) must leave it alone
-    entry["pid"] = 1
-    path.write_text(json.dumps(state))
+    log = statefile.log_path(path)
+    log.write_text(log.read_text().replace(f'"pid":{os.getpid()}', '"pid":1'))
     assert statefile.pid_alive(1)
     in_flight = next(b for k, b in first.sim.resources.items() if k.endswith("/virtualnetworks/vn"))
     assert in_flight["properties"]["provisioningState"] != "Succeeded"
@@ -153,3 +156,150 @@ def test_a_simulator_that_only_reads_sees_what_another_process_wrote(tmp_path: P
     assert {g.name for g in reader.resources.resource_groups.list()} == {"from-writer"}
     writer.resources.resource_groups.begin_delete("from-writer").result()
     assert list(reader.resources.resource_groups.list()) == []
+
+
+def _serve(path: Path) -> tuple[subprocess.Popen[str], str, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "azwizard", "sim", "serve", "--port", "0", "--state", str(path)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    url = proc.stdout.readline().rsplit(" ", 1)[-1].strip()
+    sub = proc.stdout.readline().split()[1]
+    return proc, url, sub
+
+
+def _call(url: str, method: str, path: str, body: object = None) -> tuple[int, dict[str, str], Any]:
+    import http.client
+    from urllib.parse import urlsplit
+
+    conn = http.client.HTTPConnection(urlsplit(url).netloc, timeout=30)
+    try:
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers={"Authorization": "Bearer azwizard-sim-token", "Content-Type": "application/json"})
+        resp = conn.getresponse()
+        raw = resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, json.loads(raw) if raw else None
+    finally:
+        conn.close()
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()  # SIGTERM: the process dies where it is, nothing written on the way out
+    proc.wait(timeout=30)
+
+
+def test_a_dead_servers_pending_put_is_applied_once_and_never_over_a_later_write(tmp_path: Path) -> None:
+    """Issue 22: `sim serve --state F`, PUT a public IP with idle timeout 4 and stop the server before anyone
+    polls; the next server applies the pending PUT (4); a PUT of 9 polled to Succeeded; after another restart
+    the IP still shows 9 (it showed 4: the dead server's pending change was replayed over the later write)."""
+    from urllib.parse import urlsplit
+
+    path = tmp_path / "state.json"
+    proc, url, sub = _serve(path)
+    group = f"/subscriptions/{sub}/resourcegroups/rg1"
+    pip = f"{group}/providers/Microsoft.Network/publicIPAddresses/ip1?api-version=2025-07-01"
+
+    def put(timeout: int) -> dict[str, str]:
+        status, headers, body = _call(url, "PUT", pip, {
+            "location": "norwayeast", "sku": {"name": "Standard"},
+            "properties": {"publicIPAllocationMethod": "Static", "idleTimeoutInMinutes": timeout}})
+        assert status in (200, 201), body
+        assert body["properties"]["provisioningState"] != "Succeeded"  # in flight until someone looks
+        return headers
+
+    def get() -> dict[str, Any]:
+        status, _, body = _call(url, "GET", pip)
+        assert status == 200, body
+        return dict(body["properties"])
+
+    try:
+        assert _call(url, "PUT", f"{group}?api-version=2024-11-01", {"location": "norwayeast"})[0] == 201
+        put(4)
+    finally:
+        _stop(proc)
+
+    proc, url, _ = _serve(path)
+    try:
+        props = get()
+        assert (props["idleTimeoutInMinutes"], props["provisioningState"]) == (4, "Succeeded")
+        poll = urlsplit(put(9)["azure-asyncoperation"])
+        status, _, body = _call(url, "GET", f"{poll.path}?{poll.query}")
+        assert (status, body["status"]) == (200, "Succeeded")
+        assert get()["idleTimeoutInMinutes"] == 9
+    finally:
+        _stop(proc)
+
+    for _ in range(2):  # and again: nothing left to replay
+        proc, url, _ = _serve(path)
+        try:
+            props = get()
+            assert (props["idleTimeoutInMinutes"], props["provisioningState"]) == (9, "Succeeded")
+        finally:
+            _stop(proc)
+
+
+def test_pending_changes_of_dead_writers_apply_in_order_and_not_over_later_writes(tmp_path: Path) -> None:
+    """Two writers die with operations in flight on the same group's tags and one resource; a live writer
+    changed that resource after them. On reload the older pending change is applied first, the newer over
+    it, and neither over the live writer's later write; a second reload changes nothing."""
+    from azwizard.sim import statefile
+
+    path = tmp_path / "state.json"
+    rid = "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/publicipaddresses/ip"
+    other = "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/publicipaddresses/other"
+    ArmSim(persist_path=path)  # creates the snapshot and its log
+    for writer, value in (("dead-1", 4), ("dead-2", 5)):
+        statefile.append(path, {"w": writer, "pid": 2**22 + 1, "pending": {
+            "resources": {rid: {"id": rid, "v": value}, other: {"id": other, "v": value}}}})
+    statefile.append(path, {"w": "live-later", "pid": 2**22 + 2, "set": {"resources": {rid: {"id": rid, "v": 9}}}})
+    assert not statefile.pid_alive(2**22 + 1) and not statefile.pid_alive(2**22 + 2)
+    first = ArmSim(persist_path=path)
+    assert first.resources[rid] == {"id": rid, "v": 9}  # the later write stands
+    assert first.resources[other] == {"id": other, "v": 5}  # dead-2's change came after dead-1's
+    assert statefile.current(path)["pending"] == {}
+    again = ArmSim(persist_path=path)
+    assert again.resources == first.resources
+
+
+def test_an_unreadable_state_file_is_replaced_and_later_writes_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "simulator-state.json"
+    path.write_text("{not json")
+    first = _clients(path)
+    assert _keys(first.sim) == set()
+    first.resources.resource_groups.create_or_update("after", {"location": "norwayeast"})
+    assert {g.name for g in _clients(path).resources.resource_groups.list()} == {"after"}
+
+
+def test_a_long_run_of_writes_is_compacted_into_the_snapshot_without_losing_any(tmp_path: Path) -> None:
+    """The log is folded into a new snapshot once it outgrows it; a reader that was behind catches up."""
+    from azwizard.sim import statefile
+
+    path = tmp_path / "simulator-state.json"
+    writer, reader = _clients(path), _clients(path)
+    first_log = statefile.log_path(path).stat().st_ino
+    for i in range(40):
+        writer.resources.resource_groups.create_or_update(f"g{i}", {"location": "norwayeast",
+                                                                     "tags": {"pad": "x" * 250}})
+    writer.sim._store.compact()  # type: ignore[union-attr]  (as a write does past the size threshold)
+    writer.resources.resource_groups.create_or_update("last", {"location": "norwayeast"})
+    assert statefile.log_path(path).stat().st_ino != first_log
+    assert len(statefile.log_path(path).read_text().splitlines()) == 2  # the new generation's header + one write
+    names = {f"g{i}" for i in range(40)} | {"last"}
+    assert {g.name for g in reader.resources.resource_groups.list()} == names
+    assert {g.name for g in _clients(path).resources.resource_groups.list()} == names
+
+
+def test_an_older_one_document_state_file_is_read_and_converted(tmp_path: Path) -> None:
+    """A demo data dir from before the log (version 2: one JSON document, pending changes per writer)."""
+    from azwizard.sim import statefile
+
+    path = tmp_path / "simulator-state.json"
+    gid = "/subscriptions/s/resourcegroups/old"
+    path.write_text(json.dumps({"version": 2, "resources": {gid: {"id": gid, "name": "old", "v": 1}}, "meta": {},
+                                "locks": {}, "extra": {}, "pending": {"gone-writer": {
+                                    "pid": 2**22 + 3, "changes": {"resources": {gid: {"id": gid, "name": "old", "v": 2}}}}}}))
+    sim = ArmSim(persist_path=path)
+    assert sim.resources[gid]["v"] == 2  # the dead writer's operation finished on load
+    snapshot = json.loads(path.read_text())
+    assert snapshot["version"] == statefile.VERSION and snapshot["pending"] == {}
+    assert statefile.log_path(path).exists()
+    assert ArmSim(persist_path=path).resources[gid]["v"] == 2

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from azure.mgmt.resource.locks import ManagementLockClient
     from azure.mgmt.resource.resources import ResourceManagementClient
     from azure.mgmt.resource.subscriptions import SubscriptionClient
+    from azure.mgmt.resourcegraph import ResourceGraphClient
 
     from .arm import ArmClient
 
@@ -280,6 +281,12 @@ class ClientFactory:
         from azure.mgmt.authorization import AuthorizationManagementClient
 
         return self._get("authorization", AuthorizationManagementClient)
+
+    def resourcegraph(self) -> ResourceGraphClient:
+        """Tenant-level client (the query names its subscriptions): Azure Resource Graph."""
+        from azure.mgmt.resourcegraph import ResourceGraphClient
+
+        return self._get("resourcegraph", ResourceGraphClient, scoped=False)
 
     def built(self) -> list[str]:
         """Names of the clients built so far (for diagnostics and tests)."""

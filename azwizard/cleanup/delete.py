@@ -301,6 +301,8 @@ class Deleter:
             backup.purge(self.factory, op.resource_id, self.cancel, soft_delete_off=op.soft_delete_off,
                          poll_interval=self.poll_interval)
             return
+        if op.whole_group:
+            self._group_unchanged(op)
         result = ops.delete(self.factory, op.type, op.resource_id)
         if ops.is_poller(result):
             while not result.done():
@@ -308,6 +310,23 @@ class Deleter:
                     raise _Stop()
                 result.wait(timeout=self.poll_interval)
             result.result()
+
+    def _group_unchanged(self, op: DeleteOp) -> None:
+        """A whole group goes only with what the plan showed in it. The plan may come from Azure Resource Graph,
+        which reflects a change within seconds, not at once
+        (https://learn.microsoft.com/azure/governance/resource-graph/overview), so the group is listed through
+        ARM right before its DELETE; a resource that appeared since stops it, and nothing is sent."""
+        shown = {c.resource_id.lower() for c in op.with_it} | {f.lower() for f in op.folded}
+        name = op.name
+        now = [str(r.id) for r in self.factory.resources().resources.list_by_resource_group(name)]
+        new = sorted(r for r in now if r.lower() not in shown)
+        if new:
+            raise AzwizardError(
+                f"Resource group {name} holds {len(new)} resource(s) the plan did not show "
+                f"({', '.join(r.rsplit('/', 1)[-1] for r in new[:3])}{'…' if len(new) > 3 else ''}); "
+                "it was not deleted.",
+                "Refresh the list (or run `azwizard cleanup list`) to see what is in the group now, then decide again.",
+                "GroupContentsChanged")
 
     def _went_with(self, op: DeleteOp, c: Cascade, done: _Done, gone_scopes: list[str]) -> None:
         inside = any(within(c.resource_id, scope) for scope in gone_scopes)

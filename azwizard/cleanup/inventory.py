@@ -4,8 +4,12 @@ Two sources, merged by id, so cleanup works on this machine and from any other (
 
 * the local journals (``azwizard.journal``): every resource a run asked for, even one whose tags never
   arrived; entries are verified with a GET, and what is gone is shown as already deleted;
-* the ``created-by=azwizard`` tags: ``resource_groups.list`` and ``resources.list`` with
-  ``$filter=tagName eq 'created-by' and tagValue eq 'azwizard'``.
+* the ``created-by=azwizard`` tags, found by asking once for the whole subscription (:func:`_discover`): Azure
+  Resource Graph answers, in a few paged queries whatever the number of groups, the tagged resource groups,
+  the tagged resources, and everything in the groups involved with its properties, so resources need no
+  GET each and groups no list each (issue 26). If Resource Graph cannot answer, ``resource_groups.list`` and
+  ``resources.list`` with ``$filter=tagName eq 'created-by' and tagValue eq 'azwizard'``, and one list per
+  group, as before.
 
 A resource counts as a run's only when the run's journal here made it, its immutable identity is the one the
 journal recorded, and it carries the run's tags (``run/preflight.py`` ``Ledger.proof``, the rule ``apply``
@@ -21,6 +25,7 @@ groups named in ``include_untagged_in_groups``, marked ``foreign``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +37,7 @@ from ..azure import ops
 from ..azure.errors import explain
 from ..azure.session import ClientFactory
 from ..journal import list_runs
-from ..run.identity import fingerprint
+from ..run.identity import fingerprint, identity_of
 from ..run.preflight import ANOTHER_MACHINE, Ledger
 from ..specs.common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_CREATED_BY_VALUE, TAG_JOURNEY, TAG_RUN
 from . import costs
@@ -93,6 +98,100 @@ class _Found:
     note: str = ""  # what happened to the run's resource (see the module docstring)
 
 
+_ROW_KEYS = ("id", "name", "location", "tags", "sku", "kind", "zones", "identity", "managedBy", "plan",
+             "extendedLocation", "properties")
+_PROJECT = " | project " + ", ".join(("id", "name", "type", "resourceGroup", *_ROW_KEYS[2:]))
+_TAG_TERM = f"tags['{TAG_CREATED_BY}'] =~ '{TAG_CREATED_BY_VALUE}'"
+_GROUPS_QUERY = ("resourcecontainers | where type =~ 'microsoft.resources/subscriptions/resourcegroups' and "
+                 + _TAG_TERM + _PROJECT)
+_NAMES_PER_QUERY = 300  # group names in one query's in~ list (a few KB of query text)
+_PAGE = 1000  # QueryRequestOptions.$top maximum (resourcegraph.json): fewest queries against ARG's quota (15 per 5 s)
+_API_VERSION = "2024-04-01"  # the newest stable Resources API (azure-rest-api-specs, Microsoft.ResourceGraph)
+
+
+@dataclass
+class _Graph:
+    """What Azure Resource Graph answered: rows as GET-shaped bodies by key, by group, and the (lower-case)
+    groups whose whole contents are among them.
+    https://learn.microsoft.com/rest/api/azureresourcegraph/resourcegraph/resources/resources"""
+
+    rows: dict[str, Body]
+    by_group: dict[str, list[Body]]
+    groups: set[str]
+
+    def query(self, factory: ClientFactory, text: str, *, group_rows: bool = False) -> list[Body]:
+        """Run one query over the subscription, every page (``$skipToken``); its rows, noted. Sent through
+        the Resource Graph client's pipeline (sign-in, retries) with its ``_send_request`` (the generated
+        clients' raw-request entry point: https://aka.ms/azsdk/dpcodegen/python/send_request), the answer read
+        as JSON: the typed ``resources()`` walks every value of every row through the SDK's deserializer
+        (seconds for a few thousand rows)."""
+        from azure.core.rest import HttpRequest
+
+        client = factory.resourcegraph()
+        out: list[Body] = []
+        token: str | None = None
+        while True:
+            options: dict[str, Any] = {"$top": _PAGE, "resultFormat": "objectArray"}
+            if token:
+                options["$skipToken"] = token
+            response = client._send_request(HttpRequest(
+                "POST", "/providers/Microsoft.ResourceGraph/resources", params={"api-version": _API_VERSION},
+                json={"subscriptions": [factory.subscription_id], "query": text, "options": options}))
+            response.raise_for_status()
+            answer = response.json()
+            if str(answer.get("resultTruncated")).lower() == "true":
+                raise RuntimeError("Resource Graph truncated the answer")
+            data: Any = answer.get("data")  # objectArray: a list of rows
+            for row in data if isinstance(data, list) else []:
+                if not isinstance(row, Mapping) or not row.get("id"):
+                    continue
+                body = _row_body(row, group=group_rows)
+                self.rows[key(body["id"])] = body
+                if not group_rows:
+                    self.by_group.setdefault(str(row.get("resourceGroup") or group_name(body["id"])).lower(),
+                                             []).append(body)
+                out.append(body)
+            token = answer.get("$skipToken")
+            if not token:
+                return out
+
+    def contents_of(self, factory: ClientFactory, groups: list[str], *, tagged: bool) -> list[Body]:
+        """Everything in ``groups`` (and, with ``tagged``, every resource carrying azwizard's tag)."""
+        out: list[Body] = []
+        chunks = [groups[i:i + _NAMES_PER_QUERY] for i in range(0, len(groups), _NAMES_PER_QUERY)]
+        for i, chunk in enumerate(chunks or ([[]] if tagged else [])):
+            terms = [_TAG_TERM] if tagged and i == 0 else []
+            if chunk:
+                terms.append("resourceGroup in~ (" + ", ".join(_kql(g) for g in chunk) + ")")
+            out += self.query(factory, "resources | where " + " or ".join(terms) + _PROJECT)
+            self.groups.update(g.lower() for g in chunk)
+        return out
+
+
+def _kql(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _row_body(row: Mapping[str, Any], *, group: bool) -> Body:
+    """A Resource Graph row as the resource's GET shows it: ARM's type spelling (Resource Graph lower-cases
+    ``type``) and none of the row-only columns."""
+    body = {k: row[k] for k in _ROW_KEYS if row.get(k) not in (None, "")}
+    rid = str(body.get("id") or "")
+    parts = [p for p in rid.split("/") if p]
+    lower = [p.lower() for p in parts]
+    if group or "providers" not in lower:
+        body["type"] = "Microsoft.Resources/resourceGroups"
+    else:
+        i = len(lower) - 1 - lower[::-1].index("providers")
+        body["type"] = "/".join([parts[i + 1], *parts[i + 2::2]])
+    return body
+
+
+def _tagged(body: Mapping[str, Any]) -> bool:
+    tags = body.get("tags") or {}
+    return any(k.lower() == TAG_CREATED_BY and str(v).lower() == TAG_CREATED_BY_VALUE for k, v in tags.items())
+
+
 def build_inventory(
     factory: ClientFactory,
     *,
@@ -106,15 +205,17 @@ def build_inventory(
     found: dict[str, _Found] = {}
     ledger = Ledger.load(journal_dir)
     _from_journals(found, journal_dir)
-    _from_tags(factory, found, warnings)
+    graph = _discover(factory, found, warnings)
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="azwizard-inventory") as pool:
-        _read_bodies(factory, pool, list(found.values()), warnings)
+        _read_bodies(factory, pool, list(found.values()), warnings, graph)
+        if graph is not None:
+            _read_bodies(factory, pool, _identity_unseen(found, ledger), warnings)
         _verify(found, ledger)
-        _attached(factory, pool, found, warnings, ledger)
+        _attached(factory, pool, found, warnings, ledger, graph)
         _tag_only(found, ledger)
         _inherit(found)
-        contents = _group_contents(factory, found, warnings)
-        _foreign(factory, pool, found, contents, {g.lower() for g in include_untagged_in_groups}, warnings)
+        contents = _group_contents(factory, found, warnings, graph)
+        _foreign(factory, pool, found, contents, {g.lower() for g in include_untagged_in_groups}, warnings, graph)
         views = _instance_views(factory, pool, found, warnings)
         backups = _backup_items(factory, pool, found, warnings)
     locks, locks_known = _locks(factory, warnings)
@@ -160,6 +261,26 @@ def _from_journals(found: dict[str, _Found], directory: Path | None) -> None:
                               first_seen.get(k), in_journal=True, journal_state=st.state)
 
 
+def _discover(factory: ClientFactory, found: dict[str, _Found], warnings: list[str]) -> _Graph | None:
+    """Every candidate in the subscription, asked for once: the resource groups and resources carrying
+    ``created-by=azwizard``, and all that the groups involved hold (those tags' groups and the journals'),
+    each row the resource with its properties, from Azure Resource Graph. Rows reflect Azure within seconds
+    of a change, not at once (https://learn.microsoft.com/azure/governance/resource-graph/overview): what a
+    journal names and Resource Graph does not show yet is read with a GET. ``None`` (after the ARM lists
+    with the tag filter, as before) when Resource Graph cannot answer."""
+    try:
+        graph = _Graph({}, {}, set())
+        groups = graph.query(factory, _GROUPS_QUERY, group_rows=True)
+        names = {n.lower(): n for n in (group_name(f.id) for f in found.values()) if n}
+        names.update({str(b.get("name") or "").lower(): str(b.get("name") or "") for b in groups})
+        resources = graph.contents_of(factory, sorted(n for n in names if n), tagged=True)
+    except Exception:  # noqa: BLE001 - Resource Graph unavailable: the ARM lists below, as before
+        _from_tags(factory, found, warnings)
+        return None
+    _take_tagged(found, [b for b in groups + resources if _tagged(b)])
+    return graph
+
+
 def _from_tags(factory: ClientFactory, found: dict[str, _Found], warnings: list[str]) -> None:
     try:
         groups = [ops.wire(g) for g in factory.resources().resource_groups.list(filter=TAG_FILTER)]
@@ -168,7 +289,11 @@ def _from_tags(factory: ClientFactory, found: dict[str, _Found], warnings: list[
         err = explain(exc)
         warnings.append(f"Could not list tagged resources ({err.what}); only this machine's journals were used.")
         return
-    for view in groups + resources:
+    _take_tagged(found, groups + resources)
+
+
+def _take_tagged(found: dict[str, _Found], views: list[Body]) -> None:
+    for view in views:
         rid = str(view.get("id") or "")
         if not rid:
             continue
@@ -187,8 +312,10 @@ def _from_tags(factory: ClientFactory, found: dict[str, _Found], warnings: list[
 # ------------------------------------------------------------------------------------------ reading
 
 
-def _get(factory: ClientFactory, f: _Found) -> tuple[_Found, Body | None, str | None]:
-    """(item, body or None when gone, error text)."""
+def _get(factory: ClientFactory, f: _Found, graph: _Graph | None = None) -> tuple[_Found, Body | None, str | None]:
+    """(item, body or None when gone, error text): Resource Graph's row when it has one, else a GET."""
+    if graph is not None and key(f.id) in graph.rows:
+        return f, dict(graph.rows[key(f.id)]), None
     try:
         ops.ops_for(f.type)
     except ValueError:
@@ -201,8 +328,9 @@ def _get(factory: ClientFactory, f: _Found) -> tuple[_Found, Body | None, str | 
     return f, (ops.wire(model) if model is not None else None), None
 
 
-def _read_bodies(factory: ClientFactory, pool: ThreadPoolExecutor, todo: list[_Found], warnings: list[str]) -> None:
-    for f, body, error in pool.map(lambda f: _get(factory, f), todo):
+def _read_bodies(factory: ClientFactory, pool: ThreadPoolExecutor, todo: list[_Found], warnings: list[str],
+                 graph: _Graph | None = None) -> None:
+    for f, body, error in pool.map(lambda f: _get(factory, f, graph), todo):
         if error is not None:
             warnings.append(f"Could not read {f.id}: {error}")
             f.body = dict(f.listed) if f.listed else {"id": f.id, "type": f.type}
@@ -233,6 +361,17 @@ def _verify(found: Mapping[str, _Found], ledger: Ledger) -> None:
             f.note = f"re-created by someone else: {why}"
 
 
+def _identity_unseen(found: Mapping[str, _Found], ledger: Ledger) -> list[_Found]:
+    """What a journal made whose Resource Graph row lacks the identity field the journal recorded (a row
+    carries no ``systemData``): read with a GET, so ownership rests on the field itself, not on the tags."""
+    out = []
+    for f in found.values():
+        recorded = ledger.identities.get((f.run_id, key(f.id))) if f.run_id else None
+        if recorded and f.body is not None and not set(recorded) & set(identity_of(f.type, f.body)):
+            out.append(f)
+    return out
+
+
 def _proven(f: _Found, ledger: Ledger) -> bool:
     """Whether the journal recorded this very resource's identity for its run (an "exists" line written by
     cleanup, or a create from an older azwizard, has none)."""
@@ -240,7 +379,7 @@ def _proven(f: _Found, ledger: Ledger) -> bool:
 
 
 def _attached(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str, _Found], warnings: list[str],
-              ledger: Ledger) -> None:
+              ledger: Ledger, graph: _Graph | None = None) -> None:
     """A VM's disks (created by the VM, so untagged) and an AKS cluster's MC_ node resource group. They go
     with the VM or cluster that uses them now: a disk a dead run's journal names but whose identity it did
     not record (or another one) is the new VM's, and a node group is always its cluster's."""
@@ -271,7 +410,7 @@ def _attached(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str,
                     known.foreign, known.note = False, ""
     for f in extra:
         found[key(f.id)] = f
-    _read_bodies(factory, pool, extra, warnings)
+    _read_bodies(factory, pool, extra, warnings, graph)
 
 
 def _tag_only(found: dict[str, _Found], ledger: Ledger) -> None:
@@ -311,8 +450,11 @@ def _list_group(factory: ClientFactory, name: str) -> list[Body] | None:
         return None
 
 
-def _group_contents(factory: ClientFactory, found: dict[str, _Found], warnings: list[str]) -> dict[str, list[str]]:
-    """Every resource in each group holding azwizard resources (and in each MC_ group), by group name."""
+def _group_contents(factory: ClientFactory, found: dict[str, _Found], warnings: list[str],
+                    graph: _Graph | None = None) -> dict[str, list[str]]:
+    """Every resource in each group holding azwizard resources (and in each MC_ group), by group name: from
+    Resource Graph (one more query for the groups it was not asked about, e.g. node resource groups), else
+    one list per group."""
     names: dict[str, str] = {}
     for f in found.values():
         if f.exists:
@@ -320,9 +462,13 @@ def _group_contents(factory: ClientFactory, found: dict[str, _Found], warnings: 
             if g:  # a subscription-scope role assignment has no group
                 names.setdefault(g.lower(), g)
     out: dict[str, list[str]] = {}
+    if graph is not None:
+        with contextlib.suppress(Exception):  # else those groups are listed one by one below
+            graph.contents_of(factory, sorted(n for n in names if n not in graph.groups), tagged=False)
     for lower, name in sorted(names.items()):
         try:
-            listed = _list_group(factory, name)
+            listed = graph.by_group.get(lower, []) if graph is not None and lower in graph.groups else \
+                _list_group(factory, name)
         except Exception as exc:
             warnings.append(f"Could not list resource group {name}: {explain(exc).what}")
             continue
@@ -337,7 +483,8 @@ def _group_contents(factory: ClientFactory, found: dict[str, _Found], warnings: 
 
 
 def _foreign(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str, _Found],
-             contents: Mapping[str, list[str]], groups: set[str], warnings: list[str]) -> None:
+             contents: Mapping[str, list[str]], groups: set[str], warnings: list[str],
+             graph: _Graph | None = None) -> None:
     node_groups = {name_of(f.id).lower() for f in found.values() if f.node_group_of}
     extra = []
     for g in sorted(groups - node_groups):
@@ -346,7 +493,7 @@ def _foreign(factory: ClientFactory, pool: ThreadPoolExecutor, found: dict[str, 
                 extra.append(_Found(rid, kind_of(rid), source="group", foreign=True))
     for f in extra:
         found[key(f.id)] = f
-    _read_bodies(factory, pool, extra, warnings)
+    _read_bodies(factory, pool, extra, warnings, graph)
 
 
 def _instance_views(factory: ClientFactory, pool: ThreadPoolExecutor, found: Mapping[str, _Found],

@@ -11,23 +11,24 @@ the simulator's rejections are written independently of the client-side checks.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
-import json
 import logging
 import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from . import apiversions, ids, preconditions, router, statefile
+from . import apiversions, ids, persistence, preconditions, router
 from .catalog import locations as _locations
 from .faults import Fault, Faults
+from .index import ResourceIndex
 from .latency import INSTANT, LatencyProfile
 from .wire import ArmError, ArmRequest, ArmResponse, DropConnection
 
@@ -142,6 +143,7 @@ class ArmSim:
         self.clock: Callable[[], float] = clock or self._auto_clock
         self._unwatched_after = unwatched_after
         self._ticking = False
+        self._quiet = 0  # inside quiet_reads()
         self.page_size = page_size
         self.persist_path = persist_path
         self.accepted_tokens: set[str] = set(accept_tokens)
@@ -151,16 +153,17 @@ class ArmSim:
         self.locks: dict[str, dict[str, Any]] = {}
         self.extra: dict[str, Any] = {}  # provider-private state (e.g. backup items), persisted
         self.ops: dict[str, Operation] = {}
+        self._running: dict[str, Operation] = {}  # the operations not known to be done: what tick() looks at
+        self._index = ResourceIndex()  # type / group / top-level views of ``resources`` (index.py)
         self.requests: list[RecordedRequest] = []
         self.faults = Faults()
         self.sleeps: list[float] = []
         self.unknown_api_versions: set[tuple[str, str]] = set()
         self._finished_ops = 0  # operations finished while handling the current request
-        self._base: dict[str, Any] | None = None  # the state file as this process last read or wrote it
-        self._file_sig: tuple[int, int, int] | None = None  # and that file's (inode, mtime, size) then
         self.writer_id = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        if persist_path is not None and persist_path.exists():
-            self._load(persist_path)
+        self._store = persistence.Persistence(self, persist_path) if persist_path is not None else None
+        if self._store is not None:
+            self._load()
 
     # ------------------------------------------------------------------ dispatch
 
@@ -245,37 +248,48 @@ class ArmSim:
 
     def peek(self, rid: str) -> dict[str, Any] | None:
         """The stored body itself (no copy): for providers that update state in place, under ``lock``."""
-        return self.resources.get(ids.key(rid))
+        k = ids.key(rid)
+        self._touch(k)
+        return self.resources.get(k)
 
     def save(self, rid: str, body: dict[str, Any]) -> None:
         with self.lock:
             k = ids.key(rid)
+            self._touch(k)
             now = utcnow()
             meta = self.meta.setdefault(k, {"createdTime": now})
             meta["changedTime"] = now
             self.resources[k] = body
+            self._index.add(k, body)
 
     def remove(self, rid: str) -> None:
         with self.lock:
             k = ids.key(rid)
+            self._touch(k)
             self.resources.pop(k, None)
             self.meta.pop(k, None)
+            self._index.drop(k)
 
     def under(self, prefix: str) -> list[dict[str, Any]]:
         """Every stored body whose id starts with ``prefix + '/'`` (children at any depth)."""
-        p = ids.key(prefix) + "/"
+        pk = ids.key(prefix)
         with self.lock:
-            return [b for k, b in self.resources.items() if k.startswith(p)]
+            found = self._index.under(pk)
+            if found is None:
+                found = [b for k, b in self.resources.items() if k.startswith(pk + "/")]
+            return found
 
     def of_type(self, rtype: str, *, group: str | None = None) -> list[dict[str, Any]]:
-        t = rtype.lower()
-        g = ids.key(group) + "/" if group else None
+        """Stored bodies of one type (in one resource group: ``group`` is its id), from the index."""
         with self.lock:
-            return [
-                b
-                for k, b in self.resources.items()
-                if str(b.get("type", "")).lower() == t and (g is None or k.startswith(g))
-            ]
+            return self._index.of_type(rtype, ids.key(group) if group else None)
+
+    def top_level(self, scope: str | None = None) -> list[dict[str, Any]]:
+        """The top-level resources (not child resources) of a resource group (``scope`` its id) or of the
+        subscription, sorted by id case-insensitively: what the generic resources list answers."""
+        with self.lock:
+            return [b for _, b in self._index.top_level(ids.key(scope) if scope else None)]
+
 
     # ------------------------------------------------------------------ common checks
 
@@ -357,7 +371,7 @@ class ArmSim:
 
     def active_operation(self, rid: str) -> Operation | None:
         k = ids.key(rid)
-        for op in self.ops.values():
+        for op in list(self._running.values()):
             if not op.done and op.resource_id is not None and ids.key(op.resource_id) == k:
                 return op
         return None
@@ -398,6 +412,7 @@ class ArmSim:
             op.error = {"code": fault.code, "message": fault.message}
             op.error_status = fault.status if fault.status >= 400 else 409
         self.ops[op.id] = op
+        self._running[op.id] = op
         return op
 
     def async_url(self, req: ArmRequest, op: Operation) -> str:
@@ -467,7 +482,7 @@ class ArmSim:
         with self.lock:
             if self._ticking:  # a tick from inside an operation's work: finish what is due, nothing more
                 now = self.clock()
-                for op in list(self.ops.values()):
+                for op in list(self._running.values()):
                     if self._due(op, now):
                         self._finish(op)
                 return
@@ -475,19 +490,23 @@ class ArmSim:
             try:
                 for _ in range(16):  # bounded: each pass starts or finishes something, or stops
                     before = self._finished_ops
-                    for op in list(self.ops.values()):
+                    for op in list(self._running.values()):
                         if not op.done and op.on_tick is not None:
                             op.on_tick()
                     now = self.clock()
-                    for op in list(self.ops.values()):
+                    for op in list(self._running.values()):
                         if self._due(op, now):
                             self._finish(op)
                     if self._finished_ops == before:
                         break
+                for opid in [i for i, op in self._running.items() if op.done]:
+                    del self._running[opid]
             finally:
                 self._ticking = False
 
     def _finish(self, op: Operation) -> None:
+        if op.resource_id is not None:
+            self._touch(ids.key(op.resource_id))  # its callbacks change the resource, maybe in place
         op.end_time = utcnow()
         self._finished_ops += 1
         if op.error is not None:
@@ -509,8 +528,21 @@ class ArmSim:
                 return
         op.status = "Succeeded"
 
+    @contextlib.contextmanager
+    def quiet_reads(self) -> Iterator[None]:
+        """GETs made by the simulator itself (a Resource Graph row is the resource as its GET shows it) do not
+        count as a client watching an operation."""
+        with self.lock:
+            self._quiet += 1
+            try:
+                yield
+            finally:
+                self._quiet -= 1
+
     def touch_resource_ops(self, rid: str) -> None:
         """A GET of a resource counts as watching its operation (body polling, `az ... show`)."""
+        if self._quiet:
+            return
         op = self.active_operation(rid)
         if op is not None:
             op.progress += 1
@@ -684,126 +716,46 @@ class ArmSim:
     def _sections(self) -> dict[str, Any]:
         return {"resources": self.resources, "meta": self.meta, "locks": self.locks, "extra": self.extra}
 
-    def _persist(self, *, replace: bool = False) -> None:
-        """Write the state file (see :mod:`statefile`): under its lock, merged with what other processes
-        wrote since this one last read it (``replace``: this state wins whole, for :meth:`reset`), with the
-        changes this process's in-flight operations will make, for a later process if this one is killed."""
-        if self.persist_path is None:
-            return
-        path = self.persist_path
-        with statefile.locked(path):
-            theirs = statefile.read(path)
-            mine = json.loads(json.dumps(self._sections()))
-            pending: dict[str, Any] = {}
-            if theirs is not None and not replace:
-                pending = dict(self._merge_in(mine, theirs).get("pending") or {})
-            pending.pop(self.writer_id, None)
-            changes = self._settled_changes()
-            if changes:
-                pending[self.writer_id] = {"pid": os.getpid(), "changes": changes}
-            state = {"version": 2, **self._sections(), "pending": pending}
-            statefile.write(path, state)
-            self._base = json.loads(json.dumps(state))
-            self._file_sig = self._file_signature()
+    def _touch(self, k: str) -> None:
+        """A stored body changed, or was handed out by ``peek`` to be changed in place: note it for the next
+        write (persistence.py). A provider that changes a body it got from ``under``/``of_type`` saves it."""
+        if self._store is not None:
+            self._store.touch(k)
 
-    def _file_signature(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.persist_path.stat() if self.persist_path is not None else None
-        except OSError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size) if st is not None else None
+    def _persist(self, *, replace: bool = False) -> None:
+        """Record in the state file what this process changed and what its in-flight operations will change
+        (see :mod:`statefile`); ``replace``: this state wins whole, for :meth:`reset`."""
+        if self._store is None:
+            return
+        if replace:
+            self._store.replace()
+        else:
+            self._store.write()
 
     def _sync_from_file(self) -> None:
-        """Another process wrote the state file since this one last read or wrote it (``azwizard --demo`` in
-        one terminal, ``azwizard vm apply --demo`` in another): take in what it changed before answering, so
-        both see one subscription. The same three-way merge as a write (what this process changed since then
-        wins); a stat per request, the file read only when it changed."""
-        if self.persist_path is None:
-            return
-        sig = self._file_signature()
-        if sig is None or sig == self._file_sig:
-            return
-        with statefile.locked(self.persist_path):
-            theirs = statefile.read(self.persist_path)
-            sig = self._file_signature()
-        if theirs is None:
-            return
-        self._merge_in(json.loads(json.dumps(self._sections())), theirs)
-        self._base = json.loads(json.dumps(theirs))
-        self._file_sig = sig
+        """Another process wrote the state file since this one last looked (``azwizard --demo`` in one
+        terminal, ``azwizard vm apply --demo`` in another): take in what it changed before answering, so both
+        see one subscription. A ``stat`` per request; the log is read only when it grew."""
+        if self._store is not None:
+            self._store.sync()
 
-    def _merge_in(self, mine: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
-        """Three-way merge of the state file (``theirs``) with this process's state (``mine``, a plain copy)
-        against what this process last read or wrote: its own changes since then win, the others' are taken
-        in, keeping the identity of the bodies held here. Returns the merged state (with ``pending``)."""
-        base = self._base if self._base is not None else {"pending": {}}
-        merged: dict[str, Any] = statefile.merge3(base, {**mine, "pending": base.get("pending", {})}, theirs)
-        if merged != mine:
-            for s in statefile.SECTIONS:
-                statefile.restore_into(self._sections()[s], merged.get(s) or {})
-        return merged
+    def _load(self) -> None:
+        assert self._store is not None
+        if not self._store.load(self._finish_gone):
+            log.warning("simulator state at %s is unreadable; starting empty", self.persist_path)
 
-    def _settled_changes(self) -> dict[str, dict[str, Any]]:
-        """What the operations still in flight will have changed once they finish, cascades included: they
-        are run to the end on the live state (their own callbacks, as if their time had come), the result
-        is noted, and everything is put back as it was. Deployments in flight are left out: on reload they
-        end Canceled with what they created so far, as a cancelled ARM deployment does."""
-        running = [op for op in self.ops.values() if not op.done and op.on_tick is None]
-        if not running:
-            return {}
-        before = json.loads(json.dumps(self._sections()))
-        snap = copy.deepcopy(before)
-        ops_before = dict(self.ops)
-        fields = {op.id: dict(vars(op)) for op in ops_before.values()}
-        n_requests, finished, fault = len(self.requests), self._finished_ops, getattr(self, "_async_fault", None)
-        try:
-            for _ in range(8):
-                todo = [op for op in self.ops.values() if not op.done and op.on_tick is None]
-                if not todo:
-                    break
-                for op in todo:
-                    try:
-                        self._finish(op)
-                    except Exception:  # noqa: BLE001 - a callback that cannot run ahead of time is skipped
-                        op.status = "Failed"
-            after = json.loads(json.dumps(self._sections()))
-        finally:
-            sections = self._sections()
-            for s in statefile.SECTIONS:
-                statefile.restore_into(sections[s], snap[s])
-            self.ops.clear()
-            self.ops.update(ops_before)
-            for op in ops_before.values():
-                vars(op).update(fields[op.id])
-            del self.requests[n_requests:]
-            self._finished_ops, self._async_fault = finished, fault
-        return statefile.diff(before, after)
-
-    def _load(self, path: Path) -> None:
-        with statefile.locked(path):
-            state = statefile.read(path)
-            self._file_sig = self._file_signature()
-        if state is None:
-            log.warning("simulator state at %s is unreadable; starting empty", path)
-            return
-        self._base = json.loads(json.dumps(state))
-        self.resources = state.get("resources", {})
-        self.meta = state.get("meta", {})
-        self.locks = state.get("locks", {})
-        self.extra = state.get("extra", {})
-        # Operations of a process that is gone end as they would have (their recorded changes, cascades
-        # included); those of a process still running stay in flight until it writes them.
+    def _finish_gone(self, pending: dict[str, Any]) -> set[str]:
+        """On load, after the pending changes of writers that are gone were applied: deployments in flight end
+        Canceled (their run died with the process that ran it), and what older files (no recorded changes)
+        left in flight is taken as finished, except what a live writer still has in flight."""
         live_keys: set[str] = set()
-        for writer, entry in dict(state.get("pending") or {}).items():
-            if _writer_alive(writer, entry):
+        for entry in pending.values():
+            if persistence.writer_alive(entry):
                 live_keys.update((entry.get("changes") or {}).get("resources", {}))
-                continue
-            statefile.apply(self._sections(), entry.get("changes") or {})
         for rec in (self.extra.get("deployments") or {}).values():
             props = rec.get("properties") if isinstance(rec, dict) else None
             if isinstance(props, dict) and props.get("provisioningState") in ("Accepted", "Running"):
-                props["provisioningState"] = "Canceled"  # its run died with the process that ran it
-        # Older files (no recorded changes): what was in flight is taken as finished.
+                props["provisioningState"] = "Canceled"
         for k, body in list(self.resources.items()):
             props = body.get("properties")
             if k in live_keys or not isinstance(props, dict):
@@ -814,6 +766,7 @@ class ArmSim:
                 self.meta.pop(k, None)
             elif state_ in ("Creating", "Updating", "Starting", "Stopping"):
                 props["provisioningState"] = "Succeeded"
+        return live_keys
 
     def reset(self) -> None:
         with self.lock:
@@ -822,6 +775,8 @@ class ArmSim:
             self.locks.clear()
             self.extra.clear()
             self.ops.clear()
+            self._running.clear()
+            self._index.rebuild(self.resources)
             self.requests.clear()
             self._persist(replace=True)
 
@@ -834,15 +789,6 @@ class ArmSim:
     def snapshot(self) -> dict[str, dict[str, Any]]:
         with self.lock:
             return copy.deepcopy(self.resources)
-
-
-def _writer_alive(writer: str, entry: Any) -> bool:
-    """Whether the process that recorded pending changes still runs. Another simulator of this same process
-    counts as gone: in one process a second simulator on the file stands for a restart (tests)."""
-    pid = entry.get("pid") if isinstance(entry, dict) else None
-    if not isinstance(pid, int) or pid == os.getpid():
-        return False
-    return statefile.pid_alive(pid)
 
 
 def _safe_json(req: ArmRequest) -> Any:

@@ -102,6 +102,10 @@ def _handler_for(sim: ArmSim, scheme: str, server_url: str,
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "azwizard-sim"
+        # The status line and headers go out in one write and the body in another: with Nagle's algorithm the
+        # body waits for the client's delayed ACK (~40 ms a response on Linux loopback). TCP_NODELAY:
+        # https://docs.python.org/3/library/socketserver.html#socketserver.StreamRequestHandler
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: object) -> None:  # quiet; the sim keeps its own log
             pass

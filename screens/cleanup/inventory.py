@@ -4,6 +4,7 @@ selection, filters, "show everything in this group", AKS stop/start, and the way
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
@@ -77,6 +78,7 @@ class CleanupScreen(Screen[None]):
     ]
 
     AUTO_FOCUS = "#cleanup-table"
+    FILL_SLICE = 100
 
     def __init__(self) -> None:
         super().__init__()
@@ -87,6 +89,7 @@ class CleanupScreen(Screen[None]):
         self._busy_cluster: str | None = None
         self._filter_options: dict[str, list[tuple[str, str]]] = {}
         self._columns = COLUMNS  # the table's columns now (fewer on a narrow terminal: columns_for)
+        self._fill_generation = 0  # which _fill_table the slices being added belong to
 
     @property
     def state(self) -> CleanupState:
@@ -295,16 +298,29 @@ class CleanupScreen(Screen[None]):
                 select.value = wanted
 
     def _fill_table(self, current_key: str | None) -> None:
+        """All rows at once; a large inventory (hundreds of resources) in slices of ``FILL_SLICE`` rows, one
+        per refresh, so the UI thread never stalls for long (the table measures every new row's cells)."""
+        self._fill_generation += 1
+        self.query_one("#cleanup-table", DataTable).clear()
+        self._fill_from(self._fill_generation, 0, current_key)
+
+    def _fill_from(self, generation: int, start: int, current_key: str | None) -> None:
+        if generation != self._fill_generation:
+            return  # a newer fill started
         state = self.state
         table = self.query_one("#cleanup-table", DataTable)
-        table.clear()
         now = state.now()
-        for row in self._rows:
+        end = len(self._rows) if len(self._rows) <= self.FILL_SLICE else min(start + self.FILL_SLICE, len(self._rows))
+        for row in self._rows[start:end]:
             table.add_row(*cells_for(row, state.selected, state.whole_groups, now, self._columns), key=row.key)
-        keys = [r.key for r in self._rows]
-        if current_key in keys:
+        if end < len(self._rows):
+            # A timer, not call_after_refresh: between slices the event loop runs everything else (keys,
+            # painting, the table measuring the slice just added).
+            self.set_timer(0.005, partial(self._fill_from, generation, end, current_key))
+        keys = [r.key for r in self._rows[:end]]
+        if current_key in keys[start:]:  # the row that had the cursor is back
             table.move_cursor(row=keys.index(current_key), animate=False)
-        elif self._rows:
+        elif start == 0 and self._rows:
             first_item = next((i for i, r in enumerate(self._rows) if r.kind != "run"), 0)
             table.move_cursor(row=first_item, animate=False)
 
@@ -312,6 +328,8 @@ class CleanupScreen(Screen[None]):
         state = self.state
         table = self.query_one("#cleanup-table", DataTable)
         for row in self._rows:
+            if row.key not in table.rows:
+                continue  # not added yet (a large table fills in slices): added with its mark
             table.update_cell(row.key, "mark", mark_cell(row, state.selected, state.whole_groups))
             if row.kind == "group":
                 table.update_cell(row.key, "name", name_cell(row, state.whole_groups))
@@ -559,7 +577,9 @@ class CleanupScreen(Screen[None]):
         self._power_notes.pop(item.key, None)
         verb = "Stopping" if action == "stop" else "Starting"
         self.notify(f"{verb} {item.name}… (a few minutes in Azure)", timeout=5)
-        self.query_one("#cleanup-table", DataTable).update_cell(item.key, "state", f"[cyan]{verb.lower()}…[/]")
+        table = self.query_one("#cleanup-table", DataTable)
+        if item.key in table.rows:
+            table.update_cell(item.key, "state", f"[cyan]{verb.lower()}…[/]")
         self._show_detail()
         self._power(app.session.factory, item, action, allow_early, self.state.journal_dir)
 

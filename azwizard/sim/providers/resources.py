@@ -429,16 +429,9 @@ def generic_view(sim: ArmSim, body: dict[str, Any], expand: str) -> dict[str, An
 
 
 def top_level_resources(sim: ArmSim, scope: str | None) -> list[dict[str, Any]]:
-    out = []
-    for body in sim.resources.values():
-        p = ids.parse(body.get("id", ""))
-        if p is None or p.namespace is None or len(p.types) != 1:
-            continue
-        if scope is not None and not ids.key(body["id"]).startswith(ids.key(scope) + "/"):
-            continue
-        out.append(body)
-    out.sort(key=lambda b: b["id"].lower())
-    return out
+    """The top-level resources of a group (``scope`` its id) or of the subscription, sorted by id (the
+    simulator's index: no scan of the whole store)."""
+    return sim.top_level(scope)
 
 
 def _list_resources(sim: ArmSim, req: ArmRequest, scope: str | None) -> ArmResponse:
