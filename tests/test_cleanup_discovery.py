@@ -72,3 +72,19 @@ def test_resource_graph_gives_the_same_inventory_as_the_arm_lists_and_gets(sim: 
     assert sim.requests_to("GET", "/resourceGroups/Yolo-RG/resources")  # it did go the old way
     assert _view(via_graph) == _view(via_arm)
     assert len(via_graph.items) >= 20
+
+
+def test_a_row_without_the_journaled_identity_is_read_so_a_re_created_registry_is_not_the_runs(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    """A container registry's identity is ``systemData.createdAt``, which Resource Graph rows do not carry: the
+    inventory reads it with a GET, so a registry deleted and re-created with the run's tags copied is someone
+    else's (issue 18), as it is through the ARM lists."""
+    make_cluster(factory, tmp_path)
+    registries = factory.containerregistry().registries
+    old = registries.get("aks-rg", "aks1acr")
+    registries.begin_delete("aks-rg", "aks1acr").result()
+    registries.begin_create("aks-rg", "aks1acr", {"location": old.location, "sku": {"name": "Basic"},
+                                                  "tags": dict(old.tags or {})}).result()
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    acr = next(it for it in inv.items if it.name == "aks1acr")
+    assert acr.foreign and "createdAt differs" in acr.note, (acr.foreign, acr.note)
