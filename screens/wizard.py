@@ -19,7 +19,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Collapsible, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Collapsible, Footer, Header, Label, Select, Static
+
+from .fields import Input
 
 if TYPE_CHECKING:
     from textual.widget import Widget

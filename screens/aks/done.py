@@ -14,8 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Static, TextArea
+from textual.widgets import Button, Footer, Header, Static
 from textual.worker import Worker, WorkerState
+
+from ..fields import TextArea
 
 if TYPE_CHECKING:
     from azwizard.kubeconfig import Conflict, MergeResult

@@ -13,11 +13,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from azwizard.specs.aks import POD_CIDR_V4, SERVICE_CIDR_V4, AksNetworkSpec, dual_stack_ipv6
 from azwizard.specs.common import random_ula_48
 
+from ..fields import Input
 from ..wizard import FieldError, refill_select
 from .steps import AksStep
 

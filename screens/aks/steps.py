@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 from azwizard.screens.text import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from azwizard.specs.aks import AksSpec
 
+from ..fields import Input
 from ..wizard import FieldError, WizardStep, refill_select, region_options
 from .journey import PRESETS, AksJourney
 

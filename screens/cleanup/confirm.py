@@ -12,7 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
+
+from ..fields import Input
 
 if TYPE_CHECKING:
     from azwizard.cleanup import Cost, DeleteOp, DeletionPlan, Inventory, InventoryItem
