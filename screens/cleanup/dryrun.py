@@ -96,7 +96,10 @@ class DryRunScreen(Screen[None]):
         self.plan = plan_deletion(self.inventory, selection, whole_groups=whole, backup_data=state.backup_data)
         self.query_one("#cleanup-dry-text", Static).update(self._text())
         self.refresh_bindings()
-        self.notify("Planned: the backup data goes first, then the vault. Nothing is sent before you press x.",
+        vault_goes = key(vault_id) in self.plan.deleted_ids()
+        then = "then the vault" if vault_goes else "the vault itself stays until the soft-deleted data is gone"
+        fate = "deleted for good" if soft_delete_off else "kept soft-deleted"
+        self.notify(f"Planned: the backup data goes first ({fate}), {then}. Nothing is sent before you press x.",
                     timeout=6)
 
     def action_delete(self) -> None:

@@ -27,7 +27,7 @@ from azwizard.cleanup import (
 from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
 from azwizard.cleanup.kubetidy import KubeTidy
 from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
-from azwizard.cleanup.order import DeletionPlan
+from azwizard.cleanup.order import DeleteOp, DeletionPlan
 
 Clock = Callable[[], _dt.datetime]
 
@@ -524,6 +524,8 @@ def dry_run_text(plan: DeletionPlan, inventory: Inventory) -> str:
                 lines.append(f"  {n}. [b]{escape(op.label)}[/b]{where}, once everything in it is gone")
             else:
                 lines.append(f"  {n}. [b]{escape(op.label)}[/b]{where}")
+            if op.data_fate:
+                lines.append(f"       {data_fate_text(op)}")
             inside: dict[str, list[str]] = {}  # what a cascaded group holds, listed on one line per group
             for c in op.with_it:
                 holder = _inside_of(c.reason)
@@ -611,6 +613,20 @@ def report_text(deleted: Sequence[str], not_deleted: Sequence[tuple[str, str]],
     return "\n".join(lines)
 
 
+def data_fate_text(op: DeleteOp) -> str:
+    """What becomes of backup data, marked when it is irreversible (the dry run and the report say it)."""
+    if op.soft_delete_off:
+        return f"[b $error]▲ {escape(op.data_fate)}[/]"
+    return f"[dim]{escape(op.data_fate)}[/dim]"
+
+
+def fates_text(plan: DeletionPlan, deleted: Sequence[str]) -> str:
+    """The report's line on the backup data deleted: for good, or kept soft-deleted."""
+    done = {key(rid) for rid in deleted}
+    return "\n".join(f"  {escape(op.label)}: {data_fate_text(op)}" for op in plan.ops
+                     if op.data_fate and op.key in done)
+
+
 def kube_text(tidy: KubeTidy) -> str:
     """What cleanup did to the kubeconfig after deleting a cluster."""
     from azwizard.screens.aks.done import shown
@@ -645,6 +661,8 @@ __all__ = [
     "detail_text",
     "dry_run_text",
     "hourly_text",
+    "data_fate_text",
+    "fates_text",
     "kube_text",
     "monthly_text",
     "report_text",
