@@ -104,11 +104,22 @@ class ReviewStep(WizardStep[Any]):
         self.read_existing(plan, adopt, key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-read")
-    def read_existing(self, plan: Plan, adopt: tuple[str, ...], key: str) -> tuple[str, PlanDiff]:
+    def read_existing(self, plan: Plan, adopt: tuple[str, ...], key: str) -> tuple[str, PlanDiff, Any]:
         from azwizard.run.preflight import read_plan
 
         app: Any = self.app
-        return key, read_plan(app.session.factory, plan, adopt=adopt)
+        return key, read_plan(app.session.factory, plan, adopt=adopt), self._read_locks()
+
+    def _read_locks(self) -> Any:
+        """The locks again, each time what exists is read (a lock added since Basics, or the one a failed
+        create met, is a blocking finding here before Create: issue 19 item 3). None: not read."""
+        catalog = getattr(self.journey, "catalog", None)
+        if catalog is None:
+            return None
+        try:
+            return catalog.locks(refresh=True)
+        except Exception:
+            return None
 
     def on_worker_state_changed(self, event: Any) -> None:
         if event.worker.group != "review-read":
@@ -116,11 +127,16 @@ class ReviewStep(WizardStep[Any]):
         from textual.worker import WorkerState
 
         if event.state == WorkerState.SUCCESS:
-            key, diff = event.worker.result
+            key, diff, locks = event.worker.result
+            sub = self.journey.subscription_facts
+            if locks is not None and sub is not None and locks != sub.locks:
+                import dataclasses
+
+                self.journey.subscription_facts = dataclasses.replace(sub, locks=locks)
             if key == self._diff_key:
                 self.diff = diff
                 self.journey.plan_diff = diff  # type: ignore[attr-defined]
-                self.refresh_form()
+            self.journey.recheck()  # the findings with the locks just read; redraws this review too
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
 

@@ -26,7 +26,7 @@ from .fields import Input
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from azwizard.facts import RegionFacts, SubscriptionFacts
+    from azwizard.facts import Region, RegionFacts, SubscriptionFacts
     from azwizard.rules.model import Finding
 
 S = TypeVar("S")
@@ -123,12 +123,20 @@ class Journey(Generic[S]):
 
 def region_options(facts: SubscriptionFacts) -> list[tuple[str, str]]:
     """The region picker's options: every region, with whether it has availability zones; the canary
-    (early-access) regions last and marked, as only subscriptions enrolled in EUAP can use them."""
+    (early-access) regions after the others and marked, as only subscriptions enrolled in EUAP can use them; the
+    regions this subscription may not use at all last and marked (picking one is a blocking finding)."""
     options = []
-    for r in sorted(facts.regions.values(), key=lambda r: (r.early_access, r.display_name)):
+
+    def unusable(r: Region) -> bool:
+        return facts.region_usable(r.name) is False
+
+    for r in sorted(facts.regions.values(), key=lambda r: (unusable(r), r.early_access, r.display_name)):
         zones = f"zones {', '.join(r.zones)}" if r.has_zones else "no availability zones"
         early = " · early access (EUAP) only" if r.early_access else ""
-        options.append((f"{r.display_name} ({r.name}) — {zones}{early}", r.name))
+        if unusable(r):
+            options.append((f"✖ {r.display_name} ({r.name}) — not available to this subscription", r.name))
+        else:
+            options.append((f"{r.display_name} ({r.name}) — {zones}{early}", r.name))
     return options
 
 

@@ -372,7 +372,7 @@ def test_second_call_makes_no_request(catalog: Catalog, sim: ArmSim) -> None:
     assert len(sim.requests) == before
     assert second == first
     assert sorted(p.name for p in catalog.cache_dir.iterdir()) == [
-        "kubernetes.norwayeast.json", "locations.json", "skus.norwayeast.json"]
+        "kubernetes.norwayeast.json", "locations.json", "skus.norwayeast.json", "usable-regions.json"]
 
 
 def test_disk_cache_is_shared_by_a_new_catalog_but_quotas_are_not(

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..facts import K8sVersion, RegionFacts, SubscriptionFacts, VmSize, version_key
+from ..locks import SRC_LOCKS
 from ..specs.aks import MANAGED_VNET_CIDR, AksSpec, NodePoolSpec
 from ..specs.common import azwizard_tags
 from ..sshkeys import is_private_key
@@ -190,6 +191,18 @@ def region_known(spec: AksSpec, facts: AksFacts) -> Issues:
       fields=("location",), catalogue="B1")
 def region_early_access(spec: AksSpec, facts: AksFacts) -> Issues:
     yield from common.early_access_issues(spec.location, facts.subscription)
+
+
+@rule("aks-region-access", "block", "Region usable by the subscription", source=common.SRC_REGION_ACCESS,
+      fields=("location",), catalogue="B1")
+def region_access(spec: AksSpec, facts: AksFacts) -> Issues:
+    yield from common.region_access_issues(spec.location, facts.subscription)
+
+
+@rule("aks-group-locks", "block", "No lock refuses the create", source=SRC_LOCKS,
+      fields=("resource_group",), catalogue="B2")
+def group_locks(spec: AksSpec, facts: AksFacts) -> Issues:
+    yield from common.lock_issues(facts.subscription, spec.resource_group, "the cluster")
 
 
 @rule("aks-region-zones", "block", "Zones only where the region has them", source=SRC_ZONES,
@@ -1043,4 +1056,5 @@ def ssh_key(spec: AksSpec, facts: AksFacts) -> Issues:
 def check_aks(spec: AksSpec, facts: AksFacts) -> list[Finding]:
     """Every finding for ``spec``, most severe first. Rules that need live region facts are skipped (and
     listed in one warning) when ``facts.region`` is missing or describes another region."""
-    return run_rules(AKS_RULES.rules, spec, facts, have_facts=_region_facts(spec, facts) is not None)
+    findings = run_rules(AKS_RULES.rules, spec, facts, have_facts=_region_facts(spec, facts) is not None)
+    return common.without_unreadable_region_note(findings, spec.location, facts.subscription)
