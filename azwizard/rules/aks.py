@@ -603,8 +603,11 @@ def network_policy(spec: AksSpec, facts: AksFacts) -> Issues:
     net = spec.network
     if net.dual_stack and net.policy in ("azure", "calico"):
         # azure-cni-overlay.md, "Dual-stack networking limitations"; code from https://github.com/HON95/wiki/blob/main/cloud/azure.md and the AKS RP's Go apierror code list.
-        yield (f"The {net.policy} network policy engine doesn't support dual-stack clusters; AKS would answer "
-               "UnsupportedDualStackNetworkPolicy. Use Cilium (dataplane and policy) for IPv4 + IPv6.")
+        name = {"azure": "Azure Network Policy Manager", "calico": "Calico"}[net.policy]
+        yield (f"The {name} network policy engine ({net.policy}) can't do IPv4 + IPv6: AKS would refuse the cluster "
+               f"with UnsupportedDualStackNetworkPolicy \"Network policy {net.policy} is not supported for dual-stack "
+               "clusters.\" Pick the network model Azure CNI Overlay + Cilium (its policy is cilium) to keep "
+               "policies with IPv4 + IPv6, or the policy none, or IPv4 only.")
     elif net.policy == "azure" and net.plugin != "azure":
         yield (f"Azure Network Policy Manager needs the Azure CNI plugin, not {net.plugin}. Choose Azure CNI, or "
                "the Calico policy engine.")
@@ -633,7 +636,8 @@ def cilium(spec: AksSpec, facts: AksFacts) -> Issues:
             # https://github.com/HON95/wiki/blob/main/cloud/azure.md: "(UnsupportedDualStackNetworkPolicy) Network policy cilium is not supported for
             # dual-stack clusters." on 1.28-era clusters; Cilium dual-stack went GA for 1.29+.
             yield Issue(f"Dual-stack with Cilium needs Kubernetes 1.29 or later (this spec: {version}); AKS would "
-                        "answer UnsupportedDualStackNetworkPolicy.", "kubernetes_version")
+                        "answer UnsupportedDualStackNetworkPolicy \"Network policy cilium is not supported for "
+                        "dual-stack clusters.\" Pick Kubernetes 1.29 or later, or IPv4 only.", "kubernetes_version")
     elif net.policy == "cilium":
         # Verbatim: NetworkPolicyNotSupported "Network Policy cilium requires NetworkDataplane cilium".
         yield Issue("The Cilium policy engine runs only with the Cilium dataplane (\"Network Policy cilium requires "
