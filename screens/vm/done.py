@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from azwizard.sshconfig import ssh_commands
+
 if TYPE_CHECKING:
     from azwizard.plan.model import Plan
     from azwizard.run.executor import RunResult
@@ -25,7 +27,6 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
     ip6 = result.outputs.get("pip6", {}).get("ipAddress") or "(not allocated)"
     user = spec.admin_username
     n = spec.names
-    key = f"-i {escape(_quoted(str(identity)))} " if identity is not None else ""
     lines = [
         f"[b $success]{escape(n.vm)} is ready.[/]",
         "",
@@ -33,8 +34,7 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         f"[b]Public IPv6[/b]  {escape(ip6)}",
         "",
         "[b]Connect[/b]",
-        f"  ssh {key}{escape(user)}@{escape(ip4)}",
-        f"  ssh -6 {key}{escape(user)}@{escape(ip6)}",
+        *(f"  {escape(command)}" for command in ssh_commands(user, ip4, ip6, identity)),
         "  [dim]Press [b]s[/b] to add a Host entry for it to your ssh config (shown first, written only if you "
         "say yes).[/dim]" if ip4 != "(not allocated)" else "",
         "",
@@ -60,10 +60,6 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         lines += [f"  [$warning]▲[/] {escape(line)}" if i == 0 else f"  {escape(line)}"
                   for i, line in enumerate(group_delete_blocked_hint(n.resource_group, n.vault, n.vm))]
     return "\n".join(lines)
-
-
-def _quoted(path: str) -> str:
-    return f"'{path}'" if any(c.isspace() for c in path) else path
 
 
 def _cost(plan: Plan) -> str:
