@@ -12,11 +12,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from .create import CreateScreen
 from .fields import TextArea
+from .footer import WrapFooter
 from .plan_diff import AdoptScreen, ConfirmUpdatesScreen, PlanDiffView, counts_line
 from .wizard import ICONS, WizardStep
 
@@ -73,7 +74,7 @@ class ReviewStep(WizardStep[Any]):
                         yield TextArea("", id="review-az", read_only=True, soft_wrap=False)
                     with TabPane("ARM template", id="tab-arm"):
                         yield TextArea("", id="review-arm", read_only=True, soft_wrap=False, language="json")
-        yield Footer()
+        yield WrapFooter()
 
     # What each PUT would do (azwizard/plan/diff.py), read in a thread worker whenever the plan changes.
     diff: PlanDiff | None = None

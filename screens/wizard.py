@@ -19,9 +19,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Collapsible, Footer, Header, Label, Select, Static
+from textual.widgets import Collapsible, Header, Label, Select, Static
 
 from .fields import Input
+from .footer import WrapFooter
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -278,7 +279,7 @@ class WizardStep(Screen[None], Generic[S]):
                         yield Static(self.INTRO, classes="wizard-intro")
                     yield from self.compose_form()
                 yield FindingsPanel(classes="wizard-findings", id="findings")
-        yield Footer()
+        yield WrapFooter()
 
     def on_mount(self) -> None:
         self._unsubscribe = self.journey.subscribe(self._journey_changed)

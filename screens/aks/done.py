@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 from textual.worker import Worker, WorkerState
 
 from ..fields import TextArea
+from ..footer import WrapFooter
 
 if TYPE_CHECKING:
     from azwizard.kubeconfig import Conflict, MergeResult
@@ -167,7 +168,7 @@ class AksDoneScreen(Screen[None]):
                 for heading, body in cost_sections(self.spec, self.plan):
                     yield Static(f"[b]{heading}[/b]", classes="section")
                     yield Static(body, classes="done-body")
-        yield Footer()
+        yield WrapFooter()
 
     def title_text(self) -> str:
         fqdn = self.result.outputs.get("aks", {}).get("fqdn") or "(unknown)"

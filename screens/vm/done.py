@@ -10,9 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from azwizard.sshconfig import ssh_commands
+
+from ..footer import WrapFooter
 
 if TYPE_CHECKING:
     from azwizard.plan.model import Plan
@@ -34,7 +36,7 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         f"[b]Public IPv6[/b]  {escape(ip6)}",
         "",
         "[b]Connect[/b]",
-        *(f"  {escape(command)}" for command in ssh_commands(user, ip4, ip6, identity)),
+        *(f"  {escape(copyable(command))}" for command in ssh_commands(user, ip4, ip6, identity)),
         "  [dim]Press [b]s[/b] to add a Host entry for it to your ssh config (shown first, written only if you "
         "say yes).[/dim]" if ip4 != "(not allocated)" else "",
         "",
@@ -60,6 +62,24 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         lines += [f"  [$warning]▲[/] {escape(line)}" if i == 0 else f"  {escape(line)}"
                   for i, line in enumerate(group_delete_blocked_hint(n.resource_group, n.vault, n.vm))]
     return "\n".join(lines)
+
+
+def copyable(command: str, width: int = 72) -> str:
+    """A long ssh command split before its ``user@host`` with a shell line continuation, so that at 80 columns it
+    is not wrapped at a space mid-command (which would paste as two commands): the two lines paste as one
+    (issue 19 item 12)."""
+    if len(command) <= width:
+        return command
+    start, _, target = command.rpartition(" ")  # "ssh -6 -i KEY", "user@host"
+    program, key_flag, key = start.partition(" -i ")
+    parts = [program, f"-i {key}", target] if key_flag else [start, target]
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + 1 + len(part) + 2 <= width:  # and room for the " \\" that may follow
+            lines[-1] += " " + part
+        else:
+            lines.append("    " + part)
+    return " \\\n".join(lines)
 
 
 def _cost(plan: Plan) -> str:
@@ -96,7 +116,7 @@ class VmDoneScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="done"):
             yield Static(done_text(self.spec, self.plan, self.result, self.identity), id="done-text")
-        yield Footer()
+        yield WrapFooter()
 
     def action_ssh_config(self) -> None:
         from azwizard.sshconfig import HostExists, add_host, has_host, host_alias, host_entry
