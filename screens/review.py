@@ -19,7 +19,7 @@ from .create import CreateScreen
 from .fields import TextArea
 from .footer import WrapFooter
 from .plan_diff import AdoptScreen, ConfirmUpdatesScreen, PlanDiffView, counts_line
-from .wizard import ICONS, WizardStep
+from .wizard import ICONS, StepNav, WizardStep
 
 if TYPE_CHECKING:
     from azwizard.plan.diff import PlanDiff
@@ -147,12 +147,14 @@ class ReviewStep(WizardStep[Any]):
     def _review_findings(self) -> list[Finding]:
         """The rules' findings, and the diff's: a conflict or an unreadable resource blocks; an update is a
         warning here (Create asks to confirm it)."""
+        from azwizard.rules.model import SEVERITY_ORDER
         from azwizard.run.preflight import diff_findings, superseded
 
         if self.diff is None:
             return list(self.journey.findings)
-        return [*superseded(list(self.journey.findings), self.diff),
-                *diff_findings(self.diff, self.journey.journey_id, allow_update=True)]
+        found = [*superseded(list(self.journey.findings), self.diff),
+                 *diff_findings(self.diff, self.journey.journey_id, allow_update=True)]
+        return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])  # blocking first (issue 19 item 6)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "next"  # the review is the last step: Create (c) is the way on
@@ -160,6 +162,11 @@ class ReviewStep(WizardStep[Any]):
     def _show_findings(self) -> None:  # the frame's findings panel is replaced by the list here
         self.refresh_form()
         self._show_blocked_steps()
+
+    def _show_blocked_steps(self) -> None:
+        """The step list marks ✖ the steps of the review's blocking findings, a conflict with what exists too."""
+        for nav in self.query(StepNav):
+            nav.show_blocked(self.flow.blocked_steps(self.journey, self._shown))
 
     def refresh_form(self) -> None:
         if not self.is_mounted:

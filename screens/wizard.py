@@ -488,10 +488,11 @@ class WizardFlow:
                     best = (len(p), s)
         return best[1] if best else None
 
-    def blocked_steps(self, journey: Journey[Any]) -> list[int]:
-        """The indexes of the steps that edit a field with a blocking finding (the step list marks them ✖)."""
+    def blocked_steps(self, journey: Journey[Any], findings: Sequence[Finding] | None = None) -> list[int]:
+        """The indexes of the steps that edit a field with a blocking finding (the step list marks them ✖); the
+        review passes its own findings, which include what exists in Azure (a conflict)."""
         out = set()
-        for f in journey.blocking:
+        for f in (journey.blocking if findings is None else [f for f in findings if f.severity == "block"]):
             step = self.step_for_field(f.field)
             if step is not None:
                 out.add(self.steps.index(step))

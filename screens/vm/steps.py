@@ -664,12 +664,17 @@ class VmDetailsStep(VmStep):
         yield Input(str(self.spec.os_disk.size_gb or ""), id="os_disk-size_gb", placeholder="the image's size")
         yield FieldError(id="os_disk-size_gb-error")
         self.bind_input("os_disk-size_gb", "os_disk.size_gb", _optional_int)
-        yield Label("Data disk size in GiB (0 = none; kept when the VM is deleted) and type")
+        yield Label("Data disk size in GiB (0 = none) and type")
         with Horizontal(classes="choice-row"):
             yield Input(str(self.spec.data_disk.size_gb if self.spec.data_disk else 0), id="data_disk-size")
             yield Select(self._data_disk_options(), value=self.spec.data_disk.sku if self.spec.data_disk else
                          "StandardSSD_LRS", id="data_disk-sku", allow_blank=False)
         yield FieldError(id="data_disk-size-error")
+        with Horizontal(classes="switch-row"):
+            # the same default as a profile's data_disk.delete_with_vm (true), said as it is (issue 19 item 11)
+            yield Switch(self.spec.data_disk.delete_with_vm if self.spec.data_disk else True,
+                         id="data_disk-delete_with_vm")
+            yield Label("Delete the data disk with the VM (off: it is kept, and billed, after the VM is deleted)")
         with Horizontal(classes="switch-row"):
             yield Switch(self.spec.accelerated_networking, id="accelerated_networking")
             yield Label("Accelerated networking (needs a size that supports it)")
@@ -809,8 +814,15 @@ class VmDetailsStep(VmStep):
         event.input.remove_class("-invalid")
         err.set_error(None)
         sku = self.query_one("#data_disk-sku", Select).value
+        delete = self.query_one("#data_disk-delete_with_vm", Switch).value
         self.journey.update(data_disk=DiskSpec(size_gb=size, sku=sku if isinstance(sku, str) else "StandardSSD_LRS",
-                                               delete_with_vm=False) if size else None)
+                                               delete_with_vm=delete) if size else None)
+
+    @on(Switch.Changed, "#data_disk-delete_with_vm")
+    def _data_disk_delete(self, event: Switch.Changed) -> None:
+        disk = self.spec.data_disk
+        if disk is not None and event.value != disk.delete_with_vm:
+            self.journey.update(data_disk=dataclasses.replace(disk, delete_with_vm=event.value))
 
     @on(Select.Changed, "#data_disk-sku")
     def _data_disk_sku(self, event: Select.Changed) -> None:

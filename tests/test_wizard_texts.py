@@ -1,0 +1,61 @@
+"""Smaller things a person meets in the wizard (issue 19 minor items), each on the screen under test pushed with its
+journey built directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from azwizard.screens.vm import VM_FLOW, VmJourney
+from azwizard.screens.vm.steps import VmDetailsStep
+from test_vm_journey import demo, settle
+from textual.widgets import Input, Label, Switch
+
+
+async def push(app: Any, pilot: Any, step: type[Any], journey: Any = None) -> Any:
+    await settle(app, pilot)
+    app.push_screen(step(journey or VmJourney(), VM_FLOW))
+    await settle(app, pilot)
+    return app.screen
+
+
+async def test_the_data_disk_says_and_does_what_a_profile_does(tmp_path: Path) -> None:
+    """Item 11: the data disk is deleted with the VM by default, as a profile's data_disk.delete_with_vm = true;
+    the form said 'kept when the VM is deleted' and made it so."""
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await push(app, pilot, VmDetailsStep)
+        labels = " ".join(str(label.render()) for label in screen.query(Label))
+        assert "kept when the VM is deleted" not in labels
+        screen.query_one("#data_disk-size", Input).value = "32"
+        await pilot.pause()
+        assert screen.journey.spec.data_disk.delete_with_vm is True
+        screen.query_one("#data_disk-delete_with_vm", Switch).value = False
+        await pilot.pause()
+        assert screen.journey.spec.data_disk.delete_with_vm is False and screen.journey.spec.data_disk.size_gb == 32
+
+
+async def test_the_review_lists_blocking_findings_first_and_marks_the_conflicting_step(tmp_path: Path) -> None:
+    """Item 6: a conflict with what exists (someone else's NSG of the same name) was listed after the rules'
+    notes, and the step list showed ✓ on every step."""
+    from azwizard.screens.review import ReviewStep
+    from azwizard.screens.wizard import StepNav
+    from conftest import SdkClients
+
+    from azwizard.specs.vm import VmSpec
+
+    app, holder = demo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        sdk = SdkClients(holder["sim"])
+        sdk.resources.resource_groups.create_or_update("Yolo-RG", {"location": "norwayeast"})
+        sdk.network.network_security_groups.begin_create_or_update(
+            "Yolo-RG", "Yolo-NSG", {"location": "norwayeast"}).result()
+        key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAM+Y7x+NS548G3RRcpSSlEjLKa47rk45XyCGsobMClj me@laptop"
+        screen = await push(app, pilot, ReviewStep, VmJourney(VmSpec.for_base("Yolo", ssh_public_key=key)))
+        assert isinstance(screen, ReviewStep) and screen.diff is not None
+        severities = [f.severity for f in screen._shown]
+        assert "block" in severities and severities == sorted(severities, key=["block", "warn", "info"].index)
+        conflict = next(f for f in screen._shown if f.rule_id == "plan-conflict")
+        step = VM_FLOW.step_for_field(conflict.field)
+        assert step is not None and VM_FLOW.index_of(step) in screen.query_one(StepNav).blocked
