@@ -59,3 +59,35 @@ async def test_the_review_lists_blocking_findings_first_and_marks_the_conflictin
         conflict = next(f for f in screen._shown if f.rule_id == "plan-conflict")
         step = VM_FLOW.step_for_field(conflict.field)
         assert step is not None and VM_FLOW.index_of(step) in screen.query_one(StepNav).blocked
+
+
+async def test_after_cleanup_from_the_done_screen_nothing_leads_back_to_it(tmp_path: Path) -> None:
+    """Items 9 and 19: cleanup's "esc Home" went back to the VM done screen, and v on Home reopened an old
+    "Yolo-VM is ready" screen (for a VM cleanup may have deleted)."""
+    from azwizard.screens.home import HomeScreen
+    from azwizard.screens.vm.done import VmDoneScreen
+    from azwizard.screens.vm.steps import BasicsStep
+
+    from azwizard.run.executor import RunResult
+    from azwizard.specs.vm import VmSpec
+
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        journey = app.journeys["vm"]
+        journey.run_id, journey.created_at = "20261126-030000-abcd", "2026-11-26T03:00:00Z"
+        plan = journey.make_plan(app.session.subscription_id)  # type: ignore[union-attr]
+        done = {s.key: "succeeded" for s in plan.steps}
+        app.push_screen(VmDoneScreen(VmSpec.for_base("Yolo"), plan, RunResult(plan.run_id, done, {}, {}, 1.0, {})))  # type: ignore[arg-type]
+        await settle(app, pilot)
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert app.current_mode == "cleanup"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BasicsStep) and app.journeys["vm"] is not journey  # a fresh journey

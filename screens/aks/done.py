@@ -269,7 +269,11 @@ class AksDoneScreen(Screen[None]):
         self.fetch_credentials()
 
     def action_cleanup(self) -> None:
+        app: Any = self.app
         self.app.switch_mode("cleanup")
+        # The journey is finished: leaving for cleanup ends it, as Home does, so neither cleanup's esc nor the
+        # journey's key comes back to this screen, for a resource cleanup may delete (issue 19 items 9, 19).
+        app.reset_journey("aks")
 
     def action_home(self) -> None:
         app: Any = self.app

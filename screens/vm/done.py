@@ -152,7 +152,11 @@ class VmDoneScreen(Screen[None]):
             "backed up first.", yes="Add it", no="Don't"), answered)
 
     def action_cleanup(self) -> None:
+        app: Any = self.app
         self.app.switch_mode("cleanup")
+        # The journey is finished: leaving for cleanup ends it, as Home does, so neither cleanup's esc nor the
+        # journey's key comes back to this screen, for a resource cleanup may delete (issue 19 items 9, 19).
+        app.reset_journey("vm")
 
     def action_home(self) -> None:
         app: Any = self.app
