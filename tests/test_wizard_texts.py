@@ -91,3 +91,31 @@ async def test_after_cleanup_from_the_done_screen_nothing_leads_back_to_it(tmp_p
         await pilot.press("v")
         await settle(app, pilot)
         assert isinstance(app.screen, BasicsStep) and app.journeys["vm"] is not journey  # a fresh journey
+
+
+async def test_demo_mode_names_the_key_folder_it_reads(tmp_path: Path) -> None:
+    """Item 10: demo mode reads keys from $AZWIZARD_DATA_DIR/demo/ssh, but the key list said ~/.ssh."""
+    from textual.widgets import Select
+
+    from azwizard.sshkeys import ssh_dir
+
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await push(app, pilot, VmDetailsStep)
+        prompt = screen.query_one("#ssh_public_key", Select).prompt
+        assert "~/.ssh" not in str(prompt) and str(ssh_dir(True).name) in str(prompt)
+
+
+def test_the_done_screen_cost_lines_fit_80_columns() -> None:
+    """Item 18: a wrapped cost sentence started its second line at the margin."""
+    from azwizard.screens.vm.done import done_text
+
+    from azwizard.plan.vm import plan_vm
+    from azwizard.run.executor import RunResult
+    from azwizard.specs.vm import VmSpec
+
+    spec = VmSpec.for_base("Yolo")
+    plan = plan_vm(spec, subscription_id="s", run_id="r", created_at="2026-11-26T03:00:00Z")
+    text = done_text(spec, plan, RunResult("r", {}, {}, {}, 1.0, {}))
+    block = text[text.index("What it costs"):text.index("When you are done")]
+    assert all(len(line) <= 76 for line in block.splitlines()), block

@@ -172,6 +172,8 @@ class BasicsStep(AksStep):
             journey.facts_loading = False
             journey.facts_error = f"Could not read live facts: {err.what if err else 'unknown error'}" + (
                 f" {err.fix}" if err and err.fix else "")
+            if err is not None and err.code == "LocationNotAvailableForResourceGroup":
+                journey.facts_error = None  # the region's blocking finding (aks-region-access) says it, once
             journey.recheck()
 
     def _fill_regions(self) -> None:

@@ -45,11 +45,13 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         f"  yourhost.example.com.  AAAA  {escape(ip6)}",
         "",
         "[b]What it costs while it exists[/b]",
-        f"  About {escape(_cost(plan))} (list prices; traffic not included).",
-        f"  The VM ({escape(spec.size)}) is billed per hour while running; deallocate it to stop compute "
-        "charges (az vm deallocate). Its disks and the two static public IPs are billed even when it is "
-        "stopped." + (" The NAT gateway is billed per hour and per GB." if spec.nat_gateway.enabled else "")
-        + (" Backups are billed per protected instance and storage." if spec.backup.enabled else ""),
+        f"  About {escape(_cost(plan))}; list prices, traffic not included.",
+        # one line each: a wrapped sentence's second line started at the margin (issue 19 item 18)
+        f"  The VM ({escape(spec.size)}) is billed per hour while running;",
+        "  deallocate it to stop compute charges (az vm deallocate).",
+        "  Its disks and both static public IPs are billed even when it is stopped.",
+        *(["  The NAT gateway is billed per hour and per GB."] if spec.nat_gateway.enabled else []),
+        *(["  Backups are billed per protected instance and storage."] if spec.backup.enabled else []),
         "",
         "[b]When you are done[/b]",
         f"  Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}), or run:",

@@ -147,6 +147,8 @@ class BasicsStep(VmStep):
             err = explain(event.worker.error) if event.worker.error else None
             journey.facts_loading = False
             journey.facts_error = f"Could not read live facts: {err.what if err else 'unknown error'}"
+            if err is not None and err.code == "LocationNotAvailableForResourceGroup":
+                journey.facts_error = None  # the region's blocking finding (vm-region-access) says it, once
             journey.recheck()
 
     def _apply_facts(self) -> None:
@@ -651,7 +653,7 @@ class VmDetailsStep(VmStep):
         self.bind_input("admin_username", "admin_username")
         yield Label("SSH public key")
         yield Select(self._key_options(), value=self._key_value(), id="ssh_public_key", allow_blank=True,
-                     prompt="choose a key from ~/.ssh, or press ctrl+g to generate one")
+                     prompt=f"choose a key from {self._ssh_dir_shown()}, or press ctrl+g to generate one")
         yield Input(id="ssh_public_key-paste", placeholder="… or paste a public key here (ssh-ed25519 AAAA… you@host)")
         yield FieldError(id="ssh_public_key-paste-error")
         yield Static("", id="key-note", classes="note")
@@ -704,6 +706,15 @@ class VmDetailsStep(VmStep):
 
     def _key_value(self) -> Any:
         return self.spec.ssh_public_key or Select.NULL
+
+    def _ssh_dir_shown(self) -> str:
+        """Where the keys are read from, as the user would type it (demo mode reads $AZWIZARD_DATA_DIR/demo/ssh,
+        not ~/.ssh: issue 19 item 10)."""
+        path = self._ssh_dir()
+        try:
+            return "~/" + str(path.relative_to(Path.home()))
+        except ValueError:
+            return str(path)
 
     def _ssh_dir(self) -> Path:
         from azwizard.sshkeys import ssh_dir
