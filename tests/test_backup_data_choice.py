@@ -88,3 +88,24 @@ def test_headless_soft_delete_off_is_said_in_the_dry_run_and_the_report(data_dir
     assert done.code == 0, done.err
     report = done.out[done.out.index("deleted:"):]
     assert "Backup data of Bak-VM (vault Bak-RSV): soft delete off: deleted at once, for good" in report
+
+
+async def test_the_dry_run_offers_no_delete_key_when_nothing_can_be_deleted() -> None:
+    """Item 13: "x Delete this" was in the footer of a dry run in which everything is blocked."""
+    from azwizard.screens.cleanup.dryrun import DryRunScreen
+
+    from azwizard.cleanup.model import Inventory
+    from azwizard.cleanup.order import DeletionPlan
+
+    class DryHost(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(DryRunScreen(DeletionPlan(ops=()), Inventory(()), selection=[], whole=[]))
+
+    app = DryHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        from textual.widgets._footer import FooterKey
+
+        await pilot.pause()
+        shown = {key.description for key in app.screen.query(FooterKey)}  # dimmed keys are shown too
+        assert "Delete this" not in shown and "Back" in shown

@@ -62,7 +62,7 @@ class DryRunScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "delete":
-            return True if self.plan.ops else None  # shown dimmed: nothing here can be deleted
+            return bool(self.plan.ops)  # not offered when nothing here can be deleted (issue 19 item 13)
         if action == "backup_data":
             return bool(backup_vaults(self.plan, self.inventory))
         return True
