@@ -119,3 +119,25 @@ def test_the_done_screen_cost_lines_fit_80_columns() -> None:
     text = done_text(spec, plan, RunResult("r", {}, {}, {}, 1.0, {}))
     block = text[text.index("What it costs"):text.index("When you are done")]
     assert all(len(line) <= 76 for line in block.splitlines()), block
+
+
+async def test_ctrl_o_never_fails_silently_on_the_nsg_step(tmp_path: Path) -> None:
+    """Item 5: an invalid rule + ctrl+o showed nothing at 120x40 (the error was below the fold), and ctrl+o on an
+    empty row did nothing."""
+    from azwizard.screens.vm.steps import NsgStep
+
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await push(app, pilot, NsgStep)
+        rules = screen.journey.spec.nsg_rules
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert any("Fill in the new rule" in n.message for n in app._notifications)
+        screen.query_one("#rule-name", Input).value = "web"
+        screen.query_one("#rule-priority", Input).value = "not a number"
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert any("The rule was not added: Priority must be a whole number" in n.message for n in app._notifications)
+        error = screen.query_one("#rule-error")
+        assert error.display and error.region.height > 0  # scrolled into view
+        assert screen.journey.spec.nsg_rules == rules  # nothing changed

@@ -486,10 +486,18 @@ class NsgStep(VmStep):
         vals = {k: self.query_one(f"#rule-{k}", Input).value.strip()
                 for k in ("name", "priority", "protocol", "ports", "source")}
         err = self.query_one("#rule-error", FieldError)
+        if not any(vals.values()):
+            self.notify("Fill in the new rule's fields (name, priority, protocol, ports, source) first; then ctrl+o "
+                        "adds it.", severity="warning", timeout=5)  # never a silent key (issue 19 item 5)
+            self.query_one("#rule-name", Input).focus()
+            return
         try:
             rule = _parse_rule(vals)
         except ValueError as exc:
             err.set_error(str(exc))  # bad input: nothing changes
+            # the reason may be below the fold: scrolled to, and said where the user looks
+            self.call_after_refresh(err.scroll_visible, animate=False)
+            self.notify(f"The rule was not added: {exc}.", severity="error", timeout=6)
             return
         err.set_error(None)
         others = tuple(r for r in self.spec.nsg_rules if r.name.lower() != rule.name.lower())
