@@ -16,7 +16,7 @@ the field. Every editable field in the screens uses these classes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import widgets
 
@@ -44,3 +44,31 @@ class Input(KeyOrder, widgets.Input):
 
 class TextArea(KeyOrder, widgets.TextArea):
     """``textual.widgets.TextArea`` with its editing keys applied in typing order."""
+
+
+def _no_color() -> bool:
+    """https://no-color.org: set and not empty."""
+    import os
+
+    return bool(os.environ.get("NO_COLOR"))
+
+
+class Checkbox(widgets.Checkbox):
+    """``textual.widgets.Checkbox`` whose state is in the text, not in shade only (NO_COLOR showed ticked and
+    unticked alike: issue 19 item 16): ✓ when ticked, blank when not."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's name)
+        return "✓" if self.value else " "
+
+
+class Switch(widgets.Switch):
+    """``textual.widgets.Switch`` that says on/off in text when colours are off (NO_COLOR): the slider's position is
+    told by shade alone."""
+
+    def render(self) -> Any:
+        if _no_color():
+            from rich.text import Text
+
+            return Text(" on " if self.value else "off ")
+        return super().render()

@@ -141,3 +141,27 @@ async def test_ctrl_o_never_fails_silently_on_the_nsg_step(tmp_path: Path) -> No
         error = screen.query_one("#rule-error")
         assert error.display and error.region.height > 0  # scrolled into view
         assert screen.journey.spec.nsg_rules == rules  # nothing changed
+
+
+async def test_switch_and_checkbox_states_are_text_not_only_shade(monkeypatch: Any) -> None:
+    """Item 16: with NO_COLOR a switch's and a checkbox's state were told by shade only."""
+    from textual.app import App, ComposeResult
+
+    from azwizard.screens.fields import Checkbox, Switch
+
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Checkbox("Turn soft delete off first", value=False, id="box")
+            yield Switch(value=True, id="switch")
+
+    app = Host()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        box, switch = app.query_one("#box", Checkbox), app.query_one("#switch", Switch)
+        assert "✓" not in str(box.render()) and "X" not in str(box.render())
+        assert str(switch.render()).strip() == "on"
+        box.value, switch.value = True, False
+        await pilot.pause()
+        assert "✓" in str(box.render()) and str(switch.render()).strip() == "off"

@@ -119,7 +119,7 @@ class BackupConfirmScreen(ModalScreen["tuple[str, bool] | None"]):
         self.vault = vault
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Checkbox
+        from ..fields import Checkbox
 
         v = self.vault
         soft = v.soft_delete
@@ -167,7 +167,7 @@ class BackupConfirmScreen(ModalScreen["tuple[str, bool] | None"]):
 
     @on(Input.Submitted, "#cleanup-backup-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        from textual.widgets import Checkbox
+        from ..fields import Checkbox
 
         typed = event.value.strip()
         if typed == self.vault.name:

@@ -12,13 +12,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Collapsible, DataTable, Label, Select, Static, Switch
+from textual.widgets import Button, Collapsible, DataTable, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from azwizard.specs.common import compressed, first_subnet, random_ula_48
 from azwizard.specs.vm import IMAGES, NsgRule, VmNames, VmSpec, rules_for_purpose
 
-from ..fields import Input, TextArea
+from ..fields import Input, Switch, TextArea
 from ..wizard import FieldError, WizardStep, region_options
 from .journey import VmJourney
 
