@@ -486,7 +486,7 @@ class SubscriptionFacts:
     """Subscription-wide facts: its regions, resource-provider states and existing resource groups.
 
     ``provider_states`` maps a namespace (``Microsoft.Compute``) to ``Registered``/``NotRegistered``/...;
-    ``resource_groups`` maps a lower-cased group name to its location.
+    ``resource_groups`` maps a group name (Azure's casing; looked up ignoring case) to its location.
     """
 
     subscription_id: str
@@ -522,7 +522,7 @@ class SubscriptionFacts:
         return state is not None and state.lower() == "registered"
 
     def group_location(self, name: str) -> str | None:
-        return self.resource_groups.get(name.lower())
+        return _lookup(self.resource_groups, name)  # ARM names are case-insensitive
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -533,6 +533,11 @@ class SubscriptionFacts:
             "usable_regions": sorted(self.usable_regions) if self.usable_regions is not None else None,
             "locks": [lock.to_dict() for lock in self.locks] if self.locks is not None else None,
         }
+
+    def group_names_for_people(self) -> list[str]:
+        """The existing groups to name to a person: Azure's casing, sorted ignoring case, without AKS's node
+        resource groups (``MC_<group>_<cluster>_<region>``, which AKS manages: issue 19 item 18)."""
+        return sorted((g for g in self.resource_groups if not g.upper().startswith("MC_")), key=str.lower)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SubscriptionFacts:

@@ -145,9 +145,8 @@ async def test_ctrl_o_never_fails_silently_on_the_nsg_step(tmp_path: Path) -> No
 
 async def test_switch_and_checkbox_states_are_text_not_only_shade(monkeypatch: Any) -> None:
     """Item 16: with NO_COLOR a switch's and a checkbox's state were told by shade only."""
-    from textual.app import App, ComposeResult
-
     from azwizard.screens.fields import Checkbox, Switch
+    from textual.app import App, ComposeResult
 
     monkeypatch.setenv("NO_COLOR", "1")
 
@@ -165,3 +164,13 @@ async def test_switch_and_checkbox_states_are_text_not_only_shade(monkeypatch: A
         box.value, switch.value = True, False
         await pilot.pause()
         assert "✓" in str(box.render()) and str(switch.render()).strip() == "off"
+
+
+def test_existing_groups_keep_azure_casing_and_leave_out_aks_node_groups() -> None:
+    """Item 18: "Existing groups" listed lower-cased names and AKS's MC_ node resource groups."""
+    from azwizard.facts import SubscriptionFacts
+
+    facts = SubscriptionFacts("s", {}, {}, {"Yolo-RG": "norwayeast", "MC_aks-rg_aks1_norwayeast": "norwayeast",
+                                            "aks-rg": "norwayeast"})
+    assert facts.group_names_for_people() == ["aks-rg", "Yolo-RG"]
+    assert facts.group_location("yolo-rg") == "norwayeast"  # still found ignoring case

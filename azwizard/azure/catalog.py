@@ -231,7 +231,7 @@ class Catalog:
         return self._stamped(_Kind(("locks",), fetch), refresh).value
 
     def resource_groups(self, refresh: bool = False) -> dict[str, str]:
-        """Existing resource groups: lower-cased name -> location."""
+        """Existing resource groups: name (as Azure spells it) -> location."""
         return self._stamped(_Kind(("groups",), self._fetch_groups), refresh).value
 
     def image(
@@ -347,7 +347,7 @@ class Catalog:
     def _fetch_groups(self) -> dict[str, str]:
         client = self.factory.resources()
         with _explained():
-            return {str(g.name).lower(): str(g.location) for g in client.resource_groups.list()}
+            return {str(g.name): str(g.location) for g in client.resource_groups.list()}  # Azure's casing
 
     def _fetch_image(self, loc: str, publisher: str, offer: str, sku: str, version: str) -> Image:
         images = self.factory.compute().virtual_machine_images

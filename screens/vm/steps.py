@@ -187,7 +187,7 @@ class BasicsStep(VmStep):
             if not self.spec.use_existing_group:
                 journey.update(use_existing_group=True)
         else:
-            existing = sorted(facts.resource_groups) if facts else []
+            existing = facts.group_names_for_people() if facts else []
             hint = f" Existing groups: {escape(', '.join(existing[:8]))}{' …' if len(existing) > 8 else ''}." \
                 if existing else ""
             group_note.update(f"[dim]A new resource group will be created.{hint}[/dim]")
