@@ -174,3 +174,21 @@ def test_existing_groups_keep_azure_casing_and_leave_out_aks_node_groups() -> No
                                             "aks-rg": "norwayeast"})
     assert facts.group_names_for_people() == ["aks-rg", "Yolo-RG"]
     assert facts.group_location("yolo-rg") == "norwayeast"  # still found ignoring case
+
+
+def test_a_ctrl_key_keeps_its_meaning_from_step_to_step() -> None:
+    """Item 22: ctrl+t was "my public IP" on the NSG step and "insert MTU snippet" on cloud-init."""
+    from azwizard.screens.aks import AKS_FLOW
+
+    meanings: dict[str, set[str]] = {}
+    for flow in (VM_FLOW, AKS_FLOW):
+        for step in flow.steps:
+            for binding in step.BINDINGS:
+                if isinstance(binding, tuple) or not binding.key.startswith("ctrl+"):
+                    continue
+                verb = binding.description.split()[0].lower()  # Add, Remove, New, Use, Next…
+                meanings.setdefault(binding.key, set()).add("my-ip" if "my public ip" in
+                                                            binding.description.lower() else verb)
+    assert meanings["ctrl+t"] == {"my-ip"}, meanings
+    assert meanings["ctrl+o"] == {"add"}, meanings
+    assert meanings["ctrl+r"] == {"remove"}, meanings

@@ -932,9 +932,11 @@ runcmd:
 class CloudInitStep(VmStep):
     STEP_TITLE = "cloud-init"
     INTRO = ("[b]Optional.[/b] Custom data run by cloud-init at first boot (at most 64 KiB once base64-encoded). "
-             "Press [b]ctrl+t[/b] to insert the notes' advice for IPv6: NIC MTU 1280 and systemd-networkd.")
+             "Press [b]ctrl+o[/b] to add the notes' advice for IPv6: NIC MTU 1280 and systemd-networkd.")
     FIELDS = ("custom_data",)
-    BINDINGS = [Binding("ctrl+t", "snippet", "Insert MTU snippet", id="vm.cloudinit.snippet")]
+    # ctrl+o adds, as on the NSG, node pool and access steps; ctrl+t is "my public IP" wherever it is bound (a key
+    # keeps its meaning from step to step: issue 19 item 22)
+    BINDINGS = [Binding("ctrl+o", "snippet", "Add MTU snippet", id="vm.cloudinit.snippet")]
 
     def compose_form(self) -> ComposeResult:
         yield TextArea(self.spec.custom_data, id="custom_data", language=None, soft_wrap=False)
