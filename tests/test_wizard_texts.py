@@ -192,3 +192,40 @@ def test_a_ctrl_key_keeps_its_meaning_from_step_to_step() -> None:
     assert meanings["ctrl+t"] == {"my-ip"}, meanings
     assert meanings["ctrl+o"] == {"add"}, meanings
     assert meanings["ctrl+r"] == {"remove"}, meanings
+
+
+async def test_the_palette_jumps_to_any_step_and_review_tab(tmp_path: Path) -> None:
+    """Item 15: the command palette had only global commands; no keyboard way to jump to a step or a review tab
+    other than ctrl+n/esc and tabbing to the tab bar."""
+    from azwizard.screens.commands import JourneyCommands
+    from azwizard.screens.review import ReviewStep
+    from azwizard.screens.vm.steps import BackupStep, BasicsStep
+    from textual.widgets import TabbedContent
+
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await push(app, pilot, BasicsStep)
+        commands = {title: run for title, run, _ in JourneyCommands(app.screen)._commands()}
+        assert "Go to step: Backup" in commands and "Create a virtual machine" in commands
+        commands["Go to step: Backup"]()
+        await settle(app, pilot)
+        assert isinstance(app.screen, BackupStep)
+        commands = {title: run for title, run, _ in JourneyCommands(app.screen)._commands()}
+        commands["Go to step: Review"]()
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewStep)
+        commands = {title: run for title, run, _ in JourneyCommands(app.screen)._commands()}
+        commands["Show tab: az script"]()
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "tab-az"
+
+
+def test_help_lines_fit_its_box_so_no_word_is_orphaned() -> None:
+    """Item 18: help's lines were longer than its box, so a word ("Everything", "exists.") wrapped onto a line of
+    its own."""
+    import re
+
+    from azwizard.screens.help import HELP_TEXT
+
+    plain = [re.sub(r"\[/?b\]", "", line) for line in HELP_TEXT.splitlines()]
+    assert max(len(line) for line in plain) <= 68  # the help box is 76 wide less its padding
