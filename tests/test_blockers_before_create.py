@@ -136,3 +136,13 @@ async def test_the_review_reads_the_locks_again_and_blocks_create(tmp_path: Path
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewStep)
         assert len([r for r in holder["sim"].requests if r.method == "PUT"]) == puts  # nothing sent
+
+
+def test_e_after_a_lock_or_region_failure_goes_to_the_field() -> None:
+    """Item 8: after a create failed with ScopeLocked (a lock on the group) or LocationNotAvailableForResourceGroup,
+    e went to the review instead of the field the error is about."""
+    from azwizard.run.failure_fields import field_for_failure
+
+    assert field_for_failure("vm", "nsg", "ScopeLocked") == "names.resource_group"
+    assert field_for_failure("vm", "rg", "LocationNotAvailableForResourceGroup") == "location"
+    assert field_for_failure("aks", "aks", "ScopeLocked") == "resource_group"
