@@ -229,3 +229,23 @@ def test_help_lines_fit_its_box_so_no_word_is_orphaned() -> None:
 
     plain = [re.sub(r"\[/?b\]", "", line) for line in HELP_TEXT.splitlines()]
     assert max(len(line) for line in plain) <= 68  # the help box is 76 wide less its padding
+
+
+def test_the_done_screen_never_ends_in_or_run_without_a_command() -> None:
+    """Item 7: after a rerun that changed nothing, the done screen said "Press l … (it knows run <new id>), or
+    run:" with no command after it."""
+    from azwizard.screens.vm.done import done_text
+
+    from azwizard.plan.vm import plan_vm
+    from azwizard.run.executor import RunResult
+    from azwizard.specs.vm import VmSpec
+
+    spec = VmSpec.for_base("Yolo").with_(use_existing_group=True)
+    plan = plan_vm(spec, subscription_id="s", run_id="20261126-030000-new0", created_at="2026-11-26T03:00:00Z")
+    unchanged = RunResult(plan.run_id, {s.key: "existing" for s in plan.steps}, {}, {}, 1.0, {})
+    text = done_text(spec, plan, unchanged)
+    tail = text[text.index("When you are done"):]
+    assert "or run:" not in tail and "20261126-030000-new0" not in tail and "Nothing was created by this run" in tail
+    made = RunResult(plan.run_id, {s.key: "succeeded" for s in plan.steps}, {}, {}, 1.0, {})
+    tail = done_text(spec, plan, made)[text.index("When you are done"):]
+    assert "or run:" not in tail and "never the group Yolo-RG itself" in tail

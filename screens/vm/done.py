@@ -54,9 +54,7 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         *(["  Backups are billed per protected instance and storage."] if spec.backup.enabled else []),
         "",
         "[b]When you are done[/b]",
-        f"  Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}), or run:",
-        f"  az group delete --name {escape(n.resource_group)}" if not spec.use_existing_group else
-        "  (the resource group existed before; cleanup deletes only what this run created)",
+        *_when_done(spec, plan, result),
     ]
     if spec.backup.enabled:  # the vault with backup data blocks the group delete: say so, and what to do
         from azwizard.cleanup.backup import group_delete_blocked_hint
@@ -64,6 +62,23 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         lines += [f"  [$warning]▲[/] {escape(line)}" if i == 0 else f"  {escape(line)}"
                   for i, line in enumerate(group_delete_blocked_hint(n.resource_group, n.vault, n.vm))]
     return "\n".join(lines)
+
+
+def _when_done(spec: VmSpec, plan: Plan, result: RunResult) -> list[str]:
+    """How to remove it later. A run that created nothing (everything already as planned) is not the run cleanup
+    lists it under; without a group of its own there is no group command to offer (issue 19 item 7)."""
+    created = any(state == "succeeded" for state in result.states.values())
+    group = spec.names.resource_group
+    if not created:
+        head = ("  Nothing was created by this run: everything already existed as planned. Press [b]l[/b] to open "
+                "cleanup: it lists these resources under the run that made them.")
+    elif spec.use_existing_group:
+        head = (f"  Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}): it deletes only what azwizard "
+                f"created, never the group {escape(group)} itself, which this run did not create.")
+    else:
+        return [f"  Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}), or run:",
+                f"  az group delete --name {escape(group)}"]
+    return [head]
 
 
 def copyable(command: str, width: int = 72) -> str:
