@@ -116,8 +116,11 @@ def test_the_done_screen_cost_lines_fit_80_columns() -> None:
 
     spec = VmSpec.for_base("Yolo")
     plan = plan_vm(spec, subscription_id="s", run_id="r", created_at="2026-11-26T03:00:00Z")
-    text = done_text(spec, plan, RunResult("r", {}, {}, {}, 1.0, {}))
-    block = text[text.index("What it costs"):text.index("When you are done")]
+    ips = {"pip4": {"ipAddress": "51.120.24.212"}, "pip6": {"ipAddress": "2603:1020:e01:11::"}}
+    text = done_text(spec, plan, RunResult("r", {}, {}, ips, 1.0, {}))
+    import re
+
+    block = re.sub(r"\[/?[a-z $]*\]", "", text[text.index("Connect"):text.index("When you are done")])
     assert all(len(line) <= 76 for line in block.splitlines()), block
 
 

@@ -37,8 +37,8 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         "",
         "[b]Connect[/b]",
         *(f"  {escape(copyable(command))}" for command in ssh_commands(user, ip4, ip6, identity)),
-        "  [dim]Press [b]s[/b] to add a Host entry for it to your ssh config (shown first, written only if you "
-        "say yes).[/dim]" if ip4 != "(not allocated)" else "",
+        "  [dim]Press [b]s[/b] to add a Host entry for it to your ssh config\n"
+        "  (shown first, written only if you say yes).[/dim]" if ip4 != "(not allocated)" else "",
         "",
         "[b]DNS records[/b] (the addresses are static and kept even if the VM is deleted)",
         f"  yourhost.example.com.  A     {escape(ip4)}",
