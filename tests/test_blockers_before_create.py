@@ -20,6 +20,14 @@ KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAM+Y7x+NS548G3RRcpSSlEjLKa47rk45XyCG
 data_dir = cli_helpers.data_dir
 
 
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own journals: another test's run of the same names would make these resources "ours"."""
+    data = tmp_path / "own-data"
+    monkeypatch.setenv("AZWIZARD_DATA_DIR", str(data))
+    return data
+
+
 def profile_in(tmp_path: Path, location: str = "norwayeast") -> Path:
     text = (EXAMPLES / "yolo-vm.toml").read_text().replace('location = "norwayeast"', f'location = "{location}"')
     path = tmp_path / "vm.toml"

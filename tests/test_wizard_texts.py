@@ -6,10 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from azwizard.screens.vm import VM_FLOW, VmJourney
 from azwizard.screens.vm.steps import VmDetailsStep
 from test_vm_journey import demo, settle
 from textual.widgets import Input, Label, Switch
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own journals: another test's run of the same names would make these resources "ours"."""
+    data = tmp_path / "own-data"
+    monkeypatch.setenv("AZWIZARD_DATA_DIR", str(data))
+    return data
 
 
 async def push(app: Any, pilot: Any, step: type[Any], journey: Any = None) -> Any:
