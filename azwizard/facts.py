@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
+from .locks import ScopeLock
+
 __all__ = [
     "Image",
     "K8sVersion",
@@ -484,13 +486,28 @@ class SubscriptionFacts:
     """Subscription-wide facts: its regions, resource-provider states and existing resource groups.
 
     ``provider_states`` maps a namespace (``Microsoft.Compute``) to ``Registered``/``NotRegistered``/...;
-    ``resource_groups`` maps a lower-cased group name to its location.
+    ``resource_groups`` maps a group name (Azure's casing; looked up ignoring case) to its location.
     """
 
     subscription_id: str
     regions: dict[str, Region]
     provider_states: dict[str, str]
     resource_groups: dict[str, str]
+    # The regions (names) where this subscription may create resource groups: Microsoft.Resources'
+    # resourceGroups locations for the subscription. Regions it lists but may not use (restricted until access
+    # is requested) are left out. None: not read.
+    # https://learn.microsoft.com/azure/azure-resource-manager/management/resource-providers-and-types
+    # https://learn.microsoft.com/troubleshoot/azure/general/region-access-request-process
+    usable_regions: frozenset[str] | None = None
+    locks: tuple[ScopeLock, ...] | None = None  # every management lock in the subscription (None: not read)
+
+    def region_usable(self, name: str) -> bool | None:
+        """Whether the subscription may create in the region (None: unknown, or the region is not listed)."""
+        region = self.region(name)
+        if region is None or self.usable_regions is None:
+            return None
+        return region.name in self.usable_regions or \
+            "".join(region.display_name.split()).lower() in self.usable_regions
 
     def region(self, name: str) -> Region | None:
         """A region by name or display name, any case or spacing (``"Norway East"`` -> ``norwayeast``)."""
@@ -505,7 +522,7 @@ class SubscriptionFacts:
         return state is not None and state.lower() == "registered"
 
     def group_location(self, name: str) -> str | None:
-        return self.resource_groups.get(name.lower())
+        return _lookup(self.resource_groups, name)  # ARM names are case-insensitive
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -513,13 +530,23 @@ class SubscriptionFacts:
             "regions": [r.to_dict() for r in self.regions.values()],
             "provider_states": dict(self.provider_states),
             "resource_groups": dict(self.resource_groups),
+            "usable_regions": sorted(self.usable_regions) if self.usable_regions is not None else None,
+            "locks": [lock.to_dict() for lock in self.locks] if self.locks is not None else None,
         }
+
+    def group_names_for_people(self) -> list[str]:
+        """The existing groups to name to a person: Azure's casing, sorted ignoring case, without AKS's node
+        resource groups (``MC_<group>_<cluster>_<region>``, which AKS manages: issue 19 item 18)."""
+        return sorted((g for g in self.resource_groups if not g.upper().startswith("MC_")), key=str.lower)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SubscriptionFacts:
         regions = (Region.from_dict(r) for r in d.get("regions", ()))
+        usable, locks = d.get("usable_regions"), d.get("locks")
         return cls(str(d["subscription_id"]), {r.name: r for r in regions},
-                   dict(d.get("provider_states", {})), dict(d.get("resource_groups", {})))
+                   dict(d.get("provider_states", {})), dict(d.get("resource_groups", {})),
+                   frozenset(usable) if usable is not None else None,
+                   tuple(ScopeLock.from_dict(x) for x in locks) if locks is not None else None)
 
 
 def _lookup(table: Mapping[str, _V], name: str) -> _V | None:

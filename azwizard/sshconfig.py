@@ -32,6 +32,20 @@ def host_entry(alias: str, address: str, user: str, identity_file: Path | None, 
     return "\n".join(lines) + "\n"
 
 
+def ssh_commands(user: str, ipv4: str | None, ipv6: str | None, identity_file: Path | None) -> list[str]:
+    """The ssh commands for a new VM, over IPv4 and IPv6 (``-6``), naming the private key with ``-i`` when known
+    (quoted for the shell): what the wizard's done screen and ``vm apply`` print."""
+    import shlex
+
+    key = f"-i {shlex.quote(str(identity_file))} " if identity_file is not None else ""
+    out = []
+    if ipv4:
+        out.append(f"ssh {key}{user}@{ipv4}")
+    if ipv6:
+        out.append(f"ssh -6 {key}{user}@{ipv6}")
+    return out
+
+
 def has_host(text: str, alias: str) -> bool:
     """Whether a ``Host`` line of ``text`` already names ``alias`` (patterns are whitespace-separated)."""
     for line in text.splitlines():

@@ -12,12 +12,15 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
+
+from .footer import WrapFooter
 
 if TYPE_CHECKING:
     from azwizard.plan.model import Plan
@@ -65,15 +68,15 @@ class CreateScreen(Screen[None]):
             if hint:
                 yield Static(f"[dim]{escape(hint)}[/dim]", id="create-hint")
             yield Static("", id="create-status")
-            table: DataTable[str] = DataTable(id="create-table", cursor_type="row")
-            for label, width in (("Resource", 36), ("State", 18), ("Time", 6), ("Detail", 44)):
+            table: DataTable[Any] = DataTable(id="create-table", cursor_type="row")
+            for label, width in column_widths(self.app.size.width):
                 table.add_column(label, key=label, width=width)
             for step in self.plan.topological():
-                table.add_row(step.label, "waiting", "", "", key=step.key)
+                table.add_row(cut(step.label), "waiting", "", "", key=step.key)
             yield table
             yield Static(f"[dim]Journal: {journal_dir() / (self.plan.run_id + '.jsonl')} — it records each resource "
                          "before its request and after Azure's answer.[/dim]", id="create-journal")
-        yield Footer()
+        yield WrapFooter()
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._tick)
@@ -142,7 +145,7 @@ class CreateScreen(Screen[None]):
         if event.state != "running":
             table.update_cell(event.key, "Time", _mmss(event.elapsed) if event.elapsed else "")
         detail = event.message if event.state != "succeeded" else _detail(event.outputs)
-        table.update_cell(event.key, "Detail", escape(detail or ""))
+        table.update_cell(event.key, "Detail", cut(detail or ""))
 
     def on_worker_state_changed(self, event: Any) -> None:
         if event.worker.group != "run":
@@ -288,6 +291,20 @@ def outcome_text(plan: Plan, result: RunResult, edit_target: str) -> str:
     keys.append("[b]l[/b] clean up what this run made")
     lines.append("Keys: " + "; ".join(keys) + ".")
     return "\n".join(lines)
+
+
+def column_widths(screen_width: int) -> list[tuple[str, int]]:
+    """The progress table's columns, all inside the screen (80 columns too): nothing is cut at the screen's edge,
+    where an address would lose its last digits and look like another valid one (issue 19 item 12)."""
+    room = max(screen_width - 6 - 8, 50)  # the screen's padding and scrollbar, one space each side of each cell
+    resource = min(36, max(20, room * 35 // 100))
+    state, time_ = 16, 5  # "stopped watching", "00:00"
+    return [("Resource", resource), ("State", state), ("Time", time_), ("Detail", room - resource - state - time_)]
+
+
+def cut(text: str) -> Text:
+    """A cell that ends in "…" when it does not fit, so a cut value never looks like a whole one."""
+    return Text(text, no_wrap=True, overflow="ellipsis")
 
 
 def _mmss(seconds: float) -> str:

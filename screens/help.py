@@ -9,7 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 HELP_TEXT = """\
-[b]azwizard[/b] guides you through creating Azure resources the right way the first time.
+[b]azwizard[/b] guides you through creating Azure resources the right
+way the first time.
 
 [b]Journeys[/b]
   [b]v[/b]  Create a virtual machine (dual-stack IPv4/IPv6)
@@ -18,19 +19,23 @@ HELP_TEXT = """\
 
 [b]Everywhere[/b]
   [b]?[/b] / [b]f1[/b]   this help (f1 also works while typing in a field)
-  [b]ctrl+p[/b]   command palette (search for any action)
+  [b]ctrl+p[/b]   command palette: any action; "Go to step: …" on
+           a journey's steps, "Show tab: …" on the review
   [b]esc[/b]      back / close
   [b]tab[/b]      next field      [b]shift+tab[/b]  previous field
   [b]ctrl+q[/b]   quit
+  On the review, [b]tab[/b] also reaches its tab bar (Changes,
+  Resources, az script, ARM template): [b]←[/b]/[b]→[/b] switch tabs.
 
 [b]Safety[/b]
-  Nothing is created until you confirm on the review, which shows every
-  finding, the exact resources and the equivalent az commands. Everything
-  created is tagged and written to a journal, so cleanup knows what exists.
+  Nothing is created until you confirm on the review, which
+  shows every finding, the exact resources and the equivalent
+  az commands. Everything created is tagged and written to a
+  journal, so cleanup knows what exists.
 
 [b]Demo mode[/b]
-  azwizard --demo uses a simulated subscription: nothing reaches Azure
-  and nothing costs money.
+  azwizard --demo uses a simulated subscription: nothing
+  reaches Azure and nothing costs money.
 """
 
 

@@ -12,12 +12,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from .create import CreateScreen
+from .fields import TextArea
+from .footer import WrapFooter
 from .plan_diff import AdoptScreen, ConfirmUpdatesScreen, PlanDiffView, counts_line
-from .wizard import ICONS, WizardStep
+from .wizard import ICONS, StepNav, WizardStep
 
 if TYPE_CHECKING:
     from azwizard.plan.diff import PlanDiff
@@ -72,7 +74,7 @@ class ReviewStep(WizardStep[Any]):
                         yield TextArea("", id="review-az", read_only=True, soft_wrap=False)
                     with TabPane("ARM template", id="tab-arm"):
                         yield TextArea("", id="review-arm", read_only=True, soft_wrap=False, language="json")
-        yield Footer()
+        yield WrapFooter()
 
     # What each PUT would do (azwizard/plan/diff.py), read in a thread worker whenever the plan changes.
     diff: PlanDiff | None = None
@@ -103,11 +105,22 @@ class ReviewStep(WizardStep[Any]):
         self.read_existing(plan, adopt, key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-read")
-    def read_existing(self, plan: Plan, adopt: tuple[str, ...], key: str) -> tuple[str, PlanDiff]:
+    def read_existing(self, plan: Plan, adopt: tuple[str, ...], key: str) -> tuple[str, PlanDiff, Any]:
         from azwizard.run.preflight import read_plan
 
         app: Any = self.app
-        return key, read_plan(app.session.factory, plan, adopt=adopt)
+        return key, read_plan(app.session.factory, plan, adopt=adopt), self._read_locks()
+
+    def _read_locks(self) -> Any:
+        """The locks again, each time what exists is read (a lock added since Basics, or the one a failed
+        create met, is a blocking finding here before Create: issue 19 item 3). None: not read."""
+        catalog = getattr(self.journey, "catalog", None)
+        if catalog is None:
+            return None
+        try:
+            return catalog.locks(refresh=True)
+        except Exception:
+            return None
 
     def on_worker_state_changed(self, event: Any) -> None:
         if event.worker.group != "review-read":
@@ -115,11 +128,16 @@ class ReviewStep(WizardStep[Any]):
         from textual.worker import WorkerState
 
         if event.state == WorkerState.SUCCESS:
-            key, diff = event.worker.result
+            key, diff, locks = event.worker.result
+            sub = self.journey.subscription_facts
+            if locks is not None and sub is not None and locks != sub.locks:
+                import dataclasses
+
+                self.journey.subscription_facts = dataclasses.replace(sub, locks=locks)
             if key == self._diff_key:
                 self.diff = diff
                 self.journey.plan_diff = diff  # type: ignore[attr-defined]
-                self.refresh_form()
+            self.journey.recheck()  # the findings with the locks just read; redraws this review too
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
 
@@ -129,12 +147,14 @@ class ReviewStep(WizardStep[Any]):
     def _review_findings(self) -> list[Finding]:
         """The rules' findings, and the diff's: a conflict or an unreadable resource blocks; an update is a
         warning here (Create asks to confirm it)."""
+        from azwizard.rules.model import SEVERITY_ORDER
         from azwizard.run.preflight import diff_findings, superseded
 
         if self.diff is None:
             return list(self.journey.findings)
-        return [*superseded(list(self.journey.findings), self.diff),
-                *diff_findings(self.diff, self.journey.journey_id, allow_update=True)]
+        found = [*superseded(list(self.journey.findings), self.diff),
+                 *diff_findings(self.diff, self.journey.journey_id, allow_update=True)]
+        return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])  # blocking first (issue 19 item 6)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "next"  # the review is the last step: Create (c) is the way on
@@ -142,6 +162,11 @@ class ReviewStep(WizardStep[Any]):
     def _show_findings(self) -> None:  # the frame's findings panel is replaced by the list here
         self.refresh_form()
         self._show_blocked_steps()
+
+    def _show_blocked_steps(self) -> None:
+        """The step list marks ✖ the steps of the review's blocking findings, a conflict with what exists too."""
+        for nav in self.query(StepNav):
+            nav.show_blocked(self.flow.blocked_steps(self.journey, self._shown))
 
     def refresh_form(self) -> None:
         if not self.is_mounted:

@@ -19,12 +19,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Collapsible, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Collapsible, Header, Label, Select, Static
+
+from .fields import Input
+from .footer import WrapFooter
 
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from azwizard.facts import RegionFacts, SubscriptionFacts
+    from azwizard.facts import Region, RegionFacts, SubscriptionFacts
     from azwizard.rules.model import Finding
 
 S = TypeVar("S")
@@ -121,12 +124,20 @@ class Journey(Generic[S]):
 
 def region_options(facts: SubscriptionFacts) -> list[tuple[str, str]]:
     """The region picker's options: every region, with whether it has availability zones; the canary
-    (early-access) regions last and marked, as only subscriptions enrolled in EUAP can use them."""
+    (early-access) regions after the others and marked, as only subscriptions enrolled in EUAP can use them; the
+    regions this subscription may not use at all last and marked (picking one is a blocking finding)."""
     options = []
-    for r in sorted(facts.regions.values(), key=lambda r: (r.early_access, r.display_name)):
+
+    def unusable(r: Region) -> bool:
+        return facts.region_usable(r.name) is False
+
+    for r in sorted(facts.regions.values(), key=lambda r: (unusable(r), r.early_access, r.display_name)):
         zones = f"zones {', '.join(r.zones)}" if r.has_zones else "no availability zones"
         early = " · early access (EUAP) only" if r.early_access else ""
-        options.append((f"{r.display_name} ({r.name}) — {zones}{early}", r.name))
+        if unusable(r):
+            options.append((f"✖ {r.display_name} ({r.name}) — not available to this subscription", r.name))
+        else:
+            options.append((f"{r.display_name} ({r.name}) — {zones}{early}", r.name))
     return options
 
 
@@ -268,7 +279,7 @@ class WizardStep(Screen[None], Generic[S]):
                         yield Static(self.INTRO, classes="wizard-intro")
                     yield from self.compose_form()
                 yield FindingsPanel(classes="wizard-findings", id="findings")
-        yield Footer()
+        yield WrapFooter()
 
     def on_mount(self) -> None:
         self._unsubscribe = self.journey.subscribe(self._journey_changed)
@@ -477,10 +488,11 @@ class WizardFlow:
                     best = (len(p), s)
         return best[1] if best else None
 
-    def blocked_steps(self, journey: Journey[Any]) -> list[int]:
-        """The indexes of the steps that edit a field with a blocking finding (the step list marks them ✖)."""
+    def blocked_steps(self, journey: Journey[Any], findings: Sequence[Finding] | None = None) -> list[int]:
+        """The indexes of the steps that edit a field with a blocking finding (the step list marks them ✖); the
+        review passes its own findings, which include what exists in Azure (a conflict)."""
         out = set()
-        for f in journey.blocking:
+        for f in (journey.blocking if findings is None else [f for f in findings if f.severity == "block"]):
             step = self.step_for_field(f.field)
             if step is not None:
                 out.add(self.steps.index(step))

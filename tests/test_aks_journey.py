@@ -287,7 +287,11 @@ async def test_networking_offers_only_valid_combinations(tmp_path: Path) -> None
         assert journey.spec.network.policy == "none" and values("#network-policy") == ["none"]
         screen.query_one("#network-plugin").value = "cni"
         await pilot.pause()
-        assert journey.spec.network.ip_families == ("IPv4",)  # traditional CNI is IPv4-only
+        # traditional CNI is IPv4-only: the dual-stack choice is kept and blocks (issue 19 item 4) until IPv4 only
+        assert journey.spec.network.ip_families == ("IPv4", "IPv6")
+        assert "aks-dual-stack-plugin" in {f.rule_id for f in journey.blocking}
+        screen.query_one("#network-ip_families").value = "v4"
+        await pilot.pause()
         assert values("#network-ip_families") == ["v4"]
         assert values("#network-policy") == ["none", "azure", "calico"]
         assert "managedNATGateway" in values("#network-outbound_type")

@@ -69,6 +69,7 @@ def test_api_versions_are_the_installed_sdk_defaults(sim: ArmSim, sdk: SdkClient
         "microsoft.authorization/roleassignments":
             lambda: sdk.authorization.role_assignments.get(f"/subscriptions/{sub}", "0" * 8 + "-0000-0000-0000-" + "0" * 12),
         "microsoft.authorization/permissions": lambda: sdk.authorization.permissions.list_for_resource_group(rg),
+        "microsoft.authorization/locks": lambda: sdk.locks.management_locks.list_at_subscription_level(),
     }
     assert set(probes) == set(API_VERSIONS)
     assert {kind: _asked(sim, probe) for kind, probe in probes.items()} == API_VERSIONS

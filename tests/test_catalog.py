@@ -347,11 +347,11 @@ def test_subscription_facts(catalog: Catalog, sim: ArmSim, rg: str) -> None:
 def test_groups_and_quotas_are_memoised_briefly_and_invalidated(
     catalog: Catalog, sdk: Any, clock: FakeClock, rg: str
 ) -> None:
-    assert catalog.resource_groups() == {"test-rg": "norwayeast"}
+    assert catalog.resource_groups() == {"test-rg": "norwayeast"}  # as created: lower-case here
     sdk.resources.resource_groups.create_or_update("Second-RG", {"location": "westeurope"})
-    assert "second-rg" not in catalog.resource_groups()  # within the 60 s memo
+    assert "Second-RG" not in catalog.resource_groups()  # within the 60 s memo
     clock.now += VOLATILE_TTL_S + 1
-    assert catalog.resource_groups()["second-rg"] == "westeurope"
+    assert catalog.resource_groups()["Second-RG"] == "westeurope"  # Azure's casing, kept
     sdk.resources.resource_groups.create_or_update("third-rg", {"location": "westeurope"})
     catalog.invalidate()
     assert "third-rg" in catalog.resource_groups()
@@ -372,7 +372,7 @@ def test_second_call_makes_no_request(catalog: Catalog, sim: ArmSim) -> None:
     assert len(sim.requests) == before
     assert second == first
     assert sorted(p.name for p in catalog.cache_dir.iterdir()) == [
-        "kubernetes.norwayeast.json", "locations.json", "skus.norwayeast.json"]
+        "kubernetes.norwayeast.json", "locations.json", "skus.norwayeast.json", "usable-regions.json"]
 
 
 def test_disk_cache_is_shared_by_a_new_catalog_but_quotas_are_not(

@@ -556,7 +556,8 @@ async def test_the_backup_promise_stop_protection_delete_data_then_vault_and_gro
         assert isinstance(app.screen, BackupConfirmScreen)
         explained = text(app, "#cleanup-backup-text")
         assert "14 days" in explained and "learn.microsoft.com/azure/backup" in explained
-        assert app.screen.query_one(Checkbox).value is True  # turn soft delete off: the vault can go now
+        assert app.screen.query_one(Checkbox).value is False  # the recoverable choice unless ticked
+        app.screen.query_one(Checkbox).value = True  # turn soft delete off: the vault can go now
         await pilot.press("enter")  # nothing typed: refused
         await pilot.pause()
         assert isinstance(app.screen, BackupConfirmScreen) and "Type Yolo-RSV" in text(app, "#cleanup-backup-error")
@@ -567,6 +568,7 @@ async def test_the_backup_promise_stop_protection_delete_data_then_vault_and_gro
         dry = text(app, "#cleanup-dry-text")
         assert "Backup data of Yolo-VM (vault Yolo-RSV)" in dry and "Cannot be deleted now" not in dry
         assert dry.index("Backup data of Yolo-VM") < dry.index("Recovery Services vault Yolo-RSV")
+        assert "deleted at once, for good" in dry  # the irreversible choice, said
         assert not [r for r in sim.requests if r.method in ("DELETE", "PATCH")]  # still nothing sent
         await pilot.press("x")
         await type_confirmation(app, pilot)
@@ -574,4 +576,5 @@ async def test_the_backup_promise_stop_protection_delete_data_then_vault_and_gro
         report = text(app, "#cleanup-run-report")
         assert "Done:" in report and "✓ Backup data of Yolo-VM (vault Yolo-RSV)" in report, report
         assert "✓ Recovery Services vault Yolo-RSV" in report and "✓ Resource group Yolo-RG" in report
+        assert "deleted at once, for good" in report
     assert not ids_in(sim)

@@ -53,7 +53,7 @@ def test_named_vault_with_soft_delete_off_lets_everything_go(data_dir: Path, tmp
     _backed_up_vm(tmp_path, capsys)
     dry = main_in_process(["cleanup", "delete", "--run", "latest", "--demo", "--delete-backup-data", "bak-rsv",
                            "--soft-delete-off"], capsys)
-    assert dry.code == 0 and "Backup data of Bak-VM (vault Bak-RSV) (soft delete turned off first" in dry.out
+    assert dry.code == 0 and "Backup data of Bak-VM (vault Bak-RSV) (soft delete off: deleted at once" in dry.out
     assert "bak-vm" in _left(data_dir)  # a dry run sends nothing
     r = main_in_process(["cleanup", "delete", "--run", "latest", "--demo", "--yes", "--delete-backup-data",
                          "Bak-RSV", "--soft-delete-off"], capsys)

@@ -14,8 +14,10 @@ import pytest
 from azwizard.azure.catalog import Catalog
 from azwizard.azure.session import ClientFactory
 from azwizard.facts import RegionFacts, SubscriptionFacts
+from azwizard.locks import ScopeLock
 from azwizard.rules.aks import AKS_RULES, AksFacts, check_aks
 from azwizard.sim import SIM_BASE_URL, ArmSim
+from azwizard.sim.catalog.locations import SUBSCRIPTION_ID as SUB_ID
 from azwizard.sim.transport import SimTransport
 from azwizard.specs.aks import (
     SEED_COMMAND,
@@ -119,6 +121,14 @@ _RAW: list[tuple[Any, ...]] = [
      subscription(provider_states={"Microsoft.ContainerService": "Registering"}), same),
     ("aks-region-known", "block", spec(location="marsnorth"), same, same),
     ("aks-region-early-access", "warn", spec(location="centraluseuap"), same, same),
+    # issue 19 item 3: a listed region the subscription may not use, and locks over the target group
+    ("aks-region-access", "block", spec(location="southafricawest"), same, same),
+    ("aks-group-locks", "block", same, spec(resource_group="other-rg"),
+     subscription(locks=(ScopeLock(f"/subscriptions/{SUB_ID}/resourceGroups/aks-dev-rg/providers/"
+                                   "Microsoft.Authorization/locks/freeze", "freeze", "ReadOnly"),))),
+    ("aks-group-locks", "warn", same, spec(resource_group="other-rg"),
+     subscription(locks=(ScopeLock(f"/subscriptions/{SUB_ID}/resourceGroups/AKS-DEV-RG/providers/"
+                                   "Microsoft.Authorization/locks/keep", "keep", "CanNotDelete"),))),
     ("aks-region-zones", "block", pool(zones=("4",)), pool(zones=("1", "2", "3")), same),
     ("aks-resource-group-exists", "warn", same, spec(resource_group="fresh-RG"),
      subscription(resource_groups={"aks-dev-rg": "norwayeast"})),

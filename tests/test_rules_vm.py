@@ -23,6 +23,7 @@ from azwizard.facts import (
     usages_from_wire,
     vm_sizes_from_wire,
 )
+from azwizard.locks import ScopeLock
 from azwizard.rules.model import Finding
 from azwizard.rules.vm import VM_RULES, VmFacts, check_vm
 from azwizard.sim.catalog import locations, quotas, skus
@@ -173,6 +174,17 @@ FIRES: list[Case] = [
          spec=lambda: good_spec(location="marsnorth")),
     Case("vm-region-early-access", "warn", "location", "Early Updates Access Program",
          spec=lambda: good_spec(location="eastus2euap"), facts=lambda: good_facts("eastus2euap")),
+    Case("vm-region-access", "block", "location", "not available to this subscription",
+         spec=lambda: good_spec(location="southafricawest"),
+         facts=lambda: good_facts(subscription=replace(subscription_facts(), usable_regions=frozenset(
+             {"norwayeast", "westeurope"})))),
+    Case("vm-group-locks", "block", "names.resource_group", "ReadOnly lock 'freeze'",
+         facts=lambda: good_facts(subscription=replace(subscription_facts(), locks=(ScopeLock(
+             f"/subscriptions/{SUB}/resourceGroups/yolo-rg/providers/Microsoft.Authorization/locks/freeze", "freeze",
+             "ReadOnly"),)))),
+    Case("vm-group-locks", "warn", "names.resource_group", "cleanup cannot delete it", label="cannot-delete",
+         facts=lambda: good_facts(subscription=replace(subscription_facts(), locks=(ScopeLock(
+             f"/subscriptions/{SUB}/providers/Microsoft.Authorization/locks/keep", "keep", "CanNotDelete"),)))),
     Case("vm-region-zones", "block", "public_ip.zones", "LocationNotSupportAvailabilityZones",
          spec=lambda: good_spec(location="norwaywest"), facts=lambda: good_facts("norwaywest")),
     Case("vm-region-zones", "block", "zone", "pinned to zone 1", label="vm-zone",

@@ -47,6 +47,7 @@ API_VERSIONS: dict[str, str] = {
     "microsoft.resources/tenants": "2022-12-01",
     "microsoft.resources/resourcegroups": "2025-04-01",
     "microsoft.resources/providers": "2025-04-01",
+    "microsoft.authorization/locks": "2020-05-01",  # azure-mgmt-resource-locks
     "microsoft.network/networksecuritygroups": "2026-03-01",
     "microsoft.network/publicipaddresses": "2026-03-01",
     "microsoft.network/natgateways": "2026-03-01",

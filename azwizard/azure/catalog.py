@@ -69,6 +69,7 @@ from ..facts import (
     version_key,
     vm_sizes_from_wire,
 )
+from ..locks import ScopeLock
 from .arm import ArmClient
 from .arm import api_version_for as _api
 from .errors import AzwizardError, explain
@@ -141,12 +142,22 @@ class Catalog:
 
     def subscription_facts(self, refresh: bool = False) -> SubscriptionFacts:
         """Regions (with zones), provider registration states and existing resource groups."""
-        regions, states, groups = self._gather(
+        regions, states, groups, usable, locks = self._gather(
             lambda: self._regions(refresh),
             lambda: self.provider_states(refresh),
             lambda: self.resource_groups(refresh),
+            lambda: self._optional(lambda: self.usable_regions(refresh)),
+            lambda: self._optional(lambda: self.locks(refresh)),
         )
-        return SubscriptionFacts(self.subscription_id, regions.value, states, groups)
+        return SubscriptionFacts(self.subscription_id, regions.value, states, groups, usable, locks)
+
+    @staticmethod
+    def _optional(call: Callable[[], _T]) -> _T | None:
+        """A fact the rules can do without (None: not read, e.g. no right to read locks)."""
+        try:
+            return call()
+        except AzwizardError:
+            return None
 
     def region_facts(self, location: str, refresh: bool = False, *, kubernetes: bool = True) -> RegionFacts:
         """VM sizes, compute and network quotas and (unless ``kubernetes=False``) AKS versions of a region.
@@ -154,6 +165,10 @@ class Catalog:
         Raises :class:`AzwizardError` for a region the subscription does not offer.
         """
         loc = normalize_location(location)
+        usable = self._optional(self.usable_regions)
+        known = self.regions().get(loc) if usable is not None else None
+        if usable is not None and known is not None and not usable & {loc, normalize_location(known.display_name)}:
+            raise region_not_usable(known)  # one sentence, not the API version and every region (issue 19 item 23)
         parts: list[Callable[[], _Stamped[Any]]] = [
             lambda: self._regions(refresh),
             lambda: self._stamped(self._skus_kind(loc), refresh),
@@ -202,8 +217,24 @@ class Catalog:
         azwizard deploys to."""
         return self._stamped(_Kind(("providers",), self._fetch_provider_states), refresh).value
 
+    def usable_regions(self, refresh: bool = False) -> frozenset[str]:
+        """The regions (names) where the subscription may create resource groups (see SubscriptionFacts)."""
+        # cached on disk like the regions list: access to a region changes as rarely (a request granted)
+        return self._stamped(_Kind(("usable-regions",), self._fetch_usable_regions, sorted, frozenset),
+                             refresh).value
+
+    def locks(self, refresh: bool = False) -> tuple[ScopeLock, ...]:
+        """Every management lock in the subscription (azwizard/locks.py says what they block)."""
+        from ..locks import read_locks
+
+        def fetch() -> tuple[ScopeLock, ...]:
+            with _explained():
+                return read_locks(self.factory)
+
+        return self._stamped(_Kind(("locks",), fetch), refresh).value
+
     def resource_groups(self, refresh: bool = False) -> dict[str, str]:
-        """Existing resource groups: lower-cased name -> location."""
+        """Existing resource groups: name (as Azure spells it) -> location."""
         return self._stamped(_Kind(("groups",), self._fetch_groups), refresh).value
 
     def image(
@@ -228,7 +259,7 @@ class Catalog:
         loc = normalize_location(location) if location else None
         with self._lock:
             for key in list(self._memory):
-                if key[0] in ("groups", "providers") or (
+                if key[0] in ("groups", "providers", "locks") or (
                     key[0] in ("compute-usages", "network-usages") and (loc is None or key[1] == loc)
                 ):
                     del self._memory[key]
@@ -314,9 +345,18 @@ class Catalog:
         states = self._gather(*(partial(state, ns) for ns in PROVIDER_NAMESPACES))
         return dict(zip(PROVIDER_NAMESPACES, states, strict=True))
 
+    def _fetch_usable_regions(self) -> frozenset[str]:
+        """Microsoft.Resources' ``resourceGroups`` locations for this subscription (display names, as ARM lists
+        them), as region names."""
+        with _explained():
+            provider = self._arm().get(f"{self._sub}/providers/Microsoft.Resources", _api("microsoft.resources/providers"))
+        listed = next((t.get("locations") or [] for t in provider.get("resourceTypes") or []
+                       if str(t.get("resourceType")).lower() == "resourcegroups"), [])
+        return frozenset(normalize_location(str(name)) for name in listed)
+
     def _fetch_groups(self) -> dict[str, str]:
         with _explained():
-            return {str(g.get("name")).lower(): str(g.get("location"))
+            return {str(g.get("name")): str(g.get("location"))  # Azure's casing
                     for g in self._arm().list_items(f"{self._sub}/resourcegroups", _api("microsoft.resources/resourcegroups"))}
 
     def _fetch_image(self, loc: str, publisher: str, offer: str, sku: str, version: str) -> Image:
@@ -425,6 +465,15 @@ class Catalog:
 
 # --------------------------------------------------------------------------------------------
 # Helpers.
+
+
+def region_not_usable(region: Region) -> AzwizardError:
+    return AzwizardError(
+        f"{region.display_name} ({region.name}) is not available to this subscription, so its sizes and quotas "
+        "cannot be read and nothing can be created there",
+        "Pick another region (the picker marks the ones this subscription cannot use), or request access: "
+        "https://learn.microsoft.com/troubleshoot/azure/general/region-access-request-process",
+        code="LocationNotAvailableForResourceGroup")
 
 
 def normalize_location(location: str) -> str:

@@ -321,6 +321,18 @@ def _explain_code(code: str, message: str, status: int | None) -> AzwizardError 
             "It may have been deleted or never created; refresh and retry.",
             code=code,
         )
+    if code in ("LocationNotAvailableForResourceGroup", "LocationNotAvailableForResourceType",
+                "NoRegisteredProviderFound") and "location" in lowered:
+        # ARM's text names the API version and lists every available region: one sentence instead, and where to
+        # pick another (issue 19 item 23).
+        where = _search(r"location '([^']+)'", message)
+        return AzwizardError(
+            f"The region {where} is not available to this subscription" if where else
+            "The region is not available to this subscription",
+            "Pick another region (the region picker marks the ones this subscription cannot use), or request "
+            "access: https://learn.microsoft.com/troubleshoot/azure/general/region-access-request-process",
+            code=code,
+        )
     if code == "MissingSubscriptionRegistration":
         namespace = _search(r"namespace '([^']+)'", message) or "<namespace>"
         return AzwizardError(

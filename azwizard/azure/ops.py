@@ -233,10 +233,14 @@ def cluster_power_action(factory: ClientFactory, cluster_id: str, action: str) -
 def list_locks(factory: ClientFactory) -> list[dict[str, str]]:
     """Every management lock in the subscription (ARM lists locks at resource-group and resource scope too),
     as ``{"id", "name", "level", "notes"}``."""
+    from .arm import api_version_for
+
+    path = f"/subscriptions/{factory.subscription_id}/providers/Microsoft.Authorization/locks"
     out = []
-    for lock in factory.locks().management_locks.list_at_subscription_level():
-        out.append({"id": str(lock.id or ""), "name": str(lock.name or ""), "level": str(lock.level or ""),
-                    "notes": str(getattr(lock, "notes", "") or "")})
+    for lock in factory.arm().list_items(path, api_version_for("Microsoft.Authorization/locks")):
+        props = lock.get("properties") or {}
+        out.append({"id": str(lock.get("id") or ""), "name": str(lock.get("name") or ""),
+                    "level": str(props.get("level") or ""), "notes": str(props.get("notes") or "")})
     return out
 
 

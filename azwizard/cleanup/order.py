@@ -70,6 +70,16 @@ class DeleteOp:
         return self.type.lower()
 
     @property
+    def data_fate(self) -> str:
+        """What becomes of the backup data this operation deletes, said wherever it is planned or reported: the
+        irreversible choice is never silent (issue 19 item 2). "" for any other operation."""
+        if self.kind != PROTECTED_ITEM:
+            return ""
+        if self.soft_delete_off:
+            return "soft delete off: deleted at once, for good (it cannot be undeleted)"
+        return "kept soft-deleted for the vault's retention (it can be undeleted until then)"
+
+    @property
     def members(self) -> tuple[str, ...]:
         """Every id this operation deletes: the resource and what goes with it."""
         return (self.resource_id, *(c.resource_id for c in self.with_it))
@@ -145,8 +155,8 @@ class DeletionPlan:
         for n, wave in enumerate(self.waves(), 1):
             for op in wave:
                 what = "whole resource group (one operation)" if op.whole_group else ""
-                if op.soft_delete_off:
-                    what = "(soft delete turned off first: deleted at once, not kept for its retention)"
+                if op.data_fate:
+                    what = f"({op.data_fate})"
                 lines.append(f"{n}. delete {op.label} {what}".rstrip())
                 lines += [f"     with it: {c.resource_id.rsplit('/', 1)[-1]} — {c.reason}" for c in op.with_it]
                 lines += [f"     kept: {c.resource_id.rsplit('/', 1)[-1]} — {c.reason}" for c in op.keeps]
@@ -284,12 +294,13 @@ def _backup_drafts(drafts: list[_Draft], items: Mapping[str, InventoryItem],
                 continue
             soft = vault.soft_delete
             off = purge[vault.key] and not (soft is not None and soft.always_on)
+            at_once = off or (soft is not None and not soft.on)  # turned off as asked, or off already
             for p in vault.protected_items:
                 if p.soft_deleted and not off:
                     continue
                 op = DeleteOp(p.id, PROTECTED_ITEM, p.name, vault.resource_group,
                               f"Backup data of {p.friendly_name} (vault {vault.name})", vault.run_id, vault.journey,
-                              soft_delete_off=off)
+                              soft_delete_off=at_once)
                 drafts.append(_Draft(op, {op.key}))
                 d.needs_gone.add(op.key)
                 parents[op.key] = d.op.key

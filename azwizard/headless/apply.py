@@ -79,6 +79,20 @@ def _detail(outputs: dict[str, Any]) -> str:
     return ", ".join(ip for ip in outputs.get("privateIPs", []) or [] if ip)
 
 
+def _connect_lines(conn: Connection, review: Review, result: RunResult) -> list[str]:
+    """A VM's ssh commands, as the wizard's done screen shows them (issue 19 item 21)."""
+    if review.journey != "vm":
+        return []
+    from ..sshconfig import ssh_commands
+    from ..sshkeys import private_key_for, ssh_dir
+
+    spec = review.spec
+    identity = private_key_for(spec.ssh_public_key, ssh_dir(conn.sim is not None)) if spec.ssh_public_key else None
+    commands = ssh_commands(spec.admin_username, result.outputs.get("pip4", {}).get("ipAddress"),
+                            result.outputs.get("pip6", {}).get("ipAddress"), identity)
+    return ["Connect:", *(f"  {c}" for c in commands)] if commands else []
+
+
 def apply(conn: Connection, review: Review, *, yes: bool, live: bool | None = None) -> int:
     plan = review.plan
     if review.findings:
@@ -138,6 +152,8 @@ def apply(conn: Connection, review: Review, *, yes: bool, live: bool | None = No
             detail = _detail(result.outputs.get(s.key, {}))
             if detail:
                 out(f"  {s.label}: {detail}")
+        for line in _connect_lines(conn, review, result):
+            out(line)
         out(f"To delete them later: azwizard cleanup delete --run {plan.run_id} --yes")
         return EXIT_OK
     err(f"\n✖ {len(result.failed)} resource(s) failed after {result.elapsed:.0f} s (run {plan.run_id}):")

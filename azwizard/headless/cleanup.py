@@ -198,6 +198,7 @@ def latest_run(inv: Inventory) -> str:
 def delete_command(conn: Connection, *, run: str | None, group: str | None, yes: bool, confirm_group: str | None,
                    live: bool | None = None, backup_data: tuple[str, ...] = (), soft_delete_off: bool = False) -> int:
     from ..cleanup import backup_vaults
+    from ..cleanup.model import key
 
     if run and run != "latest":  # an add-ipv6 run is undone, not deleted (docs/cli-vm-existing.md)
         from .vm_existing import undo_run
@@ -230,7 +231,13 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
             out(f"\n{' and '.join(v.name for v in vaults)} hold(s) backup data: to delete it with the rest (stop "
                 "protection, delete the data), name the vault with --delete-backup-data; add --soft-delete-off "
                 "to delete the data at once, so the vault can go too.")
-        out(f"\nDry run: nothing was deleted. To delete, run again with --yes{hint}.")
+        if plan.ops:
+            out(f"\nDry run: nothing was deleted. To delete, run again with --yes{hint}.")
+        elif plan.blockers:  # --yes would delete nothing: say what to do instead (issue 19 item 13)
+            out(f"\nDry run: nothing was deleted, and nothing can be deleted until what is blocked above is fixed"
+                f"{'' if not vaults else ' (or the backup data named with --delete-backup-data)'}; then run again.")
+        else:
+            out("\nDry run: nothing was deleted; nothing is left to delete.")
         return EXIT_FINDINGS if plan.blockers else EXIT_OK
     if not plan.ops:
         return EXIT_FINDINGS if plan.blockers else EXIT_OK
@@ -247,6 +254,10 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
     out("")
     for line in result.report():
         out(f"  {line}")
+    gone = {key(rid) for rid in result.deleted}
+    for op in plan.ops:
+        if op.data_fate and op.key in gone:  # the irreversible choice is said in the report too
+            out(f"  {op.label}: {op.data_fate}")
     tidy = _tidy_kubeconfig(conn, inv, result)
     for line in tidy.lines() if tidy is not None else []:
         out(f"  {line}")

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..facts import K8sVersion, RegionFacts, SubscriptionFacts, VmSize, version_key
+from ..locks import SRC_LOCKS
 from ..specs.aks import MANAGED_VNET_CIDR, AksSpec, NodePoolSpec
 from ..specs.common import azwizard_tags
 from ..sshkeys import is_private_key
@@ -190,6 +191,18 @@ def region_known(spec: AksSpec, facts: AksFacts) -> Issues:
       fields=("location",), catalogue="B1")
 def region_early_access(spec: AksSpec, facts: AksFacts) -> Issues:
     yield from common.early_access_issues(spec.location, facts.subscription)
+
+
+@rule("aks-region-access", "block", "Region usable by the subscription", source=common.SRC_REGION_ACCESS,
+      fields=("location",), catalogue="B1")
+def region_access(spec: AksSpec, facts: AksFacts) -> Issues:
+    yield from common.region_access_issues(spec.location, facts.subscription)
+
+
+@rule("aks-group-locks", "block", "No lock refuses the create", source=SRC_LOCKS,
+      fields=("resource_group",), catalogue="B2")
+def group_locks(spec: AksSpec, facts: AksFacts) -> Issues:
+    yield from common.lock_issues(facts.subscription, spec.resource_group, "the cluster")
 
 
 @rule("aks-region-zones", "block", "Zones only where the region has them", source=SRC_ZONES,
@@ -590,8 +603,11 @@ def network_policy(spec: AksSpec, facts: AksFacts) -> Issues:
     net = spec.network
     if net.dual_stack and net.policy in ("azure", "calico"):
         # azure-cni-overlay.md, "Dual-stack networking limitations"; code from https://github.com/HON95/wiki/blob/main/cloud/azure.md and the AKS RP's Go apierror code list.
-        yield (f"The {net.policy} network policy engine doesn't support dual-stack clusters; AKS would answer "
-               "UnsupportedDualStackNetworkPolicy. Use Cilium (dataplane and policy) for IPv4 + IPv6.")
+        name = {"azure": "Azure Network Policy Manager", "calico": "Calico"}[net.policy]
+        yield (f"The {name} network policy engine ({net.policy}) can't do IPv4 + IPv6: AKS would refuse the cluster "
+               f"with UnsupportedDualStackNetworkPolicy \"Network policy {net.policy} is not supported for dual-stack "
+               "clusters.\" Pick the network model Azure CNI Overlay + Cilium (its policy is cilium) to keep "
+               "policies with IPv4 + IPv6, or the policy none, or IPv4 only.")
     elif net.policy == "azure" and net.plugin != "azure":
         yield (f"Azure Network Policy Manager needs the Azure CNI plugin, not {net.plugin}. Choose Azure CNI, or "
                "the Calico policy engine.")
@@ -620,7 +636,8 @@ def cilium(spec: AksSpec, facts: AksFacts) -> Issues:
             # https://github.com/HON95/wiki/blob/main/cloud/azure.md: "(UnsupportedDualStackNetworkPolicy) Network policy cilium is not supported for
             # dual-stack clusters." on 1.28-era clusters; Cilium dual-stack went GA for 1.29+.
             yield Issue(f"Dual-stack with Cilium needs Kubernetes 1.29 or later (this spec: {version}); AKS would "
-                        "answer UnsupportedDualStackNetworkPolicy.", "kubernetes_version")
+                        "answer UnsupportedDualStackNetworkPolicy \"Network policy cilium is not supported for "
+                        "dual-stack clusters.\" Pick Kubernetes 1.29 or later, or IPv4 only.", "kubernetes_version")
     elif net.policy == "cilium":
         # Verbatim: NetworkPolicyNotSupported "Network Policy cilium requires NetworkDataplane cilium".
         yield Issue("The Cilium policy engine runs only with the Cilium dataplane (\"Network Policy cilium requires "
@@ -1043,4 +1060,5 @@ def ssh_key(spec: AksSpec, facts: AksFacts) -> Issues:
 def check_aks(spec: AksSpec, facts: AksFacts) -> list[Finding]:
     """Every finding for ``spec``, most severe first. Rules that need live region facts are skipped (and
     listed in one warning) when ``facts.region`` is missing or describes another region."""
-    return run_rules(AKS_RULES.rules, spec, facts, have_facts=_region_facts(spec, facts) is not None)
+    findings = run_rules(AKS_RULES.rules, spec, facts, have_facts=_region_facts(spec, facts) is not None)
+    return common.without_unreadable_region_note(findings, spec.location, facts.subscription)

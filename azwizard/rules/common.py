@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..facts import RegionFacts, SubscriptionFacts
-from .model import Issue
+from .model import Finding, Issue
 
 # https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources
 RG_NAME = re.compile(r"^[-\w._()]{1,90}$")
@@ -55,6 +55,34 @@ def early_access_issues(location: str, sub: SubscriptionFacts | None) -> Iterato
            "in Microsoft's Early Updates Access Program (EUAP) can create resources there, and services try their "
            "changes there first. Others are refused (LocationNotAvailableForResourceGroup). Pick a regular region "
            "unless this subscription is enrolled.")
+
+
+def region_access_issues(location: str, sub: SubscriptionFacts | None) -> Iterator[str]:
+    """A region the subscription lists but may not use (restricted until access is granted; a canary region
+    without EUAP enrollment): Azure refuses the resource group there (LocationNotAvailableForResourceGroup)."""
+    region = sub.region(location) if sub is not None else None
+    if region is None or sub is None or sub.region_usable(location) is not False:
+        return
+    yield (f"{region.display_name} ({region.name}) is not available to this subscription: Azure refuses resource "
+           "groups and resources there (LocationNotAvailableForResourceGroup). Pick another region, or request "
+           f"access to this one ({SRC_REGION_ACCESS}).")
+
+
+def without_unreadable_region_note(findings: list[Finding], location: str,
+                                   sub: SubscriptionFacts | None) -> list[Finding]:
+    """A region the subscription may not use has no live facts to read: its blocking finding says why, so the
+    "could not be read… retry when the connection works" note would only mislead."""
+    if sub is None or sub.region_usable(location) is not False:
+        return findings
+    return [f for f in findings if f.rule_id != "live-facts-unavailable"]
+
+
+def lock_issues(sub: SubscriptionFacts | None, group: str, what: str) -> Iterator[Issue]:
+    """Management locks over the target group, read before create (azwizard/locks.py)."""
+    from ..locks import lock_issues as issues
+
+    if sub is not None:
+        yield from issues(sub.locks, sub.subscription_id, group, what)
 
 
 def provider_issues(sub: SubscriptionFacts | None, needed: Sequence[str]) -> Iterator[str | Issue]:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ..facts import RegionFacts, SubscriptionFacts, VmSize
+from ..locks import SRC_LOCKS
 from ..specs.common import azwizard_tags, first_subnet
 from ..specs.vm import NsgRule, VmSpec
 from ..sshkeys import is_private_key
@@ -209,6 +210,18 @@ def region_known(spec: VmSpec, facts: VmFacts) -> Issues:
       fields=("location",), catalogue="B1")
 def region_early_access(spec: VmSpec, facts: VmFacts) -> Issues:
     yield from common.early_access_issues(spec.location, facts.subscription)
+
+
+@rule("vm-region-access", "block", "Region usable by the subscription", source=common.SRC_REGION_ACCESS,
+      fields=("location",), catalogue="B1")
+def region_access(spec: VmSpec, facts: VmFacts) -> Issues:
+    yield from common.region_access_issues(spec.location, facts.subscription)
+
+
+@rule("vm-group-locks", "block", "No lock refuses the create", source=SRC_LOCKS,
+      fields=("names.resource_group",), catalogue="B2")
+def group_locks(spec: VmSpec, facts: VmFacts) -> Issues:
+    yield from common.lock_issues(facts.subscription, spec.names.resource_group, "the VM and its resources")
 
 
 @rule("vm-region-zones", "block", "Zones only where the region has them", source=SRC_ZONES,
@@ -1146,7 +1159,8 @@ def ssh_key(spec: VmSpec, facts: VmFacts) -> Issues:
 
 # Rules that read only ``facts.subscription`` (regions, provider states, groups): they run without region
 # facts, e.g. to tell that an unknown region is unknown.
-SUBSCRIPTION_RULES = ("vm-providers-registered", "vm-region-known", "vm-resource-group-exists")
+SUBSCRIPTION_RULES = ("vm-providers-registered", "vm-region-known", "vm-region-access", "vm-group-locks",
+                      "vm-resource-group-exists")
 
 
 def check_vm(spec: VmSpec, facts: VmFacts) -> list[Finding]:
@@ -1155,7 +1169,7 @@ def check_vm(spec: VmSpec, facts: VmFacts) -> list[Finding]:
     rules likewise when ``facts.subscription`` is missing."""
     findings = run_rules(VM_RULES.rules, spec, facts, have_facts=_region_facts(spec, facts) is not None)
     if facts.subscription is not None:
-        return findings
+        return common.without_unreadable_region_note(findings, spec.location, facts.subscription)
     titles = "; ".join(VM_RULES.by_id(i).title for i in SUBSCRIPTION_RULES)
     old = next((f for f in findings if f.rule_id == "live-facts-unavailable"), None)
     if old is None:

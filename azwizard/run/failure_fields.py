@@ -64,6 +64,9 @@ _CODES: dict[str, dict[str, str]] = {
         "InvalidCustomData": "custom_data", "CustomDataTooLarge": "custom_data",
         "VMGenerationMismatch": "image", "BadRequestInvalidImageGeneration": "image",
         "ResourceGroupNotFound": "names.resource_group",
+        # a lock on the group, a region the subscription may not use (issue 19 item 8: e went to the review)
+        "ScopeLocked": "names.resource_group", "ResourceGroupLocked": "names.resource_group",
+        "LocationNotAvailableForResourceGroup": "location",
     },
     "aks": {
         "SkuNotAvailable": "system_pool.vm_size", "QuotaExceeded": "system_pool.vm_size",
@@ -78,6 +81,8 @@ _CODES: dict[str, dict[str, str]] = {
         "network.service_cidrs", "DnsPrefixInvalid": "dns_prefix", "LocationNotAvailableForResourceType": "location",
         "ResourceGroupNotFound": "resource_group", "InvalidResourceGroupLocation": "location",
         "RegistryNameNotAvailable": "acr.name", "AlreadyInUse": "acr.name",
+        "ScopeLocked": "resource_group", "ResourceGroupLocked": "resource_group",
+        "LocationNotAvailableForResourceGroup": "location",
     },
 }
 

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from azwizard.azure.permissions import grants_role_assignments
 from azwizard.specs.aks import AcrSpec
 
+from ..fields import Input
 from ..wizard import FieldError
 from .journey import DEMO_PUBLIC_IPV4
 from .steps import AksStep

@@ -14,8 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Static, TextArea
+from textual.widgets import Button, Header, Static
 from textual.worker import Worker, WorkerState
+
+from ..fields import TextArea
+from ..footer import WrapFooter
 
 if TYPE_CHECKING:
     from azwizard.kubeconfig import Conflict, MergeResult
@@ -165,7 +168,7 @@ class AksDoneScreen(Screen[None]):
                 for heading, body in cost_sections(self.spec, self.plan):
                     yield Static(f"[b]{heading}[/b]", classes="section")
                     yield Static(body, classes="done-body")
-        yield Footer()
+        yield WrapFooter()
 
     def title_text(self) -> str:
         fqdn = self.result.outputs.get("aks", {}).get("fqdn") or "(unknown)"
@@ -272,7 +275,11 @@ class AksDoneScreen(Screen[None]):
         self.fetch_credentials()
 
     def action_cleanup(self) -> None:
+        app: Any = self.app
         self.app.switch_mode("cleanup")
+        # The journey is finished: leaving for cleanup ends it, as Home does, so neither cleanup's esc nor the
+        # journey's key comes back to this screen, for a resource cleanup may delete (issue 19 items 9, 19).
+        app.reset_journey("aks")
 
     def action_home(self) -> None:
         app: Any = self.app

@@ -66,6 +66,10 @@ class AksJourney(Journey[AksSpec]):
         self.preset: str = "dev" if spec is None else "custom"
         # A spec from a profile or an az command keeps its own group (not <cluster>-RG) when it names one.
         self.group_edited = spec is not None and spec.resource_group != f"{spec.cluster_name}-RG"
+        # The network policy the user picked on the Networking step (kept across plugin changes, restored when
+        # valid again), and what the step says when a plugin change had to change it.
+        self.policy_choice: str | None = None
+        self.policy_note = ""
         # What the Access step learned from Azure (None = not asked / could not be read).
         self.my_public_ipv4: str | None = None
         self.acr_name_available: bool | None = None

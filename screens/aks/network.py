@@ -13,11 +13,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from azwizard.specs.aks import POD_CIDR_V4, SERVICE_CIDR_V4, AksNetworkSpec, dual_stack_ipv6
 from azwizard.specs.common import random_ula_48
 
+from ..fields import Input
 from ..wizard import FieldError, refill_select
 from .steps import AksStep
 
@@ -188,6 +189,8 @@ class NetworkStep(AksStep):
             out = self.query_one("#network-outbound_type", Select)
             refill_select(out, self._outbound_options(), net.outbound_type)
         self.query_one("#families-note", Static).update(
+            f"[b $error]✖[/] {escape(model.label if model else net.plugin)} can't do IPv4 + IPv6: pick IPv4 only "
+            "here, or a plugin that can (Azure CNI Overlay)." if net.dual_stack and model and not model.dual_stack else
             "[dim]The API server stays IPv4-only either way. IPv6 Services of type LoadBalancer on Azure Linux "
             "nodes need externalTrafficPolicy: Local.[/dim]" if net.dual_stack else
             "[dim]IPv4 only: pods and services get IPv4 addresses.[/dim]")
@@ -202,11 +205,13 @@ class NetworkStep(AksStep):
                     self.set_value(wid, value)
         self.query_one("#network-dns_service_ip", Input).placeholder = net.resolved_dns_service_ip()
         valid = valid_policies(net)
+        changed = self.journey.policy_note
         self.query_one("#policy-note", Static).update(
-            "[dim]The Cilium dataplane enforces policies itself, so cilium is the only choice.[/dim]"
-            if valid == ["cilium"] else
-            "[dim]Azure NPM and Calico don't support dual-stack: no policy engine for IPv4 + IPv6 without "
-            "Cilium.[/dim]" if net.dual_stack else "")
+            (f"[$warning]▲ {escape(changed)}[/] " if changed else "") + (
+                "[dim]The Cilium dataplane enforces policies itself, so cilium is the only choice.[/dim]"
+                if valid == ["cilium"] else
+                "[dim]Azure NPM and Calico don't support dual-stack: no policy engine for IPv4 + IPv6 without "
+                "Cilium.[/dim]" if net.dual_stack else ""))
         self.query_one("#outbound-note", Static).update(
             "[dim]Load balancer SKU: [b]Standard[/b] (Basic was retired on 30 September 2025; Standard is also what "
             "authorized IP ranges and several node pools need). "
@@ -224,13 +229,31 @@ class NetworkStep(AksStep):
         changes: dict[str, Any] = {"plugin": model.plugin, "plugin_mode": model.plugin_mode,
                                    "dataplane": model.dataplane}
         if net.dual_stack and not model.dual_stack:
-            changes.update(ip_families=("IPv4",), pod_cidrs=net.pod_cidrs[:1], service_cidrs=net.service_cidrs[:1])
-            self.notify("Traditional Azure CNI is IPv4-only: the cluster is now IPv4 only.", timeout=5)
-        probe = net.with_(**changes)
-        if probe.policy not in valid_policies(probe):
-            changes["policy"] = valid_policies(probe)[0]
+            # The user's IPv4 + IPv6 is kept, never dropped silently (issue 19 item 4): it blocks Create, and the
+            # IP families note and the finding say what to pick.
+            self.notify(f"{model.label} can't do IPv4 + IPv6: your dual-stack choice is kept, and Create waits "
+                        "until you pick IPv4 only or another plugin.", severity="warning", timeout=6)
+        changes.update(self._policy_for(net.with_(**changes)))
         self.journey.set_network(**changes)
         self.refresh_form()
+
+    def _policy_for(self, probe: AksNetworkSpec) -> dict[str, Any]:
+        """The policy a plugin change leaves: the one the user picked when it is valid again, else the current
+        one, else the first valid one — said under the policy list (and in a notification) when it changes."""
+        valid = valid_policies(probe)
+        chosen = self.journey.policy_choice
+        if chosen in valid and chosen != probe.policy:
+            self.journey.policy_note = f"Back to {chosen}, the policy you picked."
+            return {"policy": chosen}
+        if probe.policy in valid:
+            return {}
+        new = valid[0]
+        why = ("the Cilium dataplane enforces policies itself" if new == "cilium" else
+               f"{probe.policy} is not possible with these choices")
+        note = f"Changed from {probe.policy} to {new}: {why}."
+        self.journey.policy_note = note
+        self.notify(f"Network policy: {note}", timeout=5)
+        return {"policy": new}
 
     @on(Select.Changed, "#network-ip_families")
     def _families(self, event: Select.Changed) -> None:
@@ -246,9 +269,8 @@ class NetworkStep(AksStep):
             changes = {"ip_families": ("IPv4",), "pod_cidrs": net.pod_cidrs[:1], "service_cidrs": net.service_cidrs[:1]}
         else:
             return
-        probe = net.with_(**changes)
-        if probe.policy not in valid_policies(probe):
-            changes["policy"] = valid_policies(probe)[0]
+        # The policy is kept: one that can't do dual-stack (Azure NPM, Calico) is a blocking finding quoting the
+        # error AKS would give and saying what to pick (items 4 and 20), not silently replaced.
         self.journey.set_network(**changes)
         self.refresh_form()
 
@@ -290,7 +312,10 @@ class NetworkStep(AksStep):
     @on(Select.Changed, "#network-policy")
     def _policy(self, event: Select.Changed) -> None:
         if isinstance(event.value, str) and event.value != self.spec.network.policy:
+            self.journey.policy_choice = event.value
+            self.journey.policy_note = ""
             self.journey.set_network(policy=event.value)
+            self.refresh_form()
 
     @on(Select.Changed, "#network-outbound_type")
     def _outbound(self, event: Select.Changed) -> None:

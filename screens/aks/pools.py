@@ -12,10 +12,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Label, Select, Static
 
 from azwizard.specs.aks import NodePoolSpec
 
+from ..fields import Input
 from ..vm.steps import MAX_SIZE_ROWS, SizePicker, size_rows
 from ..wizard import FieldError, refill_select
 from .steps import AksStep

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 from azwizard.screens.text import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from azwizard.specs.aks import AksSpec
 
+from ..fields import Input
 from ..wizard import FieldError, WizardStep, refill_select, region_options
 from .journey import PRESETS, AksJourney
 
@@ -171,6 +172,8 @@ class BasicsStep(AksStep):
             journey.facts_loading = False
             journey.facts_error = f"Could not read live facts: {err.what if err else 'unknown error'}" + (
                 f" {err.fix}" if err and err.fix else "")
+            if err is not None and err.code == "LocationNotAvailableForResourceGroup":
+                journey.facts_error = None  # the region's blocking finding (aks-region-access) says it, once
             journey.recheck()
 
     def _fill_regions(self) -> None:
@@ -224,7 +227,7 @@ class BasicsStep(AksStep):
             if not spec.use_existing_group:
                 journey.update(use_existing_group=True)
         else:
-            existing = sorted(facts.resource_groups) if facts else []
+            existing = facts.group_names_for_people() if facts else []
             hint = (f" Existing groups: {escape(', '.join(existing[:8]))}{' …' if len(existing) > 8 else ''}."
                     if existing else "")
             group_note.update(f"[dim]A new resource group will be created. Nodes go to "

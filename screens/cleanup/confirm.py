@@ -12,7 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
+
+from ..fields import Input
 
 if TYPE_CHECKING:
     from azwizard.cleanup import Cost, DeleteOp, DeletionPlan, Inventory, InventoryItem
@@ -117,7 +119,7 @@ class BackupConfirmScreen(ModalScreen["tuple[str, bool] | None"]):
         self.vault = vault
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Checkbox
+        from ..fields import Checkbox
 
         v = self.vault
         soft = v.soft_delete
@@ -138,8 +140,9 @@ class BackupConfirmScreen(ModalScreen["tuple[str, bool] | None"]):
         else:
             kept = f"{days} days, Azure's default" if days == 14 else f"{days} days on this vault; 14 by default"
             soft_text = (f"Soft delete is on: deleted backup data is kept ({kept}) and can be undeleted, but the "
-                         "vault and its group cannot be deleted until it is gone. Turning soft delete off first "
-                         "deletes it at once, for good, so the vault and group can go now.")
+                         "vault and its group cannot be deleted until it is gone. Only if you tick the box below is "
+                         "soft delete turned off first: the data is then deleted at once, for good, so the vault and "
+                         "group can go now.")
         with Vertical(id="cleanup-backup-box"):
             yield Static(f"[b $error]Stop protection and delete the backup data in {escape(v.name)}?[/]",
                          id="cleanup-backup-title")
@@ -150,8 +153,9 @@ class BackupConfirmScreen(ModalScreen["tuple[str, bool] | None"]):
                 "https://learn.microsoft.com/azure/backup/backup-azure-security-feature-cloud[/dim]",
                 id="cleanup-backup-text")
             can_turn_off = soft is None or (soft.on and not soft.always_on)
-            box = Checkbox("Turn soft delete off first (deleted at once, for good)",
-                           value=can_turn_off, id="cleanup-backup-soft-off", disabled=not can_turn_off)
+            # Unticked by default: the recoverable choice (the CLI too keeps soft delete unless --soft-delete-off).
+            box = Checkbox("Turn soft delete off first: deleted at once, for good",
+                           value=False, id="cleanup-backup-soft-off", disabled=not can_turn_off)
             yield box
             yield Static(f"Type the vault's name, [b]{escape(v.name)}[/b], and press [b]enter[/b]. [b]esc[/b] "
                          "cancels; nothing has been sent.", id="cleanup-backup-keys")
@@ -163,7 +167,7 @@ class BackupConfirmScreen(ModalScreen["tuple[str, bool] | None"]):
 
     @on(Input.Submitted, "#cleanup-backup-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        from textual.widgets import Checkbox
+        from ..fields import Checkbox
 
         typed = event.value.strip()
         if typed == self.vault.name:

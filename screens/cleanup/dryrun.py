@@ -62,7 +62,7 @@ class DryRunScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "delete":
-            return True if self.plan.ops else None  # shown dimmed: nothing here can be deleted
+            return bool(self.plan.ops)  # not offered when nothing here can be deleted (issue 19 item 13)
         if action == "backup_data":
             return bool(backup_vaults(self.plan, self.inventory))
         return True
@@ -96,7 +96,10 @@ class DryRunScreen(Screen[None]):
         self.plan = plan_deletion(self.inventory, selection, whole_groups=whole, backup_data=state.backup_data)
         self.query_one("#cleanup-dry-text", Static).update(self._text())
         self.refresh_bindings()
-        self.notify("Planned: the backup data goes first, then the vault. Nothing is sent before you press x.",
+        vault_goes = key(vault_id) in self.plan.deleted_ids()
+        then = "then the vault" if vault_goes else "the vault itself stays until the soft-deleted data is gone"
+        fate = "deleted for good" if soft_delete_off else "kept soft-deleted"
+        self.notify(f"Planned: the backup data goes first ({fate}), {then}. Nothing is sent before you press x.",
                     timeout=6)
 
     def action_delete(self) -> None:

@@ -34,6 +34,7 @@ from .view import (
     detail_text,
     mark_cell,
     name_cell,
+    run_title,
     short_type,
     summary_text,
 )
@@ -269,7 +270,7 @@ class CleanupScreen(Screen[None]):
             return
         current = self._current_row()
         self._fill_filters(inv)
-        self._rows = build_rows(inv, self._shown())
+        self._rows = build_rows(inv, self._shown(), self.state.now())
         self._fill_table(current.key if current else None)
         self.query_one("#cleanup-summary", Static).update(self._summary_text())
         self._show_detail()
@@ -282,7 +283,7 @@ class CleanupScreen(Screen[None]):
         runs = sorted({it.run_id for it in live if it.run_id}, reverse=True)
         groups = sorted({it.resource_group.lower(): it.resource_group for it in live}.values(), key=str.lower)
         choices: dict[str, tuple[list[tuple[str, str]], str | None]] = {
-            "cleanup-filter-run": ([(f"run {r}", r) for r in runs], f.run),
+            "cleanup-filter-run": ([(run_title(inv, r, self.state.now()), r) for r in runs], f.run),
             "cleanup-filter-group": ([(g, g) for g in groups], f.group),
             "cleanup-filter-type": (sorted({(short_type(it.type), it.kind) for it in inv.items if it.exists},
                                            key=lambda o: o[0].lower()), f.type),

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from .state import cleanup_state
-from .view import item_label, kube_text, report_text
+from .view import fates_text, item_label, kube_text, report_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -215,9 +215,11 @@ class DeleteScreen(Screen[None]):
                           "The report below says why.")
         report = report_text(result.deleted, result.not_deleted, result.not_attempted, self.inventory,
                              _mmss(result.elapsed))
-        if self.kube_tidy is not None:  # before the last line, which says which key to press
+        extra = [t for t in (fates_text(self.plan, result.deleted),
+                             kube_text(self.kube_tidy) if self.kube_tidy is not None else "") if t]
+        if extra:  # before the last line, which says which key to press
             head, _, keys = report.rpartition("\n")
-            report = f"{head}\n{kube_text(self.kube_tidy)}\n{keys}"
+            report = "\n".join([head, *extra, keys])
         self.query_one("#cleanup-run-report", Static).update(report)
         self.refresh_bindings()
 

@@ -26,8 +26,8 @@ from azwizard.cleanup import (
 )
 from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
 from azwizard.cleanup.kubetidy import KubeTidy
-from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
-from azwizard.cleanup.order import DeletionPlan
+from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, VM, key, kind_of, name_of
+from azwizard.cleanup.order import DeleteOp, DeletionPlan
 
 Clock = Callable[[], _dt.datetime]
 
@@ -184,6 +184,9 @@ class Row:
     item: InventoryItem | None = None
     members: list[InventoryItem] = field(default_factory=list)  # run/group headers: the items under them
     filtered_out: bool = False  # a group header whose group is azwizard's but hidden by the type/age filter
+    title: str = ""  # a run header: the run as a person knows it (run_title)
+    main: str = ""  # a run header: the name of its VM or cluster (the table's cell: type, region, age have theirs)
+    where: str = ""  # a run header: that resource's region
 
 
 def section_run(item: InventoryItem, group_runs: dict[str, str]) -> str:
@@ -191,8 +194,9 @@ def section_run(item: InventoryItem, group_runs: dict[str, str]) -> str:
     return item.run_id or group_runs.get(item.resource_group.lower(), "")
 
 
-def build_rows(inventory: Inventory, shown: Sequence[InventoryItem]) -> list[Row]:
-    """Rows for ``shown`` items, by run (newest first, no run last), then resource group, the group first."""
+def build_rows(inventory: Inventory, shown: Sequence[InventoryItem], now: _dt.datetime | None = None) -> list[Row]:
+    """Rows for ``shown`` items, by run (newest first, no run last), then resource group, the group first; with
+    ``now``, each run header is titled by its VM or cluster, journey, region and age."""
     group_runs = {it.name.lower(): it.run_id for it in inventory.items if it.is_group and it.run_id}
     runs: dict[str, dict[str, list[InventoryItem]]] = {}
     for it in shown:
@@ -207,7 +211,10 @@ def build_rows(inventory: Inventory, shown: Sequence[InventoryItem]) -> list[Row
     rows: list[Row] = []
     for run in sorted(runs, key=run_order):
         members = [it for groups in runs[run].values() for it in groups]
-        rows.append(Row(f"run:{run}", "run", run, "", members=members))
+        main = run_main(inventory, run)
+        rows.append(Row(f"run:{run}", "run", run, "", item=None, members=members,
+                        title=run_title(inventory, run, now) if now is not None and run else "",
+                        main=main.name if main is not None else "", where=main.location if main is not None else ""))
         for lower in sorted(runs[run], key=lambda g: g):
             items = runs[run][lower]
             group_item = next((it for it in items if it.is_group and it.name.lower() == lower), None)
@@ -220,6 +227,32 @@ def build_rows(inventory: Inventory, shown: Sequence[InventoryItem]) -> list[Row
                 if it is not group_item:
                     rows.append(Row(it.key, "item", run, name, item=it))
     return rows
+
+
+JOURNEY_NAMES = {"vm": "VM", "aks": "AKS cluster"}
+
+
+def run_main(inventory: Inventory, run_id: str) -> InventoryItem | None:
+    """The resource a run is known by: its VM or cluster, else its group, else its first resource."""
+    items = [it for it in inventory.items if it.run_id == run_id]
+    if not run_id or not items:
+        return None
+    return (next((it for it in items if it.kind in (VM, CLUSTER)), None)
+            or next((it for it in items if it.is_group), None) or items[0])
+
+
+def run_title(inventory: Inventory, run_id: str, now: _dt.datetime) -> str:
+    """A run as a person knows it (issue 19 item 14): its VM or cluster, journey, region and age —
+    ``Yolo-VM · VM · norwayeast · 21 h old`` — wherever a run is named; the id is for commands."""
+    items = [it for it in inventory.items if it.run_id == run_id]
+    main = run_main(inventory, run_id)
+    if main is None:
+        return run_id or "no run id"
+    journey = next((it.journey for it in items if it.journey), None)
+    ages = [a for a in (it.age(now) for it in items) if a is not None]
+    parts = [main.name, JOURNEY_NAMES.get(journey or "", journey or ""), main.location,
+             f"{age_text(max(ages))} old" if ages else ""]
+    return " · ".join(p for p in parts if p)
 
 
 def _desc(text: str) -> str:
@@ -254,7 +287,7 @@ def bulk_items(items: Iterable[InventoryItem]) -> set[str]:
 
 def name_cell(row: Row, whole_groups: set[str]) -> str:
     if row.kind == "run":
-        title = row.run_id or "no run id"
+        title = row.main or row.run_id or "no run id"
         return f"[b]▼ {escape(title)}[/b]"
     if row.kind == "group":
         if row.group.lower() in whole_groups:
@@ -304,7 +337,7 @@ def row_cells(row: Row, selected: set[str], whole_groups: set[str], now: _dt.dat
         journeys = sorted({it.journey for it in row.members if it.journey})
         ages = [a for a in (it.age(now) for it in row.members) if a is not None]
         n = len(row.members)
-        return [mark, name, escape(", ".join(journeys) + " journey" if journeys else ""), "", "",
+        return [mark, name, escape(", ".join(journeys) + " journey" if journeys else ""), "", escape(row.where),
                 age_text(max(ages)) if ages else "unknown", f"[b]{hourly_text(cost)}[/b]",
                 f"[b]{monthly_text(cost)}[/b]", f"{n} resource{'s' if n != 1 else ''}"]
     it = row.item
@@ -412,7 +445,7 @@ def detail_text(row: Row | None, inventory: Inventory, now: _dt.datetime, power_
         return ""
     if row.kind == "run":
         journeys = ", ".join(sorted({it.journey for it in row.members if it.journey})) or "unknown"
-        title = f"Run {row.run_id}" if row.run_id else "Resources without a run id"
+        title = f"{row.title or row.run_id} (run {row.run_id})" if row.run_id else "Resources without a run id"
         return (f"[b]{escape(title)}[/b] · journey {escape(journeys)} · {len(row.members)} resource(s) shown · "
                 f"{cost_sentence(total(it.cost for it in row.members))}\n"
                 "space or a selects everything azwizard created in this run (never resources it did not create, "
@@ -529,6 +562,8 @@ def dry_run_text(plan: DeletionPlan, inventory: Inventory) -> str:
                 lines.append(f"  {n}. [b]{escape(op.label)}[/b]{where}, once everything in it is gone")
             else:
                 lines.append(f"  {n}. [b]{escape(op.label)}[/b]{where}")
+            if op.data_fate:
+                lines.append(f"       {data_fate_text(op)}")
             inside: dict[str, list[str]] = {}  # what a cascaded group holds, listed on one line per group
             for c in op.with_it:
                 holder = _inside_of(c.reason)
@@ -616,6 +651,20 @@ def report_text(deleted: Sequence[str], not_deleted: Sequence[tuple[str, str]],
     return "\n".join(lines)
 
 
+def data_fate_text(op: DeleteOp) -> str:
+    """What becomes of backup data, marked when it is irreversible (the dry run and the report say it)."""
+    if op.soft_delete_off:
+        return f"[b $error]▲ {escape(op.data_fate)}[/]"
+    return f"[dim]{escape(op.data_fate)}[/dim]"
+
+
+def fates_text(plan: DeletionPlan, deleted: Sequence[str]) -> str:
+    """The report's line on the backup data deleted: for good, or kept soft-deleted."""
+    done = {key(rid) for rid in deleted}
+    return "\n".join(f"  {escape(op.label)}: {data_fate_text(op)}" for op in plan.ops
+                     if op.data_fate and op.key in done)
+
+
 def kube_text(tidy: KubeTidy) -> str:
     """What cleanup did to the kubeconfig after deleting a cluster."""
     from azwizard.screens.aks.done import shown
@@ -645,11 +694,15 @@ __all__ = [
     "Row",
     "age_text",
     "build_rows",
+    "run_main",
+    "run_title",
     "bulk_items",
     "bulk_selection",
     "detail_text",
     "dry_run_text",
     "hourly_text",
+    "data_fate_text",
+    "fates_text",
     "kube_text",
     "monthly_text",
     "report_text",

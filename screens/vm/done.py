@@ -10,7 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from azwizard.sshconfig import ssh_commands
+
+from ..footer import WrapFooter
 
 if TYPE_CHECKING:
     from azwizard.plan.model import Plan
@@ -25,7 +29,6 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
     ip6 = result.outputs.get("pip6", {}).get("ipAddress") or "(not allocated)"
     user = spec.admin_username
     n = spec.names
-    key = f"-i {escape(_quoted(str(identity)))} " if identity is not None else ""
     lines = [
         f"[b $success]{escape(n.vm)} is ready.[/]",
         "",
@@ -33,26 +36,25 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         f"[b]Public IPv6[/b]  {escape(ip6)}",
         "",
         "[b]Connect[/b]",
-        f"  ssh {key}{escape(user)}@{escape(ip4)}",
-        f"  ssh -6 {key}{escape(user)}@{escape(ip6)}",
-        "  [dim]Press [b]s[/b] to add a Host entry for it to your ssh config (shown first, written only if you "
-        "say yes).[/dim]" if ip4 != "(not allocated)" else "",
+        *(f"  {escape(copyable(command))}" for command in ssh_commands(user, ip4, ip6, identity)),
+        "  [dim]Press [b]s[/b] to add a Host entry for it to your ssh config\n"
+        "  (shown first, written only if you say yes).[/dim]" if ip4 != "(not allocated)" else "",
         "",
         "[b]DNS records[/b] (the addresses are static and kept even if the VM is deleted)",
         f"  yourhost.example.com.  A     {escape(ip4)}",
         f"  yourhost.example.com.  AAAA  {escape(ip6)}",
         "",
         "[b]What it costs while it exists[/b]",
-        f"  About {escape(_cost(plan))} (list prices; traffic not included).",
-        f"  The VM ({escape(spec.size)}) is billed per hour while running; deallocate it to stop compute "
-        "charges (az vm deallocate). Its disks and the two static public IPs are billed even when it is "
-        "stopped." + (" The NAT gateway is billed per hour and per GB." if spec.nat_gateway.enabled else "")
-        + (" Backups are billed per protected instance and storage." if spec.backup.enabled else ""),
+        f"  About {escape(_cost(plan))}; list prices, traffic not included.",
+        # one line each: a wrapped sentence's second line started at the margin (issue 19 item 18)
+        f"  The VM ({escape(spec.size)}) is billed per hour while running;",
+        "  deallocate it to stop compute charges (az vm deallocate).",
+        "  Its disks and both static public IPs are billed even when it is stopped.",
+        *(["  The NAT gateway is billed per hour and per GB."] if spec.nat_gateway.enabled else []),
+        *(["  Backups are billed per protected instance and storage."] if spec.backup.enabled else []),
         "",
         "[b]When you are done[/b]",
-        f"  Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}), or run:",
-        f"  az group delete --name {escape(n.resource_group)}" if not spec.use_existing_group else
-        "  (the resource group existed before; cleanup deletes only what this run created)",
+        *_when_done(spec, plan, result),
     ]
     if spec.backup.enabled:  # the vault with backup data blocks the group delete: say so, and what to do
         from azwizard.cleanup.backup import group_delete_blocked_hint
@@ -62,8 +64,39 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
     return "\n".join(lines)
 
 
-def _quoted(path: str) -> str:
-    return f"'{path}'" if any(c.isspace() for c in path) else path
+def _when_done(spec: VmSpec, plan: Plan, result: RunResult) -> list[str]:
+    """How to remove it later. A run that created nothing (everything already as planned) is not the run cleanup
+    lists it under; without a group of its own there is no group command to offer (issue 19 item 7)."""
+    created = any(state == "succeeded" for state in result.states.values())
+    group = spec.names.resource_group
+    if not created:
+        head = ("  Nothing was created by this run: everything already existed as planned. Press [b]l[/b] to open "
+                "cleanup: it lists these resources under the run that made them.")
+    elif spec.use_existing_group:
+        head = (f"  Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}): it deletes only what azwizard "
+                f"created, never the group {escape(group)} itself, which this run did not create.")
+    else:
+        return [f"  Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}), or run:",
+                f"  az group delete --name {escape(group)}"]
+    return [head]
+
+
+def copyable(command: str, width: int = 72) -> str:
+    """A long ssh command split before its ``user@host`` with a shell line continuation, so that at 80 columns it
+    is not wrapped at a space mid-command (which would paste as two commands): the two lines paste as one
+    (issue 19 item 12)."""
+    if len(command) <= width:
+        return command
+    start, _, target = command.rpartition(" ")  # "ssh -6 -i KEY", "user@host"
+    program, key_flag, key = start.partition(" -i ")
+    parts = [program, f"-i {key}", target] if key_flag else [start, target]
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + 1 + len(part) + 2 <= width:  # and room for the " \\" that may follow
+            lines[-1] += " " + part
+        else:
+            lines.append("    " + part)
+    return " \\\n".join(lines)
 
 
 def _cost(plan: Plan) -> str:
@@ -100,7 +133,7 @@ class VmDoneScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="done"):
             yield Static(done_text(self.spec, self.plan, self.result, self.identity), id="done-text")
-        yield Footer()
+        yield WrapFooter()
 
     def action_ssh_config(self) -> None:
         from azwizard.sshconfig import HostExists, add_host, has_host, host_alias, host_entry
@@ -142,7 +175,11 @@ class VmDoneScreen(Screen[None]):
             "backed up first.", yes="Add it", no="Don't"), answered)
 
     def action_cleanup(self) -> None:
+        app: Any = self.app
         self.app.switch_mode("cleanup")
+        # The journey is finished: leaving for cleanup ends it, as Home does, so neither cleanup's esc nor the
+        # journey's key comes back to this screen, for a resource cleanup may delete (issue 19 items 9, 19).
+        app.reset_journey("vm")
 
     def action_home(self) -> None:
         app: Any = self.app

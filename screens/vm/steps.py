@@ -12,12 +12,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Collapsible, DataTable, Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import Button, Collapsible, DataTable, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from azwizard.specs.common import compressed, first_subnet, random_ula_48
 from azwizard.specs.vm import IMAGES, NsgRule, VmNames, VmSpec, rules_for_purpose
 
+from ..fields import Input, Switch, TextArea
 from ..wizard import FieldError, WizardStep, region_options
 from .journey import VmJourney
 
@@ -146,6 +147,8 @@ class BasicsStep(VmStep):
             err = explain(event.worker.error) if event.worker.error else None
             journey.facts_loading = False
             journey.facts_error = f"Could not read live facts: {err.what if err else 'unknown error'}"
+            if err is not None and err.code == "LocationNotAvailableForResourceGroup":
+                journey.facts_error = None  # the region's blocking finding (vm-region-access) says it, once
             journey.recheck()
 
     def _apply_facts(self) -> None:
@@ -184,7 +187,7 @@ class BasicsStep(VmStep):
             if not self.spec.use_existing_group:
                 journey.update(use_existing_group=True)
         else:
-            existing = sorted(facts.resource_groups) if facts else []
+            existing = facts.group_names_for_people() if facts else []
             hint = f" Existing groups: {escape(', '.join(existing[:8]))}{' …' if len(existing) > 8 else ''}." \
                 if existing else ""
             group_note.update(f"[dim]A new resource group will be created.{hint}[/dim]")
@@ -483,10 +486,18 @@ class NsgStep(VmStep):
         vals = {k: self.query_one(f"#rule-{k}", Input).value.strip()
                 for k in ("name", "priority", "protocol", "ports", "source")}
         err = self.query_one("#rule-error", FieldError)
+        if not any(vals.values()):
+            self.notify("Fill in the new rule's fields (name, priority, protocol, ports, source) first; then ctrl+o "
+                        "adds it.", severity="warning", timeout=5)  # never a silent key (issue 19 item 5)
+            self.query_one("#rule-name", Input).focus()
+            return
         try:
             rule = _parse_rule(vals)
         except ValueError as exc:
             err.set_error(str(exc))  # bad input: nothing changes
+            # the reason may be below the fold: scrolled to, and said where the user looks
+            self.call_after_refresh(err.scroll_visible, animate=False)
+            self.notify(f"The rule was not added: {exc}.", severity="error", timeout=6)
             return
         err.set_error(None)
         others = tuple(r for r in self.spec.nsg_rules if r.name.lower() != rule.name.lower())
@@ -659,7 +670,7 @@ class VmDetailsStep(VmStep):
         self.bind_input("admin_username", "admin_username")
         yield Label("SSH public key")
         yield Select(self._key_options(), value=self._key_value(), id="ssh_public_key", allow_blank=True,
-                     prompt="choose a key from ~/.ssh, or press ctrl+g to generate one")
+                     prompt=f"choose a key from {self._ssh_dir_shown()}, or press ctrl+g to generate one")
         yield Input(id="ssh_public_key-paste", placeholder="… or paste a public key here (ssh-ed25519 AAAA… you@host)")
         yield FieldError(id="ssh_public_key-paste-error")
         yield Static("", id="key-note", classes="note")
@@ -672,12 +683,17 @@ class VmDetailsStep(VmStep):
         yield Input(str(self.spec.os_disk.size_gb or ""), id="os_disk-size_gb", placeholder="the image's size")
         yield FieldError(id="os_disk-size_gb-error")
         self.bind_input("os_disk-size_gb", "os_disk.size_gb", _optional_int)
-        yield Label("Data disk size in GiB (0 = none; kept when the VM is deleted) and type")
+        yield Label("Data disk size in GiB (0 = none) and type")
         with Horizontal(classes="choice-row"):
             yield Input(str(self.spec.data_disk.size_gb if self.spec.data_disk else 0), id="data_disk-size")
             yield Select(self._data_disk_options(), value=self.spec.data_disk.sku if self.spec.data_disk else
                          "StandardSSD_LRS", id="data_disk-sku", allow_blank=False)
         yield FieldError(id="data_disk-size-error")
+        with Horizontal(classes="switch-row"):
+            # the same default as a profile's data_disk.delete_with_vm (true), said as it is (issue 19 item 11)
+            yield Switch(self.spec.data_disk.delete_with_vm if self.spec.data_disk else True,
+                         id="data_disk-delete_with_vm")
+            yield Label("Delete the data disk with the VM (off: it is kept, and billed, after the VM is deleted)")
         with Horizontal(classes="switch-row"):
             yield Switch(self.spec.accelerated_networking, id="accelerated_networking")
             yield Label("Accelerated networking (needs a size that supports it)")
@@ -707,6 +723,15 @@ class VmDetailsStep(VmStep):
 
     def _key_value(self) -> Any:
         return self.spec.ssh_public_key or Select.NULL
+
+    def _ssh_dir_shown(self) -> str:
+        """Where the keys are read from, as the user would type it (demo mode reads $AZWIZARD_DATA_DIR/demo/ssh,
+        not ~/.ssh: issue 19 item 10)."""
+        path = self._ssh_dir()
+        try:
+            return "~/" + str(path.relative_to(Path.home()))
+        except ValueError:
+            return str(path)
 
     def _ssh_dir(self) -> Path:
         from azwizard.sshkeys import ssh_dir
@@ -830,8 +855,15 @@ class VmDetailsStep(VmStep):
         event.input.remove_class("-invalid")
         err.set_error(None)
         sku = self.query_one("#data_disk-sku", Select).value
+        delete = self.query_one("#data_disk-delete_with_vm", Switch).value
         self.journey.update(data_disk=DiskSpec(size_gb=size, sku=sku if isinstance(sku, str) else "StandardSSD_LRS",
-                                               delete_with_vm=False) if size else None)
+                                               delete_with_vm=delete) if size else None)
+
+    @on(Switch.Changed, "#data_disk-delete_with_vm")
+    def _data_disk_delete(self, event: Switch.Changed) -> None:
+        disk = self.spec.data_disk
+        if disk is not None and event.value != disk.delete_with_vm:
+            self.journey.update(data_disk=dataclasses.replace(disk, delete_with_vm=event.value))
 
     @on(Select.Changed, "#data_disk-sku")
     def _data_disk_sku(self, event: Select.Changed) -> None:
@@ -922,9 +954,11 @@ runcmd:
 class CloudInitStep(VmStep):
     STEP_TITLE = "cloud-init"
     INTRO = ("[b]Optional.[/b] Custom data run by cloud-init at first boot (at most 64 KiB once base64-encoded). "
-             "Press [b]ctrl+t[/b] to insert the notes' advice for IPv6: NIC MTU 1280 and systemd-networkd.")
+             "Press [b]ctrl+o[/b] to add the notes' advice for IPv6: NIC MTU 1280 and systemd-networkd.")
     FIELDS = ("custom_data",)
-    BINDINGS = [Binding("ctrl+t", "snippet", "Insert MTU snippet", id="vm.cloudinit.snippet")]
+    # ctrl+o adds, as on the NSG, node pool and access steps; ctrl+t is "my public IP" wherever it is bound (a key
+    # keeps its meaning from step to step: issue 19 item 22)
+    BINDINGS = [Binding("ctrl+o", "snippet", "Add MTU snippet", id="vm.cloudinit.snippet")]
 
     def compose_form(self) -> ComposeResult:
         yield TextArea(self.spec.custom_data, id="custom_data", language=None, soft_wrap=False)
