@@ -49,9 +49,10 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/plan/diff.py": (None, ("tests/test_plan_diff.py", "tests/test_safety_paths.py",
                                      "tests/test_cli_existing.py", "tests/test_run_resume.py")),
     "azwizard/run/preflight.py": (None, ("tests/test_cli_existing.py", "tests/test_run_resume.py",
-                                         "tests/test_cleanup_takeover.py")),
+                                         "tests/test_cleanup_takeover.py", "tests/test_cli_apply.py")),
     "azwizard/run/executor.py": (None, ("tests/test_run_vm.py", "tests/test_safety_paths.py",
-                                        "tests/test_run_resume.py", "tests/test_cli_existing.py")),
+                                        "tests/test_run_resume.py", "tests/test_cli_existing.py",
+                                        "tests/test_cli_apply.py")),
     "azwizard/journal.py": (None, ("tests/test_run_vm.py", "tests/test_cleanup_inventory.py",
                                    "tests/test_run_resume.py", "tests/test_cleanup_delete.py")),
     "azwizard/cleanup/inventory.py": (None, ("tests/test_cleanup_inventory.py", "tests/test_cleanup_takeover.py",
@@ -60,13 +61,13 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                          "tests/test_cleanup_backup.py", "tests/test_cleanup_delete.py")),
     "azwizard/cleanup/delete.py": (None, ("tests/test_cleanup_delete.py", "tests/test_safety_paths.py",
                                           "tests/test_cleanup_backup.py", "tests/test_cleanup_plan.py")),
-    "azwizard/sshkeys.py": (None, ("tests/test_sshkeys.py", "tests/test_safety_paths.py",
-                                   "tests/test_cli_private_key.py")),
+    "azwizard/sshkeys.py": (None, ("tests/test_sshkeys.py", "tests/test_sshkeys_files.py",
+                                   "tests/test_safety_paths.py", "tests/test_cli_private_key.py")),
     "azwizard/plan/export_az.py": (None, ("tests/test_export.py", "tests/test_cli_az_import.py")),
     "azwizard/plan/export_arm.py": (None, ("tests/test_export.py",)),
     "azwizard/plan/export_aks.py": (None, ("tests/test_export.py", "tests/test_plan_aks.py")),
-    "azwizard/userfiles.py": (None, ("tests/test_cli_bad_input.py", "tests/test_sshkeys.py",
-                                     "tests/test_profiles.py")),
+    "azwizard/userfiles.py": (None, ("tests/test_userfiles_reading.py", "tests/test_cli_bad_input.py",
+                                     "tests/test_sshkeys.py", "tests/test_profiles.py")),
     "azwizard/specs/common.py": (("parse_tags_text",), ("tests/test_tags_field.py", "tests/test_profiles.py")),
     "azwizard/rules/model.py": (None, ("tests/test_rules_vm.py", "tests/test_rules_aks.py")),
     "azwizard/rules/common.py": (None, ("tests/test_rules_vm.py", "tests/test_rules_aks.py")),
@@ -418,6 +419,7 @@ def worker(copy_dir: str) -> None:
 
     os.chdir(copy_dir)
     sys.path.insert(0, copy_dir)
+    signal.signal(signal.SIGTERM, _stop)
     out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # whatever an import prints goes to stderr, not into the answers
     for name in PRELOAD:
@@ -513,6 +515,17 @@ def _forget(stale: set[str]) -> None:
                 delattr(sys.modules[parent], child)
 
 
+_CHILD: list[int] = []
+
+
+def _stop(signum: int, frame: object) -> None:
+    """The worker is told to stop: end the test run it started (its own process group) first."""
+    for pid in _CHILD:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+    os._exit(1)
+
+
 def _run_child(tests: list[str], timeout: float, stale: set[str],
                coverage: tuple[list[str], str] | None = None) -> tuple[str, float]:
     t0 = time.monotonic()
@@ -521,9 +534,10 @@ def _run_child(tests: list[str], timeout: float, stale: set[str],
         code = 3
         try:
             os.setsid()
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
+            if not os.environ.get("MUTATION_VERBOSE"):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                os.dup2(devnull, 2)
             _forget(stale)
             import threading
 
@@ -544,6 +558,7 @@ def _run_child(tests: list[str], timeout: float, stale: set[str],
                 cov.dump(coverage[1])
         finally:
             os._exit(code)
+    _CHILD[:] = [pid]
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -572,17 +587,26 @@ class Worker:
         self.proc = subprocess.Popen([sys.executable, __file__, "--worker", str(self.dir)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, env=env, cwd=self.dir)
         self.job: dict[str, object] | None = None
+        self.idle = True
 
     def send(self, job: dict[str, object]) -> None:
         self.job = job
+        self.idle = False
         assert self.proc.stdin is not None
         self.proc.stdin.write(json.dumps({k: v for k, v in job.items() if k != "mutant"}) + "\n")
         self.proc.stdin.flush()
 
     def close(self) -> None:
+        if self.proc.poll() is None and self.job is not None and not self.idle:
+            self.proc.terminate()  # it is running a test: it ends that run, then itself
         if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.wait(timeout=30)
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def run_jobs(workers: list[Worker], jobs: list[dict[str, object]],
@@ -600,6 +624,7 @@ def run_jobs(workers: list[Worker], jobs: list[dict[str, object]],
             w = busy.pop(fd)
             assert w.proc.stdout is not None and w.job is not None
             line = w.proc.stdout.readline()
+            w.idle = True
             if not line:
                 raise SystemExit(f"worker {w.dir} stopped")
             on_result(w.job, json.loads(line))
@@ -656,19 +681,33 @@ def main() -> None:
         hits: dict[str, dict[int, set[str]]] = {m: {} for m in files}
         durations: dict[str, float] = {}
 
+        retried: set[str] = set()
+        dropped: list[str] = []
+
         def covered(job: dict[str, object], res: dict[str, object]) -> None:
+            test = str(job["tests"][0])  # type: ignore[index]
             if res["outcome"] != "survived":
-                raise SystemExit(f"{job['tests']} do not pass unmutated ({res['outcome']}); fix that first")
+                if test not in retried:  # a test that fails once under load gets one more run
+                    retried.add(test)
+                    print(f"  {test} failed unmutated ({res['outcome']}); running it again", flush=True)
+                    pending.append(job)
+                    return
+                print(f"  {test} fails unmutated twice: left out of this run", flush=True)
+                dropped.append(test)
+                return
             data = json.loads(Path(str(job["out"])).read_text())
             for path, lines in data["hits"].items():  # absolute paths in that worker's copy
                 m = next(f for f in files if path.endswith("/" + f))
                 for line, tests in lines.items():
                     hits[m].setdefault(int(line), set()).update(tests)
             durations.update(data["durations"])
-            print(f"  covered by {job['tests'][0]}: {res['seconds']:.1f} s", flush=True)  # type: ignore[index]
+            print(f"  covered by {test}: {res['seconds']:.1f} s", flush=True)
 
-        run_jobs(workers, [{"coverage": files, "tests": [t], "timeout": 1800, "out": str(base / f"cov{i}.json")}
-                           for i, t in enumerate(test_files)], covered)
+        pending = [{"coverage": files, "tests": [t], "timeout": 1800, "out": str(base / f"cov{i}.json")}
+                   for i, t in enumerate(test_files)]
+        while pending:
+            batch, pending = pending, []
+            run_jobs(workers, batch, covered)
         print(f"  coverage pass: {time.monotonic() - t0:.0f} s", flush=True)
 
         # 2. Each mutant against the tests that run its lines, fastest first (-x stops at the first failure).
