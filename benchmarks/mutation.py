@@ -534,10 +534,10 @@ def _run_child(tests: list[str], timeout: float, stale: set[str],
         code = 3
         try:
             os.setsid()
-            if not os.environ.get("MUTATION_VERBOSE"):
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, 1)
-                os.dup2(devnull, 2)
+            if not os.environ.get("MUTATION_VERBOSE"):  # the last run's output, for a baseline that fails
+                log = os.open(os.getcwd() + ".log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
             _forget(stale)
             import threading
 
@@ -627,7 +627,7 @@ def run_jobs(workers: list[Worker], jobs: list[dict[str, object]],
             w.idle = True
             if not line:
                 raise SystemExit(f"worker {w.dir} stopped")
-            on_result(w.job, json.loads(line))
+            on_result(w.job, {**json.loads(line), "worker": str(w.dir)})
             if pending:
                 w.send(pending.pop())
                 busy[fd] = w
@@ -647,7 +647,10 @@ def main() -> None:
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--json", help="write every outcome to this file")
     ap.add_argument("--without", action="append", default=[], metavar="TEST_FILE",
-                    help="leave this test file out (e.g. to score the suite before a test was added); repeatable")
+                    help="leave this test file out; repeatable")
+    ap.add_argument("--new", action="append", default=[], metavar="TEST_FILE",
+                    help="score before and after these test files in one run: each mutant meets the other tests "
+                         "first, and only a survivor meets these; repeatable")
     args = ap.parse_args()
     if args.worker:
         worker(args.worker)
@@ -669,10 +672,12 @@ def main() -> None:
         return
     print(f"{total} mutants in {len(modules)} modules (sample {args.sample:g}), {args.workers} worker(s)", flush=True)
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: the workers are stopped too (finally)
     t0 = time.monotonic()
     base = Path(tempfile.mkdtemp(prefix="azwizard-mutation-"))
     workers = [Worker(base, n) for n in range(max(1, args.workers))]
     results: list[tuple[Mutant, str, float]] = []
+    before: dict[str, str] = {}  # with --new: each mutant's outcome without the new tests
     try:
         # 1. The unmutated tests, once per test file, recording which test runs which line of the targets (and
         # proving they pass in the copy).
@@ -687,6 +692,11 @@ def main() -> None:
         def covered(job: dict[str, object], res: dict[str, object]) -> None:
             test = str(job["tests"][0])  # type: ignore[index]
             if res["outcome"] != "survived":
+                log = Path(str(res["worker"]) + ".log")
+                with contextlib.suppress(OSError):
+                    failed = [x for x in log.read_text(errors="replace").splitlines() if x.startswith("FAILED")
+                              or x.startswith("ERROR") or "Error" in x]
+                    print("    " + "\n    ".join(failed[-5:]), flush=True)
                 if test not in retried:  # a test that fails once under load gets one more run
                     retried.add(test)
                     print(f"  {test} failed unmutated ({res['outcome']}); running it again", flush=True)
@@ -711,6 +721,9 @@ def main() -> None:
         print(f"  coverage pass: {time.monotonic() - t0:.0f} s", flush=True)
 
         # 2. Each mutant against the tests that run its lines, fastest first (-x stops at the first failure).
+        # With --new, the other tests first; a survivor then meets the new ones ("before" and "after").
+        new = set(args.new)
+        stage2: list[dict[str, object]] = []
         jobs = []
         for m in files:
             source = (ROOT / m).read_text(encoding="utf-8")
@@ -721,57 +734,88 @@ def main() -> None:
                     tests |= hits[m].get(line, set())
                 if "" in tests:  # runs at import time: any test of the module may see it
                     tests = set(everything)
+                old_tests = sorted((t for t in tests if t.split("::")[0] not in new),
+                                   key=lambda t: (durations.get(t, 0.0), t))
+                new_tests = sorted((t for t in tests if t.split("::")[0] in new),
+                                   key=lambda t: (durations.get(t, 0.0), t))
                 if not tests:
                     results.append((x, "not covered", 0.0))
+                    before[x.key] = "not covered"
                     continue
-                chosen_tests = sorted(tests, key=lambda t: (durations.get(t, 0.0), t))
-                budget = sum(durations.get(t, 0.0) for t in chosen_tests)
-                jobs.append({"file": m, "source": mutated_source(source, TARGETS[m][0], x.index),
-                             "tests": chosen_tests, "timeout": max(20.0, 10 + args.timeout_factor * budget),
-                             "mutant": x})
-        print(f"  {len(jobs)} mutants to run, {len(results)} not reached by any test", flush=True)
+                job = {"file": m, "source": mutated_source(source, TARGETS[m][0], x.index), "mutant": x,
+                       "new_tests": new_tests}
+                if old_tests:
+                    jobs.append({**job, "tests": old_tests, "timeout": _timeout(old_tests, durations, args)})
+                else:
+                    before[x.key] = "not covered"
+                    stage2.append({**job, "tests": new_tests, "timeout": _timeout(new_tests, durations, args)})
+        print(f"  {len(jobs) + len(stage2)} mutants to run, {len(results)} not reached by any test", flush=True)
 
         def record(job: dict[str, object], res: dict[str, object]) -> None:
             mutant = job["mutant"]
             assert isinstance(mutant, Mutant)
-            results.append((mutant, str(res["outcome"]), float(res["seconds"])))  # type: ignore[arg-type]
-            if res["outcome"] == "survived":
+            outcome = str(res["outcome"])
+            if mutant.key not in before:
+                before[mutant.key] = outcome
+                later = job["new_tests"]
+                if outcome == "survived" and later:
+                    stage2.append({**job, "tests": later, "timeout": _timeout(later, durations, args)})  # type: ignore[arg-type]
+                    return
+            results.append((mutant, outcome, float(res["seconds"])))  # type: ignore[arg-type]
+            if outcome == "survived":
                 print(f"  survived: {mutant.label()}", flush=True)
-            done = len(results)
-            if done % 50 == 0:
-                print(f"  {done}/{total} done, {time.monotonic() - t0:.0f} s", flush=True)
+            if len(results) % 50 == 0:
+                print(f"  {len(results)}/{total} done, {time.monotonic() - t0:.0f} s", flush=True)
 
         run_jobs(workers, jobs, record)
+        while stage2:
+            batch, stage2[:] = list(stage2), []
+            run_jobs(workers, batch, record)
     finally:
         for w in workers:
             w.close()
         shutil.rmtree(base, ignore_errors=True)
 
-    report(results, time.monotonic() - t0, args.json)
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers and every test run they waited for
+    cpu = used.ru_utime + used.ru_stime
+    report(results, time.monotonic() - t0, args.json, before if args.new else None)
+    print(f"CPU time of the workers and their test runs: {cpu / 60:.1f} min "
+          f"(about {cpu / 120:.1f} min of wall time on 2 otherwise idle cores)")
 
 
-def report(results: list[tuple[Mutant, str, float]], elapsed: float, json_path: str | None) -> None:
+def _timeout(tests: list[str], durations: dict[str, float], args: argparse.Namespace) -> float:
+    return max(20.0, 10 + args.timeout_factor * sum(durations.get(t, 0.0) for t in tests))
+
+
+def report(results: list[tuple[Mutant, str, float]], elapsed: float, json_path: str | None,
+           before: dict[str, str] | None = None) -> None:
+    def dead(outcome: str) -> bool:
+        return outcome in ("killed", "timeout")
+
     by_file: dict[str, list[tuple[Mutant, str, float]]] = {}
     for r in results:
         by_file.setdefault(r[0].file, []).append(r)
     print()
-    print(f"{'module':40} {'mutants':>8} {'killed':>7} {'score':>7}")
-    killed_all = 0
-    for f, rs in by_file.items():
-        killed = sum(1 for _, o, _ in rs if o in ("killed", "timeout"))
-        killed_all += killed
-        print(f"{f:40} {len(rs):8} {killed:7} {100 * killed / len(rs):6.1f}%")
-    n = len(results)
-    print(f"{'total':40} {n:8} {killed_all:7} {100 * killed_all / max(1, n):6.1f}%   ({elapsed / 60:.1f} min)")
-    survivors = sorted((m for m, o, _ in results if o not in ("killed", "timeout")), key=lambda m: (m.file, m.line))
+    head = f"{'module':40} {'mutants':>8} {'killed':>7} {'score':>7}"
+    print(head + (f" {'before':>7}" if before is not None else ""))
+    for f, rs in [*by_file.items(), ("total", results)]:
+        killed = sum(1 for _, o, _ in rs if dead(o))
+        line = f"{f:40} {len(rs):8} {killed:7} {100 * killed / max(1, len(rs)):6.1f}%"
+        if before is not None:
+            line += f" {100 * sum(1 for m, _, _ in rs if dead(before.get(m.key, ''))) / max(1, len(rs)):6.1f}%"
+        print(line)
+    print(f"({elapsed / 60:.1f} min)")
+    survivors = sorted(((m, o) for m, o, _ in results if not dead(o)), key=lambda r: (r[0].file, r[0].line))
     if survivors:
         print("\nsurviving mutants:")
-        for m in survivors:
-            outcome = next(o for x, o, _ in results if x is m)
+        for m, outcome in survivors:
             print(f"  {m.label()}" + ("" if outcome == "survived" else f"  [{outcome}]"))
     if json_path:
         Path(json_path).write_text(json.dumps([{"file": m.file, "line": m.line, "function": m.function,
                                                 "mutation": m.description, "key": m.key, "outcome": o,
+                                                **({"before": before.get(m.key)} if before is not None else {}),
                                                 "seconds": round(s, 2)} for m, o, s in results], indent=1))
 
 
