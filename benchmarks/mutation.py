@@ -53,7 +53,7 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/run/executor.py": (None, ("tests/test_run_vm.py", "tests/test_safety_paths.py",
                                         "tests/test_run_resume.py", "tests/test_cli_existing.py",
                                         "tests/test_cli_apply.py")),
-    "azwizard/journal.py": (None, ("tests/test_run_vm.py", "tests/test_cleanup_inventory.py",
+    "azwizard/journal.py": (None, ("tests/test_journal_file.py", "tests/test_run_vm.py", "tests/test_cleanup_inventory.py",
                                    "tests/test_run_resume.py", "tests/test_cleanup_delete.py")),
     "azwizard/cleanup/inventory.py": (None, ("tests/test_cleanup_inventory.py", "tests/test_cleanup_takeover.py",
                                              "tests/test_cleanup_delete.py", "tests/test_cleanup_plan.py")),
