@@ -112,6 +112,10 @@ _CMP_TEXT = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: 
 
 
 def _is_guard(stmt: ast.If) -> bool:
+    """An ``if`` whose body ends the function, the loop step or raises (a lone ``raise`` is already a
+    "raise removed" mutant)."""
+    if len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Raise):
+        return False
     return bool(stmt.body) and isinstance(stmt.body[-1], ast.Return | ast.Raise | ast.Continue | ast.Break)
 
 
