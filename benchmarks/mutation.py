@@ -77,6 +77,11 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                      "tests/test_cli_plan.py")),
 }
 
+# Tests left out of every run: they interrupt a subprocess at a moment read from its output, which a loaded
+# machine misses now and then (a false "killed"), and a subprocess is not traced, so they reach no line here.
+DESELECT = ("tests/test_run_resume.py::test_kill_9_or_ctrl_c_then_the_same_command_continues_the_run",
+            "tests/test_cli_apply.py::test_ctrl_c_stops_watching_and_exits_130")
+
 # Third-party modules loaded once per worker, before any fork (the children import azwizard afresh).
 PRELOAD = ("pytest", "_pytest.python", "_pytest.fixtures", "hypothesis", "pytest_asyncio", "xdist",
            "textual.app", "textual.widgets", "rich.console", "yaml", "cryptography.hazmat.primitives.serialization",
@@ -556,7 +561,8 @@ def _run_child(tests: list[str], timeout: float, stale: set[str],
                 threading.settrace(cov.trace)  # type: ignore[arg-type]
             code = int(pytest.main(["-x", "-q", "--assert=plain", "-p", "no:cacheprovider", "-p", "no:randomly",
                                     "-p", "no:rerunfailures", "-p", "no:unraisableexception", "--no-header",
-                                    "-o", "addopts=", *tests], plugins=plugins))
+                                    "-o", "addopts=", *(f"--deselect={d}" for d in DESELECT), *tests],
+                                   plugins=plugins))
             if cov is not None and coverage is not None:
                 sys.settrace(None)
                 cov.dump(coverage[1])
