@@ -87,3 +87,26 @@ def test_the_text_plan() -> None:
     assert diff.to_dict()["summary"] == diff.summary() and diff.to_dict()["read"] is True
     adopted = PlanDiff((_entry("update", owner=Owner("adopted", "r2")),)).lines()
     assert adopted[1].startswith("      made by: adopted on request")
+
+
+def test_a_boolean_flipped_is_a_change() -> None:
+    from azwizard.plan.diff import compare
+
+    assert [(c.old, c.new) for c in compare({"properties": {"enableIPForwarding": True}},
+                                            {"properties": {"enableIPForwarding": False}})] == [(False, True)]
+    assert compare({"properties": {"enableIPForwarding": True}}, {"properties": {"enableIPForwarding": True}}) == []
+
+
+def test_a_conflict_says_who_made_it_and_what_to_do() -> None:
+    from azwizard.plan.diff import classify
+    from azwizard.plan.model import Step
+
+    nsg = Step("nsg", "Microsoft.Network/networkSecurityGroups", "n", RID, {"tags": {"env": "dev"}}, label="NSG n")
+    same = classify(nsg, {"tags": {"env": "dev"}}, None)
+    assert same.action == "conflict" and "(made by: unknown); a PUT would overwrite it" in same.reason
+    assert same.reason.endswith("overwrite it") and "--adopt n" in same.fix
+    retag = classify(nsg, {"tags": {"env": "prod"}}, Owner("foreign", tags=(("env", "prod"),)))
+    assert retag.reason.endswith("overwrite it and re-tag it") and "(made by: not azwizard (tags: env=prod))" in retag.reason
+    group = Step("rg", "Microsoft.Resources/resourceGroups", "g", "/subscriptions/s/resourceGroups/g", {}, label="g")
+    fix = classify(group, {"location": "x"}, Owner("foreign")).fix
+    assert "use_existing_group = true" in fix and "--adopt g" in fix
