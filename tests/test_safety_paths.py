@@ -228,3 +228,23 @@ def test_an_ipv6_subnet_must_be_exactly_a_64(prefix: int) -> None:
     assert "/64." in findings[0].message  # it offers a /64 in its place
     good = vm_spec(network=NetworkSpec(ipv6_space="fd12:3456::/32", subnet_ipv6="fd12:3456:789a::/64"))
     assert rule.apply(good, VmFacts(None, None)) == []
+
+
+def test_an_update_keeps_the_run_tags_wherever_they_are_and_changes_nothing_else() -> None:
+    from azwizard.plan.diff import body_for_put
+
+    kind = "Microsoft.ContainerService/managedClusters"
+    new_tags = {"created-by": "azwizard", "azwizard-run": "run-2", "azwizard-created": "t2", "env": "dev"}
+    body = {"location": "norwayeast", "tags": new_tags, "properties": {
+        "kubernetesVersion": "1.30", "agentPoolProfiles": [{"name": "system", "count": 3, "tags": dict(new_tags)}],
+        "nodeResourceGroupProfile": {"restrictionLevel": "Unrestricted"}}}
+    step = Step("aks", kind, "c", f"/subscriptions/s/resourceGroups/g/providers/{kind}/c", body, label="cluster c")
+    current = {**json.loads(json.dumps(body)), "tags": {**new_tags, "azwizard-run": "run-1", "azwizard-created": "t1"}}
+    entry = classify(step, current, Owner("same-journey", "run-1", "aks"))
+    sent = body_for_put(step, entry)
+    assert sent["tags"] == {**new_tags, "azwizard-run": "run-1", "azwizard-created": "t1"}
+    pool = sent["properties"]["agentPoolProfiles"][0]
+    assert pool["tags"]["azwizard-run"] == "run-1" and pool["count"] == 3  # a node pool's tags too
+    assert sent["properties"]["nodeResourceGroupProfile"] == {"restrictionLevel": "Unrestricted"}  # no tags added
+    assert sent["properties"]["kubernetesVersion"] == "1.30" and sent["location"] == "norwayeast"
+    assert body["tags"]["azwizard-run"] == "run-2"  # the plan itself is left as it was
