@@ -51,7 +51,7 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                      "tests/test_cli_existing.py", "tests/test_run_resume.py")),
     "azwizard/run/preflight.py": (None, ("tests/test_cli_existing.py", "tests/test_run_resume.py",
                                          "tests/test_cleanup_takeover.py", "tests/test_cli_apply.py")),
-    "azwizard/run/executor.py": (None, ("tests/test_run_vm.py", "tests/test_safety_paths.py",
+    "azwizard/run/executor.py": (None, ("tests/test_run_vm.py", "tests/test_run_retries.py", "tests/test_safety_paths.py",
                                         "tests/test_run_resume.py", "tests/test_cli_existing.py",
                                         "tests/test_cli_apply.py")),
     "azwizard/journal.py": (None, ("tests/test_journal_file.py", "tests/test_run_vm.py",
