@@ -1,0 +1,77 @@
+"""The journal file (journal.py): private to the user, readable after a crash, and each event read back as the
+state cleanup decides on (a resource whose existence is unknown may exist; never "absent" on a guess)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from azwizard.journal import Journal, list_runs
+
+RID = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/N"
+
+
+def test_the_file_is_0600_and_a_private_key_never_reaches_it(tmp_path: Path) -> None:
+    j = Journal("run-1", "vm", directory=tmp_path / "journal")
+    j.record("plan", steps=[])
+    j.record("failed", id=RID, kind="k", message="-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH "
+                                                  "PRIVATE KEY-----")
+    assert j.path.stat().st_mode & 0o777 == 0o600
+    text = j.path.read_text()
+    assert "PRIVATE KEY" not in text and "b3Blbn" not in text
+
+
+def test_a_torn_last_line_and_blank_lines_do_not_hide_what_came_before(tmp_path: Path) -> None:
+    j = Journal("run-1", "vm", directory=tmp_path)
+    j.record("plan", steps=[{"step": "nsg", "id": RID, "kind": "k"}])
+    j.record("created", id=RID, kind="k", step="nsg")
+    with j.path.open("a") as fh:
+        fh.write("\n\n{\"ts\": \"x\", \"event\": \"delet")  # the crash cut the last write short
+    assert [e["event"] for e in j.events()] == ["plan", "created"]
+    assert j.resources()[RID.lower()].state == "created"
+    assert [r.resource_id for r in j.existing()] == [RID]
+    assert list(Journal("none", directory=tmp_path).events()) == []  # no file: no events
+
+
+def test_each_event_becomes_the_state_cleanup_decides_on(tmp_path: Path) -> None:
+    def state_after(*events: tuple[str, dict[str, object]]) -> tuple[str, bool]:
+        j = Journal(f"run-{len(list(tmp_path.iterdir()))}", "vm", directory=tmp_path)
+        j.record("plan", steps=[{"step": "nsg", "id": RID, "kind": "k"}])
+        for event, fields in events:
+            j.record(event, id=RID, kind="k", **fields)
+        s = j.resources()[RID.lower()]
+        return s.state, s.may_exist
+
+    assert state_after() == ("planned", False)
+    assert state_after(("requested", {})) == ("requested", True)
+    assert state_after(("failed", {"exists": None})) == ("failed-unknown", True)  # the read failed: it may exist
+    assert state_after(("failed", {})) == ("failed-unknown", True)
+    assert state_after(("failed", {"exists": True})) == ("failed-exists", True)
+    assert state_after(("failed", {"exists": False})) == ("failed-absent", False)
+    assert state_after(("created", {}), ("delete-requested", {})) == ("deleting", True)
+    assert state_after(("created", {}), ("delete-failed", {"exists": None})) == ("created", True)
+    assert state_after(("created", {}), ("deleted", {})) == ("deleted", False)
+    assert state_after(("adopt-failed", {})) == ("not-adopted", False)
+    assert state_after(("skipped", {})) == ("skipped", False)
+    assert state_after(("created", {}), ("some-future-event", {})) == ("created", True)  # unknown: ignored
+
+
+def test_detail_kind_and_step_carry_over_from_earlier_events(tmp_path: Path) -> None:
+    j = Journal("run-1", "vm", directory=tmp_path)
+    j.record("created", id=RID, kind="Microsoft.Network/networkSecurityGroups", step="nsg", ipAddress="1.2.3.4")
+    j.record("delete-failed", id=RID, code="Conflict")
+    j.record("note-without-id", text="ignored")
+    s = j.resources()[RID.lower()]
+    assert (s.kind, s.step, s.state) == ("Microsoft.Network/networkSecurityGroups", "nsg", "created")
+    assert s.detail == {"code": "Conflict"}
+
+
+def test_runs_are_listed_with_their_journey(tmp_path: Path) -> None:
+    assert list_runs(tmp_path / "missing") == []
+    Journal("run-b", "aks", directory=tmp_path).record("plan", steps=[])
+    Journal("run-a", "vm", directory=tmp_path).record("plan", steps=[])
+    (tmp_path / "run-c.jsonl").write_text("")  # an empty journal still names a run
+    runs = list_runs(tmp_path)
+    assert [(r.run_id, r.journey) for r in runs] == [("run-a", "vm"), ("run-b", "aks"), ("run-c", "")]
+    reread = Journal("run-b", directory=tmp_path)
+    reread.resources()
+    assert reread.journey == "aks"  # taken from the file when not given
