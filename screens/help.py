@@ -16,6 +16,7 @@ way the first time.
   [b]v[/b]  Create a virtual machine (dual-stack IPv4/IPv6)
   [b]k[/b]  Create an AKS cluster
   [b]c[/b]  Clean up what azwizard created
+  [b]i[/b]  Add IPv6 to an existing VM that has IPv4 only
 
 [b]Everywhere[/b]
   [b]?[/b] / [b]f1[/b]   this help (f1 also works while typing in a field)

@@ -19,6 +19,8 @@ JOURNEYS: list[tuple[str, str, str, str]] = [
      "Dual-stack Azure CNI overlay with Cilium, system pool of 3, authorized IP ranges, optional ACR."),
     ("cleanup", "c", "Clean up what azwizard created",
      "Everything azwizard made, with age and cost; dry run first, then delete in the right order."),
+    ("ipv6", "i", "Add IPv6 to an existing VM",
+     "A VM with IPv4 only, checked against the notes; a /48, a /64 and a public IPv6 added in place."),
 ]
 
 
@@ -27,6 +29,7 @@ class HomeScreen(Screen[None]):
         Binding("v", "app.journey('vm')", "VM", id="home.vm"),
         Binding("k", "app.journey('aks')", "AKS", id="home.aks"),
         Binding("c", "app.journey('cleanup')", "Cleanup", id="home.cleanup"),
+        Binding("i", "add_ipv6", "IPv6", id="home.ipv6"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
         Binding("r", "resume", "Resume run", id="home.resume"),
     ]
@@ -88,6 +91,17 @@ class HomeScreen(Screen[None]):
 
             await open_offer(self.app, self.offers[0])
 
+    def action_add_ipv6(self) -> None:
+        """Add IPv6 to a VM azwizard did not make (screens/vm/add_ipv6.py; `azwizard vm add-ipv6` headless)."""
+        session = getattr(self.app, "session", None)
+        if session is None:
+            self.notify("Not signed in yet: wait for the subscription to show below, or press ? for help.",
+                        severity="warning")
+            return
+        from .vm.add_ipv6 import AddIpv6Screen
+
+        self.app.push_screen(AddIpv6Screen(session, demo=bool(getattr(self.app, "demo", False))))
+
     def _show_status(self) -> None:
         app = self.app
         status = self.query_one("#home-status", Static)
@@ -102,5 +116,7 @@ class HomeScreen(Screen[None]):
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "resume":
             self.run_worker(self.action_resume(), group="home-open-resume")
+        elif event.option.id == "ipv6":
+            self.action_add_ipv6()
         elif event.option.id:
             self.app.switch_mode(event.option.id)

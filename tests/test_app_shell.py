@@ -150,3 +150,25 @@ async def test_f1_opens_help_even_while_typing_in_a_field(tmp_path: Path) -> Non
         keys = str(app.screen.query_one("#help-keys").render())
         assert "Next" in keys and "Back" in keys  # inherited from the wizard frame
 
+
+
+async def test_home_opens_add_ipv6_with_the_demos_ipv4_only_vm(tmp_path: Path) -> None:
+    """`i` on Home opens "Add IPv6 to an existing VM"; in demo mode its list offers the IPv4-only Legacy-RG VM,
+    made with plain PUTs when the screen reads the VMs (as `azwizard --demo vm add-ipv6` does)."""
+    from azwizard.screens.vm.add_ipv6 import AddIpv6Screen
+    from textual.widgets import DataTable
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, AddIpv6Screen)
+        await settle(app, pilot)
+        table = app.screen.query_one("#ipv6-vms", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert ["Legacy-RG", "legacy-vm"] in [r[:2] for r in rows], rows
+        assert next(r for r in rows if r[1] == "legacy-vm")[5] == "—"  # IPv4 only
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

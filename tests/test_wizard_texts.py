@@ -11,6 +11,7 @@ from azwizard.screens.vm import VM_FLOW, VmJourney
 from azwizard.screens.vm.steps import VmDetailsStep
 from test_vm_journey import demo, settle
 from textual.widgets import Input, Label, Switch
+from tui_helpers import record_notifications
 
 
 @pytest.fixture(autouse=True)
@@ -142,14 +143,15 @@ async def test_ctrl_o_never_fails_silently_on_the_nsg_step(tmp_path: Path) -> No
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await push(app, pilot, NsgStep)
         rules = screen.journey.spec.nsg_rules
+        said = record_notifications(app)  # a toast leaves app._notifications after its timeout
         await pilot.press("ctrl+o")
         await pilot.pause()
-        assert any("Fill in the new rule" in n.message for n in app._notifications)
+        assert any("Fill in the new rule" in m for m in said)
         screen.query_one("#rule-name", Input).value = "web"
         screen.query_one("#rule-priority", Input).value = "not a number"
         await pilot.press("ctrl+o")
         await settle(app, pilot)
-        assert any("The rule was not added: Priority must be a whole number" in n.message for n in app._notifications)
+        assert any("The rule was not added: Priority must be a whole number" in m for m in said)
         error = screen.query_one("#rule-error")
         assert error.display and error.region.height > 0  # scrolled into view
         assert screen.journey.spec.nsg_rules == rules  # nothing changed

@@ -1,8 +1,8 @@
 """Add IPv6 to an existing VM, in the terminal: pick the VM from a list (group, name, region, size, IPv4/IPv6),
 see the doctor's findings and the plan of updates (``azwizard/existing``: the same engine as ``azwizard vm
 add-ipv6``), apply it, and get the IPv6 address with the AAAA hint, ``ssh -6`` and the guest advice from the
-notes. Every Azure call runs in a worker thread. Not yet on the home screen: an app opens it with
-``push_screen(AddIpv6Screen(session))``."""
+notes. Every Azure call runs in a worker thread. Home opens it (``i``); in demo mode the list offers the demo's
+IPv4-only VM (``Legacy-RG``, made with plain PUTs as a portal user would, as ``azwizard --demo vm add-ipv6`` does)."""
 
 from __future__ import annotations
 
@@ -32,9 +32,10 @@ class AddIpv6Screen(Screen[None]):
         Binding("escape", "back", "Back", id="ipv6.back"),
     ]
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Any, *, demo: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.demo = demo
         self.networks: list[Any] = []
         self.chosen: Any = None
         self.review: Any = None
@@ -65,6 +66,10 @@ class AddIpv6Screen(Screen[None]):
         from azwizard.existing.read import read_vm_network
 
         try:
+            if self.demo:
+                from azwizard.existing.legacy import ensure_legacy_vm
+
+                ensure_legacy_vm(self.session.factory)
             nets = []
             for vm in self.session.factory.compute().virtual_machines.list_all():
                 group = str(vm.id).split("/")[4]
