@@ -28,7 +28,10 @@ def test_who_made_it_in_words() -> None:
     assert Owner("same-journey", "r0").who() == "an earlier run of this journey (r0)"
     assert Owner("adopted").who().startswith("adopted on request")
     assert Owner("other-run", "r9", "aks", journal_known=True).who() == "azwizard run r9 (aks journey)"
-    assert Owner("other-run", "r9").who() == "azwizard run r9 (another journey; its journal is not on this machine)"
+    assert Owner("other-run", "r9").who() == "azwizard run r9 (another journey): its journal is not on this machine"
+    assert Owner("other-run", "r9", why="tags only").who() == "azwizard run r9 (another journey): tags only"
+    assert Owner("foreign", tags=(("owner", "c"),), why="re-created").who() == "someone else (tags: owner=c); re-created"
+    assert Owner("foreign", why="re-created").who() == "someone else (no tags); re-created"
     assert Owner("foreign").who() == "not azwizard: it has no tags"
     tags = tuple((k, "v") for k in "edcba")
     assert Owner("foreign", tags=tags).who() == "not azwizard (tags: a=v, b=v, c=v, d=v)"  # the first four, sorted
