@@ -100,9 +100,10 @@ class Simulator:
 
     def resources(self) -> dict[str, dict[str, Any]]:
         """The simulator's resources (its ``--state`` file), keyed by lower-case id."""
-        if not self.state_file.exists():
-            return {}
-        return dict(json.loads(self.state_file.read_text())["resources"])
+        from azwizard.sim import statefile
+
+        # a snapshot plus an append-only log (azwizard/sim/persistence.py): read both, as the simulator does
+        return dict(statefile.current(self.state_file).get("resources") or {})
 
     def get(self, rid: str) -> dict[str, Any] | None:
         return self.resources().get(rid.lower())

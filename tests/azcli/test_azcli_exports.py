@@ -106,7 +106,9 @@ def azwizard(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
 def apply_demo(kind: str, profile: Path, data: Path) -> dict[str, dict[str, Any]]:
     """What ``azwizard KIND apply PROFILE --demo`` creates: its demo simulator's state afterwards."""
     azwizard(kind, "apply", str(profile), "--demo", "--reset", "--yes", "--latency", "none", data=data)
-    return dict(json.loads((data / "demo" / "simulator-state.json").read_text())["resources"])
+    from azwizard.sim import statefile
+
+    return dict(statefile.current(data / "demo" / "simulator-state.json").get("resources") or {})
 
 
 def exported_script(kind: str, profile: Path, data: Path) -> str:

@@ -12,7 +12,6 @@ probe leaves the machine). Any non-loopback request would go to a dead loopback 
 
 from __future__ import annotations
 
-import json
 import ssl
 import subprocess
 import sys
@@ -65,7 +64,10 @@ def run_azwizard(env: dict[str, str], *args: str, timeout: float = 300) -> Resul
 
 
 def sim_state(sim: Simulator) -> dict[str, Any]:
-    return dict(json.loads(sim.state_file.read_text())) if sim.state_file.exists() else {}
+    """The simulator's saved state: its snapshot plus its append-only log (azwizard/sim/persistence.py)."""
+    from azwizard.sim import statefile
+
+    return dict(statefile.current(sim.state_file))
 
 
 def issued_tokens(sim: Simulator) -> list[dict[str, Any]]:
