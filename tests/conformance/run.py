@@ -28,10 +28,10 @@ ROOT = HERE.parents[1]
 # ../shared/replay next to the repository; AZWIZARD_CONFORMANCE_CORPUS points elsewhere (a worktree).
 CORPUS = Path(os.environ.get("AZWIZARD_CONFORMANCE_CORPUS") or ROOT.parent / "shared" / "replay")
 
-THRESHOLDS = {"strict": 0.92, "lenient": 0.96}  # measured 93.3 % / 96.9 % (2026-12-03: canary regions, ASGs, prefixes)
+THRESHOLDS = {"strict": 0.95, "lenient": 0.96}  # measured 95.4 % / 96.9 % (2026-12-07: responses as the api-version asked)
 # The same over the resource types the product uses (every area but "other": load balancers, ASGs, prefixes).
-# Issue 14 asks for >= 95 % lenient and >= 80 % strict there; measured 94.6 % / 98.3 %.
-PRODUCT_THRESHOLDS = {"strict": 0.93, "lenient": 0.97}
+# Issue 14 asks for >= 95 % lenient and >= 80 % strict there; measured 96.7 % / 98.3 % (2026-12-07).
+PRODUCT_THRESHOLDS = {"strict": 0.96, "lenient": 0.97}
 OUTSIDE_PRODUCT = ("other",)
 
 
