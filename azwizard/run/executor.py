@@ -340,13 +340,9 @@ class Runner:
         from ..azure.readonly import writable
         from ..plan.diff import compare
 
-        try:
-            model = ops.get(self.factory, step.kind, step.resource_id)
-        except Exception:
+        current = self._read_back(step)
+        if current is None:
             return None
-        if model is None:
-            return None
-        current = ops.wire(model)
         if compare(body, writable(step.kind, current)):
             return None
         return self._wait_provisioned(step, current)
@@ -386,13 +382,10 @@ class Runner:
             if self.cancel.is_set():
                 raise _Cancelled()
             self.cancel.wait(self.poll_interval)
-            try:
-                model = ops.get(self.factory, step.kind, step.resource_id)
-            except Exception:
+            now = self._read_back(step)
+            if now is None:
                 break
-            if model is None:
-                break
-            current = ops.wire(model)
+            current = now
         return current
 
     def _resume_pending(self, step: Step, entry: StepDiff) -> dict[str, Any] | None:
@@ -416,13 +409,9 @@ class Runner:
             self.cancel.wait(self.poll_interval)
         if status.lower() != "succeeded":
             return None
-        try:
-            model = ops.get(self.factory, step.kind, step.resource_id)
-        except Exception:
+        wire = self._read_back(step)
+        if wire is None:
             return None
-        if model is None:
-            return None
-        wire = ops.wire(model)
         out = outputs_of(step.kind, wire)
         elapsed = time.monotonic() - started
         self.journal.record("updated" if update else "created", step=step.key, id=step.resource_id, kind=step.kind,
@@ -455,6 +444,14 @@ class Runner:
             return None, None  # unknown: the journal keeps "failed" with exists unknown
         return (model is not None), (ops.wire(model) if model is not None else None)
 
+    def _read_back(self, step: Step) -> dict[str, Any] | None:
+        """The resource as Azure has it now (wire JSON); None when it is gone or could not be read."""
+        try:
+            model = ops.get(self.factory, step.kind, step.resource_id)
+        except Exception:
+            return None
+        return None if model is None else ops.wire(model)
+
     def _already_created(self, plan: Plan) -> tuple[dict[str, dict[str, Any]], set[str]]:
         """Steps this run already created, confirmed by reading them back (so a re-run sends nothing twice),
         with their outputs as read back (later steps may need them, e.g. the cluster's kubelet identity); and
@@ -467,13 +464,9 @@ class Runner:
             st = known.get(step.resource_id.lower())
             if st is None or st.state not in ("created", "requested", "accepted"):
                 continue
-            try:
-                model = ops.get(self.factory, step.kind, step.resource_id)
-            except Exception:
-                continue
-            if model is None:
-                continue  # never created (or deleted since): send it
-            body = ops.wire(model)
+            body = self._read_back(step)
+            if body is None:
+                continue  # never created (or deleted since), or unreadable: send it
             why = differs(st.detail.get("identity"), body, step.kind)
             if why:  # deleted and re-created by someone else since this run made it: never this run's
                 self._replaced[step.key] = f"re-created since this run made it: {why}"
