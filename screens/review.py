@@ -4,6 +4,7 @@ make_plan(sub) and done_screen(plan, result)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,7 @@ class ReviewStep(WizardStep[Any]):
         Binding("c", "create", "Create", id="review.create"),
         Binding("s", "save_script", "Save az script", id="review.save_script"),
         Binding("t", "save_template", "Save ARM template", id="review.save_template"),
+        Binding("p", "save_profile", "Save profile", id="review.save_profile"),
         Binding("a", "adopt", "Adopt…", id="review.adopt"),
         Binding("escape", "back", "Back", id="wizard.back"),
     ]
@@ -291,24 +293,36 @@ class ReviewStep(WizardStep[Any]):
 
         self.app.push_screen(AdoptScreen(conflicts, chosen), picked)
 
-    def _save(self, suffix: str, text: str) -> None:
+    def _default_path(self, suffix: str) -> Path:
+        """In the current directory, named for the VM or cluster (``Yolo-VM-az.sh``), not the run id."""
         plan = plan_for(self.journey, self.app)
-        path = Path.cwd() / f"azwizard-{plan.journey}-{plan.run_id}{suffix}"
-        from azwizard.userfiles import OutputFileError, write_user_text
+        name = next((s.name for s in plan.steps if s.key == plan.journey), "") or f"azwizard-{plan.journey}"
+        return Path.cwd() / f"{name}{suffix}"
 
-        try:
-            # Atomic; a FIFO or a device of that name is refused (never written to, never waited on).
-            write_user_text(path, text, mode=0o644)
-        except OutputFileError as exc:
-            self.notify(f"Could not save: {exc}", severity="error")
-            return
-        self.notify(f"Saved {path}", timeout=6)
+    def _save(self, what: str, suffix: str, text: str | Callable[[], str]) -> None:
+        """Ask where (prefilled), write there atomically, say where it went (issue 19 item 17)."""
+        from .save_path import SavePathScreen
+
+        def saved(path: Path | None) -> None:
+            if path is None:
+                self.notify(f"Not saved: {what} was not written anywhere.", timeout=4)
+            else:
+                self.notify(f"Saved {what} to {path}", timeout=8)
+
+        self.app.push_screen(SavePathScreen(what, self._default_path(suffix), text), saved)
 
     def action_save_script(self) -> None:
-        self._save(".sh", self.query_one("#review-az", TextArea).text)
+        self._save("the az script", "-az.sh", self.query_one("#review-az", TextArea).text)
 
     def action_save_template(self) -> None:
-        self._save(".json", self.query_one("#review-arm", TextArea).text)
+        self._save("the ARM template", "-template.json", self.query_one("#review-arm", TextArea).text)
 
+    def action_save_profile(self) -> None:
+        """The journey's choices as a profile for ``azwizard vm|aks plan/apply`` (profiles.py dump_vm/dump_aks)."""
+        from azwizard import profiles
+
+        spec: Any = self.journey.spec
+        dump = profiles.dump_aks if plan_for(self.journey, self.app).journey == "aks" else profiles.dump_vm
+        self._save("the profile", "-profile.toml", lambda: dump(spec))
 
 __all__ = ["CreateScreen", "ReviewStep", "plan_for"]

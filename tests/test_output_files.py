@@ -200,39 +200,7 @@ def test_a_generated_private_key_is_0600_whatever_the_umask(tmp_path: Path) -> N
     assert stat.S_IMODE((tmp_path / "id").stat().st_mode) == 0o600
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod of a device needs root")
-async def test_the_wizards_saves_replace_atomically_keep_the_mode_and_refuse_a_device(
-        tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_vm_journey import demo, settle, walk_to_review
-
-    work = tmp_path / "cwd"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    from tui_helpers import record_notifications
-
-    app, _ = demo(tmp_path)
-    said = record_notifications(app)  # a toast leaves app._notifications after its timeout (a loaded machine)
-    async with app.run_test(size=(130, 44)) as pilot:
-        await walk_to_review(app, pilot)
-        await pilot.press("s")
-        await settle(app, pilot)
-        (script,) = work.glob("azwizard-vm-*.sh")
-        script.chmod(0o640)
-        inode = script.stat().st_ino
-        await pilot.press("s")
-        await settle(app, pilot)
-        assert stat.S_IMODE(script.stat().st_mode) == 0o640 and script.stat().st_ino != inode
-        assert script.read_text().startswith("#!")
-        await pilot.press("t")
-        await settle(app, pilot)
-        (template,) = work.glob("azwizard-vm-*.json")
-        template.unlink()
-        os.mknod(template, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # what /dev/null is: a write would "succeed"
-        await pilot.press("t")
-        await settle(app, pilot)
-        assert stat.S_ISCHR(template.lstat().st_mode)
-        assert any(f"{template}: is not a regular file" in m for m in said), said
-        assert not no_temporaries(work)
+# The wizard's saves (s, t, p on the review): tests/test_review_saves.py.
 
 
 def test_a_new_key_pair_is_never_written_through_a_link(tmp_path: Path) -> None:
