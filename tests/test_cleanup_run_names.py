@@ -58,3 +58,32 @@ async def test_the_run_filter_lists_runs_by_name(tmp_path: Path) -> None:
 
         labels = [str(label) for label, _ in app.screen.query_one("#cleanup-filter-run", Select)._options]
         assert any(label.startswith("Yolo-VM · VM · norwayeast · ") for label in labels), labels
+
+
+def test_a_run_is_named_by_its_vm_group_region_and_date_with_the_id_last() -> None:
+    """Item 14: the dry run and the headless cleanup named a run by its id alone ("run 20261125-030000-abcd")."""
+    from azwizard.cleanup.runs import run_date, run_name
+
+    inv = inventory()
+    assert run_name(inv, "20261125-030000-abcd") == (
+        "Yolo-VM (VM in Yolo-RG, norwayeast, made 2026-11-25 03:00 UTC; run 20261125-030000-abcd)")
+    assert run_name(inv, "20261124-030000-ef01").startswith("aks1 (AKS cluster in aks-rg, swedencentral, made 2026-11-24")
+    assert run_name(inv, "20261101-120000-0000") == "run 20261101-120000-0000"  # nothing of it left: the id
+    assert run_name(inv, None).startswith("no run")
+    undated = Inventory((InventoryItem(f"{SUB}/Old-RG", GROUP, "Old-RG", "Old-RG", "westeurope",
+                                       "20260102-091500-beef", "vm", None),))
+    assert run_date(undated, "20260102-091500-beef") == "2026-01-02 09:15 UTC"  # from the id's time
+    assert run_name(undated, "20260102-091500-beef") == (
+        "Old-RG (VM, westeurope, made 2026-01-02 09:15 UTC; run 20260102-091500-beef)")
+
+
+def test_the_dry_run_names_each_operations_run_by_its_vm_and_date() -> None:
+    from azwizard.screens.cleanup.view import dry_run_text
+
+    from azwizard.cleanup import plan_deletion
+
+    inv = inventory()
+    vm_id = f"{SUB}/Yolo-RG/providers/Microsoft.Compute/virtualMachines/Yolo-VM"
+    text = dry_run_text(plan_deletion(inv, [vm_id]), inv)
+    assert "made by Yolo-VM (VM in Yolo-RG, norwayeast, made 2026-11-25 03:00 UTC; run 20261125-030000-abcd)" in text
+    assert "· run 20261125" not in text

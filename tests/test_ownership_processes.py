@@ -88,7 +88,7 @@ def test_cleanup_latest_skips_a_tags_only_run_and_a_run_in_progress(tmp_path: Pa
         code, _, err = finish(aks, seen)
     assert code == EXIT_OK, err
     assert latest.code == EXIT_OK, (latest.out, latest.err)
-    assert f"delete run {vm_run}" in latest.out
+    assert "delete what the run of Yolo-VM (VM in Yolo-RG" in latest.out and f"run {vm_run})" in latest.out
     state = demo_state(data)
     keys = set(state)
     assert any(k.endswith("/resourcegroups/copied-rg/providers/microsoft.network/networksecuritygroups/copied-nsg")

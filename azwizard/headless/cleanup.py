@@ -65,6 +65,8 @@ def item_dict(item: InventoryItem) -> dict[str, Any]:
 
 
 def list_command(conn: Connection, fmt: str) -> int:
+    from ..cleanup.runs import run_name
+
     inv = inventory(conn)
     if fmt == "json":
         data = {
@@ -88,7 +90,7 @@ def list_command(conn: Connection, fmt: str) -> int:
             continue
         live_runs.append(run)
         journeys = sorted({it.journey for it in items if it.journey})
-        head = f"run {run}" if run else "no run (found by tags or in an azwizard group)"
+        head = run_name(inv, run)  # the VM or cluster, group, region and date; the id last (issue 19 item 14)
         out(f"\n{head}" + (f" ({', '.join(journeys)})" if journeys else "") + f": {len(here)} resource(s)"
             + (f", {gone} already deleted" if gone else ""))
         for it in here:
@@ -199,6 +201,7 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
                    live: bool | None = None, backup_data: tuple[str, ...] = (), soft_delete_off: bool = False) -> int:
     from ..cleanup import backup_vaults
     from ..cleanup.model import key
+    from ..cleanup.runs import run_name
 
     if run and run != "latest":  # an add-ipv6 run is undone, not deleted (docs/cli-vm-existing.md)
         from .vm_existing import undo_run
@@ -212,8 +215,8 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
     except NothingLeft as e:
         out(f"azwizard cleanup: nothing left to delete in {conn.label()}: {e.message}")
         return EXIT_OK
-    out(f"azwizard cleanup: {'delete run ' + run if run else 'delete resource group ' + str(group)} "
-        f"in {conn.label()}")
+    what = f"delete what the run of {run_name(inv, run)} made" if run else f"delete resource group {group}"
+    out(f"azwizard cleanup: {what} in {conn.label()}")
     lines = plan.describe()
     out("\n".join(f"  {line}" for line in lines) if lines else "  Nothing left to delete: it is all gone already.")
     for it in (x for x in inv.items if run and x.run_id == run and x.exists and x.foreign):

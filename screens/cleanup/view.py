@@ -28,6 +28,7 @@ from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
 from azwizard.cleanup.kubetidy import KubeTidy
 from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, VM, key, kind_of, name_of
 from azwizard.cleanup.order import DeleteOp, DeletionPlan
+from azwizard.cleanup.runs import JOURNEY_NAMES, run_main, run_name
 
 Clock = Callable[[], _dt.datetime]
 
@@ -227,18 +228,6 @@ def build_rows(inventory: Inventory, shown: Sequence[InventoryItem], now: _dt.da
                 if it is not group_item:
                     rows.append(Row(it.key, "item", run, name, item=it))
     return rows
-
-
-JOURNEY_NAMES = {"vm": "VM", "aks": "AKS cluster"}
-
-
-def run_main(inventory: Inventory, run_id: str) -> InventoryItem | None:
-    """The resource a run is known by: its VM or cluster, else its group, else its first resource."""
-    items = [it for it in inventory.items if it.run_id == run_id]
-    if not run_id or not items:
-        return None
-    return (next((it for it in items if it.kind in (VM, CLUSTER)), None)
-            or next((it for it in items if it.is_group), None) or items[0])
 
 
 def run_title(inventory: Inventory, run_id: str, now: _dt.datetime) -> str:
@@ -552,7 +541,9 @@ def dry_run_text(plan: DeletionPlan, inventory: Inventory) -> str:
         for op in wave:
             n += 1
             where = ("" if op.kind == "microsoft.resources/resourcegroups" else f"resource group {op.resource_group}")
-            where = " · ".join(w for w in (where, f"run {op.run_id}" if op.run_id else "") if w)
+            # the run by its VM or cluster and date, the id last (issue 19 item 14)
+            made = f"made by {run_name(inventory, op.run_id)}" if op.run_id else ""
+            where = " · ".join(w for w in (where, made) if w)
             where = f" [dim]({escape(where)})[/dim]" if where else ""
             if op.whole_group:
                 lines.append(f"  {n}. [b]{escape(op.label)}[/b] — [b $error]the whole group, one operation[/]{where}; "
