@@ -91,7 +91,7 @@ def list_command(conn: Connection, fmt: str) -> int:
         live_runs.append(run)
         journeys = sorted({it.journey for it in items if it.journey})
         head = run_name(inv, run)  # the VM or cluster, group, region and date; the id last (issue 19 item 14)
-        out(f"\n{head}" + (f" ({', '.join(journeys)})" if journeys else "") + f": {len(here)} resource(s)"
+        out(f"\n{head}" + (f" ({', '.join(journeys)})" if journeys and not run else "") + f": {len(here)} resource(s)"
             + (f", {gone} already deleted" if gone else ""))
         for it in here:
             cost = it.cost.describe() if it.cost is not None else ""

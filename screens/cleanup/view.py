@@ -26,7 +26,7 @@ from azwizard.cleanup import (
 )
 from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
 from azwizard.cleanup.kubetidy import KubeTidy
-from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, VM, key, kind_of, name_of
+from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
 from azwizard.cleanup.order import DeleteOp, DeletionPlan
 from azwizard.cleanup.runs import JOURNEY_NAMES, run_main, run_name
 
