@@ -129,8 +129,13 @@ class CreateScreen(Screen[None]):
         journal = Journal(self.plan.run_id, self.plan.journey)
         runner = Runner(app.session.factory, journal, cancel=self.cancel,
                         on_event=lambda e: self.app.call_from_thread(self._on_event, e))
-        return runner.run(self.plan, diff=getattr(self.journey, "plan_diff", None),  # what exists (plan/diff.py)
-                          meta=getattr(self.journey, "run_meta", None))
+        result = runner.run(self.plan, diff=getattr(self.journey, "plan_diff", None),  # what exists (plan/diff.py)
+                            meta=getattr(self.journey, "run_meta", None))
+        if result.ok:  # who made the group, for the done screen's "when you are done" (issue 19 item 7)
+            from azwizard.run.origin import group_owner
+
+            self.journey.group_owner = group_owner(app.session.factory, self.plan)  # type: ignore[attr-defined]
+        return result
 
     def _on_event(self, event: StepEvent) -> None:
         self.events.append(event)

@@ -22,6 +22,7 @@ from ..footer import WrapFooter
 
 if TYPE_CHECKING:
     from azwizard.kubeconfig import Conflict, MergeResult
+    from azwizard.plan.diff import Owner
     from azwizard.plan.model import Plan
     from azwizard.run.executor import RunResult
     from azwizard.specs.aks import AksSpec
@@ -75,7 +76,7 @@ def node_summary(spec: AksSpec) -> str:
     return " and ".join(f"{n} × {size}" for size, n in counts.items())
 
 
-def cost_sections(spec: AksSpec, plan: Plan) -> list[tuple[str, str]]:
+def cost_sections(spec: AksSpec, plan: Plan, group_owner: Owner | None = None) -> list[tuple[str, str]]:
     """(heading, body) pairs for the cost reminder: what it costs, how to stop it, how to delete it."""
     from azwizard.cleanup import AKS_STOP_START_ADVICE
     from azwizard.cleanup.costs import estimate_plan_steps
@@ -91,11 +92,19 @@ def cost_sections(spec: AksSpec, plan: Plan) -> list[tuple[str, str]]:
     stop = (f"az aks stop --resource-group={escape(rg)} --name={escape(name)}\n"
             f"az aks start --resource-group={escape(rg)} --name={escape(name)}\n"
             f"A stopped cluster keeps its configuration and bills only storage. {escape(AKS_STOP_START_ADVICE)}")
-    delete = (f"Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}), or run:\n"
+    # Whether this run made the group: the journals and the group's tags (run/origin.py), never the wizard's
+    # "exists already", which a resumed run's own group shows too (issue 19 item 7). Not read: the plan says.
+    from azwizard.run.origin import group_sentence
+
+    made_group, before = group_sentence(group_owner, rg)
+    if group_owner is None:
+        made_group = not spec.use_existing_group
+    run = f"it lists this run under {escape(name)}, run {escape(plan.run_id)}"
+    delete = (f"Press [b]l[/b] to open cleanup ({run}), or run:\n"
               + (f"az group delete --name {escape(rg)}   (also removes the node group MC_…)"
-                 if not spec.use_existing_group else
-                 f"az aks delete --resource-group={escape(rg)} --name={escape(name)}   (the group existed before; "
-                 "keep it)"))
+                 if made_group else
+                 f"az aks delete --resource-group={escape(rg)} --name={escape(name)}   (keep the group: this run "
+                 "did not create it)" + (f"\n[dim]{escape(before)}[/dim]" if before else "")))
     return [("What it costs while it exists", costs), ("Stop it when you don't need it", stop),
             ("Delete it", delete)]
 
@@ -145,9 +154,10 @@ class AksDoneScreen(Screen[None]):
         Binding("escape", "home", "Home", show=False),
     ]
 
-    def __init__(self, spec: AksSpec, plan: Plan, result: RunResult) -> None:
+    def __init__(self, spec: AksSpec, plan: Plan, result: RunResult, group_owner: Owner | None = None) -> None:
         super().__init__()
         self.spec, self.plan, self.result = spec, plan, result
+        self.group_owner = group_owner
         self.demo = False
         self.path = Path()
         self.new_kubeconfig: str | None = None
@@ -165,7 +175,7 @@ class AksDoneScreen(Screen[None]):
             yield TextArea(check_commands(self.spec, self.path, demo=self.demo), id="done-commands", read_only=True,
                            soft_wrap=False)
             with Vertical(id="done-cost"):
-                for heading, body in cost_sections(self.spec, self.plan):
+                for heading, body in cost_sections(self.spec, self.plan, self.group_owner):
                     yield Static(f"[b]{heading}[/b]", classes="section")
                     yield Static(body, classes="done-body")
         yield WrapFooter()

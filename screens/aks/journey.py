@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from azwizard.azure.catalog import Catalog
+    from azwizard.plan.diff import Owner
     from azwizard.plan.model import Plan
     from azwizard.rules.model import Finding
     from azwizard.run.executor import RunResult
@@ -81,6 +82,8 @@ class AksJourney(Journey[AksSpec]):
         self.registries: list[dict[str, str]] | None = None
 
     run_id: str | None = None
+    # who made the run's group (run/origin.py), read after a create for the done screen (issue 19 item 7)
+    group_owner: Owner | None = None
     created_at: str = ""
 
     # ------------------------------------------------------------------ journey protocol
@@ -102,7 +105,7 @@ class AksJourney(Journey[AksSpec]):
     def done_screen(self, plan: Plan, result: RunResult) -> Screen[None]:
         from .done import AksDoneScreen
 
-        return AksDoneScreen(self.spec, plan, result)
+        return AksDoneScreen(self.spec, plan, result, self.group_owner)
 
     # ------------------------------------------------------------------ choices that adapt
 

@@ -17,12 +17,14 @@ from azwizard.sshconfig import ssh_commands
 from ..footer import WrapFooter
 
 if TYPE_CHECKING:
+    from azwizard.plan.diff import Owner
     from azwizard.plan.model import Plan
     from azwizard.run.executor import RunResult
     from azwizard.specs.vm import VmSpec
 
 
-def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None = None) -> str:
+def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None = None,
+              group_owner: Owner | None = None) -> str:
     """The done screen's text; ``identity`` is the private key of the VM's public key, when azwizard knows where
     it is (a generated key, or one chosen from the ssh directory): the ssh commands then name it with -i."""
     ip4 = result.outputs.get("pip4", {}).get("ipAddress") or "(not allocated)"
@@ -54,7 +56,7 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
         *(["  Backups are billed per protected instance and storage."] if spec.backup.enabled else []),
         "",
         "[b]When you are done[/b]",
-        *_when_done(spec, plan, result),
+        *_when_done(spec, plan, result, group_owner),
     ]
     if spec.backup.enabled:  # the vault with backup data blocks the group delete: say so, and what to do
         from azwizard.cleanup.backup import group_delete_blocked_hint
@@ -64,21 +66,28 @@ def done_text(spec: VmSpec, plan: Plan, result: RunResult, identity: Path | None
     return "\n".join(lines)
 
 
-def _when_done(spec: VmSpec, plan: Plan, result: RunResult) -> list[str]:
-    """How to remove it later. A run that created nothing (everything already as planned) is not the run cleanup
-    lists it under; without a group of its own there is no group command to offer (issue 19 item 7)."""
+def _when_done(spec: VmSpec, plan: Plan, result: RunResult, group_owner: Owner | None = None) -> list[str]:
+    """How to remove it later (issue 19 item 7). Whether this run made the group is what the journals and the
+    group's tags say (run/origin.py), read after the create: a resumed run made the group its first attempt
+    created, although the wizard found it existing when the journey reopened. Without that answer only a group
+    this very attempt created counts as the run's. A run that created nothing is not the run cleanup lists the
+    resources under."""
+    from azwizard.run.origin import group_sentence
+
     created = any(state == "succeeded" for state in result.states.values())
     group = spec.names.resource_group
+    made_group, before = group_sentence(group_owner, group)
+    if group_owner is None:
+        made_group = result.states.get("rg") == "succeeded"
+    run = f"it lists this run under {escape(spec.names.vm)}, run {escape(plan.run_id)}"
+    if made_group:
+        return [f"  Press [b]l[/b] to open cleanup ({run}), or run:", f"  az group delete --name {escape(group)}"]
+    tail = [f"  [dim]{escape(before)}[/dim]"] if before else []
     if not created:
-        head = ("  Nothing was created by this run: everything already existed as planned. Press [b]l[/b] to open "
-                "cleanup: it lists these resources under the run that made them.")
-    elif spec.use_existing_group:
-        head = (f"  Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}): it deletes only what azwizard "
-                f"created, never the group {escape(group)} itself, which this run did not create.")
-    else:
-        return [f"  Press [b]l[/b] to open cleanup (it knows run {escape(plan.run_id)}), or run:",
-                f"  az group delete --name {escape(group)}"]
-    return [head]
+        return ["  Nothing was created by this run: everything already existed as planned. Press [b]l[/b] to open "
+                "cleanup: it lists these resources under the run that made them.", *tail]
+    return [f"  Press [b]l[/b] to open cleanup ({run}): it deletes only what azwizard created, never the group "
+            f"{escape(group)} itself, which this run did not create.", *tail]
 
 
 def copyable(command: str, width: int = 72) -> str:
@@ -113,9 +122,10 @@ class VmDoneScreen(Screen[None]):
         Binding("escape", "home", "Home", show=False),
     ]
 
-    def __init__(self, spec: VmSpec, plan: Plan, result: RunResult) -> None:
+    def __init__(self, spec: VmSpec, plan: Plan, result: RunResult, group_owner: Owner | None = None) -> None:
         super().__init__()
         self.spec, self.plan, self.result = spec, plan, result
+        self.group_owner = group_owner
 
     @property
     def ssh_dir(self) -> Path:
@@ -132,7 +142,8 @@ class VmDoneScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="done"):
-            yield Static(done_text(self.spec, self.plan, self.result, self.identity), id="done-text")
+            yield Static(done_text(self.spec, self.plan, self.result, self.identity, self.group_owner),
+                         id="done-text")
         yield WrapFooter()
 
     def action_ssh_config(self) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from azwizard.azure.catalog import Catalog
+    from azwizard.plan.diff import Owner
     from azwizard.plan.model import Plan
     from azwizard.rules.model import Finding
     from azwizard.run.executor import RunResult
@@ -36,6 +37,8 @@ class VmJourney(Journey[VmSpec]):
         self._continued_for = ""
 
     run_id: str | None = None
+    # who made the run's group (run/origin.py), read after a create for the done screen (issue 19 item 7)
+    group_owner: Owner | None = None
     created_at: str = ""
     create_hint = "A VM is usually ready in one to two minutes; its network resources take seconds each."
 
@@ -67,7 +70,7 @@ class VmJourney(Journey[VmSpec]):
     def done_screen(self, plan: Plan, result: RunResult) -> Screen[None]:
         from .done import VmDoneScreen
 
-        return VmDoneScreen(self.spec, plan, result)
+        return VmDoneScreen(self.spec, plan, result, self.group_owner)
 
     def check(self) -> list[Finding]:
         from azwizard.rules.vm import VmFacts, check_vm
