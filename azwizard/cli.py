@@ -86,6 +86,13 @@ def _vm_existing_actions(actions: argparse._SubParsersAction, common: argparse.A
         a.add_argument("--format", choices=("text", "json"), default="text")
         if name == "add-ipv6":
             a.add_argument("--yes", "-y", action="store_true", help="apply the plan (without it: only show it)")
+            a.add_argument("--nic", default="", metavar="NAME",
+                           help="the network interface to add IPv6 to (default: the VM's primary NIC)")
+            a.add_argument("--ipv6-nsg-source", default="", metavar="SOURCE",
+                           help="also give each inbound allow rule with IPv4-only sources an IPv6 companion rule "
+                                "(same ports) from SOURCE: * or an IPv6 prefix (default: no NSG change)")
+            a.add_argument("--ipv6-nsg-rule", action="append", default=[], metavar="RULE",
+                           help="only this rule gets a companion (repeatable; default: all of them)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -113,23 +113,33 @@ def _family(prefix: str) -> int | None:
         return None  # *, a service tag: both families
 
 
+def ipv4_only_rules(nsg: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The NSG's inbound allow rules whose sources are all IPv4, with no rule beside them letting IPv6 clients (or
+    any) reach the same ports (``vm add-ipv6`` can give each an IPv6 companion: existing/nsg6.py)."""
+    allows = list(_inbound_allows(nsg))
+    out = []
+    for r in allows:
+        p = r.get("properties") or {}
+        sources = _sources(p)
+        if not sources or {_family(s) for s in sources} != {4}:
+            continue
+        ports = sorted(_ports(p))
+        if any(sorted(_ports(o.get("properties") or {})) == ports
+               and {_family(s) for s in _sources(o.get("properties") or {})} - {4}
+               for o in allows if o is not r):
+            continue
+        out.append(r)
+    return out
+
+
 @rule("doctor-ipv4-only-sources", "warn", "Rules that let only IPv4 clients in", source=SRC_IPV6,
       fields=("securityRules",))
 def _ipv4_only(net: VmNetwork, _: None) -> Iterable[Issue]:
     """A rule whose sources are all IPv4, with no rule beside it letting IPv6 clients (or any) reach the same
     ports."""
     for where, nsg in net.nsgs_in_path():
-        allows = list(_inbound_allows(nsg))
-        for r in allows:
-            p = r.get("properties") or {}
-            sources = _sources(p)
-            if not sources or {_family(s) for s in sources} != {4}:
-                continue
-            ports = sorted(_ports(p))
-            if any(sorted(_ports(o.get("properties") or {})) == ports
-                   and {_family(s) for s in _sources(o.get("properties") or {})} - {4}
-                   for o in allows if o is not r):
-                continue
+        for r in ipv4_only_rules(nsg):
+            sources = _sources(r.get("properties") or {})
             yield Issue(f"Rule {r.get('name')} of NSG {nsg.get('name')} (on the {where}) allows only IPv4 "
                         f"sources ({', '.join(sources)}): the same clients coming over IPv6 are not let in. Add "
                         "a rule with their IPv6 prefixes (a rule cannot mix IPv4 and IPv6 prefixes).",

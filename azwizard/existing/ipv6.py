@@ -53,9 +53,13 @@ class Additions:
     ipconfig: str
     ipconfig_added: bool
     public_ip_id: str
+    # the IPv6 companion rules added to existing NSGs: (NSG id, rule name) each (existing/nsg6.py)
+    nsg_rules: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out["nsg_rules"] = [list(x) for x in self.nsg_rules]
+        return out
 
 
 @dataclass
@@ -64,6 +68,7 @@ class Ipv6Plan:
     diff: PlanDiff
     additions: Additions | None
     findings: list[Finding] = field(default_factory=list)
+    rules: list[Any] = field(default_factory=list)  # the NSG companion rules (existing/nsg6.py RuleAddition)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -97,14 +102,29 @@ def _block(rule_id: str, message: str, where: str, source: str = SRC_HOWTO) -> F
     return Finding(rule_id, "block", message, where, source, "Adding IPv6")
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What the user picks: the NIC to add IPv6 to (``--nic``; "": the VM's primary NIC), and the IPv6 source of
+    the NSG companion rules (``--ipv6-nsg-source``: "" adds none; ``*`` or an IPv6 prefix), for the rules named in
+    ``nsg_rules`` (``--ipv6-nsg-rule``; empty: every IPv4-only inbound allow rule on the NIC's path)."""
+
+    nic: str = ""
+    nsg_source: str = ""
+    nsg_rules: tuple[str, ...] = ()
+
+
+SRC_MULTI_NIC = "https://learn.microsoft.com/azure/virtual-machines/linux/multiple-nics#configure-guest-os-for-multiple-nics"
+
+
 def plan_add_ipv6(net: VmNetwork, *, run_id: str, created_at: str, ula48: str | None = None,
                   pip_current: Mapping[str, Any] | None = None, pip_owner: Owner | None = None,
-                  pip_name: str | None = None) -> Ipv6Plan:
+                  pip_name: str | None = None, choices: Choices = Choices()) -> Ipv6Plan:
     """The plan and its diff over what ``net`` read. ``pip_current``/``pip_owner``: the planned public IP as read
-    (None: it does not exist) and who made it (run/preflight.py ``owner_of``)."""
+    (None: it does not exist) and who made it (run/preflight.py ``owner_of``). Raises ``NicNotFound`` for a NIC
+    the VM does not have and ValueError for NSG rules it cannot add (the front ends say so as bad input)."""
     from ..plan.diff import classify
 
-    nic = net.primary_nic
+    nic = net.nic_named(choices.nic)
     nic_id = str(nic.get("id", ""))
     loc = net.location
     configs = net.ipconfigs(nic)
@@ -179,6 +199,39 @@ def plan_add_ipv6(net: VmNetwork, *, run_id: str, created_at: str, ula48: str | 
         steps.append(pip_step)
         entries.append(classify(pip_step, pip_current, pip_owner))
         nic_deps = ("vnet", "pip6")
+    # ---- the IPv6 companion rules the user asked for, one read-modify-write update per NSG (existing/nsg6.py)
+    rule_adds: list[Any] = []
+    notes: list[str] = []
+    if choices.nsg_source:
+        from .nsg6 import companion_rules
+        from .read import NSG
+
+        rule_adds, problems = companion_rules(net, nic, primary.subnet_id, prefix, choices.nsg_source,
+                                              choices.nsg_rules)
+        for problem in problems:
+            findings.append(_block("ipv6-nsg-no-priority", problem, f"networkSecurityGroup:{nic.get('name')}",
+                                   "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview"
+                                   "#security-rules"))
+        by_nsg: dict[str, list[Any]] = {}
+        for add in rule_adds:
+            by_nsg.setdefault(add.nsg_id.lower(), []).append(add)
+        for i, adds in enumerate(by_nsg.values(), 1):
+            current = net.nsgs[adds[0].nsg_id.lower()]
+            nsg_step = Step(f"nsg{i}", NSG, adds[0].nsg_name, str(current.get("id", adds[0].nsg_id)),
+                            {"properties": {"securityRules": [dict(a.rule) for a in adds]}}, (),
+                            f"Network security group {adds[0].nsg_name}",
+                            tuple((f"rule {a.name}", f"IPv6 companion of {a.mirrors}") for a in adds), NETWORK_API)
+            nsg_body, nsg_changes = put_over(nsg_step, current, _foreign(current))
+            steps.append(replace(nsg_step, body=nsg_body))
+            entries.append(_entry(steps[-1], current, nsg_body, nsg_changes))
+            notes += [a.describe() for a in adds]
+        if not rule_adds and not problems:
+            notes.append("No NSG rule needs an IPv6 companion: every inbound allow rule on the NIC's path lets "
+                         "IPv6 clients in already (a * or service-tag source covers both families).")
+    if not net.is_primary(nic):
+        notes.append(f"Network interface {nic.get('name')} is not the VM's primary NIC: the guest's default route "
+                     "goes out of the primary one, so IPv6 on this NIC needs a route for it in the guest "
+                     f"({SRC_MULTI_NIC}).")
     # Nothing to add when the NIC has an IPv6 ipconfig already: an empty body changes nothing (an empty list
     # would be a PUT without any ipconfig).
     desired_nic: dict[str, Any] = {} if v6_config else {"properties": {"ipConfigurations": [
@@ -197,7 +250,7 @@ def plan_add_ipv6(net: VmNetwork, *, run_id: str, created_at: str, ula48: str | 
     entries.append(_entry(steps[-1], nic, nic_body, nic_changes))
     plan = Plan(JOURNEY, run_id, net.subscription_id, loc, tuple(steps), notes=(
         "The VM itself is not changed (no PUT): the guest gets its IPv6 address by DHCPv6; a Linux image without "
-        f"DHCPv6 on its NIC needs it turned on ({SRC_GUEST}).",))
+        f"DHCPv6 on its NIC needs it turned on ({SRC_GUEST}).", *notes))
     for pip in net.public_ips.values():
         if str((pip.get("sku") or {}).get("name") or "Basic").lower() == "basic":
             findings.append(Finding(
@@ -206,8 +259,8 @@ def plan_add_ipv6(net: VmNetwork, *, run_id: str, created_at: str, ula48: str | 
                 f"Standard: upgrade {pip.get('name')} to Standard first ({SRC_BASIC_UPGRADE}).",
                 f"publicIP:{pip.get('name')}", SRC_BASIC_UPGRADE, "Adding IPv6"))
     additions = Additions(vnet_id, space, not v6_spaces, primary.subnet_id, prefix, not sn_v6, nic_id, ipc_name,
-                          v6_config is None, pip_id)
-    return Ipv6Plan(plan, PlanDiff(tuple(entries)), additions, findings)
+                          v6_config is None, pip_id, tuple((a.nsg_id, a.name) for a in rule_adds))
+    return Ipv6Plan(plan, PlanDiff(tuple(entries)), additions, findings, rule_adds)
 
 
 def _one_prefix_list(body: dict[str, Any], sn_name: str) -> tuple[dict[str, Any], tuple[Change, ...]]:
@@ -238,9 +291,9 @@ def read_pip(factory: Any, plan_: Ipv6Plan | None, subscription_id: str, step: S
 
 
 def review_add_ipv6(factory: Any, net: VmNetwork, *, run_id: str, created_at: str,
-                    ula48: str | None = None) -> Ipv6Plan:
+                    ula48: str | None = None, choices: Choices = Choices()) -> Ipv6Plan:
     """Plan, then read the planned public IP (when the plan makes one) and classify it like any create."""
-    first = plan_add_ipv6(net, run_id=run_id, created_at=created_at, ula48=ula48)
+    first = plan_add_ipv6(net, run_id=run_id, created_at=created_at, ula48=ula48, choices=choices)
     pip = next((s for s in first.plan.steps if s.key == "pip6"), None)
     if pip is None or first.additions is None:
         return first
@@ -248,6 +301,6 @@ def review_add_ipv6(factory: Any, net: VmNetwork, *, run_id: str, created_at: st
     if current is None:
         return first
     return plan_add_ipv6(net, run_id=run_id, created_at=created_at, ula48=first.additions.ipv6_space,
-                         pip_current=current, pip_owner=owner)
+                         pip_current=current, pip_owner=owner, choices=choices)
 
 

@@ -27,6 +27,10 @@ class VmNotFound(LookupError):
     """No VM of that name in that resource group (or no such group)."""
 
 
+class NicNotFound(LookupError):
+    """The VM has no network interface of that name."""
+
+
 def props(body: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return (body or {}).get("properties") or {}
 
@@ -112,6 +116,20 @@ class VmNetwork:
             if primary and str(nic.get("id", "")).lower() == primary.lower():
                 return nic
         return self.nics[0]
+
+    def nic_named(self, name: str) -> Mapping[str, Any]:
+        """The VM's NIC of that name (case-insensitive, as ARM names are); ``""``: the primary. Raises
+        :class:`NicNotFound` naming the VM's NICs."""
+        if not name.strip():
+            return self.primary_nic
+        for nic in self.nics:
+            if str(nic.get("name", "")).lower() == name.strip().lower():
+                return nic
+        names = ", ".join(str(n.get("name")) for n in self.nics) or "none"
+        raise NicNotFound(f"VM {self.name} has no network interface named {name.strip()} (its NICs: {names})")
+
+    def is_primary(self, nic: Mapping[str, Any]) -> bool:
+        return str(nic.get("id", "")).lower() == str(self.primary_nic.get("id", "")).lower()
 
     def ipconfigs(self, nic: Mapping[str, Any] | None = None) -> list[IpConfig]:
         out = []

@@ -1,7 +1,8 @@
 """Undoing an ``add-ipv6`` run (``azwizard cleanup delete --run ID`` of a ``vm-ipv6`` run): the additions are
 taken back in the reverse order of their dependencies, and nothing else is changed:
 
-1. the NIC without the run's IPv6 ipconfig (the PUT as read minus that ipconfig, If-Match);
+1. the NIC without the run's IPv6 ipconfig (the PUT as read minus that ipconfig, If-Match), and each NSG without
+   the IPv6 companion rules the run added to it (by name; the NSG's other rules as read);
 2. the virtual network without the /64 on the subnet and without the /48 in the address space (only what the
    run added, per its journal; a /48 another subnet still uses is kept, and said so); a subnet left with one
    prefix lists it in ``addressPrefix`` again, as it was;
@@ -24,7 +25,7 @@ from ..azure import ops
 from ..azure.readonly import etag_of, writable
 from ..azure.session import ClientFactory
 from ..journal import Journal
-from .read import NIC, PIP, VNET, is_ipv6, ref
+from .read import NIC, NSG, PIP, VNET, is_ipv6, ref
 
 JOURNEY = "vm-ipv6"
 
@@ -95,6 +96,25 @@ def plan_undo(factory: ClientFactory, journal: Journal) -> UndoPlan:
                                    (f"properties.ipConfigurations[{adds['ipconfig']}]",), body, etag_of(nic)))
     else:
         plan.steps.append(UndoStep("nic", nic_label, NIC, adds["nic_id"], "nothing"))
+    # 1b. the IPv6 companion rules the run added to existing NSGs (existing/nsg6.py): only those, by name
+    by_nsg: dict[str, list[str]] = {}
+    for nsg_id, rule in adds.get("nsg_rules") or []:
+        by_nsg.setdefault(str(nsg_id), []).append(str(rule))
+    for i, (nsg_id, rules) in enumerate(by_nsg.items(), 1):
+        nsg = _wire(factory, NSG, nsg_id)
+        label = f"Network security group {nsg_id.rsplit('/', 1)[-1]}"
+        gone = {r.lower() for r in rules}
+        present = [r for r in ((nsg or {}).get("properties") or {}).get("securityRules") or []
+                   if str(r.get("name", "")).lower() in gone]
+        if nsg is None or not present:
+            plan.steps.append(UndoStep(f"nsg{i}", label, NSG, nsg_id, "nothing"))
+            continue
+        body = writable(NSG, nsg)
+        body["properties"]["securityRules"] = [r for r in body["properties"].get("securityRules") or []
+                                               if str(r.get("name", "")).lower() not in gone]
+        plan.steps.append(UndoStep(f"nsg{i}", label, NSG, nsg_id, "update",
+                                   tuple(f"properties.securityRules[{r.get('name')}]" for r in present), body,
+                                   etag_of(nsg)))
     # 2. the VNet's /64 and /48
     vnet = _wire(factory, VNET, adds["vnet_id"])
     vnet_label = f"Virtual network {adds['vnet_id'].rsplit('/', 1)[-1]}"

@@ -17,7 +17,7 @@ from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CommandError, Connection
 from .review import render_findings
 
 if TYPE_CHECKING:
-    from ..existing.ipv6 import Ipv6Plan
+    from ..existing.ipv6 import Choices, Ipv6Plan
     from .review import Review
 
 
@@ -62,22 +62,48 @@ def doctor_command(args: argparse.Namespace, conn: Connection | None = None) -> 
     return EXIT_FINDINGS if fix else EXIT_OK
 
 
-def add_ipv6_review(conn: Connection, net: Any) -> tuple[Review, Ipv6Plan]:
+def choices_from(args: argparse.Namespace) -> Choices:
+    """``--nic``, ``--ipv6-nsg-source`` and ``--ipv6-nsg-rule``; a source that is not ``*`` or an IPv6 prefix
+    is bad input (exit 2, nothing read or sent)."""
+    from ..existing.ipv6 import Choices
+    from ..existing.nsg6 import parse_source
+
+    rules = tuple(getattr(args, "ipv6_nsg_rule", None) or ())
+    source = str(getattr(args, "ipv6_nsg_source", "") or "")
+    if rules and not source:
+        raise CommandError("--ipv6-nsg-rule only goes with --ipv6-nsg-source SOURCE (the IPv6 clients to let in); "
+                           "nothing was changed.", EXIT_USAGE)
+    try:
+        parsed = parse_source(source) if source else ""
+    except ValueError as e:
+        raise CommandError(f"--ipv6-nsg-source: {e}; nothing was changed.", EXIT_USAGE) from e
+    return Choices(str(getattr(args, "nic", "") or ""), parsed, rules)
+
+
+def add_ipv6_review(conn: Connection, net: Any, choices: Choices | None = None) -> tuple[Review, Ipv6Plan]:
     """The review of adding IPv6 to ``net``'s VM (a new run): the plan, its diff over what was read, the
-    findings that block, and the journal's metadata (what is added)."""
-    from ..existing.ipv6 import review_add_ipv6
+    findings that block, and the journal's metadata (what is added). A NIC the VM does not have, or an NSG rule
+    that needs no companion, is a :class:`CommandError` (bad input)."""
+    from ..existing.ipv6 import Choices, review_add_ipv6
+    from ..existing.read import NicNotFound
     from ..run.preflight import diff_findings
     from .review import Review, new_run
 
+    choices = choices or Choices()
     run_id, created_at = new_run()
     assert conn.session is not None
-    planned = review_add_ipv6(conn.session.factory, net, run_id=run_id, created_at=created_at)
+    try:
+        planned = review_add_ipv6(conn.session.factory, net, run_id=run_id, created_at=created_at, choices=choices)
+    except (NicNotFound, ValueError) as e:
+        raise CommandError(f"{e}; nothing was changed.", EXIT_USAGE) from e
     # The updates are what the command is for (--yes is the word): only conflicts and unreadable resources block.
     findings = [*planned.findings, *(f for f in diff_findings(planned.diff, "vm", allow_update=True) if f.blocking)]
-    # IPv6 clients get in only where every NSG on the way lets them: the doctor's NSG findings, said here too.
+    # IPv6 clients get in only where every NSG on the way lets them: the doctor's NSG findings, said here too,
+    # but not for a rule this plan gives its IPv6 companion.
     from ..existing.doctor import NSG_FINDINGS, doctor
 
-    findings += [f for f in doctor(net) if f.rule_id in NSG_FINDINGS]
+    covered = {f"securityRules:{a.nsg_name}/{a.mirrors}".lower() for a in planned.rules}
+    findings += [f for f in doctor(net) if f.rule_id in NSG_FINDINGS and f.field.lower() not in covered]
     review = Review("vm-ipv6", None, findings, planned.plan, created_at, conn.label(),
                     f"{net.resource_group}/{net.name}", diff=planned.diff,
                     meta={"vm": net.vm_id, "additions": planned.additions.to_dict() if planned.additions else {}})
@@ -88,9 +114,10 @@ def add_ipv6_command(args: argparse.Namespace, conn: Connection | None = None, *
     from .apply import apply
     from .review import nothing_to_do, plan_dict
 
+    choices = choices_from(args)
     conn = conn or connect(args)
     net = _network(conn, args)
-    review, planned = add_ipv6_review(conn, net)
+    review, planned = add_ipv6_review(conn, net, choices)
     findings, run_id = review.findings, review.plan.run_id
     if not args.yes:
         if args.format == "json":
