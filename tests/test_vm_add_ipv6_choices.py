@@ -44,11 +44,16 @@ def base(sim: ArmSim) -> str:
 
 @pytest.fixture
 def two_nsgs() -> tuple[ArmSim, Any]:
+    sim = ArmSim()
+    conn = connection(sim)
+    make_two_nsgs(sim, conn)
+    return sim, conn
+
+
+def make_two_nsgs(sim: ArmSim, conn: Any) -> None:
     """The demo's legacy VM with an NSG on its NIC (SSH from one IPv4 address, and a rule right after it) and
     another on its subnet (HTTPS from an IPv4 office range, SSH from the same address, a deny at the end): the
     portal user's "both must allow" set-up."""
-    sim = ArmSim()
-    conn = connection(sim)
     f = conn.session.factory
     make_legacy_vm(f)
     net = f.network()
@@ -62,7 +67,6 @@ def two_nsgs() -> tuple[ArmSim, Any]:
         "addressSpace": {"addressPrefixes": [L.space]}, "subnets": [{"name": L.subnet, "properties": {
             "addressPrefix": L.prefix,
             "networkSecurityGroup": {"id": f"{base(sim)}/{NSG}/{SUBNET_NSG}"}}}]}}).result()
-    return sim, conn
 
 
 def args(**kw: Any) -> argparse.Namespace:
@@ -173,9 +177,14 @@ def test_only_the_rules_named_get_companions_and_bad_choices_change_nothing(two_
 
 @pytest.fixture
 def two_nics() -> tuple[ArmSim, Any]:
-    """The legacy VM with a second NIC in the same subnet (the VM names the first one primary)."""
     sim = ArmSim()
     conn = connection(sim)
+    make_two_nics(sim, conn)
+    return sim, conn
+
+
+def make_two_nics(sim: ArmSim, conn: Any) -> None:
+    """The legacy VM with a second NIC in the same subnet (the VM names the first one primary)."""
     f = conn.session.factory
     make_legacy_vm(f)
     nic2 = f"{base(sim)}/{NIC}/{L.vm}-nic2"
@@ -190,7 +199,6 @@ def two_nics() -> tuple[ArmSim, Any]:
     result = ops.create(f, VM, f"{base(sim)}/{VM}/{L.vm}", body)
     if ops.is_poller(result):
         result.result()
-    return sim, conn
 
 
 def versions(conn: Any, sim: ArmSim, nic: str) -> list[str]:

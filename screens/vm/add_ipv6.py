@@ -12,11 +12,17 @@ from azwizard.screens.text import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from ..fields import Input
 
 COLUMNS = ("group", "VM", "region", "size", "IPv4", "IPv6")
+# The IPv6 NSG rules the user may pick (existing/nsg6.py): none, or a companion of each IPv4-only inbound allow
+# rule on the NIC's path, from any IPv6 address or from the prefix typed beside it.
+NSG_CHOICES = [("NSGs: no change", ""), ("NSGs: IPv6 rules beside the IPv4-only ones, from any IPv6 address (*)", "*"),
+               ("NSGs: IPv6 rules beside the IPv4-only ones, from the prefix →", "prefix")]
 
 
 def _addresses(net: Any, version: str) -> str:
@@ -32,6 +38,13 @@ class AddIpv6Screen(Screen[None]):
         Binding("escape", "back", "Back", id="ipv6.back"),
     ]
 
+    DEFAULT_CSS = """
+    #ipv6-choices { height: auto; }
+    #ipv6-nic { width: 36; }
+    #ipv6-nsg { width: 1fr; }
+    #ipv6-nsg-prefix { width: 30; }
+    """
+
     def __init__(self, session: Any, *, demo: bool = False) -> None:
         super().__init__()
         self.session = session
@@ -46,6 +59,10 @@ class AddIpv6Screen(Screen[None]):
         yield Static("[b]Add IPv6 to an existing VM[/b]  [dim]Pick a VM (Enter); nothing changes until you press "
                      "a on its plan.[/dim]", id="ipv6-title")
         yield DataTable(id="ipv6-vms", cursor_type="row")
+        with Horizontal(id="ipv6-choices"):
+            yield Select([], id="ipv6-nic", prompt="NIC: the primary", disabled=True)
+            yield Select(NSG_CHOICES, id="ipv6-nsg", value="", allow_blank=False, disabled=True)
+            yield Input(placeholder="IPv6 prefix, e.g. 2001:db8::/48", id="ipv6-nsg-prefix", disabled=True)
         with VerticalScroll(id="ipv6-detail-box"):
             yield Static("[dim]Reading the VMs…[/dim]", id="ipv6-detail")
         yield Footer()
@@ -95,21 +112,67 @@ class AddIpv6Screen(Screen[None]):
 
     @on(DataTable.RowSelected, "#ipv6-vms")
     def _picked(self, event: DataTable.RowSelected) -> None:
-        self.chosen = self.networks[int(str(event.row_key.value))]
+        self.chosen = net = self.networks[int(str(event.row_key.value))]
+        nic = self.query_one("#ipv6-nic", Select)
+        primary = str(net.primary_nic.get("name", ""))
+        with self.prevent(Select.Changed):
+            nic.set_options([(f"NIC: {n.get('name')}" + (" (primary)" if net.is_primary(n) else ""),
+                              str(n.get("name", ""))) for n in net.nics])
+            nic.value = primary
+            self.query_one("#ipv6-nsg", Select).value = ""
+        for widget in (nic, self.query_one("#ipv6-nsg", Select), self.query_one("#ipv6-nsg-prefix", Input)):
+            widget.disabled = False
+        nic.disabled = len(net.nics) < 2  # one NIC: nothing to pick
+        self._replan()
+
+    @on(Select.Changed, "#ipv6-nic")
+    @on(Select.Changed, "#ipv6-nsg")
+    @on(Input.Submitted, "#ipv6-nsg-prefix")
+    def _choice_changed(self) -> None:
+        if self.chosen is not None:
+            self._replan()
+
+    def choices(self) -> Any:
+        """What the user picked (existing/ipv6.py Choices); ValueError for a prefix that is not IPv6."""
+        from azwizard.existing.ipv6 import Choices
+        from azwizard.existing.nsg6 import parse_source
+
+        nic = self.query_one("#ipv6-nic", Select).value
+        nsg = self.query_one("#ipv6-nsg", Select).value
+        source = ""
+        if nsg == "*":
+            source = "*"
+        elif nsg == "prefix":
+            typed = self.query_one("#ipv6-nsg-prefix", Input).value
+            if not typed.strip():
+                raise ValueError("Type the IPv6 prefix the rules let in (e.g. 2001:db8::/48) and press enter.")
+            source = parse_source(typed)
+        return Choices(nic if isinstance(nic, str) else "", source)
+
+    def _replan(self) -> None:
         self.review = None
+        self.refresh_bindings()
+        try:
+            choices = self.choices()
+        except ValueError as e:  # bad input: said, nothing planned, nothing sent
+            self._say(f"[b $error]✖[/] {escape(str(e))}")
+            return
         self._say(f"[dim]Checking {escape(self.chosen.name)} and planning…[/dim]")
-        self.plan_for(self.chosen)
+        self.plan_for(self.chosen, choices)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ipv6-plan")
-    def plan_for(self, net: Any) -> None:
+    def plan_for(self, net: Any, choices: Any = None) -> None:
         from azwizard.existing.doctor import doctor
-        from azwizard.headless.common import Connection
+        from azwizard.headless.common import CommandError, Connection
         from azwizard.headless.review import render_findings
         from azwizard.headless.vm_existing import add_ipv6_review
 
         try:
-            review, _ = add_ipv6_review(Connection(self.session), net)
+            review, _ = add_ipv6_review(Connection(self.session), net, choices)
             findings = doctor(net)
+        except CommandError as e:  # a choice that cannot be planned: what is wrong, nothing sent
+            self.app.call_from_thread(self._say, f"[b $error]✖[/] {escape(e.message)}")
+            return
         except Exception as e:
             from azwizard.azure.errors import explain
 
