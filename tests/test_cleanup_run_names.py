@@ -85,5 +85,6 @@ def test_the_dry_run_names_each_operations_run_by_its_vm_and_date() -> None:
     inv = inventory()
     vm_id = f"{SUB}/Yolo-RG/providers/Microsoft.Compute/virtualMachines/Yolo-VM"
     text = dry_run_text(plan_deletion(inv, [vm_id]), inv)
-    assert "made by Yolo-VM (VM in Yolo-RG, norwayeast, made 2026-11-25 03:00 UTC; run 20261125-030000-abcd)" in text
-    assert "· run 20261125" not in text
+    assert "(resource group Yolo-RG · run Yolo-VM, 2026-11-25)" in text  # each operation: the run in a few words
+    assert "Made by Yolo-VM (VM in Yolo-RG, norwayeast, made 2026-11-25 03:00 UTC; run 20261125-030000-abcd)." in text
+    assert "· run 20261125" not in text and text.count("20261125-030000-abcd") == 1  # the id once, second

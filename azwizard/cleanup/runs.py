@@ -47,3 +47,13 @@ def run_name(inventory: Inventory, run_id: str | None) -> str:
     facts = [" ".join(p for p in (what, where) if p), main.location,
              f"made {run_date(inventory, run_id)}" if run_date(inventory, run_id) else ""]
     return f"{main.name} ({', '.join(f for f in facts if f)}; run {run_id})"
+
+
+def run_short(inventory: Inventory, run_id: str) -> str:
+    """``Yolo-VM, 2026-11-25``: the run in a few words, for a line that names it beside something else (the id
+    and the rest are said once, with :func:`run_name`)."""
+    main = run_main(inventory, run_id)
+    if main is None:
+        return f"run {run_id}"
+    day = run_date(inventory, run_id).split(" ")[0]
+    return f"{main.name}, {day}" if day else main.name

@@ -28,7 +28,7 @@ from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
 from azwizard.cleanup.kubetidy import KubeTidy
 from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
 from azwizard.cleanup.order import DeleteOp, DeletionPlan
-from azwizard.cleanup.runs import JOURNEY_NAMES, run_main, run_name
+from azwizard.cleanup.runs import JOURNEY_NAMES, run_main, run_name, run_short
 
 Clock = Callable[[], _dt.datetime]
 
@@ -531,6 +531,9 @@ def dry_run_text(plan: DeletionPlan, inventory: Inventory) -> str:
                      f"{cost_sentence(plan.cost())}.")
         lines.append("[dim]In this order: each step starts once the steps it depends on are done and verified "
                      "gone; operations in the same step run at the same time.[/dim]")
+        runs = sorted({op.run_id for op in plan.ops if op.run_id})
+        if runs:
+            lines.append(f"[dim]Made by {escape('; '.join(run_name(inventory, r) for r in runs))}.[/dim]")
     else:
         lines.append("[b $error]Nothing in this selection can be deleted now.[/] The reasons are below; nothing "
                      "will be forced.")
@@ -541,8 +544,8 @@ def dry_run_text(plan: DeletionPlan, inventory: Inventory) -> str:
         for op in wave:
             n += 1
             where = ("" if op.kind == "microsoft.resources/resourcegroups" else f"resource group {op.resource_group}")
-            # the run by its VM or cluster and date, the id last (issue 19 item 14)
-            made = f"made by {run_name(inventory, op.run_id)}" if op.run_id else ""
+            # the run by its VM or cluster and date; its id once, under the heading (issue 19 item 14)
+            made = f"run {run_short(inventory, op.run_id)}" if op.run_id else ""
             where = " · ".join(w for w in (where, made) if w)
             where = f" [dim]({escape(where)})[/dim]" if where else ""
             if op.whole_group:
