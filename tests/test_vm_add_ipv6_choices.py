@@ -149,7 +149,10 @@ def test_companions_are_added_beside_their_rules_by_read_modify_write_and_undone
     (journal,) = list_runs()
     capsys.readouterr()
     assert delete_command(conn, run=journal.run_id, group=None, yes=True, confirm_group=None) == 0
-    assert "~ Network security group legacy-subnet-nsg" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "~ Network security group legacy-subnet-nsg" in said
+    # the run named by the VM and its date, the id second (issue 19 item 14)
+    assert f"undo the IPv6 additions made to VM {L.vm} in {L.group} on 20" in said and f"(run {journal.run_id})" in said
     assert _no_etags(nsg(conn, sim, SUBNET_NSG)) == before_subnet_nsg
     assert _no_etags(nsg(conn, sim, L.nsg)) == before_nic_nsg
 

@@ -187,8 +187,8 @@ def undo_run(conn: Connection, run_id: str, *, yes: bool) -> int | None:
     except Exception as e:
         x = explain(e)
         raise CommandError(x.what, EXIT_AZURE, x.fix) from e
-    out(f"azwizard cleanup: undo the IPv6 additions of run {run_id} in {conn.label()} (the VM, its NIC, VNet and "
-        "NSGs stay; only what the run added goes):")
+    out(f"azwizard cleanup: undo the IPv6 additions {_made_to(journal)} in {conn.label()} (the VM, its NIC, VNet "
+        "and NSGs stay; only what the run added goes):")
     for line in plan.lines():
         out(line)
     if not plan.todo:
@@ -205,3 +205,17 @@ def undo_run(conn: Connection, run_id: str, *, yes: bool) -> int | None:
                            x.fix or f"Run azwizard cleanup delete --run {run_id} --yes again to finish it.") from e
     out(f"\n✓ Undone: the VM's network is as it was before run {run_id}.")
     return EXIT_OK
+
+
+def _made_to(journal: Any) -> str:
+    """``made to VM legacy-vm in Legacy-RG on 2026-12-07 11:15 UTC (run 20261207-111533-3ce4)``: the VM and the
+    date a person knows the run by, the id second (issue 19 item 14)."""
+    from ..cleanup.model import Inventory
+    from ..cleanup.runs import run_date
+
+    vm = next((str((ev.get("meta") or {}).get("vm") or "") for ev in journal.events() if ev.get("event") == "plan"),
+              "")
+    parts = vm.split("/")
+    who = f"made to VM {parts[-1]} in {parts[4]}" if len(parts) > 8 else "made"
+    when = run_date(Inventory(()), journal.run_id)
+    return f"{who}{' on ' + when if when else ''} (run {journal.run_id})"
