@@ -21,8 +21,8 @@ from ..fields import Input
 COLUMNS = ("group", "VM", "region", "size", "IPv4", "IPv6")
 # The IPv6 NSG rules the user may pick (existing/nsg6.py): none, or a companion of each IPv4-only inbound allow
 # rule on the NIC's path, from any IPv6 address or from the prefix typed beside it.
-NSG_CHOICES = [("NSGs: no change", ""), ("NSGs: IPv6 rules beside the IPv4-only ones, from any IPv6 address (*)", "*"),
-               ("NSGs: IPv6 rules beside the IPv4-only ones, from the prefix →", "prefix")]
+NSG_CHOICES = [("NSGs: no change", ""), ("NSGs: IPv6 rules for the IPv4-only ones, from any address (*)", "*"),
+               ("NSGs: IPv6 rules for the IPv4-only ones, from the prefix →", "prefix")]
 
 
 def _addresses(net: Any, version: str) -> str:
@@ -42,7 +42,7 @@ class AddIpv6Screen(Screen[None]):
     #ipv6-choices { height: auto; }
     #ipv6-nic { width: 36; }
     #ipv6-nsg { width: 1fr; }
-    #ipv6-nsg-prefix { width: 30; }
+    #ipv6-nsg-prefix { width: 38; }
     """
 
     def __init__(self, session: Any, *, demo: bool = False) -> None:
