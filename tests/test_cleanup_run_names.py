@@ -88,10 +88,3 @@ def test_the_dry_run_names_each_operations_run_by_its_vm_and_date() -> None:
     assert "(resource group Yolo-RG · run Yolo-VM, 2026-11-25)" in text  # each operation: the run in a few words
     assert "Made by Yolo-VM (VM in Yolo-RG, norwayeast, made 2026-11-25 03:00 UTC; run 20261125-030000-abcd)." in text
     assert "· run 20261125" not in text and text.count("20261125-030000-abcd") == 1  # the id once, second
-
-
-def test_an_items_detail_names_its_run_by_its_vm_and_date_then_the_id() -> None:
-    inv = inventory()
-    rows = build_rows(inv, inv.items, NOW)
-    vm = next(r for r in rows if r.kind == "item" and r.item is not None and r.item.name == "Yolo-VM")
-    assert "run Yolo-VM, 2026-11-25 (20261125-030000-abcd)" in detail_text(vm, inv, NOW)
