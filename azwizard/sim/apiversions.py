@@ -66,9 +66,14 @@ def _drop(body: Any, path: tuple[str, ...]) -> None:
 # ``properties.allowPort25Out``: answered at 2022-01-01 and 2022-11-01 in every azure-cli NIC recording
 # (Azure/azure-cli .../network/tests/latest/recordings/test_network_nic_subresources.yaml);
 # ``properties.nicAuxiliarySkuBillingNotificationType``: answered at 2022-11-01 (test_network_nic_auxiliary.yaml).
+# A NAT gateway's ``scope``, ``flowlogs``, ``privateIPAddresses`` and ``privateIPAddressesV6``: answered at 2025-07-01
+# (test_natgateway_pipv6_param_formats.yaml, test_natgateway_nat64.yaml), defined by no spec up to
+# specification/network/resource-manager/Microsoft.Network/stable/2025-07-01/natGateway.json.
 UNDOCUMENTED: dict[str, dict[str, str]] = {
     "microsoft.network/networkinterfaces": {"kind": "2022-01-01", "properties.allowPort25Out": "2022-01-01",
                                             "properties.nicAuxiliarySkuBillingNotificationType": "2022-11-01"},
+    "microsoft.network/natgateways": {f"properties.{k}": "2025-07-01" for k in (
+        "scope", "flowlogs", "privateIPAddresses", "privateIPAddressesV6")},
 }
 
 
