@@ -80,7 +80,7 @@ def _kube_client(kubeconfig_text: str) -> Any:
     from kubernetes import client, config
 
     cfg = client.Configuration()
-    config.load_kube_config_from_dict(yaml.safe_load(kubeconfig_text), client_configuration=cfg)
+    config.load_kube_config_from_dict(yaml.safe_load(kubeconfig_text), client_configuration=cfg)  # type: ignore[no-untyped-call]
     cfg.retries = 1  # an unreachable API server fails fast instead of urllib3's three retries
     return client.ApiClient(cfg)
 
@@ -152,7 +152,7 @@ def verify_cluster(factory: Any, resource_group: str, name: str, *, caller_ip: s
     try:
         core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
         try:
-            node_list = core.list_node(_request_timeout=TIMEOUT).items
+            node_list: list[Any] = list(core.list_node(_request_timeout=TIMEOUT).items)
         except Exception as exc:  # noqa: BLE001 - any failure to reach it is the finding
             hint = ""
             inside = _range_of(caller_ip, ranges)
@@ -204,7 +204,7 @@ def verify_cluster(factory: Any, resource_group: str, name: str, *, caller_ip: s
             add("node-addresses", not missing,
                 "; ".join(missing) if missing else f"every node has {families} InternalIP")
 
-        pods = core.list_namespaced_pod("kube-system", _request_timeout=TIMEOUT).items
+        pods: list[Any] = list(core.list_namespaced_pod("kube-system", _request_timeout=TIMEOUT).items)
         for key, label, what in (("coredns", ("k8s-app", "kube-dns"), "CoreDNS"),
                                  ("konnectivity", ("app", "konnectivity-agent"), "konnectivity-agent")):
             mine = [p for p in pods if (p.metadata.labels or {}).get(label[0]) == label[1]]
@@ -220,8 +220,8 @@ def verify_cluster(factory: Any, resource_group: str, name: str, *, caller_ip: s
                 add(key, True, f"{what}: {len(mine)} of {len(mine)} pods running and ready")
 
         if _get(mc, "network_profile", "network_dataplane") == "cilium":
-            ds = next((d for d in apps.list_namespaced_daemon_set("kube-system", _request_timeout=TIMEOUT).items
-                       if d.metadata.name == "cilium"), None)
+            sets: list[Any] = list(apps.list_namespaced_daemon_set("kube-system", _request_timeout=TIMEOUT).items)
+            ds = next((d for d in sets if d.metadata.name == "cilium"), None)
             if ds is None:
                 add("cilium", False, "the cilium DaemonSet is missing from kube-system")
             else:
