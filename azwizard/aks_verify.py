@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Check", "ClusterNotFound", "Verification", "verify_cluster"]
+__all__ = ["Check", "ClusterNotFound", "Verification", "caller_ip", "verify_cluster"]
 
 TIMEOUT = (5.0, 15.0)  # (connect, read) seconds for each Kubernetes call
 
@@ -68,6 +68,16 @@ class Verification:
     def to_dict(self) -> dict[str, Any]:
         return {"cluster": self.cluster_id, "healthy": self.healthy, "reason": self.reason,
                 "checks": [c.to_dict() for c in self.checks]}
+
+
+def caller_ip(demo: bool) -> str | None:
+    """The caller's public IPv4 (demo: the simulated one), or ``None`` when it cannot be found."""
+    from .myip import detect_public_ipv4
+
+    try:
+        return detect_public_ipv4(demo=demo)
+    except OSError:
+        return None
 
 
 def _get(obj: Any, *path: str) -> Any:
@@ -170,7 +180,7 @@ def verify_cluster(factory: Any, resource_group: str, name: str, *, caller_ip: s
             where = (f"your IP {caller_ip} is in the authorized range {inside}" if inside else
                      f"your IP {caller_ip or '(unknown)'} is in none of the authorized ranges ({', '.join(ranges)}), "
                      "yet it answered: you reach it through another address")
-        add("api-server", True, f"API server https://{fqdn} answers; {where}")
+        add("api-server", True, f"API server answers; {where}")
 
         not_ready = []
         for n in node_list:

@@ -11,18 +11,8 @@ import sys
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CommandError, Connection, connect, out
 
 
-def caller_ip(demo: bool) -> str | None:
-    """The caller's public IPv4 (demo: the simulated one), or ``None`` when it cannot be found."""
-    from ..myip import detect_public_ipv4
-
-    try:
-        return detect_public_ipv4(demo=demo)
-    except OSError:
-        return None
-
-
 def verify_command(args: argparse.Namespace, conn: Connection | None = None) -> int:
-    from ..aks_verify import ClusterNotFound, verify_cluster
+    from ..aks_verify import ClusterNotFound, caller_ip, verify_cluster
 
     conn = conn or connect(args)
     assert conn.session is not None
@@ -43,6 +33,13 @@ def verify_command(args: argparse.Namespace, conn: Connection | None = None) -> 
     except ClusterNotFound as e:
         raise CommandError(f"{e} ({conn.label()})", EXIT_USAGE,
                            "Check the names (az aks list -o table), or the subscription (--subscription).") from e
+    finally:
+        if conn.sim is not None:  # demo: the clusters' loopback API server lives as long as the command
+            from ..sim.kube_api import server_for
+
+            server = server_for(conn.sim)
+            if server is not None:
+                server.stop()
     if as_json:
         sys.stdout.write(json.dumps({**result.to_dict(), "resourceGroup": args.resource_group, "name": args.name},
                                     indent=2, ensure_ascii=False) + "\n")

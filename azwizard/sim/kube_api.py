@@ -125,13 +125,20 @@ class KubeApiServer:
     def __init__(self, sim: ArmSim, *, caller_ip: str | None = None) -> None:
         from ..myip import DEMO_ADDRESS
 
-        self.sim = sim
+        self._sim = weakref.ref(sim)  # the registry is keyed weakly by the simulator: no cycle keeps it alive
         self.caller_ip = caller_ip or DEMO_ADDRESS
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._lock = threading.Lock()
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status) answered
+
+    @property
+    def sim(self) -> ArmSim:
+        sim = self._sim()
+        if sim is None:
+            raise RuntimeError("the simulator behind this Kubernetes API server is gone")
+        return sim
 
     @property
     def url(self) -> str:
@@ -215,6 +222,8 @@ class KubeApiServer:
 
     def answer(self, method: str, path: str, token: str | None, body: bytes) -> tuple[int, dict[str, Any]] | None:
         """(status, JSON body), or ``None`` to close the connection unanswered."""
+        with self.sim.lock:
+            self.sim._sync_from_file()  # what other processes changed (a node marked NotReady, a stopped cluster)
         cluster = self.cluster_for(token) if token else None
         if cluster is None:
             return 401, _status(401, "Unauthorized", "Unauthorized")

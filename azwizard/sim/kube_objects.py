@@ -74,6 +74,7 @@ def mark_node(sim: ArmSim, cluster_id: str, node: str | int, *, ready: bool | No
     ``ip_families=["IPv4"]`` leaves it without its IPv6 address; ``ready=True`` / ``ip_families=None`` with the
     other unset clears the mark. Returns the node's name."""
     with sim.lock:
+        sim._sync_from_file()  # another process (a demo session) may have marked nodes since
         cluster = sim.peek(cluster_id) or next((c for c in sim.of_type("Microsoft.ContainerService/managedClusters")
                                                 if str(c["id"]).lower() == cluster_id.lower()), None)
         if cluster is None:
@@ -91,7 +92,8 @@ def mark_node(sim: ArmSim, cluster_id: str, node: str | int, *, ready: bool | No
             mark["ipFamilies"] = list(ip_families)
         if mark.get("ready", True) and "ipFamilies" not in mark:
             marks.pop(name, None)
-        sim.extra["kube_nodes"] = every  # reassigned: the writer compares ``extra`` by key
+        sim.extra["kube_nodes"] = every
+        sim._persist()  # kept in the state file at once: a later session (or another process) sees the mark
         return name
 
 
