@@ -303,7 +303,8 @@ class AksDoneScreen(Screen[None]):
             lines.append(f"  Replaced: {escape(', '.join(c.describe() for c in result.replaced))}.")
         if self.demo:
             lines.append("  [dim]Demo mode: a separate file under azwizard's data dir, not your ~/.kube/config; "
-                         "the credentials are simulated and reach no real cluster.[/dim]")
+                         "the credentials are simulated and reach only the simulated cluster's API, served on "
+                         "127.0.0.1 while azwizard runs.[/dim]")
         status.update("\n".join(lines))
 
     def _confirmed(self, overwrite: bool | None) -> None:
