@@ -214,7 +214,11 @@ def verify_cluster(factory: Any, resource_group: str, name: str, *, caller_ip: s
             add("node-addresses", not missing,
                 "; ".join(missing) if missing else f"every node has {families} InternalIP")
 
-        pods: list[Any] = list(core.list_namespaced_pod("kube-system", _request_timeout=TIMEOUT).items)
+        try:
+            pods: list[Any] = list(core.list_namespaced_pod("kube-system", _request_timeout=TIMEOUT).items)
+        except Exception as exc:  # noqa: BLE001 - reported as the failing check
+            add("coredns", False, f"could not read the kube-system pods: {_unreachable_reason(exc)}")
+            return result
         for key, label, what in (("coredns", ("k8s-app", "kube-dns"), "CoreDNS"),
                                  ("konnectivity", ("app", "konnectivity-agent"), "konnectivity-agent")):
             mine = [p for p in pods if (p.metadata.labels or {}).get(label[0]) == label[1]]
@@ -230,7 +234,11 @@ def verify_cluster(factory: Any, resource_group: str, name: str, *, caller_ip: s
                 add(key, True, f"{what}: {len(mine)} of {len(mine)} pods running and ready")
 
         if _get(mc, "network_profile", "network_dataplane") == "cilium":
-            sets: list[Any] = list(apps.list_namespaced_daemon_set("kube-system", _request_timeout=TIMEOUT).items)
+            try:
+                sets: list[Any] = list(apps.list_namespaced_daemon_set("kube-system", _request_timeout=TIMEOUT).items)
+            except Exception as exc:  # noqa: BLE001 - reported as the failing check
+                add("cilium", False, f"could not read the kube-system DaemonSets: {_unreachable_reason(exc)}")
+                return result
             ds = next((d for d in sets if d.metadata.name == "cilium"), None)
             if ds is None:
                 add("cilium", False, "the cilium DaemonSet is missing from kube-system")

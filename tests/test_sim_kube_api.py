@@ -177,3 +177,25 @@ def test_an_unknown_path_is_a_404_status(sdk: Any, rg: str, kube: kube_api.KubeA
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(req, context=ctx)  # noqa: S310 - loopback
     assert e.value.code == 404 and json.loads(e.value.read())["reason"] == "NotFound"
+
+
+def test_verify_says_when_the_callers_ip_is_outside_the_authorized_ranges(
+        sdk: Any, rg: str, kube: kube_api.KubeApiServer) -> None:
+    """The engine against a cluster whose API server drops the caller: the reason names the caller's IP and the
+    ranges, and what to do (azwizard/aks_verify.py, check ``api-server``)."""
+    from types import SimpleNamespace
+
+    from azwizard.aks_verify import verify_cluster
+
+    make(sdk, rg)  # authorizes 203.0.113.7 only
+    kube.caller_ip = "20.100.1.2"
+    factory = SimpleNamespace(containerservice=lambda: sdk.containerservice)
+    result = verify_cluster(factory, rg, "aks1", caller_ip="20.100.1.2")
+    assert not result.healthy and [c.key for c in result.checks] == ["cluster", "api-server"]
+    assert result.reason is not None and "not reachable" in result.reason
+    assert "Your public IP 20.100.1.2 is in none of its authorized ranges (203.0.113.7/32)" in result.reason, \
+        result.reason
+    kube.caller_ip = NOTES_CALLER
+    result = verify_cluster(factory, rg, "aks1", caller_ip=NOTES_CALLER)
+    assert result.healthy, result.reason
+    assert "your IP 203.0.113.7 is in the authorized range 203.0.113.7/32" in result.checks[1].summary

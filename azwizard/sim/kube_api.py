@@ -15,8 +15,10 @@ simulator, as the AKS API servers would answer at their FQDNs:
   ``/apis/apps/v1/namespaces/kube-system/daemonsets`` answer ``NodeList`` / ``PodList`` / ``DaemonSetList`` built by
   ``kube_objects.py``; anything else 404 ``NotFound`` (a ``Status`` object:
   https://kubernetes.io/docs/reference/using-api/api-concepts/#response-status-kind);
-- a stopped cluster, or a caller whose address is outside the cluster's ``authorizedIPRanges``, gets its connection
-  closed without an answer (the real API server is unreachable then: https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges).
+- a stopped cluster, a private cluster (https://learn.microsoft.com/azure/aks/private-clusters: reachable only from
+  its virtual network), or a caller whose address is outside the cluster's ``authorizedIPRanges``, gets its
+  connection closed without an answer (the real API server is unreachable then:
+  https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges).
   The caller's address is the one demo mode says it has (``myip.DEMO_ADDRESS``; ``KubeApiServer.caller_ip``);
 - ``POST /azwizard-sim/nodes/<name>`` with ``{"ready": false}`` or ``{"ipFamilies": ["IPv4"]}`` marks a node
   NotReady or IPv4-only (the simulator's own control, not a Kubernetes endpoint; ``kube_objects.mark_node``).
@@ -214,7 +216,10 @@ class KubeApiServer:
         props = cluster.get("properties") or {}
         if (props.get("powerState") or {}).get("code") == "Stopped":
             return False
-        ranges = (props.get("apiServerAccessProfile") or {}).get("authorizedIPRanges") or []
+        access = props.get("apiServerAccessProfile") or {}
+        if access.get("enablePrivateCluster"):  # answers only inside its virtual network, never here
+            return False
+        ranges = access.get("authorizedIPRanges") or []
         if not ranges:
             return True
         caller = ipaddress.ip_address(self.caller_ip)

@@ -102,6 +102,15 @@ def cost_sections(spec: AksSpec, plan: Plan) -> list[tuple[str, str]]:
             ("Delete it", delete)]
 
 
+def failure_text(what: str, error: BaseException | None, key: str) -> str:
+    """A worker's failure in plain words (``azure.errors.explain``), with the key that tries again."""
+    from azwizard.azure.errors import explain
+
+    err = explain(error) if error else None
+    return (f"[b $error]✖ {what}:[/] {escape(err.what if err else 'unknown')} {escape(err.fix if err else '')} "
+            f"Press [b]{key}[/b] to try again.")
+
+
 class ConfirmOverwrite(ModalScreen[bool]):
     """Asked before a kubeconfig entry of the same name but different content is replaced."""
 
@@ -216,11 +225,13 @@ class AksDoneScreen(Screen[None]):
             return
         status = self.query_one("#verify-status", Static)
         if event.state == WorkerState.ERROR:
-            from azwizard.azure.errors import explain
+            from azwizard.aks_verify import ClusterNotFound
 
-            err = explain(event.worker.error) if event.worker.error else None
-            status.update(f"[b $error]✖ Couldn't check the cluster:[/] {escape(err.what if err else 'unknown')} "
-                          f"{escape(err.fix if err else '')} Press [b]v[/b] to try again.")
+            if isinstance(event.worker.error, ClusterNotFound):  # deleted since (cleanup, or someone else)
+                status.update(f"[b $error]✖ {escape(str(event.worker.error))}[/] Was it deleted? "
+                              "(az aks list -o table) Press [b]v[/b] to check again.")
+                return
+            status.update(failure_text("Couldn't check the cluster", event.worker.error, "v"))
             return
         if event.state != WorkerState.SUCCESS or event.worker.result is None:
             return
@@ -272,16 +283,13 @@ class AksDoneScreen(Screen[None]):
             return
         status = self.query_one("#kube-status", Static)
         if event.state == WorkerState.ERROR:
-            from azwizard.azure.errors import explain
             from azwizard.userfiles import OutputFileError
 
             if isinstance(event.worker.error, OutputFileError):  # not a regular file there: nothing was written
                 status.update(f"[b $error]✖ Couldn't write the kubeconfig:[/] {escape(str(event.worker.error))}. "
                               "Move it aside, then press [b]g[/b] to try again.")
                 return
-            err = explain(event.worker.error) if event.worker.error else None
-            status.update(f"[b $error]✖ Couldn't write the kubeconfig:[/] {escape(err.what if err else 'unknown')} "
-                          f"{escape(err.fix if err else '')} Press [b]g[/b] to try again.")
+            status.update(failure_text("Couldn't write the kubeconfig", event.worker.error, "g"))
             return
         if event.state != WorkerState.SUCCESS or event.worker.result is None:
             return
