@@ -183,3 +183,15 @@ def test_a_subnet_created_at_2025_07_01_is_private_by_default(sdk: Any, sim: Any
     # read at a version whose model predates the property (2023-05-01 added it): left out, still stored
     assert "defaultOutboundAccess" not in _get(sdk, f"{net}/new/subnets/a", "2022-11-01")["properties"]
     assert _get(sdk, f"{net}/new/subnets/a", "2023-11-01")["properties"]["defaultOutboundAccess"] is False
+
+
+def test_a_vm_without_a_security_type_reads_standard_from_2025_11_01(sdk: Any, estate: dict[str, str]) -> None:
+    """The compute spec: "If not specified, Standard will be returned starting api version 2025-11-01"
+    (azwizard/sim/version_defaults.py READ_DEFAULTS); older versions answer no securityProfile; the stored VM is
+    unchanged (a read at an old version after a new one still has none)."""
+    vm = estate["Microsoft.Compute/virtualMachines"]
+    assert "securityProfile" not in _get(sdk, vm, "2024-11-01")["properties"]
+    assert _get(sdk, vm, "2025-11-01")["properties"]["securityProfile"] == {"securityType": "Standard"}
+    listed = _get(sdk, vm.rsplit("/", 1)[0], "2026-04-01")["value"]
+    assert [v["properties"]["securityProfile"]["securityType"] for v in listed] == ["Standard"]
+    assert "securityProfile" not in _get(sdk, vm, "2024-11-01")["properties"]

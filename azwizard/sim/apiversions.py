@@ -131,8 +131,11 @@ def shape(rtype: str | None, api_version: str | None, body: Any) -> Any:
     """``body`` as a client at ``api_version`` sees it: a copy without the keys newer versions added."""
     if rtype is None or not isinstance(body, dict):
         return body
+    from .version_defaults import fill_read_defaults, read_defaults
+
     paths = newer_keys(rtype, api_version)
-    if not paths and model_keys(rtype, api_version) is None:
+    defaults = read_defaults(rtype, api_version)
+    if not paths and not defaults and model_keys(rtype, api_version) is None:
         return body
     out = copy.deepcopy(body)
     items = out["value"] if isinstance(out.get("value"), list) else [out]
@@ -141,6 +144,8 @@ def shape(rtype: str | None, api_version: str | None, body: Any) -> Any:
             for p in paths:
                 _drop(item, p)
             _keep_model_keys(item, rtype, api_version)
+            if isinstance(item.get("properties"), dict):  # a resource, not an error or an operation's status
+                fill_read_defaults(item, defaults)
     return out
 
 

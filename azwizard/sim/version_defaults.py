@@ -5,10 +5,18 @@ api-version the create request used: the service applies the default of that ver
 stores and answers it like any other value (a later read at another api-version shows what was stored, filtered
 by that version's model in ``apiversions.py``). Each entry cites where the change is announced.
 
-Surveyed for the simulated types (VM, NIC, public IP, VNet, subnet, NSG, disk, AKS cluster and pool, ACR, NAT
-gateway); the one version-dependent default found documented with its api-version is the subnet's:
+A default can also depend on the api-version a client *reads* with: the service stores nothing and answers the
+value only to versions from a given one on (:data:`READ_DEFAULTS`, applied by ``apiversions.shape``).
 
-- ``Microsoft.Network/virtualNetworks/subnets`` ``defaultOutboundAccess``: subnets created with api-version
+Surveyed for the simulated types (VM, NIC, public IP, VNet, subnet, NSG, disk, AKS cluster and pool, ACR, NAT
+gateway); the version-dependent defaults found documented with their api-version:
+
+- ``Microsoft.Compute/virtualMachines`` ``securityProfile.securityType``, read: "If not specified, Standard will be
+  returned starting api version 2025-11-01" (the compute spec's ``SecurityProfile.securityType`` description, as
+  azure-mgmt-compute's ``SecurityProfile`` model docstring carries it:
+  https://learn.microsoft.com/python/api/azure-mgmt-compute/azure.mgmt.compute.models.securitytypes, "returns a
+  Standard value starting API version 2025-11-01").
+- ``Microsoft.Network/virtualNetworks/subnets`` ``defaultOutboundAccess``, at creation: subnets created with api-version
   2025-07-01 or later are private by default (``false``); before it the property is left unset (the service's
   implicit default outbound access). https://techcommunity.microsoft.com/t5/azure-networking-blog/private-subnets-by-default-in-azure-virtual-networks-what/ba-p/4513778
   ("With API version 2025-07-01 and later: Subnets in newly created VNets are private by default. The subnet
@@ -26,6 +34,37 @@ from typing import Any
 CREATE_DEFAULTS: dict[str, list[tuple[str, str, Any]]] = {
     "microsoft.network/virtualnetworks/subnets": [("defaultOutboundAccess", "2025-07-01", False)],
 }
+
+
+# lower-cased resource type -> [(dotted path in the answer, first api-version answering it when unset, value)]
+READ_DEFAULTS: dict[str, list[tuple[str, str, Any]]] = {
+    "microsoft.compute/virtualmachines": [("properties.securityProfile.securityType", "2025-11-01", "Standard")],
+}
+
+
+def read_defaults(rtype: str, api_version: str | None) -> list[tuple[tuple[str, ...], Any]]:
+    """(path, value) pairs an answer to ``api_version`` carries for ``rtype`` where the resource leaves them unset."""
+    if not api_version:
+        return []
+    asked = api_version[:10]
+    return [(tuple(path.split(".")), value) for path, since, value in READ_DEFAULTS.get(rtype.lower(), ())
+            if asked >= since]
+
+
+def fill_read_defaults(item: dict[str, Any], defaults: list[tuple[tuple[str, ...], Any]]) -> None:
+    """Set each default path of ``item`` (a copy being answered) that is absent or null."""
+    for path, value in defaults:
+        node = item
+        for part in path[:-1]:
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            if node.get(path[-1]) is None:
+                node[path[-1]] = value
 
 
 def create_defaults(rtype: str, api_version: str | None) -> dict[str, Any]:
