@@ -18,7 +18,6 @@ from test_sim_aks import notes_cluster, wire_body
 
 from azwizard.sim import ArmSim, kube_api, kube_objects
 
-
 NOTES_CALLER = "203.0.113.7"
 
 
