@@ -18,7 +18,9 @@ The checks, in order (each one a :class:`Check`; the first that fails is the ver
 6. ``cilium`` (Cilium dataplane only): the ``cilium`` DaemonSet has a ready pod on every node it wants
    (``numberReady == desiredNumberScheduled``; https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium).
 
-Nothing is changed anywhere: one ARM read, one credentials action, three Kubernetes reads.
+Nothing is changed anywhere: one ARM read, one credentials action, three Kubernetes reads. The kubeconfig is
+never written to the user's files; the Kubernetes client keeps the certificate and key it holds in its own 0600
+temporary files (``tempfile.mkstemp``), removed when the process exits.
 """
 
 from __future__ import annotations

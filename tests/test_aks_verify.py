@@ -32,6 +32,7 @@ def cluster_id(data_dir: Path) -> str:
 def cluster(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> str:
     res = main_in_process(["--demo", "aks", "apply", str(EXAMPLES / "aks-dev.toml"), "--yes"], capsys)
     assert res.code == EXIT_OK, res.out + res.err
+    assert f"Check it: azwizard aks verify --resource-group {RG} --name {NAME} --demo" in res.out  # said after create
     return cluster_id(data_dir)
 
 
