@@ -33,6 +33,7 @@ commands:
   aks plan|apply PROFILE    the same for an AKS cluster
   vm|aks --from-az AZ...    open the wizard pre-filled from an az vm|aks create command
   vm doctor|add-ipv6 -g RG --vm NAME   check an existing VM; add IPv6 to an IPv4-only one
+  aks verify -g RG -n NAME  check a running cluster (nodes, IP families, system pods, Cilium, API access)
   check -- az ...           check an az vm create / az aks create command line
   cleanup list|delete       what azwizard created; delete a run or a resource group
   sim serve                 serve the simulated Azure Resource Manager
@@ -95,6 +96,15 @@ def _vm_existing_actions(actions: argparse._SubParsersAction, common: argparse.A
                            help="only this rule gets a companion (repeatable; default: all of them)")
 
 
+def _aks_verify_action(actions: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """``aks verify``: check a running cluster (docs/cli.md)."""
+    what = "check a running cluster: nodes Ready with every IP family, system pods, Cilium, API server access"
+    v = actions.add_parser("verify", parents=[common], help=what, description=what[0].upper() + what[1:] + ".")
+    v.add_argument("--resource-group", "-g", required=True, metavar="RG", help="the cluster's resource group")
+    v.add_argument("--name", "-n", required=True, metavar="NAME", help="the cluster's name")
+    v.add_argument("--format", choices=("text", "json"), default="text")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options(False)
     p = argparse.ArgumentParser(
@@ -134,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
         _existing_options(apply)
         if kind == "vm":
             _vm_existing_actions(actions, common)
+        else:
+            _aks_verify_action(actions, common)
 
     check = sub.add_parser(
         "check", parents=[common], help="check an az vm create / az aks create command line",

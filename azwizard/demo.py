@@ -47,6 +47,9 @@ def open_demo_session(
 
     path = (state_file or demo_state_file()) if persist else None
     sim = ArmSim(latency=DEMO if latency is None else latency, persist_path=path)
+    from .sim import kube_api
+
+    kube_api.enable(sim)  # the clusters' Kubernetes API on loopback, started when first asked (aks verify, kubectl)
     if reset:
         sim.reset()
         if persist:  # the fresh subscription starts clean: its old journals go too (archived, not deleted)

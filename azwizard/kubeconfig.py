@@ -233,8 +233,9 @@ def forget_cluster(existing_yaml: str | None, *, name: str, resource_group: str,
                    fqdns: tuple[str, ...] = ()) -> ForgetResult:
     """The kubeconfig without the entries of the deleted AKS cluster ``name`` in ``resource_group``.
 
-    A ``clusters`` entry is the cluster's when its server's host is one of ``fqdns`` (the cluster's FQDN and
-    private FQDN); with no FQDN known, when it has the cluster's name and a context pairs it with the user
+    A ``clusters`` entry is the cluster's when its server's host, or its ``tls-server-name`` (the name a
+    server reached at another address answers for: demo mode's loopback API servers), is one of ``fqdns`` (the
+    cluster's FQDN and private FQDN); with no FQDN known, when it has the cluster's name and a context pairs it with the user
     ``clusterUser_<group>_<name>`` or ``clusterAdmin_<group>_<name>`` (the names ``az aks get-credentials``
     writes). Its contexts go, and the users no remaining context uses. Everything else is kept as it was."""
     data = _load(existing_yaml, "kubeconfig")
@@ -252,7 +253,8 @@ def forget_cluster(existing_yaml: str | None, *, name: str, resource_group: str,
 
     if hosts:
         gone_clusters = {str(c.get("name")) for c in clusters
-                         if _host((c.get("cluster") or {}).get("server")) in hosts}
+                         if _host((c.get("cluster") or {}).get("server")) in hosts
+                         or str((c.get("cluster") or {}).get("tls-server-name") or "").lower() in hosts}
     else:
         gone_clusters = {name} if any(ctx(c).get("cluster") == name and ctx(c).get("user") in own_users
                                       for c in contexts) else set()

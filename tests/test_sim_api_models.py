@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from azure.core.rest import HttpRequest
 
-from azwizard.sim import SIM_BASE_URL, apiversions
+from azwizard.sim import SIM_BASE_URL, apiversions, router
 from tests.test_sim_aks import notes_cluster
 from tests.test_sim_compute import vm_body
 
@@ -21,7 +21,9 @@ LOC = "norwayeast"
 NET = "Microsoft.Network"
 
 
-def _get(sdk: Any, path: str, api: str) -> Any:
+def _get(sdk: Any, path: str, api: str, walked: list[str] | None = None) -> Any:
+    if walked is not None:
+        walked.append(path)
     resp = sdk.network.send_request(HttpRequest("GET", f"{SIM_BASE_URL}{path}?api-version={api}"))
     assert resp.status_code == 200, (path, api, resp.text())
     return resp.json()
@@ -80,9 +82,23 @@ def _violations(rtype: str, api: str, item: dict[str, Any]) -> list[str]:
     return bad
 
 
+def _read_routes() -> list[router.Route]:
+    """Every GET route that answers a described type's resource or collection (not its actions or sub-resources)."""
+    described = {t.lower() for t in _described_types()}
+    return [r for r in router._ROUTES if r.method == "GET"
+            and (apiversions.resource_type_of(r.pattern) or "").lower() in described]
+
+
+def _described_types() -> list[str]:
+    return [t for t in apiversions._described()]
+
+
 def test_every_answer_carries_only_its_api_versions_keys(sdk: Any, estate: dict[str, str]) -> None:
+    """Walks every read route of every described type at every described api-version (a version between two
+    described ones answers the later one's model, so these cover every version the simulator accepts)."""
     checked = 0
     problems: list[str] = []
+    walked: list[str] = []
     for rtype, rid in estate.items():
         versions = apiversions.described_versions(rtype)
         assert versions, rtype
@@ -92,9 +108,9 @@ def test_every_answer_carries_only_its_api_versions_keys(sdk: Any, estate: dict[
         if rtype.count("/") == 1:  # top-level types also list across the subscription
             collections.append(f"{sub}/providers/{rtype}")
         for api in versions:
-            answers = [_get(sdk, rid, api)]
+            answers = [_get(sdk, rid, api, walked)]
             for coll in collections:
-                items = _get(sdk, coll, api)["value"]
+                items = _get(sdk, coll, api, walked)["value"]
                 assert any(i["id"].lower() == rid.lower() for i in items), (coll, api)
                 answers += items
             for item in answers:
@@ -102,6 +118,9 @@ def test_every_answer_carries_only_its_api_versions_keys(sdk: Any, estate: dict[
                 problems += [f"{rtype} @{api}: {k}" for k in _violations(rtype, api, item)]
     assert not problems, "\n".join(problems)
     assert checked > 500
+    assert {t.lower() for t in estate} == {t.lower() for t in _described_types()}
+    unwalked = [r.pattern for r in _read_routes() if not any(r.regex.match(p) for p in walked)]
+    assert len(_read_routes()) >= 2 * len(estate) and not unwalked, unwalked
 
 
 def test_a_key_newer_than_the_asked_version_is_left_out(sdk: Any, estate: dict[str, str]) -> None:
@@ -113,3 +132,66 @@ def test_a_key_newer_than_the_asked_version_is_left_out(sdk: Any, estate: dict[s
     disk = _get(sdk, estate["Microsoft.Compute/disks"], "2018-09-30")["properties"]
     assert "uniqueId" not in disk and "encryption" not in disk and disk["diskSizeGB"] == 32
     assert "uniqueId" in _get(sdk, estate["Microsoft.Compute/disks"], "2023-04-02")["properties"]
+
+
+def _put(sdk: Any, path: str, api: str, body: dict[str, Any]) -> Any:
+    resp = sdk.network.send_request(HttpRequest("PUT", f"{SIM_BASE_URL}{path}?api-version={api}", json=body))
+    assert resp.status_code in (200, 201), (path, api, resp.text())
+    return resp.json()
+
+
+def test_a_nat_gateway_read_at_2025_07_01_carries_what_that_version_answers(sdk: Any, sim: Any, rg: str) -> None:
+    """test_natgateway_pipv6_param_formats.yaml / test_natgateway_nat64.yaml (Azure/azure-cli recordings, api
+    2025-07-01): ``scope``, ``flowlogs``, and with public IPs ``privateIPAddresses``/``privateIPAddressesV6``; none of
+    them at 2023-11-01, whose model lacks them."""
+    net = f"{sim.group_id(rg)}/providers/{NET}"
+    pip = _put(sdk, f"{net}/publicIPAddresses/p4", "2025-07-01", {
+        "location": LOC, "sku": {"name": "StandardV2"}, "properties": {"publicIPAllocationMethod": "Static"}})
+    sim.advance(60)
+    bare = _put(sdk, f"{net}/natGateways/n64", "2025-07-01", {
+        "location": LOC, "sku": {"name": "StandardV2"}, "properties": {"nat64": "Enabled"}})["properties"]
+    assert bare["scope"] == "Public" and bare["flowlogs"] == {"logsVersions": {}} and bare["nat64"] == "Enabled"
+    assert "privateIPAddresses" not in bare
+    _put(sdk, f"{net}/natGateways/nv2", "2025-07-01", {"location": LOC, "sku": {"name": "StandardV2"},
+                                                       "properties": {"publicIpAddresses": [{"id": pip["id"]}]}})
+    sim.advance(60)
+    props = _get(sdk, f"{net}/natGateways/nv2", "2025-07-01")["properties"]
+    assert props["scope"] == "Public" and props["privateIPAddresses"] == [] and props["privateIPAddressesV6"] == []
+    old = _get(sdk, f"{net}/natGateways/nv2", "2023-11-01")["properties"]
+    assert not {"scope", "flowlogs", "privateIPAddresses", "privateIPAddressesV6"} & set(old)
+    assert old["publicIpAddresses"] == [{"id": pip["id"]}]
+
+
+def test_a_subnet_created_at_2025_07_01_is_private_by_default(sdk: Any, sim: Any, rg: str) -> None:
+    """Subnets created with api-version 2025-07-01 or later default to ``defaultOutboundAccess: false``; older
+    versions leave it unset; a value sent is kept, and an update that leaves it out keeps the stored one."""
+    net = f"{sim.group_id(rg)}/providers/{NET}/virtualNetworks"
+    body = {"location": LOC, "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}, "subnets": [
+        {"name": "a", "properties": {"addressPrefix": "10.1.0.0/24"}},
+        {"name": "b", "properties": {"addressPrefix": "10.1.1.0/24", "defaultOutboundAccess": True}}]}}
+    new = _put(sdk, f"{net}/new", "2025-07-01", body)
+    old = _put(sdk, f"{net}/old", "2024-05-01", body)
+    by_name = {sn["name"]: sn["properties"] for sn in new["properties"]["subnets"]}
+    assert by_name["a"]["defaultOutboundAccess"] is False and by_name["b"]["defaultOutboundAccess"] is True
+    old_by_name = {sn["name"]: sn["properties"] for sn in old["properties"]["subnets"]}
+    assert "defaultOutboundAccess" not in old_by_name["a"] and old_by_name["b"]["defaultOutboundAccess"] is True
+    added = _put(sdk, f"{net}/old/subnets/c", "2025-07-01", {"properties": {"addressPrefix": "10.1.2.0/24"}})
+    assert added["properties"]["defaultOutboundAccess"] is False
+    sim.advance(60)
+    kept = _put(sdk, f"{net}/new/subnets/a", "2024-05-01", {"properties": {"addressPrefix": "10.1.0.0/24"}})
+    assert kept["properties"]["defaultOutboundAccess"] is False
+    # read at a version whose model predates the property (2023-05-01 added it): left out, still stored
+    assert "defaultOutboundAccess" not in _get(sdk, f"{net}/new/subnets/a", "2022-11-01")["properties"]
+    assert _get(sdk, f"{net}/new/subnets/a", "2023-11-01")["properties"]["defaultOutboundAccess"] is False
+
+
+def test_a_vm_without_a_security_type_reads_standard_from_2025_11_01(sdk: Any, estate: dict[str, str]) -> None:
+    """The compute spec: "If not specified, Standard will be returned starting api version 2025-11-01"
+    (azwizard/sim/version_defaults.py READ_DEFAULTS); older versions answer no securityProfile; the stored VM is
+    unchanged (a read at an old version after a new one still has none)."""
+    vm = estate["Microsoft.Compute/virtualMachines"]
+    assert "securityProfile" not in _get(sdk, vm, "2024-11-01")["properties"]
+    assert _get(sdk, vm, "2025-11-01")["properties"]["securityProfile"] == {"securityType": "Standard"}
+    listed = _get(sdk, vm.rsplit("/", 1)[0], "2026-04-01")["value"]
+    assert [v["properties"]["securityProfile"]["securityType"] for v in listed] == ["Standard"]
+    assert "securityProfile" not in _get(sdk, vm, "2024-11-01")["properties"]

@@ -80,7 +80,13 @@ def _detail(outputs: dict[str, Any]) -> str:
 
 
 def _connect_lines(conn: Connection, review: Review, result: RunResult) -> list[str]:
-    """A VM's ssh commands, as the wizard's done screen shows them (issue 19 item 21)."""
+    """A VM's ssh commands, as the wizard's done screen shows them (issue 19 item 21); for a cluster, the command
+    that checks it running (the done screen runs the same check)."""
+    if review.journey == "aks":
+        spec = review.spec
+        demo = " --demo" if conn.sim is not None else ""
+        return [f"Check it: azwizard aks verify --resource-group {spec.resource_group} --name {spec.cluster_name}"
+                f"{demo}"]
     if review.journey != "vm":
         return []
     from ..sshconfig import ssh_commands

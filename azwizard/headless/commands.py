@@ -201,6 +201,10 @@ def run(args: argparse.Namespace) -> int:
         if args.command in ("vm", "aks"):
             if getattr(args, "from_az", None) is not None:
                 return from_az_command(args, args.command)
+            if args.action == "verify":
+                from .aks_verify import verify_command
+
+                return verify_command(args)
             if args.action in ("doctor", "add-ipv6"):
                 from .vm_existing import run as run_existing
 

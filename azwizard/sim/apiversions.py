@@ -66,9 +66,14 @@ def _drop(body: Any, path: tuple[str, ...]) -> None:
 # ``properties.allowPort25Out``: answered at 2022-01-01 and 2022-11-01 in every azure-cli NIC recording
 # (Azure/azure-cli .../network/tests/latest/recordings/test_network_nic_subresources.yaml);
 # ``properties.nicAuxiliarySkuBillingNotificationType``: answered at 2022-11-01 (test_network_nic_auxiliary.yaml).
+# A NAT gateway's ``scope``, ``flowlogs``, ``privateIPAddresses`` and ``privateIPAddressesV6``: answered at 2025-07-01
+# (test_natgateway_pipv6_param_formats.yaml, test_natgateway_nat64.yaml), defined by no spec up to
+# specification/network/resource-manager/Microsoft.Network/stable/2025-07-01/natGateway.json.
 UNDOCUMENTED: dict[str, dict[str, str]] = {
     "microsoft.network/networkinterfaces": {"kind": "2022-01-01", "properties.allowPort25Out": "2022-01-01",
                                             "properties.nicAuxiliarySkuBillingNotificationType": "2022-11-01"},
+    "microsoft.network/natgateways": {f"properties.{k}": "2025-07-01" for k in (
+        "scope", "flowlogs", "privateIPAddresses", "privateIPAddressesV6")},
 }
 
 
@@ -126,8 +131,11 @@ def shape(rtype: str | None, api_version: str | None, body: Any) -> Any:
     """``body`` as a client at ``api_version`` sees it: a copy without the keys newer versions added."""
     if rtype is None or not isinstance(body, dict):
         return body
+    from .version_defaults import fill_read_defaults, read_defaults
+
     paths = newer_keys(rtype, api_version)
-    if not paths and model_keys(rtype, api_version) is None:
+    defaults = read_defaults(rtype, api_version)
+    if not paths and not defaults and model_keys(rtype, api_version) is None:
         return body
     out = copy.deepcopy(body)
     items = out["value"] if isinstance(out.get("value"), list) else [out]
@@ -136,6 +144,8 @@ def shape(rtype: str | None, api_version: str | None, body: Any) -> Any:
             for p in paths:
                 _drop(item, p)
             _keep_model_keys(item, rtype, api_version)
+            if isinstance(item.get("properties"), dict):  # a resource, not an error or an operation's status
+                fill_read_defaults(item, defaults)
     return out
 
 

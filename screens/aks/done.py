@@ -1,6 +1,7 @@
 """The AKS journey's last screen: the cluster's credentials merged into the kubeconfig as `az aks
-get-credentials` does (a confirmation before replacing a different entry of the same name), the notes'
-"check stuff" commands ready to copy, and what the cluster costs with how to stop or delete it."""
+get-credentials` does (a confirmation before replacing a different entry of the same name), the running cluster
+checked like the notes' "check stuff" (``azwizard.aks_verify``, each result shown as it comes; ``v`` runs it
+again), the notes' commands ready to copy, and what the cluster costs with how to stop or delete it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..fields import TextArea
 from ..footer import WrapFooter
 
 if TYPE_CHECKING:
+    from azwizard.aks_verify import Check, Verification
     from azwizard.kubeconfig import Conflict, MergeResult
     from azwizard.plan.diff import Owner
     from azwizard.plan.model import Plan
@@ -109,6 +111,15 @@ def cost_sections(spec: AksSpec, plan: Plan, group_owner: Owner | None = None) -
             ("Delete it", delete)]
 
 
+def failure_text(what: str, error: BaseException | None, key: str) -> str:
+    """A worker's failure in plain words (``azure.errors.explain``), with the key that tries again."""
+    from azwizard.azure.errors import explain
+
+    err = explain(error) if error else None
+    return (f"[b $error]✖ {what}:[/] {escape(err.what if err else 'unknown')} {escape(err.fix if err else '')} "
+            f"Press [b]{key}[/b] to try again.")
+
+
 class ConfirmOverwrite(ModalScreen[bool]):
     """Asked before a kubeconfig entry of the same name but different content is replaced."""
 
@@ -149,6 +160,7 @@ class AksDoneScreen(Screen[None]):
     BINDINGS = [
         Binding("y", "copy", "Copy commands", id="done.copy"),
         Binding("g", "credentials", "Get credentials again", id="done.credentials"),
+        Binding("v", "verify", "Check the cluster again", id="done.verify"),
         Binding("l", "cleanup", "Clean up", id="done.cleanup"),
         Binding("h", "home", "Home", id="done.home"),
         Binding("escape", "home", "Home", show=False),
@@ -170,6 +182,9 @@ class AksDoneScreen(Screen[None]):
             yield Static(self.title_text(), id="done-title")
             yield Static("[b]kubeconfig[/b]", classes="section")
             yield Static("[dim]Fetching the cluster's user credentials…[/dim]", id="kube-status")
+            yield Static("[b]Cluster check[/b] [dim](nodes, IP families, system pods, Cilium, API server access; "
+                         "v runs it again)[/dim]", classes="section")
+            yield Static("[dim]Checking the running cluster…[/dim]", id="verify-status")
             yield Static("[b]Check the cluster[/b] [dim](the notes' commands; select and ctrl+c, or press y to "
                          "copy them all)[/dim]", classes="section")
             yield TextArea(check_commands(self.spec, self.path, demo=self.demo), id="done-commands", read_only=True,
@@ -187,6 +202,54 @@ class AksDoneScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.fetch_credentials()
+        self.run_verify()
+
+    # -------- the running cluster checked (a thread worker: an ARM read, the credentials, three Kubernetes reads)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="verify")
+    def run_verify(self) -> Verification:
+        from azwizard.aks_verify import caller_ip, verify_cluster
+
+        app: Any = self.app
+        if app.session is None:
+            raise RuntimeError("not signed in")
+        shown_lines: list[str] = []
+
+        def on_check(check: Check) -> None:
+            shown_lines.append(self.check_line(check))
+            self.app.call_from_thread(self._verify_progress, [*shown_lines, "[dim]…[/dim]"])
+
+        return verify_cluster(app.session.factory, self.spec.resource_group, self.spec.cluster_name,
+                              caller_ip=caller_ip(self.demo), on_check=on_check)
+
+    @staticmethod
+    def check_line(check: Check) -> str:
+        return f"{'[$success]✓[/]' if check.ok else '[$error]✖[/]'} {escape(check.summary)}"
+
+    def _verify_progress(self, lines: list[str]) -> None:
+        self.query_one("#verify-status", Static).update("\n".join(lines))
+
+    @on(Worker.StateChanged)
+    def _verify_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "verify":
+            return
+        status = self.query_one("#verify-status", Static)
+        if event.state == WorkerState.ERROR:
+            from azwizard.aks_verify import ClusterNotFound
+
+            if isinstance(event.worker.error, ClusterNotFound):  # deleted since (cleanup, or someone else)
+                status.update(f"[b $error]✖ {escape(str(event.worker.error))}[/] Was it deleted? "
+                              "(az aks list -o table) Press [b]v[/b] to check again.")
+                return
+            status.update(failure_text("Couldn't check the cluster", event.worker.error, "v"))
+            return
+        if event.state != WorkerState.SUCCESS or event.worker.result is None:
+            return
+        result: Verification = event.worker.result
+        lines = [self.check_line(c) for c in result.checks]
+        lines.append("[b $success]✓ Healthy.[/]" if result.healthy else
+                     f"[b $error]✖ Not healthy:[/] {escape(result.reason or 'unknown')}")
+        status.update("\n".join(lines))
 
     # -------- credentials -> kubeconfig (thread workers: the SDK call and the file IO)
 
@@ -230,16 +293,13 @@ class AksDoneScreen(Screen[None]):
             return
         status = self.query_one("#kube-status", Static)
         if event.state == WorkerState.ERROR:
-            from azwizard.azure.errors import explain
             from azwizard.userfiles import OutputFileError
 
             if isinstance(event.worker.error, OutputFileError):  # not a regular file there: nothing was written
                 status.update(f"[b $error]✖ Couldn't write the kubeconfig:[/] {escape(str(event.worker.error))}. "
                               "Move it aside, then press [b]g[/b] to try again.")
                 return
-            err = explain(event.worker.error) if event.worker.error else None
-            status.update(f"[b $error]✖ Couldn't write the kubeconfig:[/] {escape(err.what if err else 'unknown')} "
-                          f"{escape(err.fix if err else '')} Press [b]g[/b] to try again.")
+            status.update(failure_text("Couldn't write the kubeconfig", event.worker.error, "g"))
             return
         if event.state != WorkerState.SUCCESS or event.worker.result is None:
             return
@@ -261,7 +321,8 @@ class AksDoneScreen(Screen[None]):
             lines.append(f"  Replaced: {escape(', '.join(c.describe() for c in result.replaced))}.")
         if self.demo:
             lines.append("  [dim]Demo mode: a separate file under azwizard's data dir, not your ~/.kube/config; "
-                         "the credentials are simulated and reach no real cluster.[/dim]")
+                         "the credentials are simulated and reach only the simulated cluster's API, served on "
+                         "127.0.0.1 while azwizard runs.[/dim]")
         status.update("\n".join(lines))
 
     def _confirmed(self, overwrite: bool | None) -> None:
@@ -283,6 +344,10 @@ class AksDoneScreen(Screen[None]):
     def action_credentials(self) -> None:
         self.query_one("#kube-status", Static).update("[dim]Fetching the cluster's user credentials…[/dim]")
         self.fetch_credentials()
+
+    def action_verify(self) -> None:
+        self.query_one("#verify-status", Static).update("[dim]Checking the running cluster…[/dim]")
+        self.run_verify()
 
     def action_cleanup(self) -> None:
         app: Any = self.app

@@ -392,6 +392,8 @@ def _build_update(sim: ArmSim, rid: str, existing: dict[str, Any], body: dict[st
         cur_props["networkProfile"] = {"networkInterfaces": _nic_refs_view(refs, nic_ids)}
     for key in ("diagnosticsProfile", "securityProfile", "additionalCapabilities", "licenseType"):
         if props.get(key) is not None:
+            if key == "securityProfile" and key not in cur_props and props[key] == {"securityType": "Standard"}:
+                continue  # the read default of 2025-11-01 on (version_defaults.READ_DEFAULTS) sent back: still unset
             cur_props[key] = copy.deepcopy(props[key])
     return cur, nic_ids
 

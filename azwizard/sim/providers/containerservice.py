@@ -381,7 +381,9 @@ def _credentials(sim: ArmSim, rg: str, name: str, *, admin: bool) -> ArmResponse
         raise bad("BadRequest", "Getting static credential is not allowed because this cluster is set to disable "
                   "local accounts.")
     kind = "clusterAdmin" if admin else "clusterUser"
-    value = base64.b64encode(model.kubeconfig(cluster, admin=admin).encode()).decode()
+    from ..kube_api import kubeconfig
+
+    value = base64.b64encode(kubeconfig(sim, cluster, admin=admin).encode()).decode()
     return ArmResponse(200, {"kubeconfigs": [{"name": kind, "value": value}]})
 
 

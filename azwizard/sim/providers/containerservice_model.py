@@ -1,6 +1,6 @@
 """Microsoft.ContainerService: what the AKS RP answers and builds — a managed cluster's body with the
-server defaults filled in, its agent pools, the node resource group (``MC_…``) and what lives in it, and
-the kubeconfig the credential actions hand out.
+server defaults filled in, its agent pools, the node resource group (``MC_…``) and what lives in it (the kubeconfig the credential actions hand out is
+built by ``kube_api.py``).
 
 Shapes follow the recorded responses in Azure/azure-cli
 ``src/azure-cli/azure/cli/command_modules/acs/tests/latest/recordings/`` (``test_aks_create_dualstack_with_default_network.yaml``:
@@ -11,7 +11,6 @@ Shapes follow the recorded responses in Azure/azure-cli
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
 import ipaddress
@@ -418,44 +417,3 @@ def _load_balancer(sim: ArmSim, body: dict[str, Any], dual: bool) -> list[dict[s
 def save_node_resources(sim: ArmSim, body: dict[str, Any]) -> None:
     for res in node_resources(sim, body):
         sim.save(res["id"], res)
-
-
-# ---------------------------------------------------------------- credentials
-
-
-def kubeconfig(body: dict[str, Any], *, admin: bool) -> str:
-    """A kubeconfig YAML like the one ``az aks get-credentials`` writes: the cluster's FQDN as server and a
-    context named after the cluster. Certificates and token are visibly fake (nothing here is a secret)."""
-    name, fqdn = body["name"], body["properties"]["fqdn"]
-    rg = body["id"].split("/")[4]
-    user = f"{'clusterAdmin' if admin else 'clusterUser'}_{rg}_{name}"
-    context = f"{name}-admin" if admin else name
-
-    def fake_pem(kind: str) -> str:
-        pem = (f"-----BEGIN {kind}-----\nU0lNVUxBVEVELU5PVC1BLVJFQUwt{kind.replace(' ', '')}LS0t\n"
-               f"-----END {kind}-----\n")
-        return base64.b64encode(pem.encode()).decode()
-
-    token = hashlib.sha256(f"simulated-token/{body['id']}/{user}".encode()).hexdigest()
-    return (
-        "apiVersion: v1\n"
-        "clusters:\n"
-        "- cluster:\n"
-        f"    certificate-authority-data: {fake_pem('CERTIFICATE')}\n"
-        f"    server: https://{fqdn}:443\n"
-        f"  name: {name}\n"
-        "contexts:\n"
-        "- context:\n"
-        f"    cluster: {name}\n"
-        f"    user: {user}\n"
-        f"  name: {context}\n"
-        f"current-context: {context}\n"
-        "kind: Config\n"
-        "preferences: {}\n"
-        "users:\n"
-        f"- name: {user}\n"
-        "  user:\n"
-        f"    client-certificate-data: {fake_pem('CERTIFICATE')}\n"
-        f"    client-key-data: {fake_pem('RSA PRIVATE KEY')}\n"
-        f"    token: {token}\n"
-    )

@@ -52,7 +52,8 @@ NAT = NET + "/natGateways/{name}"
 
 _PIP_READ_ONLY = ("provisioningState", "resourceGuid", "ipAddress", "ipConfiguration", "natGateway",
                   "linkedPublicIPAddress", "servicePublicIPAddress")
-_NAT_READ_ONLY = ("provisioningState", "resourceGuid", "subnets", "sourceVirtualNetwork")
+_NAT_READ_ONLY = ("provisioningState", "resourceGuid", "subnets", "sourceVirtualNetwork", "scope", "flowlogs",
+                  "privateIPAddresses", "privateIPAddressesV6")
 
 # Address blocks that look like each region's (Microsoft-owned ranges seen on public IPs there).
 _V4_BLOCKS: dict[str, str] = {
@@ -303,6 +304,21 @@ def _pip_in_use(pip_id: str, holder: str, referrer: str) -> ArmError:
                     f"Public IP address {pip_id} is already in use by {holder} and cannot be referenced by {referrer}.")
 
 
+def _nat_service_keys(props: dict[str, Any]) -> None:
+    """Keys NRP answers for a NAT gateway that no published spec defines (``apiversions.UNDOCUMENTED`` keeps them
+    from api-version 2025-07-01, the first recorded answering them; older versions' models leave them out).
+    Azure/azure-cli .../network/tests/latest/recordings/test_natgateway_pipv6_param_formats.yaml (2026-04, api
+    2025-07-01): ``scope: Public`` and, on a gateway holding public IPs, ``privateIPAddresses: []`` and
+    ``privateIPAddressesV6: []``; test_natgateway_nat64.yaml (2026-06, api 2025-07-01, no public IP):
+    ``scope: Public`` and ``flowlogs: {"logsVersions": {}}`` on every answer (the newer recording, so answered
+    always here), and ``nat64`` only as sent."""
+    props["scope"] = "Public"
+    props["flowlogs"] = {"logsVersions": {}}
+    if any(props.get(k) for k in ("publicIpAddresses", "publicIpAddressesV6", "publicIpPrefixes", "publicIpPrefixesV6")):
+        props["privateIPAddresses"] = []
+        props["privateIPAddressesV6"] = []
+
+
 @route("PUT", NAT)
 def put_nat(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
     rg_name = group_name(sim, rg)
@@ -328,8 +344,7 @@ def put_nat(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmRe
                        f"Idle timeout {idle} of Nat Gateway {rid} is invalid. Allowed range is 4-120 minutes.")
     _nat_pip_refs(sim, rid, location, sku_name, props)
     props["resourceGuid"] = props_of(existing).get("resourceGuid") if existing else str(uuid.uuid4())
-    # No scope/privateIPAddresses here: neither the recorded answers (test_natgateway_basic.yaml, api 2022-01-01)
-    # nor the NatGateway model of the SDK's api-version 2026-03-01 carry them.
+    _nat_service_keys(props)
     out: dict[str, Any] = {"name": name, "id": rid, "type": T_NAT, "location": location, "properties": props,
                            "sku": {"name": sku_name, "tier": "Regional"}}
     if zones:

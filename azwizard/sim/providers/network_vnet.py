@@ -14,6 +14,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from ..router import route
+from ..version_defaults import apply_create_defaults
 from ..wire import ArmError, ArmRequest, ArmResponse
 from .network_common import (
     NET,
@@ -189,8 +190,10 @@ def put_vnet(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmR
             raise _duplicate(rid, sn_name)
         names.add(sn_name.lower())
         sn_props, nets = _subnet_props(sim, props_of(sn), sn_id, sn_name, name, space, location)
-        if existing is not None and find_child(existing, "subnets", sn_name) is not None:
+        old_sn = find_child(existing, "subnets", sn_name) if existing is not None else None
+        if old_sn is not None:
             _check_in_use_update(sim, sn_id, sn_name, nets)
+        apply_create_defaults(T_SUBNET, req.api_version, sn_props, props_of(old_sn) if old_sn else None)
         new_subnets.append(_subnet_entry(sn_id, sn_name, sn_props))
         parsed.append((sn_name, nets))
     _check_overlaps(name, parsed)
@@ -270,6 +273,7 @@ def put_subnet(sim: ArmSim, req: ArmRequest, sub: str, rg: str, vnet: str, name:
     existing = find_child(parent, "subnets", name)
     if existing is not None:
         _check_in_use_update(sim, existing["id"], name, nets)
+    apply_create_defaults(T_SUBNET, req.api_version, props, props_of(existing) if existing else None)
     others = [(sn["name"], [ipaddress.ip_network(p, strict=False) for p in _prefix_texts(sn)])
               for sn in props_of(parent).get("subnets") or [] if not same(sn["name"], name)]
     _check_overlaps(parent["name"], [*others, (name, nets)], new_name=name)
