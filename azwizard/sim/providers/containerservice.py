@@ -191,13 +191,21 @@ def _validated_properties(sim: ArmSim, rg: str, name: str, location: str, props_
     subnets = _byo_subnet_prefixes(sim, pools_in, node_rg, location, dual="ipv6" in families)
     net = build_network_profile(props_in.get("networkProfile"), full, subnets)
     pools, demand = _build_pools(sim, location, pools_in, net, version, full)
+    operations = rules.check_operations(props_in)
     access = dict(props_in.get("apiServerAccessProfile") or {})
     if access.get("authorizedIPRanges") is not None:
         access["authorizedIPRanges"] = rules.normalize_authorized_ranges(access["authorizedIPRanges"])
-    props = {k: v for k, v in props_in.items() if k not in ("provisioningState", "powerState", "fqdn")}
+    if access.get("enablePrivateCluster"):
+        # A private cluster's access profile as the RP answers it: a public FQDN for the private address unless
+        # turned off, and the system-managed private DNS zone (https://learn.microsoft.com/azure/aks/private-clusters).
+        access.setdefault("enablePrivateClusterPublicFQDN", True)
+        access.setdefault("privateDNSZone", "system")
+        if not access.get("authorizedIPRanges"):
+            access.pop("authorizedIPRanges", None)
+    props = {k: v for k, v in props_in.items() if k not in ("provisioningState", "powerState", "fqdn", "privateFQDN")}
     props.update({"kubernetesVersion": version, "currentKubernetesVersion": full, "dnsPrefix": props_in["dnsPrefix"],
                   "agentPoolProfiles": pools, "nodeResourceGroup": node_rg, "supportPlan": support_plan,
-                  "networkProfile": net, "sku": sku, "apiServerAccessProfile": access})
+                  "networkProfile": net, "sku": sku, "apiServerAccessProfile": access, **operations})
     return props, demand
 
 
@@ -329,6 +337,8 @@ def delete_cluster(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -
 
     def done() -> None:
         sim.remove(body["id"])
+        for child in sim.under(body["id"]):  # its maintenance configurations (containerservice_upgrades.py)
+            sim.remove(child["id"])
         mc = sim.peek(node_group)
         if mc is not None and str(mc.get("managedBy", "")).lower() == body["id"].lower():
             delete_group_contents(sim, mc["id"])
