@@ -231,7 +231,6 @@ class OperationsStep(AksStep):
             self.query_one(f"{p}-day_of_month").display = window.schedule == "AbsoluteMonthly"
             self.query_one(f"{p}-note", Static).update(f"[dim]{escape(window.describe())}[/dim]")
         self.query_one("#operations-image_cleaner_interval_hours").display = ops.image_cleaner
-        self.query_one("#disable_public_fqdn").disabled = not spec.private_cluster
         note = self.query_one("#private-note", Static)
         if spec.private_cluster:
             note.update("[$warning]Private:[/] kubectl from this machine can't reach the API server over the "
