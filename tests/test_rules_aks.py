@@ -21,10 +21,10 @@ from azwizard.sim.catalog.locations import SUBSCRIPTION_ID as SUB_ID
 from azwizard.sim.transport import SimTransport
 from azwizard.specs.aks import (
     SEED_COMMAND,
+    WEEKEND_WINDOW,
     AcrSpec,
     AksNetworkSpec,
     AksSpec,
-    WEEKEND_WINDOW,
     NodePoolSpec,
     default_dns_prefix,
     dual_stack_ipv6,

@@ -20,10 +20,10 @@ from azwizard.rules.aks import AksFacts, check_aks
 from azwizard.sim import SIM_BASE_URL, ArmSim
 from azwizard.sim.transport import SimTransport
 from azwizard.specs.aks import (
+    WEEKEND_WINDOW,
     AcrSpec,
     AksNetworkSpec,
     AksSpec,
-    WEEKEND_WINDOW,
     NodePoolSpec,
     dual_stack_ipv6,
     preset_dev_dual_stack,

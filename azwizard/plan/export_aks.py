@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .aks import ACR_PULL_ROLE, CLUSTER_KIND, KUBELET_OBJECT_ID, MAINTENANCE_KIND, REGISTRY_KIND, ROLE_ASSIGNMENT_KIND
+from .aks import (
+    ACR_PULL_ROLE,
+    CLUSTER_KIND,
+    KUBELET_OBJECT_ID,
+    MAINTENANCE_KIND,
+    REGISTRY_KIND,
+    ROLE_ASSIGNMENT_KIND,
+)
 from .export_arm import ArmContext, arm_resource, literal, parse_id, q
 from .export_az import AzCommand, AzContext, BodyReader, Inexpressible, Token, az_exporter
 from .model import Step, output_ref, parse_output_ref

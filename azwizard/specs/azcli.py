@@ -706,7 +706,7 @@ def _outbound_counts(o: _Flags, network: AksNetworkSpec, notes: list[str]) -> Ak
             raise AzReadError(f"az aks create: {flag} {count}: AKS takes {low}-100 managed outbound {what} addresses")
         if network.outbound_type != "loadBalancer":
             notes.append(f"{flag}: applies to the load balancer outbound type only; ignored")
-            network = replace(network, **{"outbound_ipv4_count" if what == "IPv4" else "outbound_ipv6_count": None})
+            network = network.with_(**{"outbound_ipv4_count" if what == "IPv4" else "outbound_ipv6_count": None})
     return network
 
 

@@ -112,7 +112,7 @@ def get_cluster_upgrade_profile(sim: ArmSim, req: ArmRequest, sub: str, rg: str,
     props = cluster["properties"]
     current = str(props.get("currentKubernetesVersion") or props.get("kubernetesVersion") or "")
     ceiling = _next_minor_ceiling(cluster["location"], current)
-    control = {"kubernetesVersion": current, "name": None, "osType": "Linux"}
+    control: dict[str, Any] = {"kubernetesVersion": current, "name": None, "osType": "Linux"}
     upgrades = cs._newer_versions(cluster["location"], current, ceiling)
     if upgrades:
         control["upgrades"] = [{"kubernetesVersion": v} for v in upgrades]
