@@ -360,3 +360,26 @@ def test_the_simulator_refuses_the_channel_and_access_mistakes(sdk: Any, rg: str
         with pytest.raises(HttpResponseError) as e:
             _create(sdk, rg, spec)
         assert e.value.error.code == code, json.dumps(e.value.error.message)
+
+
+def test_a_later_run_may_change_the_channels_but_not_make_the_cluster_private(sdk: Any, rg: str) -> None:
+    from azwizard.plan.diff import compare, refused_changes
+
+    kind = "Microsoft.ContainerService/managedClusters"
+    cur = {"properties": {"autoUpgradeProfile": {"upgradeChannel": "stable"}, "apiServerAccessProfile": {}}}
+    want = {"properties": {"autoUpgradeProfile": {"upgradeChannel": "patch"},
+                           "apiServerAccessProfile": {"enablePrivateCluster": True}}}
+    refused = refused_changes(kind, compare(want, cur), cur)
+    assert len(refused) == 1 and "private" in refused[0]
+    # the simulator takes the channel change in place (az aks update --auto-upgrade-channel), validated as at creation
+    plan, cluster = _create(sdk, rg, preset_dev_dual_stack().with_(network=NET))
+    body = dict(plan.step("aks").body)
+    body["properties"] = {**body["properties"], "autoUpgradeProfile": {"upgradeChannel": "patch"},
+                          "securityProfile": {"imageCleaner": {"enabled": True, "intervalHours": 24}}}
+    updated = sdk.containerservice.managed_clusters.begin_create_or_update(rg, cluster.name, body).result()
+    assert updated.auto_upgrade_profile.upgrade_channel == "patch"
+    assert updated.security_profile.image_cleaner.interval_hours == 24
+    body["properties"]["securityProfile"] = {"imageCleaner": {"enabled": True, "intervalHours": 5000}}
+    with pytest.raises(HttpResponseError) as e:
+        sdk.containerservice.managed_clusters.begin_create_or_update(rg, cluster.name, body).result()
+    assert e.value.error.code == "InvalidParameter"

@@ -171,9 +171,11 @@ class AksDoneScreen(Screen[None]):
         yield WrapFooter()
 
     def title_text(self) -> str:
-        fqdn = self.result.outputs.get("aks", {}).get("fqdn") or "(unknown)"
+        outputs = self.result.outputs.get("aks", {})
+        fqdn = outputs.get("fqdn") or outputs.get("privateFQDN") or "(unknown)"
+        private = " (private: reachable from the cluster's network only)" if self.spec.private_cluster else ""
         return (f"[b $success]{escape(self.spec.cluster_name)} is running.[/]  "
-                f"[dim]API server https://{escape(fqdn)}[/dim]")
+                f"[dim]API server https://{escape(fqdn)}{private}[/dim]")
 
     def on_mount(self) -> None:
         self.fetch_credentials()

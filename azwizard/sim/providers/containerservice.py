@@ -277,6 +277,12 @@ def _update_cluster(sim: ArmSim, req: ArmRequest, cur: dict[str, Any], body: dic
     demand = [(rules.vm_sku(location, p["vmSize"]) or {}, p["count"]) for p in pools.values()]
     rules.check_quota(sim, location, cur["name"], props["nodeResourceGroup"], demand,
                       exclude_prefix=sim.group_id(props["nodeResourceGroup"]) + "/")
+    if any(k in props_in for k in ("autoUpgradeProfile", "securityProfile", "ingressProfile", "azureMonitorProfile")):
+        # The production/operations properties change in place (az aks update --auto-upgrade-channel,
+        # --enable-image-cleaner, approuting enable, --enable-azure-monitor-metrics), validated as at creation.
+        merged = {**props, **props_in, "apiServerAccessProfile": props.get("apiServerAccessProfile") or {}}
+        props.update({k: props_in[k] for k in ("securityProfile", "ingressProfile", "azureMonitorProfile")
+                      if k in props_in}, **rules.check_operations(merged))
     access = props_in.get("apiServerAccessProfile")
     if access is not None:
         props["apiServerAccessProfile"] = {**access, "authorizedIPRanges":
