@@ -165,6 +165,10 @@ def test_other_configurations_and_other_clusters_are_reported_not_dropped() -> N
                                  "-n default --weekday Monday --start-hour 1"]))
     assert any("--weekday" in u for u in r.unknown)
     assert r.spec.operations.windows() == ()
+    other = read_aks(split_commands(["az aks create -n c && az aks maintenanceconfiguration add --cluster-name d "
+                                     "-n aksManagedAutoUpgradeSchedule --schedule-type Daily --interval-days 1 "
+                                     "--duration 4 --start-time 01:00"]))
+    assert any("for another cluster (d)" in u for u in other.unknown) and other.spec.operations.windows() == ()
 
 
 # ------------------------------------------------------------------------------------ exports and profiles

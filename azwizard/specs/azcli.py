@@ -657,6 +657,10 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
     dns_prefix = o.one("--dns-name-prefix")
     if dns_prefix == default_dns_prefix(name, rg, sub):
         dns_prefix = ""
+    for m in maintenance:
+        if m.one("--cluster-name", name) != name:
+            unknown.append(f"az aks maintenanceconfiguration add --name {m.one('--name')}: for another cluster "
+                           f"({m.one('--cluster-name')}); left out")
     private = o.has("--enable-private-cluster")
     ranges = o.csv("--api-server-authorized-ip-ranges")
     if private and ranges:
