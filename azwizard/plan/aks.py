@@ -155,8 +155,10 @@ def operations_properties(spec: AksSpec) -> dict[str, Any]:
         props["ingressProfile"] = {"webAppRouting": {"enabled": True}}
     if ops.monitor_metrics:
         # az sends the same profile with enabled false, links the default Azure Monitor workspace (data
-        # collection endpoint, rule and association) and then turns it on; azwizard turns it on in the create
-        # (the plan's notes say the workspace is linked afterwards).
+        # collection endpoint, rule and association) and then turns it on; azwizard turns it on in the create,
+        # as Microsoft's ARM/Bicep way does (the cluster with azureMonitorProfile.metrics.enabled true:
+        # https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable?tabs=arm); the
+        # plan's notes say the workspace is linked afterwards.
         props["azureMonitorProfile"] = {"metrics": {"enabled": True, "kubeStateMetrics": {
             "metricLabelsAllowlist": "", "metricAnnotationsAllowList": ""}}}
     return props
