@@ -387,3 +387,14 @@ def test_a_later_run_may_change_the_channels_but_not_make_the_cluster_private(sd
     with pytest.raises(HttpResponseError) as e:
         sdk.containerservice.managed_clusters.begin_create_or_update(rg, cluster.name, body).result()
     assert e.value.error.code == "InvalidParameter"
+
+
+def test_the_done_screen_commands_reach_a_private_cluster_through_aks(tmp_path: Any) -> None:
+    from azwizard.screens.aks.done import check_commands
+
+    text = check_commands(FULL, tmp_path / "config", demo=False)
+    assert 'az aks command invoke --resource-group=aks-prod-RG --name=aks-prod --command "kubectl get nodes -o wide"' \
+        in text
+    assert "az aks maintenanceconfiguration list --resource-group=aks-prod-RG --cluster-name=aks-prod" in text
+    public = check_commands(preset_dev_dual_stack(), tmp_path / "config", demo=False)
+    assert "command invoke" not in public and "maintenanceconfiguration" not in public
