@@ -97,6 +97,13 @@ def test_the_create_body_has_what_az_sends_for_the_same_flags() -> None:
     assert any("az aks command invoke" in n for n in private.notes)
 
 
+def test_an_ipv6_count_alone_goes_with_count_1_as_az_sends_it() -> None:
+    # acs/_loadbalancer.py configure_load_balancer_profile: count defaults to 1 when only the IPv6 count is given
+    body = plan_of(read("az aks create -n c --ip-families ipv4,ipv6 --load-balancer-managed-outbound-ipv6-count 2"))
+    assert body.step("aks").body["properties"]["networkProfile"]["loadBalancerProfile"] == {
+        "managedOutboundIPs": {"count": 1, "countIPv6": 2}}
+
+
 def test_flags_not_given_send_nothing_as_az() -> None:
     props = plan_of(read("az aks create -g rg1 -n c1 --no-ssh-key")).step("aks").body["properties"]
     for key in ("autoUpgradeProfile", "securityProfile", "ingressProfile", "azureMonitorProfile",

@@ -106,10 +106,11 @@ def network_profile(spec: AksSpec) -> dict[str, Any]:
     np["loadBalancerSku"] = net.load_balancer_sku
     managed: dict[str, int] = {}
     if net.outbound_type == "loadBalancer":
-        # --load-balancer-managed-outbound-ip[v6]-count, as az sends them (acs/_loadbalancer.py:
-        # loadBalancerProfile.managedOutboundIPs {count, countIPv6}); None = AKS's default, not sent.
-        if net.outbound_ipv4_count is not None:
-            managed["count"] = net.outbound_ipv4_count
+        # --load-balancer-managed-outbound-ip[v6]-count, as az sends them (acs/_loadbalancer.py
+        # configure_load_balancer_profile: loadBalancerProfile.managedOutboundIPs, with count 1 when only the
+        # IPv6 count is given); None for both = AKS's default, not sent.
+        if net.outbound_ipv4_count is not None or net.outbound_ipv6_count is not None:
+            managed["count"] = net.outbound_ipv4_count if net.outbound_ipv4_count is not None else 1
         if net.outbound_ipv6_count is not None:
             managed["countIPv6"] = net.outbound_ipv6_count
     if managed:

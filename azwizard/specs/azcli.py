@@ -834,6 +834,8 @@ def canonical_aks(spec: AksSpec, subscription_id: str = ZERO_SUB) -> AksSpec:
     key = spec.ssh_public_key.strip()
     if net.outbound_type != "loadBalancer":
         net = replace(net, outbound_ipv4_count=None, outbound_ipv6_count=None)
+    elif net.outbound_ipv6_count is not None and net.outbound_ipv4_count is None:
+        net = replace(net, outbound_ipv4_count=1)  # az sends count 1 with an IPv6 count alone
     ops = spec.operations
     ops = replace(ops, upgrade_window=canonical_window(ops.upgrade_window),
                   node_os_window=canonical_window(ops.node_os_window),
