@@ -31,7 +31,9 @@ from .specs.aks import (
     AcrSpec,
     AksNetworkSpec,
     AksSpec,
+    MaintenanceWindowSpec,
     NodePoolSpec,
+    OperationsSpec,
     dual_stack_ipv6,
 )
 from .specs.common import is_reserved_tag, random_ula_48
@@ -354,6 +356,48 @@ VM_KEYS: tuple[Key, ...] = (
        ("auto", "Standard", "Enhanced")),
 )
 
+UPGRADE_CHANNELS = ("", "none", "patch", "stable", "rapid", "node-image")
+NODE_OS_CHANNELS = ("", "None", "Unmanaged", "NodeImage", "SecurityPatch")
+SCHEDULE_TYPES = ("Daily", "Weekly", "AbsoluteMonthly", "RelativeMonthly")
+WEEK_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEK_INDEXES = ("First", "Second", "Third", "Fourth", "Last")
+
+
+def _window_keys(table: str, what: str) -> tuple[Key, ...]:
+    return (
+        _k(table, "table", "none (AKS may start at any time)", f"the planned-maintenance window for {what}"),
+        _k(f"{table}.schedule", "str", "Weekly", "", SCHEDULE_TYPES),
+        _k(f"{table}.interval", "int", "1", "every N days (Daily, 1-7), weeks (Weekly, 1-4) or months (1-6)"),
+        _k(f"{table}.day_of_week", "str", "Saturday", "Weekly and RelativeMonthly", WEEK_DAYS),
+        _k(f"{table}.day_of_month", "int", "1", "AbsoluteMonthly: 1-31"),
+        _k(f"{table}.week_index", "str", "First", "RelativeMonthly: which of the month's weekdays",
+           WEEK_INDEXES),
+        _k(f"{table}.start_date", "str", '""', "yyyy-MM-dd; \"\" = from now"),
+        _k(f"{table}.start_time", "str", "00:00", "HH:mm"),
+        _k(f"{table}.duration_hours", "int", "8", "4-24 hours"),
+        _k(f"{table}.utc_offset", "str", '""', "+HH:mm or -HH:mm; \"\" = UTC"),
+    )
+
+
+OPERATIONS_KEYS: tuple[Key, ...] = (
+    _k("private_cluster", "bool", "false", "a private API server (reachable only from the cluster's network)"),
+    _k("disable_public_fqdn", "bool", "false", "private cluster: no public DNS name for the API server"),
+    _k("network.outbound_ipv4_count", "int", "AKS's default (1)", "managed outbound public IPv4 addresses, 1-100"),
+    _k("network.outbound_ipv6_count", "int", "AKS's default (1 dual-stack)", "managed outbound public IPv6 "
+                                                                             "addresses, 0-100"),
+    _k("operations", "table", "", "upgrades, maintenance windows and add-ons"),
+    _k("operations.upgrade_channel", "str", '"" (AKS: none)', "Kubernetes auto-upgrade channel", UPGRADE_CHANNELS),
+    _k("operations.node_os_upgrade_channel", "str", '"" (AKS: NodeImage)', "node OS updates", NODE_OS_CHANNELS),
+    _k("operations.image_cleaner", "bool", "false", "Image Cleaner removes unused images from the nodes"),
+    _k("operations.image_cleaner_interval_hours", "int", "168", "24-2160"),
+    _k("operations.ssh_access", "str", '""', '"disabled" turns the SSH service on the nodes off; "" = AKS\'s '
+                                            "default (SSH with the nodes' key)", ("", "disabled")),
+    _k("operations.app_routing", "bool", "false", "the application routing add-on (managed NGINX ingress)"),
+    _k("operations.monitor_metrics", "bool", "false", "Azure Monitor managed Prometheus metrics"),
+    *_window_keys("operations.upgrade_window", "Kubernetes auto-upgrades (aksManagedAutoUpgradeSchedule)"),
+    *_window_keys("operations.node_os_window", "node OS updates (aksManagedNodeOSUpgradeSchedule)"),
+)
+
 AKS_KEYS: tuple[Key, ...] = (
     _COMMON_KEYS[0],
     _k("name", "str", "(required)", "the cluster's name"),
@@ -402,6 +446,8 @@ AKS_KEYS: tuple[Key, ...] = (
     _k("acr.name", "str", '""', "the registry to create (5-50 letters and digits)"),
     _k("acr.sku", "str", "Basic", "", ("Basic", "Standard", "Premium")),
     _k("acr.existing_id", "str", '""', "the resource id of the registry to attach"),
+    # Production / operations (#24): grouped here so they move together into the field registry.
+    *OPERATIONS_KEYS,
 )
 
 KEYS: dict[Kind, tuple[Key, ...]] = {"vm": VM_KEYS, "aks": AKS_KEYS}
@@ -890,11 +936,12 @@ def _read_aks(r: _Reader) -> AksSpec | None:
     r.check_keys((), _allowed("aks", ""), windows_only=WINDOWS_ONLY_AKS,
                  windows_note=("azwizard does not set it (the cluster's Windows profile is left to AKS)"
                                if has_windows_pool else "this cluster has only Linux node pools: remove it"))
-    for table in ("system_pool", "network", "acr"):
+    for table in ("system_pool", "network", "acr", "operations", "operations.upgrade_window",
+                  "operations.node_os_window"):
         if r.has((table,)) and not isinstance(r.data.get(table), dict):
             r.get((table,), dict)
         else:
-            r.check_keys((table,), _allowed("aks", table))
+            r.check_keys(tuple(table.split(".")), _allowed("aks", table))
     name = r.get(("name",), str)
     if name is None:
         if "name" not in r.data:
@@ -942,6 +989,9 @@ def _read_aks(r: _Reader) -> AksSpec | None:
         user_pools=tuple(users),
         network=_aks_network(r),
         authorized_ip_ranges=ranges,
+        private_cluster=r.bool_(("private_cluster",), False),
+        disable_public_fqdn=r.bool_(("disable_public_fqdn",), False),
+        operations=_operations(r),
         acr=_acr(r),
         admin_username=r.str_(("admin_username",), "azureuser"),
         ssh_public_key=ssh_key,
@@ -1011,6 +1061,53 @@ def _aks_network(r: _Reader) -> AksNetworkSpec:
         outbound_type=r.str_((*p, "outbound_type"), "loadBalancer",  # type: ignore[arg-type]
                              ("loadBalancer", "managedNATGateway")),
         load_balancer_sku=r.str_((*p, "load_balancer_sku"), "standard", ("standard", "basic")),  # type: ignore[arg-type]
+        outbound_ipv4_count=r.int_((*p, "outbound_ipv4_count"), None, 1, 100),
+        outbound_ipv6_count=r.int_((*p, "outbound_ipv6_count"), None, 0, 100),
+    )
+
+
+def _operations(r: _Reader) -> OperationsSpec:
+    p: KeyPath = ("operations",)
+    if r.has(p) and not isinstance(r.data.get("operations"), dict):
+        return OperationsSpec()
+    return OperationsSpec(
+        upgrade_channel=r.str_((*p, "upgrade_channel"), "", UPGRADE_CHANNELS),  # type: ignore[arg-type]
+        node_os_upgrade_channel=r.str_((*p, "node_os_upgrade_channel"), "", NODE_OS_CHANNELS),  # type: ignore[arg-type]
+        upgrade_window=_window(r, (*p, "upgrade_window")),
+        node_os_window=_window(r, (*p, "node_os_window")),
+        image_cleaner=r.bool_((*p, "image_cleaner"), False),
+        image_cleaner_interval_hours=r.int_((*p, "image_cleaner_interval_hours"), 168, 24, 2160) or 168,
+        ssh_access=r.str_((*p, "ssh_access"), "", ("", "disabled")),  # type: ignore[arg-type]
+        app_routing=r.bool_((*p, "app_routing"), False),
+        monitor_metrics=r.bool_((*p, "monitor_metrics"), False),
+    )
+
+
+def _window(r: _Reader, p: KeyPath) -> MaintenanceWindowSpec | None:
+    """A maintenance window table; its times are checked for form here, its length by the rules (so a 2-hour
+    window is read, and refused with the reason and its source)."""
+    if not r.has(p):
+        return None
+    if not isinstance(r.table(p[:-1]).get(str(p[-1])), dict):
+        r.get(p, dict)
+        return None
+    base = MaintenanceWindowSpec()
+    for key, pattern, form in (("start_time", r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "HH:mm, e.g. 22:00"),
+                               ("utc_offset", r"^([+-]([01][0-9]|2[0-3]):[0-5][0-9])?$", "+HH:mm or -HH:mm"),
+                               ("start_date", r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", "yyyy-MM-dd")):
+        value = r.str_((*p, key), getattr(base, key))
+        if not re.match(pattern, value):
+            r.problem((*p, key), f"{value!r} is not of the form {form}")
+    return MaintenanceWindowSpec(
+        schedule=r.str_((*p, "schedule"), base.schedule, SCHEDULE_TYPES),  # type: ignore[arg-type]
+        interval=r.int_((*p, "interval"), base.interval, 1, 7) or 1,
+        day_of_week=r.str_((*p, "day_of_week"), base.day_of_week, WEEK_DAYS),
+        day_of_month=r.int_((*p, "day_of_month"), base.day_of_month, 1, 31) or 1,
+        week_index=r.str_((*p, "week_index"), base.week_index, WEEK_INDEXES),
+        start_date=r.str_((*p, "start_date"), base.start_date),
+        start_time=r.str_((*p, "start_time"), base.start_time),
+        duration_hours=r.int_((*p, "duration_hours"), base.duration_hours, 1, 24) or base.duration_hours,
+        utc_offset=r.str_((*p, "utc_offset"), base.utc_offset),
     )
 
 
@@ -1128,6 +1225,7 @@ def dump_aks(spec: AksSpec) -> str:
         "tier": spec.tier, "support_plan": spec.support_plan, "kubernetes_version": spec.kubernetes_version,
         "vm_set_type": spec.vm_set_type, "admin_username": spec.admin_username,
         "ssh_public_key": withhold_private_key(spec.ssh_public_key), "authorized_ip_ranges": spec.authorized_ip_ranges,
+        "private_cluster": spec.private_cluster, "disable_public_fqdn": spec.disable_public_fqdn,
         "tags": dict(spec.extra_tags),
     })
     w.table("system_pool", _pool_values(spec.system_pool, system=True))
@@ -1135,8 +1233,15 @@ def dump_aks(spec: AksSpec) -> str:
     w.table("network", {"plugin": net.plugin, "plugin_mode": net.plugin_mode, "dataplane": net.dataplane,
                         "policy": net.policy, "ip_families": net.ip_families, "pod_cidrs": net.pod_cidrs,
                         "service_cidrs": net.service_cidrs, "dns_service_ip": net.dns_service_ip,
-                        "outbound_type": net.outbound_type, "load_balancer_sku": net.load_balancer_sku})
+                        "outbound_type": net.outbound_type, "load_balancer_sku": net.load_balancer_sku,
+                        "outbound_ipv4_count": net.outbound_ipv4_count,
+                        "outbound_ipv6_count": net.outbound_ipv6_count})
     w.table("acr", dataclasses.asdict(spec.acr))
+    ops = spec.operations
+    w.table("operations", {k: v for k, v in dataclasses.asdict(ops).items() if not k.endswith("_window")})
+    for name, window in (("upgrade_window", ops.upgrade_window), ("node_os_window", ops.node_os_window)):
+        if window is not None:
+            w.table(f"operations.{name}", dataclasses.asdict(window))
     for pool in spec.user_pools:
         w.table("user_pools", _pool_values(pool, system=False), array=True)
     return w.text()

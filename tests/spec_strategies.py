@@ -9,7 +9,16 @@ import os
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from azwizard.specs.aks import AcrSpec, AksNetworkSpec, AksSpec, NodePoolSpec, dual_stack_ipv6
+from azwizard.specs.aks import (
+    AcrSpec,
+    AksNetworkSpec,
+    AksSpec,
+    MaintenanceWindowSpec,
+    NodePoolSpec,
+    OperationsSpec,
+    dual_stack_ipv6,
+)
+from azwizard.specs.azcli import canonical_window
 from azwizard.specs.vm import (
     IMAGES,
     BackupSpec,
@@ -176,6 +185,32 @@ def aks_networks(draw: st.DrawFn) -> AksNetworkSpec:
 
 
 @st.composite
+def windows(draw: st.DrawFn) -> MaintenanceWindowSpec | None:
+    """A maintenance window of each kind (or none), in the form reading it back gives (canonical_window)."""
+    kind = draw(st.sampled_from([None, "Daily", "Weekly", "AbsoluteMonthly", "RelativeMonthly"]))
+    if kind is None:
+        return None
+    window = MaintenanceWindowSpec(
+        schedule=kind, interval=draw(st.integers(1, 4)), day_of_week=draw(st.sampled_from(["Saturday", "Tuesday"])),
+        day_of_month=draw(st.integers(1, 28)), week_index=draw(st.sampled_from(["First", "Last"])),
+        start_date=draw(st.sampled_from(["", "2027-01-02"])), start_time=draw(st.sampled_from(["00:00", "22:30"])),
+        duration_hours=draw(st.integers(4, 24)), utc_offset=draw(st.sampled_from(["", "+01:00", "-05:00"])))
+    return canonical_window(window)
+
+
+@st.composite
+def operations(draw: st.DrawFn) -> OperationsSpec:
+    cleaner = draw(st.booleans())
+    return OperationsSpec(
+        upgrade_channel=draw(st.sampled_from(["", "none", "patch", "stable", "rapid", "node-image"])),
+        node_os_upgrade_channel=draw(st.sampled_from(["", "None", "Unmanaged", "NodeImage", "SecurityPatch"])),
+        upgrade_window=draw(windows()), node_os_window=draw(windows()), image_cleaner=cleaner,
+        image_cleaner_interval_hours=draw(st.sampled_from([24, 168, 720])) if cleaner else 168,
+        ssh_access=draw(st.sampled_from(["", "disabled"])), app_routing=draw(st.booleans()),
+        monitor_metrics=draw(st.booleans()))
+
+
+@st.composite
 def aks_specs(draw: st.DrawFn) -> AksSpec:
     name = draw(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True))
     rg = draw(st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,12}", fullmatch=True))
@@ -190,7 +225,17 @@ def aks_specs(draw: st.DrawFn) -> AksSpec:
                                             f"Microsoft.ContainerRegistry/registries/"
                                             f"{draw(st.from_regex(r'[a-z][a-z0-9]{4,8}', fullmatch=True))}")
     user_pools = draw(st.lists(pools(system=False), max_size=2, unique_by=lambda p: p.name))
+    private = draw(st.booleans())
+    ranges = () if private else tuple(draw(st.lists(st.sampled_from(["203.0.113.7/32", "198.51.100.0/24",
+                                                                      "192.0.2.1"]), max_size=3, unique=True)))
+    network = draw(aks_networks())
+    if network.outbound_type == "loadBalancer":
+        network = network.with_(outbound_ipv4_count=draw(st.sampled_from([None, 1, 3])),
+                                outbound_ipv6_count=draw(st.sampled_from([None, 0, 2])) if network.dual_stack
+                                else None)
     return AksSpec(
+        private_cluster=private, disable_public_fqdn=private and draw(st.booleans()),
+        operations=draw(operations()),
         location=draw(st.sampled_from(["norwayeast", "westeurope"])), resource_group=rg,
         use_existing_group=draw(st.booleans()), cluster_name=name,
         dns_prefix=draw(st.sampled_from(["", "mycluster-dns"])),
@@ -200,9 +245,8 @@ def aks_specs(draw: st.DrawFn) -> AksSpec:
         vm_set_type=draw(st.sampled_from(["VirtualMachineScaleSets", "AvailabilitySet"])),
         system_pool=draw(pools(system=True)),
         user_pools=tuple(p for p in user_pools if p.name not in ("nodepool1", "system")),
-        network=draw(aks_networks()),
-        authorized_ip_ranges=tuple(draw(st.lists(st.sampled_from(["203.0.113.7/32", "198.51.100.0/24",
-                                                                  "192.0.2.1"]), max_size=3, unique=True))),
+        network=network,
+        authorized_ip_ranges=ranges,
         acr=acr,
         admin_username=draw(st.sampled_from(["azureuser", "k8sadmin"])),
         ssh_public_key=draw(st.sampled_from(["", KEY])),

@@ -15,6 +15,7 @@ from azwizard.screens.aks.access import AccessStep
 from azwizard.screens.aks.done import AksDoneScreen, ConfirmOverwrite
 from azwizard.screens.aks.journey import DEMO_PUBLIC_IPV4
 from azwizard.screens.aks.network import NetworkStep
+from azwizard.screens.aks.operations import OperationsStep
 from azwizard.screens.aks.pools import NodePoolStep
 from azwizard.screens.aks.steps import BasicsStep, PresetStep
 from azwizard.screens.app import AzWizardApp
@@ -81,6 +82,7 @@ async def walk_dev_preset_to_review(app: AzWizardApp, pilot: Any) -> None:
     await next_step(app, pilot, AccessStep)
     await pilot.press("ctrl+t")  # add my public IPv4 (simulated in demo mode)
     await settle(app, pilot)
+    await next_step(app, pilot, OperationsStep)
     await next_step(app, pilot, ReviewStep)
 
 

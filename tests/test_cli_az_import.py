@@ -186,13 +186,23 @@ def test_windows_aliases_and_unknown_images_are_refused_clearly() -> None:
 
 
 def test_load_balancer_managed_outbound_counts_are_read() -> None:
-    """--load-balancer-managed-outbound-ipv6-count was an unknown flag: AKS's default reads silently, another count
-    is a note (azwizard keeps AKS's default), an impossible one an error."""
+    """--load-balancer-managed-outbound-ip[v6]-count were read and then dropped with a note (#24): the counts the
+    user gave are what is sent (loadBalancerProfile.managedOutboundIPs, as az sends them); an impossible one is an
+    error; with another outbound type they are not sent, and a note says so."""
     base = ["az", "aks", "create", "-n", "c", "--ip-families", "ipv4,ipv6"]
     same = read_aks([[*base, "--load-balancer-managed-outbound-ipv6-count", "1",
                       "--load-balancer-managed-outbound-ip-count", "1"]])
     assert same.unknown == () and same.notes == ()
-    more = read_aks([[*base, "--load-balancer-managed-outbound-ipv6-count", "2"]])
-    assert more.unknown == () and any("keeps AKS's default of 1 managed outbound IPv6" in n for n in more.notes)
+    assert (same.spec.network.outbound_ipv4_count, same.spec.network.outbound_ipv6_count) == (1, 1)
+    more = read_aks([[*base, "--load-balancer-managed-outbound-ipv6-count", "2",
+                      "--load-balancer-managed-outbound-ip-count", "3"]])
+    assert more.unknown == () and more.notes == ()
+    body = plan_aks(more.spec, subscription_id="00000000-0000-0000-0000-000000000000", run_id="r",
+                    created_at="t").step("aks").body
+    assert body["properties"]["networkProfile"]["loadBalancerProfile"] == {"managedOutboundIPs": {"count": 3,
+                                                                                                  "countIPv6": 2}}
+    nat = read_aks([["az", "aks", "create", "-n", "c", "--outbound-type", "managedNATGateway",
+                     "--load-balancer-managed-outbound-ip-count", "3"]])
+    assert nat.spec.network.outbound_ipv4_count is None and any("ignored" in n for n in nat.notes)
     with pytest.raises(AzReadError, match="0-100"):
         read_aks([[*base, "--load-balancer-managed-outbound-ipv6-count", "101"]])

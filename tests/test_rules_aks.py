@@ -21,6 +21,7 @@ from azwizard.sim.catalog.locations import SUBSCRIPTION_ID as SUB_ID
 from azwizard.sim.transport import SimTransport
 from azwizard.specs.aks import (
     SEED_COMMAND,
+    WEEKEND_WINDOW,
     AcrSpec,
     AksNetworkSpec,
     AksSpec,
@@ -86,6 +87,10 @@ def net(**changes: Any) -> Callable[[AksSpec], AksSpec]:
 
 def spec(**changes: Any) -> Callable[[AksSpec], AksSpec]:
     return lambda s: s.with_(**changes)
+
+
+def ops(**changes: Any) -> Callable[[AksSpec], AksSpec]:
+    return lambda s: s.with_(operations=s.operations.with_(**changes))
 
 
 def subscription(**changes: Any) -> Callable[[AksFacts], AksFacts]:
@@ -270,6 +275,44 @@ _RAW: list[tuple[Any, ...]] = [
     ("aks-choices", "block", spec(tier="gold"), spec(tier="standard"), same),
     ("aks-choices", "block", net(plugin="calico"), same, same),
     ("aks-choices", "block", user(os_disk_type="managed"), user(os_disk_type="Managed"), same),
+    # Production / operations (#24)
+    ("aks-private-cluster", "block", spec(private_cluster=True, authorized_ip_ranges=("20.100.1.2/32",)),
+     spec(private_cluster=True), same),
+    ("aks-private-cluster", "block", spec(disable_public_fqdn=True),
+     spec(private_cluster=True, disable_public_fqdn=True), same),
+    ("aks-private-cluster", "warn", spec(private_cluster=True), same, same),
+    ("aks-maintenance-window", "block", ops(upgrade_channel="stable", upgrade_window=WEEKEND_WINDOW.with_(duration_hours=3)),
+     ops(upgrade_channel="stable", upgrade_window=WEEKEND_WINDOW.with_(duration_hours=4)), same),
+    ("aks-maintenance-window", "block", ops(node_os_window=WEEKEND_WINDOW.with_(interval=5)),
+     ops(node_os_window=WEEKEND_WINDOW.with_(interval=4)), same),
+    ("aks-maintenance-window", "warn", ops(upgrade_window=WEEKEND_WINDOW),
+     ops(upgrade_channel="patch", upgrade_window=WEEKEND_WINDOW), same),
+    ("aks-maintenance-window", "warn",
+     ops(node_os_window=WEEKEND_WINDOW.with_(schedule="AbsoluteMonthly", day_of_month=31)),
+     ops(node_os_window=WEEKEND_WINDOW.with_(schedule="AbsoluteMonthly", day_of_month=28)), same),
+    ("aks-node-os-channel", "warn", lambda s: user(os_type="Windows", os_sku="Windows2022")(
+        ops(node_os_upgrade_channel="Unmanaged")(s)),
+     lambda s: user(os_type="Windows", os_sku="Windows2022")(ops(node_os_upgrade_channel="NodeImage")(s)), same),
+    ("aks-node-os-channel", "warn", lambda s: pool(vm_size="Standard_NC6s_v3")(
+        ops(node_os_upgrade_channel="SecurityPatch")(s)), pool(vm_size="Standard_NC6s_v3"), same),
+    ("aks-node-os-channel", "warn", pool(os_sku="CBLMariner"), pool(os_sku="AzureLinux"), same),
+    ("aks-node-os-channel", "info", ops(node_os_upgrade_channel="None"), ops(node_os_upgrade_channel="NodeImage"),
+     same),
+    ("aks-upgrade-channels", "block", ops(upgrade_channel="node-image", node_os_upgrade_channel="SecurityPatch"),
+     ops(upgrade_channel="node-image", node_os_upgrade_channel="NodeImage"), same),
+    ("aks-upgrade-channels", "info", ops(upgrade_channel="node-image"), ops(upgrade_channel="stable"), same),
+    ("aks-app-routing-private", "warn", lambda s: ops(app_routing=True)(s).with_(private_cluster=True),
+     ops(app_routing=True), same),
+    ("aks-addons", "block", ops(image_cleaner=True, image_cleaner_interval_hours=12),
+     ops(image_cleaner=True, image_cleaner_interval_hours=24), same),
+    ("aks-addons", "info", ops(monitor_metrics=True), same, same),
+    ("aks-outbound-ips", "block", net(outbound_ipv4_count=0), net(outbound_ipv4_count=1), same),
+    ("aks-outbound-ips", "block", lambda s: s.with_(network=V4.with_(outbound_ipv6_count=1)),
+     lambda s: s.with_(network=V4.with_(outbound_ipv4_count=2)), same),
+    ("aks-outbound-ips", "info", net(outbound_type="managedNATGateway", ip_families=("IPv4",),
+                                     outbound_ipv4_count=2), net(outbound_ipv4_count=2), same),
+    ("aks-tier", "warn", ops(upgrade_channel="stable"), lambda s: ops(upgrade_channel="stable")(s).with_(
+        tier="standard"), same),
 ]
 CASES = [Case(*c) for c in _RAW]
 

@@ -20,6 +20,7 @@ from azwizard.rules.aks import AksFacts, check_aks
 from azwizard.sim import SIM_BASE_URL, ArmSim
 from azwizard.sim.transport import SimTransport
 from azwizard.specs.aks import (
+    WEEKEND_WINDOW,
     AcrSpec,
     AksNetworkSpec,
     AksSpec,
@@ -66,6 +67,10 @@ def v4(**c: Any) -> Callable[[AksSpec], AksSpec]:
 
 def spec(**c: Any) -> Callable[[AksSpec], AksSpec]:
     return lambda s: s.with_(**c)
+
+
+def ops(**c: Any) -> Callable[[AksSpec], AksSpec]:
+    return lambda s: s.with_(operations=s.operations.with_(**c))
 
 
 def user(**c: Any) -> Callable[[AksSpec], AksSpec]:
@@ -118,6 +123,13 @@ CASES: list[tuple[str, Callable[[AksSpec], AksSpec], str]] = [
     ("aks-quota-vcpus", user(count=48), "QuotaExceeded"),  # summed over pools: 3×2 + 48×2 > 100
     ("aks-ephemeral-os", pool(os_disk_type="Ephemeral"), "VMSizeDoesNotSupportEphemeralOS"),
     ("aks-ephemeral-os", pool(vm_size="Standard_D2ds_v5", os_disk_type="Ephemeral"), "VMCacheSizeTooSmall"),
+    # Production / operations (#24)
+    ("aks-private-cluster", spec(private_cluster=True, authorized_ip_ranges=("20.100.1.2/32",)), "BadRequest"),
+    ("aks-upgrade-channels", ops(upgrade_channel="node-image", node_os_upgrade_channel="SecurityPatch"),
+     "InvalidParameter"),
+    ("aks-addons", ops(image_cleaner=True, image_cleaner_interval_hours=12), "InvalidParameter"),
+    ("aks-outbound-ips", net(outbound_ipv4_count=0), "InvalidParameter"),
+    ("aks-outbound-ips", v4(outbound_ipv6_count=1), "InvalidParameter"),
 ]
 
 
@@ -146,6 +158,9 @@ def test_the_base_spec_is_accepted(live: tuple[SubscriptionFacts, RegionFacts], 
 @pytest.mark.parametrize(("rule_id", "variant"), [
     ("aks-pool-counts", pool(count=1)),  # Microsoft's quickstart cluster: one system node
     ("aks-authorized-ranges", spec(tier="standard", authorized_ip_ranges=())),  # open API server, paid tier
+    ("aks-private-cluster", spec(private_cluster=True, disable_public_fqdn=True)),  # unreachable from here
+    ("aks-tier", ops(upgrade_channel="stable", node_os_upgrade_channel="SecurityPatch")),  # free tier, production
+    ("aks-app-routing-private", lambda s: ops(app_routing=True)(s).with_(private_cluster=True)),
 ])
 def test_a_warning_rule_agrees_that_the_service_accepts_it(live: tuple[SubscriptionFacts, RegionFacts], sim: ArmSim,
                                                           sdk: Any, rg: str, rule_id: str,
@@ -213,3 +228,24 @@ def test_role_assignment_rights_agree(live: tuple[SubscriptionFacts, RegionFacts
     with pytest.raises(HttpResponseError) as e:
         sdk.authorization.role_assignments.create(scope, ra.name, body)
     assert e.value.error.code == "AuthorizationFailed"
+
+
+@pytest.mark.parametrize("hours", [3, 25])
+def test_maintenance_window_length_agrees(live: tuple[SubscriptionFacts, RegionFacts], sim: ArmSim, sdk: Any,
+                                         rg: str, hours: int) -> None:
+    """A window outside 4-24 hours: the rule blocks it, and AKS refuses the maintenance configuration PUT the
+    plan would send (InvalidParameter) once the cluster exists."""
+    bad = ops(upgrade_channel="stable", upgrade_window=WEEKEND_WINDOW.with_(duration_hours=hours))(BASE)
+    assert "aks-maintenance-window" in {f.rule_id for f in check_aks(bad, AksFacts(live[0], live[1])) if f.blocking}
+    plan = plan_aks(bad, subscription_id=sim.subscription_id, run_id="r", created_at="t")
+    cluster = plan.step("aks")
+    sdk.containerservice.managed_clusters.begin_create_or_update(rg, cluster.name, dict(cluster.body)).result()
+    window = plan.step("maint-aksManagedAutoUpgradeSchedule")
+    with pytest.raises(HttpResponseError) as e:
+        sdk.containerservice.maintenance_configurations.create_or_update(rg, cluster.name, window.name,
+                                                                         dict(window.body))
+    assert e.value.error is not None and e.value.error.code == "InvalidParameter", e.value.message
+    good = plan_aks(ops(upgrade_channel="stable", upgrade_window=WEEKEND_WINDOW)(BASE), subscription_id=sim.subscription_id,
+                    run_id="r", created_at="t").step("maint-aksManagedAutoUpgradeSchedule")
+    made = sdk.containerservice.maintenance_configurations.create_or_update(rg, cluster.name, good.name, dict(good.body))
+    assert made.maintenance_window.duration_hours == 8

@@ -49,7 +49,7 @@ async def test_the_review_shows_resources_at_80x24(tmp_path: Path) -> None:
             if key == "escape":
                 app.switch_mode("home")
                 await settle(app, pilot)
-                review = await open_step(app, pilot, "k", 5)
+                review = await open_step(app, pilot, "k", 6)
             else:
                 review = await open_step(app, pilot, key, n)
             tabs = review.query_one("#review-tabs", TabbedContent)

@@ -121,7 +121,7 @@ def steady_cursors(pilot: Any) -> None:
 
 
 @pytest.mark.parametrize(("name", "steps"), [("basics", 0), ("presets", 1), ("node_pools", 2), ("networking", 3),
-                                             ("access", 4), ("review", 5)])
+                                             ("access", 4), ("operations", 5), ("review", 6)])
 def test_aks_steps(snap_compare: Any, tmp_path: Path, name: str, steps: int) -> None:
     assert snap_compare(aks_app(tmp_path), terminal_size=SIZE, run_before=open_step("k", steps))
 
@@ -136,7 +136,7 @@ def fixed_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 def create_and_fix_fqdn() -> Any:
     async def run_before(pilot: Any) -> None:
-        await open_step("k", 5)(pilot)
+        await open_step("k", 6)(pilot)
         await pilot.press("c")
         await settle(pilot)
         steady_cursors(pilot)
@@ -299,14 +299,14 @@ def test_vm_steps_80x24(snap_compare: Any, tmp_path: Path, name: str, steps: int
 
 
 @pytest.mark.parametrize(("name", "steps"), [("basics", 0), ("presets", 1), ("node_pools", 2), ("networking", 3),
-                                             ("access", 4), ("review", 5)])
+                                             ("access", 4), ("operations", 5), ("review", 6)])
 def test_aks_steps_80x24(snap_compare: Any, tmp_path: Path, name: str, steps: int) -> None:
     assert snap_compare(aks_app(tmp_path), terminal_size=SMALL, run_before=open_step("k", steps))
 
 
 def test_aks_done_80x24(snap_compare: Any, tmp_path: Path, fixed_data_dir: Path) -> None:
     async def run_before(pilot: Any) -> None:
-        await open_step("k", 5)(pilot)
+        await open_step("k", 6)(pilot)
         await pilot.press("c")
         await settle(pilot)
         done = next(s for s in pilot.app.screen_stack if hasattr(s, "title_text"))

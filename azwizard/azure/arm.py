@@ -61,6 +61,7 @@ API_VERSIONS: dict[str, str] = {
     "microsoft.compute/locations/publishers/artifacttypes/offers/skus/versions": "2026-04-01",  # VM images
     "microsoft.containerservice/managedclusters": "2026-08-01",
     "microsoft.containerservice/managedclusters/agentpools": "2026-08-01",
+    "microsoft.containerservice/managedclusters/maintenanceconfigurations": "2026-08-01",
     "microsoft.containerservice/locations/kubernetesversions": "2026-08-01",
     "microsoft.containerregistry/registries": "2025-11-01",
     "microsoft.containerregistry/checknameavailability": "2025-11-01",

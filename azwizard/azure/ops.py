@@ -153,6 +153,16 @@ OPS: dict[str, Ops] = {
         get=lambda f, p: f.containerservice().agent_pools.get(p.resource_group, p.names[0], p.names[1]),
         delete=lambda f, p: f.containerservice().agent_pools.begin_delete(p.resource_group, p.names[0], p.names[1]),
     ),
+    # A plain PUT answered 200/201, not a long-running operation (maintenanceConfigurations create-or-update,
+    # https://learn.microsoft.com/rest/api/aks/maintenance-configurations/create-or-update).
+    "microsoft.containerservice/managedclusters/maintenanceconfigurations": Ops(
+        create=lambda f, p, b, **kw: f.containerservice().maintenance_configurations.create_or_update(
+            p.resource_group, p.names[0], p.names[1], _body(b), **kw),
+        get=lambda f, p: f.containerservice().maintenance_configurations.get(p.resource_group, p.names[0],
+                                                                            p.names[1]),
+        delete=lambda f, p: f.containerservice().maintenance_configurations.delete(p.resource_group, p.names[0],
+                                                                                  p.names[1]),
+    ),
     "microsoft.authorization/roleassignments": Ops(create=_ra_create, get=_ra_get, delete=_ra_delete),
     "microsoft.containerregistry/registries": Ops(
         create=lambda f, p, b, **kw: f.containerregistry().registries.begin_create(p.resource_group, p.name, _body(b),

@@ -37,6 +37,8 @@ MODELS: dict[str, tuple[str, str]] = {
     "microsoft.compute/disks": ("azure.mgmt.compute.models", "Disk"),
     "microsoft.containerservice/managedclusters": ("azure.mgmt.containerservice.models", "ManagedCluster"),
     "microsoft.containerservice/managedclusters/agentpools": ("azure.mgmt.containerservice.models", "AgentPool"),
+    "microsoft.containerservice/managedclusters/maintenanceconfigurations": ("azure.mgmt.containerservice.models",
+                                                                            "MaintenanceConfiguration"),
     "microsoft.containerregistry/registries": ("azure.mgmt.containerregistry.models", "Registry"),
     "microsoft.recoveryservices/vaults": ("azure.mgmt.recoveryservices.models", "Vault"),
     # msrest-style (azure-mgmt-authorization 4.0): readOnly as ``_validation``, wire keys in ``_attribute_map``

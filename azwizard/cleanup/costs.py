@@ -276,6 +276,7 @@ _FREE_KINDS = frozenset({
     "microsoft.network/virtualnetworks", "microsoft.network/networksecuritygroups",
     "microsoft.network/networkinterfaces", "microsoft.resources/resourcegroups",
     "microsoft.authorization/roleassignments",
+    "microsoft.containerservice/managedclusters/maintenanceconfigurations",
 })
 
 

@@ -74,8 +74,8 @@ def run_plan(conn: Connection, review: Review, *, live: bool | None = None) -> R
 def _detail(outputs: dict[str, Any]) -> str:
     if outputs.get("ipAddress"):
         return str(outputs["ipAddress"])
-    if outputs.get("fqdn"):
-        return str(outputs["fqdn"])
+    if outputs.get("fqdn") or outputs.get("privateFQDN"):
+        return str(outputs.get("fqdn") or outputs["privateFQDN"])
     return ", ".join(ip for ip in outputs.get("privateIPs", []) or [] if ip)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ..specs.aks import AksSpec, NodePoolSpec
+from ..specs.aks import AksSpec, MaintenanceWindowSpec, NodePoolSpec
 from ..specs.common import azwizard_tags
 from ..sshkeys import withhold_private_key
 from .model import Plan, Step, output_ref
@@ -37,6 +37,7 @@ RESOURCES_API = "2025-04-01"
 CLUSTER_KIND = "Microsoft.ContainerService/managedClusters"
 REGISTRY_KIND = "Microsoft.ContainerRegistry/registries"
 ROLE_ASSIGNMENT_KIND = "Microsoft.Authorization/roleAssignments"
+MAINTENANCE_KIND = "Microsoft.ContainerService/managedClusters/maintenanceConfigurations"
 ACR_PULL_ROLE = "7f951dda-4ed3-4680-a7ca-43fe172d538d"  # built-in "AcrPull"
 KUBELET_OBJECT_ID = "kubeletObjectId"  # the cluster step's output (run/executor.py outputs_of)
 
@@ -76,6 +77,11 @@ def pool_body(pool: NodePoolSpec, spec: AksSpec, tags: dict[str, str]) -> dict[s
         body["availabilityZones"] = list(pool.zones)
     if pool.max_pods is not None:
         body["maxPods"] = pool.max_pods
+    if spec.operations.ssh_access:
+        # az aks create / nodepool add --ssh-access disabled (aks-preview: CONST_SSH_ACCESS_DISABLED "disabled",
+        # set as agentpool.security_profile.ssh_access); AgentPoolSecurityProfile.sshAccess, the API's enum
+        # LocalUser | Disabled (https://learn.microsoft.com/azure/aks/manage-ssh-node-access).
+        body["securityProfile"] = {"sshAccess": spec.operations.ssh_access}
     body["tags"] = tags  # on the node scale sets, so cleanup can find them too
     return body
 
@@ -98,8 +104,91 @@ def network_profile(spec: AksSpec) -> dict[str, Any]:
     if dns_ip:
         np["dnsServiceIP"] = dns_ip
     np["loadBalancerSku"] = net.load_balancer_sku
+    managed: dict[str, int] = {}
+    if net.outbound_type == "loadBalancer":
+        # --load-balancer-managed-outbound-ip[v6]-count, as az sends them (acs/_loadbalancer.py
+        # configure_load_balancer_profile: loadBalancerProfile.managedOutboundIPs, with count 1 when only the
+        # IPv6 count is given); None for both = AKS's default, not sent.
+        if net.outbound_ipv4_count is not None or net.outbound_ipv6_count is not None:
+            managed["count"] = net.outbound_ipv4_count if net.outbound_ipv4_count is not None else 1
+        if net.outbound_ipv6_count is not None:
+            managed["countIPv6"] = net.outbound_ipv6_count
+    if managed:
+        np["loadBalancerProfile"] = {"managedOutboundIPs": managed}
     np["outboundType"] = net.outbound_type
     return np
+
+
+def api_server_access_profile(spec: AksSpec) -> dict[str, Any] | None:
+    """ManagedClusterAPIServerAccessProfile as az builds it (acs/managed_cluster_decorator.py
+    set_up_api_server_access_profile): only with authorized ranges or a private cluster; then the ranges (an
+    empty list when none), ``enablePrivateCluster`` true, and ``enablePrivateClusterPublicFQDN`` false with
+    --disable-public-fqdn."""
+    ranges = [r.strip() for r in spec.authorized_ip_ranges]
+    if not ranges and not spec.private_cluster:
+        return None
+    out: dict[str, Any] = {"authorizedIPRanges": ranges}
+    if spec.private_cluster:
+        out["enablePrivateCluster"] = True
+        if spec.disable_public_fqdn:
+            out["enablePrivateClusterPublicFQDN"] = False
+    return out
+
+
+def operations_properties(spec: AksSpec) -> dict[str, Any]:
+    """The cluster properties of the production/operations choices, shaped as ``az aks create`` sends them
+    (azure-cli 2.91.0, request bodies recorded against the simulator with --debug; acs/managed_cluster_decorator.py
+    set_up_auto_upgrade_profile, set_up_image_cleaner, set_up_ingress_web_app_routing, set_up_azure_monitor_profile).
+    Each is left out when not chosen, as az leaves out a flag not given."""
+    ops = spec.operations
+    props: dict[str, Any] = {}
+    upgrade: dict[str, str] = {}
+    if ops.upgrade_channel:
+        upgrade["upgradeChannel"] = ops.upgrade_channel
+    if ops.node_os_upgrade_channel:
+        upgrade["nodeOSUpgradeChannel"] = ops.node_os_upgrade_channel
+    if upgrade:
+        props["autoUpgradeProfile"] = upgrade
+    if ops.image_cleaner:
+        props["securityProfile"] = {"imageCleaner": {"enabled": True,
+                                                     "intervalHours": ops.image_cleaner_interval_hours}}
+    if ops.app_routing:
+        props["ingressProfile"] = {"webAppRouting": {"enabled": True}}
+    if ops.monitor_metrics:
+        # az sends the same profile with enabled false, links the default Azure Monitor workspace (data
+        # collection endpoint, rule and association) and then turns it on; azwizard turns it on in the create,
+        # as Microsoft's ARM/Bicep way does (the cluster with azureMonitorProfile.metrics.enabled true:
+        # https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable?tabs=arm); the
+        # plan's notes say the workspace is linked afterwards.
+        props["azureMonitorProfile"] = {"metrics": {"enabled": True, "kubeStateMetrics": {
+            "metricLabelsAllowlist": "", "metricAnnotationsAllowList": ""}}}
+    return props
+
+
+def maintenance_body(window: MaintenanceWindowSpec) -> dict[str, Any]:
+    """A MaintenanceConfiguration with a maintenanceWindow, as ``az aks maintenanceconfiguration add`` sends it
+    for aksManagedAutoUpgradeSchedule / aksManagedNodeOSUpgradeSchedule (acs/maintenanceconfiguration.py
+    constructDedicatedMaintenanceConfiguration: the schedule of the chosen type, startDate / utcOffset only when
+    given). https://learn.microsoft.com/rest/api/aks/maintenance-configurations/create-or-update"""
+    kind = {"Daily": "daily", "Weekly": "weekly", "AbsoluteMonthly": "absoluteMonthly",
+            "RelativeMonthly": "relativeMonthly"}[window.schedule]
+    schedule: dict[str, Any]
+    if window.schedule == "Daily":
+        schedule = {"intervalDays": window.interval}
+    elif window.schedule == "Weekly":
+        schedule = {"intervalWeeks": window.interval, "dayOfWeek": window.day_of_week}
+    elif window.schedule == "AbsoluteMonthly":
+        schedule = {"intervalMonths": window.interval, "dayOfMonth": window.day_of_month}
+    else:
+        schedule = {"intervalMonths": window.interval, "dayOfWeek": window.day_of_week,
+                    "weekIndex": window.week_index}
+    mw: dict[str, Any] = {"schedule": {kind: schedule}, "durationHours": window.duration_hours}
+    if window.utc_offset:
+        mw["utcOffset"] = window.utc_offset
+    if window.start_date:
+        mw["startDate"] = window.start_date
+    mw["startTime"] = window.start_time
+    return {"properties": {"maintenanceWindow": mw}}
 
 
 def cluster_body(spec: AksSpec, subscription_id: str, tags: dict[str, str]) -> dict[str, Any]:
@@ -112,10 +201,12 @@ def cluster_body(spec: AksSpec, subscription_id: str, tags: dict[str, str]) -> d
         props["linuxProfile"] = {"adminUsername": spec.admin_username,
                                  "ssh": {"publicKeys": [{"keyData": withhold_private_key(spec.ssh_public_key.strip())}]}}
     props["networkProfile"] = network_profile(spec)
-    if spec.authorized_ip_ranges:
-        props["apiServerAccessProfile"] = {"authorizedIPRanges": [r.strip() for r in spec.authorized_ip_ranges]}
+    access = api_server_access_profile(spec)
+    if access is not None:
+        props["apiServerAccessProfile"] = access
     props["enableRBAC"] = True
     props["supportPlan"] = spec.support_plan
+    props.update(operations_properties(spec))
     return {
         "location": spec.location,
         "tags": tags,
@@ -152,11 +243,39 @@ def _cluster_summary(spec: AksSpec, subscription_id: str) -> tuple[tuple[str, st
         ("service CIDRs", ", ".join(net.service_cidrs)),
         ("DNS service IP", net.resolved_dns_service_ip()),
         ("outbound", f"{net.outbound_type}, {net.load_balancer_sku} load balancer"),
-        ("API server access", ", ".join(spec.authorized_ip_ranges) or "any IPv4 address (no authorized ranges)"),
+        ("API server access", _access_summary(spec)),
         ("SSH to nodes", f"key for {spec.admin_username}" if spec.ssh_public_key.strip() else "no SSH key"),
         ("node resource group", spec.node_resource_group),
     ]
+    rows += _operations_summary(spec)
     return tuple(rows)
+
+
+def _access_summary(spec: AksSpec) -> str:
+    if spec.private_cluster:
+        fqdn = "no public DNS name" if spec.disable_public_fqdn else "a public DNS name for its private address"
+        return (f"private API server ({fqdn}): reachable only from the cluster's network or one connected to it "
+                "(VPN, peering, a jump box, az aks command invoke)")
+    return ", ".join(spec.authorized_ip_ranges) or "any IPv4 address (no authorized ranges)"
+
+
+def _operations_summary(spec: AksSpec) -> list[tuple[str, str]]:
+    ops = spec.operations
+    rows = [("Kubernetes upgrades", f"channel {ops.effective_upgrade_channel}"
+             + (f", window {ops.upgrade_window.describe()}" if ops.upgrade_window else "")),
+            ("node OS updates", f"channel {ops.effective_node_os_channel}"
+             + (f", window {ops.node_os_window.describe()}" if ops.node_os_window else ""))]
+    net = spec.network
+    if net.outbound_ipv4_count is not None or net.outbound_ipv6_count is not None:
+        rows.append(("outbound IPs", f"{net.outbound_ipv4_count if net.outbound_ipv4_count is not None else 1} IPv4"
+                     + (f", {net.outbound_ipv6_count if net.outbound_ipv6_count is not None else 1} IPv6"
+                        if net.dual_stack else "")))
+    rows.append(("Image Cleaner", f"every {ops.image_cleaner_interval_hours} h" if ops.image_cleaner else "off"))
+    if ops.ssh_access == "disabled":
+        rows.append(("SSH service on nodes", "disabled (use kubectl debug node/...)"))
+    rows.append(("app routing (managed NGINX ingress)", "on" if ops.app_routing else "off"))
+    rows.append(("managed Prometheus metrics", "on" if ops.monitor_metrics else "off"))
+    return rows
 
 
 def plan_aks(spec: AksSpec, *, subscription_id: str, run_id: str, created_at: str) -> Plan:
@@ -195,6 +314,22 @@ def plan_aks(spec: AksSpec, *, subscription_id: str, run_id: str, created_at: st
         "aks", CLUSTER_KIND, spec.cluster_name, cluster_id, cluster_body(spec, sub, tags), root,
         f"AKS cluster {spec.cluster_name}", _cluster_summary(spec, sub), CONTAINERSERVICE_API,
     ))
+
+    for config, window in spec.operations.windows():
+        steps.append(Step(
+            f"maint-{config}", MAINTENANCE_KIND, config, f"{cluster_id}/maintenanceConfigurations/{config}",
+            maintenance_body(window), ("aks",), f"Maintenance window {config}",
+            (("for", "Kubernetes auto-upgrades" if config.endswith("AutoUpgradeSchedule") else "node OS updates"),
+             ("when", window.describe())),
+            CONTAINERSERVICE_API,
+        ))
+    if spec.operations.monitor_metrics:
+        notes.append("Managed Prometheus metrics are turned on in the cluster; az aks create also creates and links "
+                     "the region's default Azure Monitor workspace. Link one with az aks update "
+                     "--enable-azure-monitor-metrics --azure-monitor-workspace-resource-id ... to keep the metrics.")
+    if spec.private_cluster:
+        notes.append("The API server is private: kubectl works only from the cluster's network or one connected to "
+                     "it; from here use az aks command invoke.")
 
     if acr_id:
         name = role_assignment_name(cluster_id, acr_id, "aks")

@@ -515,6 +515,9 @@ _IMMUTABLE: dict[str, tuple[tuple[str, str], ...]] = {
                                  "(https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update)"),
         ("properties.enableRBAC", "Kubernetes RBAC cannot be turned off or on after creation "
                                   "(https://learn.microsoft.com/azure/aks/manage-azure-rbac)"),
+        ("properties.apiServerAccessProfile.enablePrivateCluster",
+         "a cluster is private or public from its creation: private-clusters.md lists converting an existing cluster "
+         "into a private one as not supported (https://learn.microsoft.com/azure/aks/private-clusters)"),
         ("properties.nodeResourceGroup", "the node resource group is fixed at creation "
                                          "(https://learn.microsoft.com/azure/aks/faq#can-i-provide-my-own-name-for-the-aks-node-resource-group)"),
     ),

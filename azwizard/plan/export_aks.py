@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .aks import ACR_PULL_ROLE, CLUSTER_KIND, KUBELET_OBJECT_ID, REGISTRY_KIND, ROLE_ASSIGNMENT_KIND
+from .aks import (
+    ACR_PULL_ROLE,
+    CLUSTER_KIND,
+    KUBELET_OBJECT_ID,
+    MAINTENANCE_KIND,
+    REGISTRY_KIND,
+    ROLE_ASSIGNMENT_KIND,
+)
 from .export_arm import ArmContext, arm_resource, literal, parse_id, q
 from .export_az import AzCommand, AzContext, BodyReader, Inexpressible, Token, az_exporter
 from .model import Step, output_ref, parse_output_ref
@@ -87,6 +94,12 @@ def _pool_options(cmd: _Cmd, r: BodyReader, p: Path_, *, create: bool) -> None:
             cmd.opt("--zones", *zones)
     if r.has(*p, "maxPods"):
         cmd.opt("--max-pods", str(r.get(*p, "maxPods")))
+    if r.has(*p, "securityProfile", "sshAccess"):
+        cmd.opt("--ssh-access", str(r.get(*p, "securityProfile", "sshAccess")).lower())
+        note = ("--ssh-access is an aks-preview flag (az extension add --name aks-preview); core az has none "
+                "(azure-cli 2.91.0)")
+        if note not in r.notes:
+            r.notes.append(note)
     _tags(cmd, r, (*p, "tags"), "--nodepool-tags" if create else "--tags")
 
 
@@ -134,12 +147,28 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
                       ("outboundType", "--outbound-type")):
         if r.has(*N, key):
             cmd.opt(flag, r.get(*N, key))
+    M: Path_ = (*N, "loadBalancerProfile", "managedOutboundIPs")
+    for key, flag in (("count", "--load-balancer-managed-outbound-ip-count"),
+                      ("countIPv6", "--load-balancer-managed-outbound-ipv6-count")):
+        if r.has(*M, key):
+            cmd.opt(flag, str(r.get(*M, key)))
+    _operations(cmd, r, P)
 
     # Access.
-    ranges = r.peek(*P, "apiServerAccessProfile", "authorizedIPRanges", default=[])
+    A: Path_ = (*P, "apiServerAccessProfile")
+    ranges = r.peek(*A, "authorizedIPRanges", default=[])
     if ranges:
-        cmd.opt("--api-server-authorized-ip-ranges",
-                ",".join(r.get(*P, "apiServerAccessProfile", "authorizedIPRanges")))
+        cmd.opt("--api-server-authorized-ip-ranges", ",".join(r.get(*A, "authorizedIPRanges")))
+    elif r.has(*A, "authorizedIPRanges"):
+        r.get(*A, "authorizedIPRanges")  # [] is what az sends for a private cluster
+    if r.has(*A, "enablePrivateCluster"):
+        if not r.expect(*A, "enablePrivateCluster", value=True):
+            raise Inexpressible("enablePrivateCluster other than true")
+        cmd.opt("--enable-private-cluster")
+    if r.has(*A, "enablePrivateClusterPublicFQDN"):
+        if not r.expect(*A, "enablePrivateClusterPublicFQDN", value=False):
+            raise Inexpressible("enablePrivateClusterPublicFQDN other than false")
+        cmd.opt("--disable-public-fqdn")
     L: Path_ = (*P, "linuxProfile")
     keys = r.peek(*L, "ssh", "publicKeys", default=[])
     if r.has(*L):
@@ -181,6 +210,70 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
         r.notes.append("az creates the user node pools one by one after the cluster; azwizard sends them with the "
                        "cluster in one request")
     return out
+
+
+def _operations(cmd: _Cmd, r: BodyReader, P: Path_) -> None:
+    """The production/operations flags (acs/_params.py aks create): the upgrade channels, Image Cleaner, app
+    routing and managed Prometheus metrics, each only as az itself sends it."""
+    U: Path_ = (*P, "autoUpgradeProfile")
+    if r.has(*U, "upgradeChannel"):
+        cmd.opt("--auto-upgrade-channel", r.get(*U, "upgradeChannel"))
+    if r.has(*U, "nodeOSUpgradeChannel"):
+        cmd.opt("--node-os-upgrade-channel", r.get(*U, "nodeOSUpgradeChannel"))
+    C: Path_ = (*P, "securityProfile", "imageCleaner")
+    if r.has(*C):
+        if not r.expect(*C, "enabled", value=True):
+            raise Inexpressible("an image cleaner that is not enabled")
+        cmd.opt("--enable-image-cleaner")
+        if r.has(*C, "intervalHours"):
+            cmd.opt("--image-cleaner-interval-hours", str(r.get(*C, "intervalHours")))
+    W: Path_ = (*P, "ingressProfile", "webAppRouting")
+    if r.has(*W):
+        if not r.expect(*W, "enabled", value=True):
+            raise Inexpressible("app routing that is not enabled")
+        cmd.opt("--enable-app-routing")
+    Mx: Path_ = (*P, "azureMonitorProfile", "metrics")
+    if r.has(*Mx):
+        ksm = (*Mx, "kubeStateMetrics")
+        if not (r.expect(*Mx, "enabled", value=True) and r.expect(*ksm, "metricLabelsAllowlist", value="")
+                and r.expect(*ksm, "metricAnnotationsAllowList", value="")):
+            raise Inexpressible("Azure Monitor metrics other than enabled with az's defaults")
+        cmd.opt("--enable-azure-monitor-metrics")
+        r.notes.append("--enable-azure-monitor-metrics also creates (or reuses) the region's default Azure Monitor "
+                       "workspace and links it with a data collection endpoint, rule and association")
+
+
+_SCHEDULE_FLAGS = {
+    "daily": ("Daily", (("intervalDays", "--interval-days"),)),
+    "weekly": ("Weekly", (("intervalWeeks", "--interval-weeks"), ("dayOfWeek", "--day-of-week"))),
+    "absoluteMonthly": ("AbsoluteMonthly", (("intervalMonths", "--interval-months"), ("dayOfMonth", "--day-of-month"))),
+    "relativeMonthly": ("RelativeMonthly", (("intervalMonths", "--interval-months"), ("dayOfWeek", "--day-of-week"),
+                                            ("weekIndex", "--week-index"))),
+}
+
+
+@az_exporter(MAINTENANCE_KIND)
+def _maintenance(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
+    """``az aks maintenanceconfiguration add`` (acs/maintenanceconfiguration.py constructMaintenanceWindow: the
+    schedule type's flags, --duration, --start-time, --start-date and --utc-offset)."""
+    cluster, _, config = step.resource_id.rsplit("/", 2)[0], "", step.name
+    cluster_name = cluster.rsplit("/", 1)[-1]
+    cmd = _Cmd("aks", "maintenanceconfiguration", "add").opt("--resource-group", ctx.group(step.resource_group)) \
+        .opt("--cluster-name", cluster_name).opt("--name", config)
+    W: Path_ = ("properties", "maintenanceWindow")
+    schedule = r.peek(*W, "schedule", default={}) or {}
+    kinds = [k for k in schedule if schedule[k] is not None]
+    if len(kinds) != 1 or kinds[0] not in _SCHEDULE_FLAGS:
+        raise Inexpressible("a maintenance window without exactly one schedule")
+    label, flags = _SCHEDULE_FLAGS[kinds[0]]
+    cmd.opt("--schedule-type", label)
+    for key, flag in flags:
+        cmd.opt(flag, str(r.get(*W, "schedule", kinds[0], key)))
+    for key, flag in (("durationHours", "--duration"), ("startTime", "--start-time"), ("startDate", "--start-date"),
+                      ("utcOffset", "--utc-offset")):
+        if r.has(*W, key):
+            cmd.opt(flag, str(r.get(*W, key)))
+    return [cmd.build()]
 
 
 @az_exporter(ROLE_ASSIGNMENT_KIND)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..facts import K8sVersion, RegionFacts, SubscriptionFacts, VmSize, version_key
 from ..locks import SRC_LOCKS
-from ..specs.aks import MANAGED_VNET_CIDR, AksSpec, NodePoolSpec
+from ..specs.aks import MANAGED_VNET_CIDR, MIN_WINDOW_HOURS, AksSpec, MaintenanceWindowSpec, NodePoolSpec
 from ..specs.common import azwizard_tags
 from ..sshkeys import is_private_key
 from . import common
@@ -93,6 +93,17 @@ SRC_ACR = f"{AKS}/cluster-container-registry-integration"
 SRC_ACR_OWNER = "https://github.com/Azure/azure-cli/issues/18528"
 SRC_WINDOWS = f"{AKS}/windows-faq"
 SRC_SSH_KEYS = f"{AKS}/node-access"
+SRC_PRIVATE = f"{AKS}/private-clusters"
+SRC_PRIVATE_ACCESS = f"{AKS}/access-private-cluster"
+SRC_PLANNED_MAINTENANCE = f"{AKS}/planned-maintenance"
+SRC_MAINTENANCE_API = "https://learn.microsoft.com/rest/api/aks/maintenance-configurations/create-or-update#maintenancewindow"
+SRC_NODE_OS_UPGRADE = f"{AKS}/auto-upgrade-node-os-image"
+SRC_AUTO_UPGRADE = f"{AKS}/auto-upgrade-cluster"
+SRC_IMAGE_CLEANER = f"{AKS}/image-cleaner"
+SRC_APP_ROUTING_PRIVATE = f"{AKS}/create-nginx-ingress-private-controller"
+SRC_SSH_ACCESS = f"{AKS}/manage-ssh-node-access"
+SRC_PROMETHEUS = "https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable"
+SRC_OUTBOUND_IPS = "https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update#managedoutboundips"
 
 QUOTA_LINK = "https://aka.ms/ProdportalCRP"
 
@@ -876,10 +887,23 @@ def user_pool_size(spec: AksSpec, facts: AksFacts) -> Issues:
                         "need at least 2 vCPUs and 2 GB (BadRequest).", _pool_field(i, "vm_size"))
 
 
+def _production_shaped(spec: AksSpec) -> bool:
+    """Set up for production: managed upgrades, a maintenance window or a private API server."""
+    ops = spec.operations
+    return bool(ops.windows() or ops.upgrade_channel not in ("", "none") or spec.private_cluster
+                or ops.node_os_upgrade_channel == "SecurityPatch")
+
+
 @rule("aks-tier", "info", "Pricing tier", source=SRC_TIERS, fields=("tier",), catalogue="B10 #66")
 def tier(spec: AksSpec, facts: AksFacts) -> Issues:
     nodes = sum(p.count for p in spec.pools)
-    if spec.tier == "free":
+    if spec.tier == "free" and _production_shaped(spec):
+        # free-standard-pricing-tiers.md: the Free tier has no SLA and is "for experimenting, learning and simple
+        # testing... not recommended for production"; the Standard tier "for production-level workloads".
+        yield Issue("Free tier for a cluster set up for production (managed upgrades, maintenance windows or a "
+                    "private API server): the free tier has no uptime SLA and Microsoft does not recommend it for "
+                    "production. Use the Standard tier (financially backed SLA).", severity="warn")
+    elif spec.tier == "free":
         yield ("Free tier: no uptime SLA for the API server; fine for trying things and small clusters (under 10 "
                "nodes). Use Standard for production.")
         if nodes >= 10:
@@ -921,6 +945,8 @@ def _range_problem(text: str) -> str | None:
       fields=("authorized_ip_ranges",), catalogue="B10 #67")
 def authorized_ranges(spec: AksSpec, facts: AksFacts) -> Issues:
     ranges = [r.strip() for r in spec.authorized_ip_ranges]
+    if spec.private_cluster:
+        return  # a private API server has no public endpoint to restrict: aks-private-cluster says so
     if not ranges:
         # A production cluster (the Standard or Premium tier, as the production preset chooses) should not take
         # connections from the whole internet: SRC_AUTH_RANGES ("secure access to the API server") -> a warning
@@ -951,6 +977,183 @@ def authorized_ranges(spec: AksSpec, facts: AksFacts) -> Issues:
         yield Issue("0.0.0.0/0 admits every IPv4 address, the same as no restriction.", severity="warn")
 
 
+# --------------------------------------------------------------------------------------------------
+# Production and operations (#24): private API server, upgrades and their windows, add-ons.
+
+
+@rule("aks-private-cluster", "block", "Private API server", source=SRC_PRIVATE,
+      fields=("private_cluster", "disable_public_fqdn"), catalogue="B10")
+
+def private_cluster(spec: AksSpec, facts: AksFacts) -> Issues:
+    if not spec.private_cluster:
+        if spec.disable_public_fqdn:
+            # az: "--disable-public-fqdn should only be used with --enable-private-cluster".
+            yield Issue("'No public DNS name' applies to a private cluster only. Turn the private cluster on, or "
+                        "leave the public DNS name.", "disable_public_fqdn")
+        return
+    if spec.authorized_ip_ranges:
+        # api-server-authorized-ip-ranges.md: authorized ranges restrict the public API server; az refuses the
+        # combination ("--api-server-authorized-ip-ranges is not supported for private cluster") and so does AKS.
+        yield Issue("Authorized IP ranges limit who reaches a public API server; a private cluster has none, and "
+                    "AKS refuses the two together (BadRequest). Remove the ranges, or make the cluster public.",
+                    "authorized_ip_ranges")
+    # access-private-cluster.md: a private API server is reached from the cluster's VNet or a connected network
+    # (peering, VPN, ExpressRoute, a jump box), or with az aks command invoke.
+    reach = ("It has no public DNS name either, so only machines using the cluster's private DNS zone can resolve "
+             "it. " if spec.disable_public_fqdn else "")
+    yield Issue("The API server will be private: kubectl (and azwizard's checks) from this machine can't reach it "
+                "over the internet, only from the cluster's network or one connected to it (VPN, peering, a jump "
+                f"box). {reach}From here, run commands with `az aks command invoke`.",
+                "private_cluster", "warn")
+
+
+def _window_problems(window: MaintenanceWindowSpec, fld: str) -> Iterator[Issue]:
+    if window.duration_hours < MIN_WINDOW_HOURS or window.duration_hours > 24:
+        # planned-maintenance.md: "the maintenance window ... must be at least four hours" (durationHours 4-24);
+        # AKS refuses a shorter one (InvalidParameter).
+        yield Issue(f"A {window.duration_hours}-hour maintenance window is outside what AKS takes: at least "
+                    f"{MIN_WINDOW_HOURS} hours and at most 24 (InvalidParameter). Make it {MIN_WINDOW_HOURS} hours "
+                    "or longer.", f"{fld}.duration_hours")
+    high = {"Daily": 7, "Weekly": 4, "AbsoluteMonthly": 6, "RelativeMonthly": 6}.get(window.schedule, 1)
+    if not 1 <= window.interval <= high:
+        unit = {"Daily": "days", "Weekly": "weeks"}.get(window.schedule, "months")
+        yield Issue(f"Every {window.interval} {unit}: a {window.schedule} schedule repeats every 1-{high} {unit} "
+                    "(InvalidParameter).", f"{fld}.interval")
+    if window.schedule == "AbsoluteMonthly" and window.day_of_month > 28:
+        yield Issue(f"Day {window.day_of_month} does not occur in every month; in shorter months there is no "
+                    "maintenance window then. Pick day 1-28, or a RelativeMonthly schedule such as the last "
+                    "Saturday.", f"{fld}.day_of_month", "warn")
+
+
+@rule("aks-maintenance-window", "block", "Planned maintenance windows", source=SRC_PLANNED_MAINTENANCE,
+      fields=("operations.upgrade_window", "operations.node_os_window"), catalogue="B10")
+
+def maintenance_windows(spec: AksSpec, facts: AksFacts) -> Issues:
+    ops = spec.operations
+    for window, fld, channel, channel_fld, what in (
+            (ops.upgrade_window, "operations.upgrade_window", ops.effective_upgrade_channel,
+             "operations.upgrade_channel", "Kubernetes auto-upgrade"),
+            (ops.node_os_window, "operations.node_os_window", ops.effective_node_os_channel,
+             "operations.node_os_upgrade_channel", "node OS update")):
+        if window is None:
+            continue
+        yield from _window_problems(window, fld)
+        if channel in ("none", "None", "Unmanaged"):
+            # planned-maintenance.md: aksManagedAutoUpgradeSchedule governs the auto-upgrade channel,
+            # aksManagedNodeOSUpgradeSchedule the node OS channel; with no managed channel nothing runs in it.
+            yield Issue(f"The {what} window has no effect: the {what} channel is {channel}, so AKS starts nothing "
+                        "in it. Choose a channel or drop the window.", channel_fld, "warn")
+
+
+@rule("aks-node-os-channel", "warn", "Node OS updates and the node OS", source=SRC_NODE_OS_UPGRADE,
+      fields=("operations.node_os_upgrade_channel",), catalogue="B10")
+
+def node_os_channel(spec: AksSpec, facts: AksFacts) -> Issues:
+    channel = spec.operations.effective_node_os_channel
+    fld = "operations.node_os_upgrade_channel"
+    for i, pool in _pools(spec):
+        sku = pool.os_sku.lower()
+        if pool.os_type == "Windows" and channel == "Unmanaged":
+            # auto-upgrade-node-os-image.md, OS-specific behavior: "Windows doesn't apply security patches
+            # automatically, so this option behaves equivalently to None".
+            yield Issue(f"{_what(i, pool).capitalize()} runs Windows, which applies no security patches by itself: "
+                        "the Unmanaged channel behaves like None there. Use NodeImage or SecurityPatch.", fld)
+        if channel == "SecurityPatch" and sku.startswith("azurelinux") and pool.vm_size.lower().startswith(
+                "standard_n"):
+            # auto-upgrade-node-os-image.md: "Azure Linux doesn't support this channel on GPU-enabled VMs".
+            yield Issue(f"{_what(i, pool).capitalize()} is Azure Linux on a GPU size ({pool.vm_size}): Azure Linux "
+                        "doesn't support the SecurityPatch channel on GPU-enabled VMs. Use NodeImage.", fld)
+        if sku in ("cblmariner", "mariner", "azurelinux2") and channel not in ("None", "Unmanaged"):
+            # auto-upgrade-node-os-image.md: the Azure Linux 2.0 node image is frozen at 202512.06.0.
+            yield Issue(f"{_what(i, pool).capitalize()} runs Azure Linux 2.0 ({pool.os_sku}), whose node image is "
+                        f"frozen: the {channel} channel brings it no more updates. Use AzureLinux (Azure Linux 3).",
+                        _pool_field(i, "os_sku"))
+    if channel in ("None", "Unmanaged") and spec.operations.upgrade_channel != "node-image":
+        yield Issue(f"Node OS channel {channel}: AKS will not replace the node images with patched ones; "
+                    + ("you are responsible for the nodes' security updates." if channel == "None" else
+                       "the OS patches itself (unattended-upgrades / dnf-automatic) and you manage reboots (kured)."),
+                    fld, "info")
+
+
+@rule("aks-upgrade-channels", "block", "The node-image channel and the node OS channel", source=SRC_AUTO_UPGRADE,
+      fields=("operations.upgrade_channel",), catalogue="B10")
+
+def upgrade_channels(spec: AksSpec, facts: AksFacts) -> Issues:
+    ops = spec.operations
+    if ops.upgrade_channel == "node-image" and ops.node_os_upgrade_channel not in ("", "NodeImage"):
+        # auto-upgrade-cluster.md / auto-upgrade-node-os-image.md (interactions): the cluster channel node-image
+        # upgrades the node images itself and takes the node OS channel NodeImage; AKS refuses another one.
+        yield Issue(f"The node-image auto-upgrade channel upgrades the node images itself, so the node OS channel "
+                    f"must be NodeImage, not {ops.node_os_upgrade_channel} (InvalidParameter). Use the patch or "
+                    "stable channel with SecurityPatch, or leave the node OS channel at NodeImage.",
+                    "operations.node_os_upgrade_channel")
+    elif ops.upgrade_channel == "node-image":
+        yield Issue("The node-image channel only upgrades node images, never Kubernetes: use patch or stable (with "
+                    "the NodeImage node OS channel) to keep the cluster on a supported version.",
+                    "operations.upgrade_channel", "info")
+    elif ops.upgrade_channel == "rapid" and spec.tier != "free":
+        yield Issue("The rapid channel moves to each new minor version as soon as it is supported: stable (one "
+                    "minor behind) is the usual choice for production.", "operations.upgrade_channel", "info")
+
+
+@rule("aks-app-routing-private", "warn", "App routing on a private cluster", source=SRC_APP_ROUTING_PRIVATE,
+      fields=("operations.app_routing",), catalogue="B10")
+
+def app_routing_private(spec: AksSpec, facts: AksFacts) -> Issues:
+    if spec.operations.app_routing and spec.private_cluster:
+        # create-nginx-ingress-private-controller.md: the add-on's default NGINX controller is public (an external
+        # load balancer); an internal one is configured with an NginxIngressController (internal LB annotation).
+        yield ("App routing's default NGINX ingress controller gets a public IP even on a private cluster: your "
+               "apps would be reachable from the internet while the API server is not. Configure an internal "
+               "controller (NginxIngressController with the internal load balancer annotation) after creation.")
+
+
+@rule("aks-addons", "block", "Image Cleaner, node SSH, metrics", source=SRC_IMAGE_CLEANER,
+      fields=("operations.image_cleaner_interval_hours",), catalogue="B10")
+
+def addons(spec: AksSpec, facts: AksFacts) -> Issues:
+    ops = spec.operations
+    if ops.image_cleaner and not 24 <= ops.image_cleaner_interval_hours <= 2160:
+        # image-cleaner.md: the interval is 24 hours to 3 months (2160 hours).
+        yield Issue(f"Image Cleaner runs every 24 to 2160 hours (3 months), not every {ops.image_cleaner_interval_hours} "
+                    "(InvalidParameter).", "operations.image_cleaner_interval_hours")
+    if ops.ssh_access == "disabled" and spec.ssh_public_key.strip():
+        # manage-ssh-node-access.md: with SSH disabled the key is still placed but the SSH service is off.
+        yield Issue("SSH is disabled on the nodes, so the SSH key you gave can't be used to log in. Nodes stay "
+                    "reachable with kubectl debug node/...", "operations.ssh_access", "info")
+    if ops.monitor_metrics:
+        # kubernetes-monitoring-enable.md: metrics go to an Azure Monitor workspace linked by a data collection
+        # rule; az aks create makes the default workspace, azwizard does not.
+        yield Issue("Managed Prometheus metrics need an Azure Monitor workspace to store them: link one after "
+                    "creation (az aks update --enable-azure-monitor-metrics), as az aks create does for you.",
+                    "operations.monitor_metrics", "info")
+
+
+@rule("aks-outbound-ips", "block", "Managed outbound public IPs", source=SRC_OUTBOUND_IPS,
+      fields=("network.outbound_ipv4_count", "network.outbound_ipv6_count"), catalogue="B10")
+
+def outbound_ips(spec: AksSpec, facts: AksFacts) -> Issues:
+    net = spec.network
+    v4, v6 = net.outbound_ipv4_count, net.outbound_ipv6_count
+    if v4 is None and v6 is None:
+        return
+    if net.outbound_type != "loadBalancer":
+        yield Issue("Managed outbound IP counts apply to the loadBalancer outbound type only; they are not sent.",
+                    "network.outbound_ipv4_count", "info")
+        return
+    if v4 is not None and not 1 <= v4 <= 100:
+        yield Issue(f"{v4} managed outbound IPv4 addresses: AKS takes 1-100 (InvalidParameter).",
+                    "network.outbound_ipv4_count")
+    if v6 is not None and not 0 <= v6 <= 100:
+        yield Issue(f"{v6} managed outbound IPv6 addresses: AKS takes 0-100 (InvalidParameter).",
+                    "network.outbound_ipv6_count")
+    if v6 and not net.dual_stack:
+        yield Issue("Managed outbound IPv6 addresses need a dual-stack cluster (InvalidParameter).",
+                    "network.outbound_ipv6_count")
+    if (v4 or 0) + (v6 or 0) > 100:
+        yield Issue("At most 100 managed outbound IPs in all (InvalidParameter).", "network.outbound_ipv4_count")
+
+
 def _covered(ip: str, ranges: tuple[str, ...]) -> bool:
     addr = ipaddress.ip_address(ip)
     return any(addr in n for n in _nets(ranges) if n.version == addr.version)
@@ -960,7 +1163,7 @@ def _covered(ip: str, ranges: tuple[str, ...]) -> bool:
       fields=("authorized_ip_ranges",), catalogue="B10 #68")
 def my_ip(spec: AksSpec, facts: AksFacts) -> Issues:
     ranges = spec.authorized_ip_ranges
-    if not ranges or any(_range_problem(r.strip()) for r in ranges):
+    if spec.private_cluster or not ranges or any(_range_problem(r.strip()) for r in ranges):
         return  # no restriction, or aks-authorized-ranges already explains the list
     if facts.my_public_ipv4:
         if not _covered(facts.my_public_ipv4, ranges):

@@ -599,6 +599,8 @@ def outputs_of(kind: str, body: dict[str, Any]) -> dict[str, Any]:
         out["vmId"] = props.get("vmId")
     elif k == "microsoft.containerservice/managedclusters":
         out["fqdn"] = props.get("fqdn")
+        if props.get("privateFQDN"):  # a private API server (reachable from the cluster's network only)
+            out["privateFQDN"] = props["privateFQDN"]
         out["nodeResourceGroup"] = props.get("nodeResourceGroup")
         # The identities later steps grant roles to: the kubelet's (pulls images: AcrPull) and the cluster's.
         kubelet = (props.get("identityProfile") or {}).get("kubeletidentity") or {}

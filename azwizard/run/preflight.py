@@ -44,8 +44,11 @@ _MADE = ("requested", "accepted", "created", "failed-exists", "failed-unknown", 
 # The events that carry the identity Azure gave a resource (executor.py records it on a confirmed create).
 _IDENTIFYING = ("created", "adopted", "failed", "exists")
 # Resources that take no tags: only the journal and the identity decide (a role assignment is an extension
-# resource without tags: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-support).
-UNTAGGED_KINDS = frozenset({"microsoft.authorization/roleassignments"})
+# resource without tags: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-support; a
+# cluster's maintenance configuration is a proxy resource without tags: MaintenanceConfiguration has none,
+# https://learn.microsoft.com/rest/api/aks/maintenance-configurations/get).
+UNTAGGED_KINDS = frozenset({"microsoft.authorization/roleassignments",
+                            "microsoft.containerservice/managedclusters/maintenanceconfigurations"})
 
 
 def plan_identity(plan: Plan) -> str:

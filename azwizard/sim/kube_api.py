@@ -78,7 +78,9 @@ def server_for(sim: ArmSim) -> KubeApiServer | None:
 def kubeconfig(sim: ArmSim, cluster: dict[str, Any], *, admin: bool) -> str:
     """The kubeconfig YAML ``listClusterUserCredential`` / ``listClusterAdminCredential`` hand out: a context named
     after the cluster (``<name>-admin`` for the admin), the cluster CA, the user's client certificate and token."""
-    name, fqdn = cluster["name"], cluster["properties"]["fqdn"]
+    # A private cluster without a public FQDN (enablePrivateClusterPublicFQDN false) has only privateFQDN.
+    name = cluster["name"]
+    fqdn = cluster["properties"].get("fqdn") or cluster["properties"].get("privateFQDN")
     user = user_of(cluster, admin=admin)
     context = f"{name}-admin" if admin else name
     ca_pem, _ = kube_certs.ca(sim)

@@ -43,6 +43,16 @@ OutboundType = Literal["loadBalancer", "managedNATGateway"]
 LoadBalancerSku = Literal["standard", "basic"]
 VmSetType = Literal["VirtualMachineScaleSets", "AvailabilitySet"]
 AcrMode = Literal["none", "create", "attach"]
+UpgradeChannel = Literal["", "none", "patch", "stable", "rapid", "node-image"]
+NodeOsChannel = Literal["", "None", "Unmanaged", "NodeImage", "SecurityPatch"]
+ScheduleType = Literal["Daily", "Weekly", "AbsoluteMonthly", "RelativeMonthly"]
+SshAccess = Literal["", "disabled"]
+
+# The two planned-maintenance configurations AKS reads for its managed upgrades (planned-maintenance.md):
+# the auto-upgrade channel's window and the node OS channel's window.
+AUTO_UPGRADE_SCHEDULE = "aksManagedAutoUpgradeSchedule"
+NODE_OS_UPGRADE_SCHEDULE = "aksManagedNodeOSUpgradeSchedule"
+MIN_WINDOW_HOURS = 4  # "The maintenance window duration ... at least four hours" (planned-maintenance.md)
 
 DEFAULT_OS_DISK_GB = 128  # AKS's default OS disk size (concepts-storage.md; rancher/rancher#33679)
 POD_CIDR_V4 = "10.244.0.0/16"
@@ -108,6 +118,10 @@ class AksNetworkSpec:
     dns_service_ip: str = ""
     outbound_type: OutboundType = "loadBalancer"
     load_balancer_sku: LoadBalancerSku = "standard"
+    # Managed outbound public IPs of the load balancer (loadBalancerProfile.managedOutboundIPs); None = AKS's
+    # default (1 IPv4; 1 IPv6 on dual-stack, 0 otherwise).
+    outbound_ipv4_count: int | None = None
+    outbound_ipv6_count: int | None = None
 
     def __post_init__(self) -> None:
         # Fresh random ULA prefixes for a dual-stack spec built without CIDRs (one /48 for both lists).
@@ -169,6 +183,77 @@ class AcrSpec:
 
 
 @dataclass(frozen=True)
+class MaintenanceWindowSpec:
+    """One planned-maintenance window (MaintenanceWindow of a maintenanceConfiguration): a schedule of one of
+    the four kinds AKS offers, with its interval and day, from ``start_date`` (``""`` = from now) at
+    ``start_time`` (HH:mm) in ``utc_offset`` (``""`` = UTC), lasting ``duration_hours`` (4-24).
+    ``day_of_week`` is for Weekly and RelativeMonthly, ``day_of_month`` for AbsoluteMonthly, ``week_index``
+    (First ... Last) for RelativeMonthly. Source: https://learn.microsoft.com/azure/aks/planned-maintenance ."""
+
+    schedule: ScheduleType = "Weekly"
+    interval: int = 1  # intervalDays / intervalWeeks / intervalMonths
+    day_of_week: str = "Saturday"
+    day_of_month: int = 1
+    week_index: str = "First"
+    start_date: str = ""
+    start_time: str = "00:00"
+    duration_hours: int = 8
+    utc_offset: str = ""
+
+    def with_(self, **changes: object) -> MaintenanceWindowSpec:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def describe(self) -> str:
+        every = {"Daily": "day", "Weekly": "week", "AbsoluteMonthly": "month", "RelativeMonthly": "month"}
+        unit = every.get(self.schedule, "")
+        each = f"every {unit}" if self.interval == 1 else f"every {self.interval} {unit}s"
+        when = {"Daily": "", "Weekly": f" on {self.day_of_week}",
+                "AbsoluteMonthly": f" on day {self.day_of_month}",
+                "RelativeMonthly": f" on the {self.week_index.lower()} {self.day_of_week}"}.get(self.schedule, "")
+        start = f", from {self.start_date}" if self.start_date else ""
+        return (f"{each}{when} at {self.start_time} (UTC{self.utc_offset or '+00:00'}) for "
+                f"{self.duration_hours} h{start}")
+
+
+@dataclass(frozen=True)
+class OperationsSpec:
+    """How the cluster is kept up to date and run: the two auto-upgrade channels and their maintenance windows
+    (``None`` = AKS may upgrade at any time), Image Cleaner, SSH to the nodes, the application routing add-on
+    (managed ingress-nginx) and Azure Monitor managed Prometheus metrics. A channel ``""`` is not sent, and AKS
+    uses its default: no Kubernetes auto-upgrade (``none``) and the ``NodeImage`` node OS channel
+    (https://learn.microsoft.com/azure/aks/auto-upgrade-node-os-image)."""
+
+    upgrade_channel: UpgradeChannel = ""
+    node_os_upgrade_channel: NodeOsChannel = ""
+    upgrade_window: MaintenanceWindowSpec | None = None  # aksManagedAutoUpgradeSchedule
+    node_os_window: MaintenanceWindowSpec | None = None  # aksManagedNodeOSUpgradeSchedule
+    image_cleaner: bool = False
+    image_cleaner_interval_hours: int = 168  # az's default when --image-cleaner-interval-hours is not given
+    ssh_access: SshAccess = ""  # "" = AKS's default (LocalUser: SSH with the nodes' key)
+    app_routing: bool = False
+    monitor_metrics: bool = False
+
+    def with_(self, **changes: object) -> OperationsSpec:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def effective_upgrade_channel(self) -> str:
+        return self.upgrade_channel or "none"
+
+    @property
+    def effective_node_os_channel(self) -> str:
+        return self.node_os_upgrade_channel or "NodeImage"
+
+    def windows(self) -> tuple[tuple[str, MaintenanceWindowSpec], ...]:
+        out = []
+        if self.upgrade_window is not None:
+            out.append((AUTO_UPGRADE_SCHEDULE, self.upgrade_window))
+        if self.node_os_window is not None:
+            out.append((NODE_OS_UPGRADE_SCHEDULE, self.node_os_window))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
 class AksSpec:
     location: str = "norwayeast"
     resource_group: str = "aks-RG"
@@ -183,6 +268,12 @@ class AksSpec:
     user_pools: tuple[NodePoolSpec, ...] = ()
     network: AksNetworkSpec = field(default_factory=AksNetworkSpec)
     authorized_ip_ranges: tuple[str, ...] = ()  # () = the API server accepts any IPv4 address
+    # A private API server (a private endpoint in the node VNet, https://learn.microsoft.com/azure/aks/
+    # private-clusters): reachable only from that network or one connected to it, never from this machine
+    # over the internet. ``disable_public_fqdn``: no public DNS name for its private address either.
+    private_cluster: bool = False
+    disable_public_fqdn: bool = False
+    operations: OperationsSpec = field(default_factory=OperationsSpec)
     acr: AcrSpec = field(default_factory=AcrSpec)
     admin_username: str = "azureuser"
     # "" = no SSH key on the nodes (az's --no-ssh-key): current AKS needs none; nodes stay reachable with
@@ -231,10 +322,22 @@ def preset_dev_dual_stack(name: str = "aks-dev", location: str = "norwayeast") -
     )
 
 
+# The notes' "TODO First" for production: upgrades on the stable channel and node OS security patches (instead
+# of unattended-upgrades), both inside a weekend window (Saturday 00:00 UTC, 8 h), Image Cleaner, no SSH
+# to the nodes, managed Prometheus metrics.
+WEEKEND_WINDOW = MaintenanceWindowSpec(schedule="Weekly", interval=1, day_of_week="Saturday", start_time="00:00",
+                                       duration_hours=8)
+PRODUCTION_OPERATIONS = OperationsSpec(
+    upgrade_channel="stable", node_os_upgrade_channel="SecurityPatch", upgrade_window=WEEKEND_WINDOW,
+    node_os_window=WEEKEND_WINDOW, image_cleaner=True, ssh_access="disabled", monitor_metrics=True,
+)
+
+
 def preset_prod_dual_stack(name: str = "aks-prod", location: str = "norwayeast") -> AksSpec:
     """A production-shaped dual-stack cluster: standard tier (uptime SLA), a system pool and a user pool of
     3 × Standard_D4ds_v5 each spread over zones 1-3, ephemeral OS disks (the D4ds_v5 temp disk, 150 GiB,
-    holds the 128 GiB default), Azure CNI Overlay + Cilium, IPv4 + IPv6."""
+    holds the 128 GiB default), Azure CNI Overlay + Cilium, IPv4 + IPv6, and the production operations
+    (``PRODUCTION_OPERATIONS``)."""
     zones = ("1", "2", "3")
     system = NodePoolSpec(name="system", vm_size="Standard_D4ds_v5", count=3, os_disk_type="Ephemeral", zones=zones)
     return AksSpec(
@@ -242,6 +345,7 @@ def preset_prod_dual_stack(name: str = "aks-prod", location: str = "norwayeast")
         system_pool=system,
         user_pools=(system.with_(name="apps", mode="User"),),
         network=AksNetworkSpec(),
+        operations=PRODUCTION_OPERATIONS,
     )
 
 

@@ -36,11 +36,15 @@ from typing import Any, Generic, TypeVar
 from ..sshkeys import custom_data_problem, withhold_private_key
 from ..userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, UserFileError, expand_user, read_user_text
 from .aks import (
+    AUTO_UPGRADE_SCHEDULE,
+    NODE_OS_UPGRADE_SCHEDULE,
     POD_CIDR_V4,
     AcrSpec,
     AksNetworkSpec,
     AksSpec,
+    MaintenanceWindowSpec,
     NodePoolSpec,
+    OperationsSpec,
     default_dns_prefix,
 )
 from .common import default_subnet, is_reserved_tag, random_ula_48
@@ -457,7 +461,11 @@ _AKS_CREATE = _Table(
      "--enable-azure-rbac": 0, "--enable-private-cluster": 0, "--vnet-subnet-id": 1, "--windows-admin-username": 1,
      "--windows-admin-password": 1, "--enable-cluster-autoscaler": 0, "--min-count": 1, "--max-count": 1,
      "--uptime-sla": 0, "--load-balancer-managed-outbound-ip-count": 1,
-     "--load-balancer-managed-outbound-ipv6-count": 1},
+     "--load-balancer-managed-outbound-ipv6-count": 1, "--disable-public-fqdn": 0,
+     # Production / operations (#24): acs/_params.py (aks create) and aks-preview's --ssh-access.
+     "--auto-upgrade-channel": 1, "--node-os-upgrade-channel": 1, "--enable-image-cleaner": 0,
+     "--image-cleaner-interval-hours": 1, "--ssh-access": 1, "--enable-app-routing": 0,
+     "--enable-azure-monitor-metrics": 0},
     {"-g": "--resource-group", "-n": "--name", "-l": "--location", "-k": "--kubernetes-version",
      "-p": "--dns-name-prefix", "-s": "--node-vm-size", "-c": "--node-count", "-z": "--zones", "-m": "--max-pods",
      "-u": "--admin-username", "-x": "--no-ssh-key", "-a": "--enable-addons"},
@@ -466,7 +474,6 @@ _AKS_CREATE = _Table(
      "--node-resource-group": "azwizard keeps AKS's MC_<group>_<cluster>_<region> node resource group",
      "--enable-aad": "Microsoft Entra integration is not set up by azwizard (az aks update --enable-aad)",
      "--enable-azure-rbac": "Azure RBAC for Kubernetes is not set up by azwizard (az aks update)",
-     "--enable-private-cluster": "azwizard creates public clusters (restrict them with authorized IP ranges)",
      "--vnet-subnet-id": "azwizard lets AKS create the node network (bring-your-own subnet is not supported)",
      "--windows-admin-username": "the Windows profile is left to AKS",
      "--windows-admin-password": "the Windows profile is left to AKS",
@@ -477,9 +484,21 @@ _AKS_CREATE = _Table(
 _NODEPOOL_ADD = _Table(
     {"--resource-group": 1, "--cluster-name": 1, "--name": 1, "--mode": 1, "--os-type": 1, "--os-sku": 1,
      "--node-vm-size": 1, "--node-count": 1, "--node-osdisk-type": 1, "--node-osdisk-size": 1, "--zones": -1,
-     "--max-pods": 1, "--tags": -1, "--vm-set-type": 1},
+     "--max-pods": 1, "--tags": -1, "--vm-set-type": 1, "--ssh-access": 1},
     {"-g": "--resource-group", "-n": "--name", "-s": "--node-vm-size", "-c": "--node-count", "-z": "--zones",
      "-m": "--max-pods"},
+)
+# az aks maintenanceconfiguration add (acs/_params.py 'aks maintenanceconfiguration add'; --duration is
+# duration_hours, type=int).
+_MAINTENANCE_ADD = _Table(
+    {"--resource-group": 1, "--cluster-name": 1, "--name": 1, "--schedule-type": 1, "--interval-days": 1,
+     "--interval-weeks": 1, "--interval-months": 1, "--day-of-week": 1, "--day-of-month": 1, "--week-index": 1,
+     "--duration": 1, "--utc-offset": 1, "--start-date": 1, "--start-time": 1, "--config-file": 1, "--weekday": 1,
+     "--start-hour": 1},
+    {"-g": "--resource-group", "-n": "--name"},
+    {"--config-file": "azwizard reads the window from the flags (--schedule-type ...), not from a JSON file",
+     "--weekday": "the legacy 'default' configuration (--weekday/--start-hour) is not set up by azwizard",
+     "--start-hour": "the legacy 'default' configuration (--weekday/--start-hour) is not set up by azwizard"},
 )
 _ACR_CREATE = _Table({"--resource-group": 1, "--name": 1, "--sku": 1, "--location": 1, "--admin-enabled": 1,
                       "--tags": -1}, {"-g": "--resource-group", "-n": "--name", "-l": "--location"})
@@ -522,6 +541,7 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
     create: _Flags | None = None
     pools: list[_Flags] = []
     registries: list[_Flags] = []
+    maintenance: list[_Flags] = []
     group: _Flags | None = None
     sub = subscription_id
     for argv in commands:
@@ -532,6 +552,8 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
             create = _parse(words, 2, _AKS_CREATE)
         elif words[:4] == ["az", "aks", "nodepool", "add"]:
             pools.append(_parse(words, 3, _NODEPOOL_ADD))
+        elif words[:4] == ["az", "aks", "maintenanceconfiguration", "add"]:
+            maintenance.append(_parse(words, 3, _MAINTENANCE_ADD))
         elif words[:3] == ["az", "acr", "create"]:
             registries.append(_parse(words, 2, _ACR_CREATE))
         elif words[:3] == ["az", "group", "create"]:
@@ -544,7 +566,7 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
             continue
     if create is None:
         raise AzReadError("no az aks create command to read")
-    for f in [create, *pools, *registries, *([group] if group else [])]:
+    for f in [create, *pools, *registries, *maintenance, *([group] if group else [])]:
         unknown += f.unknown
         if f.has("--subscription"):
             sub = f.one("--subscription")
@@ -576,6 +598,8 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
         notes.append("pod CIDRs are not used with traditional Azure CNI (pods take subnet addresses); ignored")
         pods = ()
     network = AksNetworkSpec(
+        outbound_ipv4_count=o.int_("--load-balancer-managed-outbound-ip-count"),
+        outbound_ipv6_count=o.int_("--load-balancer-managed-outbound-ipv6-count"),
         plugin=plugin,  # type: ignore[arg-type]
         plugin_mode=plugin_mode if plugin == "azure" else "",  # type: ignore[arg-type]
         dataplane=dataplane if plugin != "none" else "azure",  # type: ignore[arg-type]
@@ -589,7 +613,7 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
     )
     if network.dns_service_ip == replace(network, dns_service_ip="").resolved_dns_service_ip():
         network = replace(network, dns_service_ip="")
-    _outbound_counts(o, network, notes)
+    network = _outbound_counts(o, network, notes)
 
     system = _pool(o, name=o.one("--nodepool-name", "nodepool1"), mode="System", os_type="Linux")
     users = []
@@ -600,6 +624,10 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
             continue
         users.append(_pool(p, name=p.one("--name", "nodepool2"), mode=p.choice("--mode", "User", _POOL_MODES),
                            os_type=p.one("--os-type", "Linux")))
+        ssh = p.choice("--ssh-access", "", _SSH_ACCESS)
+        if ssh != o.choice("--ssh-access", "", _SSH_ACCESS):
+            notes.append(f"az aks nodepool add --name {p.one('--name')} --ssh-access {ssh or '(not given)'}: "
+                         "azwizard sets SSH access for every pool as az aks create --ssh-access says")
     vm_set_type = o.one("--vm-set-type", "VirtualMachineScaleSets")
 
     acr = AcrSpec()
@@ -629,7 +657,23 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
     dns_prefix = o.one("--dns-name-prefix")
     if dns_prefix == default_dns_prefix(name, rg, sub):
         dns_prefix = ""
+    for m in maintenance:
+        if m.one("--cluster-name", name) != name:
+            unknown.append(f"az aks maintenanceconfiguration add --name {m.one('--name')}: for another cluster "
+                           f"({m.one('--cluster-name')}); left out")
+    private = o.has("--enable-private-cluster")
+    ranges = o.csv("--api-server-authorized-ip-ranges")
+    if private and ranges:
+        # az's own check (acs/managed_cluster_decorator.py _get_enable_private_cluster).
+        raise AzReadError("az aks create: --api-server-authorized-ip-ranges is not supported for private cluster "
+                          "(az refuses it): drop the ranges, or the private cluster")
+    if o.has("--disable-public-fqdn") and not private:
+        raise AzReadError("az aks create: --disable-public-fqdn should only be used with --enable-private-cluster "
+                          "(az refuses it)")
     spec = AksSpec(
+        private_cluster=private,
+        disable_public_fqdn=o.has("--disable-public-fqdn"),
+        operations=_operations(o, [m for m in maintenance if m.one("--cluster-name", name) == name], unknown),
         location=o.one("--location", group.one("--location", location) if group else location),
         resource_group=rg,
         use_existing_group=group is None and len(commands) > 1 and _exported(commands),
@@ -643,7 +687,7 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
         system_pool=system,
         user_pools=tuple(users),
         network=network,
-        authorized_ip_ranges=o.csv("--api-server-authorized-ip-ranges"),
+        authorized_ip_ranges=ranges,
         acr=acr,
         admin_username=admin,
         ssh_public_key=ssh_key,
@@ -652,14 +696,13 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
     return AzRead(spec, tuple(unknown), tuple(notes), sub)
 
 
-def _outbound_counts(o: _Flags, network: AksNetworkSpec, notes: list[str]) -> None:
-    """``--load-balancer-managed-outbound-ip[v6]-count`` (acs/_params.py: type=int). azwizard keeps AKS's own
-    counts, which the API documents for ManagedClusterLoadBalancerProfile.managedOutboundIPs: count "default 1",
-    countIPv6 "0 for single-stack and 1 for dual-stack", each 0-100 (count at least 1)
-    (https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update#managedoutboundips)."""
-    for flag, what, default, low in (
-            ("--load-balancer-managed-outbound-ip-count", "IPv4", 1, 1),
-            ("--load-balancer-managed-outbound-ipv6-count", "IPv6", 1 if network.dual_stack else 0, 0)):
+def _outbound_counts(o: _Flags, network: AksNetworkSpec, notes: list[str]) -> AksNetworkSpec:
+    """``--load-balancer-managed-outbound-ip[v6]-count`` (acs/_params.py: type=int), sent as az sends them
+    (loadBalancerProfile.managedOutboundIPs count / countIPv6). The API's ranges
+    (https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update#managedoutboundips): count 1-100
+    ("default 1"), countIPv6 0-100 ("0 for single-stack and 1 for dual-stack")."""
+    for flag, what, low in (("--load-balancer-managed-outbound-ip-count", "IPv4", 1),
+                            ("--load-balancer-managed-outbound-ipv6-count", "IPv6", 0)):
         count = o.int_(flag)
         if count is None:
             continue
@@ -667,15 +710,105 @@ def _outbound_counts(o: _Flags, network: AksNetworkSpec, notes: list[str]) -> No
             raise AzReadError(f"az aks create: {flag} {count}: AKS takes {low}-100 managed outbound {what} addresses")
         if network.outbound_type != "loadBalancer":
             notes.append(f"{flag}: applies to the load balancer outbound type only; ignored")
-        elif count != default:
-            notes.append(f"{flag} {count}: azwizard keeps AKS's default of {default} managed outbound {what} "
-                         f"address{'es' if default != 1 else ''}; change it after creation with az aks update {flag}")
+            network = network.with_(**{"outbound_ipv4_count" if what == "IPv4" else "outbound_ipv6_count": None})
+    return network
+
+
+_UPGRADE_CHANNELS = ("rapid", "stable", "patch", "node-image", "none")  # acs/_params.py auto_upgrade_channels
+_NODE_OS_CHANNELS = ("NodeImage", "None", "SecurityPatch", "Unmanaged")  # acs/_params.py node_os_upgrade_channels
+_SSH_ACCESS = ("disabled", "localuser")  # aks-preview _consts.py CONST_SSH_ACCESS_DISABLED / _LOCALUSER
+_SCHEDULE_TYPES = ("Daily", "Weekly", "AbsoluteMonthly", "RelativeMonthly")
+_WEEK_INDEXES = ("First", "Second", "Third", "Fourth", "Last")
+_DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def _operations(o: _Flags, maintenance: list[_Flags], unknown: list[str]) -> OperationsSpec:
+    """The production/operations flags of ``az aks create`` and the windows of ``az aks maintenanceconfiguration
+    add`` (az's own checks: acs/managed_cluster_decorator.py _get_image_cleaner_interval_hours, and
+    maintenanceconfiguration.py construct*Schedule)."""
+    if o.has("--image-cleaner-interval-hours") and not o.has("--enable-image-cleaner"):
+        raise AzReadError('az aks create: "--image-cleaner-interval-hours" requires "--enable-image-cleaner" in '
+                          "create mode (az refuses it)")
+    ssh = o.choice("--ssh-access", "", _SSH_ACCESS)
+    windows: dict[str, MaintenanceWindowSpec] = {}
+    for m in maintenance:
+        config = m.one("--name")
+        if config not in (AUTO_UPGRADE_SCHEDULE, NODE_OS_UPGRADE_SCHEDULE):
+            unknown.append(f"az aks maintenanceconfiguration add --name {config}: azwizard sets up the "
+                           f"{AUTO_UPGRADE_SCHEDULE} and {NODE_OS_UPGRADE_SCHEDULE} windows only; left out")
+            continue
+        if m.has("--config-file") or m.has("--weekday") or m.has("--start-hour"):
+            continue  # reported in unknown by the table
+        windows[config] = _window(m)
+    return OperationsSpec(
+        upgrade_channel=o.choice("--auto-upgrade-channel", "", _UPGRADE_CHANNELS),  # type: ignore[arg-type]
+        node_os_upgrade_channel=o.choice("--node-os-upgrade-channel", "", _NODE_OS_CHANNELS),  # type: ignore[arg-type]
+        upgrade_window=windows.get(AUTO_UPGRADE_SCHEDULE),
+        node_os_window=windows.get(NODE_OS_UPGRADE_SCHEDULE),
+        image_cleaner=o.has("--enable-image-cleaner"),
+        image_cleaner_interval_hours=o.int_("--image-cleaner-interval-hours") or 168,
+        ssh_access="disabled" if ssh == "disabled" else "",
+        app_routing=o.has("--enable-app-routing"),
+        monitor_metrics=o.has("--enable-azure-monitor-metrics"),
+    )
+
+
+def _window(m: _Flags) -> MaintenanceWindowSpec:
+    """One ``az aks maintenanceconfiguration add`` as a window, refused where az refuses it."""
+    cmd = f"az aks maintenanceconfiguration add --name {m.one('--name')}"
+    kind = m.choice("--schedule-type", "", _SCHEDULE_TYPES)
+    if not kind:
+        raise AzReadError(f"{cmd}: --schedule-type must be one of Daily, Weekly, AbsoluteMonthly or RelativeMonthly")
+    needs = {"Daily": ("--interval-days",), "Weekly": ("--interval-weeks", "--day-of-week"),
+             "AbsoluteMonthly": ("--interval-months", "--day-of-month"),
+             "RelativeMonthly": ("--interval-months", "--day-of-week", "--week-index")}[kind]
+    others = {"--interval-days", "--interval-weeks", "--interval-months", "--day-of-week", "--day-of-month",
+              "--week-index"} - set(needs)
+    missing = [f for f in needs if not m.has(f)]
+    if missing:
+        raise AzReadError(f"{cmd}: please specify {' and '.join(missing)} when using {kind} schedule (az refuses it)")
+    extra = sorted(f for f in others if m.has(f))
+    if extra:
+        raise AzReadError(f"{cmd}: {', '.join(extra)} cannot be used for {kind} schedule (az refuses it)")
+    for flag, pattern, form in (("--utc-offset", r"^[+-]\d{2}:\d{2}$", '"+/-HH:mm", e.g. +05:30'),
+                                ("--start-date", r"^\d{4}-\d{2}-\d{2}$", '"yyyy-MM-dd", e.g. 2023-01-01'),
+                                ("--start-time", r"^\d{2}:\d{2}$", '"HH:mm", e.g. 09:30')):
+        if m.has(flag) and not re.match(pattern, m.one(flag)):
+            raise AzReadError(f"{cmd}: {flag} must be in format {form} (az refuses {_show(m.one(flag))})")
+    for flag in ("--start-time", "--duration"):
+        if not m.has(flag):
+            raise AzReadError(f"{cmd}: please specify {flag} for maintenance window (az refuses it)")
+    interval_flag = needs[0]
+    day = m.one("--day-of-week")
+    day_canon = next((d for d in _DAYS if d.lower() == day.lower()), day)
+    return MaintenanceWindowSpec(
+        schedule=kind,  # type: ignore[arg-type]
+        interval=m.int_(interval_flag) or 0,
+        day_of_week=day_canon if day else "Saturday",
+        day_of_month=m.int_("--day-of-month", 1) or 0,
+        week_index=m.choice("--week-index", "First", _WEEK_INDEXES),
+        start_date=m.one("--start-date"),
+        start_time=m.one("--start-time"),
+        duration_hours=m.int_("--duration") or 0,
+        utc_offset=m.one("--utc-offset"),
+    )
 
 
 def _exported(commands: Sequence[Sequence[str]]) -> bool:
     """A whole script (``az account set`` first, as azwizard writes it): there a missing ``az group create``
     means the group exists. A lone command from notes says nothing about the group."""
     return bool(commands) and list(commands[0][:3]) == ["az", "account", "set"]
+
+
+def canonical_window(window: MaintenanceWindowSpec | None) -> MaintenanceWindowSpec | None:
+    """A window with the fields its schedule does not use at their defaults (what reading it back gives)."""
+    if window is None:
+        return None
+    base = MaintenanceWindowSpec()
+    keep = {"Daily": (), "Weekly": ("day_of_week",), "AbsoluteMonthly": ("day_of_month",),
+            "RelativeMonthly": ("day_of_week", "week_index")}.get(window.schedule, ())
+    return replace(window, **{f: getattr(base, f) for f in ("day_of_week", "day_of_month", "week_index")
+                              if f not in keep})
 
 
 def canonical_aks(spec: AksSpec, subscription_id: str = ZERO_SUB) -> AksSpec:
@@ -699,10 +832,19 @@ def canonical_aks(spec: AksSpec, subscription_id: str = ZERO_SUB) -> AksSpec:
     else:
         acr = AcrSpec("attach", existing_id=acr.existing_id)
     key = spec.ssh_public_key.strip()
+    if net.outbound_type != "loadBalancer":
+        net = replace(net, outbound_ipv4_count=None, outbound_ipv6_count=None)
+    elif net.outbound_ipv6_count is not None and net.outbound_ipv4_count is None:
+        net = replace(net, outbound_ipv4_count=1)  # az sends count 1 with an IPv6 count alone
+    ops = spec.operations
+    ops = replace(ops, upgrade_window=canonical_window(ops.upgrade_window),
+                  node_os_window=canonical_window(ops.node_os_window),
+                  image_cleaner_interval_hours=ops.image_cleaner_interval_hours if ops.image_cleaner else 168)
     dns_prefix = "" if spec.dns_prefix == default_dns_prefix(spec.cluster_name, spec.resource_group,
                                                              subscription_id) else spec.dns_prefix
     return replace(
-        spec, network=net, acr=acr, ssh_public_key=key, admin_username=spec.admin_username if key else "azureuser",
+        spec, network=net, acr=acr, ssh_public_key=key, operations=ops,
+        disable_public_fqdn=spec.disable_public_fqdn and spec.private_cluster, admin_username=spec.admin_username if key else "azureuser",
         kubernetes_version=spec.kubernetes_version.strip(), dns_prefix=dns_prefix,
         authorized_ip_ranges=tuple(r.strip() for r in spec.authorized_ip_ranges),
         extra_tags=_tags(f"{k}={v}" for k, v in spec.extra_tags),

@@ -1,4 +1,5 @@
-"""The guided AKS creation journey (mode "aks"): basics, presets, node pools, networking, access, then the
+"""The guided AKS creation journey (mode "aks"): basics, presets, node pools, networking, access, operations
+(upgrades, maintenance windows, private API server, add-ons), then the
 shared review and create screens, and the credentials on the last screen."""
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from ..wizard import WizardFlow
 from .access import AccessStep
 from .journey import AksJourney
 from .network import NetworkStep
+from .operations import OperationsStep
 from .pools import NodePoolStep
 from .steps import BasicsStep, PresetStep
 
-AKS_FORM_STEPS = (BasicsStep, PresetStep, NodePoolStep, NetworkStep, AccessStep)
+AKS_FORM_STEPS = (BasicsStep, PresetStep, NodePoolStep, NetworkStep, AccessStep, OperationsStep)
 AKS_FLOW = WizardFlow([*AKS_FORM_STEPS, ReviewStep])
 
 

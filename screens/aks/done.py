@@ -65,8 +65,18 @@ def check_commands(spec: AksSpec, kubeconfig: Path, *, demo: bool) -> str:
     if spec.network.dataplane == "cilium":
         lines += ["kubectl -n kube-system exec ds/cilium -- cilium status",
                   "kubectl -n kube-system exec ds/cilium -- cilium-health status"]
-    lines += ["", "# the same credentials again, the az way",
-              f"az aks get-credentials --resource-group={spec.resource_group} --name={spec.cluster_name}"]
+    where = f"--resource-group={spec.resource_group} --name={spec.cluster_name}"
+    if spec.private_cluster:
+        # A private API server answers only on the cluster's network: from here, AKS runs kubectl for you
+        # (https://learn.microsoft.com/azure/aks/access-private-cluster).
+        lines += ["", "# the API server is private: from this machine, run kubectl through AKS",
+                  f'az aks command invoke {where} --command "kubectl get nodes -o wide"',
+                  f'az aks command invoke {where} --command "kubectl get pods -A -o wide"']
+    if spec.operations.windows():
+        lines += ["", "# the maintenance windows",
+                  f"az aks maintenanceconfiguration list --resource-group={spec.resource_group} "
+                  f"--cluster-name={spec.cluster_name} -o table"]
+    lines += ["", "# the same credentials again, the az way", f"az aks get-credentials {where}"]
     return "\n".join(lines)
 
 
@@ -196,9 +206,11 @@ class AksDoneScreen(Screen[None]):
         yield WrapFooter()
 
     def title_text(self) -> str:
-        fqdn = self.result.outputs.get("aks", {}).get("fqdn") or "(unknown)"
+        outputs = self.result.outputs.get("aks", {})
+        fqdn = outputs.get("fqdn") or outputs.get("privateFQDN") or "(unknown)"
+        private = " (private: reachable from the cluster's network only)" if self.spec.private_cluster else ""
         return (f"[b $success]{escape(self.spec.cluster_name)} is running.[/]  "
-                f"[dim]API server https://{escape(fqdn)}[/dim]")
+                f"[dim]API server https://{escape(fqdn)}{private}[/dim]")
 
     def on_mount(self) -> None:
         self.fetch_credentials()

@@ -46,7 +46,9 @@ PRESETS: tuple[Preset, ...] = (
     Preset("prod", "Production dual-stack",
            "Standard tier (uptime SLA) · system pool and user pool 'apps', 3 × Standard_D4ds_v5 each, spread "
            "over zones 1–3 where the region has them · ephemeral OS disks on the local disk · Azure CNI "
-           "Overlay + Cilium · IPv4 + IPv6.", preset_prod_dual_stack),
+           "Overlay + Cilium · IPv4 + IPv6 · stable Kubernetes upgrades and SecurityPatch node OS updates in a "
+           "Saturday 00:00 UTC window (8 h) · Image Cleaner · SSH to nodes disabled · managed Prometheus "
+           "metrics.", preset_prod_dual_stack),
     Preset("ipv4", "Plain IPv4",
            "The dev cluster without IPv6: free tier · 3 × Standard_D2s_v5 · Azure CNI Overlay + Cilium · "
            "IPv4 pod and service CIDRs only.", preset_ipv4),
@@ -154,8 +156,8 @@ class AksJourney(Journey[AksSpec]):
         return region.zones if region else None
 
     def apply_preset(self, key: str) -> None:
-        """Fill node pools, network and tier from a preset; keep the basics (names, region, version) and
-        the access choices. Zones the region lacks are dropped, so the preset passes every check there."""
+        """Fill node pools, network, tier and operations (upgrades, windows, add-ons) from a preset; keep the
+        basics (names, region, version) and the access choices. Zones the region lacks are dropped, so the preset passes every check there."""
         preset = next(p for p in PRESETS if p.key == key)
         made: AksSpec = preset.make(self.spec.cluster_name, self.spec.location)
         zones = self.region_zones()
@@ -165,7 +167,7 @@ class AksJourney(Journey[AksSpec]):
         plan = "AKSLongTermSupport" if made.tier == "premium" else "KubernetesOfficial"
         self.preset = key
         self.update(tier=made.tier, support_plan=plan, system_pool=pools[0], user_pools=pools[1:],
-                    network=made.network)
+                    network=made.network, operations=made.operations)
 
     def mark_custom(self) -> None:
         self.preset = "custom"

@@ -35,6 +35,7 @@ IGNORED: dict[str, str] = {
     "lastUpdatedTime": "a registry policy's timestamp",
     "fqdn": "the API server FQDN carries a random suffix",
     "azurePortalFQDN": "carries the same random suffix",
+    "privateFQDN": "a private cluster's API server name carries the same random suffix",
     "resourceUID": "a cluster's generated unique id",
     "internalDomainNameSuffix": "a NIC's internal DNS suffix carries a random label",
 }
@@ -172,12 +173,53 @@ name = "azwizardsimacr1"
 """
 
 
-@pytest.mark.parametrize("profile", ["aks-dev.toml", "acr"])
+# The production choices (#24) core az 2.91.0 has flags for (--ssh-access is aks-preview's; the metrics flag also
+# creates an Azure Monitor workspace): upgrade channels, both maintenance windows (one with a negative UTC
+# offset), Image Cleaner, app routing, a private API server without public FQDN, managed outbound IP counts.
+OPS_PROFILE = """\
+kind = "aks"
+name = "aks-ops"
+location = "norwayeast"
+tier = "standard"
+private_cluster = true
+disable_public_fqdn = true
+
+[network]
+pod_cidrs = ["10.244.0.0/16", "fd31:9c2e:44a1::/64"]
+service_cidrs = ["10.96.0.0/16", "fd31:9c2e:44a1:1::/108"]
+outbound_ipv4_count = 2
+outbound_ipv6_count = 2
+
+[operations]
+upgrade_channel = "stable"
+node_os_upgrade_channel = "SecurityPatch"
+image_cleaner = true
+image_cleaner_interval_hours = 48
+app_routing = true
+
+[operations.upgrade_window]
+schedule = "Weekly"
+day_of_week = "Saturday"
+start_time = "00:00"
+duration_hours = 8
+
+[operations.node_os_window]
+schedule = "RelativeMonthly"
+day_of_week = "Tuesday"
+week_index = "Last"
+start_time = "22:00"
+duration_hours = 4
+utc_offset = "-05:00"
+start_date = "2027-01-05"
+"""
+
+
+@pytest.mark.parametrize("profile", ["aks-dev.toml", "acr", "ops"])
 def test_exported_aks_script_creates_what_aks_apply_demo_creates(az_exe: Path, tmp_path: Path, profile: str) -> None:
     path = REPO / "docs" / "examples" / profile
-    if profile == "acr":
-        path = tmp_path / "aks-acr.toml"
-        path.write_text(ACR_PROFILE)
+    if profile in ("acr", "ops"):
+        path = tmp_path / f"aks-{profile}.toml"
+        path.write_text(ACR_PROFILE if profile == "acr" else OPS_PROFILE)
     sent = check_profile("aks", path, AKS_AZ_ONLY, az_exe, tmp_path)
     assert any(r["method"] == "PUT" and "/managedClusters/" in r["path"] and r["command"] == "aks create"
                and r["api_version"] == "2026-06-01" for r in sent)

@@ -191,13 +191,21 @@ def _validated_properties(sim: ArmSim, rg: str, name: str, location: str, props_
     subnets = _byo_subnet_prefixes(sim, pools_in, node_rg, location, dual="ipv6" in families)
     net = build_network_profile(props_in.get("networkProfile"), full, subnets)
     pools, demand = _build_pools(sim, location, pools_in, net, version, full)
+    operations = rules.check_operations(props_in)
     access = dict(props_in.get("apiServerAccessProfile") or {})
     if access.get("authorizedIPRanges") is not None:
         access["authorizedIPRanges"] = rules.normalize_authorized_ranges(access["authorizedIPRanges"])
-    props = {k: v for k, v in props_in.items() if k not in ("provisioningState", "powerState", "fqdn")}
+    if access.get("enablePrivateCluster"):
+        # A private cluster's access profile as the RP answers it: a public FQDN for the private address unless
+        # turned off, and the system-managed private DNS zone (https://learn.microsoft.com/azure/aks/private-clusters).
+        access.setdefault("enablePrivateClusterPublicFQDN", True)
+        access.setdefault("privateDNSZone", "system")
+        if not access.get("authorizedIPRanges"):
+            access.pop("authorizedIPRanges", None)
+    props = {k: v for k, v in props_in.items() if k not in ("provisioningState", "powerState", "fqdn", "privateFQDN")}
     props.update({"kubernetesVersion": version, "currentKubernetesVersion": full, "dnsPrefix": props_in["dnsPrefix"],
                   "agentPoolProfiles": pools, "nodeResourceGroup": node_rg, "supportPlan": support_plan,
-                  "networkProfile": net, "sku": sku, "apiServerAccessProfile": access})
+                  "networkProfile": net, "sku": sku, "apiServerAccessProfile": access, **operations})
     return props, demand
 
 
@@ -269,6 +277,12 @@ def _update_cluster(sim: ArmSim, req: ArmRequest, cur: dict[str, Any], body: dic
     demand = [(rules.vm_sku(location, p["vmSize"]) or {}, p["count"]) for p in pools.values()]
     rules.check_quota(sim, location, cur["name"], props["nodeResourceGroup"], demand,
                       exclude_prefix=sim.group_id(props["nodeResourceGroup"]) + "/")
+    if any(k in props_in for k in ("autoUpgradeProfile", "securityProfile", "ingressProfile", "azureMonitorProfile")):
+        # The production/operations properties change in place (az aks update --auto-upgrade-channel,
+        # --enable-image-cleaner, approuting enable, --enable-azure-monitor-metrics), validated as at creation.
+        merged = {**props, **props_in, "apiServerAccessProfile": props.get("apiServerAccessProfile") or {}}
+        props.update({k: props_in[k] for k in ("securityProfile", "ingressProfile", "azureMonitorProfile")
+                      if k in props_in}, **rules.check_operations(merged))
     access = props_in.get("apiServerAccessProfile")
     if access is not None:
         props["apiServerAccessProfile"] = {**access, "authorizedIPRanges":
@@ -329,6 +343,8 @@ def delete_cluster(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -
 
     def done() -> None:
         sim.remove(body["id"])
+        for child in sim.under(body["id"]):  # its maintenance configurations (containerservice_upgrades.py)
+            sim.remove(child["id"])
         mc = sim.peek(node_group)
         if mc is not None and str(mc.get("managedBy", "")).lower() == body["id"].lower():
             delete_group_contents(sim, mc["id"])

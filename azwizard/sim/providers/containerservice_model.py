@@ -78,6 +78,11 @@ def _node_image(os_type: str, os_sku: str) -> str:
     return f"AKSUbuntu-2204gen2containerd-{NODE_IMAGE_RELEASE}"
 
 
+def latest_node_image(os_type: str, os_sku: str) -> str:
+    """The newest node image of a pool's OS (what upgradeNodeImageVersion moves a pool to)."""
+    return _node_image(os_type, os_sku)
+
+
 def _check_zones(location: str, name: str, zones: Any) -> None:
     if not zones:
         return
@@ -120,6 +125,7 @@ def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str
     _check_count(name, mode, count)
     size = str(pool.get("vmSize") or _pick_default_size(sim, location, count))
     sku = rules.check_vm_size(location, name, size, mode)
+    rules.check_pool_ssh_access(pool)
     _check_zones(location, name, pool.get("availabilityZones"))
     disk_gb = int(pool.get("osDiskSizeGB") or 128)
     disk_type = pool.get("osDiskType")
@@ -245,8 +251,15 @@ def new_cluster_body(sim: ArmSim, *, rg: str, name: str, location: str, req_body
         # Azure CNI clusters can take Windows pools: Azure answers a default windowsProfile (recorded
         # test_aks_create_with_network_dataplane_cilium.yaml, ..._overlay_network_plugin_mode.yaml).
         full["windowsProfile"] = {"adminUsername": "azureuser", "enableCSIProxy": True}
-    if props.get("apiServerAccessProfile"):
-        full["apiServerAccessProfile"] = props["apiServerAccessProfile"]
+    access = props.get("apiServerAccessProfile") or {}
+    if access:
+        full["apiServerAccessProfile"] = access
+    if access.get("enablePrivateCluster"):
+        # The private endpoint's name in the system private DNS zone; the public FQDN (which resolves to the
+        # private address) only while enablePrivateClusterPublicFQDN is true (private-clusters.md).
+        full["privateFQDN"] = f"{prefix}-{fqdn_id}.{_hash_hex(cid, 'private', n=32)}.privatelink.{location}.azmk8s.io"
+        if not access.get("enablePrivateClusterPublicFQDN", True):
+            del full["fqdn"]
     for key, value in props.items():
         if key not in ("sku", "apiServerAccessProfile", "addonProfiles", "servicePrincipalProfile"):
             full.setdefault(key, value)
@@ -388,7 +401,12 @@ def _load_balancer(sim: ArmSim, body: dict[str, Any], dual: bool) -> list[dict[s
     mc, loc, cid = props["nodeResourceGroup"], body["location"], body["id"]
     zones = catalog_locations.zones_for(loc)
     pips = []
-    for version, suffix in ((4, ""), (6, "-ipv6")) if dual else ((4, ""),):
+    # One public IP per managed outbound address asked for (loadBalancerProfile.managedOutboundIPs count /
+    # countIPv6, defaults 1 and 1 on dual-stack): AKS names each <guid>, IPv6 ones <guid>-ipv6.
+    managed = ((props["networkProfile"].get("loadBalancerProfile") or {}).get("managedOutboundIPs") or {})
+    v4 = int(managed.get("count", 1) or 0)
+    v6 = int(managed.get("countIPv6", 1 if dual else 0) or 0) if dual else 0
+    for version, suffix in [(4, "")] * v4 + [(6, "-ipv6")] * v6:
         name = f"{uuid.uuid4()}{suffix}"
         extra: dict[str, Any] = {"sku": {"name": "Standard", "tier": "Regional"},
                                  "tags": {"aks-managed-cluster-name": body["name"],

@@ -225,6 +225,7 @@ def build_network_profile(np_in: dict[str, Any] | None, version: str,
             managed.setdefault("count", 1)
             if dual:
                 managed.setdefault("countIPv6", 1)
+            _check_outbound_counts(managed, dual)
             lbp["managedOutboundIPs"] = managed
         lbp.setdefault("backendPoolType", "nodeIPConfiguration")
         out["loadBalancerProfile"] = lbp
@@ -241,6 +242,28 @@ def build_network_profile(np_in: dict[str, Any] | None, version: str,
         if key in np:
             out[key] = np[key]
     return out
+
+
+def _check_outbound_counts(managed: dict[str, Any], dual: bool) -> None:
+    """ManagedClusterLoadBalancerProfile.managedOutboundIPs: ``count`` 1-100 (default 1), ``countIPv6`` 0-100
+    (default 0 single-stack, 1 dual-stack), at most 100 together
+    (https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update#managedoutboundips). Messages
+    composed; the code is the one AKS answers for a parameter out of range (InvalidParameter)."""
+    for key, low in (("count", 1), ("countIPv6", 0)):
+        value = managed.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= 100:
+            raise bad("InvalidParameter", f"The value of parameter loadBalancerProfile.managedOutboundIPs.{key} is "
+                      f"invalid: {value}. It must be between {low} and 100.",
+                      f"networkProfile.loadBalancerProfile.managedOutboundIPs.{key}")
+    if not dual and managed.get("countIPv6"):
+        raise bad("InvalidParameter", "The value of parameter loadBalancerProfile.managedOutboundIPs.countIPv6 is "
+                  f"invalid: {managed['countIPv6']}. Managed outbound IPv6 addresses need a dual-stack cluster "
+                  "(ipFamilies IPv4 and IPv6).", "networkProfile.loadBalancerProfile.managedOutboundIPs.countIPv6")
+    if int(managed.get("count") or 0) + int(managed.get("countIPv6") or 0) > 100:
+        raise bad("InvalidParameter", "The total of managed outbound IPs (count + countIPv6) must not exceed 100.",
+                  "networkProfile.loadBalancerProfile.managedOutboundIPs")
 
 
 def max_pods_default(np: dict[str, Any]) -> int:

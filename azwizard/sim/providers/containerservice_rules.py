@@ -349,3 +349,136 @@ def check_quota(sim: ArmSim, location: str, cluster: str, node_rg: str,
                   "https://aka.ms/ProdportalCRP/#blade/Microsoft_Azure_Capacity/UsageAndQuota.ReactView by "
                   "specifying parameters listed in the ‘Details’ section for deployment to succeed. Please read "
                   f"more about quota limits at https://docs.microsoft.com/en-us/azure/azure-supportability/{doc}.")
+
+
+# ---------------------------------------------------------------- upgrades, private API server, add-ons (#24)
+
+UPGRADE_CHANNELS = ("rapid", "stable", "patch", "node-image", "none")
+NODE_OS_CHANNELS = ("None", "Unmanaged", "SecurityPatch", "NodeImage")
+SSH_ACCESS = ("LocalUser", "Disabled")
+
+
+def _enum(value: Any, allowed: tuple[str, ...], target: str) -> str:
+    """An enum the RP matches without regard to case (ARM's modelAsString enums), answered in its spelling."""
+    match = next((a for a in allowed if a.lower() == str(value).lower()), None)
+    if match is None:
+        # composed: the RP's wording for an enum value it does not know.
+        raise bad("InvalidParameter", f"The value of parameter {target} is invalid: '{value}'. Allowed values are "
+                  f"{', '.join(repr(a) for a in allowed)}.", target)
+    return match
+
+
+def check_operations(props: dict[str, Any]) -> dict[str, Any]:
+    """The production/operations properties of a cluster PUT, validated, in the RP's spelling:
+    autoUpgradeProfile (https://learn.microsoft.com/azure/aks/auto-upgrade-cluster; the node-image cluster
+    channel drives node images itself, so the node OS channel can only be NodeImage with it:
+    https://learn.microsoft.com/azure/aks/auto-upgrade-node-os-image#interactions-between-node-os-auto-upgrade-and-cluster-auto-upgrade),
+    securityProfile.imageCleaner.intervalHours 24-2160 (https://learn.microsoft.com/azure/aks/image-cleaner),
+    and the private API server (https://learn.microsoft.com/azure/aks/private-clusters): authorized IP ranges
+    apply to a public API server only (api-server-authorized-ip-ranges.md; az: "--api-server-authorized-ip-ranges
+    is not supported for private cluster"). Messages composed; codes are the RP's InvalidParameter / BadRequest."""
+    out: dict[str, Any] = {}
+    upgrade = dict(props.get("autoUpgradeProfile") or {})
+    if upgrade.get("upgradeChannel") is not None:
+        upgrade["upgradeChannel"] = _enum(upgrade["upgradeChannel"], UPGRADE_CHANNELS,
+                                          "autoUpgradeProfile.upgradeChannel")
+    if upgrade.get("nodeOSUpgradeChannel") is not None:
+        upgrade["nodeOSUpgradeChannel"] = _enum(upgrade["nodeOSUpgradeChannel"], NODE_OS_CHANNELS,
+                                                "autoUpgradeProfile.nodeOSUpgradeChannel")
+    if upgrade.get("upgradeChannel") == "node-image" and upgrade.get("nodeOSUpgradeChannel") not in (None, "NodeImage"):
+        raise bad("InvalidParameter", "The node-image auto-upgrade channel upgrades the node images itself: "
+                  "autoUpgradeProfile.nodeOSUpgradeChannel must be NodeImage with it, not "
+                  f"'{upgrade['nodeOSUpgradeChannel']}'.", "autoUpgradeProfile.nodeOSUpgradeChannel")
+    # Answered with both channels: "none" and "NodeImage" when not sent (the API's defaults).
+    out["autoUpgradeProfile"] = {**upgrade, "upgradeChannel": upgrade.get("upgradeChannel") or "none",
+                                 "nodeOSUpgradeChannel": upgrade.get("nodeOSUpgradeChannel") or "NodeImage"}
+    cleaner = ((props.get("securityProfile") or {}).get("imageCleaner") or {})
+    if cleaner.get("enabled"):
+        hours = cleaner.get("intervalHours", 168)
+        if not isinstance(hours, int) or isinstance(hours, bool) or not 24 <= hours <= 2160:
+            raise bad("InvalidParameter", f"The value of parameter securityProfile.imageCleaner.intervalHours is "
+                      f"invalid: {hours}. It must be between 24 and 2160 (3 months).",
+                      "securityProfile.imageCleaner.intervalHours")
+    access = props.get("apiServerAccessProfile") or {}
+    if access.get("enablePrivateCluster") and access.get("authorizedIPRanges"):
+        raise bad("BadRequest", "API server authorized IP ranges are not supported for a private cluster: they "
+                  "restrict the public API server endpoint, which a private cluster does not have.",
+                  "apiServerAccessProfile.authorizedIPRanges")
+    if not access.get("enablePrivateCluster") and access.get("enablePrivateClusterPublicFQDN") is False:
+        raise bad("InvalidParameter", "enablePrivateClusterPublicFQDN can only be set for a private cluster "
+                  "(enablePrivateCluster true).", "apiServerAccessProfile.enablePrivateClusterPublicFQDN")
+    return out
+
+
+def check_pool_ssh_access(pool: dict[str, Any]) -> None:
+    """agentPoolProfiles[].securityProfile.sshAccess: LocalUser or Disabled (any case, answered in the API's
+    spelling; https://learn.microsoft.com/azure/aks/manage-ssh-node-access)."""
+    security = pool.get("securityProfile")
+    if isinstance(security, dict) and security.get("sshAccess") is not None:
+        security["sshAccess"] = _enum(security["sshAccess"], SSH_ACCESS, "agentPoolProfile.securityProfile.sshAccess")
+
+
+# MaintenanceWindow (https://learn.microsoft.com/rest/api/aks/maintenance-configurations/create-or-update#maintenancewindow):
+# durationHours 4-24 ("at least four hours", https://learn.microsoft.com/azure/aks/planned-maintenance), startTime
+# HH:mm, utcOffset +/-HH:mm, startDate yyyy-MM-dd, exactly one schedule kind.
+MAINTENANCE_CONFIG_NAMES = ("default", "aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule")
+_DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+_WEEK_INDEX = ("First", "Second", "Third", "Fourth", "Last")
+
+
+def check_maintenance_configuration(name: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A maintenance configuration PUT body validated; returns its properties in the RP's spelling."""
+    config = next((n for n in MAINTENANCE_CONFIG_NAMES if n.lower() == name.lower()), None)
+    if config is None:
+        raise bad("InvalidParameter", f"The maintenance configuration name '{name}' is invalid: use default, "
+                  "aksManagedAutoUpgradeSchedule or aksManagedNodeOSUpgradeSchedule.", "name")
+    props = dict(body.get("properties") or {})
+    window = props.get("maintenanceWindow")
+    if config != "default" and not window:
+        raise bad("InvalidParameter", f"The maintenance configuration {config} needs a maintenanceWindow.",
+                  "properties.maintenanceWindow")
+    if not window:
+        return props
+    window = dict(window)
+    target = "properties.maintenanceWindow"
+    duration = window.get("durationHours", 24)
+    if not isinstance(duration, int) or isinstance(duration, bool) or not 4 <= duration <= 24:
+        raise bad("InvalidParameter", f"The value of parameter {target}.durationHours is invalid: {duration}. The "
+                  "maintenance window must last between 4 and 24 hours.", f"{target}.durationHours")
+    window["durationHours"] = duration
+    checks = (("startTime", r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "HH:mm"),
+              ("utcOffset", r"^[+-]([01][0-9]|2[0-3]):[0-5][0-9]$", "+/-HH:mm"),
+              ("startDate", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "yyyy-MM-dd"))
+    for key, pattern, form in checks:
+        if key in window and window[key] is not None and not re.match(pattern, str(window[key])):
+            raise bad("InvalidParameter", f"The value of parameter {target}.{key} is invalid: '{window[key]}'. "
+                      f"Use the form {form}.", f"{target}.{key}")
+    if not window.get("startTime"):
+        raise bad("InvalidParameter", f"Required parameter {target}.startTime is missing.", f"{target}.startTime")
+    schedule = {k: v for k, v in (window.get("schedule") or {}).items() if v is not None}
+    if len(schedule) != 1:
+        raise bad("InvalidParameter", "Exactly one of schedule.daily, schedule.weekly, schedule.absoluteMonthly and "
+                  "schedule.relativeMonthly must be given.", f"{target}.schedule")
+    (kind, spec), = schedule.items()
+    spec = dict(spec or {})
+    interval = {"daily": ("intervalDays", 1, 7), "weekly": ("intervalWeeks", 1, 4),
+                "absoluteMonthly": ("intervalMonths", 1, 6), "relativeMonthly": ("intervalMonths", 1, 6)}.get(kind)
+    if interval is None:
+        raise bad("InvalidParameter", f"Unknown schedule kind '{kind}'.", f"{target}.schedule")
+    key, low, high = interval
+    value = spec.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise bad("InvalidParameter", f"The value of parameter {target}.schedule.{kind}.{key} is invalid: {value}. "
+                  f"It must be between {low} and {high}.", f"{target}.schedule.{kind}.{key}")
+    if kind in ("weekly", "relativeMonthly"):
+        spec["dayOfWeek"] = _enum(spec.get("dayOfWeek"), _DAYS, f"{target}.schedule.{kind}.dayOfWeek")
+    if kind == "relativeMonthly":
+        spec["weekIndex"] = _enum(spec.get("weekIndex"), _WEEK_INDEX, f"{target}.schedule.{kind}.weekIndex")
+    if kind == "absoluteMonthly":
+        day = spec.get("dayOfMonth")
+        if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+            raise bad("InvalidParameter", f"The value of parameter {target}.schedule.absoluteMonthly.dayOfMonth is "
+                      f"invalid: {day}. It must be between 1 and 31.", f"{target}.schedule.absoluteMonthly.dayOfMonth")
+    window["schedule"] = {kind: spec}
+    props["maintenanceWindow"] = window
+    return props
