@@ -66,3 +66,29 @@ def test_the_wizard_honours_latency(argv: list[str], env: str | None, scale: flo
     monkeypatch.setattr(app_module, "run_app", fake_run_app)
     assert main(argv) == 0
     assert seen["scale"] == pytest.approx(scale)
+
+
+HELP_CASES = [["--help"], ["-h"], ["vm", "--help"], ["vm", "plan", "--help"], ["vm", "add-ipv6", "--help"],
+              ["aks", "apply", "--help"], ["check", "--help"], ["cleanup", "delete", "--help"],
+              ["sim", "serve", "--help"], ["--demo", "cleanup", "list", "-h"]]
+
+
+@pytest.mark.parametrize("argv", HELP_CASES, ids=" ".join)
+def test_help_is_the_full_parsers_help(argv: list[str], capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() builds only the options of the command it is given (a fast --help, issue 26); what it prints is
+    what the parser with every command's options prints."""
+    monkeypatch.setenv("COLUMNS", "100")
+    full = build_parser()
+    for word in argv[:-1]:  # the subparser the words lead to
+        if not word.startswith("-"):
+            full = next(a for a in full._subparsers._group_actions if a.choices).choices[word]  # type: ignore[union-attr]
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out == full.format_help()
+    assert out.startswith("usage: azwizard")
+    if argv == ["--help"]:  # the top level lists every command with its help line
+        assert all(f"\n    {c}" in out for c in ("vm", "aks", "check", "cleanup", "sim"))
+        assert "plan or create a VM" in out and "exit codes:" in out
