@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -43,6 +44,7 @@ azwizard applies the same VM or cluster: nothing sent); 130 interrupted (run the
 Docs: docs/cli.md (every command), docs/profiles.md (profile keys)."""
 
 FORMATS = ("text", "json", "az", "arm", "profile")
+LATENCY_ENV = "AZWIZARD_DEMO_LATENCY"
 
 
 def _common_options(defaults: bool) -> argparse.ArgumentParser:
@@ -263,8 +265,14 @@ def _headless(parser: argparse.ArgumentParser, args: argparse.Namespace, tail: l
     return run(args)
 
 
+def latency_choice(args: argparse.Namespace) -> str:
+    """--latency, else $AZWIZARD_DEMO_LATENCY, else demo (the wizard and the headless commands alike)."""
+    return str(getattr(args, "latency", None) or os.environ.get(LATENCY_ENV) or "demo")
+
+
 def _run_app(args: argparse.Namespace) -> int:
-    from .headless.common import LATENCY_ENV, latency_choice
+    # Not through headless.common: it imports the Azure session modules, which the first frame does not need
+    # (the session worker imports them after it; issue 26)
     from .screens.app import run_app
 
     latency = latency_choice(args)  # --latency, else $AZWIZARD_DEMO_LATENCY, else demo: as the headless commands
