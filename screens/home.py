@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -36,8 +36,8 @@ class HomeScreen(Screen[None]):
     offers: list[Any] = []  # interrupted runs to resume (screens/resume_offer.py)
     # None of the app's breakpoint classes (-narrow, -short…: journey rules in app.tcss): home.tcss does not use
     # them, and setting them on the first resize restyles every widget before the first frame (issue 26).
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = []
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = []
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = []
 
     def compose(self) -> ComposeResult:
         yield Header()
