@@ -47,10 +47,33 @@ FORMATS = ("text", "json", "az", "arm", "profile")
 LATENCY_ENV = "AZWIZARD_DEMO_LATENCY"
 
 
-def _common_options(defaults: bool) -> argparse.ArgumentParser:
+def _columns() -> int:
+    """``shutil.get_terminal_size().columns`` (argparse's width for help text), without importing shutil: in
+    Python 3.11 that imports zlib, bz2 and lzma, a third of what ``azwizard --help`` imported (issue 26)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help formatter is given the width argparse would compute itself (the terminal's
+    columns less 2), so that argparse does not import shutil to measure it."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)  # type: ignore[call-arg]
+
+
+def _common_options(defaults: bool) -> _Parser:
     """--demo, --subscription... accepted before the command and after it (``azwizard vm plan p.toml --demo``).
     On subcommands the defaults are suppressed so they never overwrite what was given before."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = _Parser(add_help=False)
     kw = {} if defaults else {"default": argparse.SUPPRESS}
     p.add_argument("--demo", action="store_true", help="use a simulated Azure subscription (no account needed)",
                    **kw)  # type: ignore[arg-type]
@@ -98,7 +121,7 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
     when ``words`` (the command line) names it, or always when ``words`` is None: ``azwizard --help`` then
     builds one parser instead of seventeen (issue 26: --help <= 100 ms). The help printed is the same."""
     common = _common_options(False)
-    p = argparse.ArgumentParser(
+    p = _Parser(  # the commands' parsers are _Parser too (argparse makes subparsers of the parent's class)
         prog="azwizard",
         description=DESCRIPTION,
         epilog=COMMANDS_HELP,

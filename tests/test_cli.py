@@ -92,3 +92,26 @@ def test_help_is_the_full_parsers_help(argv: list[str], capsys: pytest.CaptureFi
     if argv == ["--help"]:  # the top level lists every command with its help line
         assert all(f"\n    {c}" in out for c in ("vm", "aks", "check", "cleanup", "sim"))
         assert "plan or create a VM" in out and "exit codes:" in out
+
+
+@pytest.mark.parametrize("columns", ["60", "100", "157", "", "junk"])
+def test_help_is_formatted_as_argparse_formats_it(columns: str, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser gives argparse's help formatter the width argparse would measure itself (so that --help does
+    not import shutil): the same text as argparse's own formatter, at any terminal width."""
+    import argparse
+    import shutil
+
+    from azwizard import cli
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert cli._columns() == shutil.get_terminal_size().columns
+    for argv in (["--help"], ["cleanup", "delete", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        ours = capsys.readouterr().out
+        with monkeypatch.context() as m:
+            m.setattr(cli._Parser, "_get_formatter", argparse.ArgumentParser._get_formatter)
+            with pytest.raises(SystemExit):
+                main(argv)
+        assert ours == capsys.readouterr().out
