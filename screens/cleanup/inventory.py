@@ -78,7 +78,7 @@ class CleanupScreen(Screen[None]):
     ]
 
     AUTO_FOCUS = "#cleanup-table"
-    FILL_SLICE = 50
+    FILL_SLICE = 100
 
     def __init__(self) -> None:
         super().__init__()
