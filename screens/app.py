@@ -73,6 +73,8 @@ class AzWizardApp(App[int]):
         self.problem: AzwizardError | None = None
         self.journeys: dict[str, Any] = {}
         self._first_frame = threading.Event()
+        self._gc_lock = threading.Lock()  # _warm_up's gc.freeze and on_unmount's gc.unfreeze, in that order only
+        self._ended = False
         # Journeys with a real flow replace their placeholder entry; imported only when opened.
         self._modes["vm"] = self._vm_entry
         self._modes["aks"] = self._aks_entry
@@ -166,13 +168,25 @@ class AzWizardApp(App[int]):
         permanent generation (gc.freeze: https://docs.python.org/3/library/gc.html#gc.freeze). A full
         collection stops every thread, the UI's too, while it walks every object: with the demo's subscription
         at 2,000 resources that was over 100 ms of UI stall each time (issue 26); frozen objects are not
-        walked. Nothing frozen is freed later, but it is what lives as long as the app anyway."""
+        walked. A collection first, so that no garbage cycle is frozen with them (a frozen cycle is never freed);
+        the app gives them back to the collector when it ends (on_unmount: a test process runs many apps)."""
         import gc
         import importlib
 
         for name in WARM_MODULES:
             importlib.import_module(name)
-        gc.freeze()
+        with self._gc_lock:
+            if not self._ended:
+                gc.collect()
+                gc.freeze()
+
+    def on_unmount(self) -> None:
+        """The app is over: what _warm_up froze (this app's widgets among it) goes back to the collector."""
+        import gc
+
+        with self._gc_lock:
+            self._ended = True
+            gc.unfreeze()
 
     def _session_failed(self, error: BaseException | None) -> None:
         from azwizard.azure.errors import explain
