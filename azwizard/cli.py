@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -44,12 +45,36 @@ azwizard applies the same VM or cluster: nothing sent); 130 interrupted (run the
 Docs: docs/cli.md (every command), docs/profiles.md (profile keys)."""
 
 FORMATS = ("text", "json", "az", "arm", "profile")
+LATENCY_ENV = "AZWIZARD_DEMO_LATENCY"
 
 
-def _common_options(defaults: bool) -> argparse.ArgumentParser:
+def _columns() -> int:
+    """``shutil.get_terminal_size().columns`` (argparse's width for help text), without importing shutil: in
+    Python 3.11 that imports zlib, bz2 and lzma, a third of what ``azwizard --help`` imported (issue 26)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help formatter is given the width argparse would compute itself (the terminal's
+    columns less 2), so that argparse does not import shutil to measure it."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)  # type: ignore[call-arg]
+
+
+def _common_options(defaults: bool) -> _Parser:
     """--demo, --subscription... accepted before the command and after it (``azwizard vm plan p.toml --demo``).
     On subcommands the defaults are suppressed so they never overwrite what was given before."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = _Parser(add_help=False)
     kw = {} if defaults else {"default": argparse.SUPPRESS}
     p.add_argument("--demo", action="store_true", help="use a simulated Azure subscription (no account needed)",
                    **kw)  # type: ignore[arg-type]
@@ -105,9 +130,15 @@ def _aks_verify_action(actions: argparse._SubParsersAction, common: argparse.Arg
     v.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("vm", "aks", "check", "cleanup", "sim")
+
+
+def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser. Every command is listed (its name and help line), but a command's own options are added only
+    when ``words`` (the command line) names it, or always when ``words`` is None: ``azwizard --help`` then
+    builds one parser instead of seventeen (issue 26: --help <= 100 ms). The help printed is the same."""
     common = _common_options(False)
-    p = argparse.ArgumentParser(
+    p = _Parser(  # the commands' parsers are _Parser too (argparse makes subparsers of the parent's class)
         prog="azwizard",
         description=DESCRIPTION,
         epilog=COMMANDS_HELP,
@@ -116,41 +147,61 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"azwizard {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
+    named = set(COMMANDS) if words is None else set(COMMANDS).intersection(words)
     for kind, what in (("vm", "a VM (dual-stack network, public IPv4 + IPv6)"), ("aks", "an AKS cluster")):
         k = sub.add_parser(kind, help=f"plan or create {what} from a profile; --from-az opens the wizard",
-                           parents=[common],
+                           parents=[common] if kind in named else [],
                            description=f"Plan or create {what} from a TOML profile (docs/profiles.md), or open "
                                        f"the wizard pre-filled from an az {kind} create command (--from-az).")
-        k.add_argument("--from-az", action="store_true",
-                       help=f"open the wizard pre-filled from the az {kind} create command that follows "
-                            "(everything after --from-az)")
-        actions = k.add_subparsers(dest="action", metavar="ACTION")
-        plan = actions.add_parser("plan", parents=[common], help="print the findings and the plan (nothing is created)",
-                                  description="Check the profile and print the findings and the plan.")
-        plan.add_argument("profile", metavar="PROFILE", help="the TOML profile")
-        plan.add_argument("--format", choices=FORMATS, default="text",
-                          help="text (default), json (findings and steps with request bodies), az (a bash script), "
-                               "arm (an ARM template), profile (the spec as a complete profile)")
-        plan.add_argument("--output", "-o", metavar="FILE",
-                          help="write the output to FILE instead of stdout (-: stdout)")
-        plan.add_argument("--offline", action="store_true",
-                          help="do not sign in: the checks that need live facts are skipped (with a warning)")
-        _existing_options(plan)
-        apply = actions.add_parser("apply", parents=[common], help="check, confirm and create",
-                                   description="Check the profile, show what will be created, ask, and create it.")
-        apply.add_argument("profile", metavar="PROFILE", help="the TOML profile")
-        apply.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
-        _existing_options(apply)
-        if kind == "vm":
-            _vm_existing_actions(actions, common)
-        else:
-            _aks_verify_action(actions, common)
-
+        if kind in named:
+            _journey_command(k, kind, common)
     check = sub.add_parser(
-        "check", parents=[common], help="check an az vm create / az aks create command line",
+        "check", parents=[common] if "check" in named else [], help="check an az vm create / az aks create command line",
         description="Read an az vm create or az aks create command (after --) into a spec and print the "
                     "findings; flags azwizard does not understand are reported.")
+    if "check" in named:
+        _check_command(check)
+    cleanup = sub.add_parser("cleanup", parents=[common] if "cleanup" in named else [],
+                             help="list or delete what azwizard created",
+                             description="List what azwizard created, or delete a run or a resource group "
+                                         "(a dry run unless --yes).")
+    if "cleanup" in named:
+        _cleanup_command(cleanup, common)
+    sim = sub.add_parser("sim", help="the simulated Azure Resource Manager")
+    if "sim" in named:
+        _sim_command(sim)
+    return p
+
+
+def _journey_command(k: argparse.ArgumentParser, kind: str, common: argparse.ArgumentParser) -> None:
+    """``vm`` / ``aks``: plan, apply, --from-az (and vm doctor / add-ipv6)."""
+    k.add_argument("--from-az", action="store_true",
+                   help=f"open the wizard pre-filled from the az {kind} create command that follows "
+                        "(everything after --from-az)")
+    actions = k.add_subparsers(dest="action", metavar="ACTION")
+    plan = actions.add_parser("plan", parents=[common], help="print the findings and the plan (nothing is created)",
+                              description="Check the profile and print the findings and the plan.")
+    plan.add_argument("profile", metavar="PROFILE", help="the TOML profile")
+    plan.add_argument("--format", choices=FORMATS, default="text",
+                      help="text (default), json (findings and steps with request bodies), az (a bash script), "
+                           "arm (an ARM template), profile (the spec as a complete profile)")
+    plan.add_argument("--output", "-o", metavar="FILE",
+                      help="write the output to FILE instead of stdout (-: stdout)")
+    plan.add_argument("--offline", action="store_true",
+                      help="do not sign in: the checks that need live facts are skipped (with a warning)")
+    _existing_options(plan)
+    apply = actions.add_parser("apply", parents=[common], help="check, confirm and create",
+                               description="Check the profile, show what will be created, ask, and create it.")
+    apply.add_argument("profile", metavar="PROFILE", help="the TOML profile")
+    apply.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    _existing_options(apply)
+    if kind == "vm":
+        _vm_existing_actions(actions, common)
+    else:
+        _aks_verify_action(actions, common)
+
+
+def _check_command(check: argparse.ArgumentParser) -> None:
     check.add_argument("--format", choices=FORMATS, default="text",
                        help="text (default), json, az, arm, or profile (a TOML profile for plan/apply)")
     check.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE instead of stdout (-: stdout)")
@@ -158,9 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--file", "-f", metavar="FILE", help="read the az commands from FILE (one per line)")
     check.add_argument("az_command", nargs="*", metavar="-- az ...", help="the az command")
 
-    cleanup = sub.add_parser("cleanup", parents=[common], help="list or delete what azwizard created",
-                             description="List what azwizard created, or delete a run or a resource group "
-                                         "(a dry run unless --yes).")
+
+def _cleanup_command(cleanup: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     cleanup_sub = cleanup.add_subparsers(dest="cleanup_command", metavar="ACTION", required=True)
     listing = cleanup_sub.add_parser("list", parents=[common], help="everything azwizard created, by run")
     listing.add_argument("--format", choices=("text", "json"), default="text")
@@ -181,7 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "goes at once (else it stays soft-deleted for its retention, 14 days by default, "
                              "and the vault waits)")
 
-    sim = sub.add_parser("sim", help="the simulated Azure Resource Manager")
+
+def _sim_command(sim: argparse.ArgumentParser) -> None:
     sim_sub = sim.add_subparsers(dest="sim_command", metavar="SIM_COMMAND", required=True)
     serve = sim_sub.add_parser(
         "serve",
@@ -203,7 +254,6 @@ def build_parser() -> argparse.ArgumentParser:
         default="none",
         help="provisioning times: none (instant), demo (realistic / 20), real",
     )
-    return p
 
 
 def _split_tail(argv: list[str]) -> tuple[list[str], list[str] | None]:
@@ -219,8 +269,8 @@ def _split_tail(argv: list[str]) -> tuple[list[str], list[str] | None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     words, tail = _split_tail(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser(words)
     args = parser.parse_args(words)
     try:
         if args.command == "sim":
@@ -257,8 +307,14 @@ def _headless(parser: argparse.ArgumentParser, args: argparse.Namespace, tail: l
     return run(args)
 
 
+def latency_choice(args: argparse.Namespace) -> str:
+    """--latency, else $AZWIZARD_DEMO_LATENCY, else demo (the wizard and the headless commands alike)."""
+    return str(getattr(args, "latency", None) or os.environ.get(LATENCY_ENV) or "demo")
+
+
 def _run_app(args: argparse.Namespace) -> int:
-    from .headless.common import LATENCY_ENV, latency_choice
+    # Not through headless.common: it imports the Azure session modules, which the first frame does not need
+    # (the session worker imports them after it; issue 26)
     from .screens.app import run_app
 
     latency = latency_choice(args)  # --latency, else $AZWIZARD_DEMO_LATENCY, else demo: as the headless commands

@@ -1,4 +1,4 @@
-"""Cleanup inventory at scale. Run by hand: python benchmarks/cleanup_scale.py [--resources 500 1000 2000] [--ui]
+"""Cleanup inventory at scale. Run by hand: python benchmarks/cleanup_scale.py [--resources 500 1000 2000] [--ui [--repeat N]]
 
 For each size, builds in an in-process simulator a subscription of N tagged network security groups in N/10
 resource groups made by N/20 azwizard runs (the runs' journals written as an apply writes them, so both of
@@ -11,13 +11,16 @@ requests the simulator answered, by kind, and the time per resource and per grou
 prints the longest stall of the UI thread's event loop while the inventory loads and the table fills
 (target: <= 100 ms; set AZWIZARD_BENCH_TRACE=1 to list each stall over 100 ms), the longest stretch the
 UI thread itself was busy (its CPU time: what the stall would be on an idle machine, without the OS's
-scheduling delays), and the time until the table shows every resource.
+scheduling delays), and the time until the table shows every resource. The baseline, in the same run: the
+same two figures on the idle home screen for a few seconds just before (what the machine's load alone does
+to the loop); each size is measured --repeat times (default 3) and the medians printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 API_GROUP = "2024-11-01"
 API_NETWORK = "2025-07-01"
 PER_GROUP = 10
+IDLE_SECONDS = 3.0  # --ui: how long the idle baseline is watched
 GROUPS_PER_RUN = 2
 
 
@@ -99,11 +103,12 @@ def _kind(path: str) -> str:
     return "resource read" if "/providers/" in p or "/resourcegroups/" in p else p
 
 
-async def ui_stall(n: int) -> tuple[float, float, float]:
-    """(longest event-loop stall, the longest the UI thread itself was busy between two turns of its loop,
-    seconds until the cleanup table lists everything) in the headless TUI. The first is what a user feels on
-    a quiet machine; on a loaded one it also counts the time the OS did not run the UI thread, which the
-    second leaves out."""
+async def ui_stall(n: int) -> dict[str, float]:
+    """The longest event-loop stall (``stall``), the longest the UI thread itself was busy between two turns of
+    its loop (``busy``), seconds until the cleanup table lists everything (``filled``) in the headless TUI, and
+    the first two on the idle home screen just before (``idle_stall``, ``idle_busy``: the baseline). The stall
+    is what a user feels on a quiet machine; on a loaded one it also counts the time the OS did not run the UI
+    thread, which ``busy`` leaves out, and which the idle baseline shows."""
     import asyncio
     import os
 
@@ -129,13 +134,12 @@ async def ui_stall(n: int) -> tuple[float, float, float]:
         while app.session is None:
             await pilot.pause(0.05)
         loop = asyncio.get_running_loop()
-        lags: list[float] = []
-        busy: list[float] = []  # the UI thread's own CPU time between two turns of its event loop
-        done = False
+        start = loop.time()
 
-        async def watch() -> None:
+        async def watch(lags: list[float], busy: list[float], stop: asyncio.Event) -> None:
+            """The event loop's lag and the UI thread's CPU time (``busy``) between two turns of its loop."""
             last, last_cpu = loop.time(), time.thread_time()
-            while not done:
+            while not stop.is_set():
                 await asyncio.sleep(0.005)
                 now, cpu = loop.time(), time.thread_time()
                 lags.append(now - last - 0.005)
@@ -145,8 +149,20 @@ async def ui_stall(n: int) -> tuple[float, float, float]:
                           f"+{now - start:.2f} s", flush=True)
                 last, last_cpu = now, cpu
 
-        start = loop.time()
-        watcher = asyncio.create_task(watch())
+        # The baseline: the same watch on the idle home screen for IDLE_SECONDS, in this run (what the machine's
+        # load alone does to the loop).
+        idle_lags: list[float] = []
+        idle_busy: list[float] = []
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch(idle_lags, idle_busy, stop))
+        await asyncio.sleep(IDLE_SECONDS)
+        stop.set()
+        await watcher
+
+        lags: list[float] = []
+        busy: list[float] = []
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch(lags, busy, stop))
         t0 = time.monotonic()
         await pilot.press("c")
         while True:
@@ -156,23 +172,33 @@ async def ui_stall(n: int) -> tuple[float, float, float]:
                 break
             await asyncio.sleep(0.01)
         filled = time.monotonic() - t0
-        done = True
+        stop.set()
         await watcher
-    return max(lags), max(busy), filled
+    return {"stall": max(lags), "busy": max(busy), "filled": filled, "idle_stall": max(idle_lags),
+            "idle_busy": max(idle_busy)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--resources", type=int, nargs="+", default=[500, 1000, 2000])
     ap.add_argument("--ui", action="store_true", help="measure the TUI's cleanup screen instead")
+    ap.add_argument("--repeat", type=int, default=3, help="with --ui: runs per size (the median is printed)")
     args = ap.parse_args()
     if args.ui:
         import asyncio
 
         for n in args.resources:
-            stall, busy, filled = asyncio.run(ui_stall(n))
-            print(f"{n:5d} resources  cleanup screen filled in {filled:6.2f} s  longest UI stall "
-                  f"{stall * 1000:6.1f} ms (UI thread busy at most {busy * 1000:5.1f} ms at a time)")
+            got = [asyncio.run(ui_stall(n)) for _ in range(args.repeat)]
+            for g in got:
+                print(f"{n:5d} resources  cleanup screen filled in {g['filled']:6.2f} s  longest UI stall "
+                      f"{g['stall'] * 1000:6.1f} ms (UI thread busy at most {g['busy'] * 1000:5.1f} ms at a time); "
+                      f"idle baseline: stall {g['idle_stall'] * 1000:6.1f} ms, busy {g['idle_busy'] * 1000:5.1f} ms")
+            med = {k: statistics.median(g[k] for g in got) for k in got[0]}
+            print(f"{n:5d} resources, median of {args.repeat}: longest UI stall {med['stall'] * 1000:.1f} ms "
+                  f"(target <= 100 ms; idle baseline {med['idle_stall'] * 1000:.1f} ms, ratio "
+                  f"{med['stall'] / max(med['idle_stall'], 1e-3):.2f}x), UI thread busy at most "
+                  f"{med['busy'] * 1000:.1f} ms at a time (idle {med['idle_busy'] * 1000:.1f} ms), filled in "
+                  f"{med['filled']:.2f} s")
         return
     for n in args.resources:
         r = measure(n)

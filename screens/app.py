@@ -31,6 +31,9 @@ Connector = Callable[[], "AzureSession"]
 FIRST_FRAME_WAIT_S = 2.0
 JOURNEYS_CSS = Path(__file__).with_name("app.tcss")  # the journeys' rules; the shell's are in home.tcss
 _SHELL_SCREENS = (HomeScreen, HelpScreen, SignInProblemScreen, SubscriptionPicker)
+# Imported on a worker thread once the session is open (_warm_up), so opening the screen does not stall the UI
+# thread on the import (the cleanup screen and the engine it shows: about 100 ms of CPU, issue 26).
+WARM_MODULES = ("azwizard.screens.cleanup",)
 
 
 @dataclass
@@ -70,6 +73,8 @@ class AzWizardApp(App[int]):
         self.problem: AzwizardError | None = None
         self.journeys: dict[str, Any] = {}
         self._first_frame = threading.Event()
+        self._gc_lock = threading.Lock()  # _warm_up's gc.freeze and on_unmount's gc.unfreeze, in that order only
+        self._ended = False
         # Journeys with a real flow replace their placeholder entry; imported only when opened.
         self._modes["vm"] = self._vm_entry
         self._modes["aks"] = self._aks_entry
@@ -153,6 +158,35 @@ class AzWizardApp(App[int]):
         self.problem = None
         self.sub_title = session.header_label()
         self.post_message(SessionReady(session))
+        self._warm_up()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up", name="warm-up")
+    def _warm_up(self) -> None:
+        """Import WARM_MODULES off the UI thread (pressing a journey's key before this ends only waits for the
+        import, Python's module lock, as it would have without it); then move everything alive by now, the
+        imported modules, Textual's and the SDK's classes, the simulator's state, into the garbage collector's
+        permanent generation (gc.freeze: https://docs.python.org/3/library/gc.html#gc.freeze). A full
+        collection stops every thread, the UI's too, while it walks every object: with the demo's subscription
+        at 2,000 resources that was over 100 ms of UI stall each time (issue 26); frozen objects are not
+        walked. A collection first, so that no garbage cycle is frozen with them (a frozen cycle is never freed);
+        the app gives them back to the collector when it ends (on_unmount: a test process runs many apps)."""
+        import gc
+        import importlib
+
+        for name in WARM_MODULES:
+            importlib.import_module(name)
+        with self._gc_lock:
+            if not self._ended:
+                gc.collect()
+                gc.freeze()
+
+    def on_unmount(self) -> None:
+        """The app is over: what _warm_up froze (this app's widgets among it) goes back to the collector."""
+        import gc
+
+        with self._gc_lock:
+            self._ended = True
+            gc.unfreeze()
 
     def _session_failed(self, error: BaseException | None) -> None:
         from azwizard.azure.errors import explain

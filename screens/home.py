@@ -34,6 +34,10 @@ class HomeScreen(Screen[None]):
         Binding("r", "resume", "Resume run", id="home.resume"),
     ]
     offers: list[Any] = []  # interrupted runs to resume (screens/resume_offer.py)
+    # None of the app's breakpoint classes (-narrow, -short…: journey rules in app.tcss): home.tcss does not use
+    # them, and setting them on the first resize restyles every widget before the first frame (issue 26).
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = []
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -66,3 +66,52 @@ def test_the_wizard_honours_latency(argv: list[str], env: str | None, scale: flo
     monkeypatch.setattr(app_module, "run_app", fake_run_app)
     assert main(argv) == 0
     assert seen["scale"] == pytest.approx(scale)
+
+
+HELP_CASES = [["--help"], ["-h"], ["vm", "--help"], ["vm", "plan", "--help"], ["vm", "add-ipv6", "--help"],
+              ["aks", "apply", "--help"], ["check", "--help"], ["cleanup", "delete", "--help"],
+              ["sim", "serve", "--help"], ["--demo", "cleanup", "list", "-h"]]
+
+
+@pytest.mark.parametrize("argv", HELP_CASES, ids=" ".join)
+def test_help_is_the_full_parsers_help(argv: list[str], capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() builds only the options of the command it is given (a fast --help, issue 26); what it prints is
+    what the parser with every command's options prints."""
+    monkeypatch.setenv("COLUMNS", "100")
+    full = build_parser()
+    for word in argv[:-1]:  # the subparser the words lead to
+        if not word.startswith("-"):
+            full = next(a for a in full._subparsers._group_actions if a.choices).choices[word]  # type: ignore[union-attr]
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out == full.format_help()
+    assert out.startswith("usage: azwizard")
+    if argv == ["--help"]:  # the top level lists every command with its help line
+        assert all(f"\n    {c}" in out for c in ("vm", "aks", "check", "cleanup", "sim"))
+        assert "plan or create a VM" in out and "exit codes:" in out
+
+
+@pytest.mark.parametrize("columns", ["60", "100", "157", "", "junk"])
+def test_help_is_formatted_as_argparse_formats_it(columns: str, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser gives argparse's help formatter the width argparse would measure itself (so that --help does
+    not import shutil): the same text as argparse's own formatter, at any terminal width."""
+    import argparse
+    import shutil
+
+    from azwizard import cli
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert cli._columns() == shutil.get_terminal_size().columns
+    for argv in (["--help"], ["cleanup", "delete", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        ours = capsys.readouterr().out
+        with monkeypatch.context() as m:
+            m.setattr(cli._Parser, "_get_formatter", argparse.ArgumentParser._get_formatter)
+            with pytest.raises(SystemExit):
+                main(argv)
+        assert ours == capsys.readouterr().out

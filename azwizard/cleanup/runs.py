@@ -5,6 +5,7 @@ screen's headers, filter and dry run, and ``azwizard cleanup list``/``delete``."
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .model import CLUSTER, VM, Inventory, InventoryItem
 
@@ -13,9 +14,19 @@ JOURNEY_NAMES = {"vm": "VM", "aks": "AKS cluster", "vm-ipv6": "IPv6 added to a V
 _RUN_TIME = re.compile(r"^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}-")
 
 
-def run_main(inventory: Inventory, run_id: str | None) -> InventoryItem | None:
-    """The resource a run is known by: its VM or cluster, else its group, else its first resource."""
-    items = [it for it in inventory.items if it.run_id == run_id]
+def run_items(inventory: Inventory, run_id: str | None,
+              items: Sequence[InventoryItem] | None = None) -> Sequence[InventoryItem]:
+    """A run's items: ``items`` when the caller has them already (``runs_index``), else read off the inventory."""
+    if items is None:
+        return [it for it in inventory.items if it.run_id == run_id]
+    return items
+
+
+def run_main(inventory: Inventory, run_id: str | None,
+             items: Sequence[InventoryItem] | None = None) -> InventoryItem | None:
+    """The resource a run is known by: its VM or cluster, else its group, else its first resource. ``items``:
+    the run's items, when the caller has them (``runs_index``)."""
+    items = run_items(inventory, run_id, items)
     if not run_id or not items:
         return None
     return (next((it for it in items if it.kind in (VM, CLUSTER)), None)

@@ -19,13 +19,22 @@ if TYPE_CHECKING:
     from ..specs.vm import VmSpec
 
 from ..azure.permissions import grants_role_assignments
-from ..cli import EXIT_AZURE, EXIT_BUSY, EXIT_CHANGED, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from ..cli import (
+    EXIT_AZURE,
+    EXIT_BUSY,
+    EXIT_CHANGED,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    LATENCY_ENV,
+    latency_choice,
+)
 
 __all__ = ["EXIT_AZURE", "EXIT_BUSY", "EXIT_CHANGED", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "CommandError", "Connection",
-           "connect"]
+           "LATENCY_ENV", "connect", "latency_choice"]
 
 OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"  # what the review uses before sign-in
-LATENCY_ENV = "AZWIZARD_DEMO_LATENCY"
 
 
 class CommandError(Exception):
@@ -59,10 +68,6 @@ class Connection:
 
     def label(self) -> str:
         return self.session.header_label() if self.session is not None else "offline (no live checks)"
-
-
-def latency_choice(args: argparse.Namespace) -> str:
-    return str(getattr(args, "latency", None) or os.environ.get(LATENCY_ENV) or "demo")
 
 
 def connect(args: argparse.Namespace, *, offline: bool = False) -> Connection:

@@ -20,13 +20,14 @@ from azwizard.cleanup.model import CLUSTER
 
 from .confirm import PowerConfirmScreen
 from .dryrun import DryRunScreen
+from .listing import Listing, build_listing
 from .state import CleanupState, cleanup_state
 from .view import (
     AGE_CHOICES,
     COLUMNS,
+    Clock,
     Filters,
     Row,
-    build_rows,
     bulk_items,
     bulk_selection,
     cells_for,
@@ -34,8 +35,6 @@ from .view import (
     detail_text,
     mark_cell,
     name_cell,
-    run_title,
-    short_type,
     summary_text,
 )
 
@@ -43,7 +42,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from azwizard.azure.session import ClientFactory
-    from azwizard.cleanup import Inventory, InventoryItem, PowerResult
+    from azwizard.cleanup import InventoryItem, PowerResult
 
 # An inventory older than this is read again when the screen comes back (from a journey, the dry run…).
 REFRESH_AFTER_SECONDS = 10.0
@@ -169,13 +168,16 @@ class CleanupScreen(Screen[None]):
         else:
             self._summary("[dim]Refreshing…[/dim]", keep=True)
         state = self.state
-        self._load(app.session.factory, state.journal_dir, sorted(state.show_all))
+        self._load(app.session.factory, state.journal_dir, sorted(state.show_all), state.filters, state.now)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-inventory")
-    def _load(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str]) -> Inventory:
+    def _load(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str], filters: Filters,
+              now: Clock) -> Listing:
+        """The inventory and its rows for the filters of the moment, both built here, off the UI thread."""
         from azwizard.cleanup import build_inventory
 
-        return build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
+        inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
+        return build_listing(inventory, filters, now())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-power")
     def _power(self, factory: ClientFactory, item: InventoryItem, action: str, allow_early: bool,
@@ -200,8 +202,9 @@ class CleanupScreen(Screen[None]):
             return
         self._loading = False
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            self.state.set_inventory(event.worker.result)
-            self._render_all()
+            listing: Listing = event.worker.result
+            self.state.set_inventory(listing.inventory)
+            self._render_all(listing)
             return
         from azwizard.azure.errors import explain
 
@@ -263,30 +266,28 @@ class CleanupScreen(Screen[None]):
             return []
         return state.filters.apply(state.inventory, state.now())
 
-    def _render_all(self) -> None:
+    def _render_all(self, listing: Listing | None = None) -> None:
+        """Show the inventory: ``listing`` when the worker built it for this inventory and these filters, else
+        built here (a filter changed, the screen came back: linear in the inventory, milliseconds)."""
         state = self.state
         inv = state.inventory
         if inv is None:
             return
+        if listing is None or listing.inventory is not inv or listing.filters != state.filters:
+            listing = build_listing(inv, state.filters, state.now())
         current = self._current_row()
-        self._fill_filters(inv)
-        self._rows = build_rows(inv, self._shown(), self.state.now())
+        self._fill_filters(listing)
+        self._rows = listing.rows
         self._fill_table(current.key if current else None)
         self.query_one("#cleanup-summary", Static).update(self._summary_text())
         self._show_detail()
 
-    def _fill_filters(self, inv: Inventory) -> None:
+    def _fill_filters(self, listing: Listing) -> None:
         f = self.state.filters
-        # Only what still exists: a run or group whose resources are all deleted filters nothing (the table
-        # never shows deleted resources).
-        live = [it for it in inv.items if it.exists]
-        runs = sorted({it.run_id for it in live if it.run_id}, reverse=True)
-        groups = sorted({it.resource_group.lower(): it.resource_group for it in live}.values(), key=str.lower)
         choices: dict[str, tuple[list[tuple[str, str]], str | None]] = {
-            "cleanup-filter-run": ([(run_title(inv, r, self.state.now()), r) for r in runs], f.run),
-            "cleanup-filter-group": ([(g, g) for g in groups], f.group),
-            "cleanup-filter-type": (sorted({(short_type(it.type), it.kind) for it in inv.items if it.exists},
-                                           key=lambda o: o[0].lower()), f.type),
+            "cleanup-filter-run": (listing.runs, f.run),
+            "cleanup-filter-group": (listing.groups, f.group),
+            "cleanup-filter-type": (listing.types, f.type),
         }
         for widget_id, (options, value) in choices.items():
             select: Select[str] = self.query_one(f"#{widget_id}", Select)

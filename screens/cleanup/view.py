@@ -28,7 +28,7 @@ from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
 from azwizard.cleanup.kubetidy import KubeTidy
 from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
 from azwizard.cleanup.order import DeleteOp, DeletionPlan
-from azwizard.cleanup.runs import JOURNEY_NAMES, run_main, run_name, run_short
+from azwizard.cleanup.runs import JOURNEY_NAMES, run_items, run_main, run_name, run_short
 
 Clock = Callable[[], _dt.datetime]
 
@@ -195,10 +195,29 @@ def section_run(item: InventoryItem, group_runs: dict[str, str]) -> str:
     return item.run_id or group_runs.get(item.resource_group.lower(), "")
 
 
-def build_rows(inventory: Inventory, shown: Sequence[InventoryItem], now: _dt.datetime | None = None) -> list[Row]:
+def runs_index(inventory: Inventory) -> dict[str, list[InventoryItem]]:
+    """Each run's items (by run id; "" holds those without one), so that naming every run takes one pass over
+    the inventory instead of one per run (2,000 resources in 100 runs: issue 26)."""
+    out: dict[str, list[InventoryItem]] = {}
+    for it in inventory.items:
+        out.setdefault(it.run_id or "", []).append(it)
+    return out
+
+
+def build_rows(inventory: Inventory, shown: Sequence[InventoryItem], now: _dt.datetime | None = None,
+               by_run: dict[str, list[InventoryItem]] | None = None) -> list[Row]:
     """Rows for ``shown`` items, by run (newest first, no run last), then resource group, the group first; with
-    ``now``, each run header is titled by its VM or cluster, journey, region and age."""
-    group_runs = {it.name.lower(): it.run_id for it in inventory.items if it.is_group and it.run_id}
+    ``now``, each run header is titled by its VM or cluster, journey, region and age. ``by_run``:
+    ``runs_index(inventory)`` when the caller has it. Linear in the inventory's size."""
+    by_run = runs_index(inventory) if by_run is None else by_run
+    group_runs: dict[str, str] = {}
+    group_items: dict[str, InventoryItem] = {}  # lower-cased name -> the first group item (Inventory.group)
+    for it in inventory.items:
+        if it.is_group:
+            lower = it.name.lower()
+            group_items.setdefault(lower, it)
+            if it.run_id:
+                group_runs[lower] = it.run_id
     runs: dict[str, dict[str, list[InventoryItem]]] = {}
     for it in shown:
         run = section_run(it, group_runs)
@@ -212,16 +231,17 @@ def build_rows(inventory: Inventory, shown: Sequence[InventoryItem], now: _dt.da
     rows: list[Row] = []
     for run in sorted(runs, key=run_order):
         members = [it for groups in runs[run].values() for it in groups]
-        main = run_main(inventory, run)
+        own = by_run.get(run, []) if run else []
+        main = run_main(inventory, run, own)
         rows.append(Row(f"run:{run}", "run", run, "", item=None, members=members,
-                        title=run_title(inventory, run, now) if now is not None and run else "",
+                        title=run_title(inventory, run, now, own) if now is not None and run else "",
                         main=main.name if main is not None else "", where=main.location if main is not None else ""))
         for lower in sorted(runs[run], key=lambda g: g):
             items = runs[run][lower]
             group_item = next((it for it in items if it.is_group and it.name.lower() == lower), None)
             name = group_item.name if group_item else items[0].resource_group
             header_key = group_item.key if group_item else f"group:{run}:{lower}"
-            known = inventory.group(name)
+            known = group_items.get(name.lower())
             hidden = group_item is None and known is not None and known.exists and not known.foreign
             rows.append(Row(header_key, "group", run, name, item=group_item, members=items, filtered_out=hidden))
             for it in items:
@@ -230,11 +250,13 @@ def build_rows(inventory: Inventory, shown: Sequence[InventoryItem], now: _dt.da
     return rows
 
 
-def run_title(inventory: Inventory, run_id: str, now: _dt.datetime) -> str:
+def run_title(inventory: Inventory, run_id: str, now: _dt.datetime,
+              items: Sequence[InventoryItem] | None = None) -> str:
     """A run as a person knows it (issue 19 item 14): its VM or cluster, journey, region and age —
-    ``Yolo-VM · VM · norwayeast · 21 h old`` — wherever a run is named; the id is for commands."""
-    items = [it for it in inventory.items if it.run_id == run_id]
-    main = run_main(inventory, run_id)
+    ``Yolo-VM · VM · norwayeast · 21 h old`` — wherever a run is named; the id is for commands. ``items``: as
+    for ``run_main``."""
+    items = run_items(inventory, run_id, items)
+    main = run_main(inventory, run_id, items)
     if main is None:
         return run_id or "no run id"
     journey = next((it.journey for it in items if it.journey), None)
@@ -688,6 +710,7 @@ __all__ = [
     "Row",
     "age_text",
     "build_rows",
+    "runs_index",
     "run_main",
     "run_title",
     "bulk_items",
