@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -64,6 +65,9 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
     p.add_argument("--latency", choices=("none", "demo", "real"),
                    help="with --demo: how long simulated operations take (default: $AZWIZARD_DEMO_LATENCY, "
                         "else demo = realistic / 20)", **kw)  # type: ignore[arg-type]
+    p.add_argument("--currency", metavar="CODE",
+                   help="currency of the price estimates, e.g. EUR (default: $AZWIZARD_CURRENCY, else USD)",
+                   **kw)  # type: ignore[arg-type]
     return p
 
 
@@ -210,6 +214,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--reset only applies with --demo")
         if args.cloud and args.demo:
             parser.error("--cloud does not apply with --demo (the simulated subscription has no cloud)")
+        if getattr(args, "currency", None):
+            from .pricing.store import ENV_CURRENCY, currency_setting
+
+            try:  # the setting every price lookup reads, in this process (TUI workers included)
+                os.environ[ENV_CURRENCY] = currency_setting(args.currency)
+            except ValueError as exc:
+                parser.error(f"--currency: {exc}")
         if args.command in ("vm", "aks", "check", "cleanup"):
             return _headless(parser, args, tail)
         return _run_app(args)

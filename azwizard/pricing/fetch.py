@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from .book import TIER_GIB, DiskTiers, PriceBook
@@ -119,7 +119,7 @@ def _query(service: str, region: str) -> list[str]:
     return [odata_filter(**base)]
 
 
-def fetch_book(client: RetailPricesClient, region: str, currency: str = "USD") -> PriceBook:
+def fetch_book(client: RetailPricesClient, region: str, currency: str = "USD", when: date | None = None) -> PriceBook:
     """Every price azwizard uses for ``region``, read now (a few requests, concurrently)."""
     jobs = [(service, f) for service in SERVICES for f in _query(service, region)]
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -127,4 +127,5 @@ def fetch_book(client: RetailPricesClient, region: str, currency: str = "USD") -
     by_service: dict[str, list[Item]] = {}
     for service, items in answers:
         by_service.setdefault(service, []).extend(items)
-    return book_from_items(region, currency, by_service, datetime.now(timezone.utc).date().isoformat())
+    when = when or datetime.now(timezone.utc).date()
+    return book_from_items(region, currency, by_service, when.isoformat())

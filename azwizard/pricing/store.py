@@ -47,6 +47,11 @@ CHINA_NOTE = ("Azure China (21Vianet) publishes its own prices (https://www.azur
 CUSTOM_NOTE = "a cloud registered with az is not priced by Azure's public list: these are the public cloud's list prices"
 
 
+def utc_today() -> date:
+    """Today (UTC): the date a fetched book carries (a seam for tests that need a fixed date)."""
+    return datetime.now(timezone.utc).date()
+
+
 def currency_setting(flag: str | None = None) -> str:
     """``--currency``, else ``$AZWIZARD_CURRENCY``, else USD; a value that is not a 3-letter code is an error."""
     value = (flag or os.environ.get(ENV_CURRENCY) or "USD").strip()
@@ -105,12 +110,12 @@ def price_book(region: str, currency: str | None = None, *, transport: HttpTrans
     cur = currency_setting(currency)
     region = region.lower()
     note, may_fetch = cloud_note(cloud)
-    today = today or datetime.now(timezone.utc).date()
+    when = today or utc_today()
     cached = load_cached(region, cur)
-    if cached is not None and _age_days(cached, today) <= MAX_AGE_DAYS:
+    if cached is not None and _age_days(cached, when) <= MAX_AGE_DAYS:
         return cached.with_source("cache", note)
     if may_fetch and not offline:
-        book = _fetch(region, cur, transport, client_kwargs)
+        book = _fetch(region, cur, when, transport, client_kwargs)
         if book is not None:
             save(book)
             return book.with_source("live", note)
@@ -120,14 +125,14 @@ def price_book(region: str, currency: str | None = None, *, transport: HttpTrans
     return fallback.with_source("table", "; ".join(n for n in (fallback.note, note) if n))
 
 
-def _fetch(region: str, currency: str, transport: HttpTransport[Any, Any] | None,
+def _fetch(region: str, currency: str, when: date, transport: HttpTransport[Any, Any] | None,
            client_kwargs: dict[str, Any]) -> PriceBook | None:
     from .client import RetailPricesClient
     from .fetch import fetch_book
 
     client = RetailPricesClient(url=os.environ.get(ENV_PRICES_URL) or None, transport=transport, **client_kwargs)
     try:
-        book = fetch_book(client, region, currency)
+        book = fetch_book(client, region, currency, when)
     except Exception:  # noqa: BLE001 - any failure (offline, proxy, 5xx, bad JSON) falls back, said in the label
         return None
     finally:
