@@ -325,7 +325,7 @@ async def test_node_pools_add_and_remove_with_name_rules(tmp_path: Path) -> None
         screen.query_one("#size-filter").value = "b2als"
         await pilot.pause()
         table = screen.query_one("#size")
-        assert table.row_count >= 1 and "burstable" in str(table.get_row_at(0)[4])
+        assert table.row_count >= 1 and "burstable" in str(table.get_row_at(0)[3])
         table.focus()
         await pilot.press("enter")
         await pilot.pause()

@@ -42,9 +42,9 @@ async def _price_of(tmp_path: Path, region: str, size: str = "Standard_D2s_v5") 
         table: Any = screen.query_one("#size")
         await wait_until(pilot, lambda: table.row_count >= 1 and str(table.get_row_at(0)[0]) == size,
                          what=f"{size} alone in the picker")
-        header = str(table.ordered_columns[3].label)
+        header = str(table.ordered_columns[5].label)
         note = str(screen.query_one("#size-prices").render())
-        return str(table.get_row_at(0)[3]), header, note
+        return str(table.get_row_at(0)[5]), header, note
 
 
 def _dollars(cell: str) -> float:

@@ -192,6 +192,7 @@ def cleanup_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[AzWiza
 
     def connect() -> AzureSession:
         d = open_demo_session(state_file=tmp_path / "state.json", latency=INSTANT)
+        d.sim.cost_now = lambda: dt.datetime.fromisoformat(CLEANUP_NOW)  # type: ignore[attr-defined]
         holder["sim"] = d.sim
         return d.session
 

@@ -193,7 +193,7 @@ class NodePoolStep(AksStep):
         all_rows = size_rows(sizes, quota, query, self.journey.prices)
         chosen = self.spec.system_pool.vm_size.lower()
         rows = all_rows[:MAX_SIZE_ROWS] + [r for r in all_rows[MAX_SIZE_ROWS:] if r[0].lower() == chosen]
-        table.add_rows([(*r[:4], r[4] + (" ▲ burstable" if r[0] in burstable else ""), *r[5:]) for r in rows])
+        table.add_rows([(*r[:3], r[3] + (" ▲ burstable" if r[0] in burstable else ""), *r[4:]) for r in rows])
         self.query_one("#size-count", Static).update(
             f"[dim]{len(rows)} of {len(all_rows)} sizes shown — type to narrow[/dim]" if len(all_rows) > len(rows)
             else f"[dim]{len(all_rows)} size(s)[/dim]")

@@ -592,8 +592,8 @@ class SizePicker(Vertical):
         yield Input(placeholder="type to filter sizes, e.g. d2s or 4 vcpu; enter picks the only match",
                     id="size-filter")
         table: DataTable[str] = DataTable(id="size", cursor_type="row", zebra_stripes=True)
-        # Price, Quota left and Zones before Family: a narrow terminal cuts the last column, and these decide
-        table.add_columns("Size", "vCPUs", "Memory", month_header(), "Quota left", "Zones", "Family")
+        # Quota left, Zones and the price before Family: a narrow terminal cuts the last column, and these decide
+        table.add_columns("Size", "vCPUs", "Memory", "Quota left", "Zones", month_header(), "Family")
         yield table
         yield Static("", id="size-count")
         yield Static("", id="size-prices")
@@ -654,8 +654,8 @@ class SizeRows:
         self.index: list[tuple[str, int, tuple[str, ...]]] = []
         for s in sizes:
             left = quota.get(s.family)
-            row = (s.name, str(s.vcpus), f"{s.memory_gb:g} GiB", month_price(prices, s.name),
-                   "?" if left is None else str(left), ",".join(s.usable_zones) or "—", s.family)
+            row = (s.name, str(s.vcpus), f"{s.memory_gb:g} GiB", "?" if left is None else str(left),
+                   ",".join(s.usable_zones) or "—", month_price(prices, s.name), s.family)
             self.index.append((s.name.lower(), s.vcpus, row))
 
     def matching(self, query: str) -> list[tuple[str, ...]]:
