@@ -124,7 +124,9 @@ def test_the_cache_is_used_offline_with_its_date(sim: ArmSim) -> None:
 
 
 def test_no_cache_and_no_network_falls_back_to_the_dated_table_marked() -> None:
-    book = price_book("brazilsouth", transport=Offline())
+    offline = Offline()
+    book = price_book("brazilsouth", transport=offline)
+    assert 1 < offline.sent <= 3  # the first query, retried twice; the other services are not tried
     assert book.source == "table" and book.is_fallback
     assert "FALLBACK" in book.label() and "East US" in book.label() and "brazilsouth" in book.label()
     assert estimate_plan_steps(_vm_plan(), book).known  # the table still prices what it knows

@@ -49,7 +49,12 @@ class RetailPricesClient:
         for key in ("polling_interval", "credential_scopes", "base_url"):
             kwargs.pop(key, None)  # the ARM clients' settings; this endpoint is not ARM's
         kwargs.setdefault("sdk_moniker", f"azwizard/{__version__}")
-        kwargs.setdefault("retry_total", 3)
+        # Offline or behind a black-holing firewall, the estimate must fall back quickly (a fetch runs before
+        # the review and `plan` show their figures): few retries, short connect and read timeouts.
+        kwargs.setdefault("retry_total", 2)
+        kwargs.setdefault("retry_backoff_factor", 0.4)
+        kwargs.setdefault("connection_timeout", 10)
+        kwargs.setdefault("read_timeout", 30)
         if transport is not None:
             kwargs["transport"] = transport
         chain = [

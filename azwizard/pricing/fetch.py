@@ -122,8 +122,10 @@ def _query(service: str, region: str) -> list[str]:
 def fetch_book(client: RetailPricesClient, region: str, currency: str = "USD", when: date | None = None) -> PriceBook:
     """Every price azwizard uses for ``region``, read now (a few requests, concurrently)."""
     jobs = [(service, f) for service in SERVICES for f in _query(service, region)]
+    # The VMs first, alone: when the list cannot be read (offline), one failure ends it, not a dozen.
+    answers = [(jobs[0][0], list(client.items(jobs[0][1], currency)))]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        answers = list(pool.map(lambda job: (job[0], list(client.items(job[1], currency))), jobs))
+        answers += list(pool.map(lambda job: (job[0], list(client.items(job[1], currency))), jobs[1:]))
     by_service: dict[str, list[Item]] = {}
     for service, items in answers:
         by_service.setdefault(service, []).extend(items)
