@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .wizard import Journey
 
 
-def cost_lines(plan: Plan, book: Any) -> list[str]:
+def cost_lines(plan: Plan, book: Any, simulated: bool = False) -> list[str]:
     """The review's estimate: each resource's figure per month, the total, and the prices' region, currency
     and date (or the marked fallback) — the same figures as ``vm plan`` / ``aks plan``."""
     from azwizard.cleanup.costs import estimate_plan_resources, estimate_plan_steps
@@ -37,7 +37,8 @@ def cost_lines(plan: Plan, book: Any) -> list[str]:
     from azwizard.pricing.estimate import monthly_text
 
     if book is None or book.region != plan.location.lower():
-        book = price_book(plan.location, offline=True)  # the region's cached prices, else the marked table
+        # the region's cached prices, else the marked table
+        book = price_book(plan.location, offline=True, simulated=simulated)
     lines = ["\n[b]Estimated cost while it exists[/b] (per month):"]
     for kind, name, cost in estimate_plan_resources(plan.steps, book):
         lines.append(f"    {escape(name)}: [b]{escape(monthly_text(cost))}[/b] [dim]{escape(kind.split('/')[-1])}[/dim]")
@@ -229,7 +230,7 @@ class ReviewStep(WizardStep[Any]):
             lines.append(f"[b]{escape(step.label)}[/b]  [dim]{escape(step.kind)}[/dim]")
             for k, v in step.summary:
                 lines.append(f"    {escape(k)}: {escape(v)}")
-        lines.extend(cost_lines(plan, getattr(self.journey, "prices", None)))
+        lines.extend(cost_lines(plan, getattr(self.journey, "prices", None), bool(getattr(self.app, "demo", False))))
         lines.append(f"[dim]Every resource is tagged created-by=azwizard and azwizard-run={plan.run_id}.[/dim]")
         self.query_one("#review-resources", Static).update("\n".join(lines))
         from azwizard.plan.export_arm import arm_template_json

@@ -117,7 +117,7 @@ def test_the_cache_is_used_offline_with_its_date(sim: ArmSim) -> None:
     assert again.source == "cache" and len(_prices_requests(sim)) == sent  # fresh cache: no request
     offline = Offline()
     later = date.fromisoformat(fetched.as_of) + timedelta(days=40)  # stale: a fetch is tried and fails
-    stale = price_book("northeurope", transport=offline, today=later)
+    stale = price_book("northeurope", transport=offline, today=later, simulated=True)
     assert offline.sent > 0
     assert stale.source == "cache" and stale.vm_hourly == fetched.vm_hourly
     assert f"cached, fetched {fetched.as_of}" in stale.label()
@@ -163,3 +163,11 @@ def test_a_price_missing_from_the_list_comes_from_the_table_and_says_so(sim: Arm
     book = replace(price_book("eastus", transport=SimTransport(sim)), nat_gateway_hourly=None)
     part = nat_gateway_cost(book).parts[0]
     assert part.hourly == 0.045 and "dated East US table" in part.note
+
+
+def test_the_simulators_prices_never_stand_in_for_azures(sim: ArmSim) -> None:
+    demo = price_book("uksouth", transport=SimTransport(sim))
+    assert demo.source == "live"
+    real = price_book("uksouth", transport=Offline())  # not the simulator: its own cache, empty
+    assert real.is_fallback
+    assert price_book("uksouth", offline=True, simulated=True).vm_hourly == demo.vm_hourly

@@ -29,7 +29,8 @@ def fixed_prices(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import azwizard.pricing.store as store
 
     monkeypatch.setattr(store, "utc_today", lambda: date(2026, 11, 26))
-    monkeypatch.setattr(store, "cache_path", lambda region, currency: tmp_path / "prices" / f"{region}-{currency}.json")
+    monkeypatch.setattr(store, "cache_path", lambda region, currency, simulated=False:
+                        tmp_path / "prices" / f"{region}-{currency}-{simulated}.json")
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop azureuser@Yolo-VM"
 
 

@@ -89,7 +89,7 @@ def prices_for(conn: Connection, plan: Plan) -> PriceBook:
 
     session = conn.session
     if session is None:
-        return price_book(plan.location, offline=True)
+        return price_book(plan.location, offline=True, simulated=False)
     return price_book(plan.location, transport=session.factory.transport, cloud=session.cloud)
 
 

@@ -60,24 +60,27 @@ def currency_setting(flag: str | None = None) -> str:
     return value.upper()
 
 
-def cache_path(region: str, currency: str) -> Path:
+def cache_path(region: str, currency: str, simulated: bool = False) -> Path:
+    """The real price list's cache, or (``simulated``) the simulator's, kept apart so demo prices never stand in
+    for Azure's."""
     from ..paths import data_dir
 
-    return data_dir() / "prices" / f"{region.lower()}-{currency.upper()}.json"
+    base = data_dir() / "demo" if simulated else data_dir()
+    return base / "prices" / f"{region.lower()}-{currency.upper()}.json"
 
 
-def load_cached(region: str, currency: str) -> PriceBook | None:
+def load_cached(region: str, currency: str, simulated: bool = False) -> PriceBook | None:
     try:
-        data = json.loads(cache_path(region, currency).read_text(encoding="utf-8"))
+        data = json.loads(cache_path(region, currency, simulated).read_text(encoding="utf-8"))
         return PriceBook.from_json(data, "cache")
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none, or unreadable: fetched again
 
 
-def save(book: PriceBook) -> None:
+def save(book: PriceBook, simulated: bool = False) -> None:
     from ..atomicfile import write_text_atomic
 
-    path = cache_path(book.region, book.currency)
+    path = cache_path(book.region, book.currency, simulated)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(path, json.dumps(book.to_json(), separators=(",", ":")), 0o644, fsync=False)
@@ -105,19 +108,22 @@ def cloud_note(cloud: Cloud | None) -> tuple[str, bool]:
 
 def price_book(region: str, currency: str | None = None, *, transport: HttpTransport[Any, Any] | None = None,
                offline: bool = False, cloud: Cloud | None = None, today: date | None = None,
-               **client_kwargs: Any) -> PriceBook:
-    """The best prices to be had for ``region`` (see the module docstring); never raises."""
+               simulated: bool | None = None, **client_kwargs: Any) -> PriceBook:
+    """The best prices to be had for ``region`` (see the module docstring); never raises. ``simulated``: the
+    simulator's price list (demo mode); by default, whether ``transport`` is the simulator's."""
+    if simulated is None:
+        simulated = getattr(transport, "sim", None) is not None
     cur = currency_setting(currency)
     region = region.lower()
     note, may_fetch = cloud_note(cloud)
     when = today or utc_today()
-    cached = load_cached(region, cur)
+    cached = load_cached(region, cur, simulated)
     if cached is not None and _age_days(cached, when) <= MAX_AGE_DAYS:
         return cached.with_source("cache", note)
     if may_fetch and not offline:
         book = _fetch(region, cur, when, transport, client_kwargs)
         if book is not None:
-            save(book)
+            save(book, simulated)
             return book.with_source("live", note)
     if cached is not None:
         return cached.with_source("cache", note)
@@ -139,3 +145,11 @@ def _fetch(region: str, currency: str, when: date, transport: HttpTransport[Any,
         if transport is None:
             client.close()
     return book if book.vm_hourly else None  # a region the list does not know: nothing worth keeping
+
+
+def plan_book(plan: Any) -> PriceBook:
+    """A plan's region's prices without a request (the done screens): the cache, else the marked table. The
+    simulated subscription's plans read the simulator's cache (demo mode)."""
+    from ..sim.catalog.locations import SUBSCRIPTION_ID
+
+    return price_book(plan.location, offline=True, simulated=plan.subscription_id == SUBSCRIPTION_ID)
