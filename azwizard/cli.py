@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from . import __version__
 
@@ -90,6 +91,9 @@ def _common_options(defaults: bool) -> _Parser:
     p.add_argument("--latency", choices=("none", "demo", "real"),
                    help="with --demo: how long simulated operations take (default: $AZWIZARD_DEMO_LATENCY, "
                         "else demo = realistic / 20)", **kw)  # type: ignore[arg-type]
+    p.add_argument("--currency", metavar="CODE",
+                   help="currency of the price estimates, e.g. EUR (default: $AZWIZARD_CURRENCY, else USD)",
+                   **kw)  # type: ignore[arg-type]
     return p
 
 
@@ -279,12 +283,37 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--reset only applies with --demo")
         if args.cloud and args.demo:
             parser.error("--cloud does not apply with --demo (the simulated subscription has no cloud)")
-        if args.command in ("vm", "aks", "check", "cleanup"):
-            return _headless(parser, args, tail)
-        return _run_app(args)
+        with _currency(parser, getattr(args, "currency", None)):
+            if args.command in ("vm", "aks", "check", "cleanup"):
+                return _headless(parser, args, tail)
+            return _run_app(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+@contextlib.contextmanager
+def _currency(parser: argparse.ArgumentParser, flag: str | None) -> Iterator[None]:
+    """``--currency``: the setting every price lookup reads while the command runs (TUI workers included), put
+    back afterwards (``main`` may run in a process that goes on: tests, an embedding program)."""
+    if not flag:
+        yield
+        return
+    from .pricing.store import ENV_CURRENCY, currency_setting
+
+    try:
+        value = currency_setting(flag)
+    except ValueError as exc:
+        parser.error(f"--currency: {exc}")
+    before = os.environ.get(ENV_CURRENCY)
+    os.environ[ENV_CURRENCY] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV_CURRENCY, None)
+        else:
+            os.environ[ENV_CURRENCY] = before
 
 
 def _headless(parser: argparse.ArgumentParser, args: argparse.Namespace, tail: list[str] | None) -> int:

@@ -30,6 +30,26 @@ if TYPE_CHECKING:
     from .wizard import Journey
 
 
+def cost_lines(plan: Plan, book: Any, simulated: bool = False) -> list[str]:
+    """The review's estimate: each resource's figure per month, the total, and the prices' region, currency
+    and date (or the marked fallback) — the same figures as ``vm plan`` / ``aks plan``."""
+    from azwizard.cleanup.costs import estimate_plan_resources, estimate_plan_steps
+    from azwizard.pricing import price_book
+    from azwizard.pricing.estimate import monthly_text
+
+    if book is None or book.region != plan.location.lower():
+        # the region's cached prices, else the marked table
+        book = price_book(plan.location, offline=True, simulated=simulated)
+    lines = ["\n[b]Estimated cost while it exists[/b] (per month):"]
+    for kind, name, cost in estimate_plan_resources(plan.steps, book):
+        lines.append(f"    {escape(name)}: [b]{escape(monthly_text(cost))}[/b] [dim]{escape(kind.split('/')[-1])}[/dim]")
+    total = estimate_plan_steps(plan.steps, book)
+    lines.append(f"    [b]Total: {escape(monthly_text(total))}/month[/b] — {escape(total.describe())}")
+    style = "b $warning" if book.is_fallback else "dim"
+    lines.append(f"    [{style}]{escape(book.label())}; traffic not included[/]")
+    return lines
+
+
 def plan_for(journey: Journey[Any], app: Any) -> Plan:
     """The plan for the current spec, with a run id kept for the journey until it is created."""
     from azwizard.specs.common import new_run_id
@@ -212,11 +232,7 @@ class ReviewStep(WizardStep[Any]):
             lines.append(f"[b]{escape(step.label)}[/b]  [dim]{escape(step.kind)}[/dim]")
             for k, v in step.summary:
                 lines.append(f"    {escape(k)}: {escape(v)}")
-        from azwizard.cleanup.costs import PRICES_AS_OF, PRICES_REGION, estimate_plan_steps
-
-        cost = estimate_plan_steps(plan.steps)
-        lines.append(f"\n[b]Estimated cost while it exists:[/b] {escape(cost.describe())} "
-                     f"[dim](list prices, {PRICES_REGION}, {PRICES_AS_OF}; traffic not included)[/dim]")
+        lines.extend(cost_lines(plan, getattr(self.journey, "prices", None), bool(getattr(self.app, "demo", False))))
         lines.append(f"[dim]Every resource is tagged created-by=azwizard and azwizard-run={plan.run_id}.[/dim]")
         self.query_one("#review-resources", Static).update("\n".join(lines))
         from azwizard.plan.export_arm import arm_template_json

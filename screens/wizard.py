@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from azwizard.facts import Region, RegionFacts, SubscriptionFacts
+    from azwizard.pricing import PriceBook
     from azwizard.rules.model import Finding
 
 S = TypeVar("S")
@@ -60,6 +61,7 @@ class Journey(Generic[S]):
         self.region_facts: RegionFacts | None = None
         self.facts_error: str | None = None
         self.facts_loading = False
+        self.prices: PriceBook | None = None  # the region's list prices (azwizard.pricing), read with the facts
         self.findings: list[Finding] = []
         self._listeners: list[Callable[[], None]] = []
 
@@ -78,8 +80,18 @@ class Journey(Generic[S]):
         if catalog is None:
             catalog = Catalog(session.factory)
             self.catalog = catalog
-        return catalog.subscription_facts(), catalog.region_facts(self.spec.location,
-                                                                  kubernetes=kubernetes)
+        facts = catalog.subscription_facts(), catalog.region_facts(self.spec.location, kubernetes=kubernetes)
+        self.fetch_prices(session, self.spec.location)
+        return facts
+
+    def fetch_prices(self, session: Any, location: str) -> None:
+        """The region's list prices: the disk cache, the Retail Prices API through the session's transport
+        (the simulator in demo mode), or the marked dated table. Never raises; runs in a thread worker."""
+        from azwizard.pricing import price_book
+
+        factory = getattr(session, "factory", None)
+        self.prices = price_book(location, transport=getattr(factory, "transport", None),
+                                 cloud=getattr(session, "cloud", None))
 
     def mark_loading(self) -> None:
         self.facts_loading = True

@@ -164,7 +164,7 @@ def test_an_unknown_size_is_reported_unknown_not_guessed(sim: ArmSim, factory: C
     inv = build_inventory(factory, journal_dir=tmp_path)
     cost = by_name(inv, "Yolo-VM").cost
     assert cost is not None and cost.hourly is None and cost.monthly is None
-    assert cost.describe() == "unknown (Standard_F2s_v2 is not in the price table)"
+    assert cost.describe() == "unknown (Standard_F2s_v2 is not in the price list)"
 
 
 def test_locks_and_backup_items_are_read_up_front(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:

@@ -143,19 +143,19 @@ async def test_both_runs_with_costs_ages_and_where_they_were_found(tmp_path: Pat
         rows = screen(app).rows
         assert [r.key for r in rows if r.kind == "run"] == ["run:run-vm", "run:run-aks"]  # newest first
         vm_run, aks_run = cells(app, "run:run-vm"), cells(app, "run:run-aks")
-        assert "vm journey" in vm_run[2] and vm_run[5] == "21 h" and vm_run[8] == "8 resources"
+        assert "vm journey" in vm_run[2] and vm_run[5] == "21 h" and vm_run[9] == "8 resources"
         assert "$0.1093" in vm_run[6] and "$79.78" in vm_run[7]
         assert "aks journey" in aks_run[2] and aks_run[5] == "1 d"
         assert "$0.4760" in aks_run[6] and "$347.45" in aks_run[7]
         vm = cells(app, "Yolo-VM")
-        assert (vm[2], vm[4], vm[5], vm[6], vm[7], vm[8]) == (
+        assert (vm[2], vm[4], vm[5], vm[6], vm[7], vm[9]) == (
             "VM", "norwayeast", "21 h", "$0.0960", "$70.08", "journal+tag")
         assert "running" in vm[3]
         aks = cells(app, "aks1")
         assert (aks[2], aks[5], aks[6], aks[7]) == ("AKS cluster", "1 d", "$0.4690", "$342.37")
         assert "running" in aks[3]
-        assert cells(app, "Yolo-VM-OsDisk")[8] == "with owner"  # untagged, found through the VM
-        assert "AKS nodes" in cells(app, "MC_aks-rg_aks1_norwayeast")[8]
+        assert cells(app, "Yolo-VM-OsDisk")[9] == "with owner"  # untagged, found through the VM
+        assert "AKS nodes" in cells(app, "MC_aks-rg_aks1_norwayeast")[9]
         assert cells(app, "Yolo-NSG")[6] == "free"
         summary = text(app, "#cleanup-summary")
         assert "2 run(s), 13 resource(s)" in summary and "$0.5852/h" in summary
@@ -335,7 +335,7 @@ async def test_untagged_resources_are_shown_only_on_request_and_never_preselecte
         await pilot.press("g")  # show everything in this group
         await settle(app, pilot)
         row = cells(app, "someone-elses-nsg")
-        assert "⚠" in row[1] and "not azwizard" in row[8]
+        assert "⚠" in row[1] and "not azwizard" in row[9]
         await goto(app, pilot, "someone-elses-nsg")
         assert "Not created by azwizard" in text(app, "#cleanup-detail")
         await pilot.press("a")  # the run: azwizard's own only
@@ -495,7 +495,7 @@ async def test_filters_by_run_group_type_and_age(tmp_path: Path) -> None:
         await pilot.pause()
         assert names() == {"Yolo-IPv4", "Yolo-IPv6"}
         assert [r.kind for r in screen(app).rows] == ["run", "group", "item", "item"]  # the group header stays
-        assert cells(app, "group:run-vm:yolo-rg")[8] == ""  # azwizard's group, only hidden by the filter
+        assert cells(app, "group:run-vm:yolo-rg")[9] == ""  # azwizard's group, only hidden by the filter
         kind.clear()
         app.screen.query_one("#cleanup-filter-group", Select).value = "Yolo-RG"
         await pilot.pause()

@@ -39,7 +39,7 @@ def test_words_vcpus_and_the_standard_prefix() -> None:
 
 def test_a_row_says_quota_left_and_usable_zones() -> None:
     by_name = {r[0]: r for r in SizeRows(SIZES, QUOTA).matching("")}
-    assert by_name["Standard_D2s_v5"] == ("Standard_D2s_v5", "2", "8 GiB", "10", "1,3", "standardDSv5Family")
+    assert by_name["Standard_D2s_v5"] == ("Standard_D2s_v5", "2", "8 GiB", "10", "1,3", "…", "standardDSv5Family")
     assert by_name["Standard_B2s"][3] == "0"
     assert by_name["Standard_E4s_v5"][3:5] == ("?", "—")  # no quota known, no zones
 
@@ -48,3 +48,12 @@ def test_the_pure_filter_is_the_same_rows() -> None:
     rows = SizeRows(SIZES, QUOTA)
     for query in ("", "d", "4 vcpu", "standard_e", "zz"):
         assert size_rows(SIZES, QUOTA, query) == rows.matching(query)
+
+
+def test_a_row_says_the_price_per_month_from_the_book() -> None:
+    from azwizard.pricing.book import PriceBook
+
+    book = PriceBook("westeurope", "EUR", "2026-12-01", "cache", vm_hourly={"standard_d2s_v5": 0.1})
+    by_name = {r[0]: r for r in SizeRows(SIZES, QUOTA, book).matching("")}
+    assert by_name["Standard_D2s_v5"][5] == "€73.00"  # 0.1 × 730 h
+    assert by_name["Standard_B2s"][5] == "?"  # not in the book: unknown, never guessed

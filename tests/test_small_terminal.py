@@ -116,7 +116,9 @@ async def test_cleanup_shows_costs_and_every_key_at_80x24(tmp_path: Path) -> Non
 
 
 def test_priority_columns_drop_the_least_important_first() -> None:
-    assert [k for k, _, _ in columns_for(120)] == [k for k, _, _ in COLUMNS]
+    # all of them from 130 columns; at 120 all but the actual spend (the summary and the panel say it)
+    assert [k for k, _, _ in columns_for(130)] == [k for k, _, _ in COLUMNS]
+    assert [k for k, _, _ in columns_for(120)] == [k for k, _, _ in COLUMNS if k != "spent"]
     narrow = [k for k, _, _ in columns_for(80)]
     assert narrow == ["mark", "name", "type", "state", "age", "monthly"]
     assert "hourly" in [k for k, _, _ in columns_for(100)] and "location" not in [k for k, _, _ in columns_for(100)]

@@ -18,6 +18,19 @@ from azwizard.sim import INSTANT
 from azwizard.specs.vm import NetworkSpec, VmSpec
 
 SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def fixed_prices(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Prices fetched from the simulator carry the date fetched: a fixed date (and a cache of this test's
+    own) keeps the pictures the same every day."""
+    from datetime import date
+
+    import azwizard.pricing.store as store
+
+    monkeypatch.setattr(store, "utc_today", lambda: date(2026, 11, 26))
+    monkeypatch.setattr(store, "cache_path", lambda region, currency, simulated=False:
+                        tmp_path / "prices" / f"{region}-{currency}-{simulated}.json")
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop azureuser@Yolo-VM"
 
 
@@ -180,6 +193,7 @@ def cleanup_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[AzWiza
 
     def connect() -> AzureSession:
         d = open_demo_session(state_file=tmp_path / "state.json", latency=INSTANT)
+        d.sim.cost_now = lambda: dt.datetime.fromisoformat(CLEANUP_NOW)  # type: ignore[attr-defined]
         holder["sim"] = d.sim
         return d.session
 

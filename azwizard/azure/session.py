@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from azure.mgmt.compute import ComputeManagementClient
     from azure.mgmt.containerregistry import ContainerRegistryManagementClient
     from azure.mgmt.containerservice import ContainerServiceClient
+    from azure.mgmt.costmanagement import CostManagementClient
     from azure.mgmt.network import NetworkManagementClient
     from azure.mgmt.recoveryservices import RecoveryServicesClient
     from azure.mgmt.recoveryservicesbackup import RecoveryServicesBackupClient
@@ -287,6 +288,12 @@ class ClientFactory:
         from azure.mgmt.resourcegraph import ResourceGraphClient
 
         return self._get("resourcegraph", ResourceGraphClient, scoped=False)
+
+    def costmanagement(self) -> CostManagementClient:
+        """Tenant-level client (the query names its scope): Cost Management's Query API (pricing/spend.py)."""
+        from azure.mgmt.costmanagement import CostManagementClient
+
+        return self._get("costmanagement", CostManagementClient, scoped=False)
 
     def built(self) -> list[str]:
         """Names of the clients built so far (for diagnostics and tests)."""

@@ -26,6 +26,7 @@ from .progress import Progress
 if TYPE_CHECKING:
     from ..cleanup import DeleteEvent, DeletionPlan, DeletionResult, Inventory, InventoryItem
     from ..cleanup.kubetidy import KubeTidy
+    from ..pricing.spend import Spend
 
 
 def inventory(conn: Connection) -> Inventory:
@@ -51,9 +52,9 @@ def _age(item: InventoryItem) -> str:
     return f"{s // 86400} d"
 
 
-def item_dict(item: InventoryItem) -> dict[str, Any]:
+def item_dict(item: InventoryItem, spend: Spend | None = None) -> dict[str, Any]:
     cost = item.cost
-    return {
+    out = {
         "id": item.id, "type": item.type, "name": item.name, "resource_group": item.resource_group,
         "location": item.location, "run_id": item.run_id, "journey": item.journey, "created": item.created,
         "state": item.state, "exists": item.exists, "source": item.source, "foreign": item.foreign,
@@ -62,16 +63,33 @@ def item_dict(item: InventoryItem) -> dict[str, Any]:
                                            "text": cost.describe()},
         "details": {k: v for k, v in item.details},
     }
+    if spend is not None:
+        out["spent"] = spend.for_resource(item.id)
+    return out
+
+
+def _cost_dict(cost: Any) -> dict[str, Any]:
+    return {"hourly": cost.hourly, "monthly": cost.monthly, "text": cost.describe(), "currency": cost.currency}
 
 
 def list_command(conn: Connection, fmt: str) -> int:
+    from ..cleanup.costs import total
     from ..cleanup.runs import run_name
+    from ..pricing.spend import read_spend, run_created, spent_sentence
 
     inv = inventory(conn)
+    assert conn.session is not None
+    spend = read_spend(conn.session.factory, run_created(inv.items)) if inv.runs() else None
     if fmt == "json":
+        by_run = inv.by_run()
         data = {
             "subscription_id": inv.subscription_id, "taken_at": inv.taken_at, "runs": inv.runs(),
-            "items": [item_dict(it) for it in inv.items],
+            "run_costs": {run: {"estimate": _cost_dict(total(it.cost for it in by_run.get(run, []) if it.exists)),
+                                "spent": spend.for_run(run) if spend is not None else None}
+                          for run in inv.runs()},
+            "spend": None if spend is None else {"status": spend.status, "message": spend.message,
+                                                 "currency": spend.currency, "since": spend.since},
+            "items": [item_dict(it, spend) for it in inv.items],
             "locks": [{"id": lk.id, "name": lk.name, "level": lk.level} for lk in inv.locks],
             "warnings": list(inv.warnings),
         }
@@ -93,10 +111,15 @@ def list_command(conn: Connection, fmt: str) -> int:
         head = run_name(inv, run)  # the VM or cluster, group, region and date; the id last (issue 19 item 14)
         out(f"\n{head}" + (f" ({', '.join(journeys)})" if journeys and not run else "") + f": {len(here)} resource(s)"
             + (f", {gone} already deleted" if gone else ""))
+        out(f"  estimate {total(it.cost for it in here).describe()}")
+        if run and spend is not None:
+            out(f"  {spent_sentence(spend, spend.for_run(run))}")
         for it in here:
             cost = it.cost.describe() if it.cost is not None else ""
             flags = " [not azwizard's]" if it.foreign else (" [AKS node group]" if it.node_group_of else "")
             out(f"  {it.label:<44} {it.resource_group:<24} {it.state:<12} {_age(it):>7}  {cost}{flags}")
+            if spend is not None and spend.status == "ok":
+                out(f"      {spent_sentence(spend, spend.for_resource(it.id))}")
             if it.note:
                 out(f"      {it.note}")
         for it in items:

@@ -14,6 +14,7 @@ from .common import EXIT_FINDINGS, EXIT_OK, Connection, adjust_zones, aks_facts,
 if TYPE_CHECKING:
     from ..plan.diff import PlanDiff
     from ..plan.model import Plan, Step
+    from ..pricing import PriceBook
     from ..rules.model import Finding
     from ..specs.aks import AksSpec
     from ..specs.vm import VmSpec
@@ -38,6 +39,7 @@ class Review:
     diff: PlanDiff | None = None  # what each PUT would do to what exists (headless/existing.py)
     resumed: str = ""  # the interrupted run this attempt continues
     meta: dict[str, Any] = field(default_factory=dict)  # for the journal: what a resume needs
+    prices: PriceBook | None = None  # the region's list prices: the plan's estimate (azwizard/pricing)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -66,7 +68,7 @@ def review_vm(conn: Connection, spec: VmSpec, *, zones_from_region: bool = False
     run_id, created_at = run or new_run()
     findings = check_vm(spec, facts)
     plan = plan_vm(spec, subscription_id=conn.subscription_id, run_id=run_id, created_at=created_at)
-    return Review("vm", spec, findings, plan, created_at, conn.label(), source)
+    return Review("vm", spec, findings, plan, created_at, conn.label(), source, prices=prices_for(conn, plan))
 
 
 def review_aks(conn: Connection, spec: AksSpec, *, source: str = "", run: tuple[str, str] | None = None) -> Review:
@@ -77,7 +79,18 @@ def review_aks(conn: Connection, spec: AksSpec, *, source: str = "", run: tuple[
     run_id, created_at = run or new_run()
     findings = check_aks(spec, facts)
     plan = plan_aks(spec, subscription_id=conn.subscription_id, run_id=run_id, created_at=created_at)
-    return Review("aks", spec, findings, plan, created_at, conn.label(), source)
+    return Review("aks", spec, findings, plan, created_at, conn.label(), source, prices=prices_for(conn, plan))
+
+
+def prices_for(conn: Connection, plan: Plan) -> PriceBook:
+    """The plan's region's list prices: through the session's transport (the simulator with --demo), honouring
+    the cloud; offline, the cache or the marked table. Never raises (pricing/store.py)."""
+    from ..pricing import price_book
+
+    session = conn.session
+    if session is None:
+        return price_book(plan.location, offline=True, simulated=False)
+    return price_book(plan.location, transport=session.factory.transport, cloud=session.cloud)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -115,6 +128,10 @@ def review_dict(r: Review) -> dict[str, Any]:
         "findings": [f.to_dict() for f in r.findings],
         "plan": plan_dict(r.plan, r.diff),
     }
+    if r.prices is not None:
+        from ..pricing.estimate import plan_estimate
+
+        out["estimate"] = plan_estimate(r.plan.steps, r.prices)
     if r.diff is not None:
         out["diff"] = r.diff.to_dict()
     if r.resumed:
@@ -173,6 +190,11 @@ def render_text(r: Review) -> str:
         lines += [f"      {k}: {v}" for k, v in s.summary]
     lines += [f"  note: {n}" for n in r.plan.notes]
     lines.append(f"  Every resource is tagged created-by=azwizard and azwizard-run={r.plan.run_id}.")
+    if r.prices is not None:
+        from ..pricing.estimate import estimate_lines
+
+        lines += ["", "Estimated cost per month while it exists:"]
+        lines += estimate_lines(r.plan.steps, r.prices)
     lines.append("")
     if r.blocking:
         lines.append(f"✖ {len(r.blocking)} blocking finding(s): fix them first; nothing can be created until then.")

@@ -199,6 +199,10 @@ class ArmSim:
 
         if identity.is_login_path(req.path):
             return identity.handle_login(self, req)
+        from .providers import retailprices
+
+        if retailprices.is_prices_path(req.path):  # prices.azure.com: public, no token, no ARM api-version
+            return retailprices.handle(self, req)
         self._check_auth(req)
         if req.api_version is None:
             raise ArmError(

@@ -92,12 +92,13 @@ def cost_sections(spec: AksSpec, plan: Plan, group_owner: Owner | None = None) -
     """(heading, body) pairs for the cost reminder: what it costs, how to stop it, how to delete it."""
     from azwizard.cleanup import AKS_STOP_START_ADVICE
     from azwizard.cleanup.costs import estimate_plan_steps
+    from azwizard.pricing.store import plan_book
 
     rg, name = spec.resource_group, spec.cluster_name
     control = ("free tier: the control plane costs nothing" if spec.tier == "free" else
                f"{spec.tier} tier: the control plane is billed per cluster-hour")
     disks = " with their OS disks," if any(p.os_disk_type == "Managed" for p in spec.pools) else ""
-    costs = (f"About {escape(estimate_plan_steps(plan.steps).describe())} (list prices; traffic not included).\n"
+    costs = (f"About {escape(estimate_plan_steps(plan.steps, plan_book(plan)).describe())} (list prices; traffic not included).\n"
              f"The nodes ({escape(node_summary(spec))}) are billed per hour while running,{disks} and so are the "
              f"load balancer's public IPs; {control}."
              + (" The registry is billed per day." if spec.acr.mode == "create" else ""))

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Label, Select, Static
 from azwizard.specs.aks import NodePoolSpec
 
 from ..fields import Input
-from ..vm.steps import MAX_SIZE_ROWS, SizePicker, size_rows
+from ..vm.steps import MAX_SIZE_ROWS, SizePicker, price_note, size_rows
 from ..wizard import FieldError, refill_select
 from .steps import AksStep
 
@@ -190,14 +190,14 @@ class NodePoolStep(AksStep):
                         and s.vcpus >= SYSTEM_MIN_VCPUS and s.memory_gb >= SYSTEM_MIN_MEMORY_GB),
                        key=lambda s: (s.vcpus, s.memory_gb, s.name))
         burstable = {s.name for s in sizes if s.is_b_series}
-        all_rows = size_rows(sizes, quota, query)
+        all_rows = size_rows(sizes, quota, query, self.journey.prices)
         chosen = self.spec.system_pool.vm_size.lower()
         rows = all_rows[:MAX_SIZE_ROWS] + [r for r in all_rows[MAX_SIZE_ROWS:] if r[0].lower() == chosen]
-        table.add_rows([(r[0], r[1], r[2], r[3] + (" ▲ burstable" if r[0] in burstable else ""), *r[4:])
-                        for r in rows])
+        table.add_rows([(*r[:3], r[3] + (" ▲ burstable" if r[0] in burstable else ""), *r[4:]) for r in rows])
         self.query_one("#size-count", Static).update(
             f"[dim]{len(rows)} of {len(all_rows)} sizes shown — type to narrow[/dim]" if len(all_rows) > len(rows)
             else f"[dim]{len(all_rows)} size(s)[/dim]")
+        self.query_one("#size-prices", Static).update(price_note(self.journey.prices))
         current = next((i for i, r in enumerate(rows) if r[0].lower() == chosen), None)
         if current is not None:
             table.move_cursor(row=current)

@@ -140,7 +140,9 @@ class BasicsStep(AksStep):
     def load_region(self, location: str) -> tuple[SubscriptionFacts, RegionFacts]:
         journey = self.journey
         assert journey.catalog is not None and journey.subscription_facts is not None
-        return journey.subscription_facts, journey.catalog.region_facts(location)
+        region = journey.catalog.region_facts(location)
+        journey.fetch_prices(getattr(self.app, "session", None), location)
+        return journey.subscription_facts, region
 
     def _apply_facts(self) -> None:
         if not self.is_attached or self._closing or self.app._closing:

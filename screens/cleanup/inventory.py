@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from azwizard.azure.session import ClientFactory
-    from azwizard.cleanup import InventoryItem, PowerResult
+    from azwizard.cleanup import Inventory, InventoryItem, PowerResult
+    from azwizard.pricing.spend import Spend
 
 # An inventory older than this is read again when the screen comes back (from a journey, the dry run…).
 REFRESH_AFTER_SECONDS = 10.0
@@ -179,6 +180,13 @@ class CleanupScreen(Screen[None]):
         inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
         return build_listing(inventory, filters, now())
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-spend")
+    def _load_spend(self, factory: ClientFactory, inventory: Inventory) -> Spend:
+        """What the runs have actually cost so far: after the inventory, never holding it up (pricing/spend.py)."""
+        from azwizard.pricing.spend import read_spend, run_created
+
+        return read_spend(factory, run_created(inventory.items), now=self.state.now())
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-power")
     def _power(self, factory: ClientFactory, item: InventoryItem, action: str, allow_early: bool,
                journal_dir: Path | None) -> PowerResult:
@@ -194,6 +202,10 @@ class CleanupScreen(Screen[None]):
         group = event.worker.group
         if group == "cleanup-inventory":
             self._inventory_done(event)
+        elif group == "cleanup-spend":
+            if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+                self.state.spend = event.worker.result
+                self._render_all()
         elif group == "cleanup-power":
             self._power_done(event)
 
@@ -205,6 +217,9 @@ class CleanupScreen(Screen[None]):
             listing: Listing = event.worker.result
             self.state.set_inventory(listing.inventory)
             self._render_all(listing)
+            app: Any = self.app
+            if app.session is not None and any(it.run_id for it in listing.inventory.items):
+                self._load_spend(app.session.factory, listing.inventory)
             return
         from azwizard.azure.errors import explain
 
@@ -257,7 +272,8 @@ class CleanupScreen(Screen[None]):
         inv = state.inventory
         if inv is None:
             return ""
-        text = summary_text(inv, self._shown(), state.selected, state.whole_groups, state.filters, state.now())
+        text = summary_text(inv, self._shown(), state.selected, state.whole_groups, state.filters, state.now(),
+                            state.spend)
         return f"{self._error}\n{text}" if self._error else text
 
     def _shown(self) -> list[InventoryItem]:
@@ -314,7 +330,8 @@ class CleanupScreen(Screen[None]):
         now = state.now()
         end = len(self._rows) if len(self._rows) <= self.FILL_SLICE else min(start + self.FILL_SLICE, len(self._rows))
         for row in self._rows[start:end]:
-            table.add_row(*cells_for(row, state.selected, state.whole_groups, now, self._columns), key=row.key)
+            table.add_row(*cells_for(row, state.selected, state.whole_groups, now, self._columns, state.spend),
+                          key=row.key)
         if end < len(self._rows):
             # A timer, not call_after_refresh: between slices the event loop runs everything else (keys,
             # painting, the table measuring the slice just added).
@@ -362,7 +379,7 @@ class CleanupScreen(Screen[None]):
         if row.item is not None:
             note = ("Working on it… (AKS takes a few minutes to stop or start)" if row.item.key == self._busy_cluster
                     else self._power_notes.get(row.item.key, ""))
-        detail.update(detail_text(row, inv, self.state.now(), note))
+        detail.update(detail_text(row, inv, self.state.now(), note, self.state.spend))
 
     @on(DataTable.RowHighlighted, "#cleanup-table")
     def _highlighted(self, _: DataTable.RowHighlighted) -> None:

@@ -11,6 +11,7 @@ from .view import Clock, Filters, system_now
 
 if TYPE_CHECKING:
     from azwizard.cleanup import Inventory
+    from azwizard.pricing.spend import Spend
 
 
 class CleanupState:
@@ -32,6 +33,7 @@ class CleanupState:
         # protection and delete its backup data (so it, and its group, can be deleted)
         self.backup_data: dict[str, bool] = {}
         self.filters = Filters()
+        self.spend: Spend | None = None  # actual cost so far (azwizard/pricing/spend.py); None while reading
 
     def set_inventory(self, inventory: Inventory) -> None:
         """Keep the selection for what still exists as the same resource (the same immutable identity:

@@ -12,7 +12,7 @@ import datetime as _dt
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from azwizard.screens.text import escape
 
@@ -29,6 +29,9 @@ from azwizard.cleanup.kubetidy import KubeTidy
 from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
 from azwizard.cleanup.order import DeleteOp, DeletionPlan
 from azwizard.cleanup.runs import JOURNEY_NAMES, run_items, run_main, run_name, run_short
+
+if TYPE_CHECKING:
+    from azwizard.pricing.spend import Spend
 
 Clock = Callable[[], _dt.datetime]
 
@@ -339,8 +342,11 @@ def mark_cell(row: Row, selected: set[str], whole_groups: Collection[str] = ()) 
     return "[b green]✔[/]" if chosen == len(keys) else "[green]◐[/]"
 
 
-def row_cells(row: Row, selected: set[str], whole_groups: set[str], now: _dt.datetime) -> list[str]:
-    """Cells in column order: mark, resource, type, state, location, age, $/hour, $/month, found by."""
+def row_cells(row: Row, selected: set[str], whole_groups: set[str], now: _dt.datetime,
+              spend: Spend | None = None) -> list[str]:
+    """Cells in column order: mark, resource, type, state, location, age, $/hour, $/month, spent, found by."""
+    from azwizard.pricing.spend import spent_text
+
     mark = mark_cell(row, selected, whole_groups)
     name = name_cell(row, whole_groups)
     if row.kind == "run":
@@ -350,16 +356,19 @@ def row_cells(row: Row, selected: set[str], whole_groups: set[str], now: _dt.dat
         n = len(row.members)
         return [mark, name, escape(", ".join(journeys) + " journey" if journeys else ""), "", escape(row.where),
                 age_text(max(ages)) if ages else "unknown", f"[b]{hourly_text(cost)}[/b]",
-                f"[b]{monthly_text(cost)}[/b]", f"{n} resource{'s' if n != 1 else ''}"]
+                f"[b]{monthly_text(cost)}[/b]",
+                f"[b]{spent_text(spend, spend.for_run(row.run_id) if spend and row.run_id else None)}[/b]",
+                f"{n} resource{'s' if n != 1 else ''}"]
     it = row.item
     if it is None:  # a group azwizard did not create, holding azwizard resources (or one the filter hides)
         source = "" if row.filtered_out else "[dim]not azwizard[/dim]"
-        return [mark, name, "resource group", "", "", "", "", "", source]
+        return [mark, name, "resource group", "", "", "", "", "", "", source]
     source = "[yellow]not azwizard[/]" if it.foreign else SOURCE_TEXT.get(it.source, it.source)
     if it.node_group_of:
         source = "[dim]AKS nodes[/dim]"
     return [mark, name, escape(short_type(it.type)), state_cell(it), escape(it.location),
-            age_text(it.age(now)), hourly_text(it.cost), monthly_text(it.cost), source]
+            age_text(it.age(now)), hourly_text(it.cost), monthly_text(it.cost),
+            spent_text(spend, spend.for_resource(it.id) if spend else None), source]
 
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -371,12 +380,14 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("age", "Age", 7),
     ("hourly", "$/hour", 9),
     ("monthly", "$/month", 9),
+    ("spent", "Spent", 9),  # actual cost since made (Cost Management): azwizard/pricing/spend.py
     ("source", "Found by", 12),
 )
 
 # What a narrow terminal drops first (everything dropped is in the detail panel under the table): where it
 # is, how it was found, the hourly price (the summary and the panel keep it; $/month stays in the table).
-DROP_FIRST = ("location", "source", "hourly")
+# The Spent column (actual cost) goes first: below ~134 columns the summary and the panel say it instead.
+DROP_FIRST = ("spent", "location", "source", "hourly")
 SHRINK = (("type", 14), ("name", 16))  # then these narrow, down to these widths
 CELL_PADDING = 2  # DataTable's cell_padding (1) on each side
 CHROME = 3  # the screen's left padding, the table's vertical scrollbar (2)
@@ -404,9 +415,9 @@ def columns_for(width: int) -> tuple[tuple[str, str, int], ...]:
 
 
 def cells_for(row: Row, selected: set[str], whole_groups: set[str], now: _dt.datetime,
-              columns: Sequence[tuple[str, str, int]]) -> list[str]:
+              columns: Sequence[tuple[str, str, int]], spend: Spend | None = None) -> list[str]:
     """``row_cells`` for the columns shown."""
-    by_key = dict(zip((k for k, _, _ in COLUMNS), row_cells(row, selected, whole_groups, now), strict=True))
+    by_key = dict(zip((k for k, _, _ in COLUMNS), row_cells(row, selected, whole_groups, now, spend), strict=True))
     return [by_key[k] for k, _, _ in columns]
 
 
@@ -414,7 +425,7 @@ def cells_for(row: Row, selected: set[str], whole_groups: set[str], now: _dt.dat
 
 
 def summary_text(inventory: Inventory, shown: Sequence[InventoryItem], selected: set[str],
-                 whole_groups: set[str], filters: Filters, now: _dt.datetime) -> str:
+                 whole_groups: set[str], filters: Filters, now: _dt.datetime, spend: Spend | None = None) -> str:
     existing = [it for it in inventory.items if it.exists]
     gone = len(inventory.items) - len(existing)
     runs = {it.run_id for it in existing if it.run_id}
@@ -426,7 +437,7 @@ def summary_text(inventory: Inventory, shown: Sequence[InventoryItem], selected:
     else:
         cost = total(it.cost for it in existing)
         lines = [f"[b]{len(runs)} run(s), {len(existing)} resource(s)[/b] cost {cost_sentence(cost)} while they "
-                 f"exist [dim](list prices as of {PRICES_AS_OF})[/dim]"]
+                 f"exist [dim](list prices as of {PRICES_AS_OF})[/dim]", spend_line(spend, runs)]
     extra = []
     if filters.active:
         extra.append(f"filtered: {len(shown)} of {len(existing)} shown (f to change)")
@@ -450,15 +461,34 @@ def summary_text(inventory: Inventory, shown: Sequence[InventoryItem], selected:
     return "\n".join(lines)
 
 
-def detail_text(row: Row | None, inventory: Inventory, now: _dt.datetime, power_note: str = "") -> str:
+def spend_line(spend: Spend | None, runs: set[str]) -> str:
+    """Under the summary: what the runs have actually cost so far, or plainly why that is not known."""
+    from azwizard.cleanup.costs import amount
+
+    if spend is None:
+        return "[dim]Spent so far: reading Cost Management…[/dim]"
+    if spend.status != "ok":
+        return f"[dim]{escape(spend.message)}[/dim]"
+    since = sum(spend.run_since.get(r, 0.0) for r in runs)
+    month = sum(spend.run_month.get(r, 0.0) for r in runs)
+    cur = spend.currency or "USD"
+    return (f"Spent so far (actual cost, Cost Management): [b]{amount(since, cur)}[/b] since the runs were made, "
+            f"{amount(month, cur)} this month.")
+
+
+def detail_text(row: Row | None, inventory: Inventory, now: _dt.datetime, power_note: str = "",
+                spend: Spend | None = None) -> str:
     """The panel under the table: everything about the highlighted row."""
+    from azwizard.pricing.spend import spent_sentence
+
     if row is None:
         return ""
     if row.kind == "run":
         journeys = ", ".join(sorted({it.journey for it in row.members if it.journey})) or "unknown"
         title = f"{row.title or row.run_id} (run {row.run_id})" if row.run_id else "Resources without a run id"
         return (f"[b]{escape(title)}[/b] · journey {escape(journeys)} · {len(row.members)} resource(s) shown · "
-                f"{cost_sentence(total(it.cost for it in row.members))}\n"
+                f"{cost_sentence(total(it.cost for it in row.members))}; "
+                f"{escape(spent_sentence(spend, spend.for_run(row.run_id) if spend and row.run_id else None))}\n"
                 "space or a selects everything azwizard created in this run (never resources it did not create, "
                 f"never an AKS node resource group).\n[dim]{escape(PRICES_NOTE)}[/dim]")
     it = row.item
@@ -488,6 +518,7 @@ def detail_text(row: Row | None, inventory: Inventory, now: _dt.datetime, power_
         lines.append(f"[$warning]▲[/] {escape(lock.level)} lock '{escape(lock.name)}' on {escape(lock.where)}.")
     lines.append(_found_by(it))
     lines.append(_cost_lines(it.cost))
+    lines.append(escape(spent_sentence(spend, spend.for_resource(it.id) if spend else None)))
     lines.append(f"[dim]{escape(it.id)}[/dim]")
     return "\n".join(lines)
 

@@ -110,8 +110,9 @@ def copyable(command: str, width: int = 72) -> str:
 
 def _cost(plan: Plan) -> str:
     from azwizard.cleanup.costs import estimate_plan_steps
+    from azwizard.pricing.store import plan_book
 
-    return estimate_plan_steps(plan.steps).describe()
+    return estimate_plan_steps(plan.steps, plan_book(plan)).describe()
 
 
 class VmDoneScreen(Screen[None]):

@@ -24,6 +24,7 @@ from .journey import VmJourney
 
 if TYPE_CHECKING:
     from azwizard.facts import RegionFacts, SubscriptionFacts, VmSize
+    from azwizard.pricing import PriceBook
 
 NAME_LABELS: dict[str, str] = {
     "resource_group": "Resource group", "vnet": "Virtual network", "subnet": "Subnet", "public_ipv4": "Public IPv4",
@@ -127,7 +128,9 @@ class BasicsStep(VmStep):
     def load_region(self, location: str) -> tuple[SubscriptionFacts, RegionFacts]:
         journey = self.journey
         assert journey.catalog is not None and journey.subscription_facts is not None
-        return journey.subscription_facts, journey.catalog.region_facts(location, kubernetes=False)
+        region = journey.catalog.region_facts(location, kubernetes=False)
+        journey.fetch_prices(getattr(self.app, "session", None), location)
+        return journey.subscription_facts, region
 
     @on(Worker.StateChanged)
     def _facts_loaded(self, event: Worker.StateChanged) -> None:
@@ -589,10 +592,11 @@ class SizePicker(Vertical):
         yield Input(placeholder="type to filter sizes, e.g. d2s or 4 vcpu; enter picks the only match",
                     id="size-filter")
         table: DataTable[str] = DataTable(id="size", cursor_type="row", zebra_stripes=True)
-        # Quota left and Zones before Family: a narrow terminal cuts the last column, and these decide
-        table.add_columns("Size", "vCPUs", "Memory", "Quota left", "Zones", "Family")
+        # Quota left, Zones and the price before Family: a narrow terminal cuts the last column, and these decide
+        table.add_columns("Size", "vCPUs", "Memory", "Quota left", "Zones", month_header(), "Family")
         yield table
         yield Static("", id="size-count")
+        yield Static("", id="size-prices")
 
     @on(Input.Submitted, "#size-filter")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -612,16 +616,46 @@ class SizePicker(Vertical):
             table.focus()
 
 
-class SizeRows:
-    """The picker's rows for one list of sizes, built once (quota, zones and memory formatted); a keystroke
-    then only filters them, so typing stays within a frame over the 800+ sizes of a large region."""
+def month_price(book: PriceBook | None, size: str) -> str:
+    """The size's Linux pay-as-you-go price per month (730 h) in the book's currency; ``?`` when not listed."""
+    from azwizard.cleanup.costs import HOURS_PER_MONTH, amount, vm_hourly
 
-    def __init__(self, sizes: list[VmSize], quota: dict[str, int]) -> None:
+    if book is None:
+        return "…"
+    hourly = vm_hourly(size, book)
+    return "?" if hourly is None else amount(hourly * HOURS_PER_MONTH, book.currency)
+
+
+def month_header(book: PriceBook | None = None) -> str:
+    """``$/month`` (or ``€/month``, ``CHF/month``): the picker's price column."""
+    from azwizard.cleanup.costs import amount
+    from azwizard.pricing import currency_setting
+
+    try:
+        currency = book.currency if book is not None else currency_setting()
+    except ValueError:
+        currency = "USD"
+    return amount(0, currency).split("0")[0].strip() + "/month"
+
+
+def price_note(book: PriceBook | None) -> str:
+    """Under the picker: where the $/month figures come from (date, currency, or the marked fallback)."""
+    if book is None:
+        return "[dim]Reading prices…[/dim]"
+    text = escape(book.label())
+    return f"[b $warning]{text}[/]" if book.is_fallback else f"[dim]$/month: Linux pay-as-you-go, {text}[/dim]"
+
+
+class SizeRows:
+    """The picker's rows for one list of sizes, built once (price, quota, zones and memory formatted); a
+    keystroke then only filters them, so typing stays within a frame over the 800+ sizes of a large region."""
+
+    def __init__(self, sizes: list[VmSize], quota: dict[str, int], prices: PriceBook | None = None) -> None:
         self.index: list[tuple[str, int, tuple[str, ...]]] = []
         for s in sizes:
             left = quota.get(s.family)
             row = (s.name, str(s.vcpus), f"{s.memory_gb:g} GiB", "?" if left is None else str(left),
-                   ",".join(s.usable_zones) or "—", s.family)
+                   ",".join(s.usable_zones) or "—", month_price(prices, s.name), s.family)
             self.index.append((s.name.lower(), s.vcpus, row))
 
     def matching(self, query: str) -> list[tuple[str, ...]]:
@@ -635,9 +669,10 @@ class SizeRows:
         return [row for name, _, row in self.index if all(w in name for w in words)]
 
 
-def size_rows(sizes: list[VmSize], quota: dict[str, int], query: str) -> list[tuple[str, ...]]:
+def size_rows(sizes: list[VmSize], quota: dict[str, int], query: str,
+              prices: PriceBook | None = None) -> list[tuple[str, ...]]:
     """The rows the picker shows for ``query`` (pure, so it can be benchmarked per keystroke)."""
-    return SizeRows(sizes, quota).matching(query)
+    return SizeRows(sizes, quota, prices).matching(query)
 
 
 class VmDetailsStep(VmStep):
@@ -738,16 +773,18 @@ class VmDetailsStep(VmStep):
 
         return ssh_dir(bool(getattr(self.app, "demo", False)))
 
-    _sizes: tuple[Any, tuple[str, ...], SizeRows] | None = None  # (facts, zones, rows) the picker's rows came from
+    _sizes: tuple[Any, Any, SizeRows] | None = None  # (facts, (zones, prices), rows) the picker's rows came from
     _shown: tuple[list[tuple[str, ...]], str] | None = None  # the rows in the table, and the chosen size then
 
     def _size_rows(self, facts: Any, zones: tuple[str, ...]) -> SizeRows:
         """The rows of the sizes usable here, sorted smallest first: built when the facts or the zone change."""
-        if self._sizes is None or self._sizes[0] is not facts or self._sizes[1] != zones:
+        prices = self.journey.prices
+        if (self._sizes is None or self._sizes[0] is not facts or self._sizes[1][0] != zones
+                or self._sizes[1][1] is not prices):
             quota = {name: u.available for name, u in facts.compute_usages.items()}
             sizes = sorted((s for s in facts.vm_sizes.values() if not s.location_restricted and s.usable_in(zones)),
                            key=lambda s: (s.vcpus, s.memory_gb, s.name))
-            self._sizes = (facts, zones, SizeRows(sizes, quota))
+            self._sizes = (facts, (zones, prices), SizeRows(sizes, quota, prices))
         return self._sizes[2]
 
     def _fill_sizes(self, query: str) -> None:
@@ -777,6 +814,7 @@ class VmDetailsStep(VmStep):
         self.query_one("#size-count", Static).update(
             f"[dim]{len(rows)} of {total} sizes shown — type to narrow[/dim]" if total > len(rows) else
             f"[dim]{total} size(s)[/dim]")
+        self.query_one("#size-prices", Static).update(price_note(self.journey.prices))
 
     def refresh_form(self) -> None:
         self._fill_sizes(self.query_one("#size-filter", Input).value)
