@@ -812,7 +812,7 @@ def pool_counts(spec: AksSpec, facts: AksFacts) -> Issues:
     if count < 1:
         # AKS refuses a system pool without nodes (InvalidParameter): the system pods need somewhere to run.
         yield Issue(f"The system pool has {count} nodes; AKS needs at least 1 for its system pods (CoreDNS, "
-                    "konnektivity) and refuses fewer (InvalidParameter). Use 3.", "system_pool.count")
+                    "konnectivity) and refuses fewer (InvalidParameter). Use 3.", "system_pool.count")
     elif count < 3:
         # Accepted by AKS: Microsoft's quickstart creates a 1-node cluster (QUICKSTART). use-system-pools.md
         # recommends at least 2 nodes for the system pool, the notes 3 for redundancy: a warning, not a block.

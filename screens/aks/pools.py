@@ -58,7 +58,7 @@ def _count(text: str, lo: int) -> int:
 
 class NodePoolStep(AksStep):
     STEP_TITLE = "Node pools"
-    INTRO = ("The [b]system pool[/b] runs CoreDNS, konnektivity and the other critical pods: at least 3 nodes "
+    INTRO = ("The [b]system pool[/b] runs CoreDNS, konnectivity and the other critical pods: at least 3 nodes "
              "(the notes), sizes with 2+ vCPUs and 4+ GB only. [b]User pools[/b] are optional and run your "
              "workloads. Sizes are the ones offered here to your subscription, with the vCPU quota left.")
     FIELDS = ("system_pool", "user_pools", "vm_set_type")
