@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from azwizard.facts import Region, RegionFacts, SubscriptionFacts
+    from azwizard.fields import Registry
     from azwizard.rules.model import Finding
 
 S = TypeVar("S")
@@ -238,6 +239,10 @@ class WizardStep(Screen[None], Generic[S]):
 
     STEP_TITLE: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
+    # The journey's field registry and this step's id in it: FIELDS, SHOWS and FIELD_WIDGETS are derived from them
+    # (azwizard/fields: each field names the step that edits it).
+    REGISTRY: ClassVar[Registry | None] = None
+    STEP_ID: ClassVar[str] = ""
     FIELDS: ClassVar[tuple[str, ...]] = ()
     SHOWS: ClassVar[tuple[str, ...]] = ()
     FIELD_WIDGETS: ClassVar[dict[str, str]] = {}
@@ -246,6 +251,13 @@ class WizardStep(Screen[None], Generic[S]):
         Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
         Binding("escape", "back", "Back", id="wizard.back"),
     ]
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.REGISTRY is not None and cls.STEP_ID and "STEP_ID" in cls.__dict__:
+            cls.FIELDS = cls.REGISTRY.owned_by(cls.STEP_ID)
+            cls.SHOWS = cls.REGISTRY.shown_by(cls.STEP_ID)
+            cls.FIELD_WIDGETS = cls.REGISTRY.widgets(cls.STEP_ID)
 
     def __init__(self, journey: Journey[S], flow: WizardFlow) -> None:
         super().__init__()

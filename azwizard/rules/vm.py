@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ..facts import RegionFacts, SubscriptionFacts, VmSize
+from ..fields import VM_FIELDS
 from ..locks import SRC_LOCKS
 from ..specs.common import azwizard_tags, first_subnet
 from ..specs.vm import NsgRule, VmSpec
@@ -711,8 +712,9 @@ def pip_static(spec: VmSpec, facts: VmFacts) -> Issues:
       fields=("public_ip.idle_timeout_minutes",), catalogue="B5")
 def pip_idle_timeout(spec: VmSpec, facts: VmFacts) -> Issues:
     t = spec.public_ip.idle_timeout_minutes
-    if not 4 <= t <= 30:
-        yield f"The public IP TCP idle timeout is {t} minutes; Azure allows 4-30."
+    lo, hi = VM_FIELDS.spec("public_ip.idle_timeout_minutes").range or (4, 30)
+    if not lo <= t <= hi:
+        yield f"The public IP TCP idle timeout is {t} minutes; Azure allows {lo}-{hi}."
 
 
 @rule("vm-pip-zone-redundant", "warn", "Zone-redundant public IPs", source=SRC_ZONE_BEHAVIOR,
@@ -912,8 +914,7 @@ def nsg_no_ssh(spec: VmSpec, facts: VmFacts) -> Issues:
 # --------------------------------------------------------------------------------------------------
 # B7. Disks, custom data, cloud-init.
 
-_DISK_SKUS = ("Standard_LRS", "StandardSSD_LRS", "StandardSSD_ZRS", "Premium_LRS", "Premium_ZRS", "PremiumV2_LRS",
-              "UltraSSD_LRS")
+_DISK_SKUS = VM_FIELDS.spec("os_disk.sku").known  # the managed disk types Azure knows (azwizard/fields/vm.py)
 _DATA_ONLY = ("PremiumV2_LRS", "UltraSSD_LRS")
 
 

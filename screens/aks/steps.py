@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from azwizard.fields import AKS_FIELDS
 from azwizard.specs.aks import AksSpec
 
 from ..fields import Input
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 
 class AksStep(WizardStep[AksSpec]):
+    REGISTRY = AKS_FIELDS
     journey: AksJourney
 
     @property
@@ -59,11 +61,6 @@ class AksStep(WizardStep[AksSpec]):
 
 _CLUSTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 
-TIERS = [
-    ("Free — no uptime SLA; for trying things and small clusters (under 10 nodes)", "free"),
-    ("Standard — financially backed uptime SLA for the API server; for production", "standard"),
-    ("Premium — Standard plus long-term support (LTS, 2 years per version)", "premium"),
-]
 TIER_NOTES = {
     "free": "The control plane costs nothing; only nodes, disks and IPs are billed. No SLA: the notes use it "
             "for simple testing.",
@@ -91,9 +88,7 @@ class BasicsStep(AksStep):
     INTRO = ("Where the cluster lives and what it runs. The resource group follows the cluster name until you "
              "edit it; AKS also creates a second group for the nodes (MC_…). Kubernetes versions are read "
              "live for the region.")
-    FIELDS = ("", "location", "resource_group", "use_existing_group", "cluster_name", "dns_prefix", "tier",
-              "support_plan", "kubernetes_version", "extra_tags")
-    FIELD_WIDGETS = {"use_existing_group": "#resource_group", "support_plan": "#tier"}
+    STEP_ID = "basics"
 
     def compose_form(self) -> ComposeResult:
         app: Any = self.app
@@ -115,7 +110,8 @@ class BasicsStep(AksStep):
         yield Input(self.spec.dns_prefix or self.journey.derived_dns_prefix(), id="dns_prefix")
         yield Static("", id="dns-note", classes="note")
         yield Label("Pricing tier")
-        yield Select(TIERS, value=self.spec.tier, id="tier", allow_blank=False)
+        yield Select(AKS_FIELDS.spec("tier").options(self.spec.tier), value=self.spec.tier, id="tier",
+                     allow_blank=False)
         yield Static("", id="tier-note", classes="note")
         yield Label("Kubernetes version")
         yield Select(self._version_options(), value=self.spec.kubernetes_version, id="kubernetes_version",
@@ -328,7 +324,7 @@ class PresetStep(AksStep):
     INTRO = ("Start from a cluster that passes every check; the next steps show what it chose and let you "
              "change anything. The basics (names, region, version) are kept. Select one with [b]enter[/b]. "
              "The findings below are for the whole cluster.")
-    FIELDS = ()
+    STEP_ID = "presets"  # edits no field: a preset replaces the spec
     INITIAL_FOCUS = "#preset"
 
     def compose_form(self) -> ComposeResult:
