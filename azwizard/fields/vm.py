@@ -67,7 +67,7 @@ VM_FIELDS = Registry("vm", [
     field("size", "str", f"`{VmSpec().size}`", "the VM size", step="vm",
           targets=("vmsize", "hardwareprofile.vmsize"),
           codes=("SkuNotAvailable", "QuotaExceeded", "InsufficientVCPUQuota", "OperationNotAllowedQuota",
-                 "AllocationFailed")),
+                 "AllocationFailed", "VariablePricingIsNotSupportedForThisVMSize")),
     field("image", "str", "`debian-12`", "an alias (" + ", ".join(f"`{k}`" for k in IMAGES) + ") or a marketplace "
           "URN `publisher:offer:sku:version`", step="vm", label="Image",
           targets=("imagereference", "storageprofile.imagereference"),
@@ -88,6 +88,25 @@ VM_FIELDS = Registry("vm", [
           "such as `Internet`, or an address/CIDR", spec=False),
     field("accelerated_networking", "bool", "`false`", "accelerated networking on the NIC", step="vm",
           label="Accelerated networking (needs a size that supports it)", targets=("enableacceleratednetworking",)),
+    # Azure Spot (https://learn.microsoft.com/azure/virtual-machines/spot-vms; the error codes:
+    # https://learn.microsoft.com/azure/virtual-machines/error-codes-spot)
+    field("priority", "str", "`Regular`", "`Spot` runs on Azure's spare capacity at a discount and is evicted (30 s "
+          "notice) when Azure needs it back", step="vm",
+          label="Priority; for Spot, what an eviction does and the max price (USD/hour; -1 = up to pay as you go)",
+          plain=True, az="--priority",
+          wire="properties.priority", choices=(
+              Choice("Regular", "Regular (never evicted)"), Choice("Spot", "Spot (may be evicted)")),
+          codes=("VariablePricingIsSupportedOnlyForLowPriorityVirtualMachines",)),
+    field("eviction_policy", "str", "`Deallocate`", "what an eviction does to a Spot VM", step="vm",
+          label="When evicted (Spot)", plain=True, az="--eviction-policy", wire="properties.evictionPolicy",
+          choices=(Choice("Deallocate", "Evicted: deallocate", "stopped; its disks stay and are billed"),
+                   Choice("Delete", "Evicted: delete", "the VM and its disks are deleted")),
+          codes=("EvictionPolicyCanBeSetOnlyOnLowPriorityVirtualMachines",)),
+    field("max_price", "float", "`-1`", "the most a Spot VM may cost, in US dollars per hour (at most 5 decimals); "
+          "`-1` = up to the pay-as-you-go price, never evicted for price", step="vm",
+          label="Max price (Spot, USD per hour; -1 = up to the pay-as-you-go price)", plain=True, az="--max-price",
+          wire="properties.billingProfile.maxPrice",
+          codes=("MaxPriceValueInvalid", "VariablePriceGreaterThanProvidedMaxPrice")),
     field("nic_delete_with_vm", "bool", "`true`", "delete the NIC with the VM"),
     field("public_ip_delete_with_vm", "bool", "`false`", "delete the public IPs with the VM (the notes keep them: "
           "they are in DNS)"),

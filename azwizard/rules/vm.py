@@ -532,6 +532,43 @@ def b_series(spec: VmSpec, facts: VmFacts) -> Issues:
                "size for steady CPU load.")
 
 
+# Azure Spot: "The following VM sizes are not supported for Azure Spot Virtual Machines: B-series; Promo versions of
+# any size" (spot-vms#limitations); max price "-1 or a decimal greater than zero" (MaxPriceValueInvalid, in US
+# dollars "using up to five decimal places": spot-vms#pricing); with eviction policy Delete "the evicted VMs are
+# deleted together with their underlying disks"; Deallocate leaves them "stopped-deallocated", their disks billed
+# (spot-vms#eviction-policy).
+SRC_SPOT = f"{LEARN}/virtual-machines/spot-vms"
+SRC_SPOT_ERRORS = f"{LEARN}/virtual-machines/error-codes-spot"
+
+
+@rule("vm-spot", "block", "Spot VM", source=SRC_SPOT, fields=("priority", "max_price", "eviction_policy"),
+      catalogue="B3")
+def spot(spec: VmSpec, facts: VmFacts) -> Issues:
+    if spec.priority != "Spot":
+        return
+    name = spec.size.partition("_")[2] or spec.size
+    if re.match(r"^B\d", name) or name.lower().endswith("_promo"):
+        kind = "a B-series" if re.match(r"^B\d", name) else "a Promo"
+        yield Issue(f"{spec.size} is {kind} size, which can't run as a Spot VM; Azure would answer "
+                    "VariablePricingIsNotSupportedForThisVMSize. Pick another size (e.g. Standard_D2s_v5), or "
+                    "Regular priority.", "size")
+    price = spec.max_price
+    if price != -1 and (price <= 0 or round(price, 5) != price):
+        yield Issue(f"The max price {price:g} is not -1 or a price above 0 in US dollars with at most 5 decimals; "
+                    "Azure would answer MaxPriceValueInvalid. Use -1 to pay at most the pay-as-you-go price and "
+                    "never be evicted for price.", "max_price")
+    kept = [what for what, keep in (("OS disk", not spec.os_disk.delete_with_vm),
+                                    ("data disk", spec.data_disk is not None and not spec.data_disk.delete_with_vm))
+            if keep]
+    if spec.eviction_policy == "Delete" and kept:
+        yield Issue(f"With eviction policy Delete an eviction deletes the VM together with its disks, also the "
+                    f"{' and '.join(kept)} set to be kept when the VM is deleted. Use Deallocate to keep them.",
+                    "eviction_policy", "warn")
+    elif spec.eviction_policy == "Deallocate":
+        yield Issue("An evicted Spot VM is deallocated: it doesn't restart by itself, and its disks stay and are "
+                    "billed until you start or delete it.", "eviction_policy", "info")
+
+
 # --------------------------------------------------------------------------------------------------
 # B4. Virtual network and IPv6.
 

@@ -775,8 +775,6 @@ _VM_CREATE = _Table(
      "--enable-auto-update": "a Windows-only option (Windows Update); azwizard creates Linux VMs",
      "--patch-mode": "patching is left to the image's default",
      "--enable-agent": "the VM agent is always installed",
-     "--priority": "azwizard creates regular (not Spot) VMs",
-     "--eviction-policy": "azwizard creates regular (not Spot) VMs",
      "--availability-set": "azwizard does not use availability sets",
      "--ppg": "azwizard does not use proximity placement groups",
      "--boot-diagnostics-storage": "azwizard enables managed boot diagnostics",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,17 @@ def _int_in(lo: int, hi: int, what: str) -> Any:
         return value
 
     return parse
+
+
+def _price(text: str) -> float:
+    """A max price as typed: -1 or US dollars per hour (the vm-spot rule says when Azure would refuse it)."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError("The max price is -1 or a price in US dollars per hour, e.g. 0.05") from None
+    if not math.isfinite(value):
+        raise ValueError("The max price is -1 or a price in US dollars per hour, e.g. 0.05")
+    return value
 
 
 def _optional_int(text: str) -> int | None:
@@ -696,10 +708,42 @@ class VmDetailsStep(VmStep):
         with Horizontal(classes="switch-row"):
             yield Switch(self.spec.accelerated_networking, id="accelerated_networking")
             yield Label(VM_FIELDS.spec("accelerated_networking").label)
+        yield Label(VM_FIELDS.spec("priority").label)
+        with Horizontal(classes="choice-row"):
+            for path in ("priority", "eviction_policy"):
+                yield self.choice(path, path, VM_FIELDS.spec(path).options())
+            yield Input(f"{self.spec.max_price:g}", id="max_price", placeholder="-1")
+        yield FieldError(id="max_price-error")
+        self.bind_input("max_price", "max_price", _price)
+        yield Static("", id="price-note", classes="note")
 
     def on_mount(self) -> None:
         super().on_mount()
         self._fill_sizes("")
+        self._show_price()
+
+    def _journey_changed(self) -> None:
+        super()._journey_changed()
+        if self.is_attached:
+            self._show_price()
+
+    def _show_price(self) -> None:
+        """The size's pay-as-you-go price, and what a Spot VM pays (spot-vms#pricing: "the current price for spot
+        or the price for a standard VM, which ever is less"; -1 is never evicted for price)."""
+        from azwizard.cleanup.costs import money, vm_hourly
+
+        spec = self.spec
+        hourly = vm_hourly(spec.size)
+        payg = money(hourly) if hourly is not None else "not in azwizard's price table"
+        if spec.priority != "Spot":
+            text = f"Pay as you go: {spec.size} {payg}."
+        elif spec.max_price == -1:
+            text = (f"Spot: the price follows demand, at most the pay-as-you-go price: {payg} for {spec.size}. "
+                    "Evicted with 30 s notice when Azure needs the capacity, never for price.")
+        else:
+            text = (f"Spot: the price follows demand, at most {money(spec.max_price)} (pay as you go: {payg}). "
+                    "Evicted with 30 s notice when Azure needs the capacity or the price goes above your max.")
+        self.query_one("#price-note", Static).update(f"[dim]{escape(text)}[/dim]")
 
     def _data_disk_options(self) -> list[tuple[str, str]]:
         return VM_FIELDS.spec("data_disk.sku").options(self.spec.data_disk.sku if self.spec.data_disk else None)
@@ -775,6 +819,11 @@ class VmDetailsStep(VmStep):
 
     def refresh_form(self) -> None:
         self._fill_sizes(self.query_one("#size-filter", Input).value)
+        for path in ("priority", "eviction_policy"):  # set from elsewhere (a profile, a pasted command)
+            select = self.query_one(f"#{path}", Select)
+            if select.value != getattr(self.spec, path):
+                with self.prevent(Select.Changed):
+                    select.value = getattr(self.spec, path)
 
     @on(Input.Changed, "#size-filter")
     def _filter(self, event: Input.Changed) -> None:
