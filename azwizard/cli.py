@@ -8,14 +8,15 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_AZURE = 3
-EXIT_CHANGED = 4  # apply: a resource changed in Azure after the plan read it (412); plan again
-EXIT_BUSY = 5  # another azwizard process is applying the same VM or cluster (azwizard/run/lock.py): nothing sent
-EXIT_INTERRUPTED = 130
+from .exitcodes import (  # noqa: F401  (the codes are also read from here)
+    EXIT_AZURE,
+    EXIT_BUSY,
+    EXIT_CHANGED,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 
 DESCRIPTION = """\
 Create Azure VMs (dual-stack IPv4/IPv6) and AKS clusters the right way the first time, and clean

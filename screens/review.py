@@ -217,8 +217,7 @@ class ReviewStep(WizardStep[Any]):
                      f"[dim](list prices, {PRICES_REGION}, {PRICES_AS_OF}; traffic not included)[/dim]")
         lines.append(f"[dim]Every resource is tagged created-by=azwizard and azwizard-run={plan.run_id}.[/dim]")
         self.query_one("#review-resources", Static).update("\n".join(lines))
-        from azwizard.plan.export_arm import arm_template_json
-        from azwizard.plan.export_az import az_script
+        from azwizard.plan.exports import arm_template_json, az_script
 
         self.query_one("#review-az", TextArea).text = az_script(plan)
         self.query_one("#review-arm", TextArea).text = arm_template_json(plan)

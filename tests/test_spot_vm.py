@@ -13,7 +13,7 @@ from test_rules_vm import good_facts
 from test_sim_compute import Net, create, rejected, vm_body
 
 from azwizard.fields import VM_FIELDS
-from azwizard.plan.export_az import az_commands
+from azwizard.plan.exports import az_commands
 from azwizard.plan.vm import plan_vm
 from azwizard.profiles import ProfileError, dump_vm, read_profile
 from azwizard.rules.vm import check_vm

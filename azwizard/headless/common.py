@@ -19,7 +19,15 @@ if TYPE_CHECKING:
     from ..specs.vm import VmSpec
 
 from ..azure.permissions import grants_role_assignments
-from ..cli import EXIT_AZURE, EXIT_BUSY, EXIT_CHANGED, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from ..exitcodes import (
+    EXIT_AZURE,
+    EXIT_BUSY,
+    EXIT_CHANGED,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 
 __all__ = ["EXIT_AZURE", "EXIT_BUSY", "EXIT_CHANGED", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "CommandError", "Connection",
            "connect"]

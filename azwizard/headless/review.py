@@ -128,7 +128,7 @@ def render(r: Review, fmt: Format) -> str:
     if fmt == "json":
         return json.dumps(review_dict(r), indent=2, ensure_ascii=False) + "\n"
     if fmt == "az":
-        from ..plan.export_az import az_script
+        from ..plan.exports import az_script
 
         return az_script(r.plan)
     if fmt == "profile":
@@ -136,7 +136,7 @@ def render(r: Review, fmt: Format) -> str:
 
         return dump_vm(r.spec) if r.journey == "vm" else dump_aks(r.spec)
     if fmt == "arm":
-        from ..plan.export_arm import arm_template_json
+        from ..plan.exports import arm_template_json
 
         text = arm_template_json(r.plan)
         return text if text.endswith("\n") else text + "\n"
