@@ -129,8 +129,9 @@ class CreateScreen(Screen[None]):
         journal = Journal(self.plan.run_id, self.plan.journey)
         runner = Runner(app.session.factory, journal, cancel=self.cancel,
                         on_event=lambda e: self.app.call_from_thread(self._on_event, e))
-        return runner.run(self.plan, diff=getattr(self.journey, "plan_diff", None),  # what exists (plan/diff.py)
-                          meta=getattr(self.journey, "run_meta", None))
+        attempt = self.journey.begin_attempt()
+        attempt.plan = self.plan  # the plan the review showed; its diff says what exists (plan/diff.py)
+        return runner.run_attempt(attempt)
 
     def _on_event(self, event: StepEvent) -> None:
         self.events.append(event)

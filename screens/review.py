@@ -3,7 +3,6 @@ make_plan(sub) and done_screen(plan, result)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,14 +29,11 @@ if TYPE_CHECKING:
 
 
 def plan_for(journey: Journey[Any], app: Any) -> Plan:
-    """The plan for the current spec, with a run id kept for the journey until it is created."""
-    from azwizard.specs.common import new_run_id
-
-    if getattr(journey, "run_id", None) is None:
-        journey.run_id = new_run_id()  # type: ignore[attr-defined]
-        journey.created_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())  # type: ignore[attr-defined]
+    """The plan for the current spec, with the journey's attempt (its run id) kept until it is created."""
+    attempt = journey.begin_attempt()
     sub = app.session.subscription_id if app.session is not None else "00000000-0000-0000-0000-000000000000"
-    return journey.make_plan(sub)  # type: ignore[attr-defined,no-any-return]
+    attempt.plan = journey.make_plan(sub)  # type: ignore[attr-defined]
+    return attempt.plan
 
 
 class ReviewStep(WizardStep[Any]):
@@ -94,7 +90,7 @@ class ReviewStep(WizardStep[Any]):
         import json
 
         app: Any = self.app
-        adopt = tuple(sorted(getattr(self.journey, "adopt", set())))
+        adopt = tuple(sorted(self.journey.attempt.adopt if self.journey.attempt is not None else ()))
         key = json.dumps([[s.resource_id, s.body] for s in plan.steps], sort_keys=True, default=str) + repr(adopt)
         if app.session is None or key == self._diff_key:
             return
@@ -136,7 +132,8 @@ class ReviewStep(WizardStep[Any]):
                 self.journey.subscription_facts = dataclasses.replace(sub, locks=locks)
             if key == self._diff_key:
                 self.diff = diff
-                self.journey.plan_diff = diff  # type: ignore[attr-defined]
+                if self.journey.attempt is not None:
+                    self.journey.attempt.diff = diff
             self.journey.recheck()  # the findings with the locks just read; redraws this review too
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
@@ -187,8 +184,9 @@ class ReviewStep(WizardStep[Any]):
         if app.session is not None:
             text += "\n" + counts_line(self.diff, reading=self.diff is None and not self._diff_error,
                                        error=self._diff_error)
-        if getattr(journey, "resumed", ""):
-            text += (f"\n[b]Continuing interrupted run {escape(journey.resumed)}[/b]: what it made is kept; "  # type: ignore[attr-defined]
+        resumed = journey.attempt.resumed if journey.attempt is not None else ""
+        if resumed:
+            text += (f"\n[b]Continuing interrupted run {escape(resumed)}[/b]: what it made is kept; "
                      "operations still in flight are polled, not sent again.")
         self.query_one("#review-verdict", Static).update(text)
         diff_view = self.query_one("#review-diff", PlanDiffView)
@@ -269,9 +267,9 @@ class ReviewStep(WizardStep[Any]):
     def _create(self, plan: Plan, diff: PlanDiff) -> None:
         from azwizard.run.resume import run_meta
 
-        journey: Any = self.journey
-        journey.plan_diff = diff
-        journey.run_meta = run_meta(journey.journey_id, journey.spec, journey.created_at, "wizard")
+        attempt = self.journey.begin_attempt()
+        attempt.diff = diff
+        attempt.meta = run_meta(self.journey.journey_id, self.journey.spec, attempt.created_at, "wizard")
         self.app.push_screen(CreateScreen(self.journey, self.flow, plan))
 
     def action_adopt(self) -> None:
@@ -280,12 +278,12 @@ class ReviewStep(WizardStep[Any]):
         if not conflicts:
             self.notify("Nothing to adopt: no existing resource is in the way.", timeout=4)
             return
-        journey: Any = self.journey
-        chosen = {a.lower() for a in getattr(journey, "adopt", set())}
+        attempt = self.journey.begin_attempt()
+        chosen = {a.lower() for a in attempt.adopt}
 
         def picked(ids: list[str] | None) -> None:
             if ids is not None:
-                journey.adopt = set(ids)
+                attempt.adopt = set(ids)
                 self.refresh_form()
 
         self.app.push_screen(AdoptScreen(conflicts, chosen), picked)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from azwizard.facts import Region, RegionFacts, SubscriptionFacts
     from azwizard.fields import Registry
     from azwizard.rules.model import Finding
+    from azwizard.run.attempt import Attempt
 
 S = TypeVar("S")
 
@@ -63,6 +64,44 @@ class Journey(Generic[S]):
         self.facts_loading = False
         self.findings: list[Finding] = []
         self._listeners: list[Callable[[], None]] = []
+        self.attempt: Attempt | None = None  # the try at creating it, from its first review (azwizard/run/attempt.py)
+
+    @property
+    def run_id(self) -> str | None:
+        return self.attempt.run_id if self.attempt is not None else None
+
+    @run_id.setter
+    def run_id(self, value: str | None) -> None:
+        from azwizard.run.attempt import Attempt
+
+        if value is None:
+            self.attempt = None
+        elif self.attempt is None:
+            self.attempt = Attempt(value, "")
+        else:
+            self.attempt.run_id = value
+
+    @property
+    def created_at(self) -> str:
+        return self.attempt.created_at if self.attempt is not None else ""
+
+    @created_at.setter
+    def created_at(self, value: str) -> None:
+        if self.attempt is None:
+            raise ValueError("set run_id first: the creation time belongs to an attempt")
+        self.attempt.created_at = value
+
+    def begin_attempt(self) -> Attempt:
+        """This journey's attempt, made (a new run id, now) at its first review."""
+        from azwizard.run.attempt import Attempt
+
+        if self.attempt is None:
+            self.attempt = Attempt.new()
+        elif not self.attempt.created_at:
+            from azwizard.run.attempt import now_utc
+
+            self.attempt.created_at = now_utc()
+        return self.attempt
 
     # subclasses: what the rules say about the spec given the facts
     def check(self) -> list[Finding]:

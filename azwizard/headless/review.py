@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..plan.diff import PlanDiff
     from ..plan.model import Plan, Step
     from ..rules.model import Finding
+    from ..run.attempt import Attempt
     from ..specs.aks import AksSpec
     from ..specs.vm import VmSpec
 
@@ -38,6 +39,14 @@ class Review:
     diff: PlanDiff | None = None  # what each PUT would do to what exists (headless/existing.py)
     resumed: str = ""  # the interrupted run this attempt continues
     meta: dict[str, Any] = field(default_factory=dict)  # for the journal: what a resume needs
+
+    @property
+    def attempt(self) -> Attempt:
+        """The attempt this review plans (the same dataclass the wizard keeps on its journey)."""
+        from ..run.attempt import Attempt
+
+        return Attempt(self.plan.run_id, self.created_at, self.plan, self.diff, meta=dict(self.meta),
+                       resumed=self.resumed)
 
     @property
     def blocking(self) -> list[Finding]:

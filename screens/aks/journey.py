@@ -80,8 +80,6 @@ class AksJourney(Journey[AksSpec]):
         self.rights_note: str = ""
         self.registries: list[dict[str, str]] | None = None
 
-    run_id: str | None = None
-    created_at: str = ""
 
     # ------------------------------------------------------------------ journey protocol
 

@@ -35,8 +35,6 @@ class VmJourney(Journey[VmSpec]):
         self._drawn_ipv6: str | None = None if spec is not None else self.spec.network.ipv6_space
         self._continued_for = ""
 
-    run_id: str | None = None
-    created_at: str = ""
     create_hint = "A VM is usually ready in one to two minutes; its network resources take seconds each."
 
     def make_plan(self, subscription_id: str) -> Plan:
