@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from .appref import azapp
 from .footer import WrapFooter
 
 if TYPE_CHECKING:
@@ -125,9 +126,11 @@ class CreateScreen(Screen[None]):
         from azwizard.journal import Journal
         from azwizard.run.executor import Runner
 
-        app: Any = self.app
+        session = azapp(self).session
+        if session is None:  # the review offers Create only when signed in
+            raise RuntimeError("not signed in: nothing can be created")
         journal = Journal(self.plan.run_id, self.plan.journey)
-        runner = Runner(app.session.factory, journal, cancel=self.cancel,
+        runner = Runner(session.factory, journal, cancel=self.cancel,
                         on_event=lambda e: self.app.call_from_thread(self._on_event, e))
         attempt = self.journey.begin_attempt()
         attempt.plan = self.plan  # the plan the review showed; its diff says what exists (plan/diff.py)

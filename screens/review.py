@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
+from .appref import azapp
 from .create import CreateScreen
 from .fields import TextArea
 from .footer import WrapFooter
@@ -89,7 +90,7 @@ class ReviewStep(WizardStep[Any]):
     def _read_if_changed(self, plan: Plan) -> None:
         import json
 
-        app: Any = self.app
+        app = azapp(self)
         adopt = tuple(sorted(self.journey.attempt.adopt if self.journey.attempt is not None else ()))
         key = json.dumps([[s.resource_id, s.body] for s in plan.steps], sort_keys=True, default=str) + repr(adopt)
         if app.session is None or key == self._diff_key:
@@ -104,8 +105,10 @@ class ReviewStep(WizardStep[Any]):
     def read_existing(self, plan: Plan, adopt: tuple[str, ...], key: str) -> tuple[str, PlanDiff, Any]:
         from azwizard.run.preflight import read_plan
 
-        app: Any = self.app
-        return key, read_plan(app.session.factory, plan, adopt=adopt), self._read_locks()
+        session = azapp(self).session
+        if session is None:  # _read_if_changed reads only when signed in
+            raise RuntimeError("not signed in: nothing can be read from Azure")
+        return key, read_plan(session.factory, plan, adopt=adopt), self._read_locks()
 
     def _read_locks(self) -> Any:
         """The locks again, each time what exists is read (a lock added since Basics, or the one a failed
@@ -180,7 +183,7 @@ class ReviewStep(WizardStep[Any]):
             warns = sum(1 for f in findings if f.severity == "warn")
             read = {0: "No warnings.", 1: "1 warning to read first."}.get(warns, f"{warns} warnings to read first.")
             text = f"[b $success]Ready to create.[/] {read} Press [b]c[/b] to create."
-        app: Any = self.app
+        app = azapp(self)
         if app.session is not None:
             text += "\n" + counts_line(self.diff, reading=self.diff is None and not self._diff_error,
                                        error=self._diff_error)
@@ -245,7 +248,7 @@ class ReviewStep(WizardStep[Any]):
         if self.journey.blocking or any(f.severity == "block" for f in self._shown):
             self.notify("Fix the blocking findings first (select one to jump to its field).", severity="error")
             return
-        app: Any = self.app
+        app = azapp(self)
         if app.session is None:
             self.notify("Not signed in to Azure.", severity="error")
             return

@@ -27,6 +27,7 @@ from .footer import WrapFooter
 if TYPE_CHECKING:
     from textual.widget import Widget
 
+    from azwizard.azure.catalog import Catalog
     from azwizard.facts import Region, RegionFacts, SubscriptionFacts
     from azwizard.fields import Registry
     from azwizard.rules.model import Finding
@@ -64,6 +65,7 @@ class Journey(Generic[S]):
         self.facts_loading = False
         self.findings: list[Finding] = []
         self._listeners: list[Callable[[], None]] = []
+        self.catalog: Catalog | None = None  # the live facts' reader, kept so later steps reuse its caches
         self.attempt: Attempt | None = None  # the try at creating it, from its first review (azwizard/run/attempt.py)
 
     @property
@@ -114,12 +116,12 @@ class Journey(Generic[S]):
 
         if session is None:
             raise RuntimeError("not signed in")
-        catalog = getattr(self, "catalog", None)
+        catalog = self.catalog
         if catalog is None:
             catalog = Catalog(session.factory)
             self.catalog = catalog
-        return catalog.subscription_facts(), catalog.region_facts(self.spec.location,
-                                                                  kubernetes=kubernetes)
+        spec: Any = self.spec
+        return catalog.subscription_facts(), catalog.region_facts(spec.location, kubernetes=kubernetes)
 
     def mark_loading(self) -> None:
         self.facts_loading = True

@@ -350,6 +350,8 @@ class AccessStep(AksStep):
         if event.state != WorkerState.SUCCESS:
             return
         result = event.worker.result
+        if result is None:
+            return
         if group == "acr-name":
             name, available, message = result
             if name == self.spec.acr.name:

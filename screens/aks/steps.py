@@ -21,6 +21,8 @@ from ..wizard import FieldError, WizardStep, refill_select, region_options
 from .journey import PRESETS, AksJourney
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from azwizard.facts import K8sVersion, RegionFacts, SubscriptionFacts
 
 
@@ -39,7 +41,7 @@ class AksStep(WizardStep[AksSpec]):
     def commit(self) -> bool:
         return not self.has_invalid_input()
 
-    def set_error(self, widget: Input, message: str | None) -> None:
+    def set_error(self, widget: Widget, message: str | None) -> None:
         """Mark an input bad (nothing changes in the spec) or good again."""
         widget.set_class(bool(message), "-invalid")
         err = self.query(f"#{widget.id}-error")
@@ -273,7 +275,7 @@ class BasicsStep(AksStep):
                 self.load_region(event.value)
 
     @on(Input.Changed, "#cluster_name")
-    def _name(self, event: Input.Changed) -> None:
+    def _cluster_name_changed(self, event: Input.Changed) -> None:
         name = event.value.strip()
         if not _CLUSTER_NAME.match(name):
             self.set_error(event.input, "1–63 letters, digits, '_' and '-', starting with a letter or digit")

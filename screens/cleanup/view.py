@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from azwizard.screens.text import escape
-
 from azwizard.cleanup import (
     AKS_STOP_START_ADVICE,
     PRICES_NOTE,
@@ -28,6 +26,8 @@ from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
 from azwizard.cleanup.kubetidy import KubeTidy
 from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, VM, key, kind_of, name_of
 from azwizard.cleanup.order import DeleteOp, DeletionPlan
+
+from ..text import escape
 
 Clock = Callable[[], _dt.datetime]
 

@@ -20,6 +20,7 @@ from azwizard.fields import VM_FIELDS
 from azwizard.specs.common import compressed, first_subnet, random_ula_48
 from azwizard.specs.vm import IMAGES, NsgRule, VmNames, VmSpec, rules_for_purpose
 
+from ..appref import azapp
 from ..fields import Input, Switch, TextArea
 from ..wizard import FieldError, WizardStep, get_path, region_options
 from .journey import VmJourney
@@ -120,7 +121,7 @@ class BasicsStep(VmStep):
     STEP_ID = "basics"
 
     def compose_form(self) -> ComposeResult:
-        app: Any = self.app
+        app = azapp(self)
         session = getattr(app, "session", None)
         sub = session.header_label() if session is not None else "not signed in"
         yield Static(f"[dim]Subscription:[/dim] {escape(sub)}", id="subscription")
@@ -149,7 +150,7 @@ class BasicsStep(VmStep):
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
     def load_facts(self) -> tuple[SubscriptionFacts, RegionFacts]:
         self.app.call_from_thread(self.journey.mark_loading)
-        return self.journey.fetch_facts(getattr(self.app, "session", None), kubernetes=False)
+        return self.journey.fetch_facts(azapp(self).session, kubernetes=False)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
     def load_region(self, location: str) -> tuple[SubscriptionFacts, RegionFacts]:
@@ -534,7 +535,7 @@ class NsgStep(VmStep):
     def _detect_ip(self) -> str:
         from azwizard.myip import detect_public_ipv4
 
-        return detect_public_ipv4(demo=bool(getattr(self.app, "demo", False)))
+        return detect_public_ipv4(demo=azapp(self).demo)
 
     @on(Worker.StateChanged)
     def _ip_detected(self, event: Worker.StateChanged) -> None:
@@ -542,7 +543,7 @@ class NsgStep(VmStep):
             return
         if event.state == WorkerState.SUCCESS and event.worker.result:
             self.query_one("#nsg-source", Input).value = f"{event.worker.result}/32"
-            demo = " (simulated: demo mode doesn't look up your real address)" if getattr(self.app, "demo", False) \
+            demo = " (simulated: demo mode doesn't look up your real address)" if azapp(self).demo \
                 else ""
             self.notify(f"SSH and ICMP now allowed only from {event.worker.result}{demo}.")
         elif event.state == WorkerState.ERROR:
@@ -775,7 +776,7 @@ class VmDetailsStep(VmStep):
     def _ssh_dir(self) -> Path:
         from azwizard.sshkeys import ssh_dir
 
-        return ssh_dir(bool(getattr(self.app, "demo", False)))
+        return ssh_dir(azapp(self).demo)
 
     _sizes: tuple[Any, tuple[str, ...], SizeRows] | None = None  # (facts, zones, rows) the picker's rows came from
     _shown: tuple[list[tuple[str, ...]], str] | None = None  # the rows in the table, and the chosen size then
@@ -830,7 +831,7 @@ class VmDetailsStep(VmStep):
         self._fill_sizes(event.value)
 
     @on(DataTable.RowSelected, "#size")
-    def _size(self, event: DataTable.RowSelected) -> None:
+    def _size_chosen(self, event: DataTable.RowSelected) -> None:
         name = str(event.data_table.get_row(event.row_key)[0])
         self.journey.set("size", name)
         self.query_one("#size-label", Label).update(f"Size (now {name})")
