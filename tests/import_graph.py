@@ -12,7 +12,6 @@ cannot make an import cycle, but one that would close a cycle if it were at modu
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,7 +141,6 @@ def cycles(g: dict[str, set[str]]) -> list[list[str]]:
             if len(comp) > 1:
                 out.append(sorted(comp))
 
-    sys.setrecursionlimit(max(10_000, sys.getrecursionlimit()))
     for v in sorted(g):
         if v not in index:
             visit(v)
