@@ -10,14 +10,16 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from . import __version__
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_AZURE = 3
-EXIT_CHANGED = 4  # apply: a resource changed in Azure after the plan read it (412); plan again
-EXIT_BUSY = 5  # another azwizard process is applying the same VM or cluster (azwizard/run/lock.py): nothing sent
-EXIT_INTERRUPTED = 130
+from .demo_latency import LATENCY_ENV, latency_choice
+from .exitcodes import (  # noqa: F401  (the codes are also read from here)
+    EXIT_AZURE,
+    EXIT_BUSY,
+    EXIT_CHANGED,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 
 DESCRIPTION = """\
 Create Azure VMs (dual-stack IPv4/IPv6) and AKS clusters the right way the first time, and clean
@@ -46,7 +48,6 @@ azwizard applies the same VM or cluster: nothing sent); 130 interrupted (run the
 Docs: docs/cli.md (every command), docs/profiles.md (profile keys)."""
 
 FORMATS = ("text", "json", "az", "arm", "profile")
-LATENCY_ENV = "AZWIZARD_DEMO_LATENCY"
 
 
 def _columns() -> int:
@@ -334,11 +335,6 @@ def _headless(parser: argparse.ArgumentParser, args: argparse.Namespace, tail: l
     from .headless.commands import run
 
     return run(args)
-
-
-def latency_choice(args: argparse.Namespace) -> str:
-    """--latency, else $AZWIZARD_DEMO_LATENCY, else demo (the wizard and the headless commands alike)."""
-    return str(getattr(args, "latency", None) or os.environ.get(LATENCY_ENV) or "demo")
 
 
 def _run_app(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -34,22 +35,101 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+class _Text(str, Enum):
+    """Compares, hashes, prints and serialises as its text (the journal's words)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Event(_Text):
+    """What a journal line records (the module's docstring says what each means)."""
+
+    PLAN = "plan"
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    CREATED = "created"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ADOPTED = "adopted"
+    ADOPT_FAILED = "adopt-failed"
+    UPDATE_REQUESTED = "update-requested"
+    UPDATE_ACCEPTED = "update-accepted"
+    UPDATED = "updated"
+    UPDATE_FAILED = "update-failed"
+    UNCHANGED = "unchanged"
+    FINISHED = "finished"
+    DELETE_REQUESTED = "delete-requested"
+    DELETED = "deleted"
+    DELETE_FAILED = "delete-failed"
+    EXISTS = "exists"
+    STOPPED = "stopped"
+    STARTED = "started"
+
+
+class State(_Text):
+    """Where a resource the run touched stands, after the last event about it."""
+
+    PLANNED = "planned"
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    CREATED = "created"
+    ADOPTED = "adopted"
+    NOT_ADOPTED = "not-adopted"  # someone else's, left as it was: never this run's
+    FAILED_EXISTS = "failed-exists"
+    FAILED_ABSENT = "failed-absent"
+    FAILED_UNKNOWN = "failed-unknown"  # the follow-up read failed too: it may exist, never "absent"
+    UPDATING = "updating"
+    UPDATED = "updated"
+    UPDATE_FAILED = "update-failed"  # an earlier run's resource, left as Azure has it: that run still owns it
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    DELETING = "deleting"
+    DELETED = "deleted"
+
+
+# The one state table: the state a resource is in after each event (None: the event is about the run, or changes
+# nothing that exists). ``failed`` is refined by its ``exists`` field (see Journal.resources).
+STATE_AFTER: dict[Event, State | None] = {
+    Event.PLAN: State.PLANNED,
+    Event.REQUESTED: State.REQUESTED,
+    Event.ACCEPTED: State.ACCEPTED,
+    Event.CREATED: State.CREATED,
+    Event.FAILED: State.FAILED_UNKNOWN,
+    Event.SKIPPED: State.SKIPPED,
+    Event.ADOPTED: State.ADOPTED,
+    Event.ADOPT_FAILED: State.NOT_ADOPTED,
+    Event.UPDATE_REQUESTED: State.UPDATING,
+    Event.UPDATE_ACCEPTED: State.UPDATING,
+    Event.UPDATED: State.UPDATED,
+    Event.UPDATE_FAILED: State.UPDATE_FAILED,
+    Event.UNCHANGED: State.UNCHANGED,
+    Event.FINISHED: None,
+    Event.DELETE_REQUESTED: State.DELETING,
+    Event.DELETED: State.DELETED,
+    Event.DELETE_FAILED: State.CREATED,  # still there
+    Event.EXISTS: State.CREATED,  # seen in Azure (a disk a deleted VM left behind)
+    Event.STOPPED: None,
+    Event.STARTED: None,
+}
+# What may exist in Azure now because of the run (cleanup must consider it).
+MAY_EXIST = frozenset({State.REQUESTED, State.ACCEPTED, State.CREATED, State.ADOPTED, State.FAILED_EXISTS,
+                       State.FAILED_UNKNOWN, State.DELETING})
+
+
 @dataclass(frozen=True)
 class ResourceState:
     resource_id: str
     kind: str
     step: str
-    # planned | requested | accepted | created | adopted | failed-exists | failed-absent | failed-unknown |
-    # updating | updated | unchanged | deleting | deleted | skipped | not-adopted
-    state: str
+    state: State
     detail: dict[str, Any]
     updated: str
 
     @property
     def may_exist(self) -> bool:
         """Whether the resource may exist in Azure now (cleanup must consider it)."""
-        return self.state in ("requested", "accepted", "created", "adopted", "failed-exists", "failed-unknown",
-                              "deleting")
+        return self.state in MAY_EXIST
 
 
 class Journal:
@@ -62,8 +142,9 @@ class Journal:
         self.path = self.directory / f"{run_id}.jsonl"
         self._lock = threading.Lock()
 
-    def record(self, event: str, **fields: Any) -> None:
-        line = {"ts": _now(), "run": self.run_id, "journey": self.journey, "event": event, **fields}
+    def record(self, event: Event | str, **fields: Any) -> None:
+        """Append one event (an :class:`Event`, or its text)."""
+        line = {"ts": _now(), "run": self.run_id, "journey": self.journey, "event": str(event), **fields}
         # A private key never reaches the journal, whatever a caller hands in (sshkeys.redact_private_keys).
         data = redact_private_keys(json.dumps(line, sort_keys=True)) + "\n"
         with self._lock:
@@ -97,33 +178,20 @@ class Journal:
                 if not self.journey:
                     self.journey = str(ev.get("journey", ""))
                 for st in ev.get("steps", []):
-                    out.setdefault(st["id"].lower(), ResourceState(st["id"], st["kind"], st["step"], "planned", {},
-                                                                   ev["ts"]))
+                    out.setdefault(st["id"].lower(), ResourceState(st["id"], st["kind"], st["step"], State.PLANNED,
+                                                                   {}, ev["ts"]))
                 continue
             rid = ev.get("id")
             if not rid:
                 continue
-            state = {
-                "requested": "requested",
-                "accepted": "accepted",
-                "created": "created",
-                "adopted": "adopted",
-                "update-requested": "updating",
-                "update-accepted": "updating",
-                "updated": "updated",
-                "unchanged": "unchanged",
-                "skipped": "skipped",
-                "deleted": "deleted",
-                "delete-requested": "deleting",
-                # exists unknown (the follow-up read failed): it may exist, never "absent"
-                "failed": ("failed-unknown" if ev.get("exists") is None else
-                           "failed-exists" if ev.get("exists") else "failed-absent"),
-                "delete-failed": "created",
-                "adopt-failed": "not-adopted",  # someone else's, left as it was: never this run's
-                "exists": "created",
-            }.get(str(event))
+            try:
+                state = STATE_AFTER[Event(str(event))]
+            except ValueError:
+                continue  # an event of a later azwizard: what this one knows still counts
             if state is None:
                 continue
+            if state is State.FAILED_UNKNOWN and ev.get("exists") is not None:
+                state = State.FAILED_EXISTS if ev.get("exists") else State.FAILED_ABSENT
             prev = out.get(rid.lower())
             detail = {k: v for k, v in ev.items() if k not in ("ts", "run", "journey", "event", "id", "kind", "step")}
             out[rid.lower()] = ResourceState(rid, ev.get("kind", prev.kind if prev else ""),

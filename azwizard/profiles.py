@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .fields import AKS_FIELDS, VM_FIELDS, Registry
+from .fields import aks as aks_fields
+from .fields.docs import meaning
 from .specs.aks import (
     POD_CIDR_V4,
     SERVICE_CIDR_V4,
@@ -271,184 +274,32 @@ class Key:
     choices: tuple[str, ...] = ()
 
 
-def _k(path: str, type_: str, default: str, doc: str, choices: Sequence[str] = ()) -> Key:
-    return Key(path, type_, default, doc, tuple(choices))
+def _keys(registry: Registry) -> tuple[Key, ...]:
+    """The profile keys of a journey: its registry's fields that a profile may set (azwizard/fields)."""
+    return tuple(Key(f.key, f.type, f.default, meaning(f), f.values) for f in registry.profile)
 
 
-VM_SIZE_DEFAULT = VmSpec().size
-DISK_SKUS = ("Standard_LRS", "StandardSSD_LRS", "StandardSSD_ZRS", "Premium_LRS", "Premium_ZRS")
-OS_SKUS_LINUX = ("AzureLinux", "AzureLinux3", "Ubuntu", "Ubuntu2204", "Ubuntu2404", "CBLMariner")
-OS_SKUS_WINDOWS = ("Windows2019", "Windows2022", "Windows2025", "WindowsAnnual")
-
-_COMMON_KEYS = [
-    _k("kind", "str", "(the command's)", "`vm` or `aks`; optional, but when given it must match the command",
-       ("vm", "aks")),
-    _k("location", "str", "norwayeast", "the Azure region"),
-    _k("use_existing_group", "bool", "false", "create nothing for the resource group: it exists already"),
-    _k("admin_username", "str", "azureuser", "the administrator account (SSH)"),
-    _k("ssh_public_key", "str", '""', "an SSH public key (OpenSSH one-line form)"),
-    _k("ssh_public_key_file", "str", '""',
-       "read the SSH public key from this file instead (relative to the profile; `~` is expanded)"),
-    _k("tags", "table[str]", "{}", "extra tags on every resource (azwizard adds its own run tags)"),
-]
-
-VM_KEYS: tuple[Key, ...] = (
-    _COMMON_KEYS[0],
-    _k("name", "str", "(required)", "the base name: every resource name derives from it (`Yolo` -> `Yolo-RG`, "
-                                    "`Yolo-VNet`, `Yolo-VM`...)"),
-    *_COMMON_KEYS[1:],
-    _k("size", "str", VM_SIZE_DEFAULT, "the VM size"),
-    _k("image", "str", "debian-12",
-       "an image alias (" + ", ".join(IMAGES) + ") or a marketplace URN `publisher:offer:sku:version`"),
-    _k("zone", "str", '""', "the VM's availability zone; \"\" = no zone (no infrastructure redundancy)",
-       ("", "1", "2", "3")),
-    _k("security_type", "str", "TrustedLaunch", "the VM's security type", ("TrustedLaunch", "Standard")),
-    _k("purpose", "str", "web (custom when nsg_rules is given)",
-       "inbound rules: web = ICMPv4, SSH, HTTP(S); ssh-only = ICMPv4, SSH; custom = `nsg_rules`",
-       ("web", "ssh-only", "custom")),
-    _k("ssh_source", "str", "*", "who may use SSH and ping with purpose web/ssh-only: `*`, a service tag "
-                                 "such as `Internet`, or an address/CIDR"),
-    _k("accelerated_networking", "bool", "false", "accelerated networking on the NIC"),
-    _k("nic_delete_with_vm", "bool", "true", "delete the NIC when the VM is deleted"),
-    _k("public_ip_delete_with_vm", "bool", "false", "delete the public IPs with the VM (the notes keep them)"),
-    _k("custom_data", "str", '""', "cloud-init custom data (text)"),
-    _k("custom_data_file", "str", '""', "read the custom data from this file instead (relative to the profile)"),
-    _k("names", "table", "derived from name", "override single resource names"),
-    *(_k(f"names.{f.name}", "str", f"`{getattr(VmNames.derive('NAME'), f.name)}`", "")
-      for f in dataclasses.fields(VmNames)),
-    _k("network", "table", "", "the virtual network"),
-    _k("network.ipv4_space", "str", "10.0.0.0/16", "the VNet's IPv4 address space (CIDR)"),
-    _k("network.ipv6_space", "str", "a random ULA /48", "the VNet's IPv6 address space (CIDR); write it down to "
-                                                         "keep the same one across runs"),
-    _k("network.subnet_ipv4", "str", "the first /24 of ipv4_space", "subnet `default`'s IPv4 prefix"),
-    _k("network.subnet_ipv6", "str", "the first /64 of ipv6_space", "subnet `default`'s IPv6 prefix"),
-    _k("public_ip", "table", "", "the VM's public IPv4 and IPv6 addresses"),
-    _k("public_ip.sku", "str", "Standard", "public IP SKU", ("Standard", "Basic")),
-    _k("public_ip.allocation", "str", "Static", "allocation method", ("Static", "Dynamic")),
-    _k("public_ip.zones", "list[str]", '["1", "2", "3"] where the region has zones, else []',
-       "zones of the public IPs (all three = zone-redundant)"),
-    _k("public_ip.routing_preference", "str", "Microsoft", "routing preference", ("Microsoft", "Internet")),
-    _k("public_ip.idle_timeout_minutes", "int", "4", "TCP idle timeout, 4-30 minutes"),
-    _k("nat_gateway", "table", "", "an outbound NAT gateway on the subnet"),
-    _k("nat_gateway.enabled", "bool", "false", "create the NAT gateway (and its public IPv4)"),
-    _k("nat_gateway.idle_timeout_minutes", "int", "10", "TCP idle timeout, 4-120 minutes"),
-    _k("nat_gateway.zones", "list[str]", "[]", "the NAT gateway's zone (at most one)"),
-    _k("nsg_rules", "array[table]", "the purpose's rules", "inbound NSG rules ([[nsg_rules]] entries)"),
-    _k("nsg_rules[].name", "str", "(required)", "rule name"),
-    _k("nsg_rules[].priority", "int", "(required)", "100-4096, lower first"),
-    _k("nsg_rules[].protocol", "str", "(required)", "protocol", ("Tcp", "Udp", "Icmp", "*")),
-    _k("nsg_rules[].ports", "list[str]", "(required)", 'destination ports or ranges, e.g. ["80", "443"], ["*"]'),
-    _k("nsg_rules[].source", "str", "*", "`*`, a service tag or an address/CIDR"),
-    _k("nsg_rules[].access", "str", "Allow", "", ("Allow", "Deny")),
-    _k("nsg_rules[].direction", "str", "Inbound", "", ("Inbound", "Outbound")),
-    _k("nsg_rules[].description", "str", '""', "free text"),
-    _k("os_disk", "table", "", "the OS disk"),
-    _k("os_disk.size_gb", "int", "the image's size", "size in GiB"),
-    _k("os_disk.sku", "str", "StandardSSD_LRS", "disk type", DISK_SKUS),
-    _k("os_disk.delete_with_vm", "bool", "true", "delete the OS disk with the VM"),
-    _k("data_disk", "table", "none", "an empty data disk at LUN 0 (present = created)"),
-    _k("data_disk.size_gb", "int", "64", "size in GiB"),
-    _k("data_disk.sku", "str", "StandardSSD_LRS", "disk type", DISK_SKUS),
-    _k("data_disk.delete_with_vm", "bool", "true", "delete the data disk with the VM"),
-    _k("backup", "table", "", "Azure Backup in a new Recovery Services vault"),
-    _k("backup.enabled", "bool", "false", "back the VM up"),
-    _k("backup.policy", "str", "auto", "auto = Enhanced for Trusted Launch, else Standard",
-       ("auto", "Standard", "Enhanced")),
-)
-
-UPGRADE_CHANNELS = ("", "none", "patch", "stable", "rapid", "node-image")
-NODE_OS_CHANNELS = ("", "None", "Unmanaged", "NodeImage", "SecurityPatch")
-SCHEDULE_TYPES = ("Daily", "Weekly", "AbsoluteMonthly", "RelativeMonthly")
-WEEK_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-WEEK_INDEXES = ("First", "Second", "Third", "Fourth", "Last")
+VM_KEYS = _keys(VM_FIELDS)
+AKS_KEYS = _keys(AKS_FIELDS)
+DISK_SKUS = VM_FIELDS.key("os_disk.sku").values
+OS_SKUS_LINUX = aks_fields.OS_SKUS_LINUX
+OS_SKUS_WINDOWS = aks_fields.OS_SKUS_WINDOWS
+UPGRADE_CHANNELS = aks_fields.UPGRADE_CHANNELS
+NODE_OS_CHANNELS = aks_fields.NODE_OS_CHANNELS
+SCHEDULE_TYPES = aks_fields.SCHEDULE_TYPES
+WEEK_DAYS = aks_fields.WEEK_DAYS
+WEEK_INDEXES = aks_fields.WEEK_INDEXES
 
 
-def _window_keys(table: str, what: str) -> tuple[Key, ...]:
-    return (
-        _k(table, "table", "none (AKS may start at any time)", f"the planned-maintenance window for {what}"),
-        _k(f"{table}.schedule", "str", "Weekly", "", SCHEDULE_TYPES),
-        _k(f"{table}.interval", "int", "1", "every N days (Daily, 1-7), weeks (Weekly, 1-4) or months (1-6)"),
-        _k(f"{table}.day_of_week", "str", "Saturday", "Weekly and RelativeMonthly", WEEK_DAYS),
-        _k(f"{table}.day_of_month", "int", "1", "AbsoluteMonthly: 1-31"),
-        _k(f"{table}.week_index", "str", "First", "RelativeMonthly: which of the month's weekdays",
-           WEEK_INDEXES),
-        _k(f"{table}.start_date", "str", '""', "yyyy-MM-dd; \"\" = from now"),
-        _k(f"{table}.start_time", "str", "00:00", "HH:mm"),
-        _k(f"{table}.duration_hours", "int", "8", "4-24 hours"),
-        _k(f"{table}.utc_offset", "str", '""', "+HH:mm or -HH:mm; \"\" = UTC"),
-    )
+def _values(kind: Kind, key: str) -> tuple[Any, ...]:
+    return (VM_FIELDS if kind == "vm" else AKS_FIELDS).key(key).values
 
 
-OPERATIONS_KEYS: tuple[Key, ...] = (
-    _k("private_cluster", "bool", "false", "a private API server (reachable only from the cluster's network)"),
-    _k("disable_public_fqdn", "bool", "false", "private cluster: no public DNS name for the API server"),
-    _k("network.outbound_ipv4_count", "int", "AKS's default (1)", "managed outbound public IPv4 addresses, 1-100"),
-    _k("network.outbound_ipv6_count", "int", "AKS's default (1 dual-stack)", "managed outbound public IPv6 "
-                                                                             "addresses, 0-100"),
-    _k("operations", "table", "", "upgrades, maintenance windows and add-ons"),
-    _k("operations.upgrade_channel", "str", '"" (AKS: none)', "Kubernetes auto-upgrade channel", UPGRADE_CHANNELS),
-    _k("operations.node_os_upgrade_channel", "str", '"" (AKS: NodeImage)', "node OS updates", NODE_OS_CHANNELS),
-    _k("operations.image_cleaner", "bool", "false", "Image Cleaner removes unused images from the nodes"),
-    _k("operations.image_cleaner_interval_hours", "int", "168", "24-2160"),
-    _k("operations.ssh_access", "str", '""', '"disabled" turns the SSH service on the nodes off; "" = AKS\'s '
-                                            "default (SSH with the nodes' key)", ("", "disabled")),
-    _k("operations.app_routing", "bool", "false", "the application routing add-on (managed NGINX ingress)"),
-    _k("operations.monitor_metrics", "bool", "false", "Azure Monitor managed Prometheus metrics"),
-    *_window_keys("operations.upgrade_window", "Kubernetes auto-upgrades (aksManagedAutoUpgradeSchedule)"),
-    *_window_keys("operations.node_os_window", "node OS updates (aksManagedNodeOSUpgradeSchedule)"),
-)
+def _range(kind: Kind, key: str) -> tuple[int, int]:
+    bounds = (VM_FIELDS if kind == "vm" else AKS_FIELDS).key(key).range
+    assert bounds is not None, key
+    return bounds
 
-AKS_KEYS: tuple[Key, ...] = (
-    _COMMON_KEYS[0],
-    _k("name", "str", "(required)", "the cluster's name"),
-    *_COMMON_KEYS[1:],
-    _k("resource_group", "str", "`<name>-RG`", "the cluster's resource group"),
-    _k("dns_prefix", "str", '""', "the API server's DNS prefix; \"\" = derived as az does"),
-    _k("tier", "str", "free", "pricing tier (standard = uptime SLA)", ("free", "standard", "premium")),
-    _k("support_plan", "str", "KubernetesOfficial", "", ("KubernetesOfficial", "AKSLongTermSupport")),
-    _k("kubernetes_version", "str", '""', "\"\" = the region's default version"),
-    _k("vm_set_type", "str", "VirtualMachineScaleSets", "", ("VirtualMachineScaleSets", "AvailabilitySet")),
-    _k("authorized_ip_ranges", "list[str]", "[]", "IPv4 addresses/CIDRs allowed to reach the API server; [] = any"),
-    _k("system_pool", "table", "", "the system node pool (Linux)"),
-    _k("system_pool.name", "str", "nodepool1", "lower-case letters and digits, at most 12"),
-    _k("system_pool.vm_size", "str", "Standard_D2s_v5", "node size"),
-    _k("system_pool.count", "int", "3", "node count"),
-    _k("system_pool.os_type", "str", "Linux", "must be Linux for the system pool", ("Linux",)),
-    _k("system_pool.os_sku", "str", "AzureLinux", "node OS", OS_SKUS_LINUX),
-    _k("system_pool.os_disk_type", "str", "Managed", "", ("Managed", "Ephemeral")),
-    _k("system_pool.os_disk_size_gb", "int", "128 (AKS's default)", "OS disk size in GiB"),
-    _k("system_pool.zones", "list[str]", "[]", "availability zones of the nodes"),
-    _k("system_pool.max_pods", "int", "AKS's default (250 with overlay)", "pods per node"),
-    _k("user_pools", "array[table]", "[]", "more node pools ([[user_pools]] entries)"),
-    _k("user_pools[].name", "str", "(required)", "lower-case letters and digits (at most 12; 6 for Windows)"),
-    _k("user_pools[].mode", "str", "User", "", ("User", "System")),
-    _k("user_pools[].vm_size", "str", "Standard_D2s_v5", ""),
-    _k("user_pools[].count", "int", "3", ""),
-    _k("user_pools[].os_type", "str", "Linux", "", ("Linux", "Windows")),
-    _k("user_pools[].os_sku", "str", "AzureLinux (Windows2022 for Windows)", "", OS_SKUS_LINUX + OS_SKUS_WINDOWS),
-    _k("user_pools[].os_disk_type", "str", "Managed", "", ("Managed", "Ephemeral")),
-    _k("user_pools[].os_disk_size_gb", "int", "128", ""),
-    _k("user_pools[].zones", "list[str]", "[]", ""),
-    _k("user_pools[].max_pods", "int", "AKS's default", ""),
-    _k("network", "table", "", "the cluster network"),
-    _k("network.plugin", "str", "azure", "", ("azure", "kubenet", "none")),
-    _k("network.plugin_mode", "str", "overlay", "\"\" = traditional Azure CNI", ("overlay", "")),
-    _k("network.dataplane", "str", "cilium", "", ("azure", "cilium")),
-    _k("network.policy", "str", "cilium", "", ("none", "cilium", "calico", "azure")),
-    _k("network.ip_families", "list[str]", '["IPv4", "IPv6"]', '["IPv4"] or ["IPv4", "IPv6"]'),
-    _k("network.pod_cidrs", "list[str]", '["10.244.0.0/16", first /64 of a random ULA /48]', "pod CIDRs"),
-    _k("network.service_cidrs", "list[str]", '["10.96.0.0/16", a /108 of the same ULA /48]', "service CIDRs"),
-    _k("network.dns_service_ip", "str", '""', "\"\" = the 10th address of the IPv4 service CIDR"),
-    _k("network.outbound_type", "str", "loadBalancer", "", ("loadBalancer", "managedNATGateway")),
-    _k("network.load_balancer_sku", "str", "standard", "", ("standard", "basic")),
-    _k("acr", "table", "", "a container registry the nodes pull from (AcrPull for the kubelet identity)"),
-    _k("acr.mode", "str", "none", "none, create a registry, or attach an existing one", ("none", "create", "attach")),
-    _k("acr.name", "str", '""', "the registry to create (5-50 letters and digits)"),
-    _k("acr.sku", "str", "Basic", "", ("Basic", "Standard", "Premium")),
-    _k("acr.existing_id", "str", '""', "the resource id of the registry to attach"),
-    # Production / operations (#24): grouped here so they move together into the field registry.
-    *OPERATIONS_KEYS,
-)
 
 KEYS: dict[Kind, tuple[Key, ...]] = {"vm": VM_KEYS, "aks": AKS_KEYS}
 
@@ -705,6 +556,24 @@ def _allowed(kind: Kind, table: str) -> set[str]:
             if path.startswith(prefix) and "." not in path[len(prefix):] and "[" not in path[len(prefix):]}
 
 
+def _plain(r: _Reader, registry: Registry) -> dict[str, Any]:
+    """The plain fields (azwizard/fields: top-level scalars that need no code here) the profile sets, read with
+    their type, choices and range; a field it leaves out keeps the spec's default."""
+    out: dict[str, Any] = {}
+    want: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float), "bool": bool}
+    for f in registry.plain:
+        path: KeyPath = (f.key,)
+        if not r.has(path) or f.spec is None:
+            continue
+        before = len(r.problems)
+        value = r.str_(path, "", f.values) if f.choices else r.get(path, want[f.type])
+        if f.range is not None and isinstance(value, (int, float)) and not f.range[0] <= value <= f.range[1]:
+            r.problem(path, f"{value} is out of range ({f.range[0]}-{f.range[1]})")
+        if len(r.problems) == before and value is not None:
+            out[f.spec] = float(value) if f.type == "float" else value
+    return out
+
+
 def _name_ok(r: _Reader, path: KeyPath, value: str) -> str:
     if not value.strip():
         r.problem(path, "must not be empty")
@@ -741,12 +610,13 @@ def _read_vm(r: _Reader) -> VmSpec | None:
     pip_zones = r.strs(("public_ip", "zones"), spec.public_ip.zones)
     _zones(r, ("public_ip", "zones"), pip_zones)
     public_ip = PublicIpSpec(
-        sku=r.str_(("public_ip", "sku"), "Standard", ("Standard", "Basic")),
-        allocation=r.str_(("public_ip", "allocation"), "Static", ("Static", "Dynamic")),
+        sku=r.str_(("public_ip", "sku"), "Standard", _values("vm", "public_ip.sku")),
+        allocation=r.str_(("public_ip", "allocation"), "Static", _values("vm", "public_ip.allocation")),
         zones=pip_zones,
         routing_preference=r.str_(("public_ip", "routing_preference"), "Microsoft",  # type: ignore[arg-type]
-                                  ("Microsoft", "Internet")),
-        idle_timeout_minutes=r.int_(("public_ip", "idle_timeout_minutes"), 4, 4, 30) or 4,
+                                  _values("vm", "public_ip.routing_preference")),
+        idle_timeout_minutes=r.int_(("public_ip", "idle_timeout_minutes"), 4,
+                                    *_range("vm", "public_ip.idle_timeout_minutes")) or 4,
     )
     nat_zones = r.strs(("nat_gateway", "zones"), ())
     _zones(r, ("nat_gateway", "zones"), nat_zones)
@@ -754,21 +624,22 @@ def _read_vm(r: _Reader) -> VmSpec | None:
         r.problem(("nat_gateway", "zones"), "a Standard NAT gateway is zonal or has no zone: give at most one zone")
     nat = NatGatewaySpec(
         enabled=r.bool_(("nat_gateway", "enabled"), False),
-        idle_timeout_minutes=r.int_(("nat_gateway", "idle_timeout_minutes"), 10, 4, 120) or 10,
+        idle_timeout_minutes=r.int_(("nat_gateway", "idle_timeout_minutes"), 10,
+                                    *_range("vm", "nat_gateway.idle_timeout_minutes")) or 10,
         zones=nat_zones,
     )
     purpose, rules = _vm_rules(r)
-    zone = r.str_(("zone",), "", ("", "1", "2", "3"))
-    os_disk = DiskSpec(size_gb=r.int_(("os_disk", "size_gb"), None, 1, 4095),
+    zone = r.str_(("zone",), "", _values("vm", "zone"))
+    os_disk = DiskSpec(size_gb=r.int_(("os_disk", "size_gb"), None, *_range("vm", "os_disk.size_gb")),
                        sku=r.str_(("os_disk", "sku"), "StandardSSD_LRS", DISK_SKUS),
                        delete_with_vm=r.bool_(("os_disk", "delete_with_vm"), True))
     data_disk = None
     if r.has(("data_disk",)) and isinstance(r.data.get("data_disk"), dict):
-        data_disk = DiskSpec(size_gb=r.int_(("data_disk", "size_gb"), None, 1, 32767),
-                             sku=r.str_(("data_disk", "sku"), "StandardSSD_LRS", DISK_SKUS),
+        data_disk = DiskSpec(size_gb=r.int_(("data_disk", "size_gb"), None, *_range("vm", "data_disk.size_gb")),
+                             sku=r.str_(("data_disk", "sku"), "StandardSSD_LRS", _values("vm", "data_disk.sku")),
                              delete_with_vm=r.bool_(("data_disk", "delete_with_vm"), True))
     backup = BackupSpec(enabled=r.bool_(("backup", "enabled"), False),
-                        policy=r.str_(("backup", "policy"), "auto", ("auto", "Standard", "Enhanced")))  # type: ignore[arg-type]
+                        policy=r.str_(("backup", "policy"), "auto", _values("vm", "backup.policy")))  # type: ignore[arg-type]
     # A private key given here stays here: the spec keeps a placeholder that the rules refuse.
     ssh_key = withhold_private_key(r.file_or_text(("ssh_public_key",), ("ssh_public_key_file",), "the SSH key").strip())
     custom_data = r.file_or_text(("custom_data",), ("custom_data_file",), "the custom data")
@@ -788,7 +659,7 @@ def _read_vm(r: _Reader) -> VmSpec | None:
         image=image,
         size=r.str_(("size",), spec.size),
         zone=zone or None,
-        security_type=r.str_(("security_type",), "TrustedLaunch", ("TrustedLaunch", "Standard")),
+        security_type=r.str_(("security_type",), "TrustedLaunch", _values("vm", "security_type")),
         admin_username=r.str_(("admin_username",), "azureuser"),
         ssh_public_key=ssh_key,
         os_disk=os_disk,
@@ -799,6 +670,7 @@ def _read_vm(r: _Reader) -> VmSpec | None:
         backup=backup,
         custom_data=custom_data,
         extra_tags=r.str_table(("tags",)),
+        **_plain(r, VM_FIELDS),
     )
 
 
@@ -846,7 +718,7 @@ def _zones(r: _Reader, path: KeyPath, zones: Sequence[str]) -> None:
 
 def _vm_rules(r: _Reader) -> tuple[Any, tuple[NsgRule, ...]]:
     explicit = r.has(("nsg_rules",))
-    purpose = r.str_(("purpose",), "custom" if explicit else "web", ("web", "ssh-only", "custom"))
+    purpose = r.str_(("purpose",), "custom" if explicit else "web", _values("vm", "purpose"))
     source = r.str_(("ssh_source",), "*")
     if r.has(("ssh_source",)):
         _source(r, ("ssh_source",), source)
@@ -872,15 +744,16 @@ def _vm_rules(r: _Reader) -> tuple[Any, tuple[NsgRule, ...]]:
             continue
         name = _name_ok(r, (*p, "name"), r.str_((*p, "name"), "x"))
         before = len(r.problems)
-        priority = r.int_((*p, "priority"), 100, 100, 4096) or 100
+        priority = r.int_((*p, "priority"), 100, *_range("vm", "nsg_rules[].priority")) or 100
         priority_ok = len(r.problems) == before
         rule = NsgRule(
             name=name, priority=priority,
-            protocol=r.str_((*p, "protocol"), "Tcp", ("Tcp", "Udp", "Icmp", "*")),  # type: ignore[arg-type]
+            protocol=r.str_((*p, "protocol"), "Tcp", _values("vm", "nsg_rules[].protocol")),  # type: ignore[arg-type]
             destination_ports=_ports(r, (*p, "ports")),
             source=r.str_((*p, "source"), "*"),
-            access=r.str_((*p, "access"), "Allow", ("Allow", "Deny")),  # type: ignore[arg-type]
-            direction=r.str_((*p, "direction"), "Inbound", ("Inbound", "Outbound")),  # type: ignore[arg-type]
+            access=r.str_((*p, "access"), "Allow", _values("vm", "nsg_rules[].access")),  # type: ignore[arg-type]
+            direction=r.str_((*p, "direction"), "Inbound",  # type: ignore[arg-type]
+                             _values("vm", "nsg_rules[].direction")),
             description=r.str_((*p, "description"), ""),
         )
         if r.has((*p, "source")):
@@ -979,12 +852,12 @@ def _read_aks(r: _Reader) -> AksSpec | None:
         use_existing_group=r.bool_(("use_existing_group",), False),
         cluster_name=name,
         dns_prefix=r.str_(("dns_prefix",), ""),
-        tier=r.str_(("tier",), "free", ("free", "standard", "premium")),  # type: ignore[arg-type]
+        tier=r.str_(("tier",), "free", _values("aks", "tier")),  # type: ignore[arg-type]
         support_plan=r.str_(("support_plan",), "KubernetesOfficial",  # type: ignore[arg-type]
-                            ("KubernetesOfficial", "AKSLongTermSupport")),
+                            _values("aks", "support_plan")),
         kubernetes_version=r.str_(("kubernetes_version",), "").strip(),
         vm_set_type=r.str_(("vm_set_type",), "VirtualMachineScaleSets",  # type: ignore[arg-type]
-                           ("VirtualMachineScaleSets", "AvailabilitySet")),
+                           _values("aks", "vm_set_type")),
         system_pool=system,
         user_pools=tuple(users),
         network=_aks_network(r),
@@ -996,13 +869,15 @@ def _read_aks(r: _Reader) -> AksSpec | None:
         admin_username=r.str_(("admin_username",), "azureuser"),
         ssh_public_key=ssh_key,
         extra_tags=r.str_table(("tags",)),
+        **_plain(r, AKS_FIELDS),
     )
 
 
 def _pool(r: _Reader, p: KeyPath, default: NodePoolSpec, *, system: bool) -> NodePoolSpec:
-    os_type = r.str_((*p, "os_type"), "Linux", ("Linux",) if system else ("Linux", "Windows"))
+    table = "system_pool" if system else "user_pools[]"
+    os_type = r.str_((*p, "os_type"), "Linux", _values("aks", f"{table}.os_type"))
     os_sku_default = "Windows2022" if os_type == "Windows" else default.os_sku
-    os_sku = r.str_((*p, "os_sku"), os_sku_default, OS_SKUS_LINUX + OS_SKUS_WINDOWS)
+    os_sku = r.str_((*p, "os_sku"), os_sku_default, AKS_FIELDS.key(f"{table}.os_sku").known)
     if os_type == "Linux" and os_sku in OS_SKUS_WINDOWS:
         r.problem((*p, "os_sku"), f"{os_sku} is a Windows-only OS SKU, and this pool runs Linux (os_type = "
                                   f"\"Linux\"): use one of {', '.join(OS_SKUS_LINUX)}, or os_type = \"Windows\" "
@@ -1015,14 +890,16 @@ def _pool(r: _Reader, p: KeyPath, default: NodePoolSpec, *, system: bool) -> Nod
     return NodePoolSpec(
         name=r.str_((*p, "name"), default.name),
         vm_size=r.str_((*p, "vm_size"), default.vm_size),
-        count=r.int_((*p, "count"), default.count, 0, 1000) or 0,
-        mode="System" if system else r.str_((*p, "mode"), "User", ("User", "System")),  # type: ignore[arg-type]
+        count=r.int_((*p, "count"), default.count, *_range("aks", f"{table}.count")) or 0,
+        mode="System" if system else r.str_((*p, "mode"), "User",  # type: ignore[arg-type]
+                                            _values("aks", "user_pools[].mode")),
         os_type=os_type,  # type: ignore[arg-type]
         os_sku=os_sku,
-        os_disk_type=r.str_((*p, "os_disk_type"), "Managed", ("Managed", "Ephemeral")),  # type: ignore[arg-type]
-        os_disk_size_gb=r.int_((*p, "os_disk_size_gb"), None, 30, 2048),
+        os_disk_type=r.str_((*p, "os_disk_type"), "Managed",  # type: ignore[arg-type]
+                            _values("aks", f"{table}.os_disk_type")),
+        os_disk_size_gb=r.int_((*p, "os_disk_size_gb"), None, *_range("aks", f"{table}.os_disk_size_gb")),
         zones=zones,
-        max_pods=r.int_((*p, "max_pods"), None, 10, 250),
+        max_pods=r.int_((*p, "max_pods"), None, *_range("aks", f"{table}.max_pods")),
     )
 
 
@@ -1050,19 +927,21 @@ def _aks_network(r: _Reader) -> AksNetworkSpec:
         except ValueError:
             r.problem((*p, "dns_service_ip"), f"{dns_ip!r} is not an IP address")
     return AksNetworkSpec(
-        plugin=r.str_((*p, "plugin"), "azure", ("azure", "kubenet", "none")),  # type: ignore[arg-type]
-        plugin_mode=r.str_((*p, "plugin_mode"), "overlay", ("overlay", "")),  # type: ignore[arg-type]
-        dataplane=r.str_((*p, "dataplane"), "cilium", ("azure", "cilium")),  # type: ignore[arg-type]
-        policy=r.str_((*p, "policy"), "cilium", ("none", "cilium", "calico", "azure")),  # type: ignore[arg-type]
+        plugin=r.str_((*p, "plugin"), "azure", _values("aks", "network.plugin")),  # type: ignore[arg-type]
+        plugin_mode=r.str_((*p, "plugin_mode"), "overlay",  # type: ignore[arg-type]
+                           _values("aks", "network.plugin_mode")),
+        dataplane=r.str_((*p, "dataplane"), "cilium", _values("aks", "network.dataplane")),  # type: ignore[arg-type]
+        policy=r.str_((*p, "policy"), "cilium", _values("aks", "network.policy")),  # type: ignore[arg-type]
         ip_families=families,
         pod_cidrs=pods,
         service_cidrs=services,
         dns_service_ip=dns_ip,
         outbound_type=r.str_((*p, "outbound_type"), "loadBalancer",  # type: ignore[arg-type]
-                             ("loadBalancer", "managedNATGateway")),
-        load_balancer_sku=r.str_((*p, "load_balancer_sku"), "standard", ("standard", "basic")),  # type: ignore[arg-type]
-        outbound_ipv4_count=r.int_((*p, "outbound_ipv4_count"), None, 1, 100),
-        outbound_ipv6_count=r.int_((*p, "outbound_ipv6_count"), None, 0, 100),
+                             _values("aks", "network.outbound_type")),
+        load_balancer_sku=r.str_((*p, "load_balancer_sku"), "standard",  # type: ignore[arg-type]
+                                 _values("aks", "network.load_balancer_sku")),
+        outbound_ipv4_count=r.int_((*p, "outbound_ipv4_count"), None, *_range("aks", "network.outbound_ipv4_count")),
+        outbound_ipv6_count=r.int_((*p, "outbound_ipv6_count"), None, *_range("aks", "network.outbound_ipv6_count")),
     )
 
 
@@ -1071,13 +950,13 @@ def _operations(r: _Reader) -> OperationsSpec:
     if r.has(p) and not isinstance(r.data.get("operations"), dict):
         return OperationsSpec()
     return OperationsSpec(
-        upgrade_channel=r.str_((*p, "upgrade_channel"), "", UPGRADE_CHANNELS),  # type: ignore[arg-type]
-        node_os_upgrade_channel=r.str_((*p, "node_os_upgrade_channel"), "", NODE_OS_CHANNELS),  # type: ignore[arg-type]
+        upgrade_channel=r.str_((*p, "upgrade_channel"), "", _values("aks", "operations.upgrade_channel")),  # type: ignore[arg-type]
+        node_os_upgrade_channel=r.str_((*p, "node_os_upgrade_channel"), "", _values("aks", "operations.node_os_upgrade_channel")),  # type: ignore[arg-type]
         upgrade_window=_window(r, (*p, "upgrade_window")),
         node_os_window=_window(r, (*p, "node_os_window")),
         image_cleaner=r.bool_((*p, "image_cleaner"), False),
-        image_cleaner_interval_hours=r.int_((*p, "image_cleaner_interval_hours"), 168, 24, 2160) or 168,
-        ssh_access=r.str_((*p, "ssh_access"), "", ("", "disabled")),  # type: ignore[arg-type]
+        image_cleaner_interval_hours=r.int_((*p, "image_cleaner_interval_hours"), 168, *_range("aks", "operations.image_cleaner_interval_hours")) or 168,
+        ssh_access=r.str_((*p, "ssh_access"), "", _values("aks", "operations.ssh_access")),  # type: ignore[arg-type]
         app_routing=r.bool_((*p, "app_routing"), False),
         monitor_metrics=r.bool_((*p, "monitor_metrics"), False),
     )
@@ -1113,9 +992,9 @@ def _window(r: _Reader, p: KeyPath) -> MaintenanceWindowSpec | None:
 
 def _acr(r: _Reader) -> AcrSpec:
     p: KeyPath = ("acr",)
-    mode = r.str_((*p, "mode"), "none", ("none", "create", "attach"))
+    mode = r.str_((*p, "mode"), "none", _values("aks", "acr.mode"))
     acr = AcrSpec(mode=mode, name=r.str_((*p, "name"), ""), sku=r.str_((*p, "sku"), "Basic",  # type: ignore[arg-type]
-                                                                         ("Basic", "Standard", "Premium")),
+                                                                         _values("aks", "acr.sku")),
                   existing_id=r.str_((*p, "existing_id"), ""))
     if mode == "create" and not acr.name:
         r.problem((*p, "name"), "missing: acr.mode = \"create\" needs the registry's name")
@@ -1139,8 +1018,8 @@ def _toml_str(value: str) -> str:
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
     if isinstance(value, str):
         return _toml_str(value)
     if isinstance(value, (list, tuple)):
@@ -1172,6 +1051,10 @@ class _Writer:
         return "\n".join(self.lines) + "\n"
 
 
+def _plain_values(registry: Registry, spec: Any) -> dict[str, Any]:
+    return {f.key: getattr(spec, f.spec) for f in registry.plain if f.spec is not None}
+
+
 def dump_vm(spec: VmSpec) -> str:
     """The profile for ``spec``: every value written out, so reading it gives ``spec`` back."""
     w = _Writer("# azwizard VM profile (docs/profiles.md)")
@@ -1188,6 +1071,7 @@ def dump_vm(spec: VmSpec) -> str:
         "accelerated_networking": spec.accelerated_networking, "nic_delete_with_vm": spec.nic_delete_with_vm,
         "public_ip_delete_with_vm": spec.public_ip_delete_with_vm, "custom_data": spec.custom_data,
         "tags": dict(spec.extra_tags),
+        **_plain_values(VM_FIELDS, spec),
     })
     if not by_purpose and not spec.nsg_rules:
         w.keys({"nsg_rules": []})
@@ -1227,6 +1111,7 @@ def dump_aks(spec: AksSpec) -> str:
         "ssh_public_key": withhold_private_key(spec.ssh_public_key), "authorized_ip_ranges": spec.authorized_ip_ranges,
         "private_cluster": spec.private_cluster, "disable_public_fqdn": spec.disable_public_fqdn,
         "tags": dict(spec.extra_tags),
+        **_plain_values(AKS_FIELDS, spec),
     })
     w.table("system_pool", _pool_values(spec.system_pool, system=True))
     net = spec.network
@@ -1257,9 +1142,6 @@ def describe_keys(kind: Kind) -> list[tuple[str, str, str, str]]:
     """(key, type, default, meaning + choices) rows, as docs/profiles.md lists them."""
     rows = []
     for key in KEYS[kind]:
-        doc = key.doc
-        if key.choices:
-            doc = (doc + "; " if doc else "") + "one of " + ", ".join(f"`{c}`" if c else '`""`' for c in key.choices)
-        rows.append((key.path, key.type, key.default, doc))
+        rows.append((key.path, key.type, key.default, key.doc))
     return rows
 

@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from .appref import azapp
 from .footer import WrapFooter
 
 if TYPE_CHECKING:
@@ -125,16 +126,19 @@ class CreateScreen(Screen[None]):
         from azwizard.journal import Journal
         from azwizard.run.executor import Runner
 
-        app: Any = self.app
+        session = azapp(self).session
+        if session is None:  # the review offers Create only when signed in
+            raise RuntimeError("not signed in: nothing can be created")
         journal = Journal(self.plan.run_id, self.plan.journey)
-        runner = Runner(app.session.factory, journal, cancel=self.cancel,
+        runner = Runner(session.factory, journal, cancel=self.cancel,
                         on_event=lambda e: self.app.call_from_thread(self._on_event, e))
-        result = runner.run(self.plan, diff=getattr(self.journey, "plan_diff", None),  # what exists (plan/diff.py)
-                            meta=getattr(self.journey, "run_meta", None))
+        attempt = self.journey.begin_attempt()
+        attempt.plan = self.plan  # the plan the review showed; its diff says what exists (plan/diff.py)
+        result = runner.run_attempt(attempt)
         if result.ok:  # who made the group, for the done screen's "when you are done" (issue 19 item 7)
             from azwizard.run.origin import group_owner
 
-            self.journey.group_owner = group_owner(app.session.factory, self.plan)  # type: ignore[attr-defined]
+            self.journey.group_owner = group_owner(session.factory, self.plan)
         return result
 
     def _on_event(self, event: StepEvent) -> None:

@@ -57,8 +57,8 @@ class Checkbox(widgets.Checkbox):
     """``textual.widgets.Checkbox`` whose state is in the text, not in shade only (NO_COLOR showed ticked and
     unticked alike: issue 19 item 16): ✓ when ticked, blank when not."""
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's name)
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 (Textual's name)
         return "✓" if self.value else " "
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from azwizard.screens.text import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
+
+from .text import escape
 
 if TYPE_CHECKING:
     from azwizard.plan.diff import PlanDiff, StepDiff

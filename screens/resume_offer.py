@@ -4,7 +4,6 @@ run's profile, so the journey opens on its review with the same run id, and crea
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +50,7 @@ async def open_offer(app: Any, offer: Offer) -> None:
     """The journey pre-filled from the journal's profile, on its review, continuing the run."""
     from azwizard.headless.tui import journey_for
     from azwizard.profiles import ProfileError, read_profile
+    from azwizard.run.attempt import Attempt
 
     from .review import ReviewStep
 
@@ -60,9 +60,8 @@ async def open_offer(app: Any, offer: Offer) -> None:
         app.notify(f"Cannot resume run {offer.run_id}: {exc}", severity="error", timeout=8)
         return
     journey = journey_for(offer.journey, profile.spec)
-    journey.run_id = offer.run_id
-    journey.created_at = offer.created_at or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    journey.resumed = offer.run_id
+    journey.attempt = Attempt.new(offer.run_id, offer.created_at)
+    journey.attempt.resumed = offer.run_id
     app.reset_journey(offer.journey)
     app.journeys[offer.journey] = journey
     if offer.journey == "vm":

@@ -3,7 +3,6 @@ make_plan(sub) and done_screen(plan, result)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
+from .appref import azapp
 from .create import CreateScreen
 from .fields import TextArea
 from .footer import WrapFooter
@@ -51,14 +51,11 @@ def cost_lines(plan: Plan, book: Any, simulated: bool = False) -> list[str]:
 
 
 def plan_for(journey: Journey[Any], app: Any) -> Plan:
-    """The plan for the current spec, with a run id kept for the journey until it is created."""
-    from azwizard.specs.common import new_run_id
-
-    if getattr(journey, "run_id", None) is None:
-        journey.run_id = new_run_id()  # type: ignore[attr-defined]
-        journey.created_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())  # type: ignore[attr-defined]
+    """The plan for the current spec, with the journey's attempt (its run id) kept until it is created."""
+    attempt = journey.begin_attempt()
     sub = app.session.subscription_id if app.session is not None else "00000000-0000-0000-0000-000000000000"
-    return journey.make_plan(sub)  # type: ignore[attr-defined,no-any-return]
+    attempt.plan = journey.make_plan(sub)  # type: ignore[attr-defined]
+    return attempt.plan
 
 
 class ReviewStep(WizardStep[Any]):
@@ -115,8 +112,8 @@ class ReviewStep(WizardStep[Any]):
     def _read_if_changed(self, plan: Plan) -> None:
         import json
 
-        app: Any = self.app
-        adopt = tuple(sorted(getattr(self.journey, "adopt", set())))
+        app = azapp(self)
+        adopt = tuple(sorted(self.journey.attempt.adopt if self.journey.attempt is not None else ()))
         key = json.dumps([[s.resource_id, s.body] for s in plan.steps], sort_keys=True, default=str) + repr(adopt)
         if app.session is None or key == self._diff_key:
             return
@@ -130,8 +127,10 @@ class ReviewStep(WizardStep[Any]):
     def read_existing(self, plan: Plan, adopt: tuple[str, ...], key: str) -> tuple[str, PlanDiff, Any]:
         from azwizard.run.preflight import read_plan
 
-        app: Any = self.app
-        return key, read_plan(app.session.factory, plan, adopt=adopt), self._read_locks()
+        session = azapp(self).session
+        if session is None:  # _read_if_changed reads only when signed in
+            raise RuntimeError("not signed in: nothing can be read from Azure")
+        return key, read_plan(session.factory, plan, adopt=adopt), self._read_locks()
 
     def _read_locks(self) -> Any:
         """The locks again, each time what exists is read (a lock added since Basics, or the one a failed
@@ -158,7 +157,8 @@ class ReviewStep(WizardStep[Any]):
                 self.journey.subscription_facts = dataclasses.replace(sub, locks=locks)
             if key == self._diff_key:
                 self.diff = diff
-                self.journey.plan_diff = diff  # type: ignore[attr-defined]
+                if self.journey.attempt is not None:
+                    self.journey.attempt.diff = diff
             self.journey.recheck()  # the findings with the locks just read; redraws this review too
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
@@ -205,12 +205,13 @@ class ReviewStep(WizardStep[Any]):
             warns = sum(1 for f in findings if f.severity == "warn")
             read = {0: "No warnings.", 1: "1 warning to read first."}.get(warns, f"{warns} warnings to read first.")
             text = f"[b $success]Ready to create.[/] {read} Press [b]c[/b] to create."
-        app: Any = self.app
+        app = azapp(self)
         if app.session is not None:
             text += "\n" + counts_line(self.diff, reading=self.diff is None and not self._diff_error,
                                        error=self._diff_error)
-        if getattr(journey, "resumed", ""):
-            text += (f"\n[b]Continuing interrupted run {escape(journey.resumed)}[/b]: what it made is kept; "  # type: ignore[attr-defined]
+        resumed = journey.attempt.resumed if journey.attempt is not None else ""
+        if resumed:
+            text += (f"\n[b]Continuing interrupted run {escape(resumed)}[/b]: what it made is kept; "
                      "operations still in flight are polled, not sent again.")
         self.query_one("#review-verdict", Static).update(text)
         diff_view = self.query_one("#review-diff", PlanDiffView)
@@ -235,8 +236,7 @@ class ReviewStep(WizardStep[Any]):
         lines.extend(cost_lines(plan, getattr(self.journey, "prices", None), bool(getattr(self.app, "demo", False))))
         lines.append(f"[dim]Every resource is tagged created-by=azwizard and azwizard-run={plan.run_id}.[/dim]")
         self.query_one("#review-resources", Static).update("\n".join(lines))
-        from azwizard.plan.export_arm import arm_template_json
-        from azwizard.plan.export_az import az_script
+        from azwizard.plan.exports import arm_template_json, az_script
 
         self.query_one("#review-az", TextArea).text = az_script(plan)
         self.query_one("#review-arm", TextArea).text = arm_template_json(plan)
@@ -266,7 +266,7 @@ class ReviewStep(WizardStep[Any]):
         if self.journey.blocking or any(f.severity == "block" for f in self._shown):
             self.notify("Fix the blocking findings first (select one to jump to its field).", severity="error")
             return
-        app: Any = self.app
+        app = azapp(self)
         if app.session is None:
             self.notify("Not signed in to Azure.", severity="error")
             return
@@ -288,9 +288,9 @@ class ReviewStep(WizardStep[Any]):
     def _create(self, plan: Plan, diff: PlanDiff) -> None:
         from azwizard.run.resume import run_meta
 
-        journey: Any = self.journey
-        journey.plan_diff = diff
-        journey.run_meta = run_meta(journey.journey_id, journey.spec, journey.created_at, "wizard")
+        attempt = self.journey.begin_attempt()
+        attempt.diff = diff
+        attempt.meta = run_meta(self.journey.journey_id, self.journey.spec, attempt.created_at, "wizard")
         self.app.push_screen(CreateScreen(self.journey, self.flow, plan))
 
     def action_adopt(self) -> None:
@@ -299,12 +299,12 @@ class ReviewStep(WizardStep[Any]):
         if not conflicts:
             self.notify("Nothing to adopt: no existing resource is in the way.", timeout=4)
             return
-        journey: Any = self.journey
-        chosen = {a.lower() for a in getattr(journey, "adopt", set())}
+        attempt = self.journey.begin_attempt()
+        chosen = {a.lower() for a in attempt.adopt}
 
         def picked(ids: list[str] | None) -> None:
             if ids is not None:
-                journey.adopt = set(ids)
+                attempt.adopt = set(ids)
                 self.refresh_form()
 
         self.app.push_screen(AdoptScreen(conflicts, chosen), picked)

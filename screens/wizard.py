@@ -27,9 +27,13 @@ from .footer import WrapFooter
 if TYPE_CHECKING:
     from textual.widget import Widget
 
+    from azwizard.azure.catalog import Catalog
     from azwizard.facts import Region, RegionFacts, SubscriptionFacts
+    from azwizard.fields import Registry
+    from azwizard.plan.diff import Owner
     from azwizard.pricing import PriceBook
     from azwizard.rules.model import Finding
+    from azwizard.run.attempt import Attempt
 
 S = TypeVar("S")
 
@@ -64,6 +68,47 @@ class Journey(Generic[S]):
         self.prices: PriceBook | None = None  # the region's list prices (azwizard.pricing), read with the facts
         self.findings: list[Finding] = []
         self._listeners: list[Callable[[], None]] = []
+        self.catalog: Catalog | None = None  # the live facts' reader, kept so later steps reuse its caches
+        self.attempt: Attempt | None = None  # the try at creating it, from its first review (azwizard/run/attempt.py)
+        # who made the run's group (run/origin.py), read after a create for the done screen (issue 19 item 7)
+        self.group_owner: Owner | None = None
+
+    @property
+    def run_id(self) -> str | None:
+        return self.attempt.run_id if self.attempt is not None else None
+
+    @run_id.setter
+    def run_id(self, value: str | None) -> None:
+        from azwizard.run.attempt import Attempt
+
+        if value is None:
+            self.attempt = None
+        elif self.attempt is None:
+            self.attempt = Attempt(value, "")
+        else:
+            self.attempt.run_id = value
+
+    @property
+    def created_at(self) -> str:
+        return self.attempt.created_at if self.attempt is not None else ""
+
+    @created_at.setter
+    def created_at(self, value: str) -> None:
+        if self.attempt is None:
+            raise ValueError("set run_id first: the creation time belongs to an attempt")
+        self.attempt.created_at = value
+
+    def begin_attempt(self) -> Attempt:
+        """This journey's attempt, made (a new run id, now) at its first review."""
+        from azwizard.run.attempt import Attempt
+
+        if self.attempt is None:
+            self.attempt = Attempt.new()
+        elif not self.attempt.created_at:
+            from azwizard.run.attempt import now_utc
+
+            self.attempt.created_at = now_utc()
+        return self.attempt
 
     # subclasses: what the rules say about the spec given the facts
     def check(self) -> list[Finding]:
@@ -76,12 +121,13 @@ class Journey(Generic[S]):
 
         if session is None:
             raise RuntimeError("not signed in")
-        catalog = getattr(self, "catalog", None)
+        catalog = self.catalog
         if catalog is None:
             catalog = Catalog(session.factory)
             self.catalog = catalog
-        facts = catalog.subscription_facts(), catalog.region_facts(self.spec.location, kubernetes=kubernetes)
-        self.fetch_prices(session, self.spec.location)
+        spec: Any = self.spec
+        facts = catalog.subscription_facts(), catalog.region_facts(spec.location, kubernetes=kubernetes)
+        self.fetch_prices(session, spec.location)
         return facts
 
     def fetch_prices(self, session: Any, location: str) -> None:
@@ -250,6 +296,10 @@ class WizardStep(Screen[None], Generic[S]):
 
     STEP_TITLE: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
+    # The journey's field registry and this step's id in it: FIELDS, SHOWS and FIELD_WIDGETS are derived from them
+    # (azwizard/fields: each field names the step that edits it).
+    REGISTRY: ClassVar[Registry | None] = None
+    STEP_ID: ClassVar[str] = ""
     FIELDS: ClassVar[tuple[str, ...]] = ()
     SHOWS: ClassVar[tuple[str, ...]] = ()
     FIELD_WIDGETS: ClassVar[dict[str, str]] = {}
@@ -258,6 +308,13 @@ class WizardStep(Screen[None], Generic[S]):
         Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
         Binding("escape", "back", "Back", id="wizard.back"),
     ]
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.REGISTRY is not None and cls.STEP_ID and "STEP_ID" in cls.__dict__:
+            cls.FIELDS = cls.REGISTRY.owned_by(cls.STEP_ID)
+            cls.SHOWS = cls.REGISTRY.shown_by(cls.STEP_ID)
+            cls.FIELD_WIDGETS = cls.REGISTRY.widgets(cls.STEP_ID)
 
     def __init__(self, journey: Journey[S], flow: WizardFlow) -> None:
         super().__init__()

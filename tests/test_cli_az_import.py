@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from spec_strategies import KEY, SUB, aks_specs, vm_specs
 
 from azwizard.plan.aks import plan_aks
-from azwizard.plan.export_az import az_commands, az_script, export
+from azwizard.plan.exports import az_commands, az_script, export
 from azwizard.plan.model import Plan
 from azwizard.plan.vm import plan_vm
 from azwizard.specs.aks import SEED_COMMAND, AksSpec, spec_from_seed_command

@@ -25,17 +25,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from azwizard.plan.export_arm import arm_template, arm_template_json
-from azwizard.plan.export_arm import save as save_arm
-from azwizard.plan.export_az import (
+from azwizard.plan.export_az import az_exporter, registered_kinds
+from azwizard.plan.exports import (
     AzCommand,
+    arm_template,
+    arm_template_json,
     az_commands,
-    az_exporter,
     az_script,
     export,
-    registered_kinds,
+    save_arm,
+    save_az,
 )
-from azwizard.plan.export_az import save as save_az
 from azwizard.plan.model import Plan, Step
 from azwizard.plan.vm import plan_vm
 from azwizard.specs.vm import (

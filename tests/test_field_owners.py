@@ -1,11 +1,9 @@
-"""Every field a rule can name is edited by a widget on one step: selecting a finding opens that step and
-focuses the widget (issue 12 item 2). The fields are read from the rulebooks (each rule's declared fields) and
-from the rule modules' own text (the narrower fields their issues name, e.g. ``names.subnet`` or a pool's
-``user_pools.0.count``), so a new rule or field without a widget fails here."""
+"""Every field a step edits is edited by a widget on it: selecting a finding opens that step and focuses the
+widget (issue 12 item 2). The fields are the registry's (azwizard/fields: each names the step that edits it) and
+the rulebooks' declared ones, so a new field given a step without a widget fails here."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from azwizard.screens.wizard import WizardStep
 from test_vm_journey import demo, open_step, settle
 from tui_helpers import open_steps, vm_journey
 
+from azwizard.fields import REGISTRIES
 from azwizard.rules import aks as aks_rules
 from azwizard.rules import vm as vm_rules
 from azwizard.specs.aks import AcrSpec, preset_prod_dual_stack
@@ -28,32 +27,13 @@ from azwizard.specs.vm import DiskSpec, NatGatewaySpec, VmSpec
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop azureuser@Yolo-VM"
 
 
-def _resolves(spec: Any, path: str) -> bool:
-    obj = spec
-    for part in path.split("."):
-        if part.isdigit() and isinstance(obj, tuple):
-            if int(part) >= len(obj):
-                return False
-            obj = obj[int(part)]
-            continue
-        if not dataclasses.is_dataclass(obj) or part not in {f.name for f in dataclasses.fields(obj)}:
-            return False
-        obj = getattr(obj, part)
-    return True
-
-
-def rule_fields(module: Any, book: Any, spec: Any) -> set[str]:
-    """Every rule's declared fields, plus every string in the module that names a spec field (the fields its
-    issues narrow to) and the pool fields built with ``_pool_field``."""
-    out = {f for r in book.rules for f in r.fields}
-    for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _resolves(spec, node.value):
-            out.add(node.value)
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_pool_field":
-            attr = node.args[1]
-            # a literal attribute, or the loop over the table of fixed pool choices (aks-choices)
-            attrs = [attr.value] if isinstance(attr, ast.Constant) else [a for a, _, _ in module._POOL_CHOICES]
-            out |= {f"{pool}.{a}" for a in attrs for pool in ("system_pool", "user_pools.0")}
+def rule_fields(journey: str, book: Any) -> set[str]:
+    """Every field the registry says a step edits (azwizard/fields: a table's keys, not the table itself, unless it
+    names a widget) and every field the rules declare (tests/test_field_registry.py checks, fast, that each field
+    a rule names is in the registry and edited on a step)."""
+    out = {f.spec.replace("*", "0") for f in REGISTRIES[journey]
+           if f.step and f.spec is not None and (f.type != "table" or f.widget)}
+    out |= {f for r in book.rules for f in r.fields}
     out.discard("")  # subscription-wide (providers, live facts): no field, the review says so instead
     return out
 
@@ -65,8 +45,8 @@ AKS_SPEC = preset_prod_dual_stack("aks-prod", "norwayeast").with_(acr=AcrSpec("c
 
 
 def test_the_rule_fields_are_found() -> None:
-    vm = rule_fields(vm_rules, vm_rules.VM_RULES, VM_SPEC)
-    aks = rule_fields(aks_rules, aks_rules.AKS_RULES, AKS_SPEC)
+    vm = rule_fields("vm", vm_rules.VM_RULES)
+    aks = rule_fields("aks", aks_rules.AKS_RULES)
     # narrower fields that only the issues name (not the rules' declarations) are among them
     assert {"names.subnet", "names.data_disk", "nat_gateway.zones", "data_disk.size_gb"} <= vm
     assert {"user_pools.0.count", "system_pool.os_type", "network.service_cidrs"} <= aks
@@ -106,7 +86,7 @@ async def test_every_vm_rule_field_has_a_widget_that_the_jump_focuses(tmp_path: 
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
         await open_steps(app, pilot, "vm", ReviewStep, journey=VmJourney(VM_SPEC), under=tuple(VM_FLOW.steps))
-        fields = rule_fields(vm_rules, vm_rules.VM_RULES, VM_SPEC)
+        fields = rule_fields("vm", vm_rules.VM_RULES)
         assert await _focus_every_field(app, pilot, fields) == []
         flow = app.screen.flow
         # the names are all edited in Basics › names, whichever step shows their findings
@@ -121,7 +101,7 @@ async def test_every_aks_rule_field_has_a_widget_that_the_jump_focuses(tmp_path:
     app, _ = aks_demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
         await open_steps(app, pilot, "aks", ReviewStep, journey=AksJourney(AKS_SPEC), under=AKS_FORM_STEPS)
-        fields = rule_fields(aks_rules, aks_rules.AKS_RULES, AKS_SPEC)
+        fields = rule_fields("aks", aks_rules.AKS_RULES)
         attach = AKS_SPEC.with_(acr=AcrSpec("attach", existing_id="/subscriptions/x/resourceGroups/g/providers/"
                                                                   "Microsoft.ContainerRegistry/registries/r"))
         assert await _focus_every_field(app, pilot, fields, {"acr.existing_id": attach}) == []

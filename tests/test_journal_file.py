@@ -75,3 +75,24 @@ def test_runs_are_listed_with_their_journey(tmp_path: Path) -> None:
     reread = Journal("run-b", directory=tmp_path)
     reread.resources()
     assert reread.journey == "aks"  # taken from the file when not given
+
+
+def test_one_state_table_covers_every_event_and_update_failed_has_its_own_state(tmp_path: Path) -> None:
+    """Issue 20: the journal's events are an enum with one table of the state each leaves a resource in; a failed
+    update leaves the earlier run's resource in ``update-failed`` (before, it stayed ``updating``), which cleanup
+    ignores as it does the other updates (that run still owns the resource)."""
+    from azwizard.cleanup.inventory import _IGNORED_JOURNAL_STATES
+    from azwizard.journal import MAY_EXIST, STATE_AFTER, Event, State
+
+    assert set(STATE_AFTER) == set(Event)
+    rid = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v"
+    j = Journal("run-u", "vm", directory=tmp_path)
+    j.record(Event.UPDATE_REQUESTED, step="vnet", id=rid, kind="Microsoft.Network/virtualNetworks")
+    assert j.resources()[rid.lower()].state is State.UPDATING
+    j.record("update-failed", step="vnet", id=rid, code="PreconditionFailed")
+    state = j.resources()[rid.lower()]
+    assert state.state == "update-failed" and state.state is State.UPDATE_FAILED and str(state.state) == "update-failed"
+    assert not state.may_exist and "update-failed" in _IGNORED_JOURNAL_STATES
+    assert State.UPDATE_FAILED not in MAY_EXIST
+    j.record(Event.FAILED, step="vnet", id=rid, exists=False)
+    assert j.resources()[rid.lower()].state == "failed-absent"

@@ -13,8 +13,7 @@ import pytest
 from azwizard.azure.session import ClientFactory
 from azwizard.journal import Journal
 from azwizard.plan.aks import ACR_PULL_ROLE, KUBELET_OBJECT_ID, plan_aks, role_assignment_name
-from azwizard.plan.export_arm import arm_template
-from azwizard.plan.export_az import az_commands, az_script, export
+from azwizard.plan.exports import arm_template, az_commands, az_script, export
 from azwizard.plan.model import Plan, Step, UnresolvedOutput, output_ref, output_refs, resolve_outputs
 from azwizard.plan.vm import plan_vm
 from azwizard.run import Runner, StepEvent

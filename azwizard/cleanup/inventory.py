@@ -69,7 +69,8 @@ TAG_FILTER = f"tagName eq '{TAG_CREATED_BY}' and tagValue eq '{TAG_CREATED_BY_VA
 EXPAND = "createdTime,changedTime,provisioningState"
 # Never sent, or not this run's to delete: "updated"/"unchanged" resources belong to the earlier run of the
 # journey that made them (journal.py).
-_IGNORED_JOURNAL_STATES = ("planned", "skipped", "failed-absent", "updating", "updated", "unchanged", "not-adopted")
+_IGNORED_JOURNAL_STATES = ("planned", "skipped", "failed-absent", "updating", "updated", "update-failed", "unchanged",
+                           "not-adopted")
 
 Body = dict[str, Any]
 

@@ -51,7 +51,7 @@ def run_plan(conn: Connection, review: Review, *, live: bool | None = None) -> R
         try:
             runner = Runner(conn.session.factory, Journal(plan.run_id, plan.journey),  # type: ignore[union-attr]
                             cancel=cancel, on_event=on_event)
-            result["value"] = runner.run(plan, diff=review.diff, meta=review.meta)
+            result["value"] = runner.run_attempt(review.attempt)
         except BaseException as exc:  # handed to the main thread
             result["error"] = exc
 

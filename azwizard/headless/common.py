@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from ..specs.vm import VmSpec
 
 from ..azure.permissions import grants_role_assignments
-from ..cli import (
+from ..demo_latency import LATENCY_ENV, latency_choice
+from ..exitcodes import (
     EXIT_AZURE,
     EXIT_BUSY,
     EXIT_CHANGED,
@@ -27,8 +28,6 @@ from ..cli import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
-    LATENCY_ENV,
-    latency_choice,
 )
 
 __all__ = ["EXIT_AZURE", "EXIT_BUSY", "EXIT_CHANGED", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "CommandError", "Connection",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..plan.model import Plan, Step
     from ..pricing import PriceBook
     from ..rules.model import Finding
+    from ..run.attempt import Attempt
     from ..specs.aks import AksSpec
     from ..specs.vm import VmSpec
 
@@ -40,6 +41,14 @@ class Review:
     resumed: str = ""  # the interrupted run this attempt continues
     meta: dict[str, Any] = field(default_factory=dict)  # for the journal: what a resume needs
     prices: PriceBook | None = None  # the region's list prices: the plan's estimate (azwizard/pricing)
+
+    @property
+    def attempt(self) -> Attempt:
+        """The attempt this review plans (the same dataclass the wizard keeps on its journey)."""
+        from ..run.attempt import Attempt
+
+        return Attempt(self.plan.run_id, self.created_at, self.plan, self.diff, meta=dict(self.meta),
+                       resumed=self.resumed)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -145,7 +154,7 @@ def render(r: Review, fmt: Format) -> str:
     if fmt == "json":
         return json.dumps(review_dict(r), indent=2, ensure_ascii=False) + "\n"
     if fmt == "az":
-        from ..plan.export_az import az_script
+        from ..plan.exports import az_script
 
         return az_script(r.plan)
     if fmt == "profile":
@@ -153,7 +162,7 @@ def render(r: Review, fmt: Format) -> str:
 
         return dump_vm(r.spec) if r.journey == "vm" else dump_aks(r.spec)
     if fmt == "arm":
-        from ..plan.export_arm import arm_template_json
+        from ..plan.exports import arm_template_json
 
         text = arm_template_json(r.plan)
         return text if text.endswith("\n") else text + "\n"

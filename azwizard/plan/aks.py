@@ -350,6 +350,3 @@ def plan_aks(spec: AksSpec, *, subscription_id: str, run_id: str, created_at: st
         notes.append("The AcrPull role assignment is made for the cluster's kubelet identity, whose id is read "
                      "from the created cluster (like az aks create --attach-acr).")
     return Plan("aks", run_id, sub, loc, tuple(steps), tuple(notes))
-
-
-from . import export_aks  # noqa: E402, F401  (registers the AKS kinds with the az and ARM exporters)

@@ -1,4 +1,5 @@
-"""Exports for the AKS journey's kinds, registered into the az and ARM exporters' registries.
+"""Exports for the AKS journey's kinds, which :func:`register` adds to the az and ARM exporters' registries
+(azwizard/plan/exports.py calls it: the one place that lists every journey's exporters).
 
 az: the cluster becomes a corrected form of the notes' ``az aks create`` (every choice spelled out: pod
 and service CIDRs, DNS service IP, OS disk type, ``--no-ssh-key`` instead of ``--generate-ssh-keys``, and
@@ -103,7 +104,6 @@ def _pool_options(cmd: _Cmd, r: BodyReader, p: Path_, *, create: bool) -> None:
     _tags(cmd, r, (*p, "tags"), "--nodepool-tags" if create else "--tags")
 
 
-@az_exporter(CLUSTER_KIND)
 def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     rg = ctx.group(step.resource_group)
     cmd = _Cmd("aks", "create").opt("--resource-group", rg).opt("--name", step.name)
@@ -252,7 +252,6 @@ _SCHEDULE_FLAGS = {
 }
 
 
-@az_exporter(MAINTENANCE_KIND)
 def _maintenance(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     """``az aks maintenanceconfiguration add`` (acs/maintenanceconfiguration.py constructMaintenanceWindow: the
     schedule type's flags, --duration, --start-time, --start-date and --utc-offset)."""
@@ -276,7 +275,6 @@ def _maintenance(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     return [cmd.build()]
 
 
-@az_exporter(ROLE_ASSIGNMENT_KIND)
 def _role_assignment(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     ref = parse_output_ref(r.peek("properties", "principalId"))
     cluster = ctx.plan.step(ref[0]) if ref is not None and ref[0] in {s.key for s in ctx.plan.steps} else None
@@ -292,7 +290,6 @@ def _role_assignment(step: Step, r: BodyReader, ctx: AzContext) -> list[AzComman
     return []  # created by --attach-acr on the cluster's az aks create
 
 
-@az_exporter(REGISTRY_KIND)
 def _registry(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     cmd = _Cmd("acr", "create").opt("--resource-group", ctx.group(step.resource_group)).opt("--name", step.name)
     if r.has("sku", "name"):
@@ -335,7 +332,6 @@ def _fill_outputs(node: Any, ctx: ArmContext) -> Any:
     return node
 
 
-@arm_resource(ROLE_ASSIGNMENT_KIND)
 def _role_assignment_resource(step: Step, ctx: ArmContext, resource: dict[str, Any]) -> None:
     """The exporter already makes it an extension resource of the registry (``scope``, ``dependsOn``); here the
     principal becomes the cluster's kubelet identity read with ``reference()`` (the runner's run-time value)."""
@@ -346,3 +342,12 @@ def _role_assignment_resource(step: Step, ctx: ArmContext, resource: dict[str, A
         resource["comments"] = literal(
             f"{step.label}. The registry {pid.scope} is outside this deployment's resource group: deploy this "
             "assignment in a template for that group (or run az aks update --attach-acr).")
+
+
+def register() -> None:
+    """Add the AKS kinds to the az and ARM exporters (idempotent)."""
+    az_exporter(CLUSTER_KIND)(_cluster)
+    az_exporter(ROLE_ASSIGNMENT_KIND)(_role_assignment)
+    az_exporter(REGISTRY_KIND)(_registry)
+    az_exporter(MAINTENANCE_KIND)(_maintenance)
+    arm_resource(ROLE_ASSIGNMENT_KIND)(_role_assignment_resource)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..fields import VM_FIELDS, Registry
 from ..userfiles import write_user_text
 from .model import Plan, Step
 
@@ -541,6 +542,13 @@ def _one_value(values: Sequence[Any], what: str) -> Any:
     return values[0]
 
 
+def _plain(cmd: _Cmd, r: BodyReader, registry: Registry) -> None:
+    """The plain fields (azwizard/fields) in the body, each as its own option."""
+    for f in registry.plain:
+        if f.az and f.wire and r.has(*f.wire.split(".")):
+            cmd.opt(f.az, str(r.get(*f.wire.split("."))))
+
+
 @az_exporter("Microsoft.Compute/virtualMachines")
 def _vm(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     rg = ctx.group(step.resource_group)
@@ -665,6 +673,7 @@ def _vm(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
             if len(data_delete) != len(sizes):
                 raise Inexpressible("a delete option on only some data disks")
             cmd.opt("--data-disk-delete-option", _one_value(data_delete, "data disk delete options"))
+    _plain(cmd, r, VM_FIELDS)
     _common(cmd, r, ctx)
     out = [cmd.build()]
 

@@ -256,6 +256,10 @@ def vm_body(spec: VmSpec, tags: dict[str, str], nic_id: str) -> dict[str, Any]:
     if spec.security_type == "TrustedLaunch":
         props["securityProfile"] = {"securityType": "TrustedLaunch",
                                     "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True}}
+    if spec.priority == "Spot":  # api-version 2019-03-01 and later (VirtualMachineProperties.priority)
+        props["priority"] = "Spot"
+        props["evictionPolicy"] = spec.eviction_policy
+        props["billingProfile"] = {"maxPrice": spec.max_price}
     body: dict[str, Any] = {"location": spec.location, "tags": tags, "properties": props}
     if spec.zone:
         body["zones"] = [spec.zone]

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..facts import K8sVersion, RegionFacts, SubscriptionFacts, VmSize, version_key
+from ..fields import AKS_FIELDS
 from ..locks import SRC_LOCKS
 from ..specs.aks import MANAGED_VNET_CIDR, MIN_WINDOW_HOURS, AksSpec, MaintenanceWindowSpec, NodePoolSpec
 from ..specs.common import azwizard_tags
@@ -477,24 +478,15 @@ def os_disk_info(spec: AksSpec, facts: AksFacts) -> Issues:
 # azwizard offers (docs/profiles.md), a subset of the API's.
 
 SRC_API = "https://learn.microsoft.com/rest/api/aks/managed-clusters/create-or-update"
-_CLUSTER_CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("tier", "pricing tier", ("free", "standard", "premium")),
-    ("support_plan", "support plan", ("KubernetesOfficial", "AKSLongTermSupport")),
-    ("vm_set_type", "node pool type", ("VirtualMachineScaleSets", "AvailabilitySet")),
-    ("network.plugin", "network plugin", ("azure", "kubenet", "none")),
-    ("network.plugin_mode", "network plugin mode", ("overlay", "")),
-    ("network.dataplane", "network dataplane", ("azure", "cilium")),
-    ("network.policy", "network policy", ("none", "cilium", "calico", "azure")),
-    ("network.outbound_type", "outbound type", ("loadBalancer", "managedNATGateway")),
-    ("network.load_balancer_sku", "load balancer SKU", ("standard", "basic")),
-)
-_POOL_CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("mode", "mode", ("System", "User")),
-    ("os_type", "OS type", ("Linux", "Windows")),
-    ("os_sku", "OS SKU", ("AzureLinux", "AzureLinux3", "Ubuntu", "Ubuntu2204", "Ubuntu2404", "CBLMariner",
-                          "Windows2019", "Windows2022", "Windows2025", "WindowsAnnual")),
-    ("os_disk_type", "OS disk type", ("Managed", "Ephemeral")),
-)
+_CLUSTER_CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (path, what, AKS_FIELDS.spec(path).values) for path, what in (
+        ("tier", "pricing tier"), ("support_plan", "support plan"), ("vm_set_type", "node pool type"),
+        ("network.plugin", "network plugin"), ("network.plugin_mode", "network plugin mode"),
+        ("network.dataplane", "network dataplane"), ("network.policy", "network policy"),
+        ("network.outbound_type", "outbound type"), ("network.load_balancer_sku", "load balancer SKU")))
+_POOL_CHOICES: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (attr, what, AKS_FIELDS.key(f"user_pools[].{attr}").values) for attr, what in (
+        ("mode", "mode"), ("os_type", "OS type"), ("os_sku", "OS SKU"), ("os_disk_type", "OS disk type")))
 
 
 def _choice_issue(value: str, what: str, choices: tuple[str, ...], fld: str) -> Issue:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ..facts import RegionFacts, SubscriptionFacts, VmSize
+from ..fields import VM_FIELDS
 from ..locks import SRC_LOCKS
 from ..specs.common import azwizard_tags, first_subnet
 from ..specs.vm import NsgRule, VmSpec
@@ -531,6 +532,43 @@ def b_series(spec: VmSpec, facts: VmFacts) -> Issues:
                "size for steady CPU load.")
 
 
+# Azure Spot: "The following VM sizes are not supported for Azure Spot Virtual Machines: B-series; Promo versions of
+# any size" (spot-vms#limitations); max price "-1 or a decimal greater than zero" (MaxPriceValueInvalid, in US
+# dollars "using up to five decimal places": spot-vms#pricing); with eviction policy Delete "the evicted VMs are
+# deleted together with their underlying disks"; Deallocate leaves them "stopped-deallocated", their disks billed
+# (spot-vms#eviction-policy).
+SRC_SPOT = f"{LEARN}/virtual-machines/spot-vms"
+SRC_SPOT_ERRORS = f"{LEARN}/virtual-machines/error-codes-spot"
+
+
+@rule("vm-spot", "block", "Spot VM", source=SRC_SPOT, fields=("priority", "max_price", "eviction_policy"),
+      catalogue="B3")
+def spot(spec: VmSpec, facts: VmFacts) -> Issues:
+    if spec.priority != "Spot":
+        return
+    name = spec.size.partition("_")[2] or spec.size
+    if re.match(r"^B\d", name) or name.lower().endswith("_promo"):
+        kind = "a B-series" if re.match(r"^B\d", name) else "a Promo"
+        yield Issue(f"{spec.size} is {kind} size, which can't run as a Spot VM; Azure would answer "
+                    "VariablePricingIsNotSupportedForThisVMSize. Pick another size (e.g. Standard_D2s_v5), or "
+                    "Regular priority.", "size")
+    price = spec.max_price
+    if price != -1 and (price <= 0 or round(price, 5) != price):
+        yield Issue(f"The max price {price:g} is not -1 or a price above 0 in US dollars with at most 5 decimals; "
+                    "Azure would answer MaxPriceValueInvalid. Use -1 to pay at most the pay-as-you-go price and "
+                    "never be evicted for price.", "max_price")
+    kept = [what for what, keep in (("OS disk", not spec.os_disk.delete_with_vm),
+                                    ("data disk", spec.data_disk is not None and not spec.data_disk.delete_with_vm))
+            if keep]
+    if spec.eviction_policy == "Delete" and kept:
+        yield Issue(f"With eviction policy Delete an eviction deletes the VM together with its disks, also the "
+                    f"{' and '.join(kept)} set to be kept when the VM is deleted. Use Deallocate to keep them.",
+                    "eviction_policy", "warn")
+    elif spec.eviction_policy == "Deallocate":
+        yield Issue("An evicted Spot VM is deallocated: it doesn't restart by itself, and its disks stay and are "
+                    "billed until you start or delete it.", "eviction_policy", "info")
+
+
 # --------------------------------------------------------------------------------------------------
 # B4. Virtual network and IPv6.
 
@@ -711,8 +749,9 @@ def pip_static(spec: VmSpec, facts: VmFacts) -> Issues:
       fields=("public_ip.idle_timeout_minutes",), catalogue="B5")
 def pip_idle_timeout(spec: VmSpec, facts: VmFacts) -> Issues:
     t = spec.public_ip.idle_timeout_minutes
-    if not 4 <= t <= 30:
-        yield f"The public IP TCP idle timeout is {t} minutes; Azure allows 4-30."
+    lo, hi = VM_FIELDS.spec("public_ip.idle_timeout_minutes").range or (4, 30)
+    if not lo <= t <= hi:
+        yield f"The public IP TCP idle timeout is {t} minutes; Azure allows {lo}-{hi}."
 
 
 @rule("vm-pip-zone-redundant", "warn", "Zone-redundant public IPs", source=SRC_ZONE_BEHAVIOR,
@@ -912,8 +951,7 @@ def nsg_no_ssh(spec: VmSpec, facts: VmFacts) -> Issues:
 # --------------------------------------------------------------------------------------------------
 # B7. Disks, custom data, cloud-init.
 
-_DISK_SKUS = ("Standard_LRS", "StandardSSD_LRS", "StandardSSD_ZRS", "Premium_LRS", "Premium_ZRS", "PremiumV2_LRS",
-              "UltraSSD_LRS")
+_DISK_SKUS = VM_FIELDS.spec("os_disk.sku").known  # the managed disk types Azure knows (azwizard/fields/vm.py)
 _DATA_ONLY = ("PremiumV2_LRS", "UltraSSD_LRS")
 
 

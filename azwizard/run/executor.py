@@ -22,6 +22,7 @@ from ..azure.session import ClientFactory
 from ..journal import Journal
 from ..plan.diff import PlanDiff, StepDiff, body_for_put
 from ..plan.model import Plan, Step, UnresolvedOutput, resolve_outputs
+from .attempt import Attempt
 from .dag import Cancelled, run_dag
 from .identity import differs, identity_of
 
@@ -106,6 +107,13 @@ class Runner:
         self.cancel = cancel or threading.Event()
 
     # ------------------------------------------------------------------ public
+
+    def run_attempt(self, attempt: Attempt) -> RunResult:
+        """Create an attempt's plan, as both front ends do: its diff decides what each step does, its meta goes
+        into the journal (see :meth:`run`)."""
+        if attempt.plan is None:
+            raise ValueError("the attempt has no plan yet")
+        return self.run(attempt.plan, diff=attempt.diff, meta=attempt.meta or None)
 
     def run(self, plan: Plan, *, resume: bool = True, diff: PlanDiff | None = None,
             meta: Mapping[str, Any] | None = None) -> RunResult:

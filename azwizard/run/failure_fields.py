@@ -12,79 +12,13 @@ from __future__ import annotations
 
 import re
 
-# ARM targets (and the parameter paths messages quote), lower-cased, -> spec field, per journey. A target is
-# matched on its last dotted parts too ("properties.osProfile.adminUsername" -> "adminusername").
-_TARGETS: dict[str, dict[str, str]] = {
-    "vm": {
-        "adminusername": "admin_username", "osprofile.adminusername": "admin_username",
-        "computername": "names.vm", "osprofile.computername": "names.vm",
-        "vmsize": "size", "hardwareprofile.vmsize": "size",
-        "customdata": "custom_data", "osprofile.customdata": "custom_data",
-        "keydata": "ssh_public_key", "publickeys": "ssh_public_key",
-        "securitytype": "security_type", "securityprofile.securitytype": "security_type",
-        "imagereference": "image", "storageprofile.imagereference": "image",
-        "disksizegb": "os_disk.size_gb", "osdisk.disksizegb": "os_disk.size_gb",
-        "storageaccounttype": "os_disk.sku", "zones": "zone",
-        "addressprefixes": "network.ipv4_space", "addressprefix": "network.subnet_ipv4",
-        "idletimeoutinminutes": "public_ip.idle_timeout_minutes", "priority": "nsg_rules",
-        "securityrules": "nsg_rules", "enableacceleratednetworking": "accelerated_networking",
-    },
-    "aks": {
-        "kubernetesversion": "kubernetes_version", "dnsprefix": "dns_prefix",
-        "agentpoolprofile.name": "system_pool.name", "agentpoolprofiles.name": "system_pool.name",
-        "agentpoolprofile.count": "system_pool.count", "agentpoolprofiles.count": "system_pool.count",
-        "agentpoolprofile.vmsize": "system_pool.vm_size", "vmsize": "system_pool.vm_size",
-        "agentpoolprofile.maxpods": "system_pool.max_pods", "maxpods": "system_pool.max_pods",
-        "agentpoolprofile.osdisktype": "system_pool.os_disk_type", "osdisktype": "system_pool.os_disk_type",
-        "availabilityzones": "system_pool.zones",
-        "networkprofile.podcidr": "network.pod_cidrs", "networkprofile.podcidrs": "network.pod_cidrs",
-        "podcidr": "network.pod_cidrs", "podcidrs": "network.pod_cidrs",
-        "networkprofile.servicecidr": "network.service_cidrs", "networkprofile.servicecidrs": "network.service_cidrs",
-        "servicecidr": "network.service_cidrs", "servicecidrs": "network.service_cidrs",
-        "networkprofile.dnsserviceip": "network.dns_service_ip", "dnsserviceip": "network.dns_service_ip",
-        "networkprofile.networkpolicy": "network.policy", "networkpolicy": "network.policy",
-        "networkprofile.outboundtype": "network.outbound_type", "outboundtype": "network.outbound_type",
-        "networkprofile.ipfamilies": "network.ip_families", "ipfamilies": "network.ip_families",
-        "apiserveraccessprofile.authorizedipranges": "authorized_ip_ranges",
-        "authorizedipranges": "authorized_ip_ranges", "linuxprofile.adminusername": "admin_username",
-        "adminusername": "admin_username", "linuxprofile.ssh.publickeys": "ssh_public_key",
-    },
-}
+from ..fields import REGISTRIES
 
-# Error codes that name the setting by themselves, per journey.
-_CODES: dict[str, dict[str, str]] = {
-    "vm": {
-        "SkuNotAvailable": "size", "QuotaExceeded": "size", "InsufficientVCPUQuota": "size",
-        "OperationNotAllowedQuota": "size", "AllocationFailed": "size", "ZonalAllocationFailed": "zone",
-        "PublicIPCountLimitReached": "public_ip.sku", "StandardSkuPublicIPAddressesMustBeStatic":
-        "public_ip.allocation", "ZonesNotAllowedInBasicSkuResource": "public_ip.zones",
-        "LocationNotAvailableForResourceType": "location", "InvalidResourceGroupLocation": "location",
-        "InvalidAddressPrefix": "network.ipv4_space", "NetcfgInvalidSubnet": "network.subnet_ipv4",
-        "SecurityRuleInvalidPriority": "nsg_rules", "SecurityRuleParameterContainsUnsupportedValue": "nsg_rules",
-        "InvalidCustomData": "custom_data", "CustomDataTooLarge": "custom_data",
-        "VMGenerationMismatch": "image", "BadRequestInvalidImageGeneration": "image",
-        "ResourceGroupNotFound": "names.resource_group",
-        # a lock on the group, a region the subscription may not use (issue 19 item 8: e went to the review)
-        "ScopeLocked": "names.resource_group", "ResourceGroupLocked": "names.resource_group",
-        "LocationNotAvailableForResourceGroup": "location",
-    },
-    "aks": {
-        "SkuNotAvailable": "system_pool.vm_size", "QuotaExceeded": "system_pool.vm_size",
-        "InsufficientVCPUQuota": "system_pool.vm_size", "ErrCode_InsufficientVCPUQuota": "system_pool.vm_size",
-        "OperationNotAllowedQuota": "system_pool.vm_size",
-        "K8sVersionNotSupported": "kubernetes_version", "AgentPoolK8sVersionNotSupported": "kubernetes_version",
-        "VersionNotSupported": "kubernetes_version",
-        "VMCacheSizeTooSmall": "system_pool.os_disk_type", "VMSizeDoesNotSupportEphemeralOS":
-        "system_pool.os_disk_type", "AvailabilityZoneNotSupported": "system_pool.zones",
-        "UnsupportedDualStackNetworkPolicy": "network.policy", "NetworkPolicyNotSupported": "network.policy",
-        "InvalidNetworkingConfig": "network.pod_cidrs", "ServiceCidrOverlapExistingSubnetsCidr":
-        "network.service_cidrs", "DnsPrefixInvalid": "dns_prefix", "LocationNotAvailableForResourceType": "location",
-        "ResourceGroupNotFound": "resource_group", "InvalidResourceGroupLocation": "location",
-        "RegistryNameNotAvailable": "acr.name", "AlreadyInUse": "acr.name",
-        "ScopeLocked": "resource_group", "ResourceGroupLocked": "resource_group",
-        "LocationNotAvailableForResourceGroup": "location",
-    },
-}
+# ARM targets (and the parameter paths messages quote), lower-cased, -> spec field, per journey, and the error
+# codes that name the setting by themselves: each field's own (azwizard/fields). A target is matched on its last
+# dotted parts too ("properties.osProfile.adminUsername" -> "adminusername").
+_TARGETS: dict[str, dict[str, str]] = {journey: registry.targets() for journey, registry in REGISTRIES.items()}
+_CODES: dict[str, dict[str, str]] = {journey: registry.codes() for journey, registry in REGISTRIES.items()}
 
 # A resource's own name field, for InvalidResourceName and friends: plan step key -> field.
 _NAMES: dict[str, dict[str, str]] = {

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+from ..fields import VM_FIELDS, Registry
 from ..sshkeys import custom_data_problem, withhold_private_key
 from ..userfiles import CUSTOM_DATA_LIMIT, KEY_LIMIT, UserFileError, expand_user, read_user_text
 from .aks import (
@@ -906,7 +907,8 @@ _VM_CREATE = _Table(
      "--accelerated-networking": 1, "--admin-password": 1, "--license-type": 1, "--enable-agent": 1,
      "--priority": 1, "--eviction-policy": 1, "--availability-set": 1, "--ppg": 1, "--boot-diagnostics-storage": 1,
      "--assign-identity": -1, "--user-data": 1, "--os-type": 1, "--patch-mode": 1, "--enable-hotpatching": 1,
-     "--enable-auto-update": 1, "--public-ip-address-dns-name": 1},
+     "--enable-auto-update": 1, "--public-ip-address-dns-name": 1,
+     **{f.az: 1 for f in VM_FIELDS.plain if f.az}},
     {"-g": "--resource-group", "-n": "--name", "-l": "--location", "-z": "--zone"},
     {"--admin-password": "Windows-style password sign-in: azwizard creates Linux VMs that sign in with SSH "
                          "keys only",
@@ -915,8 +917,6 @@ _VM_CREATE = _Table(
      "--enable-auto-update": "a Windows-only option (Windows Update); azwizard creates Linux VMs",
      "--patch-mode": "patching is left to the image's default",
      "--enable-agent": "the VM agent is always installed",
-     "--priority": "azwizard creates regular (not Spot) VMs",
-     "--eviction-policy": "azwizard creates regular (not Spot) VMs",
      "--availability-set": "azwizard does not use availability sets",
      "--ppg": "azwizard does not use proximity placement groups",
      "--boot-diagnostics-storage": "azwizard enables managed boot diagnostics",
@@ -1289,11 +1289,24 @@ def read_vm(commands: Sequence[Sequence[str]], *, location: str = "norwayeast") 
         os_disk=os_disk, data_disk=data_disk, backup=backup, custom_data=custom,
         extra_tags=_tags(v.many("--tags")),
         **spec_parts,
+        **_plain(v, VM_FIELDS, "az vm create"),
     )
     if not v.has("--size") and not nic_refs:
         # azure-cli vm/_breaking_change.py: current default Standard_DS1_v2 (Standard_D2s_v5 announced).
         notes.append("no --size: az's default is Standard_DS1_v2")
     return AzRead(spec, tuple(unknown), tuple(notes), c.subscription)
+
+
+def _plain(v: _Flags, registry: Registry, command: str) -> dict[str, Any]:
+    """The plain fields (azwizard/fields) the command sets, each read from its own option."""
+    out: dict[str, Any] = {}
+    for f in registry.plain:
+        if f.az and f.spec is not None and v.has(f.az):
+            try:
+                out[f.spec] = f.parse(v.one(f.az))
+            except ValueError as exc:
+                raise AzReadError(f"{command}: {f.az}: {exc}") from None
+    return out
 
 
 def _vm_from_nics(c: _VmCommands, v: _Flags, nic_refs: list[str], names: dict[str, str], unknown: list[str],

@@ -174,6 +174,11 @@ class VmSpec:
     backup: BackupSpec = field(default_factory=BackupSpec)
     custom_data: str = ""  # cloud-init
     extra_tags: tuple[tuple[str, str], ...] = ()
+    # Azure Spot (https://learn.microsoft.com/azure/virtual-machines/spot-vms): spare capacity at a discount,
+    # evicted when Azure needs it back; max_price in USD per hour, -1 = up to the pay-as-you-go price
+    priority: Literal["Regular", "Spot"] = "Regular"
+    eviction_policy: Literal["Deallocate", "Delete"] = "Deallocate"
+    max_price: float = -1.0
 
     @classmethod
     def for_base(cls, base: str, **changes: object) -> VmSpec:

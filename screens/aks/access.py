@@ -19,6 +19,7 @@ from textual.widgets import Button, DataTable, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from azwizard.azure.permissions import grants_role_assignments
+from azwizard.fields import AKS_FIELDS
 from azwizard.specs.aks import AcrSpec
 
 from ..fields import Input
@@ -51,9 +52,7 @@ class AccessStep(AksStep):
     INTRO = ("Who can reach the Kubernetes API server, and an optional container registry. Without authorized "
              "ranges the API server accepts connections from any IPv4 address (sign-in is still required). The "
              "API server is [b]IPv4-only[/b], even in a dual-stack cluster: list IPv4 ranges only.")
-    FIELDS = ("authorized_ip_ranges", "acr", "ssh_public_key", "admin_username")
-    FIELD_WIDGETS = {"authorized_ip_ranges": "#range-input", "acr.mode": "#acr-mode", "acr.name": "#acr-name",
-                     "acr.existing_id": "#acr-existing_id"}
+    STEP_ID = "access"
     INITIAL_FOCUS = "#range-input"
     BINDINGS = [
         Binding("ctrl+o", "add_range", "Add range", id="aks.access.add"),
@@ -74,8 +73,7 @@ class AccessStep(AksStep):
         yield FieldError(id="range-input-error")
         yield Static("", id="ranges-note", classes="note")
         yield Label("Container registry (ACR)")
-        yield Select([("No registry", "none"), ("Create a new registry (Basic SKU)", "create"),
-                      ("Attach an existing registry", "attach")], value=self.spec.acr.mode, id="acr-mode",
+        yield Select(AKS_FIELDS.spec("acr.mode").options(self.spec.acr.mode), value=self.spec.acr.mode, id="acr-mode",
                      allow_blank=False)
         with Vertical(id="acr-create"):
             yield Label("Registry name (5–50 letters and digits, global: <name>.azurecr.io)")
@@ -352,6 +350,8 @@ class AccessStep(AksStep):
         if event.state != WorkerState.SUCCESS:
             return
         result = event.worker.result
+        if result is None:
+            return
         if group == "acr-name":
             name, available, message = result
             if name == self.spec.acr.name:

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from azwizard.azure.catalog import Catalog
-    from azwizard.plan.diff import Owner
     from azwizard.plan.model import Plan
     from azwizard.rules.model import Finding
     from azwizard.run.executor import RunResult
@@ -83,10 +82,6 @@ class AksJourney(Journey[AksSpec]):
         self.rights_note: str = ""
         self.registries: list[dict[str, str]] | None = None
 
-    run_id: str | None = None
-    # who made the run's group (run/origin.py), read after a create for the done screen (issue 19 item 7)
-    group_owner: Owner | None = None
-    created_at: str = ""
 
     # ------------------------------------------------------------------ journey protocol
 

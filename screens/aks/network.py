@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Select, Static
 
+from azwizard.fields import AKS_FIELDS
 from azwizard.specs.aks import POD_CIDR_V4, SERVICE_CIDR_V4, AksNetworkSpec, dual_stack_ipv6
 from azwizard.specs.common import random_ula_48
 
@@ -96,9 +97,7 @@ class NetworkStep(AksStep):
              "the Cilium dataplane, IPv4 + IPv6, with pod and service ranges that don't collide with each other, "
              "with the node network AKS creates (10.224.0.0/12) or with the usual 10.0.0.0/16 VNets. IPv6 ranges "
              "come from a random unique local /48; press [b]ctrl+g[/b] for a new one.")
-    FIELDS = ("network",)
-    FIELD_WIDGETS = {"network.plugin": "#network-plugin", "network.plugin_mode": "#network-plugin",
-                     "network.dataplane": "#network-plugin"}
+    STEP_ID = "networking"
     BINDINGS = [Binding("ctrl+g", "regenerate", "New IPv6 ranges", id="aks.network.regenerate")]
 
     def compose_form(self) -> ComposeResult:
@@ -140,7 +139,7 @@ class NetworkStep(AksStep):
         yield Select(self._outbound_options(), value=net.outbound_type, id="network-outbound_type",
                      allow_blank=False)
         yield self.choice("network-load_balancer_sku", "network.load_balancer_sku",
-                          [("Standard load balancer", "standard")])
+                          AKS_FIELDS.spec("network.load_balancer_sku").options())
         yield Static("", id="outbound-note", classes="note")
 
     def on_mount(self) -> None:

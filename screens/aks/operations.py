@@ -13,36 +13,21 @@ from azwizard.screens.text import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Label, Select, Static
 
+from azwizard.fields import AKS_FIELDS
 from azwizard.specs.aks import WEEKEND_WINDOW, MaintenanceWindowSpec
 
 from ..fields import Input, Switch
 from ..wizard import FieldError
 from .steps import AksStep
 
-UPGRADE_CHANNELS = [
-    ("AKS's default: no automatic Kubernetes upgrades (none)", ""),
-    ("none — you upgrade Kubernetes yourself", "none"),
-    ("patch — the latest patch of the current minor version", "patch"),
-    ("stable — one minor version behind the newest (production)", "stable"),
-    ("rapid — each new minor version as soon as it is supported", "rapid"),
-    ("node-image — node images only, never Kubernetes", "node-image"),
-]
-NODE_OS_CHANNELS = [
-    ("AKS's default: NodeImage (weekly patched node images)", ""),
-    ("NodeImage — weekly patched node images, nodes reimaged", "NodeImage"),
-    ("SecurityPatch — security patches only, fewer reimages (replaces unattended-upgrades)", "SecurityPatch"),
-    ("Unmanaged — the OS patches itself; you handle reboots", "Unmanaged"),
-    ("None — no node OS updates at all", "None"),
-]
 SCHEDULES = [("No window: AKS may start at any time", "none"), ("Daily", "Daily"), ("Weekly", "Weekly"),
              ("Monthly, on a date (AbsoluteMonthly)", "AbsoluteMonthly"),
              ("Monthly, on a weekday such as the last Tuesday (RelativeMonthly)", "RelativeMonthly")]
 DAYS = [(d, d) for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")]
 WEEK_INDEXES = [(w, w) for w in ("First", "Second", "Third", "Fourth", "Last")]
-SSH_ACCESS = [("AKS's default: SSH with the nodes' key (if one is set)", ""),
-              ("Disabled — the SSH service is off on every node", "disabled")]
 WINDOWS = (("upgrade_window", "Kubernetes upgrade window (aksManagedAutoUpgradeSchedule)"),
            ("node_os_window", "Node OS update window (aksManagedNodeOSUpgradeSchedule)"))
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -55,16 +40,16 @@ class OperationsStep(AksStep):
     INTRO = ("Keeping the cluster up to date and running it: upgrade channels with a maintenance window each "
              "(the notes' production choice is stable + SecurityPatch on the weekend), a private API server, "
              "Image Cleaner, SSH to the nodes, managed NGINX ingress and Prometheus metrics.")
-    FIELDS = ("operations", "private_cluster", "disable_public_fqdn", "network.outbound_ipv4_count",
-              "network.outbound_ipv6_count")
-    FIELD_WIDGETS = {f"operations.{w}": f"#operations-{w}-schedule" for w, _ in WINDOWS}
+    STEP_ID = "operations"
 
     def compose_form(self) -> ComposeResult:
         ops, net = self.spec.operations, self.spec.network
         yield Label("Kubernetes auto-upgrade channel")
-        yield Select(UPGRADE_CHANNELS, value=ops.upgrade_channel, id="operations-upgrade_channel", allow_blank=False)
+        yield Select(AKS_FIELDS.spec("operations.upgrade_channel").options(ops.upgrade_channel),
+                     value=ops.upgrade_channel, id="operations-upgrade_channel", allow_blank=False)
         yield Label("Node OS update channel")
-        yield Select(NODE_OS_CHANNELS, value=ops.node_os_upgrade_channel, id="operations-node_os_upgrade_channel",
+        yield Select(AKS_FIELDS.spec("operations.node_os_upgrade_channel").options(ops.node_os_upgrade_channel),
+                     value=ops.node_os_upgrade_channel, id="operations-node_os_upgrade_channel",
                      allow_blank=False)
         for key, title in WINDOWS:
             yield from self._window_form(key, title, getattr(ops, key))
@@ -80,7 +65,8 @@ class OperationsStep(AksStep):
                         placeholder="hours, 24-2160")
         yield FieldError(id="operations-image_cleaner_interval_hours-error")
         yield Label("SSH to the nodes")
-        yield Select(SSH_ACCESS, value=ops.ssh_access, id="operations-ssh_access", allow_blank=False)
+        yield Select(AKS_FIELDS.spec("operations.ssh_access").options(ops.ssh_access), value=ops.ssh_access,
+                     id="operations-ssh_access", allow_blank=False)
         yield Label("Application routing add-on (managed NGINX ingress)")
         yield Switch(ops.app_routing, id="operations-app_routing")
         yield Label("Azure Monitor managed Prometheus metrics")
@@ -161,7 +147,7 @@ class OperationsStep(AksStep):
         if getattr(self.spec.network, key) != value:
             self.journey.set_network(**{key: value})
 
-    def _int(self, widget: Input, text: str, what: str, *, required: bool = False) -> int | None:
+    def _int(self, widget: Widget, text: str, what: str, *, required: bool = False) -> int | None:
         text = text.strip()
         if not re.fullmatch(r"[0-9]{1,5}", text):
             self.set_error(widget, f"'{text}' is not {what}" if text or required else None)

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Label, Select, Static
 
+from azwizard.fields import AKS_FIELDS
 from azwizard.specs.aks import NodePoolSpec
 
 from ..fields import Input
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 SYSTEM_MIN_VCPUS = 2
 SYSTEM_MIN_MEMORY_GB = 4  # quotas-skus-regions.md: system pools need at least 2 vCPUs and 4 GB
 _POOL_NAME = re.compile(r"^[a-z][a-z0-9]*$")
-OS_SKUS = [("Azure Linux (Microsoft's minimal node OS; the notes' choice)", "AzureLinux"),
-           ("Ubuntu (AKS's default)", "Ubuntu")]
 
 
 def ephemeral_fits(size: VmSize | None, os_disk_gb: int) -> bool:
@@ -47,12 +46,14 @@ def pool_name_problem(name: str, os_type: str) -> str | None:
 
 
 def _count(text: str, lo: int) -> int:
+    bounds = AKS_FIELDS.spec("system_pool.count").range
+    hi = bounds[1] if bounds else 1000
     try:
         value = int(text.strip())
     except ValueError:
-        raise ValueError(f"The node count must be a whole number from {lo} to 1000") from None
-    if not lo <= value <= 1000:
-        raise ValueError(f"The node count must be from {lo} to 1000")
+        raise ValueError(f"The node count must be a whole number from {lo} to {hi}") from None
+    if not lo <= value <= hi:
+        raise ValueError(f"The node count must be from {lo} to {hi}")
     return value
 
 
@@ -61,8 +62,7 @@ class NodePoolStep(AksStep):
     INTRO = ("The [b]system pool[/b] runs CoreDNS, konnectivity and the other critical pods: at least 3 nodes "
              "(the notes), sizes with 2+ vCPUs and 4+ GB only. [b]User pools[/b] are optional and run your "
              "workloads. Sizes are the ones offered here to your subscription, with the vCPU quota left.")
-    FIELDS = ("system_pool", "user_pools", "vm_set_type")
-    FIELD_WIDGETS = {"system_pool.vm_size": "#size"}
+    STEP_ID = "node_pools"
     INITIAL_FOCUS = "#size-filter"
     BINDINGS = [
         Binding("ctrl+o", "add_pool", "Add user pool", id="aks.pools.add"),
@@ -81,9 +81,10 @@ class NodePoolStep(AksStep):
         yield Label("Node count (3 or more recommended)")
         yield Input(str(pool.count), id="system_pool-count")
         yield FieldError(id="system_pool-count-error")
-        yield Label("Node OS")
-        yield Select(OS_SKUS + ([(pool.os_sku, pool.os_sku)] if pool.os_sku not in ("AzureLinux", "Ubuntu") else []),
-                     value=pool.os_sku, id="system_pool-os_sku", allow_blank=False)
+        os_sku = AKS_FIELDS.spec("system_pool.os_sku")
+        yield Label(os_sku.label)
+        yield Select(os_sku.options(pool.os_sku, missing="{value}"), value=pool.os_sku, id="system_pool-os_sku",
+                     allow_blank=False)
         yield Label("OS disk")
         yield Select(self._disk_options(), value=pool.os_disk_type, id="system_pool-os_disk_type", allow_blank=False)
         yield Static("", id="disk-note", classes="note")
@@ -92,9 +93,8 @@ class NodePoolStep(AksStep):
         yield Static("", id="zones-note", classes="note")
         yield Label("Mode, OS type, node set and pods per node (empty = AKS's default)")
         with Horizontal(classes="choice-row"):
-            yield self.choice("system_pool-mode", "system_pool.mode", [("System", "System")])
-            yield self.choice("system_pool-os_type", "system_pool.os_type", [("Linux", "Linux")])
-            yield self.choice("vm_set_type", "vm_set_type", [("Scale sets", "VirtualMachineScaleSets")])
+            for path in ("system_pool.mode", "system_pool.os_type", "vm_set_type"):
+                yield self.choice(path.replace(".", "-"), path, AKS_FIELDS.spec(path).options())
             yield Input(str(pool.max_pods or ""), id="system_pool-max_pods", placeholder="default")
         yield FieldError(id="system_pool-max_pods-error")
         yield Static("[b]User pools[/b] [dim](optional)[/dim]", classes="section")

@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from azwizard.fields import AKS_FIELDS
 from azwizard.specs.aks import AksSpec
 
 from ..fields import Input
@@ -20,10 +21,13 @@ from ..wizard import FieldError, WizardStep, refill_select, region_options
 from .journey import PRESETS, AksJourney
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from azwizard.facts import K8sVersion, RegionFacts, SubscriptionFacts
 
 
 class AksStep(WizardStep[AksSpec]):
+    REGISTRY = AKS_FIELDS
     journey: AksJourney
 
     @property
@@ -37,7 +41,7 @@ class AksStep(WizardStep[AksSpec]):
     def commit(self) -> bool:
         return not self.has_invalid_input()
 
-    def set_error(self, widget: Input, message: str | None) -> None:
+    def set_error(self, widget: Widget, message: str | None) -> None:
         """Mark an input bad (nothing changes in the spec) or good again."""
         widget.set_class(bool(message), "-invalid")
         err = self.query(f"#{widget.id}-error")
@@ -59,11 +63,6 @@ class AksStep(WizardStep[AksSpec]):
 
 _CLUSTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 
-TIERS = [
-    ("Free — no uptime SLA; for trying things and small clusters (under 10 nodes)", "free"),
-    ("Standard — financially backed uptime SLA for the API server; for production", "standard"),
-    ("Premium — Standard plus long-term support (LTS, 2 years per version)", "premium"),
-]
 TIER_NOTES = {
     "free": "The control plane costs nothing; only nodes, disks and IPs are billed. No SLA: the notes use it "
             "for simple testing.",
@@ -91,9 +90,7 @@ class BasicsStep(AksStep):
     INTRO = ("Where the cluster lives and what it runs. The resource group follows the cluster name until you "
              "edit it; AKS also creates a second group for the nodes (MC_…). Kubernetes versions are read "
              "live for the region.")
-    FIELDS = ("", "location", "resource_group", "use_existing_group", "cluster_name", "dns_prefix", "tier",
-              "support_plan", "kubernetes_version", "extra_tags")
-    FIELD_WIDGETS = {"use_existing_group": "#resource_group", "support_plan": "#tier"}
+    STEP_ID = "basics"
 
     def compose_form(self) -> ComposeResult:
         app: Any = self.app
@@ -115,7 +112,8 @@ class BasicsStep(AksStep):
         yield Input(self.spec.dns_prefix or self.journey.derived_dns_prefix(), id="dns_prefix")
         yield Static("", id="dns-note", classes="note")
         yield Label("Pricing tier")
-        yield Select(TIERS, value=self.spec.tier, id="tier", allow_blank=False)
+        yield Select(AKS_FIELDS.spec("tier").options(self.spec.tier), value=self.spec.tier, id="tier",
+                     allow_blank=False)
         yield Static("", id="tier-note", classes="note")
         yield Label("Kubernetes version")
         yield Select(self._version_options(), value=self.spec.kubernetes_version, id="kubernetes_version",
@@ -279,7 +277,7 @@ class BasicsStep(AksStep):
                 self.load_region(event.value)
 
     @on(Input.Changed, "#cluster_name")
-    def _name(self, event: Input.Changed) -> None:
+    def _cluster_name_changed(self, event: Input.Changed) -> None:
         name = event.value.strip()
         if not _CLUSTER_NAME.match(name):
             self.set_error(event.input, "1–63 letters, digits, '_' and '-', starting with a letter or digit")
@@ -330,7 +328,7 @@ class PresetStep(AksStep):
     INTRO = ("Start from a cluster that passes every check; the next steps show what it chose and let you "
              "change anything. The basics (names, region, version) are kept. Select one with [b]enter[/b]. "
              "The findings below are for the whole cluster.")
-    FIELDS = ()
+    STEP_ID = "presets"  # edits no field: a preset replaces the spec
     INITIAL_FOCUS = "#preset"
 
     def compose_form(self) -> ComposeResult:

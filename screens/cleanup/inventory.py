@@ -426,7 +426,7 @@ class CleanupScreen(Screen[None]):
     def _run_row(self, run_id: str) -> Row | None:
         return next((r for r in self._rows if r.kind == "run" and r.run_id == run_id), None)
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # the screen's own "toggle the row" action
         row = self._current_row()
         inv = self.state.inventory
         if row is None or inv is None:

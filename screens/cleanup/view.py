@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from azwizard.screens.text import escape
-
 from azwizard.cleanup import (
     AKS_STOP_START_ADVICE,
     PRICES_NOTE,
@@ -32,6 +30,8 @@ from azwizard.cleanup.runs import JOURNEY_NAMES, run_items, run_main, run_name, 
 
 if TYPE_CHECKING:
     from azwizard.pricing.spend import Spend
+
+from ..text import escape
 
 Clock = Callable[[], _dt.datetime]
 

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from azwizard.azure.catalog import Catalog
-    from azwizard.plan.diff import Owner
     from azwizard.plan.model import Plan
     from azwizard.rules.model import Finding
     from azwizard.run.executor import RunResult
@@ -36,10 +35,6 @@ class VmJourney(Journey[VmSpec]):
         self._drawn_ipv6: str | None = None if spec is not None else self.spec.network.ipv6_space
         self._continued_for = ""
 
-    run_id: str | None = None
-    # who made the run's group (run/origin.py), read after a create for the done screen (issue 19 item 7)
-    group_owner: Owner | None = None
-    created_at: str = ""
     create_hint = "A VM is usually ready in one to two minutes; its network resources take seconds each."
 
     def make_plan(self, subscription_id: str) -> Plan:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +16,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Collapsible, DataTable, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
+from azwizard.fields import VM_FIELDS
 from azwizard.specs.common import compressed, first_subnet, random_ula_48
 from azwizard.specs.vm import IMAGES, NsgRule, VmNames, VmSpec, rules_for_purpose
 
+from ..appref import azapp
 from ..fields import Input, Switch, TextArea
-from ..wizard import FieldError, WizardStep, region_options
+from ..wizard import FieldError, WizardStep, get_path, region_options
 from .journey import VmJourney
 
 if TYPE_CHECKING:
@@ -61,6 +64,17 @@ def _int_in(lo: int, hi: int, what: str) -> Any:
     return parse
 
 
+def _price(text: str) -> float:
+    """A max price as typed: -1 or US dollars per hour (the vm-spot rule says when Azure would refuse it)."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError("The max price is -1 or a price in US dollars per hour, e.g. 0.05") from None
+    if not math.isfinite(value):
+        raise ValueError("The max price is -1 or a price in US dollars per hour, e.g. 0.05")
+    return value
+
+
 def _optional_int(text: str) -> int | None:
     text = text.strip()
     if not text:
@@ -71,12 +85,28 @@ def _optional_int(text: str) -> int | None:
         raise ValueError("The size must be a whole number of GiB, or empty for the image's size") from None
 
 
+def _range(path: str) -> tuple[int, int]:
+    bounds = VM_FIELDS.spec(path).range
+    assert bounds is not None, path
+    return bounds
+
+
 class VmStep(WizardStep[VmSpec]):
+    REGISTRY = VM_FIELDS
     journey: VmJourney
 
     @property
     def spec(self) -> VmSpec:
         return self.journey.spec
+
+    def int_field(self, path: str, what: str) -> ComposeResult:
+        """A whole-number input for ``path`` with its label, error line and range from the registry."""
+        lo, hi = _range(path)
+        widget_id = path.replace(".", "-")
+        yield Label(VM_FIELDS.spec(path).label.format(lo=lo, hi=hi))
+        yield Input(str(get_path(self.spec, path)), id=widget_id)
+        yield FieldError(id=f"{widget_id}-error")
+        self.bind_input(widget_id, path, _int_in(lo, hi, what))
 
     def commit(self) -> bool:
         return not self.has_invalid_input()
@@ -89,15 +119,14 @@ class BasicsStep(VmStep):
     STEP_TITLE = "Basics"
     INTRO = ("Where the VM lives. Every resource gets its name from the base name, as in the notes "
              "([b]Yolo[/b] → Yolo-RG, Yolo-VNet, Yolo-IPv4, …); each name stays editable.")
-    FIELDS = ("base_name", "location", "names", "use_existing_group", "subscription", "extra_tags")
-    FIELD_WIDGETS = {"use_existing_group": "#names-resource_group", "subscription": "#location"}
+    STEP_ID = "basics"
 
     def compose_form(self) -> ComposeResult:
-        app: Any = self.app
+        app = azapp(self)
         session = getattr(app, "session", None)
         sub = session.header_label() if session is not None else "not signed in"
         yield Static(f"[dim]Subscription:[/dim] {escape(sub)}", id="subscription")
-        yield Label("Base name")
+        yield Label(VM_FIELDS.spec("base_name").label)
         yield Input(self.spec.base_name, id="base_name", placeholder="e.g. Yolo")
         yield FieldError(id="base_name-error")
         yield Label("Region")
@@ -122,7 +151,7 @@ class BasicsStep(VmStep):
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
     def load_facts(self) -> tuple[SubscriptionFacts, RegionFacts]:
         self.app.call_from_thread(self.journey.mark_loading)
-        return self.journey.fetch_facts(getattr(self.app, "session", None), kubernetes=False)
+        return self.journey.fetch_facts(azapp(self).session, kubernetes=False)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
     def load_region(self, location: str) -> tuple[SubscriptionFacts, RegionFacts]:
@@ -249,19 +278,15 @@ class NetworkStep(VmStep):
              "/48 (RFC 4193), with a subnet [b]default[/b] holding the first IPv4 /24 and the first IPv6 /64 "
              "(Azure requires IPv6 subnets to be exactly /64). Addresses are written zero-compressed, as "
              "Azure wants them. Press [b]ctrl+g[/b] for a new random IPv6 prefix.")
-    FIELDS = ("network",)
+    STEP_ID = "network"
     BINDINGS = [Binding("ctrl+g", "regenerate", "New IPv6 prefix", id="vm.network.regenerate")]
 
     def compose_form(self) -> ComposeResult:
         net = self.spec.network.resolved()
-        for fid, label, value, version in (
-            ("network-ipv4_space", "IPv4 address space", net.ipv4_space, 4),
-            ("network-ipv6_space", "IPv6 address space (ULA /48)", net.ipv6_space, 6),
-            ("network-subnet_ipv4", "Subnet 'default' IPv4", net.subnet_ipv4, 4),
-            ("network-subnet_ipv6", "Subnet 'default' IPv6", net.subnet_ipv6, 6),
-        ):
-            yield Label(label)
-            yield Input(value, id=fid)
+        for key, version in (("ipv4_space", 4), ("ipv6_space", 6), ("subnet_ipv4", 4), ("subnet_ipv6", 6)):
+            fid = f"network-{key}"
+            yield Label(VM_FIELDS.spec(f"network.{key}").label)
+            yield Input(getattr(net, key), id=fid)
             yield FieldError(id=f"{fid}-error")
             self.bind_input(fid, fid.replace("-", "."), _cidr(version))
 
@@ -306,27 +331,23 @@ class PublicIpStep(VmStep):
     INTRO = ("Two public addresses for the VM: IPv4 and IPv6, [b]Standard[/b] SKU (Basic was retired in "
              "September 2025), [b]static[/b] (Standard addresses always are), routed over the "
              "[b]Microsoft network[/b]. Note the allocated addresses on the last step for your DNS records.")
-    FIELDS = ("public_ip",)
+    STEP_ID = "public_ips"
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Availability zones")
+        yield Label(VM_FIELDS.spec("public_ip.zones").label)
         yield Select(self._zone_options(), value=self._zone_value(), id="public_ip-zones", allow_blank=False)
         yield Static("", id="zones-note", classes="note")
-        yield Label("Routing preference")
-        yield Select([("Microsoft network (default, lowest latency)", "Microsoft"),
-                      ("Internet (ISP network, cheaper egress)", "Internet")],
+        routing = VM_FIELDS.spec("public_ip.routing_preference")
+        yield Label(routing.label)
+        yield Select(routing.options(self.spec.public_ip.routing_preference),
                      value=self.spec.public_ip.routing_preference, id="public_ip-routing_preference",
                      allow_blank=False)
         yield Label("SKU and assignment")
         with Horizontal(classes="choice-row"):
-            yield self.choice("public_ip-sku", "public_ip.sku", [("Standard (Basic was retired)", "Standard")])
+            yield self.choice("public_ip-sku", "public_ip.sku", VM_FIELDS.spec("public_ip.sku").options())
             yield self.choice("public_ip-allocation", "public_ip.allocation",
-                              [("Static (Standard addresses always are)", "Static")])
-        yield Label("TCP idle timeout (minutes, 4–30)")
-        yield Input(str(self.spec.public_ip.idle_timeout_minutes), id="public_ip-idle_timeout_minutes")
-        yield FieldError(id="public_ip-idle_timeout_minutes-error")
-        self.bind_input("public_ip-idle_timeout_minutes", "public_ip.idle_timeout_minutes",
-                        _int_in(4, 30, "The idle timeout"))
+                              VM_FIELDS.spec("public_ip.allocation").options())
+        yield from self.int_field("public_ip.idle_timeout_minutes", "The idle timeout")
         yield Static("[dim]Tier: regional[/dim]", classes="note")
 
     def _zone_options(self) -> list[tuple[str, str]]:
@@ -375,20 +396,16 @@ class NatStep(VmStep):
              "exhaustion; you do not when every VM has its own public IPv4 (as this one does). Caveats: a "
              "Standard NAT gateway is IPv4-only (IPv6 keeps leaving through the VM's public IPv6) and is zonal "
              "or regional, never zone-redundant.")
-    FIELDS = ("nat_gateway",)
+    STEP_ID = "nat"
 
     def compose_form(self) -> ComposeResult:
         with Horizontal(classes="switch-row"):
             yield Switch(self.spec.nat_gateway.enabled, id="nat_gateway-enabled")
             yield Label("Create a NAT gateway for outbound IPv4")
-        yield Label("TCP idle timeout (minutes, 4–120)")
-        yield Input(str(self.spec.nat_gateway.idle_timeout_minutes), id="nat_gateway-idle_timeout_minutes")
-        yield FieldError(id="nat_gateway-idle_timeout_minutes-error")
-        self.bind_input("nat_gateway-idle_timeout_minutes", "nat_gateway.idle_timeout_minutes",
-                        _int_in(4, 120, "The idle timeout"))
+        yield from self.int_field("nat_gateway.idle_timeout_minutes", "The idle timeout")
         yield Label("SKU and zone")
         with Horizontal(classes="choice-row"):
-            yield self.choice("nat_gateway-sku", "nat_gateway.sku", [("Standard", "Standard")])
+            yield self.choice("nat_gateway-sku", "nat_gateway.sku", VM_FIELDS.spec("nat_gateway.sku").options())
             yield self.choice("nat_gateway-zones", "nat_gateway.zones",
                               [("No zone (regional)", ())] + [(f"Zone {z} only", (z,)) for z in ("1", "2", "3")])
 
@@ -406,7 +423,7 @@ class NsgStep(VmStep):
              "NIC, so there is one place to look). NSGs filter ICMPv4 only: inbound ping over IPv6 will not "
              "work, and path MTU discovery over IPv6 may break — the cloud-init step can set the NIC's MTU to "
              "1280 to avoid it.")
-    FIELDS = ("nsg_rules", "purpose")
+    STEP_ID = "nsg"
     BINDINGS = [
         # keys free in Input, TextArea and DataTable, so they work wherever the focus is
         Binding("ctrl+o", "add_rule", "Add rule", id="vm.nsg.add"),
@@ -415,9 +432,9 @@ class NsgStep(VmStep):
     ]
 
     def compose_form(self) -> ComposeResult:
-        yield Label("The VM's purpose")
-        yield Select([("Web server: ICMPv4, SSH, HTTP(S)", "web"), ("SSH only: ICMPv4, SSH", "ssh-only"),
-                      ("Custom rules", "custom")], value=self.spec.purpose, id="purpose", allow_blank=False)
+        purpose = VM_FIELDS.spec("purpose")
+        yield Label(purpose.label)
+        yield Select(purpose.options(self.spec.purpose), value=self.spec.purpose, id="purpose", allow_blank=False)
         yield Label("Source for ICMP and SSH")
         yield Input(self._admin_source(), id="nsg-source",
                     placeholder="* (any) or your IP/CIDR; ctrl+t fills in your public IP")
@@ -521,7 +538,7 @@ class NsgStep(VmStep):
     def _detect_ip(self) -> str:
         from azwizard.myip import detect_public_ipv4
 
-        return detect_public_ipv4(demo=bool(getattr(self.app, "demo", False)))
+        return detect_public_ipv4(demo=azapp(self).demo)
 
     @on(Worker.StateChanged)
     def _ip_detected(self, event: Worker.StateChanged) -> None:
@@ -529,7 +546,7 @@ class NsgStep(VmStep):
             return
         if event.state == WorkerState.SUCCESS and event.worker.result:
             self.query_one("#nsg-source", Input).value = f"{event.worker.result}/32"
-            demo = " (simulated: demo mode doesn't look up your real address)" if getattr(self.app, "demo", False) \
+            demo = " (simulated: demo mode doesn't look up your real address)" if azapp(self).demo \
                 else ""
             self.notify(f"SSH and ICMP now allowed only from {event.worker.result}{demo}.")
         elif event.state == WorkerState.ERROR:
@@ -680,41 +697,36 @@ class VmDetailsStep(VmStep):
     INTRO = ("The VM itself. Only sizes offered in this region for your subscription are listed, with the "
              "vCPU quota you have left in each family. The OS disk is Standard SSD and is deleted with the "
              "VM; the NIC too; the public IPs are kept (they are in your DNS).")
-    FIELDS = ("size", "image", "zone", "security_type", "admin_username", "ssh_public_key", "os_disk",
-              "data_disk", "accelerated_networking")
-    SHOWS = ("names.vm", "names.os_disk", "names.data_disk")  # edited in Basics › names
-    FIELD_WIDGETS = {"data_disk": "#data_disk-size", "data_disk.sku": "#data_disk-sku"}
+    STEP_ID = "vm"
     BINDINGS = [Binding("ctrl+g", "generate_key", "New SSH key", id="vm.details.keygen")]
     INITIAL_FOCUS = "#size-filter"
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Image")
+        yield Label(VM_FIELDS.spec("image").label)
         yield Select([(img.label, key) for key, img in IMAGES.items()], value=self._image_key(), id="image",
                      allow_blank=False)
         yield Label(f"Size (now {self.spec.size})", id="size-label")
         yield SizePicker(id="size-picker")
-        yield Label("Availability")
-        yield Select([("No infrastructure redundancy required", "")] + [(f"Zone {z}", z) for z in ("1", "2", "3")],
-                     value=self.spec.zone or "", id="zone", allow_blank=False)
-        yield Label("Security type")
-        yield Select([("Trusted launch (secure boot + vTPM; Azure's default)", "TrustedLaunch"),
-                      ("Standard", "Standard")], value=self.spec.security_type, id="security_type",
+        zone, security = VM_FIELDS.spec("zone"), VM_FIELDS.spec("security_type")
+        yield Label(zone.label)
+        yield Select(zone.options(self.spec.zone or ""), value=self.spec.zone or "", id="zone", allow_blank=False)
+        yield Label(security.label)
+        yield Select(security.options(self.spec.security_type), value=self.spec.security_type, id="security_type",
                      allow_blank=False)
-        yield Label("Admin user name")
+        yield Label(VM_FIELDS.spec("admin_username").label)
         yield Input(self.spec.admin_username, id="admin_username")
         self.bind_input("admin_username", "admin_username")
-        yield Label("SSH public key")
+        yield Label(VM_FIELDS.spec("ssh_public_key").label)
         yield Select(self._key_options(), value=self._key_value(), id="ssh_public_key", allow_blank=True,
                      prompt=f"choose a key from {self._ssh_dir_shown()}, or press ctrl+g to generate one")
         yield Input(id="ssh_public_key-paste", placeholder="… or paste a public key here (ssh-ed25519 AAAA… you@host)")
         yield FieldError(id="ssh_public_key-paste-error")
         yield Static("", id="key-note", classes="note")
-        yield Label("OS disk")
-        yield Select([("Standard SSD (StandardSSD_LRS) — the notes' default", "StandardSSD_LRS"),
-                      ("Premium SSD (Premium_LRS) — high IOPS", "Premium_LRS"),
-                      ("Standard HDD (Standard_LRS)", "Standard_LRS")],
-                     value=self.spec.os_disk.sku, id="os_disk-sku", allow_blank=False)
-        yield Label("OS disk size in GiB (empty = the image's size)")
+        os_disk = VM_FIELDS.spec("os_disk.sku")
+        yield Label(os_disk.label)
+        yield Select(os_disk.options(self.spec.os_disk.sku), value=self.spec.os_disk.sku, id="os_disk-sku",
+                     allow_blank=False)
+        yield Label(VM_FIELDS.spec("os_disk.size_gb").label)
         yield Input(str(self.spec.os_disk.size_gb or ""), id="os_disk-size_gb", placeholder="the image's size")
         yield FieldError(id="os_disk-size_gb-error")
         self.bind_input("os_disk-size_gb", "os_disk.size_gb", _optional_int)
@@ -731,18 +743,46 @@ class VmDetailsStep(VmStep):
             yield Label("Delete the data disk with the VM (off: it is kept, and billed, after the VM is deleted)")
         with Horizontal(classes="switch-row"):
             yield Switch(self.spec.accelerated_networking, id="accelerated_networking")
-            yield Label("Accelerated networking (needs a size that supports it)")
+            yield Label(VM_FIELDS.spec("accelerated_networking").label)
+        yield Label(VM_FIELDS.spec("priority").label)
+        with Horizontal(classes="choice-row"):
+            for path in ("priority", "eviction_policy"):
+                yield self.choice(path, path, VM_FIELDS.spec(path).options())
+            yield Input(f"{self.spec.max_price:g}", id="max_price", placeholder="-1")
+        yield FieldError(id="max_price-error")
+        self.bind_input("max_price", "max_price", _price)
+        yield Static("", id="price-note", classes="note")
 
     def on_mount(self) -> None:
         super().on_mount()
         self._fill_sizes("")
+        self._show_price()
+
+    def _journey_changed(self) -> None:
+        super()._journey_changed()
+        if self.is_attached:
+            self._show_price()
+
+    def _show_price(self) -> None:
+        """The size's pay-as-you-go price, and what a Spot VM pays (spot-vms#pricing: "the current price for spot
+        or the price for a standard VM, which ever is less"; -1 is never evicted for price)."""
+        from azwizard.cleanup.costs import money, vm_hourly
+
+        spec = self.spec
+        hourly = vm_hourly(spec.size)
+        payg = money(hourly) if hourly is not None else "not in azwizard's price table"
+        if spec.priority != "Spot":
+            text = f"Pay as you go: {spec.size} {payg}."
+        elif spec.max_price == -1:
+            text = (f"Spot: the price follows demand, at most the pay-as-you-go price: {payg} for {spec.size}. "
+                    "Evicted with 30 s notice when Azure needs the capacity, never for price.")
+        else:
+            text = (f"Spot: the price follows demand, at most {money(spec.max_price)} (pay as you go: {payg}). "
+                    "Evicted with 30 s notice when Azure needs the capacity or the price goes above your max.")
+        self.query_one("#price-note", Static).update(f"[dim]{escape(text)}[/dim]")
 
     def _data_disk_options(self) -> list[tuple[str, str]]:
-        opts = [("Standard SSD", "StandardSSD_LRS"), ("Premium SSD", "Premium_LRS"), ("Standard HDD", "Standard_LRS")]
-        sku = self.spec.data_disk.sku if self.spec.data_disk else ""
-        if sku and all(v != sku for _, v in opts):
-            opts.append((f"{sku} (from a profile or command)", sku))
-        return opts
+        return VM_FIELDS.spec("data_disk.sku").options(self.spec.data_disk.sku if self.spec.data_disk else None)
 
     def _image_key(self) -> str:
         return next((k for k, v in IMAGES.items() if v == self.spec.image), "debian-12")
@@ -771,7 +811,7 @@ class VmDetailsStep(VmStep):
     def _ssh_dir(self) -> Path:
         from azwizard.sshkeys import ssh_dir
 
-        return ssh_dir(bool(getattr(self.app, "demo", False)))
+        return ssh_dir(azapp(self).demo)
 
     _sizes: tuple[Any, Any, SizeRows] | None = None  # (facts, (zones, prices), rows) the picker's rows came from
     _shown: tuple[list[tuple[str, ...]], str] | None = None  # the rows in the table, and the chosen size then
@@ -818,13 +858,18 @@ class VmDetailsStep(VmStep):
 
     def refresh_form(self) -> None:
         self._fill_sizes(self.query_one("#size-filter", Input).value)
+        for path in ("priority", "eviction_policy"):  # set from elsewhere (a profile, a pasted command)
+            select = self.query_one(f"#{path}", Select)
+            if select.value != getattr(self.spec, path):
+                with self.prevent(Select.Changed):
+                    select.value = getattr(self.spec, path)
 
     @on(Input.Changed, "#size-filter")
     def _filter(self, event: Input.Changed) -> None:
         self._fill_sizes(event.value)
 
     @on(DataTable.RowSelected, "#size")
-    def _size(self, event: DataTable.RowSelected) -> None:
+    def _size_chosen(self, event: DataTable.RowSelected) -> None:
         name = str(event.data_table.get_row(event.row_key)[0])
         self.journey.set("size", name)
         self.query_one("#size-label", Label).update(f"Size (now {name})")
@@ -885,7 +930,7 @@ class VmDetailsStep(VmStep):
 
         err = self.query_one("#data_disk-size-error", FieldError)
         try:
-            size = _int_in(0, 32767, "The data disk size")(event.value or "0")
+            size = _int_in(0, _range("data_disk.size_gb")[1], "The data disk size")(event.value or "0")
         except ValueError as exc:
             event.input.add_class("-invalid")
             err.set_error(str(exc))
@@ -944,18 +989,16 @@ class BackupStep(VmStep):
              "Trusted launch VMs need the [b]Enhanced[/b] policy. Mind the cleanup cost: a vault with backups "
              "cannot be deleted until protection is stopped and the backup data deleted, and deleted backups "
              "stay in soft delete for 14 days.")
-    FIELDS = ("backup",)
-    SHOWS = ("names.vault",)  # edited in Basics › names
-    FIELD_WIDGETS = {"backup": "#backup-enabled"}
+    STEP_ID = "backup"
 
     def compose_form(self) -> ComposeResult:
         with Horizontal(classes="switch-row"):
             yield Switch(self.spec.backup.enabled, id="backup-enabled")
             yield Label("Back up this VM")
-        yield Label("Policy")
-        yield Select([("Automatic (Enhanced for trusted launch, else Standard)", "auto"),
-                      ("Standard (daily)", "Standard"), ("Enhanced (hourly, required for trusted launch)", "Enhanced")],
-                     value=self.spec.backup.policy, id="backup-policy", allow_blank=False)
+        policy = VM_FIELDS.spec("backup.policy")
+        yield Label(policy.label)
+        yield Select(policy.options(self.spec.backup.policy), value=self.spec.backup.policy, id="backup-policy",
+                     allow_blank=False)
 
     @on(Switch.Changed, "#backup-enabled")
     def _enabled(self, event: Switch.Changed) -> None:
@@ -993,7 +1036,7 @@ class CloudInitStep(VmStep):
     STEP_TITLE = "cloud-init"
     INTRO = ("[b]Optional.[/b] Custom data run by cloud-init at first boot (at most 64 KiB once base64-encoded). "
              "Press [b]ctrl+o[/b] to add the notes' advice for IPv6: NIC MTU 1280 and systemd-networkd.")
-    FIELDS = ("custom_data",)
+    STEP_ID = "cloud_init"
     # ctrl+o adds, as on the NSG, node pool and access steps; ctrl+t is "my public IP" wherever it is bound (a key
     # keeps its meaning from step to step: issue 19 item 22)
     BINDINGS = [Binding("ctrl+o", "snippet", "Add MTU snippet", id="vm.cloudinit.snippet")]

@@ -138,6 +138,7 @@ def _build_new(sim: ArmSim, rid: str, name: str, location: str, body: dict[str, 
     os_sku = (os_disk_in.get("managedDisk") or {}).get("storageAccountType") or _default_disk_sku(sku)
     checks.check_premium(size, sku, os_disk_name, os_sku)
     checks.check_ephemeral(size, sku, os_disk_in, os_size)
+    checks.check_spot(size, sku, props)
     data_views = _data_disks_view(sim, rid, name, location, zones, storage.get("dataDisks") or [])
     for d in data_views:
         checks.check_premium(size, sku, d["name"], d["managedDisk"]["storageAccountType"])

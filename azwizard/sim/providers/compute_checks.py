@@ -353,6 +353,35 @@ def check_ephemeral(size: str, sku: dict[str, Any], os_disk: dict[str, Any], siz
             "details.")
 
 
+# ---------------------------------------------------------------- Spot
+
+
+_SPOT_PRIORITIES = ("spot", "low")  # "Low" is the older name of Spot (VirtualMachinePriorityTypes)
+
+
+def check_spot(size: str, sku: dict[str, Any], props: dict[str, Any]) -> None:
+    """Spot settings (https://learn.microsoft.com/azure/virtual-machines/error-codes-spot, 400 each): an eviction
+    policy or a max price on a VM that is not Spot, a max price other than -1 or above 0, and a Spot VM of a size
+    without the LowPriorityCapable capability (B-series and Promo sizes: spot-vms#limitations)."""
+    spot = str(props.get("priority") or "Regular").lower() in _SPOT_PRIORITIES
+    if props.get("evictionPolicy") is not None and not spot:
+        raise ArmError(400, "EvictionPolicyCanBeSetOnlyOnLowPriorityVirtualMachines",
+                       "Eviction policy can be set only on Azure Spot Virtual Machines.")
+    price = (props.get("billingProfile") or {}).get("maxPrice")
+    if price is not None and not spot:
+        raise ArmError(400, "VariablePricingIsSupportedOnlyForLowPriorityVirtualMachines",
+                       "Variable pricing is supported only for Azure Spot Virtual Machines.")
+    if price is not None and (isinstance(price, bool) or not isinstance(price, (int, float))
+                              or (price != -1 and price <= 0)):
+        raise ArmError(400, "MaxPriceValueInvalid",
+                       "Invalid max price value. The only supported values for max price are -1 or a decimal greater "
+                       "than zero. Max price value of -1 indicates the Azure Spot virtual machine will not be evicted "
+                       "for price reasons.")
+    if spot and cc.sku_caps(sku).get("LowPriorityCapable") == "False":
+        raise ArmError(400, "VariablePricingIsNotSupportedForThisVMSize",
+                       f"Variable pricing is not supported for this VM size {size}.")
+
+
 # ---------------------------------------------------------------- network interfaces
 
 
