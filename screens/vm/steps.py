@@ -768,15 +768,17 @@ class VmDetailsStep(VmStep):
         or the price for a standard VM, which ever is less"; -1 is never evicted for price)."""
         from azwizard.cleanup.costs import money, vm_hourly
 
-        spec = self.spec
-        hourly = vm_hourly(spec.size)
-        payg = money(hourly) if hourly is not None else "not in azwizard's price table"
+        spec, book = self.spec, self.journey.prices  # the region's list prices (azwizard.pricing), when read
+        hourly = vm_hourly(spec.size, book)
+        payg = (money(hourly, book.currency if book is not None else "USD") if hourly is not None
+                else "not in the price list")
         if spec.priority != "Spot":
             text = f"Pay as you go: {spec.size} {payg}."
         elif spec.max_price == -1:
             text = (f"Spot: the price follows demand, at most the pay-as-you-go price: {payg} for {spec.size}. "
                     "Evicted with 30 s notice when Azure needs the capacity, never for price.")
         else:
+            # billingProfile.maxPrice is in US dollars whatever the billing currency (spot-vms#pricing)
             text = (f"Spot: the price follows demand, at most {money(spec.max_price)} (pay as you go: {payg}). "
                     "Evicted with 30 s notice when Azure needs the capacity or the price goes above your max.")
         self.query_one("#price-note", Static).update(f"[dim]{escape(text)}[/dim]")
