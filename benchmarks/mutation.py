@@ -49,7 +49,8 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/plan/diff.py": (None, ("tests/test_plan_diff.py", "tests/test_plan_diff_text.py",
                                      "tests/test_safety_paths.py",
                                      "tests/test_cli_existing.py", "tests/test_run_resume.py")),
-    "azwizard/run/preflight.py": (None, ("tests/test_cli_existing.py", "tests/test_run_resume.py",
+    "azwizard/run/preflight.py": (None, ("tests/test_preflight_ledger.py", "tests/test_cli_existing.py",
+                                         "tests/test_ownership.py", "tests/test_run_resume.py",
                                          "tests/test_cleanup_takeover.py", "tests/test_cli_apply.py")),
     "azwizard/run/executor.py": (None, ("tests/test_run_vm.py", "tests/test_run_retries.py", "tests/test_safety_paths.py",
                                         "tests/test_run_resume.py", "tests/test_cli_existing.py",
@@ -657,6 +658,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="parallel workers (default 2)")
     ap.add_argument("--timeout-factor", type=float, default=3.0,
                     help="a mutant times out after this many times its module's baseline test time (min 15 s)")
+    ap.add_argument("--line", action="append", default=[], metavar="FILE:LINE",
+                    help="only the mutants on this line (e.g. preflight.py:220, as a survivor is printed); "
+                         "repeatable")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--json", help="write every outcome to this file")
     ap.add_argument("--without", action="append", default=[], metavar="TEST_FILE",
@@ -675,7 +679,8 @@ def main() -> None:
     plan: dict[str, list[Mutant]] = {}
     for m in modules:
         functions, _ = TARGETS[m]
-        plan[m] = [x for x in mutants_of(m, functions) if chosen(x, args.sample)]
+        plan[m] = [x for x in mutants_of(m, functions) if chosen(x, args.sample)
+                   and (not args.line or any(f"{x.file}:{x.line}".endswith(sel) for sel in args.line))]
     total = sum(len(v) for v in plan.values())
     if args.list:
         for m in modules:

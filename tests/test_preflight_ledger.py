@@ -1,0 +1,177 @@
+"""run/preflight.py in isolation (issue 27's surviving mutants): what makes two runs the same journey, what the
+journals on this machine say about each run and resource (finished or interrupted, who made it last, a tie in
+time), how a diff turns into findings, and which rule findings a diff supersedes. Pure: journals are written as
+JSON lines with chosen timestamps, diffs are built by hand."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from azwizard.plan.diff import Change, Owner, PlanDiff, StepDiff
+from azwizard.plan.model import Plan, Step
+from azwizard.plan.vm import plan_vm
+from azwizard.rules.model import Finding
+from azwizard.run.preflight import Ledger, diff_findings, plan_identity, superseded
+from azwizard.specs.vm import VmSpec
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
+SUB = "00000000-0000-0000-0000-000000000000"
+NSG = f"/subscriptions/{SUB}/resourceGroups/Yolo-RG/providers/Microsoft.Network/networkSecurityGroups/Yolo-NSG"
+NSG_KIND = "Microsoft.Network/networkSecurityGroups"
+
+
+def _plan(vm: str = "Yolo-VM", journey: str = "vm") -> Plan:
+    spec = VmSpec.for_base("Yolo", ssh_public_key=KEY)
+    spec = replace(spec, names=replace(spec.names, vm=vm))
+    plan = plan_vm(spec, subscription_id=SUB, run_id="run-1", created_at="2026-12-07T10:00:00Z")
+    return replace(plan, journey=journey)
+
+
+def _write(directory: Path, run: str, *events: dict[str, Any]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps({"run": run, "journey": "vm", **ev}) for ev in events]
+    (directory / f"{run}.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def _plan_event(ts: str, identity: str = "vm:x") -> dict[str, Any]:
+    return {"ts": ts, "event": "plan", "identity": identity, "steps": [{"id": NSG, "kind": NSG_KIND, "step": "nsg"}]}
+
+
+# ------------------------------------------------------------------------------------------- plan_identity
+
+
+def test_the_journey_is_the_main_resource_so_two_vms_in_one_group_are_two_journeys() -> None:
+    a, b = _plan("Yolo-VM"), _plan("Other-VM")
+    assert plan_identity(a) == "vm:" + a.step("vm").resource_id.lower()
+    assert plan_identity(a) != plan_identity(b)
+    assert plan_identity(a) == plan_identity(replace(a, run_id="run-2"))  # whatever the run id
+
+
+def test_a_plan_without_its_main_step_is_named_by_its_last_step() -> None:
+    plan = _plan()
+    other = replace(plan, journey="other")
+    assert plan_identity(other) == "other:" + plan.steps[-1].resource_id.lower()
+    assert plan_identity(replace(plan, journey="other", steps=())) == "other:"
+
+
+# ------------------------------------------------------------------------------------------------- Ledger
+
+
+def test_a_run_is_finished_only_by_a_finished_ok_event_after_its_last_plan(tmp_path: Path) -> None:
+    _write(tmp_path, "run-a", _plan_event("2026-12-07T10:00:00Z"))  # interrupted: no finished event
+    _write(tmp_path, "run-b", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:01:00Z", "event": "finished", "ok": True})
+    _write(tmp_path, "run-c", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:01:00Z", "event": "finished", "ok": True},
+           _plan_event("2026-12-07T10:02:00Z"))  # resumed, then interrupted again
+    _write(tmp_path, "run-d", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:01:00Z", "event": "finished", "ok": False})
+    runs = Ledger.load(tmp_path).runs
+    assert {r: runs[r].finished_ok for r in runs} == {"run-a": False, "run-b": True, "run-c": False, "run-d": False}
+    assert runs["run-a"].identity == "vm:x" and runs["run-a"].journey == "vm"
+
+
+def test_the_run_that_made_a_resource_last_is_its_maker_and_a_tie_goes_to_the_later_run(tmp_path: Path) -> None:
+    created = {"event": "created", "id": NSG, "kind": NSG_KIND, "step": "nsg"}
+    _write(tmp_path, "run-1", _plan_event("2026-12-07T10:00:00Z"), {**created, "ts": "2026-12-07T10:05:00Z"})
+    _write(tmp_path, "run-2", _plan_event("2026-12-07T10:00:00Z"), {**created, "ts": "2026-12-07T10:05:00Z"})
+    assert Ledger.load(tmp_path).maker(NSG) == "run-2"  # same second: the later journal wins
+    assert Ledger.load(tmp_path).maker(NSG.upper()) == "run-2"  # ids are compared case-insensitively
+    _write(tmp_path, "run-3", _plan_event("2026-12-07T09:00:00Z"), {**created, "ts": "2026-12-07T09:05:00Z"})
+    assert Ledger.load(tmp_path).maker(NSG) == "run-2"  # an older create does not take it over
+    _write(tmp_path, "run-4", _plan_event("2026-12-07T11:00:00Z"),
+           {"ts": "2026-12-07T11:05:00Z", "event": "deleted", "id": NSG, "kind": NSG_KIND})
+    assert Ledger.load(tmp_path).maker(NSG) is None  # deleted since: nobody's
+    assert Ledger.load(tmp_path / "none").maker(NSG) is None
+
+
+def test_the_identity_azure_gave_a_resource_is_kept_from_the_events_that_carry_it(tmp_path: Path) -> None:
+    guid = {"resourceGuid": "1111"}
+    _write(tmp_path, "run-1", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:01:00Z", "event": "requested", "id": NSG, "kind": NSG_KIND, "identity": guid},
+           {"ts": "2026-12-07T10:02:00Z", "event": "created", "id": NSG, "kind": NSG_KIND, "identity": guid})
+    _write(tmp_path, "run-2", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:01:00Z", "event": "requested", "id": NSG, "kind": NSG_KIND, "identity": guid},
+           {"ts": "2026-12-07T10:02:00Z", "event": "created", "id": NSG, "kind": NSG_KIND, "identity": {}})
+    assert Ledger.load(tmp_path).identities == {("run-1", NSG.lower()): guid}
+
+
+def test_an_operation_in_flight_is_pending_only_for_a_requested_or_accepted_resource(tmp_path: Path) -> None:
+    op = "https://management.azure.com/subscriptions/x/operations/1"
+    _write(tmp_path, "run-1", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:01:00Z", "event": "accepted", "id": NSG, "kind": NSG_KIND, "operation": op})
+    _write(tmp_path, "run-2", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:01:00Z", "event": "created", "id": NSG, "kind": NSG_KIND, "operation": op})
+    _write(tmp_path, "run-3", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:01:00Z", "event": "requested", "id": NSG, "kind": NSG_KIND})
+    pending = Ledger.load(tmp_path).pending
+    assert pending == {"run-1": {NSG.lower(): op}, "run-2": {}, "run-3": {}}
+
+
+# ------------------------------------------------------------------------------------------- diff_findings
+
+
+def _entry(action: str, changes: int = 0, **kw: Any) -> StepDiff:
+    return StepDiff("nsg", "Network security group Yolo-NSG", NSG_KIND, NSG, action,  # type: ignore[arg-type]
+                    changes=tuple(Change(f"properties.x{i}", i, i + 1) for i in range(changes)), **kw)
+
+
+def test_an_update_lists_four_changes_and_says_when_there_are_more() -> None:
+    four = diff_findings(PlanDiff((_entry("update", 4),)), "vm", allow_update=False)[0]
+    five = diff_findings(PlanDiff((_entry("update", 5),)), "vm", allow_update=False)[0]
+    assert "properties.x3" in four.message and "…" not in four.message
+    assert "properties.x3" in five.message and "properties.x4" not in five.message and "…" in five.message
+    assert four.blocking and four.field == "names.nsg" and "--allow-update" in four.message
+
+
+def test_which_findings_an_update_makes() -> None:
+    this_run = Owner("this-run", "run-1", "vm", (), True)
+    failed = {"properties": {"provisioningState": "Failed"}}
+
+    def one(entry: StepDiff, allow: bool = False, journey: str = "vm") -> Finding:
+        (f,) = diff_findings(PlanDiff((entry,)), journey, allow_update=allow)
+        return f
+
+    assert one(_entry("update", 1, owner=this_run, current=failed)).rule_id == "plan-resend"
+    assert one(_entry("update", 1, owner=this_run, current=failed)).severity == "warn"
+    # not Failed, or not this run's: an update needs a yes
+    assert one(_entry("update", 1, owner=this_run, current={"properties": {}})).severity == "block"
+    same = Owner("same-journey", "run-0", "vm", (), True)
+    assert one(_entry("update", 1, owner=same, current=failed)).severity == "block"
+    assert "an earlier run of this vm journey (run-0)" in one(_entry("update", 1, owner=same)).message
+    assert one(_entry("update", 1, owner=same), allow=True).severity == "warn"
+    assert one(_entry("update", 1, owner=Owner("adopted", "run-1", "vm", (), True))).rule_id == "plan-adopt"
+    assert "this journey" in one(_entry("update", 1)).message
+    assert one(_entry("conflict", reason="made by someone else", fix="rename it",
+                      refused=("location",))).message == ("made by someone else; Azure refuses in place: location. "
+                                                          "rename it")
+    assert one(_entry("unknown", reason="403", fix="ask")).rule_id == "plan-unreadable"
+    assert one(_entry("update", 1), journey="aks").field == ""  # the AKS plan has no "nsg" field
+    assert diff_findings(PlanDiff((_entry("create"), _entry("unchanged"))), "vm", allow_update=False) == []
+
+
+# ------------------------------------------------------------------------------------------------ superseded
+
+
+def test_a_diff_that_read_the_group_and_registry_supersedes_the_rules_guesses_about_them() -> None:
+    rg_warn = Finding("vm-resource-group-exists", "warn", "its tags would be replaced", "names.resource_group", "")
+    rg_block = Finding("vm-resource-group-exists", "block", "not yours", "names.resource_group", "")
+    acr = Finding("aks-name-acr", "block", "The registry name is already taken", "acr.name", "")
+    acr_other = Finding("aks-name-acr", "block", "The registry name is too short", "acr.name", "")
+    other = Finding("vm-size", "warn", "small", "size", "")
+    findings = [rg_warn, rg_block, acr, acr_other, other]
+
+    def entry(key: str, action: str) -> StepDiff:
+        return replace(_entry(action), key=key)
+
+    existing = PlanDiff((entry("rg", "unchanged"), entry("acr", "update")))
+    assert superseded(findings, existing) == [rg_block, acr_other, other]
+    absent = PlanDiff((entry("rg", "create"), entry("acr", "unknown")))
+    assert superseded(findings, absent) == findings
+    assert superseded(findings, PlanDiff((entry("rg", "unchanged"), entry("acr", "update")), read=False)) == findings
+    assert superseded(findings, None) == findings
+    assert superseded(findings, PlanDiff((entry("acr", "conflict"),))) == [rg_warn, rg_block, acr_other, other]
+    assert superseded(findings, PlanDiff((entry("rg", "conflict"),))) == [rg_block, acr, acr_other, other]
