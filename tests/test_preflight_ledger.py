@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from azwizard.plan.diff import Change, Owner, PlanDiff, StepDiff
-from azwizard.plan.model import Plan, Step
+from azwizard.plan.model import Plan
 from azwizard.plan.vm import plan_vm
 from azwizard.rules.model import Finding
 from azwizard.run.preflight import Ledger, diff_findings, plan_identity, superseded
