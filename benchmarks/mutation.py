@@ -472,7 +472,7 @@ def worker(copy_dir: str) -> None:
             finally:
                 path.write_text(original, encoding="utf-8")
                 cached.unlink(missing_ok=True)
-        out.write(json.dumps({"outcome": outcome, "seconds": seconds}) + "\n")
+        out.write(json.dumps({"outcome": outcome, "seconds": seconds, "cpu": _cpu_used()}) + "\n")
         out.flush()
 
 
@@ -530,6 +530,14 @@ def _forget(stale: set[str]) -> None:
 
 
 _CHILD: list[int] = []
+
+
+def _cpu_used() -> float:
+    """CPU seconds of this process and every test run it waited for, so far."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -707,8 +715,10 @@ def main() -> None:
 
         retried: set[str] = set()
         dropped: list[str] = []
+        cpu_of: dict[str, float] = {}  # each worker's CPU seconds so far (with its test runs)
 
         def covered(job: dict[str, object], res: dict[str, object]) -> None:
+            cpu_of[str(res["worker"])] = float(res.get("cpu", 0.0))  # type: ignore[arg-type]
             test = str(job["tests"][0])  # type: ignore[index]
             if res["outcome"] != "survived":
                 log = Path(str(res["worker"]) + ".log")
@@ -737,7 +747,8 @@ def main() -> None:
         while pending:
             batch, pending = pending, []
             run_jobs(workers, batch, covered)
-        print(f"  coverage pass: {time.monotonic() - t0:.0f} s", flush=True)
+        cpu_coverage = sum(cpu_of.values())
+        print(f"  coverage pass: {time.monotonic() - t0:.0f} s, {cpu_coverage / 60:.1f} CPU-min", flush=True)
 
         # 2. Each mutant against the tests that run its lines, fastest first (-x stops at the first failure).
         # With --new, the other tests first; a survivor then meets the new ones ("before" and "after").
@@ -771,6 +782,7 @@ def main() -> None:
         print(f"  {len(jobs) + len(stage2)} mutants to run, {len(results)} not reached by any test", flush=True)
 
         def record(job: dict[str, object], res: dict[str, object]) -> None:
+            cpu_of[str(res["worker"])] = float(res.get("cpu", 0.0))  # type: ignore[arg-type]
             mutant = job["mutant"]
             assert isinstance(mutant, Mutant)
             outcome = str(res["outcome"])
@@ -802,6 +814,13 @@ def main() -> None:
     report(results, time.monotonic() - t0, args.json, before if args.new else None)
     print(f"CPU time of the workers and their test runs: {cpu / 60:.1f} min "
           f"(about {cpu / 120:.1f} min of wall time on 2 otherwise idle cores)")
+    # The coverage pass costs the same whatever the sample; the mutants' part scales with it.
+    mutants_cpu = max(0.0, cpu - cpu_coverage)
+    full = cpu_coverage + mutants_cpu / max(args.sample, 1e-9)
+    print(f"  of which the coverage pass {cpu_coverage / 60:.1f} min, the {len(results)} mutants "
+          f"{mutants_cpu / 60:.1f} min ({mutants_cpu / max(1, len(results)):.2f} s each)"
+          + (f"; all the mutants of these modules: about {full / 60:.1f} CPU-min, {full / 120:.1f} min on 2 idle "
+             "cores" if args.sample < 1 else ""))
 
 
 def _timeout(tests: list[str], durations: dict[str, float], args: argparse.Namespace) -> float:
