@@ -670,6 +670,9 @@ def main() -> None:
     ap.add_argument("--line", action="append", default=[], metavar="FILE:LINE",
                     help="only the mutants on this line (e.g. preflight.py:220, as a survivor is printed); "
                          "repeatable")
+    ap.add_argument("--tests", action="append", default=[], metavar="TEST_FILE",
+                    help="these test files instead of the module's own (to check one new test against one line "
+                         "quickly); repeatable")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--json", help="write every outcome to this file")
     ap.add_argument("--without", action="append", default=[], metavar="TEST_FILE",
@@ -709,7 +712,10 @@ def main() -> None:
         # 1. The unmutated tests, once per test file, recording which test runs which line of the targets (and
         # proving they pass in the copy).
         files = [m for m in modules if plan[m]]
-        test_files = list(dict.fromkeys(t for m in files for t in TARGETS[m][1] if t not in args.without))
+        def tests_of(m: str) -> tuple[str, ...]:
+            return tuple(args.tests) or TARGETS[m][1]
+
+        test_files = list(dict.fromkeys(t for m in files for t in tests_of(m) if t not in args.without))
         hits: dict[str, dict[int, set[str]]] = {m: {} for m in files}
         durations: dict[str, float] = {}
 
@@ -757,7 +763,7 @@ def main() -> None:
         jobs = []
         for m in files:
             source = (ROOT / m).read_text(encoding="utf-8")
-            everything = [t for t in durations if t.split("::")[0] in TARGETS[m][1]]
+            everything = [t for t in durations if t.split("::")[0] in tests_of(m)]
             for x in plan[m]:
                 tests: set[str] = set()
                 for line in range(x.first, x.last + 1):

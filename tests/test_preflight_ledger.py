@@ -15,6 +15,7 @@ from azwizard.plan.model import Plan
 from azwizard.plan.vm import plan_vm
 from azwizard.rules.model import Finding
 from azwizard.run.preflight import Ledger, diff_findings, plan_identity, superseded
+from azwizard.specs.common import TAG_RUN
 from azwizard.specs.vm import VmSpec
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
@@ -109,6 +110,19 @@ def test_an_operation_in_flight_is_pending_only_for_a_requested_or_accepted_reso
            {"ts": "2026-12-07T10:01:00Z", "event": "requested", "id": NSG, "kind": NSG_KIND})
     pending = Ledger.load(tmp_path).pending
     assert pending == {"run-1": {NSG.lower(): op}, "run-2": {}, "run-3": {}}
+
+
+def test_a_resource_re_created_since_its_run_made_it_is_not_that_runs_even_with_its_tags(tmp_path: Path) -> None:
+    _write(tmp_path, "run-1", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:02:00Z", "event": "created", "id": NSG, "kind": NSG_KIND,
+            "identity": {"resourceGuid": "1111"}})
+    ledger = Ledger.load(tmp_path)
+    tags = {"tags": {TAG_RUN: "run-1"}}
+    assert ledger.proof(NSG, NSG_KIND, {**tags, "properties": {"resourceGuid": "1111"}}) == ("run-1", "")
+    run, why = ledger.proof(NSG, NSG_KIND, {**tags, "properties": {"resourceGuid": "2222"}})
+    assert run is None and why.startswith("re-created since run run-1 made it")
+    run, why = ledger.proof(NSG, NSG_KIND, {"tags": {TAG_RUN: "run-0"}, "properties": {"resourceGuid": "1111"}})
+    assert run is None and f"({TAG_RUN}=run-0)" in why
 
 
 # ------------------------------------------------------------------------------------------- diff_findings
