@@ -4,6 +4,8 @@ steps update what this run did not make. Pure: errors and bodies are built by ha
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -11,7 +13,12 @@ import pytest
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 
 from azwizard.azure.errors import AzwizardError
-from azwizard.plan.diff import Owner, StepDiff
+from azwizard.azure.session import ClientFactory
+from azwizard.journal import Journal
+from azwizard.plan.diff import Owner, PlanDiff, StepDiff
+from azwizard.plan.model import Plan
+from azwizard.plan.vm import plan_vm
+from azwizard.run import Runner, StepEvent
 from azwizard.run.executor import (
     TRANSIENT_CODES,
     _updates_other,
@@ -20,6 +27,9 @@ from azwizard.run.executor import (
     is_transient,
     outputs_of,
 )
+from azwizard.run.preflight import read_plan
+from azwizard.sim import ArmSim
+from azwizard.specs.vm import VmSpec
 
 
 def _arm_error(target: str | None, *details: str | None) -> Exception:
@@ -102,3 +112,75 @@ def test_an_update_of_an_earlier_runs_or_someone_elses_resource_is_journaled_as_
     entry = StepDiff("nsg", "NSG", "Microsoft.Network/networkSecurityGroups", "/x", "update", owner=owner)
     assert _updates_other(entry) is other
     assert _updates_other(None) is False
+
+
+# ------------------------------------------------------------------------------ through the simulator
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
+
+
+def _vm_plan(run_id: str, subscription_id: str) -> Plan:
+    spec = VmSpec.for_base("Yolo", ssh_public_key=KEY, size="Standard_D2s_v5")
+    spec = replace(spec, network=replace(spec.network, ipv6_space="fd12:3456:789a::/48"))  # the same in both runs
+    return plan_vm(spec,
+                   subscription_id=subscription_id, run_id=run_id, created_at="2026-12-07T10:00:00Z")
+
+
+def _first_run(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan = _vm_plan("run-1", sim.subscription_id)
+    assert Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.01).run(plan).ok
+
+
+def test_an_earlier_runs_unchanged_resources_are_journaled_as_unchanged_with_their_owner(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    _first_run(sim, factory, tmp_path)
+    plan = _vm_plan("run-2", sim.subscription_id)
+    diff = read_plan(factory, plan, journal_dir=tmp_path)
+    assert {e.action for e in diff.entries} == {"unchanged"}
+    puts = len([r for r in sim.requests if r.method == "PUT"])
+    journal = Journal("run-2", "vm", directory=tmp_path)
+    events: list[StepEvent] = []
+    result = Runner(factory, journal, poll_interval=0.01, on_event=events.append).run(plan, diff=diff)
+
+    assert result.ok and set(result.states.values()) == {"existing"}
+    assert len([r for r in sim.requests if r.method == "PUT"]) == puts  # nothing sent
+    unchanged = {e["step"]: e for e in journal.events() if e["event"] == "unchanged"}
+    assert set(unchanged) == {s.key for s in plan.steps}
+    assert {e["owner"] for e in unchanged.values()} == {"run-1"}
+    assert not [e for e in journal.events() if e["event"] in ("created", "adopted", "requested")]
+    # run-2 made none of it: cleanup of run-2 deletes nothing, run-1 stays the maker
+    assert not journal.existing()
+    assert result.outputs["vm"]["vmId"] == sim.get(plan.step("vm").resource_id)["properties"]["vmId"]
+    assert any(e.key == "vm" and e.state == "existing" and e.message == "unchanged: nothing sent" for e in events)
+
+
+def test_an_adopted_unchanged_resource_is_journaled_adopted_with_its_identity(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    _first_run(sim, factory, tmp_path / "elsewhere")  # made by a run whose journal is not here
+    plan = _vm_plan("run-2", sim.subscription_id)
+    adopted_by_user = Owner("adopted", "run-2", "vm", (("owner", "alice"),), True)
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged", owner=adopted_by_user,
+                             current=sim.get(s.resource_id)) for s in plan.steps)
+    journal = Journal("run-2", "vm", directory=tmp_path)
+    assert Runner(factory, journal, poll_interval=0.01).run(plan, diff=PlanDiff(entries)).ok
+    adopted = [e for e in journal.events() if e["event"] == "adopted" and e["step"] == "nsg"]
+    guid = sim.get(plan.step("nsg").resource_id)["properties"]["resourceGuid"]
+    assert len(adopted) == 1 and adopted[0]["identity"] == {"resourceGuid": guid}
+    assert journal.resources()[plan.step("nsg").resource_id.lower()].state == "adopted"
+    assert not [e for e in journal.events() if e["event"] in ("created", "unchanged")]
+
+
+def test_this_runs_own_unchanged_resource_is_confirmed_created_with_its_identity(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    _first_run(sim, factory, tmp_path / "elsewhere")
+    plan = _vm_plan("run-2", sim.subscription_id)
+    nsg_id = plan.step("nsg").resource_id
+    current = sim.get(nsg_id)
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged", current=sim.get(s.resource_id))
+                    for s in plan.steps)  # no owner: this run's own, interrupted before it journaled the end
+    journal = Journal("run-2", "vm", directory=tmp_path)
+    Runner(factory, journal, poll_interval=0.01).run(plan, diff=PlanDiff(entries), resume=False)
+    created = [e for e in journal.events() if e["event"] == "created" and e["step"] == "nsg"]
+    assert len(created) == 1 and created[0]["confirmed"] is True
+    assert created[0]["identity"] == {"resourceGuid": current["properties"]["resourceGuid"]}
+    assert journal.resources()[nsg_id.lower()].may_exist  # cleanup of run-2 considers it
