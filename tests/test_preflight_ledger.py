@@ -14,7 +14,7 @@ from azwizard.plan.diff import Change, Owner, PlanDiff, StepDiff
 from azwizard.plan.model import Plan
 from azwizard.plan.vm import plan_vm
 from azwizard.rules.model import Finding
-from azwizard.run.preflight import Ledger, diff_findings, plan_identity, superseded
+from azwizard.run.preflight import Ledger, diff_findings, owner_of, plan_identity, superseded
 from azwizard.specs.common import TAG_RUN
 from azwizard.specs.vm import VmSpec
 
@@ -123,6 +123,28 @@ def test_a_resource_re_created_since_its_run_made_it_is_not_that_runs_even_with_
     assert run is None and why.startswith("re-created since run run-1 made it")
     run, why = ledger.proof(NSG, NSG_KIND, {"tags": {TAG_RUN: "run-0"}, "properties": {"resourceGuid": "1111"}})
     assert run is None and f"({TAG_RUN}=run-0)" in why
+
+
+def test_a_resource_of_another_journeys_run_is_that_runs_never_this_journeys(tmp_path: Path) -> None:
+    plan = _plan()
+    mine = plan_identity(plan)
+    created = {"ts": "2026-12-07T10:02:00Z", "event": "created", "id": NSG, "kind": NSG_KIND}
+    _write(tmp_path, "run-0", _plan_event("2026-12-07T10:00:00Z", identity=mine), created)
+    _write(tmp_path, "run-x", _plan_event("2026-12-07T10:00:00Z", identity="vm:/another/vm"),
+           {**created, "id": NSG.replace("Yolo-NSG", "X-NSG")})
+    _write(tmp_path, "run-y", _plan_event("2026-12-07T10:00:00Z", identity=""),
+           {**created, "id": NSG.replace("Yolo-NSG", "Y-NSG")})
+    ledger = Ledger.load(tmp_path)
+
+    def owner(rid: str, run: str) -> Owner:
+        return owner_of(rid, {"tags": {TAG_RUN: run}}, plan, mine, ledger, False, NSG_KIND)
+
+    assert owner(NSG, "run-0") == Owner("same-journey", "run-0", "vm", ((TAG_RUN, "run-0"),), True)
+    other = owner(NSG.replace("Yolo-NSG", "X-NSG"), "run-x")
+    assert other.relation == "other-run" and other.run_id == "run-x" and other.journal_known and not other.ours
+    assert owner(NSG.replace("Yolo-NSG", "Y-NSG"), "run-y").relation == "other-run"  # no identity: not the same
+    assert owner_of(NSG, {"tags": {TAG_RUN: "run-0"}}, replace(plan, run_id="run-0"), mine, ledger, False,
+                    NSG_KIND).relation == "this-run"
 
 
 # ------------------------------------------------------------------------------------------- diff_findings
