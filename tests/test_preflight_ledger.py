@@ -14,7 +14,7 @@ from azwizard.plan.diff import Change, Owner, PlanDiff, StepDiff
 from azwizard.plan.model import Plan
 from azwizard.plan.vm import plan_vm
 from azwizard.rules.model import Finding
-from azwizard.run.preflight import Ledger, diff_findings, owner_of, plan_identity, superseded
+from azwizard.run.preflight import Ledger, diff_findings, owner_of, plan_identity, runs_since, superseded
 from azwizard.specs.common import TAG_RUN
 from azwizard.specs.vm import VmSpec
 
@@ -145,6 +145,20 @@ def test_a_resource_of_another_journeys_run_is_that_runs_never_this_journeys(tmp
     assert owner(NSG.replace("Yolo-NSG", "Y-NSG"), "run-y").relation == "other-run"  # no identity: not the same
     assert owner_of(NSG, {"tags": {TAG_RUN: "run-0"}}, replace(plan, run_id="run-0"), mine, ledger, False,
                     NSG_KIND).relation == "this-run"
+
+
+def test_only_other_runs_of_this_journey_written_after_the_read_outdate_a_diff(tmp_path: Path) -> None:
+    import os
+
+    _write(tmp_path, "run-old", _plan_event("2026-12-07T10:00:00Z", identity="vm:mine"))
+    os.utime(tmp_path / "run-old.jsonl", (1000.0, 1000.0))  # written before the read
+    for run, identity in (("run-same", "vm:mine"), ("run-other", "vm:theirs"), ("run-me", "vm:mine")):
+        _write(tmp_path, run, _plan_event("2026-12-07T10:00:00Z", identity=identity))
+        os.utime(tmp_path / f"{run}.jsonl", (3000.0, 3000.0))
+    (tmp_path / "run-empty.jsonl").write_text("")  # no plan event: nothing to compare
+    os.utime(tmp_path / "run-empty.jsonl", (3000.0, 3000.0))
+    assert runs_since("vm:mine", 2000.0, "run-me", tmp_path) == ["run-same"]
+    assert runs_since("vm:mine", 3000.0, "run-me", tmp_path) == []  # not after the read
 
 
 # ------------------------------------------------------------------------------------------- diff_findings
