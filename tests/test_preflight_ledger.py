@@ -10,11 +10,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from azwizard.azure.session import ClientFactory
 from azwizard.plan.diff import Change, Owner, PlanDiff, StepDiff
 from azwizard.plan.model import Plan
 from azwizard.plan.vm import plan_vm
 from azwizard.rules.model import Finding
-from azwizard.run.preflight import Ledger, diff_findings, owner_of, plan_identity, runs_since, superseded
+from azwizard.run.preflight import (
+    Ledger,
+    diff_findings,
+    entry_for,
+    owner_of,
+    plan_identity,
+    read_plan,
+    rest_body,
+    runs_since,
+    superseded,
+)
+from azwizard.sim import ArmSim
 from azwizard.specs.common import TAG_RUN
 from azwizard.specs.vm import VmSpec
 
@@ -70,8 +82,10 @@ def test_a_run_is_finished_only_by_a_finished_ok_event_after_its_last_plan(tmp_p
            _plan_event("2026-12-07T10:02:00Z"))  # resumed, then interrupted again
     _write(tmp_path, "run-d", _plan_event("2026-12-07T10:00:00Z"),
            {"ts": "2026-12-07T10:01:00Z", "event": "finished", "ok": False})
+    _write(tmp_path, "run-e", {"ts": "2026-12-07T10:01:00Z", "event": "created", "id": NSG, "kind": NSG_KIND})
     runs = Ledger.load(tmp_path).runs
-    assert {r: runs[r].finished_ok for r in runs} == {"run-a": False, "run-b": True, "run-c": False, "run-d": False}
+    assert {r: runs[r].finished_ok for r in runs} == {"run-a": False, "run-b": True, "run-c": False, "run-d": False,
+                                                      "run-e": False}  # no plan event: nothing says it finished
     assert runs["run-a"].identity == "vm:x" and runs["run-a"].journey == "vm"
 
 
@@ -125,6 +139,29 @@ def test_a_resource_re_created_since_its_run_made_it_is_not_that_runs_even_with_
     assert run is None and f"({TAG_RUN}=run-0)" in why
 
 
+def test_an_adopted_resource_is_its_runs_by_its_identity_without_the_runs_tags(tmp_path: Path) -> None:
+    _write(tmp_path, "run-1", _plan_event("2026-12-07T10:00:00Z"),
+           {"ts": "2026-12-07T10:02:00Z", "event": "adopted", "id": NSG, "kind": NSG_KIND,
+            "identity": {"resourceGuid": "1111"}})
+    ledger = Ledger.load(tmp_path)
+    alices = {"tags": {"owner": "alice"}, "properties": {"resourceGuid": "1111"}}
+    assert ledger.proof(NSG, NSG_KIND, alices) == ("run-1", "")
+    assert ledger.proof(NSG, NSG_KIND, {**alices, "properties": {"resourceGuid": "2222"}})[0] is None
+
+
+def test_without_a_kind_the_resource_type_decides_which_identity_is_compared(tmp_path: Path) -> None:
+    vm = NSG.replace("Microsoft.Network/networkSecurityGroups/Yolo-NSG", "Microsoft.Compute/virtualMachines/Yolo-VM")
+    _write(tmp_path, "run-0", _plan_event("2026-12-07T10:00:00Z", identity="vm:other"),
+           {"ts": "2026-12-07T10:02:00Z", "event": "created", "id": vm, "kind": "Microsoft.Compute/virtualMachines",
+            "identity": {"vmId": "old"}})
+    ledger = Ledger.load(tmp_path)
+    body = {"type": "Microsoft.Compute/virtualMachines", "tags": {TAG_RUN: "run-0"}, "properties": {"vmId": "new"}}
+    owner = owner_of(vm, body, _plan(), "vm:mine", ledger, False)  # as vm add-ipv6 asks: no kind given
+    assert owner.relation == "foreign" and "vmId differs" in owner.why
+    assert owner_of(vm, {**body, "properties": {"vmId": "old"}}, _plan(), "vm:mine", ledger, False).relation == (
+        "other-run")
+
+
 def test_a_resource_of_another_journeys_run_is_that_runs_never_this_journeys(tmp_path: Path) -> None:
     plan = _plan()
     mine = plan_identity(plan)
@@ -159,6 +196,46 @@ def test_only_other_runs_of_this_journey_written_after_the_read_outdate_a_diff(t
     os.utime(tmp_path / "run-empty.jsonl", (3000.0, 3000.0))
     assert runs_since("vm:mine", 2000.0, "run-me", tmp_path) == ["run-same"]
     assert runs_since("vm:mine", 3000.0, "run-me", tmp_path) == []  # not after the read
+
+
+# ---------------------------------------------------------------------------------------------- read_plan
+
+
+def test_when_the_group_does_not_exist_only_the_group_is_read(sim: ArmSim, factory: ClientFactory,
+                                                               tmp_path: Path) -> None:
+    plan = plan_vm(VmSpec.for_base("Yolo", ssh_public_key=KEY), subscription_id=sim.subscription_id, run_id="run-1",
+                   created_at="2026-12-07T10:00:00Z")
+    diff = read_plan(factory, plan, journal_dir=tmp_path)
+    assert {e.action for e in diff.entries} == {"create"}
+    assert [r.path for r in sim.requests if r.method == "GET"] == [plan.step("rg").resource_id]
+    assert all(e.pending == "" and e.reason == "" for e in diff.entries)
+    assert entry_for(diff, "nsg") == diff.get("nsg") and entry_for(diff, "nsg") is not None
+    assert entry_for(None, "nsg") is None
+
+
+def test_when_the_group_cannot_be_read_everything_is_still_read_and_the_error_shown(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan = plan_vm(VmSpec.for_base("Yolo", ssh_public_key=KEY), subscription_id=sim.subscription_id, run_id="run-1",
+                   created_at="2026-12-07T10:00:00Z")
+    sim.faults.error("GET", r"/resourcegroups/Yolo-RG$", status=403, code="AuthorizationFailed",
+                     message="no read on the group", times=1000)
+    diff = read_plan(factory, plan, journal_dir=tmp_path)
+    rg = diff.get("rg")
+    assert rg is not None and rg.action == "unknown" and rg.reason  # why it could not be read, in words
+    reads = {r.path.lower() for r in sim.requests if r.method == "GET"}
+    assert {s.resource_id.lower() for s in plan.steps} <= reads  # the rest was read, not taken as absent
+
+
+def test_a_role_assignment_model_is_read_as_wire_json_with_its_read_only_fields() -> None:
+    from azure.mgmt.authorization.models import RoleAssignment
+
+    model = RoleAssignment.deserialize({"id": "/x/roleAssignments/1", "name": "1", "type": "Microsoft.Authorization/"
+                                        "roleAssignments", "properties": {"roleDefinitionId": "/r", "principalId": "p",
+                                                                          "createdOn": "2026-12-07T10:00:00Z"}})
+    body = rest_body(model)
+    assert body["id"] == "/x/roleAssignments/1" and body["name"] == "1"
+    assert body["properties"]["roleDefinitionId"] == "/r" and body["properties"]["createdOn"].startswith("2026-12-07T10")
+    assert rest_body({"id": "/y", "properties": {"a": 1}}) == {"id": "/y", "properties": {"a": 1}}
 
 
 # ------------------------------------------------------------------------------------------- diff_findings
