@@ -4,6 +4,8 @@ steps update what this run did not make. Pure: errors and bodies are built by ha
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -184,3 +186,99 @@ def test_this_runs_own_unchanged_resource_is_confirmed_created_with_its_identity
     assert len(created) == 1 and created[0]["confirmed"] is True
     assert created[0]["identity"] == {"resourceGuid": current["properties"]["resourceGuid"]}
     assert journal.resources()[nsg_id.lower()].may_exist  # cleanup of run-2 considers it
+
+
+# ----------------------------------------------------------- watching what an earlier attempt left running
+
+
+def _left_creating(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> tuple[Plan, Journal, str]:
+    """run-1 created everything; the NSG reads as still Creating (its PUT is still running in Azure)."""
+    plan = _vm_plan("run-1", sim.subscription_id)
+    journal = Journal("run-1", "vm", directory=tmp_path)
+    assert Runner(factory, journal, poll_interval=0.01).run(plan).ok
+    nsg = plan.step("nsg").resource_id
+    _set_state(sim, nsg, "Creating")
+    return plan, journal, nsg
+
+
+def _set_state(sim: ArmSim, rid: str, state: str) -> None:
+    body = sim.get(rid)
+    assert body is not None
+    body["properties"]["provisioningState"] = state
+    sim.save(rid, body)
+
+
+def _watching(key: str, then: Callable[[], None]) -> Callable[[StepEvent], None]:
+    def on_event(e: StepEvent) -> None:
+        if e.key == key and e.state == "running" and "not sending it again" in e.message:
+            then()
+    return on_event
+
+
+def test_a_watched_resource_that_ends_failed_fails_its_step_and_is_journaled_existing(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan, journal, nsg = _left_creating(sim, factory, tmp_path)
+    puts = len(sim.requests_to("PUT", "/networkSecurityGroups/"))
+    result = Runner(factory, journal, poll_interval=0.01,
+                    on_event=_watching("nsg", lambda: _set_state(sim, nsg, "Failed"))).run(plan)
+    assert result.states["nsg"] == "failed" and result.errors["nsg"].code == "ProvisioningStateFailed"
+    assert result.states["nic"] == "skipped"  # what needs it does not start
+    assert len(sim.requests_to("PUT", "/networkSecurityGroups/")) == puts  # watched, never sent again
+    last = [e for e in journal.events() if e.get("step") == "nsg"][-1]
+    assert last["event"] == "failed" and last["exists"] is True
+    assert last["identity"] == {"resourceGuid": sim.get(nsg)["properties"]["resourceGuid"]}
+
+
+def test_a_watched_resource_that_ends_succeeded_is_created(sim: ArmSim, factory: ClientFactory,
+                                                           tmp_path: Path) -> None:
+    plan, journal, nsg = _left_creating(sim, factory, tmp_path)
+    result = Runner(factory, journal, poll_interval=0.01,
+                    on_event=_watching("nsg", lambda: _set_state(sim, nsg, "Succeeded"))).run(plan)
+    assert result.ok and result.states["nsg"] == "succeeded" and result.states["vm"] == "existing"
+    last = [e for e in journal.events() if e.get("step") == "nsg"][-1]
+    assert last["event"] == "created" and last["identity"]
+
+
+def test_a_watched_resource_that_disappears_fails_as_absent(sim: ArmSim, factory: ClientFactory,
+                                                            tmp_path: Path) -> None:
+    plan, journal, nsg = _left_creating(sim, factory, tmp_path)
+    result = Runner(factory, journal, poll_interval=0.01,
+                    on_event=_watching("nsg", lambda: sim.remove(nsg))).run(plan)
+    assert result.states["nsg"] == "failed" and "disappeared" in result.errors["nsg"].what
+    last = [e for e in journal.events() if e.get("step") == "nsg"][-1]
+    assert last["event"] == "failed" and last["exists"] is False
+    assert journal.resources()[nsg.lower()].state == "failed-absent"
+
+
+def test_a_watched_resource_that_cannot_be_read_fails_with_its_existence_unknown(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan, journal, nsg = _left_creating(sim, factory, tmp_path)
+
+    def deny() -> None:
+        sim.faults.error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=403, code="AuthorizationFailed",
+                         message="no", times=1000)
+
+    result = Runner(factory, journal, poll_interval=0.01, on_event=_watching("nsg", deny)).run(plan)
+    assert result.states["nsg"] == "failed"
+    assert journal.resources()[nsg.lower()].state == "failed-unknown"  # may exist: cleanup still considers it
+
+
+def test_a_watch_rides_out_a_transient_read_fault(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan, journal, nsg = _left_creating(sim, factory, tmp_path)
+
+    def flaky() -> None:
+        sim.faults.server_error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=503, times=8)
+        _set_state(sim, nsg, "Succeeded")
+
+    result = Runner(factory, journal, poll_interval=0.001, on_event=_watching("nsg", flaky)).run(plan)
+    assert result.ok and result.states["nsg"] == "succeeded"
+
+
+def test_stopping_while_watching_leaves_it_in_flight(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan, journal, nsg = _left_creating(sim, factory, tmp_path)
+    cancel = threading.Event()
+    result = Runner(factory, journal, poll_interval=0.01, cancel=cancel,
+                    on_event=_watching("nsg", cancel.set)).run(plan)
+    assert result.states["nsg"] == "cancelled" and result.in_flight == ["nsg"]
+    assert "nsg" not in result.not_started and not result.failed
+    assert journal.resources()[nsg.lower()].may_exist
