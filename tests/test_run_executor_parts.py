@@ -235,8 +235,10 @@ def test_a_watched_resource_that_ends_succeeded_is_created(sim: ArmSim, factory:
     result = Runner(factory, journal, poll_interval=0.01,
                     on_event=_watching("nsg", lambda: _set_state(sim, nsg, "Succeeded"))).run(plan)
     assert result.ok and result.states["nsg"] == "succeeded" and result.states["vm"] == "existing"
-    last = [e for e in journal.events() if e.get("step") == "nsg"][-1]
-    assert last["event"] == "created" and last["identity"]
+    events = list(journal.events())
+    second = max(i for i, e in enumerate(events) if e["event"] == "plan")
+    created = [e for e in events[second:] if e["event"] == "created" and e.get("step") == "nsg"]
+    assert len(created) == 1 and created[0]["identity"]  # the end of the watch is journaled by this attempt
 
 
 def test_a_watched_resource_that_disappears_fails_as_absent(sim: ArmSim, factory: ClientFactory,
