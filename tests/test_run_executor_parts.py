@@ -23,6 +23,7 @@ from azwizard.plan.vm import plan_vm
 from azwizard.run import Runner, StepEvent
 from azwizard.run.executor import (
     TRANSIENT_CODES,
+    RunResult,
     _updates_other,
     arm_target,
     is_precondition_failed,
@@ -284,3 +285,106 @@ def test_stopping_while_watching_leaves_it_in_flight(sim: ArmSim, factory: Clien
     assert result.states["nsg"] == "cancelled" and result.in_flight == ["nsg"]
     assert "nsg" not in result.not_started and not result.failed
     assert journal.resources()[nsg.lower()].may_exist
+
+
+# ------------------------------------------------------------------------------------------- the run itself
+
+
+def test_not_started_is_what_was_skipped_or_cancelled_and_not_left_in_flight() -> None:
+    result = RunResult("r", {"a": "succeeded", "b": "skipped", "c": "cancelled", "d": "cancelled", "e": "failed"},
+                       {}, {}, 0.0, {}, in_flight=["d"])
+    assert result.not_started == ["b", "c"]
+    assert result.failed == ["e"] and not result.ok
+
+
+def test_the_lock_a_run_holds_names_its_vm(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    from azwizard.run import lock
+    from azwizard.run.preflight import plan_identity
+
+    plan = _vm_plan("run-1", sim.subscription_id)
+    holders: list[dict[str, Any]] = []
+
+    def on_event(e: StepEvent) -> None:
+        if not holders:
+            holders.append(lock._read(lock._path(plan_identity(plan), None)) or {})
+
+    Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.01, on_event=on_event).run(plan)
+    assert holders and holders[0]["name"] == "Yolo-VM" and holders[0]["run_id"] == "run-1"
+
+
+@pytest.mark.parametrize(("action", "words"), [("conflict", "in conflict"), ("unknown", "could not be read")])
+def test_a_refused_step_says_why_it_was_not_sent(action: str, words: str, sim: ArmSim, factory: ClientFactory,
+                                                 tmp_path: Path) -> None:
+    plan = _vm_plan("run-1", sim.subscription_id)
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, action if s.key == "nsg" else "create",  # type: ignore[arg-type]
+                             reason="someone else's") for s in plan.steps)
+    result = Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.01).run(
+        plan, diff=PlanDiff(entries))
+    assert f"it {words} (someone else's)" in result.errors["nsg"].what
+
+
+def test_an_unchanged_resource_still_provisioning_is_read_until_it_is_done(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    _first_run(sim, factory, tmp_path / "elsewhere")
+    plan = _vm_plan("run-2", sim.subscription_id)
+    nsg = plan.step("nsg").resource_id
+    updating = sim.get(nsg)
+    updating["properties"]["provisioningState"] = "Updating"  # as read: an earlier PUT still running
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged",
+                             current=updating if s.key == "nsg" else sim.get(s.resource_id)) for s in plan.steps)
+    reads = len(sim.requests_to("GET", "/networkSecurityGroups/Yolo-NSG"))
+    result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
+        plan, diff=PlanDiff(entries), resume=False)
+    assert result.ok and result.outputs["nsg"]["provisioningState"] == "Succeeded"  # as read again, finished
+    assert len(sim.requests_to("GET", "/networkSecurityGroups/Yolo-NSG")) > reads
+
+
+def test_an_unchanged_resource_gone_while_provisioning_does_not_hang_the_run(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    _first_run(sim, factory, tmp_path / "elsewhere")
+    plan = _vm_plan("run-2", sim.subscription_id)
+    nsg = plan.step("nsg").resource_id
+    updating = sim.get(nsg)
+    updating["properties"]["provisioningState"] = "Updating"
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged",
+                             current=updating if s.key == "nsg" else sim.get(s.resource_id)) for s in plan.steps)
+    sim.remove(nsg)
+    result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
+        plan, diff=PlanDiff(entries), resume=False)
+    assert result.states["nsg"] == "existing"  # the read says gone: the wait ends with what was read
+
+
+def test_an_operation_azure_no_longer_knows_is_sent_again(sim: ArmSim, factory: ClientFactory,
+                                                          tmp_path: Path) -> None:
+    plan = _vm_plan("run-1", sim.subscription_id)
+    gone = (f"https://management.azure.com/subscriptions/{sim.subscription_id}/providers/Microsoft.Network/"
+            "locations/norwayeast/operations/00000000-dead-beef-0000-000000000000?api-version=2024-05-01")
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "create", pending=gone if s.key == "nsg" else "")
+                    for s in plan.steps)
+    result = Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.001).run(
+        plan, diff=PlanDiff(entries))
+    assert result.ok and result.states["nsg"] == "succeeded"
+    assert len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG")) == 1
+
+
+def test_a_failed_put_of_a_resource_that_exists_anyway_journals_it_existing_with_its_identity(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    _first_run(sim, factory, tmp_path / "elsewhere")
+    plan = _vm_plan("run-2", sim.subscription_id)
+    nsg = plan.step("nsg").resource_id
+    sim.faults.error("PUT", r"/networkSecurityGroups/Yolo-NSG$", status=400, code="InvalidRequestFormat",
+                     message="Cannot parse the request.")
+    journal = Journal("run-2", "vm", directory=tmp_path)
+    result = Runner(factory, journal, poll_interval=0.001).run(plan, resume=False)
+    assert result.states["nsg"] == "failed"
+    failed = [e for e in journal.events() if e["event"] == "failed" and e["step"] == "nsg"]
+    assert failed[0]["exists"] is True
+    assert failed[0]["identity"] == {"resourceGuid": sim.get(nsg)["properties"]["resourceGuid"]}
+
+
+def test_a_failed_step_keeps_the_setting_azure_named(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    spec = VmSpec.for_base("Yolo", ssh_public_key=KEY, size="Standard_D2s_v5", admin_username="admin")
+    plan = plan_vm(spec, subscription_id=sim.subscription_id, run_id="run-1", created_at="2026-12-07T10:00:00Z")
+    result = Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.001).run(plan)
+    assert result.states["vm"] == "failed"
+    assert set(result.targets) == {"vm"} and "adminUsername" in result.targets["vm"]
