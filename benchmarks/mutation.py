@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # module -> (functions to mutate, or None for all; the test files that cover it, most direct first)
 TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
-    "azwizard/plan/diff.py": (None, ("tests/test_plan_diff.py", "tests/test_plan_diff_text.py",
+    "azwizard/plan/diff.py": (None, ("tests/test_plan_diff_parts.py", "tests/test_plan_diff.py", "tests/test_plan_diff_text.py",
                                      "tests/test_safety_paths.py",
                                      "tests/test_cli_existing.py", "tests/test_run_resume.py")),
     "azwizard/run/preflight.py": (None, ("tests/test_preflight_ledger.py", "tests/test_cli_existing.py",
