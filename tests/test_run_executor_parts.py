@@ -304,12 +304,16 @@ def test_the_lock_a_run_holds_names_its_vm(sim: ArmSim, factory: ClientFactory, 
     plan = _vm_plan("run-1", sim.subscription_id)
     holders: list[dict[str, Any]] = []
 
+    events: list[StepEvent] = []
+
     def on_event(e: StepEvent) -> None:
+        events.append(e)
         if not holders:
             holders.append(lock._read(lock._path(plan_identity(plan), None)) or {})
 
     Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.01, on_event=on_event).run(plan)
     assert holders and holders[0]["name"] == "Yolo-VM" and holders[0]["run_id"] == "run-1"
+    assert {e.message for e in events if e.state == "running"} == {"creating…"}  # nothing here is an update
 
 
 @pytest.mark.parametrize(("action", "words"), [("conflict", "in conflict"), ("unknown", "could not be read")])
