@@ -392,3 +392,43 @@ def test_a_failed_step_keeps_the_setting_azure_named(sim: ArmSim, factory: Clien
     result = Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.001).run(plan)
     assert result.states["vm"] == "failed"
     assert set(result.targets) == {"vm"} and "adminUsername" in result.targets["vm"]
+
+
+# ------------------------------------------------------------------- an update answered 412 (If-Match)
+
+
+def _stale_update(sim: ArmSim, factory: ClientFactory, tmp_path: Path, extra_tags: dict[str, str]) -> tuple[
+        Plan, Journal, Any]:
+    """run-1 made the NSG; run-2 updates it with an etag that is no longer the resource's."""
+    from azwizard.azure.readonly import writable
+
+    _first_run(sim, factory, tmp_path)
+    plan = _vm_plan("run-2", sim.subscription_id)
+    nsg = plan.step("nsg")
+    current = sim.get(nsg.resource_id)
+    body = writable(nsg.kind, current)
+    body["tags"] = {**body.get("tags", {}), **extra_tags}
+    owner = Owner("same-journey", "run-1", "vm", (), True)
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "update" if s.key == "nsg" else "unchanged",
+                             owner=owner, current=sim.get(s.resource_id), body=body if s.key == "nsg" else None,
+                             etag='W/"stale"' if s.key == "nsg" else "") for s in plan.steps)
+    journal = Journal("run-2", "vm", directory=tmp_path)
+    result = Runner(factory, journal, poll_interval=0.001).run(plan, diff=PlanDiff(entries), resume=False)
+    return plan, journal, result
+
+
+def test_an_update_refused_412_over_a_change_since_the_read_fails_and_writes_nothing(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan, journal, result = _stale_update(sim, factory, tmp_path, {"team": "blue"})
+    assert result.states["nsg"] == "failed" and result.errors["nsg"].code == "PreconditionFailed"
+    assert "team" not in (sim.get(plan.step("nsg").resource_id).get("tags") or {})
+    failed = [e for e in journal.events() if e["event"] == "update-failed"]
+    assert [e["step"] for e in failed] == ["nsg"] and failed[0]["code"] == "PreconditionFailed"
+
+
+def test_an_update_answered_412_that_had_already_landed_is_updated(sim: ArmSim, factory: ClientFactory,
+                                                                   tmp_path: Path) -> None:
+    plan, journal, result = _stale_update(sim, factory, tmp_path, {})  # what it asks for is what is there
+    assert result.ok and result.states["nsg"] == "succeeded"
+    updated = [e for e in journal.events() if e["event"] == "updated"]
+    assert [e["step"] for e in updated] == ["nsg"] and updated[0]["owner"] == "run-1"
