@@ -75,3 +75,11 @@ def test_runs_are_listed_with_their_journey(tmp_path: Path) -> None:
     reread = Journal("run-b", directory=tmp_path)
     reread.resources()
     assert reread.journey == "aks"  # taken from the file when not given
+
+
+def test_the_first_record_makes_the_journal_directory_and_its_parents(tmp_path: Path) -> None:
+    """A fresh data dir has no journal folder, nor the folders above it (issue 27's surviving mutant)."""
+    journal = Journal("run-1", "vm", directory=tmp_path / "data" / "journal")
+    journal.record("plan", steps=[])
+    journal.record("plan", steps=[])  # and the second finds it there
+    assert [e["event"] for e in journal.events()] == ["plan", "plan"]
