@@ -432,3 +432,27 @@ def test_an_update_answered_412_that_had_already_landed_is_updated(sim: ArmSim, 
     assert result.ok and result.states["nsg"] == "succeeded"
     updated = [e for e in journal.events() if e["event"] == "updated"]
     assert [e["step"] for e in updated] == ["nsg"] and updated[0]["owner"] == "run-1"
+
+
+def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_identity(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan = _vm_plan("run-1", sim.subscription_id)
+    sim.min_polls = 10_000  # the operations keep running in Azure
+    sim.unwatched_after = 10**9
+    cancel = threading.Event()
+
+    def stop(e: StepEvent) -> None:
+        if e.key == "nsg" and e.state == "running":
+            cancel.set()
+
+    journal = Journal("run-1", "vm", directory=tmp_path)
+    Runner(factory, journal, poll_interval=0.001, cancel=cancel, on_event=stop).run(plan)
+    assert any(e["event"] == "accepted" and e["step"] == "nsg" for e in journal.events())
+    sim.min_polls = 2  # now it finishes once its operation is polled
+    diff = read_plan(factory, plan, journal_dir=tmp_path)
+    assert diff.get("nsg").pending  # type: ignore[union-attr]
+    result = Runner(factory, journal, poll_interval=0.001).run(plan, diff=diff)
+    assert result.ok, result.errors
+    resumed = [e for e in journal.events() if e["event"] == "created" and e["step"] == "nsg" and e.get("resumed")]
+    guid = sim.get(plan.step("nsg").resource_id)["properties"]["resourceGuid"]
+    assert len(resumed) == 1 and resumed[0]["identity"] == {"resourceGuid": guid}
