@@ -83,3 +83,13 @@ def test_the_first_record_makes_the_journal_directory_and_its_parents(tmp_path: 
     journal.record("plan", steps=[])
     journal.record("plan", steps=[])  # and the second finds it there
     assert [e["event"] for e in journal.events()] == ["plan", "plan"]
+
+
+def test_a_line_without_a_resource_id_changes_no_resource(tmp_path: Path) -> None:
+    """A line naming no resource (a hand edit, another version's event) is skipped, never a crash."""
+    journal = Journal("run-1", "vm", directory=tmp_path)
+    rid = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/n"
+    journal.record("created", id=rid, kind="Microsoft.Network/networkSecurityGroups", step="nsg")
+    journal.record("deleted", kind="Microsoft.Network/networkSecurityGroups")
+    journal.record("failed", id="", exists=False)
+    assert {k: s.state for k, s in journal.resources().items()} == {rid.lower(): "created"}
