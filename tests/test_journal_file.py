@@ -93,3 +93,17 @@ def test_a_line_without_a_resource_id_changes_no_resource(tmp_path: Path) -> Non
     journal.record("deleted", kind="Microsoft.Network/networkSecurityGroups")
     journal.record("failed", id="", exists=False)
     assert {k: s.state for k, s in journal.resources().items()} == {rid.lower(): "created"}
+
+
+def test_archiving_moves_only_the_journals_of_that_subscription(tmp_path: Path) -> None:
+    from azwizard.journal import archive_journals
+
+    d = tmp_path / "journal"
+    Journal("run-a", "vm", directory=d).record("created", id="/subscriptions/SUB-1/resourceGroups/g", kind="g")
+    Journal("run-b", "vm", directory=d).record("plan", subscription="sub-1", steps=[])  # named only by its plan
+    Journal("run-c", "vm", directory=d).record("created", id="/subscriptions/sub-2/resourceGroups/g", kind="g")
+    target = archive_journals("sub-1", d)
+    assert target is not None and target.parent == tmp_path / "journal-archive"
+    assert sorted(p.name for p in target.glob("*.jsonl")) == ["run-a.jsonl", "run-b.jsonl"]
+    assert [j.run_id for j in list_runs(d)] == ["run-c"]
+    assert archive_journals("sub-1", d) is None  # nothing left to move
