@@ -28,3 +28,20 @@ def test_a_new_file_gets_the_mode_asked_for(tmp_path: Path) -> None:
     path = tmp_path / "new.txt"
     assert write_user_text(path, "x", mode=0o600) == path
     assert _mode(path) == 0o600
+
+
+def test_a_directory_is_never_an_output_file(tmp_path: Path) -> None:
+    import pytest
+
+    from azwizard.userfiles import OutputFileError, read_output_text
+
+    (tmp_path / "d").mkdir()
+    with pytest.raises(OutputFileError, match="is a directory"):
+        write_user_text(tmp_path / "d", "x", mode=0o600)
+    with pytest.raises(OutputFileError, match="is a directory"):
+        read_output_text(tmp_path / "d")
+    assert read_output_text(tmp_path / "none.txt") is None  # nothing there yet
+    (tmp_path / "big.txt").write_text("x" * 100)
+    with pytest.raises(OutputFileError, match="too large"):
+        read_output_text(tmp_path / "big.txt", limit=10)
+    assert read_output_text(tmp_path / "big.txt") == "x" * 100
