@@ -456,3 +456,23 @@ def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_i
     resumed = [e for e in journal.events() if e["event"] == "created" and e["step"] == "nsg" and e.get("resumed")]
     guid = sim.get(plan.step("nsg").resource_id)["properties"]["resourceGuid"]
     assert len(resumed) == 1 and resumed[0]["identity"] == {"resourceGuid": guid}
+
+
+def test_a_take_over_whose_put_fails_leaves_the_resource_not_this_runs(sim: ArmSim, factory: ClientFactory,
+                                                                       tmp_path: Path) -> None:
+    """The "adopted" line is written before the PUT: a failed PUT must journal "adopt-failed", or cleanup of
+    this run would take the user's resource for its own."""
+    _first_run(sim, factory, tmp_path / "elsewhere")
+    plan = _vm_plan("run-2", sim.subscription_id)
+    nsg = plan.step("nsg")
+    adopted = Owner("adopted", "run-2", "vm", (("owner", "alice"),), True)
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "update" if s.key == "nsg" else "unchanged",
+                             owner=adopted if s.key == "nsg" else Owner("same-journey", "run-1", "vm", (), True),
+                             current=sim.get(s.resource_id)) for s in plan.steps)
+    sim.faults.error("PUT", r"/networkSecurityGroups/Yolo-NSG$", status=400, code="InvalidRequestFormat",
+                     message="Cannot parse the request.")
+    journal = Journal("run-2", "vm", directory=tmp_path)
+    result = Runner(factory, journal, poll_interval=0.001).run(plan, diff=PlanDiff(entries), resume=False)
+    assert result.states["nsg"] == "failed"
+    state = journal.resources()[nsg.resource_id.lower()]
+    assert state.state == "not-adopted" and not state.may_exist
