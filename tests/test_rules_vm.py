@@ -513,3 +513,12 @@ def test_a_key_whose_base64_carries_foreign_characters_is_damaged() -> None:
     spoiled = f"{kind} {blob[:10]}!{blob[10:]} {comment}"
     findings = rule.apply(VmSpec.for_base("Yolo", ssh_public_key=spoiled), VmFacts(None, None))
     assert len(findings) == 1 and "damaged" in findings[0].message
+
+
+@pytest.mark.parametrize(("length", "ok"), [(80, True), (81, False)])
+def test_a_nat_gateways_public_ip_name_is_at_most_80_characters(length: int, ok: bool) -> None:
+    spec = VmSpec.for_base("Yolo", ssh_public_key=KEY, nat_gateway=NatGatewaySpec(enabled=True))
+    spec = replace(spec, names=replace(spec.names, nat_public_ipv4="n" * length))
+    findings = VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
+    assert (findings == []) is ok, findings
+    assert ok or findings[0].field == "names.nat_public_ipv4"
