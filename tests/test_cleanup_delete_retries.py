@@ -92,3 +92,30 @@ def test_a_delete_answered_404_is_gone(sim: ArmSim, factory: ClientFactory, tmp_
                      message="not found", times=5)
     result = Deleter(factory, JournalBook(tmp_path), poll_interval=0.001, retry_delay=0).run(plan_deletion(inv, {rid}))
     assert result.ok and rid in result.deleted  # type: ignore[attr-defined]
+
+
+def test_stopping_while_a_delete_runs_in_azure_stops_watching_it(sim: ArmSim, factory: ClientFactory,
+                                                                  tmp_path: Path) -> None:
+    """Cancel while Azure is still deleting: the operation is left to Azure, shown cancelled, and the journal
+    keeps the resource as possibly there (issue 27's surviving mutants: the stop not re-raised)."""
+    import threading
+
+    from azwizard.cleanup.model import key
+    from azwizard.journal import Journal
+
+    make_vm_run(sim, factory, tmp_path)
+    rid = _loose_nsg(factory)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    sim.min_polls = 10_000  # the delete keeps running in Azure
+    sim.unwatched_after = 10**9
+    cancel = threading.Event()
+
+    def on_event(e: object) -> None:
+        if getattr(e, "state", "") == "deleting":
+            cancel.set()
+
+    result = Deleter(factory, JournalBook(tmp_path), on_event, cancel, poll_interval=0.001, retry_delay=0).run(
+        plan_deletion(inv, {rid}))
+    assert result.states[rid] == "cancelled" and rid not in result.deleted
+    assert len(deletes(sim, "loose-nsg")) == 1  # sent once, never again
+    assert Journal("run-vm", directory=tmp_path).resources()[key(rid)].may_exist
