@@ -476,3 +476,24 @@ def test_a_take_over_whose_put_fails_leaves_the_resource_not_this_runs(sim: ArmS
     assert result.states["nsg"] == "failed"
     state = journal.resources()[nsg.resource_id.lower()]
     assert state.state == "not-adopted" and not state.may_exist
+
+
+def test_a_step_missing_a_value_from_the_step_before_it_fails_journaled_absent(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    from azwizard.plan.model import Step
+
+    sub = sim.subscription_id
+    group = f"/subscriptions/{sub}/resourceGroups/Odd-RG"
+    kind = "Microsoft.Network/networkSecurityGroups"
+    plan = Plan("vm", "run-1", sub, "norwayeast", (
+        Step("rg", "Microsoft.Resources/resourceGroups", "Odd-RG", group, {"location": "norwayeast"}),
+        Step("a", kind, "a", f"{group}/providers/{kind}/a", {"location": "norwayeast"}, depends_on=("rg",)),
+        Step("b", kind, "b", f"{group}/providers/{kind}/b",
+             {"location": "norwayeast", "tags": {"from-a": "${a.noSuchOutput}"}}, depends_on=("a",), label="NSG b"),
+    ))
+    journal = Journal("run-1", "vm", directory=tmp_path)
+    result = Runner(factory, journal, poll_interval=0.001).run(plan)
+    assert result.states == {"rg": "succeeded", "a": "succeeded", "b": "failed"}
+    assert "needs a value the step before it did not return" in result.errors["b"].what
+    assert not sim.requests_to("PUT", "/networkSecurityGroups/b")  # nothing sent for it
+    assert journal.resources()[plan.step("b").resource_id.lower()].state == "failed-absent"
