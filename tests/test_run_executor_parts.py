@@ -497,3 +497,17 @@ def test_a_step_missing_a_value_from_the_step_before_it_fails_journaled_absent(
     assert "needs a value the step before it did not return" in result.errors["b"].what
     assert not sim.requests_to("PUT", "/networkSecurityGroups/b")  # nothing sent for it
     assert journal.resources()[plan.step("b").resource_id.lower()].state == "failed-absent"
+
+
+def test_what_a_failed_step_holds_back_is_journaled_skipped(sim: ArmSim, factory: ClientFactory,
+                                                            tmp_path: Path) -> None:
+    plan = _vm_plan("run-1", sim.subscription_id)
+    sim.faults.error("PUT", r"/networkSecurityGroups/Yolo-NSG$", status=400, code="InvalidRequestFormat",
+                     message="Cannot parse the request.")
+    journal = Journal("run-1", "vm", directory=tmp_path)
+    result = Runner(factory, journal, poll_interval=0.001).run(plan)
+    assert result.states["nic"] == result.states["vm"] == "skipped"
+    skipped = {e["step"]: e for e in journal.events() if e["event"] == "skipped"}
+    assert set(skipped) == {k for k, v in result.states.items() if v == "skipped"} >= {"nic", "vm"}
+    assert skipped["vm"]["id"] == plan.step("vm").resource_id
+    assert journal.resources()[plan.step("vm").resource_id.lower()].state == "skipped"
