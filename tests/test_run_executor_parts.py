@@ -476,6 +476,8 @@ def test_a_take_over_whose_put_fails_leaves_the_resource_not_this_runs(sim: ArmS
     assert result.states["nsg"] == "failed"
     state = journal.resources()[nsg.resource_id.lower()]
     assert state.state == "not-adopted" and not state.may_exist
+    taken = [e for e in journal.events() if e["event"] == "adopted"]
+    assert [e["step"] for e in taken] == ["nsg"] and taken[0]["tags"] == {"owner": "alice"}  # the tags it had
 
 
 def test_a_step_missing_a_value_from_the_step_before_it_fails_journaled_absent(
@@ -511,3 +513,21 @@ def test_what_a_failed_step_holds_back_is_journaled_skipped(sim: ArmSim, factory
     assert set(skipped) == {k for k, v in result.states.items() if v == "skipped"} >= {"nic", "vm"}
     assert skipped["vm"]["id"] == plan.step("vm").resource_id
     assert journal.resources()[plan.step("vm").resource_id.lower()].state == "skipped"
+
+
+def test_a_resource_this_run_made_that_the_diff_updates_is_sent_again(sim: ArmSim, factory: ClientFactory,
+                                                                      tmp_path: Path) -> None:
+    """The journal says this run created it, but it no longer is as planned (a rule removed in the portal): the
+    diff's update is sent, never skipped as "already created"."""
+    _first_run(sim, factory, tmp_path)
+    plan = _vm_plan("run-1", sim.subscription_id)
+    nsg = plan.step("nsg").resource_id
+    body = sim.get(nsg)
+    body["properties"]["securityRules"] = body["properties"]["securityRules"][:-1]
+    sim.save(nsg, body)
+    diff = read_plan(factory, plan, journal_dir=tmp_path)
+    assert diff.get("nsg").action == "update"  # type: ignore[union-attr]
+    puts = len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG"))
+    result = Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.001).run(plan, diff=diff)
+    assert result.states["nsg"] == "succeeded"
+    assert len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG")) == puts + 1
