@@ -528,6 +528,9 @@ def test_a_resource_this_run_made_that_the_diff_updates_is_sent_again(sim: ArmSi
     diff = read_plan(factory, plan, journal_dir=tmp_path)
     assert diff.get("nsg").action == "update"  # type: ignore[union-attr]
     puts = len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG"))
-    result = Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.001).run(plan, diff=diff)
+    events: list[StepEvent] = []
+    result = Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.001,
+                    on_event=events.append).run(plan, diff=diff)
     assert result.states["nsg"] == "succeeded"
     assert len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG")) == puts + 1
+    assert [e.message for e in events if e.key == "nsg" and e.state == "running"] == ["updating…"]
