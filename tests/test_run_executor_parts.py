@@ -534,3 +534,22 @@ def test_a_resource_this_run_made_that_the_diff_updates_is_sent_again(sim: ArmSi
     assert result.states["nsg"] == "succeeded"
     assert len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG")) == puts + 1
     assert [e.message for e in events if e.key == "nsg" and e.state == "running"] == ["updating…"]
+
+
+def test_an_update_refused_for_another_reason_keeps_that_reason(sim: ArmSim, factory: ClientFactory,
+                                                               tmp_path: Path) -> None:
+    """Only a 412 is read as "changed since the read": any other refusal of an update is shown as it is."""
+    from azwizard.azure.readonly import writable
+
+    _first_run(sim, factory, tmp_path)
+    plan = _vm_plan("run-2", sim.subscription_id)
+    current = sim.get(plan.step("nsg").resource_id)
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "update" if s.key == "nsg" else "unchanged",
+                             owner=Owner("same-journey", "run-1", "vm", (), True), current=sim.get(s.resource_id),
+                             body=writable(s.kind, current) if s.key == "nsg" else None,
+                             etag=str(current.get("etag") or "") if s.key == "nsg" else "") for s in plan.steps)
+    sim.faults.error("PUT", r"/networkSecurityGroups/Yolo-NSG$", status=400, code="SecurityRuleInvalidPortRange",
+                     message="bad port", times=1000)
+    result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
+        plan, diff=PlanDiff(entries), resume=False)
+    assert result.states["nsg"] == "failed" and result.errors["nsg"].code == "SecurityRuleInvalidPortRange"
