@@ -46,14 +46,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # module -> (functions to mutate, or None for all; the test files that cover it, most direct first)
 TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
-    "azwizard/plan/diff.py": (None, ("tests/test_plan_diff.py", "tests/test_plan_diff_text.py",
+    "azwizard/plan/diff.py": (None, ("tests/test_plan_diff_parts.py", "tests/test_plan_diff.py", "tests/test_plan_diff_text.py",
                                      "tests/test_safety_paths.py",
                                      "tests/test_cli_existing.py", "tests/test_run_resume.py")),
-    "azwizard/run/preflight.py": (None, ("tests/test_cli_existing.py", "tests/test_run_resume.py",
+    "azwizard/run/preflight.py": (None, ("tests/test_preflight_ledger.py", "tests/test_cli_existing.py",
+                                         "tests/test_ownership.py", "tests/test_run_resume.py",
                                          "tests/test_cleanup_takeover.py", "tests/test_cli_apply.py")),
-    "azwizard/run/executor.py": (None, ("tests/test_run_vm.py", "tests/test_run_retries.py", "tests/test_safety_paths.py",
+    "azwizard/run/executor.py": (None, ("tests/test_run_executor_parts.py", "tests/test_run_vm.py",
+                                        "tests/test_run_retries.py", "tests/test_safety_paths.py",
                                         "tests/test_run_resume.py", "tests/test_cli_existing.py",
-                                        "tests/test_cli_apply.py")),
+                                        "tests/test_ownership.py", "tests/test_cli_apply.py")),
     "azwizard/journal.py": (None, ("tests/test_journal_file.py", "tests/test_run_vm.py",
                                    "tests/test_cleanup_inventory.py", "tests/test_run_resume.py",
                                    "tests/test_cleanup_delete.py")),
@@ -69,7 +71,8 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/plan/export_az.py": (None, ("tests/test_export.py", "tests/test_cli_az_import.py")),
     "azwizard/plan/export_arm.py": (None, ("tests/test_export.py",)),
     "azwizard/plan/export_aks.py": (None, ("tests/test_export.py", "tests/test_plan_aks.py")),
-    "azwizard/userfiles.py": (None, ("tests/test_userfiles_reading.py", "tests/test_cli_bad_input.py",
+    "azwizard/userfiles.py": (None, ("tests/test_userfiles_reading.py", "tests/test_userfiles_writing.py",
+                                     "tests/test_cli_bad_input.py",
                                      "tests/test_sshkeys.py", "tests/test_profiles.py")),
     "azwizard/specs/common.py": (("parse_tags_text",), ("tests/test_tags_field.py", "tests/test_profiles.py")),
     "azwizard/rules/model.py": (None, ("tests/test_rules_vm.py", "tests/test_rules_aks.py")),
@@ -467,10 +470,16 @@ def worker(copy_dir: str) -> None:
                 path.write_text(job["source"], encoding="utf-8")
                 cached.unlink(missing_ok=True)  # never a byte-compiled copy of another mutant
                 outcome, seconds = _run_child(job["tests"], job["timeout"], stale_of[module])
+                if outcome == "error(4)":
+                    # pytest's "not found": the mutant changed which tests exist (ids of parametrized tests
+                    # computed from the code). Not a kill by itself: the test files run whole instead.
+                    files = list(dict.fromkeys(str(t).split("::")[0] for t in job["tests"]))
+                    outcome, more = _run_child(files, 3 * job["timeout"], stale_of[module])
+                    seconds += more
             finally:
                 path.write_text(original, encoding="utf-8")
                 cached.unlink(missing_ok=True)
-        out.write(json.dumps({"outcome": outcome, "seconds": seconds}) + "\n")
+        out.write(json.dumps({"outcome": outcome, "seconds": seconds, "cpu": _cpu_used()}) + "\n")
         out.flush()
 
 
@@ -528,6 +537,14 @@ def _forget(stale: set[str]) -> None:
 
 
 _CHILD: list[int] = []
+
+
+def _cpu_used() -> float:
+    """CPU seconds of this process and every test run it waited for, so far."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -657,6 +674,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="parallel workers (default 2)")
     ap.add_argument("--timeout-factor", type=float, default=3.0,
                     help="a mutant times out after this many times its module's baseline test time (min 15 s)")
+    ap.add_argument("--line", action="append", default=[], metavar="FILE:LINE",
+                    help="only the mutants on this line (e.g. preflight.py:220, as a survivor is printed); "
+                         "repeatable")
+    ap.add_argument("--tests", action="append", default=[], metavar="TEST_FILE",
+                    help="these test files instead of the module's own (to check one new test against one line "
+                         "quickly); repeatable")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--json", help="write every outcome to this file")
     ap.add_argument("--without", action="append", default=[], metavar="TEST_FILE",
@@ -675,7 +698,8 @@ def main() -> None:
     plan: dict[str, list[Mutant]] = {}
     for m in modules:
         functions, _ = TARGETS[m]
-        plan[m] = [x for x in mutants_of(m, functions) if chosen(x, args.sample)]
+        plan[m] = [x for x in mutants_of(m, functions) if chosen(x, args.sample)
+                   and (not args.line or any(f"{x.file}:{x.line}".endswith(sel) for sel in args.line))]
     total = sum(len(v) for v in plan.values())
     if args.list:
         for m in modules:
@@ -695,14 +719,19 @@ def main() -> None:
         # 1. The unmutated tests, once per test file, recording which test runs which line of the targets (and
         # proving they pass in the copy).
         files = [m for m in modules if plan[m]]
-        test_files = list(dict.fromkeys(t for m in files for t in TARGETS[m][1] if t not in args.without))
+        def tests_of(m: str) -> tuple[str, ...]:
+            return tuple(args.tests) or TARGETS[m][1]
+
+        test_files = list(dict.fromkeys(t for m in files for t in tests_of(m) if t not in args.without))
         hits: dict[str, dict[int, set[str]]] = {m: {} for m in files}
         durations: dict[str, float] = {}
 
         retried: set[str] = set()
         dropped: list[str] = []
+        cpu_of: dict[str, float] = {}  # each worker's CPU seconds so far (with its test runs)
 
         def covered(job: dict[str, object], res: dict[str, object]) -> None:
+            cpu_of[str(res["worker"])] = float(res.get("cpu", 0.0))  # type: ignore[arg-type]
             test = str(job["tests"][0])  # type: ignore[index]
             if res["outcome"] != "survived":
                 log = Path(str(res["worker"]) + ".log")
@@ -731,7 +760,8 @@ def main() -> None:
         while pending:
             batch, pending = pending, []
             run_jobs(workers, batch, covered)
-        print(f"  coverage pass: {time.monotonic() - t0:.0f} s", flush=True)
+        cpu_coverage = sum(cpu_of.values())
+        print(f"  coverage pass: {time.monotonic() - t0:.0f} s, {cpu_coverage / 60:.1f} CPU-min", flush=True)
 
         # 2. Each mutant against the tests that run its lines, fastest first (-x stops at the first failure).
         # With --new, the other tests first; a survivor then meets the new ones ("before" and "after").
@@ -740,7 +770,7 @@ def main() -> None:
         jobs = []
         for m in files:
             source = (ROOT / m).read_text(encoding="utf-8")
-            everything = [t for t in durations if t.split("::")[0] in TARGETS[m][1]]
+            everything = [t for t in durations if t.split("::")[0] in tests_of(m)]
             for x in plan[m]:
                 tests: set[str] = set()
                 for line in range(x.first, x.last + 1):
@@ -765,6 +795,7 @@ def main() -> None:
         print(f"  {len(jobs) + len(stage2)} mutants to run, {len(results)} not reached by any test", flush=True)
 
         def record(job: dict[str, object], res: dict[str, object]) -> None:
+            cpu_of[str(res["worker"])] = float(res.get("cpu", 0.0))  # type: ignore[arg-type]
             mutant = job["mutant"]
             assert isinstance(mutant, Mutant)
             outcome = str(res["outcome"])
@@ -796,6 +827,13 @@ def main() -> None:
     report(results, time.monotonic() - t0, args.json, before if args.new else None)
     print(f"CPU time of the workers and their test runs: {cpu / 60:.1f} min "
           f"(about {cpu / 120:.1f} min of wall time on 2 otherwise idle cores)")
+    # The coverage pass costs the same whatever the sample; the mutants' part scales with it.
+    mutants_cpu = max(0.0, cpu - cpu_coverage)
+    full = cpu_coverage + mutants_cpu / max(args.sample, 1e-9)
+    print(f"  of which the coverage pass {cpu_coverage / 60:.1f} min, the {len(results)} mutants "
+          f"{mutants_cpu / 60:.1f} min ({mutants_cpu / max(1, len(results)):.2f} s each)"
+          + (f"; all the mutants of these modules: about {full / 60:.1f} CPU-min, {full / 120:.1f} min on 2 idle "
+             "cores" if args.sample < 1 else ""))
 
 
 def _timeout(tests: list[str], durations: dict[str, float], args: argparse.Namespace) -> float:

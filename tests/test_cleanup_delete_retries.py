@@ -62,3 +62,60 @@ def test_other_failures_are_not_tried_again(sim: ArmSim, factory: ClientFactory,
     result = _delete(factory, tmp_path, rid)
     assert not result.ok and len(deletes(sim, "loose-nsg")) == 1  # type: ignore[attr-defined]
     assert sim.get(rid) is not None
+
+
+def test_in_use_after_another_deletion_is_tried_again_up_to_the_limit(sim: ArmSim, factory: ClientFactory,
+                                                                      tmp_path: Path) -> None:
+    """The NSG and the public IPv4 wait for the NIC's deletion: an "in use" answer (a listed code, or any code
+    starting InUse) is tried again, up to ``in_use_retries`` more times (issue 27's surviving mutants)."""
+    from azwizard.cleanup import default_selection
+
+    make_vm_run(sim, factory, tmp_path)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    plan = plan_deletion(inv, default_selection(inv))
+    sim.faults.error("DELETE", r"/publicIPAddresses/Yolo-IPv4$", status=400, code="PublicIPAddressCannotBeDeleted",
+                     message="in use", times=2)
+    sim.faults.error("DELETE", r"/networkSecurityGroups/Yolo-NSG$", status=400, code="InUseByAFutureFeature",
+                     message="in use", times=2)
+    result = Deleter(factory, JournalBook(tmp_path), poll_interval=0.001, retry_delay=0, in_use_retries=2).run(
+        plan, confirm=plan.confirmation(), confirm_group_name=[op.name for op in plan.ops if op.whole_group])
+    assert result.ok, result.errors
+    assert len(deletes(sim, "/publicIPAddresses/Yolo-IPv4")) == 3 and len(deletes(sim, "/networkSecurityGroups/Yolo-NSG")) == 3
+
+
+def test_a_delete_answered_404_is_gone(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    make_vm_run(sim, factory, tmp_path)
+    rid = _loose_nsg(factory)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    sim.remove(rid)  # deleted by someone else since the inventory was read
+    sim.faults.error("DELETE", r"/networkSecurityGroups/loose-nsg$", status=404, code="ResourceNotFound",
+                     message="not found", times=5)
+    result = Deleter(factory, JournalBook(tmp_path), poll_interval=0.001, retry_delay=0).run(plan_deletion(inv, {rid}))
+    assert result.ok and rid in result.deleted  # type: ignore[attr-defined]
+
+
+def test_stopping_while_a_delete_runs_in_azure_stops_watching_it(sim: ArmSim, factory: ClientFactory,
+                                                                  tmp_path: Path) -> None:
+    """Cancel while Azure is still deleting: the operation is left to Azure, shown cancelled, and the journal
+    keeps the resource as possibly there (issue 27's surviving mutants: the stop not re-raised)."""
+    import threading
+
+    from azwizard.cleanup.model import key
+    from azwizard.journal import Journal
+
+    make_vm_run(sim, factory, tmp_path)
+    rid = _loose_nsg(factory)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    sim.min_polls = 10_000  # the delete keeps running in Azure
+    sim.unwatched_after = 10**9
+    cancel = threading.Event()
+
+    def on_event(e: object) -> None:
+        if getattr(e, "state", "") == "deleting":
+            cancel.set()
+
+    result = Deleter(factory, JournalBook(tmp_path), on_event, cancel, poll_interval=0.001, retry_delay=0).run(
+        plan_deletion(inv, {rid}))
+    assert result.states[rid] == "cancelled" and rid not in result.deleted
+    assert len(deletes(sim, "loose-nsg")) == 1  # sent once, never again
+    assert Journal("run-vm", directory=tmp_path).resources()[key(rid)].may_exist

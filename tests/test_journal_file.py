@@ -96,3 +96,35 @@ def test_one_state_table_covers_every_event_and_update_failed_has_its_own_state(
     assert State.UPDATE_FAILED not in MAY_EXIST
     j.record(Event.FAILED, step="vnet", id=rid, exists=False)
     assert j.resources()[rid.lower()].state == "failed-absent"
+
+
+def test_the_first_record_makes_the_journal_directory_and_its_parents(tmp_path: Path) -> None:
+    """A fresh data dir has no journal folder, nor the folders above it (issue 27's surviving mutant)."""
+    journal = Journal("run-1", "vm", directory=tmp_path / "data" / "journal")
+    journal.record("plan", steps=[])
+    journal.record("plan", steps=[])  # and the second finds it there
+    assert [e["event"] for e in journal.events()] == ["plan", "plan"]
+
+
+def test_a_line_without_a_resource_id_changes_no_resource(tmp_path: Path) -> None:
+    """A line naming no resource (a hand edit, another version's event) is skipped, never a crash."""
+    journal = Journal("run-1", "vm", directory=tmp_path)
+    rid = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/n"
+    journal.record("created", id=rid, kind="Microsoft.Network/networkSecurityGroups", step="nsg")
+    journal.record("deleted", kind="Microsoft.Network/networkSecurityGroups")
+    journal.record("failed", id="", exists=False)
+    assert {k: s.state for k, s in journal.resources().items()} == {rid.lower(): "created"}
+
+
+def test_archiving_moves_only_the_journals_of_that_subscription(tmp_path: Path) -> None:
+    from azwizard.journal import archive_journals
+
+    d = tmp_path / "journal"
+    Journal("run-a", "vm", directory=d).record("created", id="/subscriptions/SUB-1/resourceGroups/g", kind="g")
+    Journal("run-b", "vm", directory=d).record("plan", subscription="sub-1", steps=[])  # named only by its plan
+    Journal("run-c", "vm", directory=d).record("created", id="/subscriptions/sub-2/resourceGroups/g", kind="g")
+    target = archive_journals("sub-1", d)
+    assert target is not None and target.parent == tmp_path / "journal-archive"
+    assert sorted(p.name for p in target.glob("*.jsonl")) == ["run-a.jsonl", "run-b.jsonl"]
+    assert [j.run_id for j in list_runs(d)] == ["run-c"]
+    assert archive_journals("sub-1", d) is None  # nothing left to move

@@ -503,3 +503,31 @@ def test_importing_the_rules_loads_neither_azure_nor_textual() -> None:
     code = "import sys, azwizard.rules.vm\nprint('\\n'.join(sorted(sys.modules)))"
     mods = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert not [m for m in mods if m == "azure" or m.startswith(("azure.", "textual"))]
+
+
+@pytest.mark.parametrize(("port", "ok"), [("65535", True), ("65536", False), ("1-65535", True), ("1-65536", False),
+                                          ("65536-65537", False)])
+def test_an_nsg_port_is_at_most_65535(port: str, ok: bool) -> None:
+    """The edge of the port range (issue 27's surviving mutants moved it by one)."""
+    rule = VM_RULES.by_id("vm-nsg-rule-syntax")
+    spec = VmSpec.for_base("Yolo", ssh_public_key=KEY, nsg_rules=(NsgRule("App", 300, "Tcp", (port,)),))
+    findings = rule.apply(spec, VmFacts(None, None))
+    assert (findings == []) is ok, findings
+
+
+def test_a_key_whose_base64_carries_foreign_characters_is_damaged() -> None:
+    kind, blob, comment = KEY.split()
+    rule = VM_RULES.by_id("vm-ssh-key")
+    assert rule.apply(VmSpec.for_base("Yolo", ssh_public_key=KEY), VmFacts(None, None)) == []
+    spoiled = f"{kind} {blob[:10]}!{blob[10:]} {comment}"
+    findings = rule.apply(VmSpec.for_base("Yolo", ssh_public_key=spoiled), VmFacts(None, None))
+    assert len(findings) == 1 and "damaged" in findings[0].message
+
+
+@pytest.mark.parametrize(("length", "ok"), [(80, True), (81, False)])
+def test_a_nat_gateways_public_ip_name_is_at_most_80_characters(length: int, ok: bool) -> None:
+    spec = VmSpec.for_base("Yolo", ssh_public_key=KEY, nat_gateway=NatGatewaySpec(enabled=True))
+    spec = replace(spec, names=replace(spec.names, nat_public_ipv4="n" * length))
+    findings = VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
+    assert (findings == []) is ok, findings
+    assert ok or findings[0].field == "names.nat_public_ipv4"
