@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import inspect
 import os
 import tempfile
 from collections.abc import Iterator
@@ -25,6 +27,35 @@ os.environ.setdefault("AZURE_CORE_COLLECT_TELEMETRY", "no")
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI", "").lower() in ("true", "1") else "default"))
+
+
+# Garbage collection cost a quarter of a UI test's CPU time with the default thresholds (700, 10, 10): each app
+# leaves tens of thousands of objects in reference cycles, and every gen-2 pass walked all the modules' objects
+# too. Collect less often (memory stays bounded: cycles are still collected), and move what exists once the tests
+# are imported out of the collector's way (gc.freeze). Measured on the review test: 0.42 s -> 0.13 s of gc in
+# 1.5 s CPU.
+gc.set_threshold(10_000, 20, 20)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def _long_kind(item: pytest.Item) -> bool:
+    """A test that drives the TUI (a coroutine or a snapshot) or explores with hypothesis: seconds, not
+    milliseconds."""
+    func = getattr(item, "obj", None)
+    return (inspect.iscoroutinefunction(func) or "snap_compare" in getattr(item, "fixturenames", ())
+            or bool(getattr(func, "is_hypothesis_test", False)))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long tests first (a stable sort: the order is otherwise the files' own, the same on every xdist worker).
+    xdist hands tests out from the front of the list, so the long ones spread over the workers from the start
+    and the end of a run is short tests filling in, not one worker left with a 40 s test while the other idles."""
+    items.sort(key=lambda item: not _long_kind(item))
 
 
 class FakeCredential:

@@ -203,17 +203,17 @@ def test_a_generated_private_key_is_0600_whatever_the_umask(tmp_path: Path) -> N
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod of a device needs root")
 async def test_the_wizards_saves_replace_atomically_keep_the_mode_and_refuse_a_device(
         tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_vm_journey import demo, settle, walk_to_review
+    from azwizard.screens.review import ReviewStep
+    from test_vm_journey import demo, settle
+    from tui_helpers import open_steps, record_notifications, vm_journey
 
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
-    from tui_helpers import record_notifications
-
     app, _ = demo(tmp_path)
     said = record_notifications(app)  # a toast leaves app._notifications after its timeout (a loaded machine)
     async with app.run_test(size=(130, 44)) as pilot:
-        await walk_to_review(app, pilot)
+        await open_steps(app, pilot, "vm", ReviewStep, journey=vm_journey())  # the walk: test_vm_journey.py
         await pilot.press("s")
         await settle(app, pilot)
         (script,) = work.glob("azwizard-vm-*.sh")
