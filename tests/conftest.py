@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import inspect
 import os
 import tempfile
 from collections.abc import Iterator
@@ -40,27 +39,6 @@ gc.set_threshold(10_000, 10, 10)
 def pytest_collection_finish(session: pytest.Session) -> None:
     gc.collect()
     gc.freeze()
-
-
-_PROCESS_STARTERS = ("subprocess", "run_cli", "interrupted")  # the module's own or tests/cli_helpers.py's
-
-
-def _long_kind(item: pytest.Item) -> bool:
-    """A test that drives the TUI (a coroutine or a snapshot), explores with hypothesis or is in a module that
-    starts processes: seconds, not milliseconds."""
-    func = getattr(item, "obj", None)
-    module = getattr(item, "module", None)
-    return (inspect.iscoroutinefunction(func) or "snap_compare" in getattr(item, "fixturenames", ())
-            or bool(getattr(func, "is_hypothesis_test", False)) or any(hasattr(module, name) for name in _PROCESS_STARTERS))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Long tests first (a stable sort: the order is otherwise the files' own, the same on every xdist worker).
-    xdist hands tests out from the front of the list (two at a time with .ci/run's --maxschedchunk 2), so the long
-    ones spread over the workers from the start and the end of a run is short tests filling in, not one worker
-    left with a 40 s test while the other idles."""
-    items.sort(key=lambda item: not _long_kind(item))
 
 
 class FakeCredential:
