@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from collections.abc import Iterator
@@ -25,6 +26,19 @@ os.environ.setdefault("AZURE_CORE_COLLECT_TELEMETRY", "no")
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI", "").lower() in ("true", "1") else "default"))
+
+
+# Garbage collection cost a quarter of a UI test's CPU time with the default thresholds (700, 10, 10): each app
+# leaves tens of thousands of objects in reference cycles, and every gen-2 pass walked all the modules' objects
+# too. Collect less often, and move what exists once the tests are imported out of the collector's way
+# (gc.freeze). Measured on 33 snapshot tests in one process: 63 s CPU and 146 MB peak with the defaults, 43 s and
+# 207 MB with these; (10_000, 20, 20) saved no more CPU and grew a worker past 1.5 GB.
+gc.set_threshold(10_000, 10, 10)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.collect()
+    gc.freeze()
 
 
 class FakeCredential:

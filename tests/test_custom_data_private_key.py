@@ -12,7 +12,8 @@ import cli_helpers
 import pytest
 from azwizard.screens.vm.steps import CloudInitStep
 from cli_helpers import main_in_process
-from test_vm_journey import demo, open_step
+from test_vm_journey import demo
+from tui_helpers import open_steps
 
 from azwizard.profiles import ProfileError, read_profile
 from azwizard.specs.azcli import AzReadError, read_vm
@@ -78,8 +79,7 @@ def test_a_profile_refuses_it_naming_the_key_and_line(tmp_path: Path) -> None:
 async def test_the_wizards_field_refuses_it_and_keeps_what_it_had(tmp_path: Path, data_dir: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=(130, 44)) as pilot:
-        await open_step(app, pilot, 7)
-        assert isinstance(app.screen, CloudInitStep)
+        await open_steps(app, pilot, "vm", CloudInitStep)
         journey = app.journeys["vm"]
         area = app.screen.query_one("#custom_data")
         area.text = "#cloud-config\npackages: [nginx]\n"

@@ -8,27 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from azwizard.screens.app import AzWizardApp
 from azwizard.screens.cleanup.view import COLUMNS, columns_for
+from azwizard.screens.review import ReviewStep
 from cleanup_helpers import make_cluster, make_vm_run
 from test_cleanup_screen import demo, own_data_dir, settle  # the same demo app, data dir and settling
 from textual.widgets import DataTable, Footer, Input, TabbedContent
+from tui_helpers import open_steps
 
 from azwizard.paths import journal_dir
 
 __all__ = ["own_data_dir"]  # an autouse fixture: each test its own journal dir
 SMALL = (80, 24)
-
-
-async def open_step(app: AzWizardApp, pilot: Any, key: str, n: int) -> Any:
-    await settle(app, pilot)
-    await pilot.press(key)
-    await settle(app, pilot)
-    if n:
-        step = app.screen
-        app.push_screen(step.flow.steps[n](step.journey, step.flow))  # type: ignore[attr-defined]
-        await settle(app, pilot)
-    return app.screen
 
 
 def visible_columns(table: DataTable[Any]) -> list[str]:
@@ -45,13 +35,11 @@ def visible_columns(table: DataTable[Any]) -> list[str]:
 async def test_the_review_shows_resources_at_80x24(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
-        for key, n in (("v", 8), ("escape", 0)):
-            if key == "escape":
+        for mode in ("vm", "aks"):
+            if mode == "aks":
                 app.switch_mode("home")
                 await settle(app, pilot)
-                review = await open_step(app, pilot, "k", 6)
-            else:
-                review = await open_step(app, pilot, key, n)
+            review = await open_steps(app, pilot, mode, ReviewStep)
             tabs = review.query_one("#review-tabs", TabbedContent)
             for pane_id in ("tab-changes", "tab-resources"):  # the plan diff opens first, then the resources
                 tabs.active = pane_id
@@ -65,11 +53,11 @@ async def test_the_review_shows_resources_at_80x24(tmp_path: Path) -> None:
 async def test_the_size_table_shows_quota_left_and_zones_at_80x24(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
-        for key, n in (("v", 5), ("k", 2)):
-            if key == "k":
+        for mode, n in (("vm", 5), ("aks", 2)):
+            if mode == "aks":
                 app.switch_mode("home")
                 await settle(app, pilot)
-            step = await open_step(app, pilot, key, n)
+            step = await open_steps(app, pilot, mode, n)
             table = step.query_one("#size", DataTable)
             assert table.row_count > 0
             shown = visible_columns(table)
@@ -80,7 +68,7 @@ async def test_the_size_table_shows_quota_left_and_zones_at_80x24(tmp_path: Path
 async def test_the_add_rule_inputs_keep_their_labels_at_80x24(tmp_path: Path) -> None:
     app, _ = demo(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
-        step = await open_step(app, pilot, "v", 4)
+        step = await open_steps(app, pilot, "vm", 4)
         titles = {}
         for input_id in ("rule-name", "rule-priority", "rule-protocol", "rule-ports", "rule-source"):
             field = step.query_one(f"#{input_id}", Input)

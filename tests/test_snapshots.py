@@ -131,6 +131,12 @@ def steady_cursors(pilot: Any) -> None:
         for widget in screen.query("Input, TextArea"):
             if isinstance(widget, (Input, TextArea)):
                 widget.cursor_blink = False
+            if isinstance(widget, TextArea):
+                # TextArea caches its lines under a key that is the same for "blinking, cursor hidden just now"
+                # and "not blinking": a line painted in the blink's off phase came back without its cursor
+                # (test_vm_steps[cloud_init-7] failed so on a loaded machine). Paint afresh.
+                widget._line_cache.clear()
+                widget.refresh()
 
 
 @pytest.mark.parametrize(("name", "steps"), [("basics", 0), ("presets", 1), ("node_pools", 2), ("networking", 3),

@@ -86,7 +86,10 @@ async def open_steps(app: Any, pilot: Any, mode: str, upto: int | type[Screen[An
     target = flow.steps[upto] if isinstance(upto, int) else upto
     for step in sorted({*under, target}, key=flow.index_of):
         if step is not type(first):
+            # one screen at a time: Textual's pause gives a screen 30 s to handle what is queued, and composing
+            # nine steps in one go took longer than that on a loaded machine (WaitForScreenTimeout)
             app.push_screen(step(first.journey, flow))
+            await settle(app, pilot)
     await settle(app, pilot)
     assert type(app.screen) is target, type(app.screen)
     return app.screen
