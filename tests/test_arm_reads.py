@@ -57,6 +57,8 @@ def test_api_versions_are_the_installed_sdk_defaults(sim: ArmSim, sdk: SdkClient
         "microsoft.containerservice/managedclusters": lambda: sdk.containerservice.managed_clusters.get(rg, "x"),
         "microsoft.containerservice/managedclusters/agentpools":
             lambda: sdk.containerservice.agent_pools.get(rg, "x", "y"),
+        "microsoft.containerservice/managedclusters/maintenanceconfigurations":
+            lambda: sdk.containerservice.maintenance_configurations.get(rg, "x", "y"),
         "microsoft.containerservice/locations/kubernetesversions":
             lambda: sdk.containerservice.managed_clusters.list_kubernetes_versions("norwayeast"),
         "microsoft.containerregistry/registries": lambda: sdk.containerregistry.registries.get(rg, "x"),

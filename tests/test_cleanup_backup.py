@@ -147,7 +147,7 @@ def test_the_done_screens_group_delete_hint_says_the_vault_blocks_it_and_what_to
 
     key_text = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
     result = SimpleNamespace(outputs={"pip4": {"ipAddress": "20.1.2.3"}, "pip6": {"ipAddress": "2603::1"}},
-                             states={"vm": "succeeded"})  # this run created it
+                             states={"rg": "succeeded", "vm": "succeeded"})  # this run created them
     for backup in (False, True):
         spec = VmSpec.for_base("Yolo", ssh_public_key=key_text, backup=BackupSpec(enabled=backup))
         plan = plan_vm(spec, subscription_id="5a1b0c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d", run_id="r", created_at="t")

@@ -205,7 +205,7 @@ class CleanupScreen(Screen[None]):
         elif group == "cleanup-spend":
             if event.state == WorkerState.SUCCESS and event.worker.result is not None:
                 self.state.spend = event.worker.result
-                self._render_all()
+                self._show_spend()
         elif group == "cleanup-power":
             self._power_done(event)
 
@@ -281,6 +281,16 @@ class CleanupScreen(Screen[None]):
         if state.inventory is None:
             return []
         return state.filters.apply(state.inventory, state.now())
+
+    def _show_spend(self) -> None:
+        """The spend arrived: the same rows (built on the worker), their Spent cells, the summary and the detail
+        refreshed; no listing is built on the UI thread for it."""
+        if self.state.inventory is None:
+            return
+        current = self._current_row()
+        self._fill_table(current.key if current else None)
+        self.query_one("#cleanup-summary", Static).update(self._summary_text())
+        self._show_detail()
 
     def _render_all(self, listing: Listing | None = None) -> None:
         """Show the inventory: ``listing`` when the worker built it for this inventory and these filters, else
