@@ -11,15 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from . import __version__
 from .demo_latency import LATENCY_ENV, latency_choice
-from .exitcodes import (  # noqa: F401  (the codes are also read from here)
-    EXIT_AZURE,
-    EXIT_BUSY,
-    EXIT_CHANGED,
-    EXIT_FINDINGS,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_USAGE,
-)
+from .exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 DESCRIPTION = """\
 Create Azure VMs (dual-stack IPv4/IPv6) and AKS clusters the right way the first time, and clean

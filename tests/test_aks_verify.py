@@ -11,7 +11,7 @@ import cli_helpers
 import pytest
 from cli_helpers import EXAMPLES, main_in_process
 
-from azwizard.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from azwizard.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from azwizard.sim import ArmSim, kube_objects
 
 data_dir = cli_helpers.data_dir

@@ -26,7 +26,7 @@ from existing_helpers import (
     writes,
 )
 
-from azwizard.cli import EXIT_FINDINGS, EXIT_OK
+from azwizard.exitcodes import EXIT_FINDINGS, EXIT_OK
 from azwizard.plan.diff import ABSENT
 from azwizard.sim import ArmSim
 from azwizard.specs.common import TAG_RUN

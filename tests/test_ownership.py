@@ -22,7 +22,7 @@ from existing_helpers import (
     writes,
 )
 
-from azwizard.cli import EXIT_FINDINGS, EXIT_OK
+from azwizard.exitcodes import EXIT_FINDINGS, EXIT_OK
 from azwizard.journal import Journal
 from azwizard.sim import ArmSim
 

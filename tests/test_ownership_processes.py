@@ -12,7 +12,7 @@ from typing import Any
 
 from cli_helpers import EXAMPLES, ROOT, cli_env, demo_state, run_cli
 
-from azwizard.cli import EXIT_BUSY, EXIT_OK
+from azwizard.exitcodes import EXIT_BUSY, EXIT_OK
 from azwizard.specs.common import TAG_CREATED_BY, TAG_JOURNEY, TAG_RUN
 
 

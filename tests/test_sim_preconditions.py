@@ -13,7 +13,7 @@ from azure.core.exceptions import HttpResponseError
 from existing_helpers import LOC, VM_PROFILE, apply, connection, profile, profile_text, review
 
 from azwizard.azure import ops
-from azwizard.cli import EXIT_OK
+from azwizard.exitcodes import EXIT_OK
 from azwizard.headless.apply import apply as do_apply
 from azwizard.sim import ArmSim
 

@@ -14,7 +14,7 @@ import pytest
 from cli_helpers import main_in_process
 from existing_helpers import LOC, VM_PROFILE, apply, connection, profile, profile_text, puts, review
 
-from azwizard.cli import EXIT_CHANGED, EXIT_OK
+from azwizard.exitcodes import EXIT_CHANGED, EXIT_OK
 from azwizard.headless.apply import apply as do_apply
 from azwizard.plan.diff import ABSENT, PlanDiff
 from azwizard.sim import ArmSim

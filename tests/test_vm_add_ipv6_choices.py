@@ -17,7 +17,8 @@ from azwizard.existing.doctor import doctor
 from azwizard.existing.legacy import Legacy, make_legacy_vm
 from azwizard.existing.nsg6 import SRC_RULES, parse_source
 from azwizard.existing.read import NIC, VM, VNET, read_vm_network
-from azwizard.headless.common import EXIT_USAGE, CommandError
+from azwizard.exitcodes import EXIT_USAGE
+from azwizard.headless.common import CommandError
 from azwizard.headless.vm_existing import add_ipv6_command
 from azwizard.journal import list_runs
 from azwizard.sim import ArmSim

@@ -8,7 +8,8 @@ import argparse
 import json
 import sys
 
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CommandError, Connection, connect, out
+from ..exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from .common import CommandError, Connection, connect, out
 
 
 def verify_command(args: argparse.Namespace, conn: Connection | None = None) -> int:

@@ -10,18 +10,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .common import (
-    EXIT_AZURE,
-    EXIT_CHANGED,
-    EXIT_FINDINGS,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    CommandError,
-    Connection,
-    confirm,
-    err,
-    out,
-)
+from ..exitcodes import EXIT_AZURE, EXIT_CHANGED, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
+from .common import CommandError, Connection, confirm, err, out
 from .progress import Progress
 from .review import Review, nothing_to_do, render_findings
 

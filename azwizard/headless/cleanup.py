@@ -9,18 +9,8 @@ import json
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .common import (
-    EXIT_AZURE,
-    EXIT_BUSY,
-    EXIT_FINDINGS,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_USAGE,
-    CommandError,
-    Connection,
-    err,
-    out,
-)
+from ..exitcodes import EXIT_AZURE, EXIT_BUSY, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from .common import CommandError, Connection, err, out
 from .progress import Progress
 
 if TYPE_CHECKING:

@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import Any
 
-from .common import EXIT_AZURE, EXIT_USAGE, CommandError, Connection, connect, err, latency_choice
+from ..demo_latency import latency_choice
+from ..exitcodes import EXIT_AZURE, EXIT_BUSY, EXIT_USAGE
+from .common import CommandError, Connection, connect, err
 from .review import Review, render, review_aks, review_vm
 
 
@@ -76,7 +78,6 @@ def apply_command(args: argparse.Namespace, kind: str) -> int:
     from ..run.lock import JourneyBusy, journey_lock
     from ..run.resume import journey_identity
     from .apply import apply
-    from .common import EXIT_BUSY
 
     profile = _profile(args, kind)
     conn = connect(args)

@@ -20,18 +20,9 @@ if TYPE_CHECKING:
 
 from ..azure.permissions import grants_role_assignments
 from ..demo_latency import LATENCY_ENV, latency_choice
-from ..exitcodes import (
-    EXIT_AZURE,
-    EXIT_BUSY,
-    EXIT_CHANGED,
-    EXIT_FINDINGS,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_USAGE,
-)
+from ..exitcodes import EXIT_AZURE, EXIT_OK, EXIT_USAGE
 
-__all__ = ["EXIT_AZURE", "EXIT_BUSY", "EXIT_CHANGED", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "CommandError", "Connection",
-           "LATENCY_ENV", "connect", "latency_choice"]
+__all__ = ["CommandError", "Connection", "connect"]
 
 OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"  # what the review uses before sign-in
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..exitcodes import EXIT_USAGE
 from ..run.resume import continue_spec
-from .common import EXIT_USAGE, CommandError, Connection
+from .common import CommandError, Connection
 from .review import Review
 
 Build = Callable[[Any, "tuple[str, str] | None"], Review]

@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from .common import EXIT_FINDINGS, EXIT_OK, Connection, adjust_zones, aks_facts, vm_facts
+from ..exitcodes import EXIT_FINDINGS, EXIT_OK
+from .common import Connection, adjust_zones, aks_facts, vm_facts
 
 if TYPE_CHECKING:
     from ..plan.diff import PlanDiff

@@ -7,7 +7,8 @@ import inspect
 from pathlib import Path
 from typing import Any
 
-from .common import EXIT_USAGE, CommandError
+from ..exitcodes import EXIT_USAGE
+from .common import CommandError
 
 
 def journey_for(kind: str, spec: Any) -> Any:

@@ -13,7 +13,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CommandError, Connection, connect, err, out
+from ..exitcodes import EXIT_AZURE, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from .common import CommandError, Connection, connect, err, out
 from .review import render_findings
 
 if TYPE_CHECKING:
@@ -175,7 +176,6 @@ def undo_run(conn: Connection, run_id: str, *, yes: bool) -> int | None:
     from ..azure.errors import explain
     from ..existing.undo import additions_of, plan_undo, run_undo
     from ..journal import Journal
-    from .common import EXIT_AZURE
 
     journal = Journal(run_id)
     if not journal.path.exists() or additions_of(journal) is None:
