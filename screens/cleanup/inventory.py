@@ -285,12 +285,8 @@ class CleanupScreen(Screen[None]):
     def _show_spend(self) -> None:
         """The spend arrived: the same rows (built on the worker), their Spent cells, the summary and the detail
         refreshed; no listing is built on the UI thread for it."""
-        if self.state.inventory is None:
-            return
-        current = self._current_row()
-        self._fill_table(current.key if current else None)
-        self.query_one("#cleanup-summary", Static).update(self._summary_text())
-        self._show_detail()
+        if self.state.inventory is not None:
+            self._show_rows(self._current_row())
 
     def _render_all(self, listing: Listing | None = None) -> None:
         """Show the inventory: ``listing`` when the worker built it for this inventory and these filters, else
@@ -304,6 +300,10 @@ class CleanupScreen(Screen[None]):
         current = self._current_row()
         self._fill_filters(listing)
         self._rows = listing.rows
+        self._show_rows(current)
+
+    def _show_rows(self, current: Row | None) -> None:
+        """Fill the table from ``self._rows`` (keeping ``current`` selected), then the summary and the detail."""
         self._fill_table(current.key if current else None)
         self.query_one("#cleanup-summary", Static).update(self._summary_text())
         self._show_detail()
