@@ -8,6 +8,7 @@ every change. Azure reads (facts) run in thread workers; rules are pure and run 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -17,6 +18,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Collapsible, Header, Label, Select, Static
@@ -373,7 +375,12 @@ class WizardStep(Screen[None], Generic[S]):
         self._show_findings()
 
     def _journey_changed(self) -> None:
-        if self.is_attached:
+        # A worker may finish while this step is still composing or already being popped (its children
+        # removed before its own unmount unsubscribes): there is no panel to redraw then, and on_screen_resume
+        # or the next change redraws it.
+        if not self.is_attached:
+            return
+        with contextlib.suppress(NoMatches):
             self._show_findings()
 
     def _show_findings(self) -> None:

@@ -176,3 +176,23 @@ async def test_a_step_with_a_blocking_finding_is_not_ticked_in_the_step_list(tmp
         app.journeys["vm"].set_name("vm", "Web-VM")
         await pilot.pause()
         assert str(nav.render()).splitlines()[0].startswith("✓ Basics")
+
+
+async def test_a_journey_change_while_a_step_is_torn_down_does_not_crash(tmp_path: Path) -> None:
+    """The review's lock read can finish while a step opened over it is being popped: its children are gone
+    before its own unmount unsubscribes it from the journey. The change must not look for the gone panel (CI
+    failed both tests above on `NoMatches: '#findings'` that way); once open again, the step shows the findings."""
+    app, _ = demo(tmp_path)
+    async with app.run_test(size=(130, 44)) as pilot:
+        await open_steps(app, pilot, "vm", ReviewStep, journey=VmJourney(VM_SPEC))
+        journey = app.screen.journey
+        step = VmDetailsStep(journey, app.screen.flow)
+        app.push_screen(step)
+        await settle(app, pilot)
+        await step.query_one("#findings").remove()  # as a pop leaves it: still attached, no panel
+        journey.update(admin_username="root")  # a finding the VM step shows
+        await pilot.pause()
+        app.pop_screen()
+        await settle(app, pilot)
+        assert app.screen is not step and not step.is_attached
+        assert "vm-admin-username" in {f.rule_id for f in journey.findings}
