@@ -23,6 +23,7 @@ HOURS_PER_MONTH = 730
 PRICES_CURRENCY = "USD"
 PRICES_REGION = "East US"
 PRICES_AS_OF = "2025-01"
+NOT_INCLUDED = "data transfer, disk transactions and backup storage"  # never in an estimate (traffic is not known)
 PRICE_SOURCES: dict[str, str] = {
     "virtual machines": "https://azure.microsoft.com/pricing/details/virtual-machines/linux/",
     "managed disks": "https://azure.microsoft.com/pricing/details/managed-disks/",
@@ -139,8 +140,19 @@ class Cost:
             return f"{money(self.known_hourly, self.currency)} + unknown ({unknown})"
         return f"unknown ({unknown})"
 
+    @property
+    def charged(self) -> bool:
+        """Some part costs money (or may: an unknown price): free parts say nothing about the currency."""
+        return any(p.hourly != 0 for p in self.parts)
+
     def __add__(self, other: Cost) -> Cost:
-        return Cost(self.parts + other.parts, self.currency if self.parts or not other.parts else other.currency)
+        # The sum is in the currency of what is charged: a free resource group or VNet, priced without a book
+        # (in the default currency), never relabels the euros of the VM beside it.
+        if self.charged or not other.charged:
+            currency = self.currency if self.parts or not other.parts else other.currency
+        else:
+            currency = other.currency
+        return Cost(self.parts + other.parts, currency)
 
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
@@ -334,6 +346,11 @@ _FREE_KINDS = frozenset({
     "microsoft.authorization/roleassignments",
     "microsoft.containerservice/managedclusters/maintenanceconfigurations",
 })
+
+
+def priced(kind: str) -> bool:
+    """Whether a resource of this ARM type costs anything by itself (so its region's prices are needed)."""
+    return kind.lower() not in _FREE_KINDS
 
 
 def estimate(kind: str, body: Mapping[str, Any], *, state: str = "", protected_sizes_gb: Sequence[int | None] = (),

@@ -31,12 +31,13 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..azure import ops
 from ..azure.errors import explain
 from ..azure.session import ClientFactory
 from ..journal import list_runs
+from ..pricing.store import region_books
 from ..run.identity import fingerprint, identity_of
 from ..run.preflight import ANOTHER_MACHINE, Ledger
 from ..specs.common import TAG_CREATED_AT, TAG_CREATED_BY, TAG_CREATED_BY_VALUE, TAG_JOURNEY, TAG_RUN
@@ -64,6 +65,10 @@ from .model import (
     name_of,
 )
 from .refs import references
+
+if TYPE_CHECKING:
+    from ..azure.clouds import Cloud
+    from ..pricing.book import PriceBook
 
 TAG_FILTER = f"tagName eq '{TAG_CREATED_BY}' and tagValue eq '{TAG_CREATED_BY_VALUE}'"
 EXPAND = "createdTime,changedTime,provisioningState"
@@ -199,9 +204,14 @@ def build_inventory(
     journal_dir: Path | None = None,
     include_untagged_in_groups: Iterable[str] = frozenset(),
     max_workers: int = 8,
+    cloud: Cloud | None = None,
+    offline_prices: bool = False,
 ) -> Inventory:
     """Read journals and tags, verify and describe each resource (one GET each, concurrently), list the
-    groups' contents, the vaults' backup items and the subscription's locks."""
+    groups' contents, the vaults' backup items and the subscription's locks; price each resource from its own
+    region's list prices (``azwizard.pricing.price_book`` through the factory's transport, for ``cloud``: the
+    disk cache, the Retail Prices API, or the dated table marked as the fallback; ``offline_prices``: no
+    request, the cache or the table), one book per region, read while the power states and backup items are."""
     warnings: list[str] = []
     found: dict[str, _Found] = {}
     ledger = Ledger.load(journal_dir)
@@ -217,8 +227,11 @@ def build_inventory(
         _inherit(found)
         contents = _group_contents(factory, found, warnings, graph)
         _foreign(factory, pool, found, contents, {g.lower() for g in include_untagged_in_groups}, warnings, graph)
+        books = pool.submit(region_books, _priced_regions(found), transport=factory.transport, cloud=cloud,
+                            offline=offline_prices)
         views = _instance_views(factory, pool, found, warnings)
         backups = _backup_items(factory, pool, found, warnings)
+        prices = books.result()
     locks, locks_known = _locks(factory, warnings)
     bodies = {k: f.body for k, f in found.items() if f.body is not None}
     extensions: dict[str, list[_Found]] = {}
@@ -227,7 +240,7 @@ def build_inventory(
         if scope:
             extensions.setdefault(key(scope), []).append(f)
     items = tuple(sorted(
-        (_item(f, bodies, views, backups, contents, extensions) for f in found.values()),
+        (_item(f, bodies, views, backups, contents, extensions, prices) for f in found.values()),
         key=lambda it: (it.resource_group.lower(), it.kind != GROUP, it.type.lower(), it.name.lower()),
     ))
     return Inventory(
@@ -238,7 +251,14 @@ def build_inventory(
         group_contents={g: tuple(ids) for g, ids in contents.items()},
         warnings=tuple(warnings),
         taken_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        prices=prices,
     )
+
+
+def _priced_regions(found: Mapping[str, _Found]) -> set[str]:
+    """The regions of the existing resources that cost something: the price books to read."""
+    return {str(f.body.get("location") or "").lower() for f in found.values()
+            if f.exists and f.body is not None and not f.node_group_of and costs.priced(f.type)} - {""}
 
 
 # ------------------------------------------------------------------------------------------ sources
@@ -561,7 +581,7 @@ def _locks(factory: ClientFactory, warnings: list[str]) -> tuple[list[Lock], boo
 
 def _item(f: _Found, bodies: Mapping[str, Body], views: Mapping[str, str],
           backups: Mapping[str, list[ProtectedItem]], contents: Mapping[str, list[str]],
-          extensions: Mapping[str, list[_Found]]) -> InventoryItem:
+          extensions: Mapping[str, list[_Found]], prices: Mapping[str, PriceBook]) -> InventoryItem:
     kind = f.type.lower()
     body: Body = f.body or dict(f.listed or {}) or {"id": f.id, "type": f.type}
     props = body.get("properties") or {}
@@ -590,7 +610,7 @@ def _item(f: _Found, bodies: Mapping[str, Body], views: Mapping[str, str],
         managed_by=f.managed_by or body.get("managedBy") or None,
         exists=True,
         foreign=f.foreign,
-        cost=_cost(kind, body, state, protected, bodies, f),
+        cost=_cost(kind, body, state, protected, bodies, f, prices.get(str(body.get("location") or "").lower())),
         uses=refs.uses,
         used_by=refs.used_by,
         cascade=_cascade(kind, f, body, refs.cascade, contents) + tuple(
@@ -655,11 +675,12 @@ def _disk_gb(vm: Mapping[str, Any] | None, bodies: Mapping[str, Body]) -> int | 
 
 
 def _cost(kind: str, body: Mapping[str, Any], state: str, protected: tuple[ProtectedItem, ...],
-          bodies: Mapping[str, Body], f: _Found) -> costs.Cost:
+          bodies: Mapping[str, Body], f: _Found, book: PriceBook | None) -> costs.Cost:
+    """From the resource's own region's book (None: no location, so the dated table, marked as such)."""
     if f.node_group_of:
         return costs.Cost((costs.CostPart("node resource group (its nodes are priced under the cluster)", 0.0),))
     sizes = [_disk_gb(bodies.get(key(p.source_resource_id)), bodies) for p in protected if not p.soft_deleted]
-    return costs.estimate(kind, body, state=state, protected_sizes_gb=sizes)
+    return costs.estimate(kind, body, state=state, protected_sizes_gb=sizes, book=book)
 
 
 def _details(kind: str, body: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

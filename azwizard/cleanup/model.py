@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .costs import Cost
+from .costs import Cost, priced
+
+if TYPE_CHECKING:
+    from ..pricing.book import PriceBook
 
 # ARM types, lower-cased (compare with ``kind_key``).
 GROUP = "microsoft.resources/resourcegroups"
@@ -303,6 +306,36 @@ class Inventory:
     group_contents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     taken_at: str = ""
+    # The price book of each region whose resources cost something (lower-case region → book): every item's
+    # estimate comes from its own region's list prices (cleanup/inventory.py, azwizard/pricing).
+    prices: Mapping[str, PriceBook] = field(default_factory=dict)
+
+    def book_for(self, item: InventoryItem) -> PriceBook | None:
+        """The prices ``item`` was estimated from; None when its region was not priced (a free resource
+        elsewhere, or no location: the dated table then)."""
+        return self.prices.get(item.location.lower()) if item.location else None
+
+    def books(self, items: Iterable[InventoryItem] | None = None) -> list[PriceBook]:
+        """The distinct books the existing, priced ones of ``items`` (default: all) were estimated from, by
+        region; the dated table's (:func:`~azwizard.pricing.book.table_book`) when one had none."""
+        from ..pricing.book import table_book
+
+        out: dict[str, PriceBook] = {}
+        for it in self.items if items is None else items:
+            if not it.exists or not priced(it.kind) or it.node_group_of:
+                continue
+            book = self.book_for(it)
+            if book is None:
+                out.setdefault("", table_book())
+            else:
+                out.setdefault(book.region, book)
+        return [out[k] for k in sorted(out)]
+
+    def prices_label(self, items: Iterable[InventoryItem] | None = None) -> str:
+        """Where the estimates of ``items`` come from: ``list prices, norwayeast, USD, fetched 2026-12-07``
+        (joined by ``; `` for several regions), the marked fallback's label when the price list could not be
+        read; ``""`` when nothing of them is priced."""
+        return "; ".join(book.label() for book in self.books(items))
 
     def get(self, resource_id: str) -> InventoryItem | None:
         k = key(resource_id)

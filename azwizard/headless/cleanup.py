@@ -14,8 +14,11 @@ from .common import CommandError, Connection, err, out
 from .progress import Progress
 
 if TYPE_CHECKING:
-    from ..cleanup import DeleteEvent, DeletionPlan, DeletionResult, Inventory, InventoryItem
+    from collections.abc import Sequence
+
+    from ..cleanup import Cost, DeleteEvent, DeletionPlan, DeletionResult, Inventory, InventoryItem
     from ..cleanup.kubetidy import KubeTidy
+    from ..pricing.book import PriceBook
     from ..pricing.spend import Spend
 
 
@@ -25,7 +28,7 @@ def inventory(conn: Connection) -> Inventory:
 
     assert conn.session is not None
     try:
-        return build_inventory(conn.session.factory)
+        return build_inventory(conn.session.factory, cloud=conn.session.cloud)
     except AzwizardError as e:
         raise CommandError(e.what, EXIT_AZURE, e.fix) from e
 
@@ -42,15 +45,16 @@ def _age(item: InventoryItem) -> str:
     return f"{s // 86400} d"
 
 
-def item_dict(item: InventoryItem, spend: Spend | None = None) -> dict[str, Any]:
+def item_dict(item: InventoryItem, spend: Spend | None = None, inv: Inventory | None = None) -> dict[str, Any]:
+    """One resource: what it is, its estimate (with the prices' currency, date and source: its region's book,
+    from ``inv``) and, with ``spend``, what it has cost so far."""
     cost = item.cost
     out = {
         "id": item.id, "type": item.type, "name": item.name, "resource_group": item.resource_group,
         "location": item.location, "run_id": item.run_id, "journey": item.journey, "created": item.created,
         "state": item.state, "exists": item.exists, "source": item.source, "foreign": item.foreign,
         "node_group_of": item.node_group_of, "note": item.note, "identity": item.identity,
-        "cost": None if cost is None else {"hourly": cost.hourly, "monthly": cost.monthly,
-                                           "text": cost.describe()},
+        "cost": None if cost is None else _cost_dict(cost, [] if inv is None else _item_books(inv, item)),
         "details": {k: v for k, v in item.details},
     }
     if spend is not None:
@@ -58,8 +62,26 @@ def item_dict(item: InventoryItem, spend: Spend | None = None) -> dict[str, Any]
     return out
 
 
-def _cost_dict(cost: Any) -> dict[str, Any]:
-    return {"hourly": cost.hourly, "monthly": cost.monthly, "text": cost.describe(), "currency": cost.currency}
+def _item_books(inv: Inventory, item: InventoryItem) -> list[PriceBook]:
+    """Its region's book (a free resource's too, when its region was priced), else what priced it."""
+    book = inv.book_for(item)
+    return [book] if book is not None else inv.books([item])
+
+
+def _cost_dict(cost: Cost, books: Sequence[PriceBook]) -> dict[str, Any]:
+    """An estimate and where its prices come from: ``price_date`` the oldest of ``books``' dates (one book
+    each region), ``price_source`` the weakest (``table`` marks the dated fallback), ``prices`` their labels;
+    all None when nothing of it is priced (free resources)."""
+    rank = {"live": 0, "cache": 1, "table": 2}
+    return {"hourly": cost.hourly, "monthly": cost.monthly, "text": cost.describe(), "currency": cost.currency,
+            "price_date": min((b.as_of for b in books), default=None),
+            "price_source": max((b.source for b in books), key=rank.__getitem__, default=None),
+            "prices": "; ".join(b.label() for b in books) or None}
+
+
+def _book_dict(book: PriceBook) -> dict[str, Any]:
+    return {"region": book.region, "currency": book.currency, "price_date": book.as_of, "price_source": book.source,
+            "fallback": book.is_fallback, "label": book.label()}
 
 
 def list_command(conn: Connection, fmt: str) -> int:
@@ -74,12 +96,14 @@ def list_command(conn: Connection, fmt: str) -> int:
         by_run = inv.by_run()
         data = {
             "subscription_id": inv.subscription_id, "taken_at": inv.taken_at, "runs": inv.runs(),
-            "run_costs": {run: {"estimate": _cost_dict(total(it.cost for it in by_run.get(run, []) if it.exists)),
+            "prices": [_book_dict(b) for b in inv.books()],
+            "run_costs": {run: {"estimate": _cost_dict(total(it.cost for it in by_run.get(run, []) if it.exists),
+                                                       inv.books(by_run.get(run, []))),
                                 "spent": spend.for_run(run) if spend is not None else None}
                           for run in inv.runs()},
             "spend": None if spend is None else {"status": spend.status, "message": spend.message,
                                                  "currency": spend.currency, "since": spend.since},
-            "items": [item_dict(it, spend) for it in inv.items],
+            "items": [item_dict(it, spend, inv) for it in inv.items],
             "locks": [{"id": lk.id, "name": lk.name, "level": lk.level} for lk in inv.locks],
             "warnings": list(inv.warnings),
         }
@@ -101,7 +125,8 @@ def list_command(conn: Connection, fmt: str) -> int:
         head = run_name(inv, run)  # the VM or cluster, group, region and date; the id last (issue 19 item 14)
         out(f"\n{head}" + (f" ({', '.join(journeys)})" if journeys and not run else "") + f": {len(here)} resource(s)"
             + (f", {gone} already deleted" if gone else ""))
-        out(f"  estimate {total(it.cost for it in here).describe()}")
+        label = inv.prices_label(here)
+        out(f"  estimate {total(it.cost for it in here).describe()}" + (f" ({label})" if label else ""))
         if run and spend is not None:
             out(f"  {spent_sentence(spend, spend.for_run(run))}")
         for it in here:

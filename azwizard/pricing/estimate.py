@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..cleanup.costs import HOURS_PER_MONTH, Cost, amount, estimate_plan_resources
+from ..cleanup.costs import HOURS_PER_MONTH, NOT_INCLUDED, Cost, amount, estimate_plan_resources
 from .book import PriceBook
 
 
@@ -38,7 +38,7 @@ def plan_estimate(steps: Iterable[Any], book: PriceBook) -> dict[str, Any]:
         "prices": book.label(), "hours_per_month": HOURS_PER_MONTH, "resources": resources,
         "total_monthly": None if total.monthly is None else round(total.monthly, 2),
         "total_known_monthly": round(total.known_hourly * HOURS_PER_MONTH, 2),
-        "not_included": "data transfer, disk transactions and backup storage",
+        "not_included": NOT_INCLUDED,
     }
 
 
@@ -52,5 +52,5 @@ def estimate_lines(steps: Iterable[Any], book: PriceBook) -> list[str]:
         total = total + cost
         lines.append(f"  {name.ljust(width)}  {monthly_text(cost):>12}/month  {kind.split('/')[-1]}")
     lines.append(f"  {'total'.ljust(width)}  {monthly_text(total):>12}/month")
-    lines.append(f"  ({book.label()}; 730 h a month; data transfer, disk transactions and backup storage not included)")
+    lines.append(f"  ({book.label()}; {HOURS_PER_MONTH} h a month; {NOT_INCLUDED} not included)")
     return lines

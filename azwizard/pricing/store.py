@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -153,3 +154,23 @@ def plan_book(plan: Any) -> PriceBook:
     from ..sim.catalog.locations import SUBSCRIPTION_ID
 
     return price_book(plan.location, offline=True, simulated=plan.subscription_id == SUBSCRIPTION_ID)
+
+
+def region_books(regions: Iterable[str], *, transport: HttpTransport[Any, Any] | None = None,
+                 cloud: Cloud | None = None, offline: bool = False, simulated: bool | None = None,
+                 max_workers: int = 4) -> dict[str, PriceBook]:
+    """One :func:`price_book` per region (lower-cased), read concurrently: what cleanup prices its resources
+    from, each in its own region. Never raises (a region that cannot be read gets the marked table)."""
+    wanted = sorted({r.lower() for r in regions if r})
+    if not wanted:
+        return {}
+
+    def one(region: str) -> PriceBook:
+        return price_book(region, transport=transport, cloud=cloud, offline=offline, simulated=simulated)
+
+    if len(wanted) == 1:
+        return {wanted[0]: one(wanted[0])}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(wanted)), thread_name_prefix="azwizard-prices") as pool:
+        return dict(zip(wanted, pool.map(one, wanted), strict=True))

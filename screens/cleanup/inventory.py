@@ -41,6 +41,7 @@ from .view import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from azwizard.azure.clouds import Cloud
     from azwizard.azure.session import ClientFactory
     from azwizard.cleanup import Inventory, InventoryItem, PowerResult
     from azwizard.pricing.spend import Spend
@@ -169,15 +170,18 @@ class CleanupScreen(Screen[None]):
         else:
             self._summary("[dim]Refreshing…[/dim]", keep=True)
         state = self.state
-        self._load(app.session.factory, state.journal_dir, sorted(state.show_all), state.filters, state.now)
+        self._load(app.session.factory, state.journal_dir, sorted(state.show_all), state.filters, state.now,
+                   getattr(app.session, "cloud", None))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-inventory")
     def _load(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str], filters: Filters,
-              now: Clock) -> Listing:
-        """The inventory and its rows for the filters of the moment, both built here, off the UI thread."""
+              now: Clock, cloud: Cloud | None = None) -> Listing:
+        """The inventory (each resource priced from its region's list prices) and its rows for the filters of
+        the moment, all built here, off the UI thread."""
         from azwizard.cleanup import build_inventory
 
-        inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
+        inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all,
+                                    cloud=cloud)
         return build_listing(inventory, filters, now())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-spend")

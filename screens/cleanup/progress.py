@@ -22,6 +22,7 @@ from .view import fates_text, item_label, kube_text, report_text
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from azwizard.azure.clouds import Cloud
     from azwizard.azure.session import ClientFactory
     from azwizard.cleanup import DeleteEvent, DeletionPlan, DeletionResult, Inventory
     from azwizard.cleanup.kubetidy import KubeTidy
@@ -264,14 +265,16 @@ class DeleteScreen(Screen[None]):
                and "/backupfabrics/" not in _key(r)]
         self._retry_inputs = (ids, whole)
         self._replan(app.session.factory, state.journal_dir, sorted(state.show_all), ids, whole,
-                     dict(state.backup_data))
+                     dict(state.backup_data), getattr(app.session, "cloud", None))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-retry")
     def _replan(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str], ids: list[str],
-                whole: list[str], backup_data: dict[str, bool]) -> tuple[Inventory, DeletionPlan]:
+                whole: list[str], backup_data: dict[str, bool], cloud: Cloud | None = None,
+                ) -> tuple[Inventory, DeletionPlan]:
         from azwizard.cleanup import build_inventory, plan_deletion
 
-        inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
+        inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all,
+                                    cloud=cloud)
         return inventory, plan_deletion(inventory, ids, whole_groups=whole, backup_data=backup_data)
 
     def _replanned(self, event: Worker.StateChanged) -> None:

@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Literal
 
 from azwizard.cleanup import (
     AKS_STOP_START_ADVICE,
-    PRICES_NOTE,
     Cost,
     Inventory,
     InventoryItem,
     default_selection,
 )
-from azwizard.cleanup.costs import HOURS_PER_MONTH, PRICES_AS_OF, total
+from azwizard.cleanup.costs import HOURS_PER_MONTH, NOT_INCLUDED, amount, total
 from azwizard.cleanup.kubetidy import KubeTidy
 from azwizard.cleanup.model import CLUSTER, KIND_LABELS, ROLE_ASSIGNMENT, key, kind_of, name_of
 from azwizard.cleanup.order import DeleteOp, DeletionPlan
@@ -34,6 +33,10 @@ if TYPE_CHECKING:
 from ..text import escape
 
 Clock = Callable[[], _dt.datetime]
+
+# Under a run's estimate: what it leaves out (the pricing calculator gives a quote).
+NOT_PRICED = (f"{HOURS_PER_MONTH} h a month; {NOT_INCLUDED} not included. A quote: the pricing calculator "
+              "(https://azure.microsoft.com/pricing/calculator/).")
 
 # Short type names for the table (the full label is in the detail panel).
 SHORT_TYPES: dict[str, str] = {
@@ -106,13 +109,14 @@ def age_text(age: _dt.timedelta | None) -> str:
 
 
 def hourly_text(cost: Cost | None) -> str:
-    """``$0.0960``; ``free``; ``unknown``; ``$0.4690+?`` when part of it is unknown."""
+    """``$0.0960`` (``€0.0883`` …, in the cost's currency); ``free``; ``unknown``; ``$0.4690+?`` when part of
+    it is unknown."""
     if cost is None or not cost.parts:
         return "unknown"
     known = cost.known_hourly
     if cost.known:
-        return "free" if known == 0 else f"${known:.4f}"
-    return f"${known:.4f}+?" if known > 0 else "unknown"
+        return "free" if known == 0 else amount(known, cost.currency, 4)
+    return f"{amount(known, cost.currency, 4)}+?" if known > 0 else "unknown"
 
 
 def monthly_text(cost: Cost | None) -> str:
@@ -120,8 +124,8 @@ def monthly_text(cost: Cost | None) -> str:
         return "unknown"
     monthly = cost.known_hourly * HOURS_PER_MONTH
     if cost.known:
-        return "free" if monthly == 0 else f"${monthly:,.2f}"
-    return f"${monthly:,.2f}+?" if monthly > 0 else "unknown"
+        return "free" if monthly == 0 else amount(monthly, cost.currency)
+    return f"{amount(monthly, cost.currency)}+?" if monthly > 0 else "unknown"
 
 
 def cost_sentence(cost: Cost) -> str:
@@ -129,7 +133,8 @@ def cost_sentence(cost: Cost) -> str:
     if not cost.parts:
         return "no cost known"
     known = cost.known_hourly
-    text = f"about ${known:.4f}/h (${known * HOURS_PER_MONTH:,.2f}/month)" if known else "no charge"
+    cur = cost.currency
+    text = f"about {amount(known, cur, 4)}/h ({amount(known * HOURS_PER_MONTH, cur)}/month)" if known else "no charge"
     unknown = len(cost.unknown_parts)
     if unknown:
         text += f" plus {unknown} part(s) whose price is unknown"
@@ -437,7 +442,7 @@ def summary_text(inventory: Inventory, shown: Sequence[InventoryItem], selected:
     else:
         cost = total(it.cost for it in existing)
         lines = [f"[b]{len(runs)} run(s), {len(existing)} resource(s)[/b] cost {cost_sentence(cost)} while they "
-                 f"exist [dim](list prices as of {PRICES_AS_OF})[/dim]", spend_line(spend, runs)]
+                 f"exist {prices_note(inventory, existing)}", spend_line(spend, runs)]
     extra = []
     if filters.active:
         extra.append(f"filtered: {len(shown)} of {len(existing)} shown (f to change)")
@@ -461,10 +466,18 @@ def summary_text(inventory: Inventory, shown: Sequence[InventoryItem], selected:
     return "\n".join(lines)
 
 
+def prices_note(inventory: Inventory, items: Iterable[InventoryItem] | None = None) -> str:
+    """Where the estimates of ``items`` come from, dim: each region's list prices with their currency and
+    date, or the dated table in the warning colour (the fallback: the price list could not be read)."""
+    books = inventory.books(items)
+    if not books:
+        return ""
+    text = escape("; ".join(book.label() for book in books))
+    return f"[$warning]({text})[/]" if any(book.is_fallback for book in books) else f"[dim]({text})[/dim]"
+
+
 def spend_line(spend: Spend | None, runs: set[str]) -> str:
     """Under the summary: what the runs have actually cost so far, or plainly why that is not known."""
-    from azwizard.cleanup.costs import amount
-
     if spend is None:
         return "[dim]Spent so far: reading Cost Management…[/dim]"
     if spend.status != "ok":
@@ -490,7 +503,7 @@ def detail_text(row: Row | None, inventory: Inventory, now: _dt.datetime, power_
                 f"{cost_sentence(total(it.cost for it in row.members))}; "
                 f"{escape(spent_sentence(spend, spend.for_run(row.run_id) if spend and row.run_id else None))}\n"
                 "space or a selects everything azwizard created in this run (never resources it did not create, "
-                f"never an AKS node resource group).\n[dim]{escape(PRICES_NOTE)}[/dim]")
+                f"never an AKS node resource group).\n{prices_note(inventory, row.members)} [dim]{escape(NOT_PRICED)}[/dim]")
     it = row.item
     if it is None and row.filtered_out:
         return f"[b]Resource group {escape(row.group)}[/b]: the filter hides the group itself (f to change it)."
@@ -551,7 +564,8 @@ def _cost_lines(cost: Cost | None) -> str:
     parts = []
     for p in cost.parts:
         price = "unknown" if p.hourly is None else ("no charge" if p.hourly == 0 else
-                                                    f"${p.hourly:.4f}/h (${p.hourly * HOURS_PER_MONTH:,.2f}/month)")
+                                                    f"{amount(p.hourly, cost.currency, 4)}/h "
+                                                    f"({amount(p.hourly * HOURS_PER_MONTH, cost.currency)}/month)")
         parts.append(f"{p.label}: {price}" + (f" — {p.note}" if p.note else ""))
     return "[b]Cost:[/b] " + escape("; ".join(parts)) + "."
 
@@ -575,13 +589,19 @@ def item_label(inventory: Inventory, resource_id: str) -> str:
 _label = item_label
 
 
+def _plan_prices(plan: DeletionPlan, inventory: Inventory) -> str:
+    """The prices the deleted resources were estimated from (their regions' books)."""
+    deleted = {key(r) for r in plan.deleted_ids()}
+    return prices_note(inventory, (it for it in inventory.items if it.key in deleted))
+
+
 def dry_run_text(plan: DeletionPlan, inventory: Inventory) -> str:
     """Exactly what the plan deletes and in which order, what goes along, what stops it, and why."""
     lines: list[str] = []
     deleted = plan.deleted_ids()
     if plan.ops:
         lines.append(f"[b]Deleting {len(plan.ops)} operation(s) removes {len(deleted)} resource(s)[/b] and stops "
-                     f"{cost_sentence(plan.cost())}.")
+                     f"{cost_sentence(plan.cost())} {_plan_prices(plan, inventory)}.")
         lines.append("[dim]In this order: each step starts once the steps it depends on are done and verified "
                      "gone; operations in the same step run at the same time.[/dim]")
         runs = sorted({op.run_id for op in plan.ops if op.run_id})
@@ -735,7 +755,8 @@ __all__ = [
     "COLUMNS",
     "cells_for",
     "columns_for",
-    "PRICES_NOTE",
+    "NOT_PRICED",
+    "prices_note",
     "Clock",
     "Filters",
     "Row",
