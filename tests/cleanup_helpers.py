@@ -12,6 +12,7 @@ from azwizard.journal import Journal
 from azwizard.plan.aks import plan_aks
 from azwizard.plan.model import Plan
 from azwizard.plan.vm import plan_vm
+from azwizard.pricing import PriceBook, price_book
 from azwizard.run import Runner
 from azwizard.sim import ArmSim
 from azwizard.specs.aks import AcrSpec, preset_dev_dual_stack
@@ -60,3 +61,11 @@ def ids_in(sim: ArmSim) -> set[str]:
 
 def deletes(sim: ArmSim, fragment: str = "") -> list[str]:
     return [r.path for r in sim.requests if r.method == "DELETE" and fragment.lower() in r.path.lower()]
+
+
+def region_book(factory: ClientFactory, region: str = LOCATION) -> PriceBook:
+    """The simulator's list prices for ``region`` as azwizard reads them (the Retail Prices endpoint, or the
+    cache it left): what cleanup's estimates must come from. Never the dated table."""
+    book = price_book(region, transport=factory.transport)
+    assert book.region == region and not book.is_fallback, book.label()
+    return book

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cleanup_helpers import foreign_nsg, make_cluster, make_vm_run
+import pytest
+from cleanup_helpers import foreign_nsg, make_cluster, make_vm_run, region_book
 
 from azwizard.azure.session import ClientFactory
 from azwizard.cleanup import build_inventory, default_selection
 from azwizard.journal import Journal
 from azwizard.sim import ArmSim
+from azwizard.sim.catalog import skus
 
 NOW = dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.timezone.utc)
 
@@ -26,6 +28,7 @@ def test_inventory_shows_both_runs_with_state_costs_and_ages(sim: ArmSim, factor
     make_vm_run(sim, factory, tmp_path)
     cluster_id = make_cluster(factory, tmp_path)
     inv = build_inventory(factory, journal_dir=tmp_path)
+    book = region_book(factory)  # everything is in norwayeast: priced from its list prices
 
     assert inv.runs() == ["run-aks", "run-vm"]
     assert not inv.warnings and inv.locks_known
@@ -40,19 +43,25 @@ def test_inventory_shows_both_runs_with_state_costs_and_ages(sim: ArmSim, factor
         assignment.details
     assert [c.resource_id for c in aks_run["aks1acr"].cascade] == [assignment.id]
     acr_cost = aks_run["aks1acr"].cost
-    assert acr_cost is not None and round((acr_cost.hourly or 0) * 24, 3) == 0.167  # Basic, per day
+    assert acr_cost is not None and (acr_cost.hourly or 0) * 24 == pytest.approx(book.acr_daily["Basic"])
 
     vm = by_name(inv, "Yolo-VM")
     assert (vm.state, vm.source, vm.journey, vm.location) == ("running", "both", "vm", "norwayeast")
     assert vm.age(NOW) == dt.timedelta(days=1)  # from the azwizard-created tag
-    assert vm.cost is not None and vm.cost.hourly == 0.096 and round(vm.cost.monthly or 0, 2) == 70.08
+    d2s = book.vm_hourly["standard_d2s_v5"]
+    assert vm.cost is not None and vm.cost.hourly == d2s and vm.cost.monthly == pytest.approx(d2s * 730)
+    used = inv.book_for(vm)
+    assert used is not None and used.with_source("live") == book.with_source("live")  # the same prices
+    assert vm.cost.currency == book.currency
     assert ("size", "Standard_D2s_v5") in vm.details
     # the implicitly created OS disk is azwizard's (found through its VM), priced by tier
     disk = by_name(inv, "Yolo-VM-OsDisk")
     assert (disk.source, disk.run_id, disk.managed_by) == ("attached", "run-vm", vm.id)
     assert disk.cost is not None and disk.cost.parts[0].label.startswith("disk E4")
+    e4 = next(monthly for _, tier, monthly in book.disk_tiers["StandardSSD_LRS"] if tier == "E4")
+    assert disk.cost.hourly == pytest.approx(e4 / 730)
     pip = by_name(inv, "Yolo-IPv4")
-    assert pip.cost is not None and pip.cost.hourly == 0.005
+    assert pip.cost is not None and pip.cost.hourly == book.public_ip_hourly
 
     cluster = by_name(inv, "aks1")
     assert cluster.id.lower() == cluster_id.lower()
@@ -60,8 +69,11 @@ def test_inventory_shows_both_runs_with_state_costs_and_ages(sim: ArmSim, factor
     assert cluster.age(NOW) == dt.timedelta(days=2)
     assert cluster.cost is not None and cluster.cost.known
     labels = [p.label for p in cluster.cost.parts]
-    assert labels[0] == "AKS Standard tier" and cluster.cost.parts[0].hourly == 0.10
+    assert labels[0] == "AKS Standard tier" and cluster.cost.parts[0].hourly == book.aks_tier_hourly["Standard"]
     assert "3 × Standard_D2s_v5 nodes (nodepool1)" in labels
+    assert cluster.cost.parts[labels.index("3 × Standard_D2s_v5 nodes (nodepool1)")].hourly == pytest.approx(3 * d2s)
+    assert inv.prices_label() == used.label()
+    assert f"list prices, norwayeast, {book.currency}, fetched {book.as_of}" in used.label()
     # the MC_ group is shown under its cluster, with its contents, and is never deletable on its own
     mc = by_name(inv, "MC_aks-rg_aks1_norwayeast")
     assert mc.node_group_of == cluster.id and mc.managed_by and mc.source == "attached"
@@ -153,18 +165,21 @@ def test_a_deallocated_vm_costs_only_its_disks_and_ips(sim: ArmSim, factory: Cli
     assert vm.cost is not None and vm.cost.hourly == 0.0
     assert "deallocated" in vm.cost.parts[0].note
     assert by_name(inv, "Yolo-VM-OsDisk").cost.hourly > 0  # type: ignore[union-attr]
-    assert by_name(inv, "Yolo-IPv4").cost.hourly == 0.005  # type: ignore[union-attr]
+    assert by_name(inv, "Yolo-IPv4").cost.hourly == region_book(factory).public_ip_hourly  # type: ignore[union-attr]
 
 
 def test_an_unknown_size_is_reported_unknown_not_guessed(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
     make_vm_run(sim, factory, tmp_path)
     vm = sim.peek(f"{sim.group_id('Yolo-RG')}/providers/Microsoft.Compute/virtualMachines/Yolo-VM")
     assert vm is not None
-    vm["properties"]["hardwareProfile"]["vmSize"] = "Standard_F2s_v2"  # not in the price table
+    # a real size the region's price list does not carry (the simulator does not offer it there)
+    book = region_book(factory)
+    size = next(s.name for s in skus.vm_specs().values() if s.name.lower() not in book.vm_hourly)
+    vm["properties"]["hardwareProfile"]["vmSize"] = size
     inv = build_inventory(factory, journal_dir=tmp_path)
     cost = by_name(inv, "Yolo-VM").cost
     assert cost is not None and cost.hourly is None and cost.monthly is None
-    assert cost.describe() == "unknown (Standard_F2s_v2 is not in the price list)"
+    assert cost.describe() == f"unknown ({size} is not in the price list)"
 
 
 def test_locks_and_backup_items_are_read_up_front(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
@@ -178,7 +193,9 @@ def test_locks_and_backup_items_are_read_up_front(sim: ArmSim, factory: ClientFa
                                                                      "resource group 'Yolo-RG'")]
     vault = by_name(inv, "Yolo-RSV")
     assert [(p.friendly_name, p.soft_deleted) for p in vault.protected_items] == [("Yolo-VM", False)]
-    assert vault.cost is not None and round(vault.cost.monthly or 0, 2) == 5.0  # one protected VM ≤ 50 GB
+    instance = region_book(factory).backup_instance_monthly
+    assert instance is not None  # one protected VM ≤ 50 GB: half the protected-instance price
+    assert vault.cost is not None and vault.cost.monthly == pytest.approx(instance / 2)
 
 
 def test_plan_cost_estimate_counts_vm_disks_and_ips() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleanup_helpers import make_cluster, make_vm_run
+import pytest
+from cleanup_helpers import make_cluster, make_vm_run, region_book
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +48,12 @@ def test_dry_run_of_a_vm_set_shows_the_order_and_what_goes_with_the_vm(sim: ArmS
     assert not any(op.whole_group for op in plan.ops)
     text = "\n".join(plan.describe())
     assert "1. delete Virtual machine Yolo-VM" in text and "with it: Yolo-NIC" in text
-    assert plan.cost().known and round(plan.cost().known_hourly, 4) == round(0.096 + 0.01 + 2.40 / 730, 4)
+    # what stops being billed, from norwayeast's list prices: the VM, its two Standard public IPs, its E4 OS disk
+    book = region_book(factory)
+    e4 = next(monthly for _, tier, monthly in book.disk_tiers["StandardSSD_LRS"] if tier == "E4")
+    assert book.public_ip_hourly is not None
+    expected = book.vm_hourly["standard_d2s_v5"] + 2 * book.public_ip_hourly + e4 / 730
+    assert plan.cost().known and plan.cost().known_hourly == pytest.approx(expected)
 
 
 def test_a_vm_alone_takes_only_its_own_cascade_and_says_what_it_leaves(sim: ArmSim, factory: ClientFactory,

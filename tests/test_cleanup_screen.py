@@ -20,7 +20,7 @@ from azwizard.screens.cleanup import (
     TypedConfirmScreen,
 )
 from azwizard.screens.help import HelpScreen
-from cleanup_helpers import deletes, foreign_nsg, ids_in, make_cluster, make_vm_run
+from cleanup_helpers import deletes, foreign_nsg, ids_in, make_cluster, make_vm_run, region_book
 from textual.widgets import DataTable, Input, Select, Static
 from tui_helpers import workers_done
 
@@ -130,6 +130,39 @@ def text(app: AzWizardApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def expected_hourly(app: AzWizardApp) -> dict[str, float]:
+    """What the runs cost per hour, summed here from norwayeast's list prices (the simulator's price list as
+    azwizard reads it): the VM set is the D2s_v5, two Standard public IPs and an E4 OS disk (30 GiB Standard
+    SSD); the cluster the Standard tier and 3 × D2s_v5 nodes with P10 OS disks (128 GiB Premium), its run also
+    a Basic registry; networks, groups and role assignments are free."""
+    book = region_book(app.session.factory)  # type: ignore[union-attr]
+    assert book.currency == "USD" and book.public_ip_hourly is not None
+
+    def tier(sku: str, name: str) -> float:
+        return next(monthly for _, t, monthly in book.disk_tiers[sku] if t == name) / 730
+
+    d2s = book.vm_hourly["standard_d2s_v5"]
+    out = {"vm": d2s, "vm_run": d2s + 2 * book.public_ip_hourly + tier("StandardSSD_LRS", "E4"),
+           "aks": book.aks_tier_hourly["Standard"] + 3 * (d2s + tier("Premium_LRS", "P10")),
+           "aks_stopped": book.aks_tier_hourly["Standard"] + 3 * tier("Premium_LRS", "P10")}
+    out["aks_run"] = out["aks"] + book.acr_daily["Basic"] / 24
+    return out
+
+
+def usd(cell: str) -> float:
+    """The figure a cell or sentence shows (``[b]$1,234.5678[/b]``, ``$0.0960``), in US dollars."""
+    import re
+
+    m = re.search(r"\$([\d,]+\.\d+)", cell)
+    assert m is not None, cell
+    return float(m.group(1).replace(",", ""))
+
+
+def shows(cells_: list[str], hourly: float) -> bool:
+    """The hourly and monthly (730 h) cells show ``hourly`` to their precision (4 and 2 decimals)."""
+    return usd(cells_[6]) == pytest.approx(hourly, abs=6e-5) and usd(cells_[7]) == pytest.approx(hourly * 730, abs=6e-3)
+
+
 def selected_names(app: AzWizardApp) -> set[str]:
     state = screen(app).state
     assert state.inventory is not None
@@ -143,22 +176,25 @@ async def test_both_runs_with_costs_ages_and_where_they_were_found(tmp_path: Pat
         rows = screen(app).rows
         assert [r.key for r in rows if r.kind == "run"] == ["run:run-vm", "run:run-aks"]  # newest first
         vm_run, aks_run = cells(app, "run:run-vm"), cells(app, "run:run-aks")
+        want = expected_hourly(app)
         assert "vm journey" in vm_run[2] and vm_run[5] == "21 h" and vm_run[9] == "8 resources"
-        assert "$0.1093" in vm_run[6] and "$79.78" in vm_run[7]
+        assert shows(vm_run, want["vm_run"])
         assert "aks journey" in aks_run[2] and aks_run[5] == "1 d"
-        assert "$0.4760" in aks_run[6] and "$347.45" in aks_run[7]
+        assert shows(aks_run, want["aks_run"])
         vm = cells(app, "Yolo-VM")
-        assert (vm[2], vm[4], vm[5], vm[6], vm[7], vm[9]) == (
-            "VM", "norwayeast", "21 h", "$0.0960", "$70.08", "journal+tag")
+        assert (vm[2], vm[4], vm[5], vm[9]) == ("VM", "norwayeast", "21 h", "journal+tag") and shows(vm, want["vm"])
         assert "running" in vm[3]
         aks = cells(app, "aks1")
-        assert (aks[2], aks[5], aks[6], aks[7]) == ("AKS cluster", "1 d", "$0.4690", "$342.37")
+        assert (aks[2], aks[5]) == ("AKS cluster", "1 d") and shows(aks, want["aks"])
         assert "running" in aks[3]
         assert cells(app, "Yolo-VM-OsDisk")[9] == "with owner"  # untagged, found through the VM
         assert "AKS nodes" in cells(app, "MC_aks-rg_aks1_norwayeast")[9]
         assert cells(app, "Yolo-NSG")[6] == "free"
         summary = text(app, "#cleanup-summary")
-        assert "2 run(s), 13 resource(s)" in summary and "$0.5852/h" in summary
+        assert "2 run(s), 13 resource(s) cost about $" in summary
+        assert usd(summary.split("cost about")[1]) == pytest.approx(want["vm_run"] + want["aks_run"], abs=6e-5)
+        book = region_book(app.session.factory)  # type: ignore[union-attr]
+        assert f"(list prices, norwayeast, USD, fetched {book.as_of})" in summary  # read by the inventory worker
         assert not selected_names(app)  # nothing is preselected
         await goto(app, pilot, "aks1")
         detail = text(app, "#cleanup-detail")
@@ -197,7 +233,8 @@ async def test_dry_run_shows_the_order_and_sends_nothing(tmp_path: Path) -> None
         positions = [dry.index(part) for part in order]
         assert positions == sorted(positions), dry
         assert "once everything in it is gone" in dry and "Nothing has been sent to Azure yet" in dry
-        assert "about $0.1093/h" in dry
+        assert usd(dry.split("stops about")[1]) == pytest.approx(expected_hourly(app)["vm_run"], abs=6e-5)
+        assert "list prices, norwayeast, USD" in dry
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CleanupScreen)
@@ -461,7 +498,7 @@ async def test_aks_stop_and_start_with_the_advice_and_the_power_state(tmp_path: 
         assert "stopped" in cells(app, "aks1")[3]
         assert "Stopped" in text(app, "#cleanup-detail")
         # the Standard tier fee and the nodes' managed OS disks; the nodes themselves are not billed
-        assert cells(app, "aks1")[6] == "$0.1810"
+        assert shows(cells(app, "aks1"), expected_hourly(app)["aks_stopped"])
         assert not screen(app).check_action("stop_cluster", ()) and screen(app).check_action("start_cluster", ())
         await pilot.press("t")
         await pilot.pause()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from azwizard.screens.app import AzWizardApp
 from azwizard.screens.cleanup import CleanupScreen, CleanupState
-from cleanup_helpers import make_vm_run
+from cleanup_helpers import make_vm_run, region_book
 from textual.widgets import DataTable, Static
 from tui_helpers import wait_until, workers_done
 
@@ -19,7 +19,6 @@ from azwizard.azure.session import AzureSession
 from azwizard.demo import open_demo_session
 from azwizard.paths import journal_dir
 from azwizard.sim import INSTANT, ArmSim
-from azwizard.sim.providers.retailprices import REGION_FACTOR
 
 NOW = dt.datetime(2026, 11, 26, 0, 0, tzinfo=dt.timezone.utc)  # the VM run is 21 h old
 WIDE = (160, 45)
@@ -71,9 +70,11 @@ async def test_spent_so_far_beside_the_estimate_per_run_and_resource(tmp_path: P
         spend = screen.state.spend
         assert spend is not None and spend.status == "ok"
         ip = next(r for r in screen.rows if r.item is not None and r.item.name == "Yolo-IPv4")
-        expected = 0.005 * REGION_FACTOR["norwayeast"] * 21  # 21 hours of a Standard public IP in norwayeast
+        ip_hourly = region_book(app.session.factory).public_ip_hourly  # type: ignore[union-attr]
+        assert ip_hourly is not None
+        expected = ip_hourly * 21  # 21 hours of a Standard public IP at norwayeast's list price
         assert _cell(screen, ip.key, "spent") == f"${expected:.2f}"
-        assert _cell(screen, ip.key, "monthly") == "$3.65"  # the estimate beside it
+        assert _cell(screen, ip.key, "monthly") == f"${ip_hourly * 730:.2f}"  # the estimate beside it
         run_spent = _cell(screen, "run:run-vm", "spent")
         assert run_spent.startswith("[b]$") and float(run_spent[4:-4]) == pytest.approx(spend.run_since["run-vm"], abs=0.01)
         summary = str(screen.query_one("#cleanup-summary", Static).render())

@@ -12,12 +12,11 @@ from typing import Any
 
 import cli_helpers
 import pytest
-from cleanup_helpers import make_vm_run
+from cleanup_helpers import make_vm_run, region_book
 from cli_helpers import main_in_process
 
 from azwizard.pricing.spend import read_spend, run_created
 from azwizard.sim import ArmSim
-from azwizard.sim.providers.retailprices import REGION_FACTOR
 
 data_dir = cli_helpers.data_dir
 NOW = datetime(2026, 11, 26, 0, 0, tzinfo=timezone.utc)
@@ -33,7 +32,8 @@ def test_spend_per_run_and_resource_since_made_and_month_to_date(sim: ArmSim, fa
     this_month = make_vm_run(sim, factory, tmp_path, run_id="run-new", base="New", created_at="2026-11-25T14:00:00Z")
     spend = read_spend(factory, {"run-old": "2026-10-31T00:00:00Z", "run-new": "2026-11-25T14:00:00Z"}, now=NOW)
     assert spend.status == "ok" and spend.currency == "USD"
-    ip_hourly = 0.005 * REGION_FACTOR["norwayeast"]
+    ip_hourly = region_book(factory).public_ip_hourly  # the simulator charges its own list price
+    assert ip_hourly is not None
     new_ip = spend.for_resource(_ip_ids(this_month)[0])
     assert new_ip["since_created"] == pytest.approx(ip_hourly * 10, abs=0.01)  # 10 hours old
     assert new_ip["month_to_date"] == new_ip["since_created"]
@@ -84,7 +84,9 @@ def test_cleanup_list_json_carries_estimate_and_spend(data_dir: Path, capsys: py
     assert run["spent"]["since_created"] > 0 and run["spent"]["currency"] == "USD"
     ip = next(i for i in listing["items"] if i["id"].lower() == _ip_ids(plan)[0].lower())
     assert ip["cost"]["monthly"] > 0
-    assert ip["spent"]["since_created"] == pytest.approx(0.005 * REGION_FACTOR["norwayeast"] * 10, abs=0.02)
+    ip_hourly = region_book(demo.session.factory).public_ip_hourly
+    assert ip_hourly is not None and ip["spent"]["since_created"] == pytest.approx(ip_hourly * 10, abs=0.02)
+    assert ip["cost"]["hourly"] == ip_hourly  # the estimate: the same list price
     text = main_in_process(["--demo", "cleanup", "list"], capsys).out
     assert "spent so far: $" in text and "since it was made" in text
 

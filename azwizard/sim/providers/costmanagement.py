@@ -9,9 +9,9 @@ the grouping columns (a ``TagKey`` grouping gives ``TagKey`` and ``TagValue``; a
 ``Currency``; resource ids in lower case, as Cost Management reports them.
 
 The cost is **modelled**: each resource's age inside the period (from its ``azwizard-created`` tag, else its
-``systemData.createdAt``) × its hourly list price (the dated table priced by ``azwizard/cleanup/costs.py`` ×
-the region factor of the simulator's price list, ``retailprices.REGION_FACTOR``); a resource with no known
-creation time or price has no row. ``sim.cost_data_delay_hours`` (default 0) holds back the most recent usage,
+``systemData.createdAt``) × its hourly list price from the simulator's own price list for its region
+(``retailprices.region_book``, priced by ``azwizard/cleanup/costs.py``: the same figures the estimate shows); a
+resource with no known creation time or price has no row. ``sim.cost_data_delay_hours`` (default 0) holds back the most recent usage,
 as Cost Management does for 8-24 hours; ``sim.cost_now`` (a callable) fixes "now" for tests. Supported: ``timeframe`` MonthToDate, BillingMonthToDate or Custom
 (``timePeriod``), ``granularity`` None, aggregation ``Sum``, grouping by ``TagKey`` and the ``ResourceId``,
 ``ResourceGroup``/``ResourceGroupName``, ``ResourceType`` and ``ResourceLocation`` dimensions; anything else is
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ...cleanup import costs
 from ..router import route
 from ..wire import ArmError, ArmResponse
-from .retailprices import DEFAULT_FACTOR, REGION_FACTOR
+from .retailprices import region_book
 
 if TYPE_CHECKING:
     from ..core import ArmSim
@@ -107,7 +107,7 @@ def resource_cost(body: dict[str, Any], start: datetime, end: datetime) -> float
     if hours <= 0:
         return 0.0
     region = str(body.get("location") or "").lower()
-    hourly = costs.estimate(str(body.get("type") or ""), body).known_hourly * REGION_FACTOR.get(region, DEFAULT_FACTOR)
+    hourly = costs.estimate(str(body.get("type") or ""), body, book=region_book(region)).known_hourly
     return hours * hourly
 
 

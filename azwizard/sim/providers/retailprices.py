@@ -36,6 +36,7 @@ from ..catalog.locations import REGIONS
 from ..wire import ArmResponse
 
 if TYPE_CHECKING:
+    from ...pricing.book import PriceBook
     from ..core import ArmSim
     from ..wire import ArmRequest
 
@@ -169,6 +170,18 @@ def region_items(region: str) -> tuple[dict[str, Any], ...]:
         return ()
     factor = REGION_FACTOR.get(region, DEFAULT_FACTOR)
     return tuple(_vm_items(region, factor) + _disk_items(region, factor) + _other_items(region, factor))
+
+
+@lru_cache(maxsize=64)
+def region_book(region: str) -> PriceBook:
+    """The prices this list serves for ``region`` (USD), read as azwizard reads them (``pricing/fetch.py``): what
+    the simulated Cost Management charges, so the actual spend and the estimate agree."""
+    from ...pricing.fetch import book_from_items
+
+    by_service: dict[str, list[dict[str, Any]]] = {}
+    for it in region_items(region.lower()):
+        by_service.setdefault(it["serviceName"], []).append(it)
+    return book_from_items(region.lower(), "USD", by_service, _EFFECTIVE[:10])
 
 
 _CLAUSE = re.compile(r"^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$", re.IGNORECASE)
