@@ -144,9 +144,14 @@ def test_currency_flag_and_setting(sim: ArmSim, monkeypatch: pytest.MonkeyPatch)
         price_book("eastus", "dollars", transport=SimTransport(sim))
 
 
-def test_government_says_public_prices_and_china_reads_no_public_list(sim: ArmSim) -> None:
+def test_government_reads_its_regions_own_prices_and_china_reads_no_public_list(sim: ArmSim) -> None:
+    # The public list carries Azure Government's US Gov regions at their own prices: read like any region
     gov = price_book("eastus", transport=SimTransport(sim), cloud=AZURE_US_GOVERNMENT)
-    assert gov.source == "live" and "public cloud's list prices" in gov.label()
+    assert gov.source == "live" and "Azure Government: its US Gov region's own list prices" in gov.label()
+    assert "public cloud's" not in gov.label()
+    # a region the list has nothing for: the table, which is the public cloud's prices, not Government's
+    nowhere = price_book("usgovnowhere", transport=SimTransport(sim), cloud=AZURE_US_GOVERNMENT)
+    assert nowhere.is_fallback and "public cloud's list prices" in nowhere.label()
     china = Cloud("AzureChinaCloud", "https://management.chinacloudapi.cn/", "https://login.chinacloudapi.cn",
                   "https://management.chinacloudapi.cn/.default")
     offline = Offline()
@@ -171,3 +176,19 @@ def test_the_simulators_prices_never_stand_in_for_azures(sim: ArmSim) -> None:
     real = price_book("uksouth", transport=Offline())  # not the simulator: its own cache, empty
     assert real.is_fallback
     assert price_book("uksouth", offline=True, simulated=True).vm_hourly == demo.vm_hourly
+
+
+def test_sizes_the_table_lacks_are_priced_by_their_shape_not_one_rate_per_vcpu(sim: ArmSim) -> None:
+    from azwizard.cleanup.costs import VM_HOURLY
+
+    book = price_book("norwayeast", transport=SimTransport(sim))
+    modelled = {k for k in book.vm_hourly if k not in {n.lower() for n in VM_HOURLY}}
+    wanted = {"standard_a2_v2", "standard_dc1s_v2", "standard_d2as_v4", "standard_e2as_v4", "standard_nc6s_v3",
+              "standard_d8as_v4"}
+    assert wanted <= modelled
+    price = book.vm_hourly
+    assert price["standard_a2_v2"] != price["standard_dc1s_v2"]  # 2 vCPU older A-series, 1 vCPU confidential
+    assert price["standard_d2as_v4"] < price["standard_e2as_v4"]  # same vCPUs, twice the memory
+    assert price["standard_nc6s_v3"] > 2 * price["standard_d8as_v4"]  # a GPU costs far more than 2 vCPUs
+    # the whole modelled range is not a few dozen per-vCPU figures
+    assert len({price[k] for k in modelled}) > 100

@@ -10,12 +10,16 @@
 It never raises for want of prices: a failed read costs accuracy, said in the book's label, never the
 journey. The currency is ``--currency``, else ``$AZWIZARD_CURRENCY`` (the setting), else USD.
 
-Clouds: the Retail Prices API publishes the global Azure's list prices
-(https://learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices). Azure Government
-is priced separately (https://azure.microsoft.com/pricing/details/azure-government/, "Azure Government
-pricing"): the book says that these are the public cloud's list prices. Azure China is operated by 21Vianet
-and publishes its own prices (https://www.azure.cn/pricing/) that this API does not list, so no request is
-made: the table, marked, with the same warning. A cloud registered with ``az cloud register`` (Azure Stack
+Clouds: the Retail Prices API is one public list for every region Microsoft prices
+(https://learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices): it lists Azure
+Government's US Gov regions too (``armRegionName eq 'usgovvirginia'``, location ``US Gov Virginia``: the same
+regions the pricing pages' region picker offers, e.g.
+https://azure.microsoft.com/pricing/details/virtual-machines/linux/), at Azure Government's own list prices.
+So a Government region's book is read like any other, and says it holds Azure Government's list prices; if
+the list has nothing for the region, the table's label says that it is the public cloud's East US prices, not
+Azure Government's. Azure China is operated by 21Vianet and publishes its own prices
+(https://www.azure.cn/pricing/) that this API does not list, so no request is made: the table, marked, saying
+that these are the public cloud's list prices. A cloud registered with ``az cloud register`` (Azure Stack
 Hub, a simulator) is not priced by the public list either: the table, unless ``$AZWIZARD_PRICES_URL`` names a
 price list to read.
 """
@@ -41,8 +45,10 @@ MAX_AGE_DAYS = 7  # list prices change at most monthly; a week-old book is still
 ENV_CURRENCY = "AZWIZARD_CURRENCY"
 ENV_PRICES_URL = "AZWIZARD_PRICES_URL"
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
-GOV_NOTE = ("Azure Government is priced separately (https://azure.microsoft.com/pricing/details/azure-government/): "
-            "these are the public cloud's list prices")
+GOV_NOTE = "Azure Government: its US Gov region's own list prices, as the public price list publishes them"
+GOV_FALLBACK_NOTE = ("Azure Government's US Gov regions are priced on their own "
+                     "(https://azure.microsoft.com/pricing/details/virtual-machines/linux/, region US Gov): these are "
+                     "the public cloud's list prices")
 CHINA_NOTE = ("Azure China (21Vianet) publishes its own prices (https://www.azure.cn/pricing/): these are the "
               "public cloud's list prices")
 CUSTOM_NOTE = "a cloud registered with az is not priced by Azure's public list: these are the public cloud's list prices"
@@ -129,6 +135,8 @@ def price_book(region: str, currency: str | None = None, *, transport: HttpTrans
     if cached is not None:
         return cached.with_source("cache", note)
     fallback = table_book(region, cur)
+    if note == GOV_NOTE:  # the table is not the region's own list: say whose prices it holds
+        note = GOV_FALLBACK_NOTE
     return fallback.with_source("table", "; ".join(n for n in (fallback.note, note) if n))
 
 

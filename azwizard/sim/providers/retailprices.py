@@ -14,8 +14,8 @@ The prices are a realistic subset, **modelled**: for every VM size the simulator
 a Windows, a Spot and a Low Priority item (so a client must pick the Linux pay-as-you-go one); managed-disk
 tiers (LRS and ZRS, with their operations meters), Standard/Basic public IPs, NAT gateway, AKS Uptime SLA
 and Long Term Support, Container Registry units and Backup protected instances. The East US prices are the
-dated table in ``azwizard/cleanup/costs.py`` (list prices, 2025-01) where it has them, else a per-vCPU rate
-of the size's family letter × its vCPUs; every other region is East US × :data:`REGION_FACTOR` (modelled
+dated table in ``azwizard/cleanup/costs.py`` (list prices, 2025-01) where it has them, else modelled from the
+size's shape (vCPUs, memory, GPUs) and family (:func:`eastus_vm_hourly`); every other region is East US × :data:`REGION_FACTOR` (modelled
 on the pricing pages' ordering: US East/West 2 cheapest, Europe ~10–25 % dearer, Brazil South dearest).
 Meter, product, SKU and service names are the real ones; ids (meterId, productId, skuId, serviceId) are
 synthetic but stable.
@@ -56,10 +56,16 @@ DEFAULT_FACTOR = 1.2
 # Reference conversion rates (the API converts from USD; its non-USD prices are "for your reference").
 RATES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79, "JPY": 150.0, "CHF": 0.88, "CAD": 1.36, "AUD": 1.52, "INR": 83.0,
          "SEK": 10.5, "NOK": 10.8, "DKK": 6.9, "BRL": 5.0}
-# Per vCPU and hour by the size's family letters, for sizes the dated table does not list (modelled).
-_PER_VCPU = {"A": 0.03, "B": 0.0208, "D": 0.048, "E": 0.063, "F": 0.0425, "G": 0.09, "H": 0.1, "L": 0.078,
-             "M": 0.3, "N": 0.5, "DC": 0.06, "EC": 0.075, "HB": 0.03, "HC": 0.03, "HX": 0.03, "NC": 0.5, "ND": 0.9,
-             "NV": 0.35, "NG": 0.35, "FX": 0.09}
+# Sizes the dated table does not list are priced from their shape (modelled): per vCPU and per GiB of memory,
+# the rates the table's general-purpose and memory-optimised sizes imply (D2s_v5: 2 vCPU + 8 GiB = $0.096,
+# E2s_v5: 2 vCPU + 16 GiB = $0.126), × a premium by the size's family letters (older A-series, confidential
+# DC/EC, HPC, storage-optimised L, large-memory M cost more per vCPU and GiB; burstable B less), plus a rate per
+# GPU for the N-series. So sizes of different shape or family differ (A2_v2 ≈ $0.091/h, DC1s_v2 ≈ $0.076/h).
+_PER_VCPU = 0.0315
+_PER_GIB = 0.004
+_PREMIUM = {"A": 1.15, "B": 0.9, "F": 1.05, "FX": 1.6, "G": 1.4, "H": 1.5, "HB": 1.1, "HC": 1.1, "HX": 1.1,
+            "L": 1.35, "M": 1.25, "DC": 1.6, "EC": 1.3}
+_PER_GPU = {"N": 0.9, "NC": 0.9, "ND": 2.5, "NV": 0.5, "NG": 0.5}
 _LOCATION = {"eastus": "US East", "eastus2": "US East 2", "westus": "US West", "westus2": "US West 2",
              "westus3": "US West 3", "centralus": "US Central", "northeurope": "EU North", "westeurope": "EU West",
              "uksouth": "UK South", "japaneast": "JA East", "australiaeast": "AU East", "brazilsouth": "BR South"}
@@ -94,12 +100,22 @@ def _item(region: str, service: str, product: str, sku: str, meter: str, unit: s
     }
 
 
-def eastus_vm_hourly(name: str, vcpus: int, letters: str) -> float:
+def eastus_vm_hourly(name: str, vcpus: int, letters: str, memory_gb: float | None = None, gpus: int = 0) -> float:
+    """A size's East US Linux pay-as-you-go price: the dated table's, else modelled from its shape."""
     known = costs.VM_HOURLY.get(name)
     if known is not None:
         return known
-    rate = _PER_VCPU.get(letters[:2], _PER_VCPU.get(letters[:1], 0.05))
-    return round(max(vcpus, 1) * rate, 4)
+    memory = memory_gb if memory_gb is not None else 4.0 * max(vcpus, 1)
+    premium = _PREMIUM.get(letters[:2], _PREMIUM.get(letters[:1], 1.0))
+    gpu = _PER_GPU.get(letters[:2], _PER_GPU.get(letters[:1], 0.0)) if gpus else 0.0
+    return round((max(vcpus, 1) * _PER_VCPU + memory * _PER_GIB) * premium + gpus * gpu, 4)
+
+
+def _shape(spec: skus.VmSkuSpec) -> tuple[float | None, int]:
+    """(memory in GiB, GPUs) from the size's capabilities."""
+    caps = dict(spec.capabilities)
+    memory = caps.get("MemoryGB")
+    return (float(memory) if memory else None), int(float(caps.get("GPUs") or 0))
 
 
 def _vm_items(region: str, factor: float) -> list[dict[str, Any]]:
@@ -110,7 +126,7 @@ def _vm_items(region: str, factor: float) -> list[dict[str, Any]]:
         if spec is None:
             continue
         p = spec.parsed
-        usd = round(eastus_vm_hourly(spec.name, spec.vcpus, p.letters) * factor, 4)
+        usd = round(eastus_vm_hourly(spec.name, spec.vcpus, p.letters, *_shape(spec)) * factor, 4)
         series = re.sub(r"^([A-Z]+)\d+(?:-\d+)?", r"\1", p.size).replace("_", "")  # D2s_v5 -> Dsv5
         product = f"Virtual Machines {series} Series"
         meter = p.size.replace("_", " ")  # D2s v5
