@@ -1,4 +1,6 @@
-"""The inventory: everything azwizard created in the subscription, with state, age and cost.
+"""The inventory: everything azwizard created in the subscription, with state, age and cost (each resource
+priced from its own region's list prices: ``azwizard.pricing``, one price book per region, the dated table only
+as the marked fallback).
 
 Two sources, merged by id, so cleanup works on this machine and from any other (preflight rule C1):
 

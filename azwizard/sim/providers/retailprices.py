@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import uuid
 import zlib
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -194,7 +195,7 @@ def region_book(region: str) -> PriceBook:
     the simulated Cost Management charges, so the actual spend and the estimate agree."""
     from ...pricing.fetch import book_from_items
 
-    by_service: dict[str, list[dict[str, Any]]] = {}
+    by_service: dict[str, list[Mapping[str, Any]]] = {}
     for it in region_items(region.lower()):
         by_service.setdefault(it["serviceName"], []).append(it)
     return book_from_items(region.lower(), "USD", by_service, _EFFECTIVE[:10])
