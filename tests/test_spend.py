@@ -97,3 +97,28 @@ def test_run_created_is_each_runs_earliest_item() -> None:
     items = [N(run_id="a", created="2026-11-25T03:00:00Z"), N(run_id="a", created="2026-11-24T03:00:00Z"),
              N(run_id="b", created=None), N(run_id="", created="2026-01-01T00:00:00Z")]
     assert run_created(items) == {"a": "2026-11-24T03:00:00Z", "b": None}
+
+
+def test_cleanup_list_never_waits_long_for_cost_management(data_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Cost Management that does not answer (throttled: it allows a few queries a minute) costs the listing
+    its "spent so far", said plainly, never the listing."""
+    import threading
+
+    from azwizard.demo import open_demo_session
+    from azwizard.paths import journal_dir
+    from azwizard.pricing import spend
+    from azwizard.sim import INSTANT
+
+    demo = open_demo_session(latency=INSTANT)
+    make_vm_run(demo.sim, demo.session.factory, journal_dir())
+    release = threading.Event()
+    monkeypatch.setattr(spend, "read_spend", lambda *a, **kw: release.wait(60) and None)  # hangs until released
+    monkeypatch.setattr(spend, "SPEND_WAIT_SECONDS", 0.05)
+    try:
+        listing = json.loads(main_in_process(["--demo", "cleanup", "list", "--format", "json"], capsys).out)
+    finally:
+        release.set()
+    assert listing["spend"]["status"] == "error" and "did not answer within" in listing["spend"]["message"]
+    assert listing["run_costs"]["run-vm"]["estimate"]["monthly"] > 0  # the estimates are all there
+    assert listing["run_costs"]["run-vm"]["spent"]["since_created"] is None

@@ -87,11 +87,11 @@ def _book_dict(book: PriceBook) -> dict[str, Any]:
 def list_command(conn: Connection, fmt: str) -> int:
     from ..cleanup.costs import total
     from ..cleanup.runs import run_name
-    from ..pricing.spend import read_spend, run_created, spent_sentence
+    from ..pricing.spend import read_spend_within, run_created, spent_sentence
 
     inv = inventory(conn)
     assert conn.session is not None
-    spend = read_spend(conn.session.factory, run_created(inv.items)) if inv.runs() else None
+    spend = read_spend_within(conn.session.factory, run_created(inv.items)) if inv.runs() else None
     if fmt == "json":
         by_run = inv.by_run()
         data = {

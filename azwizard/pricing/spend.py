@@ -164,6 +164,31 @@ def read_spend(factory: Any, run_created: Mapping[str, str | None], *, now: date
     return Spend("ok", "", cur_m or cur_s, _iso(oldest), run_m, run_s, res_m, res_s)
 
 
+SPEND_WAIT_SECONDS = 20.0
+# Cost Management throttles its Query API hard (a few queries per scope a minute, answered 429 with a Retry-After
+# the SDK honours: https://learn.microsoft.com/azure/cost-management-billing/automate/api-best-practices,
+# https://learn.microsoft.com/answers/questions/1488793/): `cleanup list` waits this long for it, then lists
+# without the figure, saying why.
+SLOW = ("Spent so far is not shown: Cost Management did not answer within {s:.0f} s (it limits how often costs "
+        "can be queried: https://learn.microsoft.com/azure/cost-management-billing/automate/api-best-practices); "
+        "run the listing again in a minute.")
+
+
+def read_spend_within(factory: Any, run_created: Mapping[str, str | None], *, wait: float | None = None,
+                      now: datetime | None = None) -> Spend:
+    """:func:`read_spend`, waited for at most ``wait`` seconds (default :data:`SPEND_WAIT_SECONDS`; the headless
+    listing: it never blocks on the cost query). The read goes on in a daemon thread and is dropped when late."""
+    import threading
+
+    wait = SPEND_WAIT_SECONDS if wait is None else wait
+    box: list[Spend] = []
+    thread = threading.Thread(target=lambda: box.append(read_spend(factory, run_created, now=now)),
+                              name="azwizard-spend", daemon=True)
+    thread.start()
+    thread.join(wait)
+    return box[0] if box else Spend("error", SLOW.format(s=wait))
+
+
 def _parse(text: str | None) -> datetime | None:
     if not text:
         return None
