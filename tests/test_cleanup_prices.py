@@ -127,6 +127,10 @@ def test_cleanup_list_carries_estimate_currency_and_price_date_per_resource_and_
     text = main_in_process(["--demo", "cleanup", "list"], capsys).out
     estimate = next(line for line in text.splitlines() if line.strip().startswith("estimate "))
     assert f"(list prices, norwayeast, USD, cached, fetched {book.as_of})" in estimate
+    # and so does the dry run of a deletion, after what it stops
+    dry = main_in_process(["--demo", "cleanup", "delete", "--run", "run-vm"], capsys).out
+    stops = next(line for line in dry.splitlines() if "stops about" in line)
+    assert stops.endswith(f"of charges (list prices, norwayeast, USD, cached, fetched {book.as_of})")
 
 
 def test_currency_setting_prices_cleanup_in_that_currency(sim: ArmSim, factory: ClientFactory, tmp_path: Path,

@@ -262,7 +262,9 @@ def delete_command(conn: Connection, *, run: str | None, group: str | None, yes:
         out(f"  kept: {it.label} — {it.note or 'not created by azwizard'}")
     cost = plan.cost()
     if plan.ops:
-        out(f"  stops about {cost.describe()} of charges")
+        gone = {k.lower() for k in plan.deleted_ids()}
+        label = inv.prices_label(it for it in inv.items if it.key in gone)
+        out(f"  stops about {cost.describe()} of charges" + (f" ({label})" if label else ""))
     wholes = [op.name for op in plan.ops if op.whole_group]
     if not yes:
         hint = " --confirm-group " + " ".join(wholes) if wholes else ""
