@@ -11,7 +11,7 @@ Nothing here imports the Azure SDK at import time (SDK calls go through the Clie
 """
 
 from .blockers import Blocker
-from .costs import PRICE_SOURCES, PRICES_AS_OF, PRICES_NOTE, Cost, CostPart
+from .costs import PRICE_SOURCES, PRICES_AS_OF, Cost, CostPart
 from .delete import (
     ConfirmationRequired,
     DeleteEvent,
@@ -28,7 +28,6 @@ from .power import AKS_STOP_START_ADVICE, PowerResult, cluster_power_state, star
 __all__ = [
     "AKS_STOP_START_ADVICE",
     "PRICES_AS_OF",
-    "PRICES_NOTE",
     "PRICE_SOURCES",
     "Blocker",
     "Cascade",

@@ -33,12 +33,6 @@ PRICE_SOURCES: dict[str, str] = {
     "container registry": "https://azure.microsoft.com/pricing/details/container-registry/",
     "backup": "https://azure.microsoft.com/pricing/details/backup/",
 }
-PRICES_NOTE = (
-    f"Estimates from pay-as-you-go list prices ({PRICES_CURRENCY}, Linux, {PRICES_REGION}) on the Azure pricing "
-    f"pages as of {PRICES_AS_OF}. Other regions cost more or less (Norway East is typically higher); data "
-    "transfer, disk transactions and backup storage are not included. Check the pricing calculator "
-    "(https://azure.microsoft.com/pricing/calculator/) for a quote."
-)
 
 # Linux VM, per hour. Only sizes whose list price is known here; anything else is "unknown".
 VM_HOURLY: dict[str, float] = {
