@@ -4,6 +4,7 @@ make_plan(sub) and done_screen(plan, result)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from .appref import azapp
-from .create import CreateScreen
+from .create import CreateOutcome, CreateScreen
 from .fields import TextArea
 from .footer import WrapFooter
 from .plan_diff import AdoptScreen, ConfirmUpdatesScreen, PlanDiffView, counts_line
@@ -291,7 +292,27 @@ class ReviewStep(WizardStep[Any]):
         attempt = self.journey.begin_attempt()
         attempt.diff = diff
         attempt.meta = run_meta(self.journey.journey_id, self.journey.spec, attempt.created_at, "wizard")
-        self.app.push_screen(CreateScreen(self.journey, self.flow, plan))
+        self._push_create(plan)
+
+    def _push_create(self, plan: Plan) -> None:
+        self.app.push_screen(CreateScreen(self.journey, self.flow, plan), partial(self._after_create, plan))
+
+    def _after_create(self, plan: Plan, outcome: CreateOutcome | None) -> None:
+        """The create screen stopped short and the user chose how to go on (it is popped already)."""
+        if outcome is None:
+            return
+        if outcome.way == "retry":
+            self._push_create(plan)
+        elif outcome.way == "leave":
+            self.app.switch_mode("home")
+            self.app.notify(f"Run {plan.run_id} is in cleanup (c); its draft is kept: press v or k to edit it.",
+                            timeout=6)
+        elif outcome.way == "cleanup":
+            self.app.switch_mode("cleanup")
+        elif outcome.step is not None:  # edit: the step and field the error names (else stay on the review)
+            self.jump_to(outcome.step, outcome.field)
+            self.app.notify(f"Change {outcome.field} and create again: what exists is kept and not sent again.",
+                            timeout=6)
 
     def action_adopt(self) -> None:
         """Take over resources azwizard did not create (the only way to change them)."""
@@ -341,4 +362,4 @@ class ReviewStep(WizardStep[Any]):
         dump = profiles.dump_aks if plan_for(self.journey, self.app).journey == "aks" else profiles.dump_vm
         self._save("the profile", "-profile.toml", lambda: dump(spec))
 
-__all__ = ["CreateScreen", "ReviewStep", "plan_for"]
+__all__ = ["CreateOutcome", "CreateScreen", "ReviewStep", "plan_for"]
