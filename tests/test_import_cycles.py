@@ -50,3 +50,12 @@ def test_the_reader_sees_module_level_imports_and_skips_type_checking_ones() -> 
     assert ("azwizard.screens.fields", True) in mine  # from .fields import Input
     assert ("azwizard.fields", True) not in mine  # under TYPE_CHECKING only
     assert ("azwizard.azure.catalog", False) in mine  # inside Journey.fetch_facts
+
+
+def test_a_screen_that_returns_its_outcome_does_not_import_the_screen_beneath_it() -> None:
+    """The create screen and the deletion's screen are dismissed with a typed outcome (CreateOutcome, Replan) that
+    the screen which pushed them acts on: neither imports that screen, not even inside a function."""
+    edges = {(e.source, e.target) for e in ig.imports()}
+    assert ("azwizard.screens.create", "azwizard.screens.review") not in edges
+    assert ("azwizard.screens.cleanup.progress", "azwizard.screens.cleanup.dryrun") not in edges
+    assert ("azwizard.screens.review", "azwizard.screens.create") in edges  # the reader does see these imports

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
@@ -48,7 +49,23 @@ def _mmss(seconds: float) -> str:
     return f"{s // 60:02d}:{s % 60:02d}"
 
 
-class DeleteScreen(Screen[None]):
+@dataclass(frozen=True)
+class Replan:
+    """What a deletion left, planned again from a fresh read (r after a partial failure). The dry run that pushed
+    the deletion shows it and, when something in it can be deleted, runs it: ``confirmed`` are the answers
+    already typed for the first plan."""
+
+    plan: DeletionPlan
+    inventory: Inventory
+    selection: list[str]
+    whole: list[str]
+    confirmed: list[str]
+
+
+class DeleteScreen(Screen[Replan]):
+    """The deletion running, then its report; dismissed with a Replan (r: retry the rest) or None (back to the
+    inventory)."""
+
     BINDINGS = [
         Binding("x", "stop", "Stop watching", id="cleanup.run.stop"),
         Binding("r", "retry", "Retry the rest", id="cleanup.run.retry"),
@@ -245,8 +262,7 @@ class DeleteScreen(Screen[None]):
     def action_back(self) -> None:
         if self.result is None and self.failure is None:
             return
-        while len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+        self.dismiss(None)
 
     def action_retry(self) -> None:
         """Plan what is left again from a fresh read, and run it (what is blocked stays blocked)."""
@@ -276,23 +292,10 @@ class DeleteScreen(Screen[None]):
 
     def _replanned(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            from .dryrun import DryRunScreen
-
             inventory, plan = event.worker.result
             cleanup_state(self.app).set_inventory(inventory)
-            # Over the inventory: the new run, or (nothing runnable) the new dry run saying why; esc leads back.
-            app = self.app
-            while len(app.screen_stack) > 1:
-                app.pop_screen()
             ids, whole = self._retry_inputs
-            dry = DryRunScreen(plan, inventory, selection=ids, whole=whole)
-            if plan.ops:
-                # What is retried was confirmed already (it is part of the plan the user typed the answer for):
-                # its own, smaller "delete N" is not asked again.
-                app.push_screen(dry)
-                app.push_screen(DeleteScreen(plan, inventory, [*self.confirmed, plan.confirmation()]))
-            else:
-                app.push_screen(dry)
+            self.dismiss(Replan(plan, inventory, ids, whole, self.confirmed))
         elif event.state == WorkerState.ERROR:
             from azwizard.azure.errors import explain
 
