@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from azwizard.screens.text import escape
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,12 +23,17 @@ from textual.widgets import DataTable, Header, Static
 
 from .appref import azapp
 from .footer import WrapFooter
+from .workers import WorkerDone, posts
 
 if TYPE_CHECKING:
     from azwizard.plan.model import Plan
     from azwizard.run.executor import RunResult, StepEvent
 
     from .wizard import Journey, WizardFlow, WizardStep
+
+
+class RunFinished(WorkerDone["RunResult"]):
+    """The run's result, or why it could not go on."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,7 @@ class CreateScreen(Screen[CreateOutcome]):
         return out
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
+    @posts(RunFinished)
     def run_plan(self) -> RunResult:
         from azwizard.journal import Journal
         from azwizard.run.executor import Runner
@@ -169,23 +175,20 @@ class CreateScreen(Screen[CreateOutcome]):
         detail = event.message if event.state != "succeeded" else _detail(event.outputs)
         table.update_cell(event.key, "Detail", cut(detail or ""))
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        if event.worker.group != "run":
-            return
-        from textual.worker import WorkerState
-
-        if event.state == WorkerState.SUCCESS:
-            self.result = event.worker.result
+    @on(RunFinished)
+    def _run_finished(self, message: RunFinished) -> None:
+        if message.error is None:
+            self.result = message.result
             self._finished()
-        elif event.state == WorkerState.ERROR:
-            from azwizard.azure.errors import explain
+            return
+        from azwizard.azure.errors import explain
 
-            err = explain(event.worker.error)
-            self.errored = True
-            self.query_one("#create-status", Static).update(
-                f"[b $error]{escape(err.what)}[/] {escape(err.fix)}\nPress [b]e[/b] to go back to the review, "
-                "[b]r[/b] to try again or [b]x[/b] to leave (cleanup knows this run).")
-            self.refresh_bindings()
+        err = explain(message.error)
+        self.errored = True
+        self.query_one("#create-status", Static).update(
+            f"[b $error]{escape(err.what)}[/] {escape(err.fix)}\nPress [b]e[/b] to go back to the review, "
+            "[b]r[/b] to try again or [b]x[/b] to leave (cleanup knows this run).")
+        self.refresh_bindings()
 
     # ------------------------------------------------------------------ the outcome
 
