@@ -3,6 +3,7 @@ make_plan(sub) and done_screen(plan, result)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -13,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
@@ -22,6 +24,7 @@ from .fields import TextArea
 from .footer import WrapFooter
 from .plan_diff import AdoptScreen, ConfirmUpdatesScreen, PlanDiffView, counts_line
 from .wizard import ICONS, StepNav, WizardStep
+from .workers import WorkerDone, posts
 
 if TYPE_CHECKING:
     from azwizard.plan.diff import PlanDiff
@@ -57,6 +60,10 @@ def plan_for(journey: Journey[Any], app: Any) -> Plan:
     sub = app.session.subscription_id if app.session is not None else "00000000-0000-0000-0000-000000000000"
     attempt.plan = journey.make_plan(sub)  # type: ignore[attr-defined]
     return attempt.plan
+
+
+class ExistingRead(WorkerDone["tuple[str, PlanDiff, Any]"]):
+    """What each PUT would do (for the plan whose key it carries), and the locks read again with it."""
 
 
 class ReviewStep(WizardStep[Any]):
@@ -125,6 +132,7 @@ class ReviewStep(WizardStep[Any]):
         self.read_existing(plan, adopt, key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-read")
+    @posts(ExistingRead)
     def read_existing(self, plan: Plan, adopt: tuple[str, ...], key: str) -> tuple[str, PlanDiff, Any]:
         from azwizard.run.preflight import read_plan
 
@@ -144,13 +152,10 @@ class ReviewStep(WizardStep[Any]):
         except Exception:
             return None
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        if event.worker.group != "review-read":
-            return
-        from textual.worker import WorkerState
-
-        if event.state == WorkerState.SUCCESS:
-            key, diff, locks = event.worker.result
+    @on(ExistingRead)
+    def _existing_read(self, message: ExistingRead) -> None:
+        if message.result is not None:
+            key, diff, locks = message.result
             sub = self.journey.subscription_facts
             if locks is not None and sub is not None and locks != sub.locks:
                 import dataclasses
@@ -161,11 +166,12 @@ class ReviewStep(WizardStep[Any]):
                 if self.journey.attempt is not None:
                     self.journey.attempt.diff = diff
             self.journey.recheck()  # the findings with the locks just read; redraws this review too
-        elif event.state == WorkerState.ERROR:
+        elif message.error is not None:
             from azwizard.azure.errors import explain
 
-            self._diff_error = explain(event.worker.error).what
-            self.refresh_form()
+            self._diff_error = explain(message.error).what
+            with contextlib.suppress(NoMatches):  # the review may be being popped: it reads again on resume
+                self.refresh_form()
 
     def _review_findings(self) -> list[Finding]:
         """The rules' findings, and the diff's: a conflict or an unreadable resource blocks; an update is a
