@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker, WorkerState
 
+from ..appref import azapp
+from ..workers import WorkerDone, posts
 from .state import cleanup_state
 from .view import fates_text, item_label, kube_text, report_text
 
@@ -47,6 +48,14 @@ def _key(resource_id: str) -> str:
 def _mmss(seconds: float) -> str:
     s = int(seconds)
     return f"{s // 60:02d}:{s % 60:02d}"
+
+
+class Deleted(WorkerDone["DeletionResult"]):
+    """The deletion's result, or why it stopped."""
+
+
+class Replanned(WorkerDone["tuple[Inventory, DeletionPlan]"]):
+    """What is left after a deletion, read and planned again (r), or why it could not be."""
 
 
 @dataclass(frozen=True)
@@ -131,17 +140,18 @@ class DeleteScreen(Screen[Replan]):
     def on_mount(self) -> None:
         self.set_interval(0.5, self._tick)
         self._tick()
-        app: Any = self.app
-        if app.session is None:
+        session = azapp(self).session
+        if session is None:
             self.failure = "Not signed in to Azure: nothing was sent."
             self._show_failure()
             return
         state = cleanup_state(self.app)
-        self._run(app.session.factory, state.journal_dir, dict(state.deleter_options))
+        self._run(session.factory, state.journal_dir, dict(state.deleter_options))
 
     # ------------------------------------------------------------------ running
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-delete")
+    @posts(Deleted)
     def _run(self, factory: ClientFactory, journal_dir: Path | None, options: dict[str, Any]) -> DeletionResult:
         from azwizard.cleanup import Deleter, JournalBook
 
@@ -157,7 +167,7 @@ class DeleteScreen(Screen[Replan]):
         from azwizard.cleanup.kubetidy import tidy_kubeconfig
         from azwizard.kubeconfig import kubeconfig_target
 
-        return tidy_kubeconfig(result.deleted, self.inventory, kubeconfig_target(bool(getattr(self.app, "demo", False))))
+        return tidy_kubeconfig(result.deleted, self.inventory, kubeconfig_target(azapp(self).demo))
 
     def _on_event(self, event: DeleteEvent) -> None:
         k = _key(event.resource_id)
@@ -188,21 +198,18 @@ class DeleteScreen(Screen[Replan]):
             f"{_mmss(now - self.started)} elapsed · {done} of {len(self._states)} done · {len(running)} running. "
             "Independent deletions run at the same time; each waits for what must go first.")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "cleanup-delete":
-            if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-                cleanup_state(self.app).stale = True
-                self.result = event.worker.result
-                self._finished()
-            elif event.state == WorkerState.ERROR:
-                from azwizard.azure.errors import explain
+    @on(Deleted)
+    def _deleted(self, message: Deleted) -> None:
+        cleanup_state(self.app).stale = True
+        if message.error is None:
+            self.result = message.result
+            self._finished()
+            return
+        from azwizard.azure.errors import explain
 
-                cleanup_state(self.app).stale = True
-                err = explain(event.worker.error) if event.worker.error is not None else None
-                self.failure = f"{err.what}. {err.fix}" if err else "The deletion stopped."
-                self._show_failure()
-        elif event.worker.group == "cleanup-retry":
-            self._replanned(event)
+        err = explain(message.error)
+        self.failure = f"{err.what}. {err.fix}"
+        self._show_failure()
 
     def _show_failure(self) -> None:
         self.query_one("#cleanup-run-status", Static).update(f"[b $error]✖[/] {escape(self.failure or '')}")
@@ -267,8 +274,8 @@ class DeleteScreen(Screen[Replan]):
     def action_retry(self) -> None:
         """Plan what is left again from a fresh read, and run it (what is blocked stays blocked)."""
         result = self.result
-        app: Any = self.app
-        if result is None or result.ok or self.retrying or app.session is None:
+        session = azapp(self).session
+        if result is None or result.ok or self.retrying or session is None:
             return
         self.retrying = True
         self.query_one("#cleanup-run-status", Static).update("[dim]Reading what is left and planning it again…[/dim]")
@@ -279,10 +286,11 @@ class DeleteScreen(Screen[Replan]):
         ids = [r for r in result.retry_ids() if _key(r) not in {op.key for op in self.plan.ops if op.whole_group}
                and "/backupfabrics/" not in _key(r)]
         self._retry_inputs = (ids, whole)
-        self._replan(app.session.factory, state.journal_dir, sorted(state.show_all), ids, whole,
+        self._replan(session.factory, state.journal_dir, sorted(state.show_all), ids, whole,
                      dict(state.backup_data))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-retry")
+    @posts(Replanned)
     def _replan(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str], ids: list[str],
                 whole: list[str], backup_data: dict[str, bool]) -> tuple[Inventory, DeletionPlan]:
         from azwizard.cleanup import build_inventory, plan_deletion
@@ -290,17 +298,17 @@ class DeleteScreen(Screen[Replan]):
         inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
         return inventory, plan_deletion(inventory, ids, whole_groups=whole, backup_data=backup_data)
 
-    def _replanned(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            inventory, plan = event.worker.result
+    @on(Replanned)
+    def _replanned(self, message: Replanned) -> None:
+        if message.result is not None:
+            inventory, plan = message.result
             cleanup_state(self.app).set_inventory(inventory)
             ids, whole = self._retry_inputs
             self.dismiss(Replan(plan, inventory, ids, whole, self.confirmed))
-        elif event.state == WorkerState.ERROR:
+        elif message.error is not None:
             from azwizard.azure.errors import explain
 
             self.retrying = False
-            err = explain(event.worker.error) if event.worker.error is not None else None
+            err = explain(message.error)
             self.query_one("#cleanup-run-status", Static).update(
-                f"[b $error]Could not plan the retry:[/] {escape(err.what if err else '')} "
-                f"{escape(err.fix if err else '')}")
+                f"[b $error]Could not plan the retry:[/] {escape(err.what)} {escape(err.fix)}")
