@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from azwizard.plan.model import Plan
     from azwizard.rules.model import Finding
 
+    from .app import AzWizardApp
     from .wizard import Journey
 
 
@@ -54,7 +55,7 @@ def cost_lines(plan: Plan, book: Any, simulated: bool = False) -> list[str]:
     return lines
 
 
-def plan_for(journey: Journey[Any], app: Any) -> Plan:
+def plan_for(journey: Journey[Any], app: AzWizardApp) -> Plan:
     """The plan for the current spec, with the journey's attempt (its run id) kept until it is created."""
     attempt = journey.begin_attempt()
     sub = app.session.subscription_id if app.session is not None else "00000000-0000-0000-0000-000000000000"
@@ -201,7 +202,7 @@ class ReviewStep(WizardStep[Any]):
         if not self.is_mounted:
             return
         journey = self.journey
-        plan = plan_for(journey, self.app)
+        plan = plan_for(journey, azapp(self))
         self._read_if_changed(plan)
         findings = self._shown = self._review_findings()
         blocking = [f for f in findings if f.severity == "block"]
@@ -240,7 +241,7 @@ class ReviewStep(WizardStep[Any]):
             lines.append(f"[b]{escape(step.label)}[/b]  [dim]{escape(step.kind)}[/dim]")
             for k, v in step.summary:
                 lines.append(f"    {escape(k)}: {escape(v)}")
-        lines.extend(cost_lines(plan, getattr(self.journey, "prices", None), bool(getattr(self.app, "demo", False))))
+        lines.extend(cost_lines(plan, getattr(self.journey, "prices", None), azapp(self).demo))
         lines.append(f"[dim]Every resource is tagged created-by=azwizard and azwizard-run={plan.run_id}.[/dim]")
         self.query_one("#review-resources", Static).update("\n".join(lines))
         from azwizard.plan.exports import arm_template_json, az_script
@@ -282,7 +283,7 @@ class ReviewStep(WizardStep[Any]):
             self.notify(self._diff_error or "Still reading what already exists in Azure; a moment…",
                         severity="error" if self._diff_error else "warning")
             return
-        plan = plan_for(self.journey, self.app)
+        plan = plan_for(self.journey, azapp(self))
         if diff.updates:
             def answered(ok: bool | None) -> None:
                 if ok:
@@ -338,7 +339,7 @@ class ReviewStep(WizardStep[Any]):
 
     def _default_path(self, suffix: str) -> Path:
         """In the current directory, named for the VM or cluster (``Yolo-VM-az.sh``), not the run id."""
-        plan = plan_for(self.journey, self.app)
+        plan = plan_for(self.journey, azapp(self))
         name = next((s.name for s in plan.steps if s.key == plan.journey), "") or f"azwizard-{plan.journey}"
         return Path.cwd() / f"{name}{suffix}"
 
@@ -365,7 +366,7 @@ class ReviewStep(WizardStep[Any]):
         from azwizard import profiles
 
         spec: Any = self.journey.spec
-        dump = profiles.dump_aks if plan_for(self.journey, self.app).journey == "aks" else profiles.dump_vm
+        dump = profiles.dump_aks if plan_for(self.journey, azapp(self)).journey == "aks" else profiles.dump_vm
         self._save("the profile", "-profile.toml", lambda: dump(spec))
 
 __all__ = ["CreateOutcome", "CreateScreen", "ReviewStep", "plan_for"]

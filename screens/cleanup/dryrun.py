@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static
 
 from azwizard.cleanup import backup_vaults
 
+from ..appref import azapp
 from .confirm import BackupConfirmScreen, ConfirmGroupScreen, confirm_plan_screen
 from .progress import DeleteScreen, Replan
 from .state import cleanup_state
@@ -96,7 +97,7 @@ class DryRunScreen(Screen[None]):
         from azwizard.cleanup import plan_deletion
         from azwizard.cleanup.model import key
 
-        state = cleanup_state(self.app)
+        state = cleanup_state(azapp(self))
         state.backup_data[key(vault_id)] = soft_delete_off
         selection = list(self.selection) if self.selection is not None else state.selected_ids()
         whole = list(self.whole) if self.whole is not None else state.whole_group_names()

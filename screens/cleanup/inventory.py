@@ -107,7 +107,7 @@ class CleanupScreen(Screen[None]):
 
     @property
     def state(self) -> CleanupState:
-        return cleanup_state(self.app)
+        return cleanup_state(azapp(self))
 
     @property
     def rows(self) -> list[Row]:

@@ -145,7 +145,7 @@ class DeleteScreen(Screen[Replan]):
             self.failure = "Not signed in to Azure: nothing was sent."
             self._show_failure()
             return
-        state = cleanup_state(self.app)
+        state = cleanup_state(azapp(self))
         self._run(session.factory, state.journal_dir, dict(state.deleter_options))
 
     # ------------------------------------------------------------------ running
@@ -200,7 +200,7 @@ class DeleteScreen(Screen[Replan]):
 
     @on(Deleted)
     def _deleted(self, message: Deleted) -> None:
-        cleanup_state(self.app).stale = True
+        cleanup_state(azapp(self)).stale = True
         if message.error is None:
             self.result = message.result
             self._finished()
@@ -279,7 +279,7 @@ class DeleteScreen(Screen[Replan]):
             return
         self.retrying = True
         self.query_one("#cleanup-run-status", Static).update("[dim]Reading what is left and planning it again…[/dim]")
-        state = cleanup_state(self.app)
+        state = cleanup_state(azapp(self))
         retry = {_key(r) for r in result.retry_ids()}
         whole = [op.name for op in self.plan.ops if op.whole_group and op.key in retry]
         # backup data is not selected by id: the vault's backup_data answer plans it again
@@ -302,7 +302,7 @@ class DeleteScreen(Screen[Replan]):
     def _replanned(self, message: Replanned) -> None:
         if message.result is not None:
             inventory, plan = message.result
-            cleanup_state(self.app).set_inventory(inventory)
+            cleanup_state(azapp(self)).set_inventory(inventory)
             ids, whole = self._retry_inputs
             self.dismiss(Replan(plan, inventory, ids, whole, self.confirmed))
         elif message.error is not None:

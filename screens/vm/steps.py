@@ -122,8 +122,7 @@ class BasicsStep(VmStep):
     STEP_ID = "basics"
 
     def compose_form(self) -> ComposeResult:
-        app = azapp(self)
-        session = getattr(app, "session", None)
+        session = azapp(self).session
         sub = session.header_label() if session is not None else "not signed in"
         yield Static(f"[dim]Subscription:[/dim] {escape(sub)}", id="subscription")
         yield Label(VM_FIELDS.spec("base_name").label)
