@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Header, Static
 
 from .appref import azapp
 from .footer import WrapFooter
-from .workers import WorkerDone, posts
+from .workers import WorkerDone, leaving, posts
 
 if TYPE_CHECKING:
     from azwizard.plan.model import Plan
@@ -179,12 +179,15 @@ class CreateScreen(Screen[CreateOutcome]):
     def _run_finished(self, message: RunFinished) -> None:
         if message.error is None:
             self.result = message.result
-            self._finished()
+            if not leaving(self):
+                self._finished()
             return
         from azwizard.azure.errors import explain
 
         err = explain(message.error)
         self.errored = True
+        if leaving(self):
+            return
         self.query_one("#create-status", Static).update(
             f"[b $error]{escape(err.what)}[/] {escape(err.fix)}\nPress [b]e[/b] to go back to the review, "
             "[b]r[/b] to try again or [b]x[/b] to leave (cleanup knows this run).")

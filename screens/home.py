@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .appref import azapp
-from .workers import WorkerDone, posts
+from .workers import WorkerDone, leaving, posts
 
 if TYPE_CHECKING:
     from .resume_offer import Offer
@@ -86,6 +86,8 @@ class HomeScreen(Screen[None]):
         if not message.result:
             return  # none, or the journals could not be read: nothing to offer
         self.offers = list(message.result)
+        if leaving(self):
+            return
         options = self.query_one("#journeys", OptionList)
         options.add_option(None)
         options.add_option(Option(self.offers[0].text, id="resume"))

@@ -3,7 +3,6 @@ make_plan(sub) and done_screen(plan, result)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -14,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.css.query import NoMatches
 from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
@@ -24,7 +22,7 @@ from .fields import TextArea
 from .footer import WrapFooter
 from .plan_diff import AdoptScreen, ConfirmUpdatesScreen, PlanDiffView, counts_line
 from .wizard import ICONS, StepNav, WizardStep
-from .workers import WorkerDone, posts
+from .workers import WorkerDone, leaving, posts
 
 if TYPE_CHECKING:
     from azwizard.plan.diff import PlanDiff
@@ -171,7 +169,7 @@ class ReviewStep(WizardStep[Any]):
             from azwizard.azure.errors import explain
 
             self._diff_error = explain(message.error).what
-            with contextlib.suppress(NoMatches):  # the review may be being popped: it reads again on resume
+            if not leaving(self):  # else it reads again when shown again
                 self.refresh_form()
 
     def _review_findings(self) -> list[Finding]:

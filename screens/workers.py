@@ -5,8 +5,9 @@ posted to the screen (or the app) that started it as that ``WorkerDone`` subclas
 
 The work itself still runs on the worker's thread, never on the UI thread. Nothing is posted when the worker was
 cancelled meanwhile (an exclusive newer worker of its group replaced it): Textual's StateChanged never said
-SUCCESS for such a worker either. A screen being popped gets no message once it is closing; a handler that draws
-must still allow for the screen's widgets being gone (composing, or removed before the screen itself)."""
+SUCCESS for such a worker either. A screen being popped gets no message once it is closing, but one posted
+before may arrive while its widgets are being removed: a handler keeps what it must (on the journey, say), then
+draws only ``if not leaving(self)``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Concatenate, Generic, ParamSpec, TypeVar
 
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
@@ -53,3 +55,10 @@ def posts(message: type[WorkerDone[T]]) -> Callable[[Callable[Concatenate[N, P],
         return run
 
     return decorate
+
+
+def leaving(node: DOMNode) -> bool:
+    """The node is being removed (a popped screen: Textual prunes its widgets before the screen itself, so a query
+    finds nothing) or closing: an answer arriving then has nothing to draw on (the screen draws afresh when it is
+    shown again). Textual keeps these flags private: ``_pruning`` is set on every node ``App._prune`` removes."""
+    return node._pruning or node._closing or node._closed

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import threading
 
-from azwizard.screens.workers import WorkerDone, posts
+from azwizard.screens.workers import WorkerDone, leaving, posts
 from textual import on, work
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
 from tui_helpers import wait_until, workers_done
 
 
@@ -61,3 +63,35 @@ async def test_a_worker_replaced_by_a_newer_one_posts_nothing() -> None:
         await workers_done(app)
         await pilot.pause()
         assert app.answers == [(4, "")]
+
+
+class Shown(Screen[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, bool]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="answer")
+
+    @on(Doubled)
+    def _doubled(self, message: Doubled) -> None:
+        self.seen.append(("answer", leaving(self)))
+        if not leaving(self):
+            self.query_one("#answer", Static).update(str(message.result))
+
+    def on_unmount(self) -> None:
+        self.seen.append(("unmount", leaving(self)))
+
+
+async def test_a_screen_knows_it_is_leaving_while_it_is_popped() -> None:
+    """What a handler checks before drawing: False while the screen is shown, True while Textual removes it
+    (its widgets go first, so a query would find nothing)."""
+    app = App[None]()
+    async with app.run_test() as pilot:
+        screen = Shown()
+        await app.push_screen(screen)
+        screen.post_message(Doubled(result=3))
+        await wait_until(pilot, lambda: bool(screen.seen), what="the answer")
+        await app.pop_screen()
+        await pilot.pause()
+    assert screen.seen == [("answer", False), ("unmount", True)]

@@ -23,7 +23,7 @@ from azwizard.specs.aks import AcrSpec
 from ..appref import azapp
 from ..fields import Input
 from ..wizard import FieldError, IpDetected
-from ..workers import WorkerDone, posts
+from ..workers import WorkerDone, leaving, posts
 from .journey import DEMO_PUBLIC_IPV4
 from .steps import AksStep
 
@@ -344,6 +344,8 @@ class AccessStep(AksStep):
 
     @on(IpDetected)
     def _ip_detected(self, message: IpDetected) -> None:
+        if leaving(self):
+            return  # the step is being popped: the address is not wanted any more
         if message.result:
             self._my_ip(message.result)
         elif message.error is not None:
@@ -352,6 +354,8 @@ class AccessStep(AksStep):
     @on(AcrNameChecked)
     def _name_checked(self, message: AcrNameChecked) -> None:
         if message.error is not None:
+            if leaving(self):
+                return
             self.query_one("#acr-name-note", Static).update(
                 f"[$warning]▲ Couldn't check the name with Azure:[/] {escape(_explained(message.error))}")
             return
@@ -362,11 +366,14 @@ class AccessStep(AksStep):
                 journey.acr_name_checked, journey.acr_name_available = name, available
                 journey.acr_name_message = text
                 journey.recheck()
-            self._acr_notes()
+            if not leaving(self):
+                self._acr_notes()
 
     @on(RegistriesListed)
     def _registries_listed(self, message: RegistriesListed) -> None:
         if message.error is not None:
+            if leaving(self):
+                return
             self.query_one("#acr-list-note", Static).update(
                 f"[$warning]▲ Couldn't list the registries:[/] {escape(_explained(message.error))}")
             return
@@ -374,6 +381,8 @@ class AccessStep(AksStep):
         if result is None:
             return
         self.journey.registries = result
+        if leaving(self):
+            return
         select = self.query_one("#acr-existing_id", Select)
         options = [(f"{r['name']} ({r['location']}, {r['sku']})", r["id"]) for r in result]
         with self.prevent(Select.Changed):
@@ -390,7 +399,8 @@ class AccessStep(AksStep):
         journey = self.journey
         if message.error is not None:
             journey.rights_note = f"Couldn't read your permissions: {_explained(message.error)}"
-            self._acr_notes()
+            if not leaving(self):
+                self._acr_notes()
             return
         if message.result is None:
             return
@@ -402,7 +412,8 @@ class AccessStep(AksStep):
             f"You can't create role assignments on the {where} (needs Owner, User Access Administrator or RBAC "
             "Administrator), so the AcrPull assignment would be refused.")
         journey.recheck()
-        self._acr_notes()
+        if not leaving(self):
+            self._acr_notes()
 
     def _acr_notes(self) -> None:
         journey, acr = self.journey, self.spec.acr

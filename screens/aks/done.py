@@ -20,7 +20,7 @@ from textual.widgets import Button, Header, Static
 from ..appref import azapp
 from ..fields import TextArea
 from ..footer import WrapFooter
-from ..workers import WorkerDone, posts
+from ..workers import WorkerDone, leaving, posts
 
 if TYPE_CHECKING:
     from azwizard.aks_verify import Check, Verification
@@ -254,6 +254,8 @@ class AksDoneScreen(Screen[None]):
 
     @on(Verified)
     def _verify_done(self, message: Verified) -> None:
+        if leaving(self):
+            return  # the journey was left (home, cleanup) while the check ran
         status = self.query_one("#verify-status", Static)
         if message.error is not None:
             from azwizard.aks_verify import ClusterNotFound
@@ -314,6 +316,8 @@ class AksDoneScreen(Screen[None]):
 
     @on(KubeconfigMerged)
     def _kube_done(self, message: KubeconfigMerged) -> None:
+        if leaving(self):
+            return  # what was written is written; nothing left to show it on
         status = self.query_one("#kube-status", Static)
         if message.error is not None:
             from azwizard.userfiles import OutputFileError

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 from azwizard.cleanup.model import CLUSTER
 
 from ..appref import azapp
-from ..workers import WorkerDone, posts
+from ..workers import WorkerDone, leaving, posts
 from .confirm import PowerConfirmScreen
 from .dryrun import DryRunScreen
 from .listing import Listing, build_listing
@@ -220,6 +220,8 @@ class CleanupScreen(Screen[None]):
         if message.result is not None:
             listing = message.result
             self.state.set_inventory(listing.inventory)
+            if leaving(self):
+                return
             self._render_all(listing)
             session = azapp(self).session
             if session is not None and any(it.run_id for it in listing.inventory.items):
@@ -230,6 +232,8 @@ class CleanupScreen(Screen[None]):
         err = explain(message.error) if message.error is not None else None
         self._error = (f"[b $error]Could not read the inventory:[/] {escape(err.what)}\n{escape(err.fix)} "
                        "Press [b]r[/b] to try again.") if err else None
+        if leaving(self):
+            return
         if self.state.inventory is not None:
             self._render_all()
         else:
@@ -239,12 +243,15 @@ class CleanupScreen(Screen[None]):
     def _spend_read(self, message: SpendRead) -> None:
         if message.result is not None:
             self.state.spend = message.result
-            self._show_spend()
+            if not leaving(self):
+                self._show_spend()
 
     @on(PowerDone)
     def _power_done(self, message: PowerDone) -> None:
         busy, self._busy_cluster = self._busy_cluster, None
         self.state.stale = True
+        if leaving(self):
+            return  # (the app is ending: the cleanup screen is the mode's own, never popped)
         if message.result is not None:
             result = message.result
             note = f"{result.message} (power state: {result.power_state})."

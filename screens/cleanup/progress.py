@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..appref import azapp
-from ..workers import WorkerDone, posts
+from ..workers import WorkerDone, leaving, posts
 from .state import cleanup_state
 from .view import fates_text, item_label, kube_text, report_text
 
@@ -203,13 +203,15 @@ class DeleteScreen(Screen[Replan]):
         cleanup_state(azapp(self)).stale = True
         if message.error is None:
             self.result = message.result
-            self._finished()
+            if not leaving(self):
+                self._finished()
             return
         from azwizard.azure.errors import explain
 
         err = explain(message.error)
         self.failure = f"{err.what}. {err.fix}"
-        self._show_failure()
+        if not leaving(self):
+            self._show_failure()
 
     def _show_failure(self) -> None:
         self.query_one("#cleanup-run-status", Static).update(f"[b $error]✖[/] {escape(self.failure or '')}")
@@ -300,6 +302,8 @@ class DeleteScreen(Screen[Replan]):
 
     @on(Replanned)
     def _replanned(self, message: Replanned) -> None:
+        if leaving(self):
+            return  # already going (its dismiss would pop another screen)
         if message.result is not None:
             inventory, plan = message.result
             cleanup_state(azapp(self)).set_inventory(inventory)

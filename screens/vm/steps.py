@@ -22,7 +22,7 @@ from azwizard.specs.vm import IMAGES, NsgRule, VmNames, VmSpec, rules_for_purpos
 from ..appref import azapp
 from ..fields import Input, Switch, TextArea
 from ..wizard import FactsRead, FieldError, IpDetected, WizardStep, get_path, region_options
-from ..workers import posts
+from ..workers import leaving, posts
 from .journey import VmJourney
 
 if TYPE_CHECKING:
@@ -543,7 +543,7 @@ class NsgStep(VmStep):
     @on(IpDetected)
     def _ip_detected(self, message: IpDetected) -> None:
         if message.result:
-            if not self.query("#nsg-source"):
+            if leaving(self):
                 return  # the step is being popped: the address is not wanted any more
             self.query_one("#nsg-source", Input).value = f"{message.result}/32"
             demo = " (simulated: demo mode doesn't look up your real address)" if azapp(self).demo \
