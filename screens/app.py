@@ -9,19 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from .commands import JourneyCommands
 from .help import HelpScreen
 from .home import HomeScreen
 from .journeys import JOURNEY_MODES
 from .signin import SignInProblemScreen, SubscriptionPicker
+from .workers import WorkerDone, posts
 
 if TYPE_CHECKING:
     from azwizard.azure.errors import AzwizardError
@@ -39,6 +39,10 @@ WARM_MODULES = ("azwizard.screens.cleanup",)
 @dataclass
 class SessionReady(Message):
     session: AzureSession
+
+
+class SessionOpened(WorkerDone["AzureSession"]):
+    """The session worker's answer: the session, or why signing in failed (SubscriptionPickRequired: choose)."""
 
 
 class AzWizardApp(App[int]):
@@ -131,26 +135,19 @@ class AzWizardApp(App[int]):
         self._first_frame.wait(FIRST_FRAME_WAIT_S)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session", name="open-session")
-    def open_session(self) -> AzureSession | Exception:
+    @posts(SessionOpened)
+    def open_session(self) -> AzureSession:
         # The worker exists from mount (so whoever waits for the session waits for it), but its work starts once
         # the first frame is painted: importing the simulator and azure-core would compete with the paint.
         self.wait_for_first_frame()
-        try:
-            return self._connect()
-        except Exception as exc:  # an answer for the sign-in screen (_session_failed), not a worker crash
-            return exc
+        return self._connect()  # what it raises is an answer for the sign-in screen (_session_failed)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "session":
-            return
-        if event.state == WorkerState.SUCCESS:
-            result = event.worker.result
-            if isinstance(result, Exception):
-                self._session_failed(result)
-            elif result is not None:
-                self._session_ready(result)
-        elif event.state == WorkerState.ERROR:
-            self._session_failed(event.worker.error)
+    @on(SessionOpened)
+    def _session_opened(self, message: SessionOpened) -> None:
+        if message.result is not None:
+            self._session_ready(message.result)
+        else:
+            self._session_failed(message.error)
 
     def _session_ready(self, session: AzureSession) -> None:
         self.session = session
@@ -219,6 +216,7 @@ class AzWizardApp(App[int]):
         self.push_screen(SubscriptionPicker(pick.choices), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session", name="open-picked")
+    @posts(SessionOpened)
     def _open_picked(self, pick: SubscriptionPickRequired, choice: SubscriptionChoice) -> AzureSession:
         return pick.pick(choice)
 

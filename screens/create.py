@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from azwizard.screens.text import escape
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,6 +23,7 @@ from textual.widgets import DataTable, Header, Static
 
 from .appref import azapp
 from .footer import WrapFooter
+from .workers import WorkerDone, leaving, posts
 
 if TYPE_CHECKING:
     from azwizard.plan.model import Plan
@@ -30,8 +32,24 @@ if TYPE_CHECKING:
     from .wizard import Journey, WizardFlow, WizardStep
 
 
-class CreateScreen(Screen[None]):
-    """The plan running: each resource's state live, elapsed time, journal; edit, retry or leave on failure."""
+class RunFinished(WorkerDone["RunResult"]):
+    """The run's result, or why it could not go on."""
+
+
+@dataclass(frozen=True)
+class CreateOutcome:
+    """How the user went on from a create that stopped short; the screen that pushed the create (the review)
+    acts on it: ``edit`` goes to ``step`` and ``field`` (the ones the error names; None: the review itself),
+    ``retry`` runs the same plan again, ``leave`` goes home, ``cleanup`` to the cleanup screen."""
+
+    way: Literal["edit", "retry", "leave", "cleanup"]
+    step: type[WizardStep[Any]] | None = None
+    field: str = ""
+
+
+class CreateScreen(Screen[CreateOutcome]):
+    """The plan running: each resource's state live, elapsed time, journal; edit, retry or leave on failure
+    (dismissed with a CreateOutcome: the review, beneath, goes on from there)."""
 
     # Which keys work depends on the run (check_action): x stops watching while it runs and leaves after it
     # stopped; e/esc, r and l only once it stopped short; enter once everything exists.
@@ -122,6 +140,7 @@ class CreateScreen(Screen[None]):
         return out
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
+    @posts(RunFinished)
     def run_plan(self) -> RunResult:
         from azwizard.journal import Journal
         from azwizard.run.executor import Runner
@@ -156,23 +175,23 @@ class CreateScreen(Screen[None]):
         detail = event.message if event.state != "succeeded" else _detail(event.outputs)
         table.update_cell(event.key, "Detail", cut(detail or ""))
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        if event.worker.group != "run":
+    @on(RunFinished)
+    def _run_finished(self, message: RunFinished) -> None:
+        if message.error is None:
+            self.result = message.result
+            if not leaving(self):
+                self._finished()
             return
-        from textual.worker import WorkerState
+        from azwizard.azure.errors import explain
 
-        if event.state == WorkerState.SUCCESS:
-            self.result = event.worker.result
-            self._finished()
-        elif event.state == WorkerState.ERROR:
-            from azwizard.azure.errors import explain
-
-            err = explain(event.worker.error)
-            self.errored = True
-            self.query_one("#create-status", Static).update(
-                f"[b $error]{escape(err.what)}[/] {escape(err.fix)}\nPress [b]e[/b] to go back to the review, "
-                "[b]r[/b] to try again or [b]x[/b] to leave (cleanup knows this run).")
-            self.refresh_bindings()
+        err = explain(message.error)
+        self.errored = True
+        if leaving(self):
+            return
+        self.query_one("#create-status", Static).update(
+            f"[b $error]{escape(err.what)}[/] {escape(err.fix)}\nPress [b]e[/b] to go back to the review, "
+            "[b]r[/b] to try again or [b]x[/b] to leave (cleanup knows this run).")
+        self.refresh_bindings()
 
     # ------------------------------------------------------------------ the outcome
 
@@ -222,28 +241,17 @@ class CreateScreen(Screen[None]):
     def action_leave(self) -> None:
         """Home; the draft and the run are kept (the journal lists the run in cleanup, and the journey opens on
         its review again rather than on this finished screen)."""
-        self.app.pop_screen()
-        self.app.switch_mode("home")
-        self.app.notify(f"Run {self.plan.run_id} is in cleanup (c); its draft is kept: press v or k to edit it.",
-                        timeout=6)
+        self.dismiss(CreateOutcome("leave"))
 
     def action_edit(self) -> None:
-        from .review import ReviewStep
-
         step, field = self._failure_field()
-        self.app.pop_screen()
-        review = self.app.screen
-        if step is not None and isinstance(review, ReviewStep):
-            review.jump_to(step, field)
-            self.app.notify(f"Change {field} and create again: what exists is kept and not sent again.", timeout=6)
+        self.dismiss(CreateOutcome("edit", step, field))
 
     def action_retry(self) -> None:
-        self.app.pop_screen()
-        self.app.push_screen(CreateScreen(self.journey, self.flow, self.plan))
+        self.dismiss(CreateOutcome("retry"))
 
     def action_cleanup(self) -> None:
-        self.app.pop_screen()  # the journey reopens on its review, not on this finished screen
-        self.app.switch_mode("cleanup")
+        self.dismiss(CreateOutcome("cleanup"))  # the journey reopens on its review, not on this finished screen
 
     def action_done(self) -> None:
         if self.result is not None and self.result.ok:

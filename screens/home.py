@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,6 +11,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+
+from .appref import azapp
+from .workers import WorkerDone, leaving, posts
+
+if TYPE_CHECKING:
+    from .resume_offer import Offer
 
 JOURNEYS: list[tuple[str, str, str, str]] = [
     ("vm", "v", "Create a virtual machine",
@@ -24,6 +30,10 @@ JOURNEYS: list[tuple[str, str, str, str]] = [
 ]
 
 
+class OffersFound(WorkerDone["list[Offer]"]):
+    """Interrupted runs this machine's journals know, to offer resuming (screens/resume_offer.py)."""
+
+
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("v", "app.journey('vm')", "VM", id="home.vm"),
@@ -33,7 +43,7 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="home.quit"),
         Binding("r", "resume", "Resume run", id="home.resume"),
     ]
-    offers: list[Any] = []  # interrupted runs to resume (screens/resume_offer.py)
+    offers: list[Offer] = []  # interrupted runs to resume (screens/resume_offer.py)
     # None of the app's breakpoint classes (-narrow, -short…: journey rules in app.tcss): home.tcss does not use
     # them, and setting them on the first resize restyles every widget before the first frame (issue 26).
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []
@@ -63,20 +73,21 @@ class HomeScreen(Screen[None]):
         self.look_for_interrupted()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-resume")
-    def look_for_interrupted(self) -> list[Any]:
-        wait = getattr(self.app, "wait_for_first_frame", None)
-        if wait is not None:  # reading the journals imports the run/plan modules: not during the first paint
-            wait()
+    @posts(OffersFound)
+    def look_for_interrupted(self) -> list[Offer]:
+        # reading the journals imports the run/plan modules: not during the first paint
+        azapp(self).wait_for_first_frame()
         from .resume_offer import find_offers
 
         return find_offers()
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        from textual.worker import WorkerState
-
-        if event.worker.group != "home-resume" or event.state != WorkerState.SUCCESS or not event.worker.result:
+    @on(OffersFound)
+    def _offers_found(self, message: OffersFound) -> None:
+        if not message.result:
+            return  # none, or the journals could not be read: nothing to offer
+        self.offers = list(message.result)
+        if leaving(self):
             return
-        self.offers = list(event.worker.result)
         options = self.query_one("#journeys", OptionList)
         options.add_option(None)
         options.add_option(Option(self.offers[0].text, id="resume"))
@@ -93,25 +104,26 @@ class HomeScreen(Screen[None]):
         if self.offers:
             from .resume_offer import open_offer
 
-            await open_offer(self.app, self.offers[0])
+            await open_offer(azapp(self), self.offers[0])
 
     def action_add_ipv6(self) -> None:
         """Add IPv6 to a VM azwizard did not make (screens/vm/add_ipv6.py; `azwizard vm add-ipv6` headless)."""
-        session = getattr(self.app, "session", None)
+        app = azapp(self)
+        session = app.session
         if session is None:
             self.notify("Not signed in yet: wait for the subscription to show below, or press ? for help.",
                         severity="warning")
             return
         from .vm.add_ipv6 import AddIpv6Screen
 
-        self.app.push_screen(AddIpv6Screen(session, demo=bool(getattr(self.app, "demo", False))))
+        app.push_screen(AddIpv6Screen(session, demo=app.demo))
 
     def _show_status(self) -> None:
-        app = self.app
+        app = azapp(self)
         status = self.query_one("#home-status", Static)
-        if getattr(app, "connecting", False):
+        if app.connecting:
             status.update("[dim]Connecting to Azure…[/dim]")
-        elif getattr(app, "session", None) is not None:
+        elif app.session is not None:
             status.update(f"[dim]Subscription:[/dim] {app.sub_title}")
         else:
             status.update("[b]Not signed in[/b] — press [b]?[/b] for help")

@@ -5,9 +5,12 @@ run's profile, so the journey opens on its review with the same run id, and crea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from azwizard.screens.text import escape
+
+if TYPE_CHECKING:
+    from .app import AzWizardApp
 
 WHAT = {"vm": "VM", "aks": "AKS cluster"}
 
@@ -46,7 +49,7 @@ def find_offers() -> list[Offer]:
     return out
 
 
-async def open_offer(app: Any, offer: Offer) -> None:
+async def open_offer(app: AzWizardApp, offer: Offer) -> None:
     """The journey pre-filled from the journal's profile, on its review, continuing the run."""
     from azwizard.headless.tui import journey_for
     from azwizard.profiles import ProfileError, read_profile

@@ -4,6 +4,7 @@ make_plan(sub) and done_screen(plan, result)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,17 +17,19 @@ from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from .appref import azapp
-from .create import CreateScreen
+from .create import CreateOutcome, CreateScreen
 from .fields import TextArea
 from .footer import WrapFooter
 from .plan_diff import AdoptScreen, ConfirmUpdatesScreen, PlanDiffView, counts_line
 from .wizard import ICONS, StepNav, WizardStep
+from .workers import WorkerDone, leaving, posts
 
 if TYPE_CHECKING:
     from azwizard.plan.diff import PlanDiff
     from azwizard.plan.model import Plan
     from azwizard.rules.model import Finding
 
+    from .app import AzWizardApp
     from .wizard import Journey
 
 
@@ -50,12 +53,16 @@ def cost_lines(plan: Plan, book: Any, simulated: bool = False) -> list[str]:
     return lines
 
 
-def plan_for(journey: Journey[Any], app: Any) -> Plan:
+def plan_for(journey: Journey[Any], app: AzWizardApp) -> Plan:
     """The plan for the current spec, with the journey's attempt (its run id) kept until it is created."""
     attempt = journey.begin_attempt()
     sub = app.session.subscription_id if app.session is not None else "00000000-0000-0000-0000-000000000000"
     attempt.plan = journey.make_plan(sub)  # type: ignore[attr-defined]
     return attempt.plan
+
+
+class ExistingRead(WorkerDone["tuple[str, PlanDiff, Any]"]):
+    """What each PUT would do (for the plan whose key it carries), and the locks read again with it."""
 
 
 class ReviewStep(WizardStep[Any]):
@@ -124,6 +131,7 @@ class ReviewStep(WizardStep[Any]):
         self.read_existing(plan, adopt, key)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-read")
+    @posts(ExistingRead)
     def read_existing(self, plan: Plan, adopt: tuple[str, ...], key: str) -> tuple[str, PlanDiff, Any]:
         from azwizard.run.preflight import read_plan
 
@@ -143,13 +151,10 @@ class ReviewStep(WizardStep[Any]):
         except Exception:
             return None
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        if event.worker.group != "review-read":
-            return
-        from textual.worker import WorkerState
-
-        if event.state == WorkerState.SUCCESS:
-            key, diff, locks = event.worker.result
+    @on(ExistingRead)
+    def _existing_read(self, message: ExistingRead) -> None:
+        if message.result is not None:
+            key, diff, locks = message.result
             sub = self.journey.subscription_facts
             if locks is not None and sub is not None and locks != sub.locks:
                 import dataclasses
@@ -160,11 +165,12 @@ class ReviewStep(WizardStep[Any]):
                 if self.journey.attempt is not None:
                     self.journey.attempt.diff = diff
             self.journey.recheck()  # the findings with the locks just read; redraws this review too
-        elif event.state == WorkerState.ERROR:
+        elif message.error is not None:
             from azwizard.azure.errors import explain
 
-            self._diff_error = explain(event.worker.error).what
-            self.refresh_form()
+            self._diff_error = explain(message.error).what
+            if not leaving(self):  # else it reads again when shown again
+                self.refresh_form()
 
     def _review_findings(self) -> list[Finding]:
         """The rules' findings, and the diff's: a conflict or an unreadable resource blocks; an update is a
@@ -194,7 +200,7 @@ class ReviewStep(WizardStep[Any]):
         if not self.is_mounted:
             return
         journey = self.journey
-        plan = plan_for(journey, self.app)
+        plan = plan_for(journey, azapp(self))
         self._read_if_changed(plan)
         findings = self._shown = self._review_findings()
         blocking = [f for f in findings if f.severity == "block"]
@@ -233,7 +239,7 @@ class ReviewStep(WizardStep[Any]):
             lines.append(f"[b]{escape(step.label)}[/b]  [dim]{escape(step.kind)}[/dim]")
             for k, v in step.summary:
                 lines.append(f"    {escape(k)}: {escape(v)}")
-        lines.extend(cost_lines(plan, getattr(self.journey, "prices", None), bool(getattr(self.app, "demo", False))))
+        lines.extend(cost_lines(plan, getattr(self.journey, "prices", None), azapp(self).demo))
         lines.append(f"[dim]Every resource is tagged created-by=azwizard and azwizard-run={plan.run_id}.[/dim]")
         self.query_one("#review-resources", Static).update("\n".join(lines))
         from azwizard.plan.exports import arm_template_json, az_script
@@ -275,7 +281,7 @@ class ReviewStep(WizardStep[Any]):
             self.notify(self._diff_error or "Still reading what already exists in Azure; a moment…",
                         severity="error" if self._diff_error else "warning")
             return
-        plan = plan_for(self.journey, self.app)
+        plan = plan_for(self.journey, azapp(self))
         if diff.updates:
             def answered(ok: bool | None) -> None:
                 if ok:
@@ -291,7 +297,27 @@ class ReviewStep(WizardStep[Any]):
         attempt = self.journey.begin_attempt()
         attempt.diff = diff
         attempt.meta = run_meta(self.journey.journey_id, self.journey.spec, attempt.created_at, "wizard")
-        self.app.push_screen(CreateScreen(self.journey, self.flow, plan))
+        self._push_create(plan)
+
+    def _push_create(self, plan: Plan) -> None:
+        self.app.push_screen(CreateScreen(self.journey, self.flow, plan), partial(self._after_create, plan))
+
+    def _after_create(self, plan: Plan, outcome: CreateOutcome | None) -> None:
+        """The create screen stopped short and the user chose how to go on (it is popped already)."""
+        if outcome is None:
+            return
+        if outcome.way == "retry":
+            self._push_create(plan)
+        elif outcome.way == "leave":
+            self.app.switch_mode("home")
+            self.app.notify(f"Run {plan.run_id} is in cleanup (c); its draft is kept: press v or k to edit it.",
+                            timeout=6)
+        elif outcome.way == "cleanup":
+            self.app.switch_mode("cleanup")
+        elif outcome.step is not None:  # edit: the step and field the error names (else stay on the review)
+            self.jump_to(outcome.step, outcome.field)
+            self.app.notify(f"Change {outcome.field} and create again: what exists is kept and not sent again.",
+                            timeout=6)
 
     def action_adopt(self) -> None:
         """Take over resources azwizard did not create (the only way to change them)."""
@@ -311,7 +337,7 @@ class ReviewStep(WizardStep[Any]):
 
     def _default_path(self, suffix: str) -> Path:
         """In the current directory, named for the VM or cluster (``Yolo-VM-az.sh``), not the run id."""
-        plan = plan_for(self.journey, self.app)
+        plan = plan_for(self.journey, azapp(self))
         name = next((s.name for s in plan.steps if s.key == plan.journey), "") or f"azwizard-{plan.journey}"
         return Path.cwd() / f"{name}{suffix}"
 
@@ -338,7 +364,7 @@ class ReviewStep(WizardStep[Any]):
         from azwizard import profiles
 
         spec: Any = self.journey.spec
-        dump = profiles.dump_aks if plan_for(self.journey, self.app).journey == "aks" else profiles.dump_vm
+        dump = profiles.dump_aks if plan_for(self.journey, azapp(self)).journey == "aks" else profiles.dump_vm
         self._save("the profile", "-profile.toml", lambda: dump(spec))
 
-__all__ = ["CreateScreen", "ReviewStep", "plan_for"]
+__all__ = ["CreateOutcome", "CreateScreen", "ReviewStep", "plan_for"]

@@ -25,6 +25,7 @@ from textual.widgets import Collapsible, Header, Label, Select, Static
 
 from .fields import Input
 from .footer import WrapFooter
+from .workers import WorkerDone
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -36,6 +37,15 @@ if TYPE_CHECKING:
     from azwizard.pricing import PriceBook
     from azwizard.rules.model import Finding
     from azwizard.run.attempt import Attempt
+
+
+class FactsRead(WorkerDone["tuple[SubscriptionFacts, RegionFacts]"]):
+    """A journey's live facts (the subscription's and its region's), read by its Basics step's worker."""
+
+
+class IpDetected(WorkerDone[str]):
+    """This machine's public IPv4 address (azwizard.myip), for an NSG source or an authorized range."""
+
 
 S = TypeVar("S")
 

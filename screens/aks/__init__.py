@@ -4,7 +4,7 @@ shared review and create screens, and the credentials on the last screen."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..review import ReviewStep
 from ..wizard import WizardFlow
@@ -15,11 +15,14 @@ from .operations import OperationsStep
 from .pools import NodePoolStep
 from .steps import BasicsStep, PresetStep
 
+if TYPE_CHECKING:
+    from ..app import AzWizardApp
+
 AKS_FORM_STEPS = (BasicsStep, PresetStep, NodePoolStep, NetworkStep, AccessStep, OperationsStep)
 AKS_FLOW = WizardFlow([*AKS_FORM_STEPS, ReviewStep])
 
 
-def aks_entry(app: Any) -> BasicsStep:
+def aks_entry(app: AzWizardApp) -> BasicsStep:
     journey = app.journeys.get("aks")
     if journey is None:
         journey = app.journeys["aks"] = AksJourney()

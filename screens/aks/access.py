@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
 
 from azwizard.screens.text import escape
 from textual import on, work
@@ -16,14 +15,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Label, Select, Static
-from textual.worker import Worker, WorkerState
 
 from azwizard.azure.permissions import grants_role_assignments
 from azwizard.fields import AKS_FIELDS
 from azwizard.specs.aks import AcrSpec
 
+from ..appref import azapp
 from ..fields import Input
-from ..wizard import FieldError
+from ..wizard import FieldError, IpDetected
+from ..workers import WorkerDone, leaving, posts
 from .journey import DEMO_PUBLIC_IPV4
 from .steps import AksStep
 
@@ -31,6 +31,24 @@ MAX_RANGES = 200
 _ACR_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")
 
 
+class AcrNameChecked(WorkerDone["tuple[str, bool, str]"]):
+    """A new registry's name, whether Azure says it is available, and Azure's message."""
+
+
+class RegistriesListed(WorkerDone["list[dict[str, str]]"]):
+    """The subscription's registries (id, name, location, sku), by name."""
+
+
+class RightsRead(WorkerDone["tuple[str, bool]"]):
+    """Where the AcrPull assignment would go, and whether the caller may create role assignments there."""
+
+
+def _explained(error: Exception) -> str:
+    """What went wrong and what to do, in one line (azwizard.azure.errors.explain)."""
+    from azwizard.azure.errors import explain
+
+    err = explain(error)
+    return f"{err.what} {err.fix}".strip()
 
 
 def parse_range(text: str) -> str:
@@ -203,6 +221,7 @@ class AccessStep(AksStep):
         self.detect_ip()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="myip")
+    @posts(IpDetected)
     def detect_ip(self) -> str:
         from azwizard.myip import detect_public_ipv4
 
@@ -264,21 +283,23 @@ class AccessStep(AksStep):
         self._name_timer = self.set_timer(0.5, lambda: self.check_name(self.spec.acr.name))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="acr-name")
+    @posts(AcrNameChecked)
     def check_name(self, name: str) -> tuple[str, bool, str]:
-        app: Any = self.app
-        if app.session is None:
+        session = azapp(self).session
+        if session is None:
             raise RuntimeError("not signed in")
-        status = app.session.factory.containerregistry().registries.check_name_availability(
+        status = session.factory.containerregistry().registries.check_name_availability(
             {"name": name, "type": "Microsoft.ContainerRegistry/registries"})
         return name, bool(status.name_available), str(status.message or "")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="acr-list")
+    @posts(RegistriesListed)
     def list_registries(self) -> list[dict[str, str]]:
-        app: Any = self.app
-        if app.session is None:
+        session = azapp(self).session
+        if session is None:
             raise RuntimeError("not signed in")
         out = []
-        for r in app.session.factory.containerregistry().registries.list():
+        for r in session.factory.containerregistry().registries.list():
             out.append({"id": str(r.id), "name": str(r.name), "location": str(r.location),
                         "sku": str(r.sku.name if r.sku else "")})
         return sorted(out, key=lambda r: r["name"].lower())
@@ -302,11 +323,12 @@ class AccessStep(AksStep):
                 self.check_rights(parts[3], parts[7])
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rights")
+    @posts(RightsRead)
     def check_rights(self, group: str, registry: str | None) -> tuple[str, bool]:
-        app: Any = self.app
-        if app.session is None:
+        session = azapp(self).session
+        if session is None:
             raise RuntimeError("not signed in")
-        perms = app.session.factory.authorization().permissions
+        perms = session.factory.authorization().permissions
         blocks = (perms.list_for_resource(group, "Microsoft.ContainerRegistry", "", "registries", registry)
                   if registry else perms.list_for_resource_group(group))
         where = f"registry {registry}" if registry else f"resource group {group}"
@@ -320,65 +342,78 @@ class AccessStep(AksStep):
             self.journey.recheck()
             self._check_rights()
 
-    @on(Worker.StateChanged)
-    def _worker_done(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group not in ("acr-name", "acr-list", "rights", "myip"):
-            return
-        journey = self.journey
-        if group == "myip":
-            if event.state == WorkerState.SUCCESS and event.worker.result:
-                self._my_ip(event.worker.result)
-            elif event.state == WorkerState.ERROR:
-                self.notify(str(event.worker.error), severity="error", timeout=6)
-            return
-        if event.state == WorkerState.ERROR:
-            from azwizard.azure.errors import explain
+    @on(IpDetected)
+    def _ip_detected(self, message: IpDetected) -> None:
+        if leaving(self):
+            return  # the step is being popped: the address is not wanted any more
+        if message.result:
+            self._my_ip(message.result)
+        elif message.error is not None:
+            self.notify(str(message.error), severity="error", timeout=6)
 
-            err = explain(event.worker.error) if event.worker.error else None
-            what = f"{err.what} {err.fix}".strip() if err else "unknown error"
-            if group == "acr-name":
-                self.query_one("#acr-name-note", Static).update(
-                    f"[$warning]▲ Couldn't check the name with Azure:[/] {escape(what)}")
-            elif group == "acr-list":
-                self.query_one("#acr-list-note", Static).update(
-                    f"[$warning]▲ Couldn't list the registries:[/] {escape(what)}")
-            else:
-                journey.rights_note = f"Couldn't read your permissions: {what}"
+    @on(AcrNameChecked)
+    def _name_checked(self, message: AcrNameChecked) -> None:
+        if message.error is not None:
+            if leaving(self):
+                return
+            self.query_one("#acr-name-note", Static).update(
+                f"[$warning]▲ Couldn't check the name with Azure:[/] {escape(_explained(message.error))}")
+            return
+        if message.result is not None:
+            name, available, text = message.result
+            if name == self.spec.acr.name:
+                journey = self.journey
+                journey.acr_name_checked, journey.acr_name_available = name, available
+                journey.acr_name_message = text
+                journey.recheck()
+            if not leaving(self):
                 self._acr_notes()
+
+    @on(RegistriesListed)
+    def _registries_listed(self, message: RegistriesListed) -> None:
+        if message.error is not None:
+            if leaving(self):
+                return
+            self.query_one("#acr-list-note", Static).update(
+                f"[$warning]▲ Couldn't list the registries:[/] {escape(_explained(message.error))}")
             return
-        if event.state != WorkerState.SUCCESS:
-            return
-        result = event.worker.result
+        result = message.result
         if result is None:
             return
-        if group == "acr-name":
-            name, available, message = result
-            if name == self.spec.acr.name:
-                journey.acr_name_checked, journey.acr_name_available = name, available
-                journey.acr_name_message = message
-                journey.recheck()
-        elif group == "acr-list":
-            journey.registries = result
-            select = self.query_one("#acr-existing_id", Select)
-            options = [(f"{r['name']} ({r['location']}, {r['sku']})", r["id"]) for r in result]
-            with self.prevent(Select.Changed):
-                select.set_options(options)
-                if any(v == self.spec.acr.existing_id for _, v in options):
-                    select.value = self.spec.acr.existing_id
-            self.query_one("#acr-list-note", Static).update(
-                "[dim]No registries in this subscription: create one instead.[/dim]" if not result else
-                f"[dim]{len(result)} registr{'y' if len(result) == 1 else 'ies'} in this subscription.[/dim]")
-        elif group == "rights":
-            where, can = result
-            journey.can_assign_roles = can
-            journey.rights_note = (
-                f"You can create role assignments on the {where}: the cluster's kubelet identity will get AcrPull."
-                if can else
-                f"You can't create role assignments on the {where} (needs Owner, User Access Administrator or RBAC "
-                "Administrator), so the AcrPull assignment would be refused.")
-            journey.recheck()
+        self.journey.registries = result
+        if leaving(self):
+            return
+        select = self.query_one("#acr-existing_id", Select)
+        options = [(f"{r['name']} ({r['location']}, {r['sku']})", r["id"]) for r in result]
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            if any(v == self.spec.acr.existing_id for _, v in options):
+                select.value = self.spec.acr.existing_id
+        self.query_one("#acr-list-note", Static).update(
+            "[dim]No registries in this subscription: create one instead.[/dim]" if not result else
+            f"[dim]{len(result)} registr{'y' if len(result) == 1 else 'ies'} in this subscription.[/dim]")
         self._acr_notes()
+
+    @on(RightsRead)
+    def _rights_read(self, message: RightsRead) -> None:
+        journey = self.journey
+        if message.error is not None:
+            journey.rights_note = f"Couldn't read your permissions: {_explained(message.error)}"
+            if not leaving(self):
+                self._acr_notes()
+            return
+        if message.result is None:
+            return
+        where, can = message.result
+        journey.can_assign_roles = can
+        journey.rights_note = (
+            f"You can create role assignments on the {where}: the cluster's kubelet identity will get AcrPull."
+            if can else
+            f"You can't create role assignments on the {where} (needs Owner, User Access Administrator or RBAC "
+            "Administrator), so the AcrPull assignment would be refused.")
+        journey.recheck()
+        if not leaving(self):
+            self._acr_notes()
 
     def _acr_notes(self) -> None:
         journey, acr = self.journey, self.spec.acr

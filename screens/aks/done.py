@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from azwizard.screens.text import escape
 from textual import on, work
@@ -16,10 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Static
-from textual.worker import Worker, WorkerState
 
+from ..appref import azapp
 from ..fields import TextArea
 from ..footer import WrapFooter
+from ..workers import WorkerDone, leaving, posts
 
 if TYPE_CHECKING:
     from azwizard.aks_verify import Check, Verification
@@ -28,6 +29,14 @@ if TYPE_CHECKING:
     from azwizard.plan.model import Plan
     from azwizard.run.executor import RunResult
     from azwizard.specs.aks import AksSpec
+
+
+class Verified(WorkerDone["Verification"]):
+    """The running cluster checked (azwizard.aks_verify), or why it could not be."""
+
+
+class KubeconfigMerged(WorkerDone["tuple[str, MergeResult, Path | None]"]):
+    """The credentials merged into the kubeconfig: "written" (with the backup), "current" or "conflict"."""
 
 
 def kubeconfig_target(demo: bool) -> Path:
@@ -186,7 +195,7 @@ class AksDoneScreen(Screen[None]):
         self.new_kubeconfig: str | None = None
 
     def compose(self) -> ComposeResult:
-        self.demo = bool(getattr(self.app, "demo", False))
+        self.demo = azapp(self).demo
         self.path = kubeconfig_target(self.demo)
         yield Header()
         with VerticalScroll(id="done"):
@@ -220,11 +229,12 @@ class AksDoneScreen(Screen[None]):
     # -------- the running cluster checked (a thread worker: an ARM read, the credentials, three Kubernetes reads)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="verify")
+    @posts(Verified)
     def run_verify(self) -> Verification:
         from azwizard.aks_verify import caller_ip, verify_cluster
 
-        app: Any = self.app
-        if app.session is None:
+        session = azapp(self).session
+        if session is None:
             raise RuntimeError("not signed in")
         shown_lines: list[str] = []
 
@@ -232,7 +242,7 @@ class AksDoneScreen(Screen[None]):
             shown_lines.append(self.check_line(check))
             self.app.call_from_thread(self._verify_progress, [*shown_lines, "[dim]…[/dim]"])
 
-        return verify_cluster(app.session.factory, self.spec.resource_group, self.spec.cluster_name,
+        return verify_cluster(session.factory, self.spec.resource_group, self.spec.cluster_name,
                               caller_ip=caller_ip(self.demo), on_check=on_check)
 
     @staticmethod
@@ -242,23 +252,23 @@ class AksDoneScreen(Screen[None]):
     def _verify_progress(self, lines: list[str]) -> None:
         self.query_one("#verify-status", Static).update("\n".join(lines))
 
-    @on(Worker.StateChanged)
-    def _verify_done(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "verify":
-            return
+    @on(Verified)
+    def _verify_done(self, message: Verified) -> None:
+        if leaving(self):
+            return  # the journey was left (home, cleanup) while the check ran
         status = self.query_one("#verify-status", Static)
-        if event.state == WorkerState.ERROR:
+        if message.error is not None:
             from azwizard.aks_verify import ClusterNotFound
 
-            if isinstance(event.worker.error, ClusterNotFound):  # deleted since (cleanup, or someone else)
-                status.update(f"[b $error]✖ {escape(str(event.worker.error))}[/] Was it deleted? "
+            if isinstance(message.error, ClusterNotFound):  # deleted since (cleanup, or someone else)
+                status.update(f"[b $error]✖ {escape(str(message.error))}[/] Was it deleted? "
                               "(az aks list -o table) Press [b]v[/b] to check again.")
                 return
-            status.update(failure_text("Couldn't check the cluster", event.worker.error, "v"))
+            status.update(failure_text("Couldn't check the cluster", message.error, "v"))
             return
-        if event.state != WorkerState.SUCCESS or event.worker.result is None:
+        result = message.result
+        if result is None:
             return
-        result: Verification = event.worker.result
         lines = [self.check_line(c) for c in result.checks]
         lines.append("[b $success]✓ Healthy.[/]" if result.healthy else
                      f"[b $error]✖ Not healthy:[/] {escape(result.reason or 'unknown')}")
@@ -267,20 +277,24 @@ class AksDoneScreen(Screen[None]):
     # -------- credentials -> kubeconfig (thread workers: the SDK call and the file IO)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="kube")
+    @posts(KubeconfigMerged)
     def fetch_credentials(self) -> tuple[str, MergeResult, Path | None]:
-        app: Any = self.app
-        if app.session is None:
+        session = azapp(self).session
+        if session is None:
             raise RuntimeError("not signed in")
-        creds = app.session.factory.containerservice().managed_clusters.list_cluster_user_credentials(
+        creds = session.factory.containerservice().managed_clusters.list_cluster_user_credentials(
             self.spec.resource_group, self.spec.cluster_name)
         if not creds.kubeconfigs:
             raise RuntimeError("Azure returned no kubeconfig for the cluster")
         value = creds.kubeconfigs[0].value
+        if value is None:
+            raise RuntimeError("Azure returned an empty kubeconfig for the cluster")
         text = (value if isinstance(value, (bytes, bytearray)) else base64.b64decode(value)).decode("utf-8")
         self.new_kubeconfig = text
         return self._merge(text, overwrite=False)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="kube")
+    @posts(KubeconfigMerged)
     def overwrite(self, text: str) -> tuple[str, MergeResult, Path | None]:
         return self._merge(text, overwrite=True)
 
@@ -300,23 +314,23 @@ class AksDoneScreen(Screen[None]):
         backup = write_kubeconfig(self.path, result.text)
         return "written", result, backup
 
-    @on(Worker.StateChanged)
-    def _kube_done(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "kube":
-            return
+    @on(KubeconfigMerged)
+    def _kube_done(self, message: KubeconfigMerged) -> None:
+        if leaving(self):
+            return  # what was written is written; nothing left to show it on
         status = self.query_one("#kube-status", Static)
-        if event.state == WorkerState.ERROR:
+        if message.error is not None:
             from azwizard.userfiles import OutputFileError
 
-            if isinstance(event.worker.error, OutputFileError):  # not a regular file there: nothing was written
-                status.update(f"[b $error]✖ Couldn't write the kubeconfig:[/] {escape(str(event.worker.error))}. "
+            if isinstance(message.error, OutputFileError):  # not a regular file there: nothing was written
+                status.update(f"[b $error]✖ Couldn't write the kubeconfig:[/] {escape(str(message.error))}. "
                               "Move it aside, then press [b]g[/b] to try again.")
                 return
-            status.update(failure_text("Couldn't write the kubeconfig", event.worker.error, "g"))
+            status.update(failure_text("Couldn't write the kubeconfig", message.error, "g"))
             return
-        if event.state != WorkerState.SUCCESS or event.worker.result is None:
+        if message.result is None:
             return
-        outcome, result, backup = event.worker.result
+        outcome, result, backup = message.result
         if outcome == "conflict":
             status.update(f"[$warning]▲ {escape(shown(self.path))} has different entries with the same names.[/]")
             self.app.push_screen(ConfirmOverwrite(self.path, result.conflicts), self._confirmed)
@@ -363,13 +377,13 @@ class AksDoneScreen(Screen[None]):
         self.run_verify()
 
     def action_cleanup(self) -> None:
-        app: Any = self.app
-        self.app.switch_mode("cleanup")
+        app = azapp(self)
+        app.switch_mode("cleanup")
         # The journey is finished: leaving for cleanup ends it, as Home does, so neither cleanup's esc nor the
         # journey's key comes back to this screen, for a resource cleanup may delete (issue 19 items 9, 19).
         app.reset_journey("aks")
 
     def action_home(self) -> None:
-        app: Any = self.app
-        self.app.switch_mode("home")
+        app = azapp(self)
+        app.switch_mode("home")
         app.reset_journey("aks")  # after leaving the mode, so its screens go too and "k" starts afresh

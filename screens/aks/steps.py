@@ -11,13 +11,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from azwizard.fields import AKS_FIELDS
 from azwizard.specs.aks import AksSpec
 
+from ..appref import azapp
 from ..fields import Input
-from ..wizard import FieldError, WizardStep, refill_select, region_options
+from ..wizard import FactsRead, FieldError, WizardStep, refill_select, region_options
+from ..workers import posts
 from .journey import PRESETS, AksJourney
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class AksStep(WizardStep[AksSpec]):
 
     @property
     def demo(self) -> bool:
-        return bool(getattr(self.app, "demo", False))
+        return azapp(self).demo
 
     def commit(self) -> bool:
         return not self.has_invalid_input()
@@ -93,8 +94,7 @@ class BasicsStep(AksStep):
     STEP_ID = "basics"
 
     def compose_form(self) -> ComposeResult:
-        app: Any = self.app
-        session = getattr(app, "session", None)
+        session = azapp(self).session
         sub = session.header_label() if session is not None else "not signed in"
         yield Static(f"[dim]Subscription:[/dim] {escape(sub)}", id="subscription")
         yield Label("Region")
@@ -130,16 +130,18 @@ class BasicsStep(AksStep):
     # -------- live facts (a thread worker: the SDK blocks)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
+    @posts(FactsRead)
     def load_facts(self) -> tuple[SubscriptionFacts, RegionFacts]:
         self.app.call_from_thread(self.journey.mark_loading)
-        return self.journey.fetch_facts(getattr(self.app, "session", None), kubernetes=True)
+        return self.journey.fetch_facts(azapp(self).session, kubernetes=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
+    @posts(FactsRead)
     def load_region(self, location: str) -> tuple[SubscriptionFacts, RegionFacts]:
         journey = self.journey
         assert journey.catalog is not None and journey.subscription_facts is not None
         region = journey.catalog.region_facts(location)
-        journey.fetch_prices(getattr(self.app, "session", None), location)
+        journey.fetch_prices(azapp(self).session, location)
         return journey.subscription_facts, region
 
     def _apply_facts(self) -> None:
@@ -151,13 +153,11 @@ class BasicsStep(AksStep):
         self.journey.recheck()  # the facts changed even when the spec did not
         self.refresh_form()
 
-    @on(Worker.StateChanged)
-    def _facts_loaded(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "facts":
-            return
+    @on(FactsRead)
+    def _facts_loaded(self, message: FactsRead) -> None:
         journey = self.journey
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            sub, region = event.worker.result
+        if message.result is not None:
+            sub, region = message.result
             if region.region.name != journey.spec.location:
                 return  # an answer for a region the user has since left
             journey.subscription_facts, journey.region_facts = sub, region
@@ -165,14 +165,13 @@ class BasicsStep(AksStep):
             # The answer can arrive before this screen's widgets have finished mounting (a Select updated
             # before its label exists raises inside Textual): apply it after the next refresh.
             self.call_after_refresh(self._apply_facts)
-        elif event.state == WorkerState.ERROR:
+        elif message.error is not None:
             from azwizard.azure.errors import explain
 
-            err = explain(event.worker.error) if event.worker.error else None
+            err = explain(message.error)
             journey.facts_loading = False
-            journey.facts_error = f"Could not read live facts: {err.what if err else 'unknown error'}" + (
-                f" {err.fix}" if err and err.fix else "")
-            if err is not None and err.code == "LocationNotAvailableForResourceGroup":
+            journey.facts_error = f"Could not read live facts: {err.what}" + (f" {err.fix}" if err.fix else "")
+            if err.code == "LocationNotAvailableForResourceGroup":
                 journey.facts_error = None  # the region's blocking finding (aks-region-access) says it, once
             journey.recheck()
 

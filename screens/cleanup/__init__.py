@@ -4,7 +4,7 @@ selection; the deletion with each resource's state live and a report; AKS stop/s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .confirm import BackupConfirmScreen, ConfirmGroupScreen, PowerConfirmScreen, TypedConfirmScreen
 from .dryrun import DryRunScreen
@@ -12,8 +12,11 @@ from .inventory import CleanupScreen
 from .progress import DeleteScreen
 from .state import CleanupState, cleanup_state
 
+if TYPE_CHECKING:
+    from ..app import AzWizardApp
 
-def cleanup_entry(app: Any) -> CleanupScreen:
+
+def cleanup_entry(app: AzWizardApp) -> CleanupScreen:
     cleanup_state(app)
     return CleanupScreen()
 

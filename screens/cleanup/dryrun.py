@@ -16,12 +16,15 @@ from textual.widgets import Footer, Header, Static
 
 from azwizard.cleanup import backup_vaults
 
+from ..appref import azapp
 from .confirm import BackupConfirmScreen, ConfirmGroupScreen, confirm_plan_screen
+from .progress import DeleteScreen, Replan
 from .state import cleanup_state
 from .view import dry_run_text
 
 if TYPE_CHECKING:
     from azwizard.cleanup import DeleteOp, DeletionPlan, Inventory
+
 
 class DryRunScreen(Screen[None]):
     BINDINGS = [
@@ -84,18 +87,21 @@ class DryRunScreen(Screen[None]):
 
         self.app.push_screen(BackupConfirmScreen(vault), answered)
 
+    def _show(self, plan: DeletionPlan) -> None:
+        self.plan = plan
+        self.query_one("#cleanup-dry-text", Static).update(self._text())
+        self.refresh_bindings()
+
     def _replan_with_backup(self, vault_id: str, soft_delete_off: bool) -> None:
         """The same selection planned again, with the backup data deleted first (no Azure call: the plan)."""
         from azwizard.cleanup import plan_deletion
         from azwizard.cleanup.model import key
 
-        state = cleanup_state(self.app)
+        state = cleanup_state(azapp(self))
         state.backup_data[key(vault_id)] = soft_delete_off
         selection = list(self.selection) if self.selection is not None else state.selected_ids()
         whole = list(self.whole) if self.whole is not None else state.whole_group_names()
-        self.plan = plan_deletion(self.inventory, selection, whole_groups=whole, backup_data=state.backup_data)
-        self.query_one("#cleanup-dry-text", Static).update(self._text())
-        self.refresh_bindings()
+        self._show(plan_deletion(self.inventory, selection, whole_groups=whole, backup_data=state.backup_data))
         vault_goes = key(vault_id) in self.plan.deleted_ids()
         then = "then the vault" if vault_goes else "the vault itself stays until the soft-deleted data is gone"
         fate = "deleted for good" if soft_delete_off else "kept soft-deleted"
@@ -112,18 +118,16 @@ class DryRunScreen(Screen[None]):
         """One typed name per whole group, then the plan's own confirmation (a VM, a cluster, several
         resources), then the deletion; a cancel anywhere sends nothing."""
         if not groups:
-            from .progress import DeleteScreen
-
             screen = confirm_plan_screen(self.plan, self.inventory)
             if screen is None or self.plan.confirmation() in typed:
-                self.app.push_screen(DeleteScreen(self.plan, self.inventory, typed))
+                self._delete(typed)
                 return
 
             def confirmed(phrase: str | None) -> None:
                 if phrase is None:
                     self.notify("Cancelled: nothing was sent.", timeout=6)
                     return
-                self.app.push_screen(DeleteScreen(self.plan, self.inventory, [*typed, phrase]))
+                self._delete([*typed, phrase])
 
             self.app.push_screen(screen, confirmed)
             return
@@ -136,3 +140,21 @@ class DryRunScreen(Screen[None]):
             self._confirm(groups[1:], [*typed, name])
 
         self.app.push_screen(ConfirmGroupScreen(op), answered)
+
+    def _delete(self, confirmed: list[str]) -> None:
+        self.app.push_screen(DeleteScreen(self.plan, self.inventory, confirmed), self._after_delete)
+
+    def _after_delete(self, replan: Replan | None) -> None:
+        """The deletion is over (its screen popped): back to the inventory, or what it left planned again (r) shown
+        here (nothing runnable: this dry run says why; esc leads back) and run."""
+        if replan is None:
+            self.dismiss()
+            return
+        self.inventory = replan.inventory
+        self.selection, self.whole = replan.selection, replan.whole
+        self._show(replan.plan)
+        self.query_one("#cleanup-dry-scroll").scroll_home(animate=False)
+        if replan.plan.ops:
+            # What is retried was confirmed already (it is part of the plan the user typed the answer for): its
+            # own, smaller "delete N" is not asked again.
+            self._delete([*replan.confirmed, replan.plan.confirmation()])

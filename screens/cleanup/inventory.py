@@ -14,10 +14,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
-from textual.worker import Worker, WorkerState
 
 from azwizard.cleanup.model import CLUSTER
 
+from ..appref import azapp
+from ..workers import WorkerDone, leaving, posts
 from .confirm import PowerConfirmScreen
 from .dryrun import DryRunScreen
 from .listing import Listing, build_listing
@@ -49,6 +50,18 @@ if TYPE_CHECKING:
 # An inventory older than this is read again when the screen comes back (from a journey, the dry run…).
 REFRESH_AFTER_SECONDS = 10.0
 FILTER_IDS = ("cleanup-filter-run", "cleanup-filter-group", "cleanup-filter-type", "cleanup-filter-age")
+
+
+class InventoryRead(WorkerDone[Listing]):
+    """The inventory and its rows for the filters of the moment, or why it could not be read."""
+
+
+class SpendRead(WorkerDone["Spend"]):
+    """What the runs have cost so far (a failure changes nothing shown)."""
+
+
+class PowerDone(WorkerDone["PowerResult"]):
+    """An AKS stop or start's result, or why it failed."""
 
 
 class KeysFooter(Footer):
@@ -95,7 +108,7 @@ class CleanupScreen(Screen[None]):
 
     @property
     def state(self) -> CleanupState:
-        return cleanup_state(self.app)
+        return cleanup_state(azapp(self))
 
     @property
     def rows(self) -> list[Row]:
@@ -156,10 +169,10 @@ class CleanupScreen(Screen[None]):
     # ------------------------------------------------------------------ reading
 
     def reload(self) -> None:
-        app: Any = self.app
+        app = azapp(self)
         if app.session is None:
             self._error = None
-            self._summary("[dim]Connecting to Azure…[/dim]" if getattr(app, "connecting", False) else
+            self._summary("[dim]Connecting to Azure…[/dim]" if app.connecting else
                           "[b]Not signed in[/b]: cleanup needs a subscription (press [b]?[/b] for help).")
             return
         self._loading = True
@@ -174,6 +187,7 @@ class CleanupScreen(Screen[None]):
                    getattr(app.session, "cloud", None))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-inventory")
+    @posts(InventoryRead)
     def _load(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str], filters: Filters,
               now: Clock, cloud: Cloud | None = None) -> Listing:
         """The inventory (each resource priced from its region's list prices) and its rows for the filters of
@@ -185,6 +199,7 @@ class CleanupScreen(Screen[None]):
         return build_listing(inventory, filters, now())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-spend")
+    @posts(SpendRead)
     def _load_spend(self, factory: ClientFactory, inventory: Inventory) -> Spend:
         """What the runs have actually cost so far: after the inventory, never holding it up (pricing/spend.py)."""
         from azwizard.pricing.spend import read_spend, run_created
@@ -192,6 +207,7 @@ class CleanupScreen(Screen[None]):
         return read_spend(factory, run_created(inventory.items), now=self.state.now())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-power")
+    @posts(PowerDone)
     def _power(self, factory: ClientFactory, item: InventoryItem, action: str, allow_early: bool,
                journal_dir: Path | None) -> PowerResult:
         from azwizard.cleanup import start_cluster, stop_cluster
@@ -202,46 +218,46 @@ class CleanupScreen(Screen[None]):
             return stop_cluster(factory, item.id, journal=journal)
         return start_cluster(factory, item.id, journal=journal, allow_early=allow_early)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group == "cleanup-inventory":
-            self._inventory_done(event)
-        elif group == "cleanup-spend":
-            if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-                self.state.spend = event.worker.result
-                self._show_spend()
-        elif group == "cleanup-power":
-            self._power_done(event)
-
-    def _inventory_done(self, event: Worker.StateChanged) -> None:
-        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
-            return
+    @on(InventoryRead)
+    def _inventory_done(self, message: InventoryRead) -> None:
         self._loading = False
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            listing: Listing = event.worker.result
+        if message.result is not None:
+            listing = message.result
             self.state.set_inventory(listing.inventory)
+            if leaving(self):
+                return
             self._render_all(listing)
-            app: Any = self.app
-            if app.session is not None and any(it.run_id for it in listing.inventory.items):
-                self._load_spend(app.session.factory, listing.inventory)
+            session = azapp(self).session
+            if session is not None and any(it.run_id for it in listing.inventory.items):
+                self._load_spend(session.factory, listing.inventory)
             return
         from azwizard.azure.errors import explain
 
-        err = explain(event.worker.error) if event.worker.error is not None else None
+        err = explain(message.error) if message.error is not None else None
         self._error = (f"[b $error]Could not read the inventory:[/] {escape(err.what)}\n{escape(err.fix)} "
                        "Press [b]r[/b] to try again.") if err else None
+        if leaving(self):
+            return
         if self.state.inventory is not None:
             self._render_all()
         else:
             self._summary(self._error or "")
 
-    def _power_done(self, event: Worker.StateChanged) -> None:
-        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
-            return
+    @on(SpendRead)
+    def _spend_read(self, message: SpendRead) -> None:
+        if message.result is not None:
+            self.state.spend = message.result
+            if not leaving(self):
+                self._show_spend()
+
+    @on(PowerDone)
+    def _power_done(self, message: PowerDone) -> None:
         busy, self._busy_cluster = self._busy_cluster, None
         self.state.stale = True
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            result: PowerResult = event.worker.result
+        if leaving(self):
+            return  # (the app is ending: the cleanup screen is the mode's own, never popped)
+        if message.result is not None:
+            result = message.result
             note = f"{result.message} (power state: {result.power_state})."
             if busy is not None:
                 self._power_notes[busy] = note
@@ -250,7 +266,7 @@ class CleanupScreen(Screen[None]):
             return
         from azwizard.azure.errors import explain
 
-        err = explain(event.worker.error) if event.worker.error is not None else None
+        err = explain(message.error) if message.error is not None else None
         if err is not None and err.code == "StartTooSoon" and busy is not None:
             item = self.state.inventory.get(busy) if self.state.inventory else None
             if item is not None:
@@ -603,8 +619,8 @@ class CleanupScreen(Screen[None]):
         return f"The cluster was stopped less than 15 minutes ago (wait about {minutes} more minute(s))"
 
     def _start_power(self, item: InventoryItem, action: str, allow_early: bool) -> None:
-        app: Any = self.app
-        if app.session is None:
+        session = azapp(self).session
+        if session is None:
             return
         self._busy_cluster = item.key
         self._power_notes.pop(item.key, None)
@@ -614,5 +630,5 @@ class CleanupScreen(Screen[None]):
         if item.key in table.rows:
             table.update_cell(item.key, "state", f"[cyan]{verb.lower()}…[/]")
         self._show_detail()
-        self._power(app.session.factory, item, action, allow_early, self.state.journal_dir)
+        self._power(session.factory, item, action, allow_early, self.state.journal_dir)
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from azwizard.screens.text import escape
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker, WorkerState
 
+from ..appref import azapp
+from ..workers import WorkerDone, leaving, posts
 from .state import cleanup_state
 from .view import fates_text, item_label, kube_text, report_text
 
@@ -49,7 +51,31 @@ def _mmss(seconds: float) -> str:
     return f"{s // 60:02d}:{s % 60:02d}"
 
 
-class DeleteScreen(Screen[None]):
+class Deleted(WorkerDone["DeletionResult"]):
+    """The deletion's result, or why it stopped."""
+
+
+class Replanned(WorkerDone["tuple[Inventory, DeletionPlan]"]):
+    """What is left after a deletion, read and planned again (r), or why it could not be."""
+
+
+@dataclass(frozen=True)
+class Replan:
+    """What a deletion left, planned again from a fresh read (r after a partial failure). The dry run that pushed
+    the deletion shows it and, when something in it can be deleted, runs it: ``confirmed`` are the answers
+    already typed for the first plan."""
+
+    plan: DeletionPlan
+    inventory: Inventory
+    selection: list[str]
+    whole: list[str]
+    confirmed: list[str]
+
+
+class DeleteScreen(Screen[Replan]):
+    """The deletion running, then its report; dismissed with a Replan (r: retry the rest) or None (back to the
+    inventory)."""
+
     BINDINGS = [
         Binding("x", "stop", "Stop watching", id="cleanup.run.stop"),
         Binding("r", "retry", "Retry the rest", id="cleanup.run.retry"),
@@ -115,17 +141,18 @@ class DeleteScreen(Screen[None]):
     def on_mount(self) -> None:
         self.set_interval(0.5, self._tick)
         self._tick()
-        app: Any = self.app
-        if app.session is None:
+        session = azapp(self).session
+        if session is None:
             self.failure = "Not signed in to Azure: nothing was sent."
             self._show_failure()
             return
-        state = cleanup_state(self.app)
-        self._run(app.session.factory, state.journal_dir, dict(state.deleter_options))
+        state = cleanup_state(azapp(self))
+        self._run(session.factory, state.journal_dir, dict(state.deleter_options))
 
     # ------------------------------------------------------------------ running
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-delete")
+    @posts(Deleted)
     def _run(self, factory: ClientFactory, journal_dir: Path | None, options: dict[str, Any]) -> DeletionResult:
         from azwizard.cleanup import Deleter, JournalBook
 
@@ -141,7 +168,7 @@ class DeleteScreen(Screen[None]):
         from azwizard.cleanup.kubetidy import tidy_kubeconfig
         from azwizard.kubeconfig import kubeconfig_target
 
-        return tidy_kubeconfig(result.deleted, self.inventory, kubeconfig_target(bool(getattr(self.app, "demo", False))))
+        return tidy_kubeconfig(result.deleted, self.inventory, kubeconfig_target(azapp(self).demo))
 
     def _on_event(self, event: DeleteEvent) -> None:
         k = _key(event.resource_id)
@@ -172,21 +199,20 @@ class DeleteScreen(Screen[None]):
             f"{_mmss(now - self.started)} elapsed · {done} of {len(self._states)} done · {len(running)} running. "
             "Independent deletions run at the same time; each waits for what must go first.")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "cleanup-delete":
-            if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-                cleanup_state(self.app).stale = True
-                self.result = event.worker.result
+    @on(Deleted)
+    def _deleted(self, message: Deleted) -> None:
+        cleanup_state(azapp(self)).stale = True
+        if message.error is None:
+            self.result = message.result
+            if not leaving(self):
                 self._finished()
-            elif event.state == WorkerState.ERROR:
-                from azwizard.azure.errors import explain
+            return
+        from azwizard.azure.errors import explain
 
-                cleanup_state(self.app).stale = True
-                err = explain(event.worker.error) if event.worker.error is not None else None
-                self.failure = f"{err.what}. {err.fix}" if err else "The deletion stopped."
-                self._show_failure()
-        elif event.worker.group == "cleanup-retry":
-            self._replanned(event)
+        err = explain(message.error)
+        self.failure = f"{err.what}. {err.fix}"
+        if not leaving(self):
+            self._show_failure()
 
     def _show_failure(self) -> None:
         self.query_one("#cleanup-run-status", Static).update(f"[b $error]✖[/] {escape(self.failure or '')}")
@@ -246,28 +272,28 @@ class DeleteScreen(Screen[None]):
     def action_back(self) -> None:
         if self.result is None and self.failure is None:
             return
-        while len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+        self.dismiss(None)
 
     def action_retry(self) -> None:
         """Plan what is left again from a fresh read, and run it (what is blocked stays blocked)."""
         result = self.result
-        app: Any = self.app
-        if result is None or result.ok or self.retrying or app.session is None:
+        session = azapp(self).session
+        if result is None or result.ok or self.retrying or session is None:
             return
         self.retrying = True
         self.query_one("#cleanup-run-status", Static).update("[dim]Reading what is left and planning it again…[/dim]")
-        state = cleanup_state(self.app)
+        state = cleanup_state(azapp(self))
         retry = {_key(r) for r in result.retry_ids()}
         whole = [op.name for op in self.plan.ops if op.whole_group and op.key in retry]
         # backup data is not selected by id: the vault's backup_data answer plans it again
         ids = [r for r in result.retry_ids() if _key(r) not in {op.key for op in self.plan.ops if op.whole_group}
                and "/backupfabrics/" not in _key(r)]
         self._retry_inputs = (ids, whole)
-        self._replan(app.session.factory, state.journal_dir, sorted(state.show_all), ids, whole,
-                     dict(state.backup_data), getattr(app.session, "cloud", None))
+        self._replan(session.factory, state.journal_dir, sorted(state.show_all), ids, whole,
+                     dict(state.backup_data), getattr(session, "cloud", None))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-retry")
+    @posts(Replanned)
     def _replan(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str], ids: list[str],
                 whole: list[str], backup_data: dict[str, bool], cloud: Cloud | None = None,
                 ) -> tuple[Inventory, DeletionPlan]:
@@ -277,30 +303,19 @@ class DeleteScreen(Screen[None]):
                                     cloud=cloud)
         return inventory, plan_deletion(inventory, ids, whole_groups=whole, backup_data=backup_data)
 
-    def _replanned(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            from .dryrun import DryRunScreen
-
-            inventory, plan = event.worker.result
-            cleanup_state(self.app).set_inventory(inventory)
-            # Over the inventory: the new run, or (nothing runnable) the new dry run saying why; esc leads back.
-            app = self.app
-            while len(app.screen_stack) > 1:
-                app.pop_screen()
+    @on(Replanned)
+    def _replanned(self, message: Replanned) -> None:
+        if leaving(self):
+            return  # already going (its dismiss would pop another screen)
+        if message.result is not None:
+            inventory, plan = message.result
+            cleanup_state(azapp(self)).set_inventory(inventory)
             ids, whole = self._retry_inputs
-            dry = DryRunScreen(plan, inventory, selection=ids, whole=whole)
-            if plan.ops:
-                # What is retried was confirmed already (it is part of the plan the user typed the answer for):
-                # its own, smaller "delete N" is not asked again.
-                app.push_screen(dry)
-                app.push_screen(DeleteScreen(plan, inventory, [*self.confirmed, plan.confirmation()]))
-            else:
-                app.push_screen(dry)
-        elif event.state == WorkerState.ERROR:
+            self.dismiss(Replan(plan, inventory, ids, whole, self.confirmed))
+        elif message.error is not None:
             from azwizard.azure.errors import explain
 
             self.retrying = False
-            err = explain(event.worker.error) if event.worker.error is not None else None
+            err = explain(message.error)
             self.query_one("#cleanup-run-status", Static).update(
-                f"[b $error]Could not plan the retry:[/] {escape(err.what if err else '')} "
-                f"{escape(err.fix if err else '')}")
+                f"[b $error]Could not plan the retry:[/] {escape(err.what)} {escape(err.fix)}")

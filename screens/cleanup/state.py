@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from azwizard.cleanup import Inventory
     from azwizard.pricing.spend import Spend
 
+    from ..app import AzWizardApp
+
 
 class CleanupState:
     """``now`` (the clock for ages), ``journal_dir`` (None: the default) and ``deleter_options`` (extra
@@ -62,7 +64,7 @@ class CleanupState:
         return [it.name for it in self.inventory.items if it.is_group and it.name.lower() in self.whole_groups]
 
 
-def cleanup_state(app: Any) -> CleanupState:
+def cleanup_state(app: AzWizardApp) -> CleanupState:
     state = app.journeys.get("cleanup")
     if not isinstance(state, CleanupState):
         state = app.journeys["cleanup"] = CleanupState()

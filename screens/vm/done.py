@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from azwizard.screens.text import escape
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.widgets import Header, Static
 
 from azwizard.sshconfig import ssh_commands
 
+from ..appref import azapp
 from ..footer import WrapFooter
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ class VmDoneScreen(Screen[None]):
     def ssh_dir(self) -> Path:
         from azwizard.sshkeys import ssh_dir
 
-        return ssh_dir(bool(getattr(self.app, "demo", False)))
+        return ssh_dir(azapp(self).demo)
 
     @property
     def identity(self) -> Path | None:
@@ -187,13 +188,13 @@ class VmDoneScreen(Screen[None]):
             "backed up first.", yes="Add it", no="Don't"), answered)
 
     def action_cleanup(self) -> None:
-        app: Any = self.app
-        self.app.switch_mode("cleanup")
+        app = azapp(self)
+        app.switch_mode("cleanup")
         # The journey is finished: leaving for cleanup ends it, as Home does, so neither cleanup's esc nor the
         # journey's key comes back to this screen, for a resource cleanup may delete (issue 19 items 9, 19).
         app.reset_journey("vm")
 
     def action_home(self) -> None:
-        app: Any = self.app
-        self.app.switch_mode("home")
+        app = azapp(self)
+        app.switch_mode("home")
         app.reset_journey("vm")  # after leaving the mode, so the next visit starts a fresh journey

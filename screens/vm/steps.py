@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Collapsible, DataTable, Label, Select, Static
-from textual.worker import Worker, WorkerState
 
 from azwizard.fields import VM_FIELDS
 from azwizard.specs.common import compressed, first_subnet, random_ula_48
@@ -22,7 +21,8 @@ from azwizard.specs.vm import IMAGES, NsgRule, VmNames, VmSpec, rules_for_purpos
 
 from ..appref import azapp
 from ..fields import Input, Switch, TextArea
-from ..wizard import FieldError, WizardStep, get_path, region_options
+from ..wizard import FactsRead, FieldError, IpDetected, WizardStep, get_path, region_options
+from ..workers import leaving, posts
 from .journey import VmJourney
 
 if TYPE_CHECKING:
@@ -122,8 +122,7 @@ class BasicsStep(VmStep):
     STEP_ID = "basics"
 
     def compose_form(self) -> ComposeResult:
-        app = azapp(self)
-        session = getattr(app, "session", None)
+        session = azapp(self).session
         sub = session.header_label() if session is not None else "not signed in"
         yield Static(f"[dim]Subscription:[/dim] {escape(sub)}", id="subscription")
         yield Label(VM_FIELDS.spec("base_name").label)
@@ -149,37 +148,37 @@ class BasicsStep(VmStep):
         self.load_facts()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
+    @posts(FactsRead)
     def load_facts(self) -> tuple[SubscriptionFacts, RegionFacts]:
         self.app.call_from_thread(self.journey.mark_loading)
         return self.journey.fetch_facts(azapp(self).session, kubernetes=False)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
+    @posts(FactsRead)
     def load_region(self, location: str) -> tuple[SubscriptionFacts, RegionFacts]:
         journey = self.journey
         assert journey.catalog is not None and journey.subscription_facts is not None
         region = journey.catalog.region_facts(location, kubernetes=False)
-        journey.fetch_prices(getattr(self.app, "session", None), location)
+        journey.fetch_prices(azapp(self).session, location)
         return journey.subscription_facts, region
 
-    @on(Worker.StateChanged)
-    def _facts_loaded(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "facts":
-            return
+    @on(FactsRead)
+    def _facts_loaded(self, message: FactsRead) -> None:
         journey = self.journey
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            sub, region = event.worker.result
+        if message.result is not None:
+            sub, region = message.result
             journey.subscription_facts, journey.region_facts = sub, region
             journey.facts_loading, journey.facts_error = False, None
             # The answer can arrive before this screen's widgets have finished mounting (a Select updated
             # before its label exists raises inside Textual): apply it after the next refresh.
             self.call_after_refresh(self._apply_facts)
-        elif event.state == WorkerState.ERROR:
+        elif message.error is not None:
             from azwizard.azure.errors import explain
 
-            err = explain(event.worker.error) if event.worker.error else None
+            err = explain(message.error)
             journey.facts_loading = False
-            journey.facts_error = f"Could not read live facts: {err.what if err else 'unknown error'}"
-            if err is not None and err.code == "LocationNotAvailableForResourceGroup":
+            journey.facts_error = f"Could not read live facts: {err.what}"
+            if err.code == "LocationNotAvailableForResourceGroup":
                 journey.facts_error = None  # the region's blocking finding (vm-region-access) says it, once
             journey.recheck()
 
@@ -535,22 +534,23 @@ class NsgStep(VmStep):
         self._detect_ip()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="myip")
+    @posts(IpDetected)
     def _detect_ip(self) -> str:
         from azwizard.myip import detect_public_ipv4
 
         return detect_public_ipv4(demo=azapp(self).demo)
 
-    @on(Worker.StateChanged)
-    def _ip_detected(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "myip":
-            return
-        if event.state == WorkerState.SUCCESS and event.worker.result:
-            self.query_one("#nsg-source", Input).value = f"{event.worker.result}/32"
+    @on(IpDetected)
+    def _ip_detected(self, message: IpDetected) -> None:
+        if message.result:
+            if leaving(self):
+                return  # the step is being popped: the address is not wanted any more
+            self.query_one("#nsg-source", Input).value = f"{message.result}/32"
             demo = " (simulated: demo mode doesn't look up your real address)" if azapp(self).demo \
                 else ""
-            self.notify(f"SSH and ICMP now allowed only from {event.worker.result}{demo}.")
-        elif event.state == WorkerState.ERROR:
-            self.notify(str(event.worker.error), severity="error")
+            self.notify(f"SSH and ICMP now allowed only from {message.result}{demo}.")
+        elif message.error is not None:
+            self.notify(str(message.error), severity="error")
 
     @on(DataTable.RowSelected, "#nsg_rules")
     def _edit(self, event: DataTable.RowSelected) -> None:
