@@ -85,13 +85,9 @@ def read(line: str) -> AksSpec:
 
 def test_the_create_body_has_what_az_sends_for_the_same_flags() -> None:
     props = plan_of(read(AZ_CREATE)).step("aks").body["properties"]
-    for key in ("autoUpgradeProfile", "securityProfile", "ingressProfile"):
+    for key in ("autoUpgradeProfile", "securityProfile", "ingressProfile", "azureMonitorProfile"):
         assert props[key] == AZ_SENT[key], key
     assert props["networkProfile"]["loadBalancerProfile"] == AZ_SENT_LB
-    # az sends metrics disabled, links the default Azure Monitor workspace, then turns them on: azwizard sends the
-    # same profile turned on (the plan's notes say the workspace is linked afterwards).
-    sent = AZ_SENT["azureMonitorProfile"]["metrics"]
-    assert props["azureMonitorProfile"]["metrics"] == {**sent, "enabled": True}
     private = plan_of(read("az aks create -g rg1 -n c2 --no-ssh-key --enable-private-cluster --disable-public-fqdn"))
     assert private.step("aks").body["properties"]["apiServerAccessProfile"] == AZ_SENT_PRIVATE
     assert any("az aks command invoke" in n for n in private.notes)
@@ -268,7 +264,8 @@ def test_the_simulator_keeps_and_answers_the_options(sim: ArmSim, sdk: Any, rg: 
         "stable", "SecurityPatch")
     assert (got.security_profile.image_cleaner.enabled, got.security_profile.image_cleaner.interval_hours) == (True, 72)
     assert got.ingress_profile.web_app_routing.enabled is True
-    assert got.azure_monitor_profile.metrics.enabled is True
+    # sent off, as az sends them: the plan's last metrics step turns them on (tests/test_aks_metrics.py)
+    assert got.azure_monitor_profile.metrics.enabled is False
     assert [p.security_profile.ssh_access for p in got.agent_pool_profiles] == ["Disabled", "Disabled"]
     managed = got.network_profile.load_balancer_profile.managed_outbound_i_ps  # the SDK says "i_ps"
     assert (managed.count, managed.count_ipv6) == (2, 3)
