@@ -68,6 +68,13 @@ API_VERSIONS: dict[str, str] = {
     "microsoft.recoveryservices/vaults": "2026-11-01",
     "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems": "2026-10-01",
     "microsoft.authorization/roleassignments": "2022-04-01",
+    # No typed SDK package for these: the api-versions azure-cli 2.91.0's acs module uses for them
+    # (acs/azuremonitormetrics/constants.py MAC_API, DC_API, RULES_API), also for create and delete (ops._by_id).
+    "microsoft.monitor/accounts": "2023-04-03",
+    "microsoft.insights/datacollectionendpoints": "2022-06-01",
+    "microsoft.insights/datacollectionrules": "2022-06-01",
+    "microsoft.insights/datacollectionruleassociations": "2022-06-01",
+    "microsoft.alertsmanagement/prometheusrulegroups": "2023-03-01",
     "microsoft.authorization/permissions": "2022-04-01",
 }
 

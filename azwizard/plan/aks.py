@@ -28,6 +28,7 @@ from typing import Any
 from ..specs.aks import AksSpec, MaintenanceWindowSpec, NodePoolSpec
 from ..specs.common import azwizard_tags
 from ..sshkeys import withhold_private_key
+from .aks_metrics import METRICS_NOTE, metrics_steps
 from .model import Plan, Step, output_ref
 
 CONTAINERSERVICE_API = "2026-08-01"
@@ -341,6 +342,10 @@ def plan_aks(spec: AksSpec, *, subscription_id: str, run_id: str, created_at: st
         acr_id = spec.acr.existing_id
 
     cluster_id = _rid(sub, rg, CLUSTER_KIND, spec.cluster_name)
+    metrics = metrics_steps(spec, sub, tags, cluster_id, root, CONTAINERSERVICE_API) if spec.operations.monitor_metrics \
+        else []
+    # The workspace is listed before the cluster: the az export creates it first and names it to az aks create.
+    steps += [s for s in metrics if s.key == "amw"]
     steps.append(Step(
         "aks", CLUSTER_KIND, spec.cluster_name, cluster_id, cluster_body(spec, sub, tags), root,
         f"AKS cluster {spec.cluster_name}", _cluster_summary(spec, sub), CONTAINERSERVICE_API,
@@ -355,9 +360,8 @@ def plan_aks(spec: AksSpec, *, subscription_id: str, run_id: str, created_at: st
             CONTAINERSERVICE_API,
         ))
     if spec.operations.monitor_metrics:
-        notes.append("Managed Prometheus metrics are turned on in the cluster; az aks create also creates and links "
-                     "the region's default Azure Monitor workspace. Link one with az aks update "
-                     "--enable-azure-monitor-metrics --azure-monitor-workspace-resource-id ... to keep the metrics.")
+        steps += [s for s in metrics if s.key != "amw"]
+        notes.append(METRICS_NOTE)
     if spec.private_cluster:
         notes.append("The API server is private: kubectl works only from the cluster's network or one connected to "
                      "it; from here use az aks command invoke.")

@@ -232,8 +232,12 @@ def put_cluster(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> A
     new = model.new_cluster_body(sim, rg=rg, name=name, location=location, req_body=body, props=props,
                                  now=utcnow())
     model.ensure_node_group(sim, new)
+    # ManagedCluster.eTag: "Unique read-only string used to implement optimistic concurrency. The eTag value will
+    # change when the resource is updated" (managedClusters.json); If-Match on it is checked (sim/preconditions.py).
+    new["eTag"] = sim.new_etag()
 
     def finish(cur: dict[str, Any]) -> None:
+        cur["eTag"] = sim.new_etag()
         for pool in cur["properties"]["agentPoolProfiles"]:
             pool["provisioningState"] = "Succeeded"
         cur["properties"]["networkProfile"]["loadBalancerSku"] = "Standard"  # as the final GET of the recordings
@@ -301,7 +305,10 @@ def _update_cluster(sim: ArmSim, req: ArmRequest, cur: dict[str, Any], body: dic
         cur["tags"] = body["tags"] or {}
     cur["systemData"]["lastModifiedAt"] = utcnow()
 
+    cur["eTag"] = sim.new_etag()
+
     def finish(done: dict[str, Any]) -> None:
+        done["eTag"] = sim.new_etag()
         for pool in done["properties"]["agentPoolProfiles"]:
             pool["provisioningState"] = "Succeeded"
             vmss = model.pool_vmss(sim, done, pool)
