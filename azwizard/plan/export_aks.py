@@ -29,6 +29,7 @@ from .aks import (
     az_cluster_defaults,
 )
 from .export_arm import ArmContext, arm_resource, literal, parse_id, q
+from .export_aks_metrics import workspace_step
 from .export_az import AzCommand, AzContext, BodyReader, Inexpressible, Token, az_exporter
 from .model import Step, output_ref, parse_output_ref
 
@@ -114,6 +115,12 @@ def _pool_options(cmd: _Cmd, r: BodyReader, p: Path_, *, create: bool) -> None:
 
 
 def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
+    if step.patch_of:  # turning the metrics on: what --enable-azure-monitor-metrics does last (addon_put)
+        for key in list(step.body):
+            r.get(key)
+        r.notes.append("made by az aks create --enable-azure-monitor-metrics once the workspace is linked (it reads "
+                       "the cluster and sends it back with the metrics on)")
+        return []
     rg = ctx.group(step.resource_group)
     cmd = _Cmd("aks", "create").opt("--resource-group", rg).opt("--name", step.name)
     _location_and_tags(cmd, r, ctx)
@@ -166,6 +173,13 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
         if r.has(*M, key):
             cmd.opt(flag, str(r.get(*M, key)))
     _operations(cmd, r, P)
+    workspace = workspace_step(ctx, step)
+    if workspace is not None and any(name == "--enable-azure-monitor-metrics" for name, _ in cmd.options):
+        # azwizard's workspace, made before the cluster: az links it instead of making its default one
+        order = [s.key for s in ctx.plan.topological()]
+        if order.index(workspace.key) > order.index(step.key):
+            raise Inexpressible("an Azure Monitor workspace created after the cluster")
+        cmd.opt("--azure-monitor-workspace-resource-id", workspace.resource_id)
 
     # Access.
     A: Path_ = (*P, "apiServerAccessProfile")
