@@ -189,3 +189,32 @@ def test_the_arm_template_turns_the_metrics_on_in_a_nested_deployment() -> None:
     assert inner["properties"]["azureMonitorProfile"]["metrics"]["enabled"] is True
     assert inner["properties"]["agentPoolProfiles"], "the whole cluster, as the runner's read-modify-write sends it"
     assert any("dataCollectionRuleAssociations" in d for d in nested[0]["dependsOn"])
+
+
+def test_cleanup_finds_and_deletes_what_the_run_made(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    from azwizard.cleanup import Deleter, JournalBook, build_inventory, default_selection, plan_deletion
+
+    plan = plan_of(sub=sim.subscription_id)
+    result, _, _ = run(factory, plan, tmp_path)
+    assert result.ok, result.errors
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    found = {it.id.lower() for it in inv.items}
+    for key in ("amw", "dce", "dcr", "dcra"):
+        assert plan.step(key).resource_id.lower() in found, key
+    deletion = plan_deletion(inv, default_selection(inv, run_id="r1"))
+    assert not deletion.blockers, deletion.blockers
+    done = Deleter(factory, JournalBook(tmp_path), None, poll_interval=0.01, retry_delay=0).run(
+        deletion, confirm=deletion.confirmation())
+    assert done.ok, done.report()
+    for step in plan.steps:
+        assert sim.get(step.resource_id) is None, step.key
+    # the association is an extension resource of the cluster and goes with it; the rule goes after the cluster and
+    # before the endpoint and the workspace it names; the group last
+    gone = [r.path.lower() for r in sim.requests if r.method == "DELETE"]
+
+    def first(part: str) -> int:
+        return next(i for i, p in enumerate(gone) if part in p)
+
+    assert first("managedclusters/mon") < first("datacollectionrules/") < first("datacollectionendpoints/")
+    assert first("datacollectionrules/") < first("microsoft.monitor/accounts/") < len(gone) - 1
+    assert gone[-1].endswith("/resourcegroups/mon-rg")
