@@ -7,7 +7,7 @@ acs/azuremonitormetrics/azuremonitorprofile.py ``link_azure_monitor_profile_arti
 1. the Azure Monitor workspace (amw/create.py ``create_default_mac``: ``Microsoft.Monitor/accounts`` at api
    2023-04-03, body ``{"location", "properties": {}}``), or the one ``--azure-monitor-workspace-resource-id`` names;
 2. the data collection endpoint (dc/dce_api.py ``create_dce``: ``MSProm-<region>-<cluster>`` cut to 44 characters,
-   body ``{"name", "location", "kind": "Linux", "properties": {}}``, api 2022-06-01);
+   body ``{"location", "kind": "Linux", "properties": {}}`` on the wire, api 2022-06-01);
 3. the data collection rule (dc/dcr_api.py ``create_dcr``: the Prometheus forwarder into the workspace, same name
    rule cut to 64 characters);
 4. the association of the rule with the cluster (dc/dcra_api.py ``create_dcra``:
@@ -104,7 +104,9 @@ def metrics_steps(spec: AksSpec, subscription_id: str, tags: dict[str, str], clu
                                                      "labelIncludeFilter": {}}]},
             "dataFlows": [{"destinations": ["MonitoringAccount1"], "streams": ["Microsoft-PrometheusMetrics"]}],
             "description": "DCR description",
-            "destinations": {"monitoringAccounts": [{"accountResourceId": amw_id, "name": "MonitoringAccount1"}]},
+            # lower-cased as az sends a workspace id it is given (helper.py sanitize_resource_id)
+            "destinations": {"monitoringAccounts": [{"accountResourceId": amw_id.lower(),
+                                                     "name": "MonitoringAccount1"}]},
         },
     }
     return [
@@ -113,7 +115,9 @@ def metrics_steps(spec: AksSpec, subscription_id: str, tags: dict[str, str], clu
              f"Azure Monitor workspace {workspace_name(cluster)}",
              (("stores", f"the managed Prometheus metrics of {cluster}"), ("resource group", rg)), MAC_API),
         Step("dce", DCE_KIND, dce, dce_id,
-             {"name": dce, "location": region, "kind": "Linux", "tags": tags, "properties": {}}, root,
+             # create_dce passes "name" too, but the generic resource model az serializes it with does not send it
+             # (GenericResource.name is read-only): on the wire az sends location, kind and properties
+             {"location": region, "kind": "Linux", "tags": tags, "properties": {}}, root,
              f"Data collection endpoint {dce}", (("for", "managed Prometheus"),), DC_API),
         Step("dcr", DCR_KIND, dcr, dcr_id, dcr_body, ("amw", "dce"), f"Data collection rule {dcr}",
              (("sends", f"Prometheus metrics to workspace {workspace_name(cluster)}"),), DC_API),
