@@ -15,12 +15,18 @@ from typing import Any
 from azwizard.azure.session import ClientFactory
 from azwizard.journal import Journal
 from azwizard.plan.aks import plan_aks
-from azwizard.plan.aks_metrics import dce_name, dcr_name, workspace_name
+from azwizard.plan.aks_metrics import dce_name, dcr_name
 from azwizard.plan.exports import arm_template, az_commands, export
 from azwizard.plan.model import Plan
 from azwizard.run import Runner, StepEvent
 from azwizard.sim import ArmSim
-from azwizard.specs.aks import AksNetworkSpec, AksSpec, OperationsSpec, preset_dev_dual_stack
+from azwizard.specs.aks import (
+    AksNetworkSpec,
+    AksSpec,
+    OperationsSpec,
+    monitor_workspace_name,
+    preset_dev_dual_stack,
+)
 
 SUB = "5a1b0c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
 NET = AksNetworkSpec(pod_cidrs=("10.244.0.0/16", "fd3c:1f0e:9a7b::/64"),
@@ -50,7 +56,7 @@ def test_the_names_are_azs_defaults() -> None:
     # cut to 44 first, then the underscores go (so it ends shorter), as sanitize_name does
     assert dce_name("norwayeast", long) == "MSProm-norwayeast-averylongclusternamet"
     assert dcr_name("norwayeast", long) == f"MSProm-norwayeast-{long}"[:64].rstrip("-")
-    assert workspace_name("mon") == "mon-prometheus" and len(workspace_name("x" * 60)) <= 43
+    assert monitor_workspace_name("mon") == "mon-prometheus" and len(monitor_workspace_name("x" * 60)) <= 43
 
 
 def test_the_follow_up_bodies_are_what_az_sends() -> None:
@@ -218,3 +224,16 @@ def test_cleanup_finds_and_deletes_what_the_run_made(sim: ArmSim, factory: Clien
     assert first("managedclusters/mon") < first("datacollectionrules/") < first("datacollectionendpoints/")
     assert first("datacollectionrules/") < first("microsoft.monitor/accounts/") < len(gone) - 1
     assert gone[-1].endswith("/resourcegroups/mon-rg")
+
+
+def test_the_az_export_reads_back_and_another_workspace_is_reported() -> None:
+    from azwizard.specs.azcli import read_aks, split_commands
+
+    plan = plan_of()
+    read = read_aks(az_commands(plan), subscription_id=SUB)
+    assert read.unknown == () and read.spec.operations.monitor_metrics
+    other = ("az aks create -g mon-RG -n mon --enable-azure-monitor-metrics --azure-monitor-workspace-resource-id "
+             f"/subscriptions/{SUB}/resourceGroups/shared/providers/Microsoft.Monitor/accounts/team")
+    got = read_aks(split_commands([other]), subscription_id=SUB)
+    assert got.spec.operations.monitor_metrics
+    assert [u for u in got.unknown if "--azure-monitor-workspace-resource-id" in u and "not used" in u]

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..specs.aks import AksSpec
+from ..specs.aks import AksSpec, monitor_workspace_id, monitor_workspace_name
 from .model import Step
 
 MONITOR_ACCOUNT_KIND = "Microsoft.Monitor/accounts"
@@ -73,13 +73,6 @@ def dcr_name(region: str, cluster: str) -> str:
     return _sanitize(f"MSProm-{region}-{cluster}", 64, dce=False)
 
 
-def workspace_name(cluster: str) -> str:
-    """azwizard's workspace, in the cluster's group (see the module's note): ``<cluster>-prometheus``, cut like
-    az's default name (amw/defaults.py: 43 characters) and ending with a letter or digit (the workspace name rule
-    ``^(?!-)[a-zA-Z0-9-]+[^-]$``, monitoring account spec)."""
-    return _sanitize(f"{cluster}-prometheus", 43, dce=True)
-
-
 def _rid(sub: str, rg: str, kind: str, name: str) -> str:
     ns, _, rtype = kind.partition("/")
     return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}/{rtype}/{name}"
@@ -89,7 +82,8 @@ def metrics_steps(spec: AksSpec, subscription_id: str, tags: dict[str, str], clu
                   root: tuple[str, ...], cluster_api: str) -> list[Step]:
     """Steps 1-4 and 6 of the module's list for the cluster ``cluster_id`` (the plan's ``aks`` step)."""
     sub, rg, cluster, region = subscription_id, spec.resource_group, spec.cluster_name, spec.location
-    amw_id = _rid(sub, rg, MONITOR_ACCOUNT_KIND, workspace_name(cluster))
+    amw_id = monitor_workspace_id(sub, rg, cluster)
+    amw_name = monitor_workspace_name(cluster)
     dce = dce_name(region, cluster)
     dce_id = _rid(sub, rg, DCE_KIND, dce)
     dcr = dcr_name(region, cluster)
@@ -110,9 +104,9 @@ def metrics_steps(spec: AksSpec, subscription_id: str, tags: dict[str, str], clu
         },
     }
     return [
-        Step("amw", MONITOR_ACCOUNT_KIND, workspace_name(cluster), amw_id,
+        Step("amw", MONITOR_ACCOUNT_KIND, amw_name, amw_id,
              {"location": region, "tags": tags, "properties": {}}, root,
-             f"Azure Monitor workspace {workspace_name(cluster)}",
+             f"Azure Monitor workspace {amw_name}",
              (("stores", f"the managed Prometheus metrics of {cluster}"), ("resource group", rg)), MAC_API),
         Step("dce", DCE_KIND, dce, dce_id,
              # create_dce passes "name" too, but the generic resource model az serializes it with does not send it
@@ -120,7 +114,7 @@ def metrics_steps(spec: AksSpec, subscription_id: str, tags: dict[str, str], clu
              {"location": region, "kind": "Linux", "tags": tags, "properties": {}}, root,
              f"Data collection endpoint {dce}", (("for", "managed Prometheus"),), DC_API),
         Step("dcr", DCR_KIND, dcr, dcr_id, dcr_body, ("amw", "dce"), f"Data collection rule {dcr}",
-             (("sends", f"Prometheus metrics to workspace {workspace_name(cluster)}"),), DC_API),
+             (("sends", f"Prometheus metrics to workspace {amw_name}"),), DC_API),
         Step("dcra", DCRA_KIND, DCRA_NAME, dcra_id,
              {"location": region, "properties": {
                  "dataCollectionRuleId": dcr_id,
