@@ -119,6 +119,15 @@ def test_a_run_links_the_workspace_and_turns_the_metrics_on(sim: ArmSim, factory
     done = [e.key for e in events if e.state == "succeeded"]
     assert done.index("metrics-on") > done.index("dcra") > done.index("dcr") > max(done.index("amw"),
                                                                                    done.index("dce"))
+    # every request to the new types carried the api-version az uses for it (acs/azuremonitormetrics/constants.py)
+    from azwizard.azure.arm import AZ_CLI_API_VERSIONS
+
+    for r in sim.requests:
+        for kind, version in AZ_CLI_API_VERSIONS.items():
+            if f"/providers/{kind}/" in r.path.lower():
+                assert r.api_version == version, (r.method, r.path, r.api_version)
+    assert AZ_CLI_API_VERSIONS["microsoft.monitor/accounts"] == "2023-04-03"  # MAC_API
+    assert AZ_CLI_API_VERSIONS["microsoft.insights/datacollectionrules"] == "2022-06-01"  # DC_API
     for step in plan.steps:
         got = sim.get(step.resource_id)
         assert got is not None, step.key
