@@ -246,3 +246,28 @@ def test_the_az_export_reads_back_and_another_workspace_is_reported() -> None:
     got = read_aks(split_commands([other]), subscription_id=SUB)
     assert got.spec.operations.monitor_metrics
     assert [u for u in got.unknown if "--azure-monitor-workspace-resource-id" in u and "not used" in u]
+
+
+def test_a_rerun_after_a_failed_association_finishes_without_asking(sim: ArmSim, factory: ClientFactory,
+                                                                     tmp_path: Path) -> None:
+    """The association fails: the metrics stay off and the rerun (same run id, with the preflight's diff, as both
+    front ends do) sends only what is missing, the read-modify-write included, and asks for no update consent."""
+    from azwizard.run.preflight import read_plan
+
+    plan = plan_of(sub=sim.subscription_id)
+    sim.faults.error("PUT", r"/dataCollectionRuleAssociations/", status=400, code="InvalidPayload",
+                     message="The data collection rule is not valid.")
+    first, _, _ = run(factory, plan, tmp_path)
+    assert first.states["dcra"] == "failed" and first.states["metrics-on"] == "skipped"
+    assert sim.get(plan.step("aks").resource_id)["properties"]["azureMonitorProfile"]["metrics"]["enabled"] is False
+    diff = read_plan(factory, plan, journal_dir=tmp_path)
+    assert not diff.conflicts and not diff.unknown, [(e.key, e.reason, e.refused, e.changes) for e in diff.conflicts]
+    assert not diff.updates, [(e.key, e.changes) for e in diff.updates]
+    assert {e.key: e.action for e in diff.entries}["aks"] == "unchanged"
+    assert {e.key: e.action for e in diff.entries}["metrics-on"] == "create"  # part of this run: no yes needed
+    events: list[StepEvent] = []
+    again = Runner(factory, Journal(plan.run_id, "aks", directory=tmp_path), poll_interval=0.01,
+                   on_event=events.append).run(plan, diff=diff)
+    assert again.ok, again.errors
+    assert again.states["aks"] == "existing" and again.states["metrics-on"] == "succeeded"
+    assert sim.get(plan.step("aks").resource_id)["properties"]["azureMonitorProfile"]["metrics"]["enabled"] is True

@@ -209,8 +209,9 @@ class Runner:
 
         def skipped(key: str, _because: str) -> None:
             step = steps[key]
-            self.journal.record("skipped", step=key, id=step.resource_id, kind=step.kind,
-                                reason="a resource it needs was not created")
+            # a change to a resource an earlier step made is not that resource's state (it stays its maker's)
+            self.journal.record("configure-skipped" if step.patch_of else "skipped", step=key, id=step.resource_id,
+                                kind=step.kind, reason="a resource it needs was not created")
             self._emit(StepEvent(key, "skipped", step.label, step.resource_id,
                                  message="not started: a resource it needs was not created"))
 
@@ -431,7 +432,8 @@ class Runner:
         guard)."""
         what = "in conflict" if entry.action == "conflict" else "could not be read"
         err = AzwizardError(f"{step.label} was not sent: it {what} ({entry.reason})", entry.fix)
-        self.journal.record("skipped", step=step.key, id=step.resource_id, kind=step.kind, reason=entry.action)
+        self.journal.record("configure-skipped" if step.patch_of else "skipped", step=step.key, id=step.resource_id,
+                            kind=step.kind, reason=entry.action)
         self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, message=err.what, error=err))
         raise err
 
