@@ -28,8 +28,8 @@ from .aks import (
     ROLE_ASSIGNMENT_KIND,
     az_cluster_defaults,
 )
-from .export_arm import ArmContext, arm_resource, literal, parse_id, q
 from .export_aks_metrics import workspace_step
+from .export_arm import ArmContext, arm_resource, literal, parse_id, q
 from .export_az import AzCommand, AzContext, BodyReader, Inexpressible, Token, az_exporter
 from .model import Step, output_ref, parse_output_ref
 

@@ -118,7 +118,7 @@ def put_account(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> A
     if not _WORKSPACE_NAME.match(name):
         raise ArmError(400, "InvalidResourceName", f"The resource name '{name}' is invalid. It must match "
                        "'^(?!-)[a-zA-Z0-9-]+[^-]$'.")
-    location = str((cc.json_body(req).get("location") or "")).replace(" ", "").lower()
+    location = str(cc.json_body(req).get("location") or "").replace(" ", "").lower()
     account_id = str(uuid.UUID(_hex(sim.subscription_id, rg, name)))
     managed = f"/subscriptions/{sim.subscription_id}/resourceGroups/MA_{name}_{location}_managed/providers"
     server = {
@@ -169,7 +169,7 @@ def list_recommendations(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: 
 
 @route("PUT", _RG + "Microsoft.Insights/dataCollectionEndpoints/{name}")
 def put_dce(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> ArmResponse:
-    location = str((cc.json_body(req).get("location") or "")).replace(" ", "").lower()
+    location = str(cc.json_body(req).get("location") or "").replace(" ", "").lower()
     host = f"{name.lower()}-{_hex(sim.subscription_id, rg, name)[:4]}.{location}"
     server = {"immutableId": f"dce-{_hex('dce', sim.subscription_id, rg, name)}",
               "configurationAccess": {"endpoint": f"https://{host}-1.handler.control.monitor.azure.com"},
