@@ -148,12 +148,9 @@ def test_exported_vm_script_creates_what_vm_apply_demo_creates(az_exe: Path, tmp
 
 # ------------------------------------------------------------------------------------ AKS
 
-AKS_AZ_ONLY: dict[str, str] = {
-    "scaleSetPriority": "az aks create always sends the system pool's scaleSetPriority \"Regular\" (acs "
-                        "_params/decorator default); the engine leaves it to the server",
-    "bootstrapProfile": "az aks create always sends bootstrapProfile {\"artifactSource\": \"Direct\"} (its "
-                        "default for --bootstrap-artifact-source); the engine does not send it",
-}
+# Nothing: azwizard's cluster body is az aks create's field for field (plan/aks.py AZ_POOL_DEFAULTS and
+# az_cluster_defaults: scaleSetPriority "Regular", bootstrapProfile {"artifactSource": "Direct"}, ... included).
+AKS_AZ_ONLY: dict[str, str] = {}
 
 
 ACR_PROFILE = """\
