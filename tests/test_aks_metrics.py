@@ -271,3 +271,11 @@ def test_a_rerun_after_a_failed_association_finishes_without_asking(sim: ArmSim,
     assert again.ok, again.errors
     assert again.states["aks"] == "existing" and again.states["metrics-on"] == "succeeded"
     assert sim.get(plan.step("aks").resource_id)["properties"]["azureMonitorProfile"]["metrics"]["enabled"] is True
+
+
+def test_the_json_plan_says_the_update_is_a_change_of_the_cluster() -> None:
+    from azwizard.headless.review import step_dict
+
+    plan = plan_of()
+    assert step_dict(plan.step("metrics-on"))["patch_of"] == "aks"
+    assert "patch_of" not in step_dict(plan.step("aks"))
