@@ -279,3 +279,12 @@ def test_the_json_plan_says_the_update_is_a_change_of_the_cluster() -> None:
     plan = plan_of()
     assert step_dict(plan.step("metrics-on"))["patch_of"] == "aks"
     assert "patch_of" not in step_dict(plan.step("aks"))
+
+
+def test_a_rule_is_deleted_before_the_endpoint_and_workspace_it_uses() -> None:
+    from azwizard.cleanup.refs import references
+
+    plan = plan_of()
+    dcr = {"id": plan.step("dcr").resource_id, **plan.step("dcr").body}
+    uses = {u.lower() for u in references("Microsoft.Insights/dataCollectionRules", dcr).uses}
+    assert uses == {plan.step("dce").resource_id.lower(), plan.step("amw").resource_id.lower()}
