@@ -12,7 +12,9 @@ is on its way: ``update-requested`` / ``update-accepted``, and ``update-failed``
 (the run's end, ``ok`` true/false), and from cleanup
 ``delete-requested`` (a DELETE sent, outcome unknown), ``deleted`` (verified gone), ``delete-failed`` (still
 there, with the code and message), ``exists`` (seen in Azure, e.g. a disk a deleted VM left behind), and
-``stopped`` / ``started`` (AKS power actions; they do not change what exists).
+``stopped`` / ``started`` (AKS power actions; they do not change what exists), and ``configure-requested`` /
+``configured`` / ``configure-failed`` / ``configure-skipped`` (a read-modify-write change the run made to a resource it made, such as
+turning a cluster's metrics on: the resource stays the run's, as it was).
 """
 
 from __future__ import annotations
@@ -65,6 +67,10 @@ class Event(_Text):
     EXISTS = "exists"
     STOPPED = "stopped"
     STARTED = "started"
+    CONFIGURE_REQUESTED = "configure-requested"
+    CONFIGURED = "configured"
+    CONFIGURE_FAILED = "configure-failed"
+    CONFIGURE_SKIPPED = "configure-skipped"
 
 
 class State(_Text):
@@ -111,6 +117,10 @@ STATE_AFTER: dict[Event, State | None] = {
     Event.EXISTS: State.CREATED,  # seen in Azure (a disk a deleted VM left behind)
     Event.STOPPED: None,
     Event.STARTED: None,
+    Event.CONFIGURE_REQUESTED: None,
+    Event.CONFIGURED: None,
+    Event.CONFIGURE_FAILED: None,
+    Event.CONFIGURE_SKIPPED: None,
 }
 # What may exist in Azure now because of the run (cleanup must consider it).
 MAY_EXIST = frozenset({State.REQUESTED, State.ACCEPTED, State.CREATED, State.ADOPTED, State.FAILED_EXISTS,

@@ -85,13 +85,9 @@ def read(line: str) -> AksSpec:
 
 def test_the_create_body_has_what_az_sends_for_the_same_flags() -> None:
     props = plan_of(read(AZ_CREATE)).step("aks").body["properties"]
-    for key in ("autoUpgradeProfile", "securityProfile", "ingressProfile"):
+    for key in ("autoUpgradeProfile", "securityProfile", "ingressProfile", "azureMonitorProfile"):
         assert props[key] == AZ_SENT[key], key
     assert props["networkProfile"]["loadBalancerProfile"] == AZ_SENT_LB
-    # az sends metrics disabled, links the default Azure Monitor workspace, then turns them on: azwizard sends the
-    # same profile turned on (the plan's notes say the workspace is linked afterwards).
-    sent = AZ_SENT["azureMonitorProfile"]["metrics"]
-    assert props["azureMonitorProfile"]["metrics"] == {**sent, "enabled": True}
     private = plan_of(read("az aks create -g rg1 -n c2 --no-ssh-key --enable-private-cluster --disable-public-fqdn"))
     assert private.step("aks").body["properties"]["apiServerAccessProfile"] == AZ_SENT_PRIVATE
     assert any("az aks command invoke" in n for n in private.notes)
@@ -268,7 +264,8 @@ def test_the_simulator_keeps_and_answers_the_options(sim: ArmSim, sdk: Any, rg: 
         "stable", "SecurityPatch")
     assert (got.security_profile.image_cleaner.enabled, got.security_profile.image_cleaner.interval_hours) == (True, 72)
     assert got.ingress_profile.web_app_routing.enabled is True
-    assert got.azure_monitor_profile.metrics.enabled is True
+    # sent off, as az sends them: the plan's last metrics step turns them on (tests/test_aks_metrics.py)
+    assert got.azure_monitor_profile.metrics.enabled is False
     assert [p.security_profile.ssh_access for p in got.agent_pool_profiles] == ["Disabled", "Disabled"]
     managed = got.network_profile.load_balancer_profile.managed_outbound_i_ps  # the SDK says "i_ps"
     assert (managed.count, managed.count_ipv6) == (2, 3)
@@ -405,3 +402,77 @@ def test_the_done_screen_commands_reach_a_private_cluster_through_aks(tmp_path: 
     assert "az aks maintenanceconfiguration list --resource-group=aks-prod-RG --cluster-name=aks-prod" in text
     public = check_commands(preset_dev_dual_stack(), tmp_path / "config", demo=False)
     assert "command invoke" not in public and "maintenanceconfiguration" not in public
+
+
+# The whole body az 2.91.0 sent (api 2026-06-01, --debug against azwizard sim serve) for azwizard's exported
+# ``az aks create`` of the production preset with one pool, a private API server, outbound counts 2 + 2 and Image
+# Cleaner every 48 h (core az has no --ssh-access: that preset choice is left out here). What az builds it from:
+# acs/managed_cluster_decorator.py AKSManagedClusterCreateDecorator.construct_mc_profile_default (set_up_mc_properties:
+# kubernetesVersion "", disableLocalAccounts false; set_up_addon_profiles {}; set_up_storage_profile {};
+# set_up_bootstrap_profile Direct; set_up_auto_upgrade_profile; set_up_image_cleaner; set_up_ingress_web_app_routing;
+# set_up_azure_monitor_profile: metrics off; set_up_api_server_access_profile) and
+# acs/agentpool_decorator.py construct_agentpool_profile_default (orchestratorVersion "", enableNodePublicIP,
+# enableAutoScaling, scaleSetPriority Regular, nodeTaints [], upgradeSettings {}, enableEncryptionAtHost, enableUltraSSD,
+# enableFIPS), acs/_loadbalancer.py configure_load_balancer_profile.
+AZ_TAGS = {"azwizard-created": "2026-12-07T00:00:00Z", "azwizard-journey": "aks", "azwizard-run": "r1",
+           "created-by": "azwizard"}
+AZ_PROD_CREATE_BODY: dict[str, Any] = {
+    "identity": {"type": "SystemAssigned"}, "location": "norwayeast", "sku": {"name": "Base", "tier": "Standard"},
+    "tags": AZ_TAGS,
+    "properties": {
+        "addonProfiles": {},
+        "agentPoolProfiles": [{
+            "availabilityZones": ["1", "2", "3"], "count": 3, "enableAutoScaling": False,
+            "enableEncryptionAtHost": False, "enableFIPS": False, "enableNodePublicIP": False, "enableUltraSSD": False,
+            "mode": "System", "name": "system", "nodeTaints": [], "orchestratorVersion": "", "osDiskType": "Ephemeral",
+            "osSKU": "AzureLinux", "osType": "Linux", "scaleSetPriority": "Regular", "tags": AZ_TAGS,
+            "type": "VirtualMachineScaleSets", "upgradeSettings": {}, "vmSize": "Standard_D4ds_v5"}],
+        "apiServerAccessProfile": {"authorizedIPRanges": [], "enablePrivateCluster": True,
+                                   "enablePrivateClusterPublicFQDN": False},
+        "autoUpgradeProfile": {"nodeOSUpgradeChannel": "SecurityPatch", "upgradeChannel": "stable"},
+        "azureMonitorProfile": {"metrics": {"enabled": False, "kubeStateMetrics": {
+            "metricAnnotationsAllowList": "", "metricLabelsAllowlist": ""}}},
+        "bootstrapProfile": {"artifactSource": "Direct"},
+        "disableLocalAccounts": False, "dnsPrefix": "prod-prod-RG-5a1b0c", "enableRBAC": True,
+        "ingressProfile": {"webAppRouting": {"enabled": True}},
+        "kubernetesVersion": "",
+        "networkProfile": {
+            "dnsServiceIP": "10.96.0.10", "ipFamilies": ["IPv4", "IPv6"],
+            "loadBalancerProfile": {"managedOutboundIPs": {"count": 2, "countIPv6": 2}}, "loadBalancerSku": "standard",
+            "networkDataplane": "cilium", "networkPlugin": "azure", "networkPluginMode": "overlay",
+            "networkPolicy": "cilium", "outboundType": "loadBalancer",
+            "podCidrs": ["10.244.0.0/16", "fd31:9c2e:44a1::/64"],
+            "serviceCidrs": ["10.96.0.0/16", "fd31:9c2e:44a1:1::/108"]},
+        "securityProfile": {"imageCleaner": {"enabled": True, "intervalHours": 48}},
+        "storageProfile": {}, "supportPlan": "KubernetesOfficial"},
+}
+
+
+def test_the_production_create_body_is_azs_field_for_field() -> None:
+    prod = preset_prod_dual_stack("prod")
+    spec = prod.with_(
+        user_pools=(), private_cluster=True, disable_public_fqdn=True,
+        network=prod.network.with_(pod_cidrs=("10.244.0.0/16", "fd31:9c2e:44a1::/64"),
+                                   service_cidrs=("10.96.0.0/16", "fd31:9c2e:44a1:1::/108"),
+                                   outbound_ipv4_count=2, outbound_ipv6_count=2),
+        operations=prod.operations.with_(app_routing=True, image_cleaner_interval_hours=48, ssh_access=""))
+    plan = plan_aks(spec, subscription_id="5a1b0c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d", run_id="r1",
+                    created_at="2026-12-07T00:00:00Z")
+    assert json.loads(json.dumps(plan.step("aks").body)) == AZ_PROD_CREATE_BODY
+    # and the two windows are az maintenanceconfiguration add's (the weekend window of the preset)
+    for config in ("aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"):
+        assert plan.step(f"maint-{config}").body == {"properties": {"maintenanceWindow": {
+            "schedule": {"weekly": {"intervalWeeks": 1, "dayOfWeek": "Saturday"}}, "startTime": "00:00",
+            "durationHours": 8}}}
+
+
+def test_ssh_access_is_sent_as_aks_preview_sends_it() -> None:
+    """Core az 2.91.0 has no --ssh-access; aks-preview's set_up_ssh_access passes its value as given
+    (CONST_SSH_ACCESS_DISABLED = "disabled") into agentPoolProfiles[].securityProfile.sshAccess: azwizard sends the
+    same on every pool, and its az export says the flag needs the aks-preview extension."""
+    from azwizard.plan.exports import az_script as script_of  # every journey's exporters registered
+
+    plan = plan_of(preset_prod_dual_stack().with_(network=NET))
+    pools = plan.step("aks").body["properties"]["agentPoolProfiles"]
+    assert [p["securityProfile"] for p in pools] == [{"sshAccess": "disabled"}] * 2
+    assert "aks-preview" in script_of(plan)

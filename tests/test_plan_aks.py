@@ -63,7 +63,7 @@ def test_dev_preset_cluster_body() -> None:
     assert body["sku"] == {"name": "Base", "tier": "Free"}
     assert body["tags"]["created-by"] == "azwizard" and body["tags"]["azwizard-run"] == RUN
     props = body["properties"]
-    assert "kubernetesVersion" not in props  # the region's default
+    assert props["kubernetesVersion"] == ""  # the region's default, sent as az sends it
     assert props["dnsPrefix"] == "aks-dev-aks-dev-RG-5a1b0c"
     assert props["enableRBAC"] is True and props["supportPlan"] == "KubernetesOfficial"
     assert props["networkProfile"] == {

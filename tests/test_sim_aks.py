@@ -340,6 +340,35 @@ def test_az_cli_body_gets_server_defaults(sdk: Any, rg: str) -> None:
     assert mc.linux_profile.ssh.public_keys[0].key_data.endswith("\n")
 
 
+
+@pytest.mark.parametrize(("api_version", "settings"), [
+    ("2023-10-01", {}),  # spec: "If not specified, the default is 1" (implicit, nothing answered)
+    ("2024-10-01", {}),  # the last stable version whose spec still says so
+    ("2025-01-01", {"maxSurge": "10%"}),  # "If not specified, the default is 10%"
+    ("2026-06-01", {"maxSurge": "10%", "maxUnavailable": "0"}),  # maxUnavailable in the model from 2025-03-01
+])
+def test_pool_max_surge_default_follows_the_create_api_version(sdk: Any, rg: str, api_version: str,
+                                                              settings: dict[str, str]) -> None:
+    """az sends ``upgradeSettings: {}``; what the pool then stores and answers depends on the api-version of the
+    create (sim/version_defaults.py POOL_UPGRADE_DEFAULTS), read back here at the current one."""
+    from azure.mgmt.containerservice import ContainerServiceClient
+
+    client = ContainerServiceClient(sdk.credential, sdk.sim.subscription_id, api_version=api_version, **sdk.kwargs)
+    client.managed_clusters.begin_create_or_update("test-rg", "aks1", copy.deepcopy(AZ_CLI_BODY)).result()
+    read = sdk.sim.get(f"/subscriptions/{sdk.sim.subscription_id}/resourceGroups/test-rg/providers/"
+                       "Microsoft.ContainerService/managedClusters/aks1")
+    assert read["properties"]["agentPoolProfiles"][0]["upgradeSettings"] == settings
+    # an update that leaves the settings out (az sends {} again) keeps what was stored
+    client.agent_pools.begin_create_or_update("test-rg", "aks1", "nodepool1", {"properties": {
+        "count": 2, "upgradeSettings": {}}}).result()
+    pool_read = client.agent_pools.get("test-rg", "aks1", "nodepool1")
+    assert (pool_read.upgrade_settings.max_surge if pool_read.upgrade_settings else None) == settings.get("maxSurge")
+    # a surge the client sets is kept as sent, at every version
+    client.agent_pools.begin_create_or_update("test-rg", "aks1", "nodepool1", {"properties": {
+        "count": 2, "upgradeSettings": {"maxSurge": "33%"}}}).result()
+    assert client.agent_pools.get("test-rg", "aks1", "nodepool1").upgrade_settings.max_surge == "33%"
+
+
 # ---------------------------------------------------------------- the seed notes' command
 
 

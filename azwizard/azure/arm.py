@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from azure.core.rest import HttpRequest, HttpResponse
     from azure.mgmt.core import ARMPipelineClient
 
-__all__ = ["API_VERSIONS", "ArmClient", "DEFAULT_BASE_URL", "api_version_for"]
+__all__ = ["API_VERSIONS", "AZ_CLI_API_VERSIONS", "ArmClient", "DEFAULT_BASE_URL", "api_version_for"]
 
 DEFAULT_BASE_URL = "https://management.azure.com"
 
@@ -71,11 +71,22 @@ API_VERSIONS: dict[str, str] = {
     "microsoft.authorization/permissions": "2022-04-01",
 }
 
+# Types no typed SDK package of azwizard's covers (managed Prometheus: plan/aks_metrics.py): the api-versions
+# azure-cli 2.91.0's acs module uses for them (acs/azuremonitormetrics/constants.py MAC_API, DC_API, RULES_API), for
+# reads here and for creates and deletes too (ops._by_id), so azwizard's requests are az's.
+AZ_CLI_API_VERSIONS: dict[str, str] = {
+    "microsoft.monitor/accounts": "2023-04-03",
+    "microsoft.insights/datacollectionendpoints": "2022-06-01",
+    "microsoft.insights/datacollectionrules": "2022-06-01",
+    "microsoft.insights/datacollectionruleassociations": "2022-06-01",
+    "microsoft.alertsmanagement/prometheusrulegroups": "2023-03-01",
+}
+
 
 def api_version_for(kind: str) -> str:
     """The api-version to read ``kind`` (a resource type such as ``Microsoft.Network/virtualNetworks``)."""
     try:
-        return API_VERSIONS[kind.lower()]
+        return API_VERSIONS.get(kind.lower()) or AZ_CLI_API_VERSIONS[kind.lower()]
     except KeyError:
         raise ValueError(f"azwizard has no api-version to read {kind}") from None
 

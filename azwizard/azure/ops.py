@@ -128,6 +128,27 @@ def _ra_delete(f: ClientFactory, p: ParsedId) -> Any:
     return f.authorization().role_assignments.delete(scope, name)
 
 
+def _by_id(kind: str) -> Ops:
+    """A resource type without a typed SDK package in azwizard's dependencies (Azure Monitor's workspace, data
+    collection endpoint / rule / association, Prometheus rule groups): created, read and deleted by id with the
+    type's api-version (``arm.API_VERSIONS``: the versions az uses for them) through azure-mgmt-resource's generic
+    ``resources`` operations, as az itself does (acs/azuremonitormetrics: ``get_resources_client(...)
+    .begin_create_or_update_by_id`` / ``get_by_id`` / ``begin_delete_by_id``)."""
+    from .arm import api_version_for
+
+    version = api_version_for(kind)
+    return Ops(
+        create=lambda f, p, b, **kw: f.resources().resources.begin_create_or_update_by_id(
+            p.resource_id, _body(b), api_version=version, **kw),
+        get=lambda f, p: f.resources().resources.get_by_id(p.resource_id, api_version=version),
+        delete=lambda f, p: f.resources().resources.begin_delete_by_id(p.resource_id, api_version=version),
+    )
+
+
+BY_ID_KINDS = ("Microsoft.Monitor/accounts", "Microsoft.Insights/dataCollectionEndpoints",
+               "Microsoft.Insights/dataCollectionRules", "Microsoft.Insights/dataCollectionRuleAssociations",
+               "Microsoft.AlertsManagement/prometheusRuleGroups")
+
 OPS: dict[str, Ops] = {
     "microsoft.resources/resourcegroups": Ops(
         create=_rg_create,
@@ -164,6 +185,7 @@ OPS: dict[str, Ops] = {
                                                                                   p.names[1]),
     ),
     "microsoft.authorization/roleassignments": Ops(create=_ra_create, get=_ra_get, delete=_ra_delete),
+    **{kind.lower(): _by_id(kind) for kind in BY_ID_KINDS},
     "microsoft.containerregistry/registries": Ops(
         create=lambda f, p, b, **kw: f.containerregistry().registries.begin_create(p.resource_group, p.name, _body(b),
                                                                                  **kw),
@@ -279,7 +301,8 @@ def _client_for(factory: ClientFactory, kind: str) -> Any:
             "microsoft.containerservice": factory.containerservice,
             "microsoft.containerregistry": factory.containerregistry,
             "microsoft.recoveryservices": factory.recoveryservices,
-            "microsoft.resources": factory.resources}[ns]()
+            "microsoft.resources": factory.resources, "microsoft.monitor": factory.resources,
+            "microsoft.insights": factory.resources, "microsoft.alertsmanagement": factory.resources}[ns]()
 
 
 def operation_status(factory: ClientFactory, kind: str, url: str) -> str | None:

@@ -30,6 +30,13 @@ CLUSTER = "microsoft.containerservice/managedclusters"
 REGISTRY = "microsoft.containerregistry/registries"
 VAULT = "microsoft.recoveryservices/vaults"
 ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments"  # an extension resource: it sits on a scope
+# Managed Prometheus (plan/aks_metrics.py): the workspace, the data collection endpoint and rule, the rule's
+# association with the cluster (an extension resource on it), Prometheus rule groups.
+MONITOR_WORKSPACE = "microsoft.monitor/accounts"
+DCE = "microsoft.insights/datacollectionendpoints"
+DCR = "microsoft.insights/datacollectionrules"
+DCRA = "microsoft.insights/datacollectionruleassociations"
+RULE_GROUP = "microsoft.alertsmanagement/prometheusrulegroups"
 # A backup item in a vault: deleted ("stop protection and delete backup data") only when the user asks.
 PROTECTED_ITEM = "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems"
 
@@ -47,6 +54,11 @@ KIND_LABELS: dict[str, str] = {
     VAULT: "Recovery Services vault",
     ROLE_ASSIGNMENT: "Role assignment",
     PROTECTED_ITEM: "Backup data",
+    MONITOR_WORKSPACE: "Azure Monitor workspace",
+    DCE: "Data collection endpoint",
+    DCR: "Data collection rule",
+    DCRA: "Data collection rule association",
+    RULE_GROUP: "Prometheus rule group",
 }
 
 # The seed order for deleting (preflight rule C6: VM → NIC → public IPs, NSG, NAT gateway → VNet → vault →
@@ -55,10 +67,13 @@ KIND_LABELS: dict[str, str] = {
 KIND_RANK: dict[str, int] = {
     ROLE_ASSIGNMENT: 0, CLUSTER: 0, VM: 0, DISK: 1, NIC: 1, PIP: 2, NSG: 2, NAT: 2, VNET: 3, REGISTRY: 3,
     PROTECTED_ITEM: 3, VAULT: 4, GROUP: 5,
+    # the association before its rule, the rule before the endpoint and the workspace it names
+    DCRA: 0, RULE_GROUP: 0, DCR: 1, DCE: 2, MONITOR_WORKSPACE: 2,
 }
 
 # What the engine can delete on its own (azwizard.azure.ops has the SDK call for each).
-DELETABLE = frozenset({GROUP, VM, DISK, NIC, PIP, NSG, NAT, VNET, CLUSTER, REGISTRY, VAULT, ROLE_ASSIGNMENT})
+DELETABLE = frozenset({GROUP, VM, DISK, NIC, PIP, NSG, NAT, VNET, CLUSTER, REGISTRY, VAULT, ROLE_ASSIGNMENT,
+                       MONITOR_WORKSPACE, DCE, DCR, DCRA, RULE_GROUP})
 
 # journal | tag | both: how azwizard's own resources were found; attached: found through the azwizard resource
 # that owns it (a VM's disk, a cluster's MC_ group); group: listed in an azwizard group but not azwizard's.

@@ -4,7 +4,8 @@ Deletion order and "in use" blockers come from these real references, not from r
 
 * forward references (``uses``): a VM → its NICs and disks; a NIC → its subnet's VNet, public IPs, NSG;
   a VNet's subnets → their NSG, NAT gateway, route table; a NAT gateway → its public IPs; an AKS cluster
-  → the VNet of a subnet it was given;
+  → the VNet of a subnet it was given; a data collection rule → its data collection endpoint and the Azure Monitor
+  workspaces it sends to (``dataCollectionEndpointId``, ``destinations.monitoringAccounts[].accountResourceId``);
 * back references Azure keeps (``used_by``): a NIC's ``virtualMachine``; a subnet's ``ipConfigurations``;
   an NSG's ``subnets`` and ``networkInterfaces``; a public IP's ``ipConfiguration`` and ``natGateway``; a NAT
   gateway's ``subnets``; a disk's ``managedBy``.
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import CLUSTER, DISK, NAT, NIC, NSG, PIP, VM, VNET, Cascade, key, kind_of, top_level
+from .model import CLUSTER, DCR, DISK, NAT, NIC, NSG, PIP, VM, VNET, Cascade, key, kind_of, top_level
 
 Body = Mapping[str, Any]
 Lookup = Callable[[str], Body | None]
@@ -95,6 +96,10 @@ def references(kind: str, body: Body, lookup: Lookup | None = None) -> Refs:
     if k == DISK:
         managed_by = body.get("managedBy")
         return Refs(used_by=_unique(rid, [str(managed_by)] if managed_by else []))
+    if k == DCR:
+        accounts = (props.get("destinations") or {}).get("monitoringAccounts") or []
+        uses = [props.get("dataCollectionEndpointId"), *(a.get("accountResourceId") for a in accounts)]
+        return Refs(_unique(rid, [str(u) for u in uses if u]))
     if k == CLUSTER:
         uses = []
         for pool in props.get("agentPoolProfiles") or []:

@@ -145,6 +145,8 @@ def apply(conn: Connection, review: Review, *, yes: bool, live: bool | None = No
         else:
             out(f"\n✓ All {len(steps)} resources created in {result.elapsed:.0f} s (run {plan.run_id}).")
         for s in steps:
+            if s.patch_of:  # a change to a resource listed already (the metrics update of the cluster)
+                continue
             detail = _detail(result.outputs.get(s.key, {}))
             if detail:
                 out(f"  {s.label}: {detail}")

@@ -114,6 +114,9 @@ def step_dict(step: Step, body: Any = None) -> dict[str, Any]:
         "key": step.key, "kind": step.kind, "name": step.name, "label": step.label,
         "resource_id": step.resource_id, "depends_on": list(step.depends_on), "api_version": step.api_version,
         "summary": [[k, v] for k, v in step.summary], "body": step.body if body is None else body,
+        # a change to the resource step ``patch_of`` made: ``body`` holds only the change, merged over the resource
+        # as read when the step runs (read-modify-write with If-Match)
+        **({"patch_of": step.patch_of} if step.patch_of else {}),
     }
 
 

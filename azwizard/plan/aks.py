@@ -21,12 +21,14 @@ https://learn.microsoft.com/azure/role-based-access-control/role-assignments-res
 
 from __future__ import annotations
 
+import copy
 import uuid
 from typing import Any
 
 from ..specs.aks import AksSpec, MaintenanceWindowSpec, NodePoolSpec
 from ..specs.common import azwizard_tags
 from ..sshkeys import withhold_private_key
+from .aks_metrics import METRICS_NOTE, metrics_steps
 from .model import Plan, Step, output_ref
 
 CONTAINERSERVICE_API = "2026-08-01"
@@ -59,8 +61,22 @@ def role_assignment_name(cluster_id: str, scope: str, principal_step: str) -> st
     return str(uuid.uuid5(_NAMESPACE, f"{cluster_id.lower()}/{scope.lower()}/{principal_step}/{ACR_PULL_ROLE}"))
 
 
+# What ``az aks create`` writes into every agent pool profile whatever its flags (azure-cli 2.91.0,
+# acs/agentpool_decorator.py AKSAgentPoolAddDecorator.construct_agentpool_profile_default: set_up_node_network_properties
+# enableNodePublicIP, set_up_auto_scaler_properties enableAutoScaling, set_up_priority_properties scaleSetPriority
+# "Regular", set_up_label_tag_taint nodeTaints [], set_up_upgrade_settings an empty AgentPoolUpgradeSettings,
+# set_up_vm_properties enableEncryptionAtHost / enableUltraSSD / enableFIPS; each the flag's default), sent as az
+# sends them so the body is az's field for field.
+AZ_POOL_DEFAULTS: dict[str, Any] = {
+    "enableNodePublicIP": False, "enableAutoScaling": False, "scaleSetPriority": "Regular", "nodeTaints": [],
+    "upgradeSettings": {}, "enableEncryptionAtHost": False, "enableUltraSSD": False, "enableFIPS": False,
+}
+
+
 def pool_body(pool: NodePoolSpec, spec: AksSpec, tags: dict[str, str]) -> dict[str, Any]:
-    """One agentPoolProfile (ManagedClusterAgentPoolProfile, wire keys)."""
+    """One agentPoolProfile (ManagedClusterAgentPoolProfile, wire keys), with what az aks create always sends
+    (``AZ_POOL_DEFAULTS``; ``orchestratorVersion`` is the cluster's ``--kubernetes-version``, "" = the default:
+    agentpool_decorator.py set_up_vm_properties / AKSAgentPoolContext.get_kubernetes_version)."""
     body: dict[str, Any] = {
         "name": pool.name,
         "mode": pool.mode,
@@ -70,6 +86,8 @@ def pool_body(pool: NodePoolSpec, spec: AksSpec, tags: dict[str, str]) -> dict[s
         "osSKU": pool.os_sku,
         "type": spec.vm_set_type,
         "osDiskType": pool.os_disk_type,
+        "orchestratorVersion": spec.kubernetes_version.strip(),
+        **copy.deepcopy(AZ_POOL_DEFAULTS),
     }
     if pool.os_disk_size_gb is not None:
         body["osDiskSizeGB"] = pool.os_disk_size_gb
@@ -155,12 +173,12 @@ def operations_properties(spec: AksSpec) -> dict[str, Any]:
     if ops.app_routing:
         props["ingressProfile"] = {"webAppRouting": {"enabled": True}}
     if ops.monitor_metrics:
-        # az sends the same profile with enabled false, links the default Azure Monitor workspace (data
-        # collection endpoint, rule and association) and then turns it on; azwizard turns it on in the create,
-        # as Microsoft's ARM/Bicep way does (the cluster with azureMonitorProfile.metrics.enabled true:
-        # https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable?tabs=arm); the
-        # plan's notes say the workspace is linked afterwards.
-        props["azureMonitorProfile"] = {"metrics": {"enabled": True, "kubeStateMetrics": {
+        # As az sends it (set_up_azure_monitor_profile): metrics *off* with the kube-state-metrics allow lists ("" when
+        # --ksm-metric-labels-allow-list / --ksm-metric-annotations-allow-list are not given). The workspace, data
+        # collection endpoint, rule and association and the recording rules are created after the cluster, and a
+        # last read-modify-write update turns the metrics on (plan/aks_metrics.py, az's
+        # azuremonitormetrics/azuremonitorprofile.py link_azure_monitor_profile_artifacts and addonput.addon_put).
+        props["azureMonitorProfile"] = {"metrics": {"enabled": False, "kubeStateMetrics": {
             "metricLabelsAllowlist": "", "metricAnnotationsAllowList": ""}}}
     return props
 
@@ -191,10 +209,23 @@ def maintenance_body(window: MaintenanceWindowSpec) -> dict[str, Any]:
     return {"properties": {"maintenanceWindow": mw}}
 
 
+# What ``az aks create`` writes into every cluster whatever its flags (acs/managed_cluster_decorator.py
+# AKSManagedClusterCreateDecorator.construct_mc_profile_default): set_up_mc_properties disableLocalAccounts false
+# (--disable-local-accounts not given), set_up_addon_profiles {} (no --enable-addons), set_up_storage_profile {} (no
+# CSI driver flags), set_up_bootstrap_profile artifactSource "Direct" (--bootstrap-artifact-source's default).
+def az_cluster_defaults() -> dict[str, Any]:
+    """A fresh copy of the cluster properties az aks create always sends (see above)."""
+    return {"disableLocalAccounts": False, "addonProfiles": {}, "storageProfile": {},
+            "bootstrapProfile": {"artifactSource": "Direct"}}
+
+
 def cluster_body(spec: AksSpec, subscription_id: str, tags: dict[str, str]) -> dict[str, Any]:
+    """The managed cluster's PUT body, field for field what ``az aks create`` sends for the same flags (the
+    defaults az always writes included: ``AZ_POOL_DEFAULTS``, :func:`az_cluster_defaults`); its user pools
+    go inline (az adds them after the cluster with az aks nodepool add)."""
     props: dict[str, Any] = {}
-    if spec.kubernetes_version.strip():
-        props["kubernetesVersion"] = spec.kubernetes_version.strip()
+    # "" = the region's default version, sent as az sends it (set_up_mc_properties: get_kubernetes_version)
+    props["kubernetesVersion"] = spec.kubernetes_version.strip()
     props["dnsPrefix"] = spec.resolved_dns_prefix(subscription_id)
     props["agentPoolProfiles"] = [pool_body(p, spec, tags) for p in spec.pools]
     if spec.ssh_public_key.strip():
@@ -206,6 +237,7 @@ def cluster_body(spec: AksSpec, subscription_id: str, tags: dict[str, str]) -> d
         props["apiServerAccessProfile"] = access
     props["enableRBAC"] = True
     props["supportPlan"] = spec.support_plan
+    props.update(az_cluster_defaults())
     props.update(operations_properties(spec))
     return {
         "location": spec.location,
@@ -310,6 +342,10 @@ def plan_aks(spec: AksSpec, *, subscription_id: str, run_id: str, created_at: st
         acr_id = spec.acr.existing_id
 
     cluster_id = _rid(sub, rg, CLUSTER_KIND, spec.cluster_name)
+    metrics = metrics_steps(spec, sub, tags, cluster_id, root, CONTAINERSERVICE_API) if spec.operations.monitor_metrics \
+        else []
+    # The workspace is listed before the cluster: the az export creates it first and names it to az aks create.
+    steps += [s for s in metrics if s.key == "amw"]
     steps.append(Step(
         "aks", CLUSTER_KIND, spec.cluster_name, cluster_id, cluster_body(spec, sub, tags), root,
         f"AKS cluster {spec.cluster_name}", _cluster_summary(spec, sub), CONTAINERSERVICE_API,
@@ -324,9 +360,8 @@ def plan_aks(spec: AksSpec, *, subscription_id: str, run_id: str, created_at: st
             CONTAINERSERVICE_API,
         ))
     if spec.operations.monitor_metrics:
-        notes.append("Managed Prometheus metrics are turned on in the cluster; az aks create also creates and links "
-                     "the region's default Azure Monitor workspace. Link one with az aks update "
-                     "--enable-azure-monitor-metrics --azure-monitor-workspace-resource-id ... to keep the metrics.")
+        steps += [s for s in metrics if s.key != "amw"]
+        notes.append(METRICS_NOTE)
     if spec.private_cluster:
         notes.append("The API server is private: kubectl works only from the cluster's network or one connected to "
                      "it; from here use az aks command invoke.")

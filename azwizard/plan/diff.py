@@ -41,6 +41,13 @@ OWNER_TAGS = (TAG_CREATED_BY, TAG_RUN, TAG_JOURNEY, TAG_CREATED_AT)
 # Sent but never returned by a GET (https://learn.microsoft.com/azure/virtual-machines/custom-data: custom
 # data "is not returned" when you read the VM): cannot be compared.
 WRITE_ONLY = frozenset({"customData", "adminPassword"})
+# Sent as "" to mean "the service picks" (az aks create sends kubernetesVersion / orchestratorVersion "" without
+# --kubernetes-version: the region's default version), then read back as the version picked: no change.
+SERVICE_PICKS = frozenset({"kubernetesVersion", "orchestratorVersion"})
+# Sent with the API's default value, which a read may leave out (an agent pool's scaleSetPriority: "Regular" is the
+# default, ManagedClusterAgentPoolProfileProperties.scaleSetPriority, and AKS answers it only for Spot pools): the
+# value over an absent one is no change.
+DEFAULT_WHEN_ABSENT: dict[str, str] = {"scaleSetPriority": "regular"}
 
 
 class _Absent:
@@ -265,6 +272,8 @@ def compare(desired: Any, current: Any, path: str = "", key: str = "") -> list[C
         return []  # known only once the step it reads has run (``known after apply``)
     if isinstance(desired, Mapping):
         if not isinstance(current, Mapping):
+            if not desired and current is None:
+                return []  # an empty object over none (az's addonProfiles {}) is no change, like an empty list
             return [Change(path or key, ABSENT if current is None else current, desired)]
         out: list[Change] = []
         for k, v in desired.items():
@@ -293,10 +302,14 @@ def compare(desired: Any, current: Any, path: str = "", key: str = "") -> list[C
         for i, (d, c) in enumerate(zip(desired, cur, strict=True)):
             out += compare(d, c, f"{path}[{i}]", key)
         return out
+    if key in SERVICE_PICKS and desired == "":
+        return []
     if current is None:
         # ARM's wire JSON spells an unset property as null or leaves it out (the generic reader keeps the nulls
-        # as read): a null over a null or absent value is no change.
-        return [] if desired is None else [Change(path, ABSENT, desired)]
+        # as read): a null over a null or absent value is no change; nor is the API's default over an absent value.
+        if desired is None or (key in DEFAULT_WHEN_ABSENT and _norm(key, desired) == DEFAULT_WHEN_ABSENT[key]):
+            return []
+        return [Change(path, ABSENT, desired)]
     if _norm(key, desired) != _norm(key, current):
         return [Change(path, current, desired)]
     return []

@@ -20,12 +20,15 @@ from typing import Any
 
 from .aks import (
     ACR_PULL_ROLE,
+    AZ_POOL_DEFAULTS,
     CLUSTER_KIND,
     KUBELET_OBJECT_ID,
     MAINTENANCE_KIND,
     REGISTRY_KIND,
     ROLE_ASSIGNMENT_KIND,
+    az_cluster_defaults,
 )
+from .export_aks_metrics import workspace_step
 from .export_arm import ArmContext, arm_resource, literal, parse_id, q
 from .export_az import AzCommand, AzContext, BodyReader, Inexpressible, Token, az_exporter
 from .model import Step, output_ref, parse_output_ref
@@ -77,6 +80,13 @@ def _scope(role_assignment: Step) -> str:
 
 def _pool_options(cmd: _Cmd, r: BodyReader, p: Path_, *, create: bool) -> None:
     """The flags one agentPoolProfile needs; ``create``: the ``aks create`` names, else ``nodepool add``."""
+    # What az writes into every pool whatever its flags (plan/aks.py AZ_POOL_DEFAULTS), and the cluster's version.
+    for key, value in AZ_POOL_DEFAULTS.items():
+        if r.has(*p, key) and not r.expect(*p, key, value=value):
+            raise Inexpressible(f"a node pool's {key} other than az's {value!r}")
+    if r.has(*p, "orchestratorVersion") and not r.expect(
+            *p, "orchestratorVersion", value=r.peek("properties", "kubernetesVersion", default="")):
+        raise Inexpressible("a node pool version other than the cluster's")
     if r.has(*p, "count"):
         cmd.opt("--node-count", str(r.get(*p, "count")))
     if r.has(*p, "vmSize"):
@@ -105,6 +115,12 @@ def _pool_options(cmd: _Cmd, r: BodyReader, p: Path_, *, create: bool) -> None:
 
 
 def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
+    if step.patch_of:  # turning the metrics on: what --enable-azure-monitor-metrics does last (addon_put)
+        for key in list(step.body):
+            r.get(key)
+        r.notes.append("made by az aks create --enable-azure-monitor-metrics once the workspace is linked (it reads "
+                       "the cluster and sends it back with the metrics on)")
+        return []
     rg = ctx.group(step.resource_group)
     cmd = _Cmd("aks", "create").opt("--resource-group", rg).opt("--name", step.name)
     _location_and_tags(cmd, r, ctx)
@@ -118,8 +134,12 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     P: Path_ = ("properties",)
     if r.has(*P, "supportPlan"):
         cmd.opt("--k8s-support-plan", r.get(*P, "supportPlan"))
-    if r.has(*P, "kubernetesVersion"):
+    if r.has(*P, "kubernetesVersion") and not r.expect(*P, "kubernetesVersion", value=""):
         cmd.opt("--kubernetes-version", r.get(*P, "kubernetesVersion"))
+    # What az aks create sends whatever its flags (plan/aks.py az_cluster_defaults).
+    for key, value in az_cluster_defaults().items():
+        if r.has(*P, key) and not r.expect(*P, key, value=value):
+            raise Inexpressible(f"properties.{key} other than az's {value!r}")
     if r.has(*P, "dnsPrefix"):
         cmd.opt("--dns-name-prefix", r.get(*P, "dnsPrefix"))
 
@@ -153,6 +173,13 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
         if r.has(*M, key):
             cmd.opt(flag, str(r.get(*M, key)))
     _operations(cmd, r, P)
+    workspace = workspace_step(ctx, step)
+    if workspace is not None and any(name == "--enable-azure-monitor-metrics" for name, _ in cmd.options):
+        # azwizard's workspace, made before the cluster: az links it instead of making its default one
+        order = [s.key for s in ctx.plan.topological()]
+        if order.index(workspace.key) > order.index(step.key):
+            raise Inexpressible("an Azure Monitor workspace created after the cluster")
+        cmd.opt("--azure-monitor-workspace-resource-id", workspace.resource_id)
 
     # Access.
     A: Path_ = (*P, "apiServerAccessProfile")
@@ -235,12 +262,12 @@ def _operations(cmd: _Cmd, r: BodyReader, P: Path_) -> None:
     Mx: Path_ = (*P, "azureMonitorProfile", "metrics")
     if r.has(*Mx):
         ksm = (*Mx, "kubeStateMetrics")
-        if not (r.expect(*Mx, "enabled", value=True) and r.expect(*ksm, "metricLabelsAllowlist", value="")
+        # az sends them off and turns them on once the workspace is linked (the plan's metrics steps are what
+        # --enable-azure-monitor-metrics does after the cluster: export_aks_metrics.py).
+        if not (r.expect(*Mx, "enabled", value=False) and r.expect(*ksm, "metricLabelsAllowlist", value="")
                 and r.expect(*ksm, "metricAnnotationsAllowList", value="")):
-            raise Inexpressible("Azure Monitor metrics other than enabled with az's defaults")
+            raise Inexpressible("Azure Monitor metrics other than az's (sent off, with its allow lists)")
         cmd.opt("--enable-azure-monitor-metrics")
-        r.notes.append("--enable-azure-monitor-metrics also creates (or reuses) the region's default Azure Monitor "
-                       "workspace and links it with a data collection endpoint, rule and association")
 
 
 _SCHEDULE_FLAGS = {

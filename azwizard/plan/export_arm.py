@@ -25,11 +25,12 @@ import os
 import re
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..userfiles import write_user_text
+from .diff import merge
 from .export_az import export
 from .model import Plan, Step
 
@@ -385,6 +386,30 @@ def _resource(step: Step, ctx: ArmContext, tags: dict[str, str] | None, order: l
     return {k: res[k] for k in sorted(res, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER))}
 
 
+# Nested deployments (a patch step's read-modify-write): the Microsoft.Resources api-version the plan uses for groups.
+DEPLOYMENTS_API = "2025-04-01"
+
+
+def _patch_resource(step: Step, ctx: ArmContext, tags: dict[str, str] | None, order: list[str]) -> dict[str, Any]:
+    """A step that changes a resource an earlier step made (``Step.patch_of``). A template may name a resource only
+    once, so the change becomes a nested deployment that PUTs that resource again with the change merged over its
+    planned body (what the runner's read-modify-write sends: the whole resource), after the step's dependencies
+    (https://learn.microsoft.com/azure/azure-resource-manager/templates/linked-templates#nested-template; expressions
+    are evaluated in the outer template's scope, the default)."""
+    target = ctx.plan.step(step.patch_of)
+    merged = replace(target, body=merge(step.body, target.body), depends_on=())
+    inner = _resource(merged, ctx, tags, order)
+    inner.pop("dependsOn", None)
+    deps = [f"[{ctx.step_id_expr(ctx.plan.step(k))}]" for k in order
+            if k in step.depends_on and ctx.plan.step(k).kind.lower() != RESOURCE_GROUPS]
+    return {"type": "Microsoft.Resources/deployments", "apiVersion": DEPLOYMENTS_API,
+            "name": literal(f"azwizard-{step.key}-{ctx.plan.run_id}"[:64]),
+            "comments": literal(f"{step.label}: the resource sent again with the change (read-modify-write)"),
+            "properties": {"mode": "Incremental", "template": {
+                "$schema": TEMPLATE_SCHEMA, "contentVersion": "1.0.0.0", "resources": [inner]}},
+            "dependsOn": deps}
+
+
 def _group_command(plan: Plan) -> str | None:
     """``az group create ...`` for the plan's resource group, rendered by the az exporter."""
     for sc in export(plan).steps:
@@ -412,7 +437,8 @@ def arm_template(plan: Plan) -> dict[str, Any]:
         names = hook(s, ctx) if hook is not None else None
         ctx.name_args[s.key] = names if names is not None else _default_names(s, ctx)
     tags = _common_tags(plan)
-    resources = [_resource(s, ctx, tags, order) for s in steps]
+    resources = [_patch_resource(s, ctx, tags, order) if s.patch_of else _resource(s, ctx, tags, order)
+                 for s in steps]
 
     outputs: dict[str, Any] = {}
     for s in steps:

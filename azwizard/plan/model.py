@@ -83,6 +83,11 @@ class Step:
     label: str = ""  # "Network security group Yolo-NSG"
     summary: tuple[tuple[str, str], ...] = ()  # key properties shown on the review
     api_version: str = ""  # for the ARM template export
+    # A change to the resource an earlier step of the plan made (the key of that step): at run time the resource is
+    # read, ``body`` (only the properties it changes) is merged over it and the whole resource is sent back with
+    # If-Match (ARM's PUT replaces the whole resource: read-modify-write). E.g. az aks create
+    # --enable-azure-monitor-metrics turns the metrics on once the workspace is linked (plan/aks_metrics.py).
+    patch_of: str = ""
 
     @property
     def resource_group(self) -> str:
@@ -112,6 +117,10 @@ class Plan:
             missing = set(s.depends_on) - known
             if missing:
                 raise ValueError(f"step {s.key!r} depends on unknown steps {sorted(missing)}")
+            if s.patch_of and (s.patch_of not in s.depends_on
+                               or self.step(s.patch_of).resource_id.lower() != s.resource_id.lower()):
+                raise ValueError(f"step {s.key!r} changes the resource of {s.patch_of!r}: it must depend on it and "
+                                 "name the same resource")
             unread = {step for step, _ in output_refs(s.body)} - set(s.depends_on)
             if unread:
                 raise ValueError(f"step {s.key!r} reads outputs of {sorted(unread)} without depending on them")

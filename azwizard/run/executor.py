@@ -179,6 +179,11 @@ class Runner:
                 self._refuse(step, StepDiff(step.key, step.label, step.kind, step.resource_id, "conflict",
                                             reason=self._replaced[key],
                                             fix=f"Choose another name, or take it over with --adopt {step.name}."))
+            if step.patch_of:  # a read-modify-write of a resource an earlier step made: read now, never journaled
+                out = self._patch(step, time.monotonic())  # as its maker (the resource stays that step's)
+                with produced_lock:
+                    produced[key] = {k: v for k, v in out.items() if k != "_seconds"}
+                return out
             done = key in done_before and (entry is None or entry.action != "update")
             if not done and entry is not None and entry.pending:
                 resumed = self._resume_pending(step, entry)
@@ -204,8 +209,9 @@ class Runner:
 
         def skipped(key: str, _because: str) -> None:
             step = steps[key]
-            self.journal.record("skipped", step=key, id=step.resource_id, kind=step.kind,
-                                reason="a resource it needs was not created")
+            # a change to a resource an earlier step made is not that resource's state (it stays its maker's)
+            self.journal.record("configure-skipped" if step.patch_of else "skipped", step=key, id=step.resource_id,
+                                kind=step.kind, reason="a resource it needs was not created")
             self._emit(StepEvent(key, "skipped", step.label, step.resource_id,
                                  message="not started: a resource it needs was not created"))
 
@@ -341,6 +347,72 @@ class Runner:
                                      time.monotonic() - started, err.what, error=err, attempt=attempt))
                 raise err from exc
 
+    def _patch(self, step: Step, started: float) -> dict[str, Any]:
+        """A step that changes a resource an earlier step made (``Step.patch_of``): read it as it is now, merge the
+        step's changes over it (read-only properties left out, plan/diff.py merge) and PUT the whole resource back
+        with If-Match on the etag read, as ``az aks update`` does (GET, change, PUT). Nothing is sent when it
+        already is as asked (a resumed run). Journaled as ``configure-*``: the resource stays its maker's."""
+        from ..azure.readonly import etag_of, writable
+        from ..plan.diff import compare, merge
+
+        attempt = 1
+        while True:
+            self._emit(StepEvent(step.key, "running", step.label, step.resource_id, time.monotonic() - started,
+                                 "reading it, then updating…", attempt=attempt))
+            current = self._read_back(step)
+            if current is None:
+                err = AzwizardError(f"{step.label}: the resource it changes could not be read",
+                                    "Retry: it is read again (cleanup still lists what the run made).")
+                self.journal.record("configure-failed", step=step.key, id=step.resource_id, kind=step.kind,
+                                    code=err.code, message=err.what)
+                raise self._emit_failed(step, started, err)
+            current = self._wait_provisioned(step, current)
+            if not compare(step.body, current):
+                out = outputs_of(step.kind, current)
+                self.journal.record("configured", step=step.key, id=step.resource_id, kind=step.kind, changed=False)
+                self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id,
+                                     time.monotonic() - started, "already as asked: nothing sent", outputs=out))
+                return {**out, "_seconds": time.monotonic() - started}
+            body = merge(step.body, writable(step.kind, current))
+            etag = etag_of(current)
+            self.journal.record("configure-requested", step=step.key, id=step.resource_id, kind=step.kind,
+                                attempt=attempt)
+            try:
+                result = ops.create(self.factory, step.kind, step.resource_id, body, if_match=etag)
+                if ops.is_poller(result):
+                    while not result.done():
+                        if self.cancel.is_set():
+                            raise _Cancelled()
+                        result.wait(timeout=self.poll_interval)
+                    result = result.result()
+            except _Cancelled:
+                self._in_flight.add(step.key)
+                self._emit(StepEvent(step.key, "cancelled", step.label, step.resource_id, time.monotonic() - started,
+                                     "stopped watching; Azure may still finish the update"))
+                raise
+            except Exception as exc:  # every failure becomes a clear message, never a traceback
+                err = explain(exc)
+                if (is_transient(exc, err) or (etag and is_precondition_failed(exc, err))) and \
+                        attempt <= self.transient_retries:
+                    attempt += 1  # a 412: someone (AKS itself) changed it since the read: read it again
+                    continue
+                if etag and is_precondition_failed(exc, err):
+                    err = changed_since_read(step)
+                self.journal.record("configure-failed", step=step.key, id=step.resource_id, kind=step.kind,
+                                    code=err.code, message=err.what)
+                raise self._emit_failed(step, started, err) from exc
+            out = outputs_of(step.kind, ops.wire(result))
+            self.journal.record("configured", step=step.key, id=step.resource_id, kind=step.kind, changed=True)
+            elapsed = time.monotonic() - started
+            self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed, "updated",
+                                 outputs=out, attempt=attempt))
+            return {**out, "_seconds": elapsed}
+
+    def _emit_failed(self, step: Step, started: float, err: AzwizardError) -> AzwizardError:
+        self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, time.monotonic() - started, err.what,
+                             error=err))
+        return err
+
     def _landed(self, step: Step, body: Any) -> dict[str, Any] | None:
         """After a 412: the resource as read now when it already is exactly what ``body`` asked for (a PUT of
         ours that Azure applied before its answer was lost; the SDK's retry of it then carries a stale etag),
@@ -360,7 +432,8 @@ class Runner:
         guard)."""
         what = "in conflict" if entry.action == "conflict" else "could not be read"
         err = AzwizardError(f"{step.label} was not sent: it {what} ({entry.reason})", entry.fix)
-        self.journal.record("skipped", step=step.key, id=step.resource_id, kind=step.kind, reason=entry.action)
+        self.journal.record("configure-skipped" if step.patch_of else "skipped", step=step.key, id=step.resource_id,
+                            kind=step.kind, reason=entry.action)
         self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, message=err.what, error=err))
         raise err
 
@@ -469,6 +542,8 @@ class Runner:
         done: dict[str, dict[str, Any]] = {}
         running: set[str] = set()
         for step in plan.steps:
+            if step.patch_of:
+                continue  # read and compared when it runs (Runner._patch)
             st = known.get(step.resource_id.lower())
             if st is None or st.state not in ("created", "requested", "accepted"):
                 continue

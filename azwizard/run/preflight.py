@@ -237,6 +237,11 @@ def read_plan(factory: ClientFactory, plan: Plan, *, adopt: Iterable[str] = (), 
             owner = owner_of(step.resource_id, body, plan, identity, ledger, any(matches(step, a) for a in adopt),
                              step.kind)
         entry = classify(step, body, owner, readable=error is None, read_error=error or "")
+        if step.patch_of and entry.action == "update" and owner is not None and owner.relation == "this-run":
+            # the change is part of this run (an interrupted run's metrics not yet on): done without a yes
+            from dataclasses import replace
+
+            entry = replace(entry, action="create")
         url = pending.get(step.resource_id.lower())
         if url and entry.action in ("create", "update", "unchanged"):
             from dataclasses import replace

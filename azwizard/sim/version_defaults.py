@@ -16,6 +16,14 @@ gateway); the version-dependent defaults found documented with their api-version
   azure-mgmt-compute's ``SecurityProfile`` model docstring carries it:
   https://learn.microsoft.com/python/api/azure-mgmt-compute/azure.mgmt.compute.models.securitytypes, "returns a
   Standard value starting API version 2025-11-01").
+- ``Microsoft.ContainerService/managedClusters`` agent pools (inline ``agentPoolProfiles`` and ``agentPools``)
+  ``upgradeSettings.maxSurge`` / ``maxUnavailable``, at creation (:func:`pool_upgrade_settings`): the stable
+  specs' ``AgentPoolUpgradeSettings.maxSurge`` reads "If not specified, the default is 1" up to 2024-10-01 (the
+  implicit default, stored as nothing: the pool answers the ``upgradeSettings`` it was sent, ``{}`` from az) and
+  "If not specified, the default is 10%" from 2025-01-01; ``maxUnavailable`` ("If not specified, the default is
+  0") is in the stable models from 2025-03-01 (azure-rest-api-specs ``aks/stable/<version>/managedClusters.json``,
+  as the azure-mgmt-containerservice models generated from them carry it: 34.1.0 for 2024-10-01, 34.2.0 for
+  2025-01-01, 35.0.0 for 2025-02-01, 36.0.0 for 2025-03-01).
 - ``Microsoft.Network/virtualNetworks/subnets`` ``defaultOutboundAccess``, at creation: subnets created with api-version
   2025-07-01 or later are private by default (``false``); before it the property is left unset (the service's
   implicit default outbound access). https://techcommunity.microsoft.com/t5/azure-networking-blog/private-subnets-by-default-in-azure-virtual-networks-what/ba-p/4513778
@@ -40,6 +48,32 @@ CREATE_DEFAULTS: dict[str, list[tuple[str, str, Any]]] = {
 READ_DEFAULTS: dict[str, list[tuple[str, str, Any]]] = {
     "microsoft.compute/virtualmachines": [("properties.securityProfile.securityType", "2025-11-01", "Standard")],
 }
+
+
+# AgentPoolUpgradeSettings key -> (first api-version whose spec documents the default, that default): see above.
+POOL_UPGRADE_DEFAULTS: dict[str, tuple[str, str]] = {
+    "maxSurge": ("2025-01-01", "10%"),
+    "maxUnavailable": ("2025-03-01", "0"),
+}
+
+
+def pool_upgrade_settings(sent: Any, previous: Any, api_version: str | None) -> dict[str, Any]:
+    """An agent pool's stored ``upgradeSettings``: what the request sent; a key it leaves out keeps the stored value
+    on an update (``previous``), and on a create takes the default of the request's api-version, when that version
+    documents one (none before 2025-01-01: a pool created at 2023-10-01 with ``{}`` answers ``{}``)."""
+    out = dict(sent) if isinstance(sent, dict) else {}
+    stored = previous if isinstance(previous, dict) else None
+    asked = (api_version or "")[:10]
+    for key, (since, value) in POOL_UPGRADE_DEFAULTS.items():
+        if out.get(key) not in (None, ""):
+            continue
+        out.pop(key, None)
+        if stored is not None:
+            if stored.get(key) not in (None, ""):
+                out[key] = stored[key]
+        elif asked and asked >= since:
+            out[key] = value
+    return out
 
 
 def read_defaults(rtype: str, api_version: str | None) -> list[tuple[tuple[str, ...], Any]]:

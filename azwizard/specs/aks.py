@@ -297,6 +297,20 @@ class AksSpec:
         return f"MC_{self.resource_group}_{self.cluster_name}_{''.join(self.location.split()).lower()}"
 
 
+def monitor_workspace_name(cluster: str) -> str:
+    """The Azure Monitor workspace azwizard makes for a cluster's managed Prometheus metrics, in the cluster's own
+    resource group (plan/aks_metrics.py says why not az's shared DefaultResourceGroup-<region>):
+    ``<cluster>-prometheus``, cut like az's default name (acs/azuremonitormetrics/amw/defaults.py: 43 characters)
+    and ending with a letter or digit (the workspace name rule ``^(?!-)[a-zA-Z0-9-]+[^-]$``)."""
+    name = "".join(c for c in f"{cluster}-prometheus"[:43] if c.isalnum() or c == "-")
+    return name.rstrip("-")
+
+
+def monitor_workspace_id(subscription_id: str, resource_group: str, cluster: str) -> str:
+    return (f"/subscriptions/{subscription_id}/resourceGroups/{resource_group}/providers/Microsoft.Monitor/accounts/"
+            f"{monitor_workspace_name(cluster)}")
+
+
 def default_dns_prefix(name: str, resource_group: str, subscription_id: str) -> str:
     """The prefix ``az aks create`` derives: ``{name[:10]}-{rg[:16]}-{sub[:6]}`` without characters other
     than letters, digits and '-', starting with a letter (azure-cli acs/custom.py _get_default_dns_prefix)."""

@@ -47,6 +47,7 @@ from .aks import (
     NodePoolSpec,
     OperationsSpec,
     default_dns_prefix,
+    monitor_workspace_id,
 )
 from .common import default_subnet, is_reserved_tag, random_ula_48
 from .vm import (
@@ -466,7 +467,7 @@ _AKS_CREATE = _Table(
      # Production / operations (#24): acs/_params.py (aks create) and aks-preview's --ssh-access.
      "--auto-upgrade-channel": 1, "--node-os-upgrade-channel": 1, "--enable-image-cleaner": 0,
      "--image-cleaner-interval-hours": 1, "--ssh-access": 1, "--enable-app-routing": 0,
-     "--enable-azure-monitor-metrics": 0},
+     "--enable-azure-monitor-metrics": 0, "--azure-monitor-workspace-resource-id": 1},
     {"-g": "--resource-group", "-n": "--name", "-l": "--location", "-k": "--kubernetes-version",
      "-p": "--dns-name-prefix", "-s": "--node-vm-size", "-c": "--node-count", "-z": "--zones", "-m": "--max-pods",
      "-u": "--admin-username", "-x": "--no-ssh-key", "-a": "--enable-addons"},
@@ -501,6 +502,9 @@ _MAINTENANCE_ADD = _Table(
      "--weekday": "the legacy 'default' configuration (--weekday/--start-hour) is not set up by azwizard",
      "--start-hour": "the legacy 'default' configuration (--weekday/--start-hour) is not set up by azwizard"},
 )
+# az monitor account create (monitor/aaz/latest/monitor/account/_create.py): the Azure Monitor workspace.
+_MONITOR_ACCOUNT_CREATE = _Table({"--name": 1, "--resource-group": 1, "--location": 1, "--tags": -1},
+                                 {"-n": "--name", "-g": "--resource-group", "-l": "--location"})
 _ACR_CREATE = _Table({"--resource-group": 1, "--name": 1, "--sku": 1, "--location": 1, "--admin-enabled": 1,
                       "--tags": -1}, {"-g": "--resource-group", "-n": "--name", "-l": "--location"})
 
@@ -543,6 +547,7 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
     pools: list[_Flags] = []
     registries: list[_Flags] = []
     maintenance: list[_Flags] = []
+    workspaces: list[_Flags] = []
     group: _Flags | None = None
     sub = subscription_id
     for argv in commands:
@@ -557,6 +562,8 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
             maintenance.append(_parse(words, 3, _MAINTENANCE_ADD))
         elif words[:3] == ["az", "acr", "create"]:
             registries.append(_parse(words, 2, _ACR_CREATE))
+        elif words[:4] == ["az", "monitor", "account", "create"]:
+            workspaces.append(_parse(words, 3, _MONITOR_ACCOUNT_CREATE))
         elif words[:3] == ["az", "group", "create"]:
             group = _parse(words, 2, _GROUP)
         elif words[:3] == ["az", "account", "set"]:
@@ -567,13 +574,14 @@ def read_aks(commands: Sequence[Sequence[str]], *, location: str = "norwayeast",
             continue
     if create is None:
         raise AzReadError("no az aks create command to read")
-    for f in [create, *pools, *registries, *maintenance, *([group] if group else [])]:
+    for f in [create, *pools, *registries, *maintenance, *workspaces, *([group] if group else [])]:
         unknown += f.unknown
         if f.has("--subscription"):
             sub = f.one("--subscription")
     o = create
     rg = o.one("--resource-group", "aks-RG")
     name = o.one("--name", "aks")
+    _monitor_workspace(o, workspaces, sub, rg, name, unknown)
 
     families = tuple(_family(f) for f in o.csv("--ip-families")) or ("IPv4",)
     # az's choices (acs/_params.py: network_plugins, network_plugin_modes, network_dataplanes; --network-policy
@@ -721,6 +729,24 @@ _SSH_ACCESS = ("disabled", "localuser")  # aks-preview _consts.py CONST_SSH_ACCE
 _SCHEDULE_TYPES = ("Daily", "Weekly", "AbsoluteMonthly", "RelativeMonthly")
 _WEEK_INDEXES = ("First", "Second", "Third", "Fourth", "Last")
 _DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def _monitor_workspace(o: _Flags, workspaces: list[_Flags], sub: str, rg: str, name: str,
+                       unknown: list[str]) -> None:
+    """azwizard makes the cluster's Azure Monitor workspace itself, in the cluster's group (plan/aks_metrics.py):
+    ``az monitor account create`` of that workspace and ``--azure-monitor-workspace-resource-id`` naming it (what
+    azwizard's own az export says) are that; any other workspace is reported, not used."""
+    mine = monitor_workspace_id(sub, rg, name).lower()
+    given = o.one("--azure-monitor-workspace-resource-id")
+    if given and (given.strip().rstrip("/").lower() != mine or not o.has("--enable-azure-monitor-metrics")):
+        unknown.append(f"az aks create: --azure-monitor-workspace-resource-id {given}: azwizard makes the metrics' "
+                       f"workspace itself in the cluster's group ({mine.rsplit('/', 1)[-1]}); this one is not used")
+    for w in workspaces:
+        wid = (f"/subscriptions/{sub}/resourceGroups/{w.one('--resource-group', rg)}/providers/Microsoft.Monitor/"
+               f"accounts/{w.one('--name')}").lower()
+        if wid != mine or not o.has("--enable-azure-monitor-metrics"):
+            unknown.append(f"az monitor account create --name {w.one('--name')}: not the cluster's metrics "
+                           "workspace as azwizard makes it; left out")
 
 
 def _operations(o: _Flags, maintenance: list[_Flags], unknown: list[str]) -> OperationsSpec:

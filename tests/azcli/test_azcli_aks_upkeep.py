@@ -5,6 +5,8 @@ flags of ``az aks create``, ``az aks maintenanceconfiguration add|list|show|dele
 
 from __future__ import annotations
 
+import json
+
 from azcli.azcli_helpers import Az
 
 RG, LOC = "upkeep_rg", "norwayeast"
@@ -65,3 +67,32 @@ def test_a_private_cluster_without_public_fqdn(az: Az) -> None:
     access = cluster["apiServerAccessProfile"]
     assert access["enablePrivateCluster"] is True and access["enablePrivateClusterPublicFqdn"] is False
     assert cluster["fqdn"] is None and cluster["privateFqdn"].endswith(f".privatelink.{LOC}.azmk8s.io")
+
+
+def test_azure_monitor_metrics_as_az_makes_them(az: Az) -> None:
+    """The real az's --enable-azure-monitor-metrics flow against the simulator (#24): the cluster sent with metrics
+    off, the region's default workspace in DefaultResourceGroup-<region> (az's choice; azwizard's own plan keeps it
+    in the cluster's group), the data collection endpoint, rule and association, and the last read-modify-write that
+    turns the metrics on. Every request must be understood (the fixture checks)."""
+    az.run("group", "create", "--name", RG, "--location", LOC, "-o", "none")
+    out = az.run("aks", "create", "-g", RG, "-n", "c3", "--no-ssh-key", "--node-vm-size", "Standard_D2s_v5",
+                 "--enable-azure-monitor-metrics", "-o", "json").stdout
+    # az prints "Using Azure Monitor Workspace (stores prometheus metrics) : <id>" before the JSON (amw/helper.py)
+    assert "Using Azure Monitor Workspace" in out
+    created = json.loads(out[out.index("{"):])
+    assert created["azureMonitorProfile"]["metrics"]["enabled"] is False  # what the create answered
+    cluster = az.json("aks", "show", "-g", RG, "-n", "c3")
+    assert cluster["azureMonitorProfile"]["metrics"]["enabled"] is True  # after addon_put
+    sim = az.sim
+    workspace = sim.get(f"/subscriptions/{sim.subscription}/resourceGroups/DefaultResourceGroup-{LOC}/providers/"
+                        f"Microsoft.Monitor/accounts/DefaultAzureMonitorWorkspace-{LOC}")
+    assert workspace is not None and workspace["properties"]["provisioningState"] == "Succeeded"
+    base = f"/subscriptions/{sim.subscription}/resourceGroups/{RG}/providers"
+    dcr = sim.get(f"{base}/Microsoft.Insights/dataCollectionRules/MSProm-{LOC}-c3")
+    assert dcr is not None and sim.get(f"{base}/Microsoft.Insights/dataCollectionEndpoints/MSProm-{LOC}-c3")
+    assert dcr["properties"]["destinations"]["monitoringAccounts"][0]["accountResourceId"].lower() == \
+        workspace["id"].lower()
+    assert sim.get(f"{base}/Microsoft.ContainerService/managedClusters/c3/providers/Microsoft.Insights/"
+                   "dataCollectionRuleAssociations/ContainerInsightsMetricsExtension") is not None
+    puts = [r for r in sim.requests() if r["method"] == "PUT" and r["path"].lower().endswith("/managedclusters/c3")]
+    assert len(puts) == 2  # the create, then addon_put's read-modify-write

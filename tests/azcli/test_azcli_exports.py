@@ -148,12 +148,9 @@ def test_exported_vm_script_creates_what_vm_apply_demo_creates(az_exe: Path, tmp
 
 # ------------------------------------------------------------------------------------ AKS
 
-AKS_AZ_ONLY: dict[str, str] = {
-    "scaleSetPriority": "az aks create always sends the system pool's scaleSetPriority \"Regular\" (acs "
-                        "_params/decorator default); the engine leaves it to the server",
-    "bootstrapProfile": "az aks create always sends bootstrapProfile {\"artifactSource\": \"Direct\"} (its "
-                        "default for --bootstrap-artifact-source); the engine does not send it",
-}
+# Nothing: azwizard's cluster body is az aks create's field for field (plan/aks.py AZ_POOL_DEFAULTS and
+# az_cluster_defaults: scaleSetPriority "Regular", bootstrapProfile {"artifactSource": "Direct"}, ... included).
+AKS_AZ_ONLY: dict[str, str] = {}
 
 
 ACR_PROFILE = """\
@@ -223,3 +220,42 @@ def test_exported_aks_script_creates_what_aks_apply_demo_creates(az_exe: Path, t
     sent = check_profile("aks", path, AKS_AZ_ONLY, az_exe, tmp_path)
     assert any(r["method"] == "PUT" and "/managedClusters/" in r["path"] and r["command"] == "aks create"
                and r["api_version"] == "2026-06-01" for r in sent)
+
+
+METRICS_PROFILE = """\
+# the dev cluster with managed Prometheus: azwizard's plan (workspace, endpoint, rule, association, metrics on)
+# against az monitor account create + az aks create --enable-azure-monitor-metrics --azure-monitor-workspace-resource-id
+kind = "aks"
+name = "aks-mon"
+location = "norwayeast"
+
+[network]
+pod_cidrs = ["10.244.0.0/16", "fd31:9c2e:44a2::/64"]
+service_cidrs = ["10.96.0.0/16", "fd31:9c2e:44a2:1::/108"]
+
+[operations]
+monitor_metrics = true
+"""
+# az makes the data collection endpoint and rule itself (acs/azuremonitormetrics/dc/*.py), without azwizard's tags;
+# the association is a proxy resource without tags either way.
+UNTAGGED_BY_AZ = ("/providers/microsoft.insights/datacollectionendpoints/",
+                  "/providers/microsoft.insights/datacollectionrules/")
+
+
+def test_exported_metrics_script_creates_what_aks_apply_demo_creates(az_exe: Path, tmp_path: Path) -> None:
+    path = tmp_path / "aks-mon.toml"
+    path.write_text(METRICS_PROFILE)
+    engine = apply_demo("aks", path, tmp_path / "apply")
+    script = exported_script("aks", path, tmp_path / "plan")
+    with fresh_az(az_exe, tmp_path / "az") as az:
+        out = az.bash(script, tmp_path)
+        assert out.returncode == 0, f"exported script failed ({out.returncode}):\n{out.stdout[-3000:]}\n{out.stderr[-5000:]}"
+        az_state = az.sim.resources()
+    for state in (engine, az_state):
+        for rid, body in state.items():
+            if any(part in rid.lower() for part in UNTAGGED_BY_AZ):
+                body.pop("tags", None)
+    diffs = compare(engine, az_state, AKS_AZ_ONLY)
+    assert not diffs, "\n".join(diffs)
+    cluster = next(b for k, b in engine.items() if k.endswith("/managedclusters/aks-mon"))
+    assert cluster["properties"]["azureMonitorProfile"]["metrics"]["enabled"] is True

@@ -7,5 +7,5 @@ routes (login, operation status, resource groups, locks) come first."""
 from . import identity, resources, deployments  # noqa: F401
 from . import network, compute, containerservice, containerregistry, authorization, recoveryservices  # noqa: F401
 from . import containerregistry_credentials, managedidentity, resourcegraph, costmanagement  # noqa: F401
-from . import containerservice_upgrades  # noqa: F401
+from . import containerservice_upgrades, monitor  # noqa: F401
 # isort: on

@@ -148,12 +148,13 @@ def _sku(raw: Any) -> dict[str, Any]:
 
 
 def _build_pools(sim: ArmSim, location: str, pools_in: list[dict[str, Any]], net: dict[str, Any],
-                 version: str, full: str) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], int]]]:
+                 version: str, full: str, api_version: str | None = None
+                 ) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], int]]]:
     seen: set[str] = set()
     pools, demand = [], []
     for raw in pools_in:
         profile, sku = model.build_pool(sim, location, raw, net=net, cluster_version=version, cluster_full=full,
-                                        default_mode="System")
+                                        default_mode="System", api_version=api_version)
         if profile["name"] in seen:
             # composed: pool names are unique within a cluster.
             raise bad("InvalidParameter", f"The agent pool name {profile['name']} is used more than once.",
@@ -171,7 +172,7 @@ def _build_pools(sim: ArmSim, location: str, pools_in: list[dict[str, Any]], net
 
 
 def _validated_properties(sim: ArmSim, rg: str, name: str, location: str, props_in: dict[str, Any],
-                          sku: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[dict[str, Any], int]]]:
+                          sku: dict[str, Any], api_version: str | None = None) -> tuple[dict[str, Any], list[tuple[dict[str, Any], int]]]:
     """Every create-time rule in the order the RP reports them, and the properties with server defaults."""
     rules.check_cluster_name(name)
     rules.check_dns_prefix(props_in.get("dnsPrefix"))
@@ -190,7 +191,7 @@ def _validated_properties(sim: ArmSim, rg: str, name: str, location: str, props_
     families = [str(f).lower() for f in (props_in.get("networkProfile") or {}).get("ipFamilies") or []]
     subnets = _byo_subnet_prefixes(sim, pools_in, node_rg, location, dual="ipv6" in families)
     net = build_network_profile(props_in.get("networkProfile"), full, subnets)
-    pools, demand = _build_pools(sim, location, pools_in, net, version, full)
+    pools, demand = _build_pools(sim, location, pools_in, net, version, full, api_version)
     operations = rules.check_operations(props_in)
     access = dict(props_in.get("apiServerAccessProfile") or {})
     if access.get("authorizedIPRanges") is not None:
@@ -225,13 +226,18 @@ def put_cluster(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> A
     location = check_location(sim, body.get("location"), "resource type")
     validate_tags(body.get("tags"))
     sku = _sku(body.get("sku"))
-    props, demand = _validated_properties(sim, rg, name, location, body.get("properties") or {}, sku)
+    props, demand = _validated_properties(sim, rg, name, location, body.get("properties") or {}, sku,
+                                          req.api_version)
     rules.check_quota(sim, location, name, props["nodeResourceGroup"], demand)
     new = model.new_cluster_body(sim, rg=rg, name=name, location=location, req_body=body, props=props,
                                  now=utcnow())
     model.ensure_node_group(sim, new)
+    # ManagedCluster.eTag: "Unique read-only string used to implement optimistic concurrency. The eTag value will
+    # change when the resource is updated" (managedClusters.json); If-Match on it is checked (sim/preconditions.py).
+    new["eTag"] = sim.new_etag()
 
     def finish(cur: dict[str, Any]) -> None:
+        cur["eTag"] = sim.new_etag()
         for pool in cur["properties"]["agentPoolProfiles"]:
             pool["provisioningState"] = "Succeeded"
         cur["properties"]["networkProfile"]["loadBalancerSku"] = "Standard"  # as the final GET of the recordings
@@ -271,7 +277,8 @@ def _update_cluster(sim: ArmSim, req: ArmRequest, cur: dict[str, Any], body: dic
         old = pools.get(raw.get("name"), {})
         merged = {**old, **{k: v for k, v in raw.items() if v not in (None, "")}}
         profile, _ = model.build_pool(sim, location, merged, net=props["networkProfile"], cluster_version=requested,
-                                      cluster_full=full, default_mode=old.get("mode", "User"))
+                                      cluster_full=full, default_mode=old.get("mode", "User"),
+                                      api_version=req.api_version, previous=old or None)
         profile["provisioningState"] = "Updating" if old else "Creating"
         pools[profile["name"]] = profile
     demand = [(rules.vm_sku(location, p["vmSize"]) or {}, p["count"]) for p in pools.values()]
@@ -298,7 +305,10 @@ def _update_cluster(sim: ArmSim, req: ArmRequest, cur: dict[str, Any], body: dic
         cur["tags"] = body["tags"] or {}
     cur["systemData"]["lastModifiedAt"] = utcnow()
 
+    cur["eTag"] = sim.new_etag()
+
     def finish(done: dict[str, Any]) -> None:
+        done["eTag"] = sim.new_etag()
         for pool in done["properties"]["agentPoolProfiles"]:
             pool["provisioningState"] = "Succeeded"
             vmss = model.pool_vmss(sim, done, pool)
@@ -444,7 +454,8 @@ def put_pool(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str, pool: s
     profile, sku = model.build_pool(sim, location, raw, net=cprops["networkProfile"],
                                     cluster_version=cprops["kubernetesVersion"],
                                     cluster_full=cprops["currentKubernetesVersion"],
-                                    default_mode=(old or {}).get("mode", "User"))
+                                    default_mode=(old or {}).get("mode", "User"), api_version=req.api_version,
+                                    previous=old)
     if old and old["mode"] == "System" and profile["mode"] != "System" and \
             not any(p["mode"] == "System" for p in cprops["agentPoolProfiles"] if p is not old):
         raise bad("OperationNotAllowed", "There has to be at least one system agent pool.")

@@ -19,6 +19,7 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import locations as catalog_locations
+from ..version_defaults import pool_upgrade_settings
 from ..wire import ArmRequest
 from . import containerservice_rules as rules
 from .api_shapes import older_than, strip_newer
@@ -105,8 +106,10 @@ def _check_count(name: str, mode: str, count: int) -> None:
 
 
 def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str, Any], cluster_version: str,
-               cluster_full: str, default_mode: str, check_quota: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Validate one agent pool profile and fill the server defaults; returns (profile, vm sku)."""
+               cluster_full: str, default_mode: str, check_quota: bool = True, api_version: str | None = None,
+               previous: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate one agent pool profile and fill the server defaults (those that depend on the request's
+    ``api_version``: version_defaults.py; ``previous``: the pool as stored, on an update); returns (profile, vm sku)."""
     pool = copy.deepcopy(raw)
     os_type = pool.get("osType") or "Linux"
     name = str(pool.get("name") or "")
@@ -158,7 +161,8 @@ def build_pool(sim: ArmSim, location: str, raw: dict[str, Any], *, net: dict[str
         "enableEncryptionAtHost": bool(pool.get("enableEncryptionAtHost", False)),
         "enableUltraSSD": bool(pool.get("enableUltraSSD", False)), "osType": os_type, "osSKU": os_sku,
         "nodeImageVersion": _node_image(os_type, os_sku),
-        "upgradeSettings": pool.get("upgradeSettings") or {"maxSurge": "10%", "maxUnavailable": "0"},
+        "upgradeSettings": pool_upgrade_settings(pool.get("upgradeSettings"),
+                                                 (previous or {}).get("upgradeSettings"), api_version),
         "enableFIPS": bool(pool.get("enableFIPS", False)),
         "securityProfile": pool.get("securityProfile") or {"enableVTPM": False, "enableSecureBoot": False},
     })

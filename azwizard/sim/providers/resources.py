@@ -32,6 +32,9 @@ PROVIDER_TYPES: dict[str, list[str]] = {
     "Microsoft.RecoveryServices": ["vaults"],
     "Microsoft.Authorization": ["roleAssignments", "roleDefinitions", "locks"],
     "Microsoft.OperationsManagement": ["solutions"],
+    "Microsoft.Monitor": ["accounts"],  # managed Prometheus (providers/monitor.py)
+    "Microsoft.Insights": ["dataCollectionEndpoints", "dataCollectionRules", "dataCollectionRuleAssociations"],
+    "Microsoft.AlertsManagement": ["prometheusRuleGroups", "alertRuleRecommendations"],
 }
 
 
