@@ -216,6 +216,11 @@ def test_cleanup_finds_and_deletes_what_the_run_made(sim: ArmSim, factory: Clien
     found = {it.id.lower() for it in inv.items}
     for key in ("amw", "dce", "dcr", "dcra"):
         assert plan.step(key).resource_id.lower() in found, key
+    # priced as what they are: no standing charge (usage only), never "not in the price list"
+    for it in inv.items:
+        if it.id.lower() in {plan.step(k).resource_id.lower() for k in ("amw", "dce", "dcr")}:
+            assert it.cost is not None and it.cost.known and it.cost.hourly == 0, (it.name, it.cost)
+            assert "billed per sample" in it.cost.parts[0].note
     deletion = plan_deletion(inv, default_selection(inv, run_id="r1"))
     assert not deletion.blockers, deletion.blockers
     done = Deleter(factory, JournalBook(tmp_path), None, poll_interval=0.01, retry_delay=0).run(

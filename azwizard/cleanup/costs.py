@@ -342,9 +342,20 @@ _FREE_KINDS = frozenset({
 })
 
 
+# Managed Prometheus' resources have no standing charge: the Azure Monitor workspace bills the metrics samples it
+# ingests and the queries it serves (recording rules included), data collection endpoints, rules and their
+# associations nothing by themselves (https://azure.microsoft.com/pricing/details/monitor/, "Metrics" tab).
+_USAGE_KINDS = frozenset({
+    "microsoft.monitor/accounts", "microsoft.insights/datacollectionendpoints",
+    "microsoft.insights/datacollectionrules", "microsoft.insights/datacollectionruleassociations",
+    "microsoft.alertsmanagement/prometheusrulegroups",
+})
+USAGE_NOTE = "no standing charge; the metrics ingested and queried are billed per sample"
+
+
 def priced(kind: str) -> bool:
     """Whether a resource of this ARM type costs anything by itself (so its region's prices are needed)."""
-    return kind.lower() not in _FREE_KINDS
+    return kind.lower() not in _FREE_KINDS | _USAGE_KINDS
 
 
 def estimate(kind: str, body: Mapping[str, Any], *, state: str = "", protected_sizes_gb: Sequence[int | None] = (),
@@ -355,6 +366,8 @@ def estimate(kind: str, body: Mapping[str, Any], *, state: str = "", protected_s
     sku = body.get("sku") or {}
     if k in _FREE_KINDS:
         return Cost(FREE.parts, _currency(book))
+    if k in _USAGE_KINDS:
+        return Cost((CostPart("usage only", 0.0, USAGE_NOTE),), _currency(book))
     if k == "microsoft.compute/virtualmachines":
         return vm_cost(str((props.get("hardwareProfile") or {}).get("vmSize") or "?"), state or "running", book)
     if k == "microsoft.compute/disks":
