@@ -22,6 +22,7 @@ from .help import HelpScreen
 from .home import HomeScreen
 from .journeys import JOURNEY_MODES
 from .signin import SignInProblemScreen, SubscriptionPicker
+from .stylesheet import ParsedFile, ParseOnceStylesheet
 
 if TYPE_CHECKING:
     from azwizard.azure.errors import AzwizardError
@@ -68,6 +69,8 @@ class AzWizardApp(App[int]):
 
     def __init__(self, connect: Connector, *, demo: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # Parses each CSS source once (Textual parses them all again for each new screen's CSS: stylesheet.py)
+        self.stylesheet = ParseOnceStylesheet(variables=self.get_css_variables())
         self._connect = connect
         self.demo = demo
         self.problem: AzwizardError | None = None
@@ -141,6 +144,11 @@ class AzWizardApp(App[int]):
             return exc
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "warm-up":
+            parsed = event.worker.result if event.state == WorkerState.SUCCESS else None
+            if isinstance(parsed, ParsedFile) and isinstance(self.stylesheet, ParseOnceStylesheet):
+                self.stylesheet.adopt(parsed)
+            return
         if event.worker.group != "session":
             return
         if event.state == WorkerState.SUCCESS:
@@ -161,9 +169,10 @@ class AzWizardApp(App[int]):
         self._warm_up()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up", name="warm-up")
-    def _warm_up(self) -> None:
-        """Import WARM_MODULES off the UI thread (pressing a journey's key before this ends only waits for the
-        import, Python's module lock, as it would have without it); then move everything alive by now, the
+    def _warm_up(self) -> ParsedFile | None:
+        """Import WARM_MODULES and parse the journeys' stylesheet (app.tcss, adopted on the UI thread when this
+        worker ends: on_worker_state_changed) off the UI thread (pressing a journey's key before this ends only
+        waits for the import, Python's module lock, as it would have without it); then move everything alive by now, the
         imported modules, Textual's and the SDK's classes, the simulator's state, into the garbage collector's
         permanent generation (gc.freeze: https://docs.python.org/3/library/gc.html#gc.freeze). A full
         collection stops every thread, the UI's too, while it walks every object: with the demo's subscription
@@ -175,10 +184,13 @@ class AzWizardApp(App[int]):
 
         for name in WARM_MODULES:
             importlib.import_module(name)
+        stylesheet = self.stylesheet
+        parsed = stylesheet.prepare(JOURNEYS_CSS) if isinstance(stylesheet, ParseOnceStylesheet) else None
         with self._gc_lock:
             if not self._ended:
                 gc.collect()
                 gc.freeze()
+        return parsed
 
     def on_unmount(self) -> None:
         """The app is over: what _warm_up froze (this app's widgets among it) goes back to the collector."""
