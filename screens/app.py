@@ -179,18 +179,25 @@ class AzWizardApp(App[int]):
         at 2,000 resources that was over 100 ms of UI stall each time (issue 26); frozen objects are not
         walked. A collection first, so that no garbage cycle is frozen with them (a frozen cycle is never freed);
         the app gives them back to the collector when it ends (on_unmount: a test process runs many apps)."""
-        import gc
         import importlib
 
         for name in WARM_MODULES:
             importlib.import_module(name)
         stylesheet = self.stylesheet
         parsed = stylesheet.prepare(JOURNEYS_CSS) if isinstance(stylesheet, ParseOnceStylesheet) else None
+        self.freeze_heap()
+        return parsed
+
+    def freeze_heap(self) -> None:
+        """On a worker thread, once a large and lasting set of objects is built (the session, an inventory):
+        collect, then move everything alive into the permanent generation, so that the full collections the
+        UI's own allocations trigger later walk only what came after (_warm_up says why)."""
+        import gc
+
         with self._gc_lock:
             if not self._ended:
                 gc.collect()
                 gc.freeze()
-        return parsed
 
     def on_unmount(self) -> None:
         """The app is over: what _warm_up froze (this app's widgets among it) goes back to the collector."""

@@ -65,3 +65,32 @@ async def test_the_spend_arriving_mid_fill_fills_the_spent_cells_without_a_refil
         assert clears == []
         spent = {r.key: str(table.get_cell(r.key, "spent")) for r in rows if r.item is not None}
         assert spent and all("1.25" in v for v in spent.values()), spent
+
+
+async def test_a_large_inventory_is_frozen_out_of_the_collectors_way_once_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inventory's worker freezes what is alive once a large inventory is read (issue 26: the table's fill
+    then triggers full collections that do not walk it); "large" is 3 items here, 200 in the app."""
+    import gc
+
+    monkeypatch.setattr(CleanupScreen, "FREEZE_AT", 3)
+    app, holder = demo(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cleanup(app, pilot, holder, cluster=False)
+        inventory = screen(app).state.inventory
+        assert inventory is not None and len(inventory.items) >= 3
+        walked = gc.get_objects()  # what the collector still walks: the inventory is not among it
+        assert not any(item is inventory for item in walked)
+        assert not any(it is inventory.items[0] for it in walked)
+    assert gc.get_freeze_count() == 0  # given back when the app ends
+
+
+async def test_a_small_inventory_is_not_frozen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    app, holder = demo(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cleanup(app, pilot, holder, cluster=False)
+        inventory = screen(app).state.inventory
+        assert inventory is not None and len(inventory.items) < CleanupScreen.FREEZE_AT
+        assert any(it is inventory.items[0] for it in gc.get_objects())

@@ -7,7 +7,6 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from azwizard.screens.bounded_table import BoundedTable
 from azwizard.screens.text import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from azwizard.cleanup.model import CLUSTER
 
+from ..bounded_table import BoundedTable
 from .confirm import PowerConfirmScreen
 from .dryrun import DryRunScreen
 from .listing import Listing, build_listing
@@ -82,6 +82,7 @@ class CleanupScreen(Screen[None]):
 
     AUTO_FOCUS = "#cleanup-table"
     FILL_SLICE = 100
+    FREEZE_AT = 200  # inventories this large are frozen into the collector's permanent generation when read
     SPENT_SLICE = 500  # update_cell is cheap, but each slice repaints the rows in view
 
     def __init__(self) -> None:
@@ -181,7 +182,13 @@ class CleanupScreen(Screen[None]):
         from azwizard.cleanup import build_inventory
 
         inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all)
-        return build_listing(inventory, filters, now())
+        listing = build_listing(inventory, filters, now())
+        freeze = getattr(self.app, "freeze_heap", None)
+        if freeze is not None and len(inventory.items) >= self.FREEZE_AT:
+            # The listing lives until the next read; frozen, the collections the table's fill triggers on the
+            # UI thread do not walk it (2,000 resources: ~30,000 objects, issue 26)
+            freeze()
+        return listing
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-spend")
     def _load_spend(self, factory: ClientFactory, inventory: Inventory) -> Spend:
