@@ -34,7 +34,9 @@ JOURNEYS_CSS = Path(__file__).with_name("app.tcss")  # the journeys' rules; the 
 _SHELL_SCREENS = (HomeScreen, HelpScreen, SignInProblemScreen, SubscriptionPicker)
 # Imported on a worker thread once the session is open (_warm_up), so opening the screen does not stall the UI
 # thread on the import (the cleanup screen and the engine it shows: about 100 ms of CPU, issue 26).
-WARM_MODULES = ("azwizard.screens.cleanup",)
+# The engine's package loads its modules when first used (azwizard/cleanup/__init__.py): the ones the screen calls.
+WARM_MODULES = ("azwizard.screens.cleanup", "azwizard.cleanup.inventory", "azwizard.cleanup.order",
+                "azwizard.cleanup.delete", "azwizard.cleanup.power")
 
 
 @dataclass
