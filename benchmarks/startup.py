@@ -5,8 +5,9 @@ python benchmarks/startup.py [--runs N]
    Textual's ``Ready`` event, which Textual sends once the first frame has been displayed (headless, 100x30).
 2. Home screen in a pseudo-terminal: from spawning ``python -m azwizard --demo`` in a real pty (100x30) to the
    home screen's text appearing in what it writes; the bare app's figure is the same for its one line.
-3. The wall time of ``azwizard --help``, next to ``python -c pass`` in the same interpreter (the floor: with an
-   editable install, ``site`` alone imports pathlib and re for the install's path finder).
+3. ``azwizard --help`` (the console script, and ``python -m azwizard --help``), wall and CPU, next to
+   ``python -c pass`` in the same interpreter (the floor: with an editable install, ``site`` alone imports
+   pathlib and re for the install's path finder; ``python -I -S -c pass`` shows the interpreter without it).
 
 Each figure is the median of N fresh interpreter runs, the two apps' runs interleaved so a busy machine
 weighs on both alike; the CPU time each used until then (all threads) is printed beside the wall time, since
@@ -155,10 +156,38 @@ def pty_home(kind: str) -> tuple[float, float]:
     return in_pty([sys.executable, "-m", "azwizard", "--demo"], HOME_TEXT)
 
 
-def wall(*args: str) -> float:
+def timed(argv: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run of ``argv`` (CPU: the child's user + system time, os.wait4)."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, *args], capture_output=True, check=True, env=child_env())
-    return time.perf_counter() - t
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env())
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{argv} failed")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
+HELP_RUNS = {  # the --help figures, each beside the same interpreter doing nothing
+    "python -c pass (the floor)": [sys.executable, "-c", "pass"],
+    "python -I -S -c pass (no site)": [sys.executable, "-I", "-S", "-c", "pass"],
+    "azwizard --help (console script)": [os.path.join(os.path.dirname(sys.executable), "azwizard"), "--help"],
+    "python -m azwizard --help": [sys.executable, "-m", "azwizard", "--help"],
+}
+
+
+def show_help(n: int) -> None:
+    """Median wall and CPU of each HELP_RUNS command over ``n`` interleaved rounds."""
+    runs: dict[str, list[tuple[float, float]]] = {k: [] for k in HELP_RUNS}
+    for _ in range(n):
+        for label, argv in HELP_RUNS.items():
+            runs[label].append(timed(argv))
+    med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in runs.items()}
+    floor_wall, floor_cpu = med["python -c pass (the floor)"]
+    print(f"--help, median of {n} (target <= 100 ms wall; the floor is the same interpreter doing nothing: with an "
+          "editable install, site's path finder alone costs what 'no site' leaves out):")
+    for label, (w, c) in med.items():
+        print(f"  {label:34}: {w * 1000:6.1f} ms wall, {c * 1000:5.1f} ms CPU   over the floor: "
+              f"{(w - floor_wall) * 1000:+6.1f} ms wall, {(c - floor_cpu) * 1000:+5.1f} ms CPU")
 
 
 def paired(fn: Callable[[str], tuple[float, float]], n: int) -> dict[str, tuple[float, float]]:
@@ -185,17 +214,13 @@ def main() -> None:
     for kind in ("bare", "azwizard"):  # warm the bytecode cache
         first_frame(kind)
         pty_home(kind)
-    wall("-m", "azwizard", "--help")
+    for argv in HELP_RUNS.values():
+        timed(argv)
     frame = paired(first_frame, n)
     home = paired(pty_home, n)
-    helps_and_floors = [(wall("-m", "azwizard", "--help"), wall("-c", "pass")) for _ in range(n)]  # interleaved
-    helps = statistics.median(h for h, _ in helps_and_floors)
-    floor = statistics.median(f for _, f in helps_and_floors)
     show(f"first frame (in process, headless), median of {n}:", frame)
     show(f"spawn -> home screen text in a pty (100x30), median of {n}:", home)
-    print(f"azwizard --help wall time: {helps * 1000:7.1f} ms (target <= 100 ms); python -c pass in the same "
-          f"interpreter (the floor): {floor * 1000:.1f} ms; --help costs {(helps - floor) * 1000:.1f} ms over the "
-          f"floor ({helps / floor:.2f}x: on a loaded machine the floor itself passes 100 ms)")
+    show_help(max(n, 15))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from .help import HelpScreen
 from .home import HomeScreen
 from .journeys import JOURNEY_MODES
 from .signin import SignInProblemScreen, SubscriptionPicker
+from .stylesheet import ParsedFile, ParseOnceStylesheet
 from .workers import WorkerDone, posts
 
 if TYPE_CHECKING:
@@ -33,7 +34,9 @@ JOURNEYS_CSS = Path(__file__).with_name("app.tcss")  # the journeys' rules; the 
 _SHELL_SCREENS = (HomeScreen, HelpScreen, SignInProblemScreen, SubscriptionPicker)
 # Imported on a worker thread once the session is open (_warm_up), so opening the screen does not stall the UI
 # thread on the import (the cleanup screen and the engine it shows: about 100 ms of CPU, issue 26).
-WARM_MODULES = ("azwizard.screens.cleanup",)
+# The engine's package loads its modules when first used (azwizard/cleanup/__init__.py): the ones the screen calls.
+WARM_MODULES = ("azwizard.screens.cleanup", "azwizard.cleanup.inventory", "azwizard.cleanup.order",
+                "azwizard.cleanup.delete", "azwizard.cleanup.power")
 
 
 @dataclass
@@ -43,6 +46,10 @@ class SessionReady(Message):
 
 class SessionOpened(WorkerDone["AzureSession"]):
     """The session worker's answer: the session, or why signing in failed (SubscriptionPickRequired: choose)."""
+
+
+class WarmedUp(WorkerDone["ParsedFile | None"]):
+    """The warm-up worker's answer: the journeys' stylesheet parsed off the UI thread (None: nothing to adopt)."""
 
 
 class AzWizardApp(App[int]):
@@ -72,6 +79,8 @@ class AzWizardApp(App[int]):
 
     def __init__(self, connect: Connector, *, demo: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # Parses each CSS source once (Textual parses them all again for each new screen's CSS: stylesheet.py)
+        self.stylesheet = ParseOnceStylesheet(variables=self.get_css_variables())
         self._connect = connect
         self.demo = demo
         self.problem: AzwizardError | None = None
@@ -149,6 +158,13 @@ class AzWizardApp(App[int]):
         else:
             self._session_failed(message.error)
 
+    @on(WarmedUp)
+    def _warmed_up(self, message: WarmedUp) -> None:
+        """The journeys' stylesheet, parsed on the warm-up worker, is adopted here on the UI thread (if the
+        warm-up failed, the first journey screen parses it as Textual would)."""
+        if isinstance(message.result, ParsedFile) and isinstance(self.stylesheet, ParseOnceStylesheet):
+            self.stylesheet.adopt(message.result)
+
     def _session_ready(self, session: AzureSession) -> None:
         self.session = session
         self.connecting = False
@@ -158,20 +174,32 @@ class AzWizardApp(App[int]):
         self._warm_up()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up", name="warm-up")
-    def _warm_up(self) -> None:
-        """Import WARM_MODULES off the UI thread (pressing a journey's key before this ends only waits for the
-        import, Python's module lock, as it would have without it); then move everything alive by now, the
+    @posts(WarmedUp)
+    def _warm_up(self) -> ParsedFile | None:
+        """Import WARM_MODULES and parse the journeys' stylesheet (app.tcss, adopted on the UI thread when this
+        worker ends: _warmed_up) off the UI thread (pressing a journey's key before this ends only
+        waits for the import, Python's module lock, as it would have without it); then move everything alive by now, the
         imported modules, Textual's and the SDK's classes, the simulator's state, into the garbage collector's
         permanent generation (gc.freeze: https://docs.python.org/3/library/gc.html#gc.freeze). A full
         collection stops every thread, the UI's too, while it walks every object: with the demo's subscription
         at 2,000 resources that was over 100 ms of UI stall each time (issue 26); frozen objects are not
         walked. A collection first, so that no garbage cycle is frozen with them (a frozen cycle is never freed);
         the app gives them back to the collector when it ends (on_unmount: a test process runs many apps)."""
-        import gc
         import importlib
 
         for name in WARM_MODULES:
             importlib.import_module(name)
+        stylesheet = self.stylesheet
+        parsed = stylesheet.prepare(JOURNEYS_CSS) if isinstance(stylesheet, ParseOnceStylesheet) else None
+        self.freeze_heap()
+        return parsed
+
+    def freeze_heap(self) -> None:
+        """On a worker thread, once a large and lasting set of objects is built (the session, an inventory):
+        collect, then move everything alive into the permanent generation, so that the full collections the
+        UI's own allocations trigger later walk only what came after (_warm_up says why)."""
+        import gc
+
         with self._gc_lock:
             if not self._ended:
                 gc.collect()

@@ -132,3 +132,23 @@ async def test_journey_stylesheet_waits_for_the_first_journey_screen(tmp_path: P
         assert app.stylesheet.has_source(str(JOURNEYS_CSS), "")
         assert app.screen.query_one(".wizard").styles.height is not None
         assert str(app.screen.query_one(".wizard").styles.height) == "1fr"  # a rule from app.tcss
+
+
+def test_plan_and_check_load_neither_the_executor_nor_the_deletion_engine(tmp_path: Path) -> None:
+    """The engine's packages load their modules when first used (azwizard/cleanup and azwizard/run
+    __init__): the simulator's price lists need only cleanup.costs, and plan/check need run.preflight, not the
+    executor and its thread pool, nor the deletion engine (about 150 ms of each --demo command, issue 26)."""
+    heavy = ("azwizard.run.executor", "azwizard.cleanup.delete", "azwizard.cleanup.inventory")
+    assert not set(heavy) & loaded_after("import azwizard.sim, azwizard.run.preflight, azwizard.cleanup.costs")
+    for argv in (["--demo", "vm", "plan", "docs/examples/yolo-vm.toml"], ["--demo", "check", "--", *NOTES_AKS]):
+        code = ("import sys\nfrom azwizard.cli import main\nmain(sys.argv[1:])\n"
+                "print('\\n'.join(sorted(sys.modules)))")
+        env = {**os.environ, "AZWIZARD_DATA_DIR": str(tmp_path / argv[1]), "AZWIZARD_DEMO_LATENCY": "none"}
+        mods = set(subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True,
+                                  cwd=REPO, env=env).stdout.split())
+        assert "azwizard.plan" in mods and not set(heavy) & mods, argv
+    from azwizard.cleanup import Deleter, build_inventory  # the names still resolve, loaded when asked for
+    from azwizard.run import Runner
+
+    assert Deleter.__module__ == "azwizard.cleanup.delete" and build_inventory.__module__.endswith("inventory")
+    assert Runner.__module__ == "azwizard.run.executor"

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 from azwizard.cleanup.model import CLUSTER
 
 from ..appref import azapp
+from ..bounded_table import BoundedTable
 from ..workers import WorkerDone, leaving, posts
 from .confirm import PowerConfirmScreen
 from .dryrun import DryRunScreen
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 # An inventory older than this is read again when the screen comes back (from a journey, the dry run…).
 REFRESH_AFTER_SECONDS = 10.0
+SPENT_COLUMN = tuple(c for c in COLUMNS if c[0] == "spent")  # cells_for's columns for the Spent cell alone
 FILTER_IDS = ("cleanup-filter-run", "cleanup-filter-group", "cleanup-filter-type", "cleanup-filter-age")
 
 
@@ -94,6 +96,8 @@ class CleanupScreen(Screen[None]):
 
     AUTO_FOCUS = "#cleanup-table"
     FILL_SLICE = 100
+    FREEZE_AT = 200  # inventories this large are frozen into the collector's permanent generation when read
+    SPENT_SLICE = 500  # update_cell is cheap, but each slice repaints the rows in view
 
     def __init__(self) -> None:
         super().__init__()
@@ -128,7 +132,7 @@ class CleanupScreen(Screen[None]):
                 yield Select([], prompt="any type", id="cleanup-filter-type", compact=True)
                 yield Select([(label, str(i)) for i, (label, _) in enumerate(AGE_CHOICES)], prompt="any age",
                              id="cleanup-filter-age", compact=True)
-            table: DataTable[str] = DataTable(id="cleanup-table", cursor_type="row")
+            table = BoundedTable(id="cleanup-table", cursor_type="row")  # 2,000 rows: small render caches
             self._columns = columns_for(self.app.size.width)
             for column_key, label, width in self._columns:
                 table.add_column(label, key=column_key, width=width)
@@ -196,7 +200,13 @@ class CleanupScreen(Screen[None]):
 
         inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all,
                                     cloud=cloud)
-        return build_listing(inventory, filters, now())
+        listing = build_listing(inventory, filters, now())
+        freeze = getattr(self.app, "freeze_heap", None)
+        if freeze is not None and len(inventory.items) >= self.FREEZE_AT:
+            # The listing lives until the next read; frozen, the collections the table's fill triggers on the
+            # UI thread do not walk it (2,000 resources: ~30,000 objects, issue 26)
+            freeze()
+        return listing
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-spend")
     @posts(SpendRead)
@@ -303,10 +313,28 @@ class CleanupScreen(Screen[None]):
         return state.filters.apply(state.inventory, state.now())
 
     def _show_spend(self) -> None:
-        """The spend arrived: the same rows (built on the worker), their Spent cells, the summary and the detail
-        refreshed; no listing is built on the UI thread for it."""
-        if self.state.inventory is not None:
-            self._show_rows(self._current_row())
+        """The spend arrived: the Spent cells of the rows in the table (rows the fill adds later are built with
+        it), the summary and the detail. The table is not filled again: at 2,000 rows that doubled the fill's
+        work on the UI thread (issue 26)."""
+        if self.state.inventory is None:
+            return
+        self._refresh_spent(self._fill_generation, 0)
+        self.query_one("#cleanup-summary", Static).update(self._summary_text())
+        self._show_detail()
+
+    def _refresh_spent(self, generation: int, start: int) -> None:
+        """The Spent cells of the rows already in the table, ``SPENT_SLICE`` rows a refresh."""
+        if generation != self._fill_generation or not any(key == "spent" for key, _, _ in self._columns):
+            return  # a newer fill builds its rows with the spend; a narrow table has no Spent column
+        state = self.state
+        table = self.query_one("#cleanup-table", DataTable)
+        now = state.now()
+        end = min(start + self.SPENT_SLICE, table.row_count)
+        for row in self._rows[start:end]:
+            spent = cells_for(row, state.selected, state.whole_groups, now, SPENT_COLUMN, state.spend)[0]
+            table.update_cell(row.key, "spent", spent)
+        if end < table.row_count:
+            self.set_timer(0.005, partial(self._refresh_spent, generation, end))
 
     def _render_all(self, listing: Listing | None = None) -> None:
         """Show the inventory: ``listing`` when the worker built it for this inventory and these filters, else
