@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from azwizard.screens.app import AzWizardApp
 from hypothesis import settings
 from textual_speed import install as install_textual_speed
 
@@ -40,6 +41,8 @@ gc.set_threshold(10_000, 10, 10)
 # Per-app costs of a test process that one app run does not pay: CSS parsed once per process, shorter idle polls
 # in Pilot's key presses and pauses (tests/textual_speed.py says what and why).
 install_textual_speed()
+# ... and no full collection and heap freeze per app (screens/app.py FREEZE_HEAP): the freeze below stays.
+AzWizardApp.FREEZE_HEAP = False
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
