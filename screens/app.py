@@ -74,6 +74,11 @@ class AzWizardApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False),
     ]
 
+    # _warm_up's collection and gc.freeze are for a process that runs one app. A test process runs hundreds: each
+    # paid a full collection of everything its worker holds, and each app's end thawed what tests/conftest.py froze
+    # once after collection. The tests turn it off (a test-speed hook, issue 26); test_app_warm_up.py turns it on.
+    FREEZE_HEAP = True
+
     session: reactive[AzureSession | None] = reactive(None)
     connecting: reactive[bool] = reactive(True)
 
@@ -88,6 +93,7 @@ class AzWizardApp(App[int]):
         self._first_frame = threading.Event()
         self._gc_lock = threading.Lock()  # _warm_up's gc.freeze and on_unmount's gc.unfreeze, in that order only
         self._ended = False
+        self._froze = False
         # Journeys with a real flow replace their placeholder entry; imported only when opened.
         self._modes["vm"] = self._vm_entry
         self._modes["aks"] = self._aks_entry
@@ -201,9 +207,10 @@ class AzWizardApp(App[int]):
         import gc
 
         with self._gc_lock:
-            if not self._ended:
+            if not self._ended and self.FREEZE_HEAP:
                 gc.collect()
                 gc.freeze()
+                self._froze = True
 
     def on_unmount(self) -> None:
         """The app is over: what _warm_up froze (this app's widgets among it) goes back to the collector."""
@@ -211,7 +218,8 @@ class AzWizardApp(App[int]):
 
         with self._gc_lock:
             self._ended = True
-            gc.unfreeze()
+            if self._froze:
+                gc.unfreeze()
 
     def _session_failed(self, error: BaseException | None) -> None:
         from azwizard.azure.errors import explain

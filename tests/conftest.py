@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from azwizard.screens.app import AzWizardApp
 from hypothesis import settings
+from textual_speed import install as install_textual_speed
 
 from azwizard.sim import SIM_BASE_URL, ArmSim
 from azwizard.sim.transport import SimTransport
@@ -34,6 +36,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
 # (gc.freeze). Measured on 33 snapshot tests in one process: 63 s CPU and 146 MB peak with the defaults, 43 s and
 # 207 MB with these; (10_000, 20, 20) saved no more CPU and grew a worker past 1.5 GB.
 gc.set_threshold(10_000, 10, 10)
+
+
+# Per-app costs of a test process that one app run does not pay: CSS parsed once per process, shorter idle polls
+# in Pilot's key presses and pauses (tests/textual_speed.py says what and why).
+install_textual_speed()
+# ... and no full collection and heap freeze per app (screens/app.py FREEZE_HEAP): the freeze below stays.
+AzWizardApp.FREEZE_HEAP = False
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

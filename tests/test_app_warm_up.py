@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import pytest
 from azwizard.screens.app import AzWizardApp
 from tui_helpers import wait_until
 
@@ -14,7 +15,9 @@ from azwizard.demo import open_demo_session
 from azwizard.sim import INSTANT
 
 
-async def test_the_heap_is_frozen_while_the_app_runs_and_thawed_when_it_ends(tmp_path: Path) -> None:
+async def test_the_heap_is_frozen_while_the_app_runs_and_thawed_when_it_ends(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(AzWizardApp, "FREEZE_HEAP", True)  # what a user's app does (the other tests turn it off)
     gc.unfreeze()
     app = AzWizardApp(lambda: open_demo_session(state_file=tmp_path / "s.json", latency=INSTANT).session, demo=True)
     async with app.run_test(size=(100, 30)) as pilot:

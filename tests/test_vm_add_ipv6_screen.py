@@ -31,13 +31,19 @@ class Host(App[None]):
         self.push_screen(AddIpv6Screen(self.session))
 
 
-async def until(app: App[Any], pilot: Any, cond: Any) -> None:
-    for _ in range(200):
+async def until(app: App[Any], pilot: Any, cond: Any, timeout: float = 60.0) -> None:
+    """Bounded by time, not by a count of pauses: a pause's length is Pilot's (tests/textual_speed.py shortened
+    it), and 200 of them were too few on a loaded machine."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
         await app.workers.wait_for_complete()
         await pilot.pause()
         if cond():
             return
-    raise AssertionError("the condition never held")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the condition never held in {timeout:.0f} s")
 
 
 def detail(app: App[Any]) -> str:
