@@ -463,3 +463,22 @@ def test_a_bad_cidr_is_reported_once(live: tuple[SubscriptionFacts, RegionFacts]
     findings = check_aks(BASE.with_(network=NET.with_(service_cidrs=services)), facts_of(live))
     about = [f for f in findings if bad in f.message]
     assert len(about) == 1 and about[0].blocking, [(f.rule_id, f.message) for f in about]
+
+
+@pytest.mark.parametrize(("tier", "words"), [("standard", "meant for production"), ("free", "Add your own address")])
+def test_an_open_api_server_is_explained_by_the_tier(live: tuple[SubscriptionFacts, RegionFacts], tier: str,
+                                                     words: str) -> None:
+    cluster = BASE.with_(tier=tier, authorized_ip_ranges=(), private_cluster=False)
+    findings = [f for f in check_aks(cluster, facts_of(live)) if f.rule_id == "aks-authorized-ranges"]
+    assert len(findings) == 1 and words in findings[0].message
+
+
+@pytest.mark.parametrize(("os_type", "channel", "fires"), [("Windows", "Unmanaged", True),
+                                                           ("Windows", "NodeImage", False),
+                                                           ("Linux", "Unmanaged", False)])
+def test_unmanaged_node_os_updates_are_flagged_for_windows_pools_only(
+        live: tuple[SubscriptionFacts, RegionFacts], os_type: str, channel: str, fires: bool) -> None:
+    cluster = user(os_type=os_type, os_sku="Windows2022" if os_type == "Windows" else "Ubuntu")(BASE)
+    cluster = ops(node_os_upgrade_channel=channel)(cluster)
+    findings = [f for f in check_aks(cluster, facts_of(live)) if f.rule_id == "aks-node-os-channel"]
+    assert any("runs Windows" in f.message for f in findings) is fires
