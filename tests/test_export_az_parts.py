@@ -1,0 +1,37 @@
+"""plan/export_az.py's small helpers in isolation (issue 27's surviving mutants): the names of the files a
+script writes, and the options every create command shares."""
+
+from __future__ import annotations
+
+from azwizard.plan.export_az import AzContext, BodyReader, Var, _Cmd, _common
+from azwizard.plan.model import Plan
+
+SUB = "00000000-0000-0000-0000-000000000000"
+
+
+def _ctx() -> AzContext:
+    return AzContext(Plan("vm", "run-1", SUB, "norwayeast", ()), Var("SUBSCRIPTION", SUB),
+                     Var("LOCATION", "norwayeast"), Var("RG", "Yolo-RG"))
+
+
+def test_files_of_one_stem_get_numbered_names_and_keep_their_own_text() -> None:
+    ctx = _ctx()
+    names = [ctx.text_file("CUSTOM_DATA_FILE", data).name for data in (b"one", b"two", b"three")]
+    assert names == ["CUSTOM_DATA_FILE", "CUSTOM_DATA_FILE_2", "CUSTOM_DATA_FILE_3"]
+    assert [(f.var.name, f.data) for f in ctx.files] == list(zip(names, (b"one", b"two", b"three"), strict=True))
+
+
+def _options(body: dict[str, object], **kw: bool) -> dict[str, tuple[object, ...]]:
+    cmd = _Cmd("network", "nsg", "create")
+    _common(cmd, BodyReader(body), _ctx(), **kw)
+    return dict(cmd.build().options)
+
+
+def test_location_and_tags_are_passed_only_when_the_body_has_them_and_the_command_takes_them() -> None:
+    ctx = _ctx()
+    both = _options({"location": "norwayeast", "tags": {"team": "blue"}})
+    assert both == {"--location": (ctx.location,), "--tags": ("team=blue",)}
+    assert _options({"location": "westeurope"}) == {"--location": ("westeurope",)}  # not the script's variable
+    assert _options({}) == {}
+    assert _options({"tags": {}}) == {}  # no tags: no empty --tags
+    assert _options({"location": "norwayeast", "tags": {"a": "b"}}, location=False, tags=False) == {}
