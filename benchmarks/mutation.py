@@ -107,6 +107,10 @@ EQUIVALENT: dict[str, str] = {
         "resolving a body that refers to no output gives the same body",
     "azwizard/run/executor.py|Runner._already_created|True -> False|1": "no code reads 'confirmed'",
     "azwizard/run/executor.py|arm_target|guard emptied (its return removed)|1": "getattr(None, ...) is None: ''",
+    "azwizard/run/executor.py|Runner._landed|guard emptied (its return removed)|1":
+        "writable(kind, None) is {}: compare() then lists every planned value and the next guard returns None",
+    "azwizard/run/executor.py|Runner._execute|'and' -> 'or'|8":
+        "a landed create's journal line gains 'owner' (this run's own id), a field no code reads",
     "azwizard/cleanup/inventory.py|build_inventory|8 -> 9|1": "only the number of concurrent reads",
     "azwizard/cleanup/delete.py|Deleter.__init__|8 -> 9|1": "only the number of concurrent deletions",
     "azwizard/cleanup/delete.py|_not_found|return value -> return None|1":
