@@ -519,8 +519,9 @@ def worker(copy_dir: str) -> None:
             original = path.read_text(encoding="utf-8")
             killer = Path(copy_dir + ".killer")
             killer.unlink(missing_ok=True)
+            functions = tuple(job["functions"]) if job["functions"] is not None else None
             try:
-                path.write_text(job["source"], encoding="utf-8")
+                path.write_text(mutated_source(original, functions, job["index"]), encoding="utf-8")
                 cached.unlink(missing_ok=True)  # never a byte-compiled copy of another mutant
                 outcome, seconds = _run_child(job["tests"], job["timeout"], stale_of[module])
                 if outcome == "error(4)":
@@ -871,7 +872,6 @@ def main() -> None:
         stage2: list[dict[str, object]] = []
         jobs = []
         for m in files:
-            source = (ROOT / m).read_text(encoding="utf-8")
             everything = [t for t in durations if t.split("::")[0] in tests_of(m)]
             for x in plan[m]:
                 tests: set[str] = set()
@@ -891,8 +891,9 @@ def main() -> None:
                     results.append((x, "not covered", 0.0))
                     before[x.key] = "not covered"
                     continue
-                job = {"file": m, "source": mutated_source(source, TARGETS[m][0], x.index), "mutant": x,
-                       "new_tests": new_tests}
+                # the worker writes the mutant's source itself (3 970 parses and unparses took minutes here, one
+                # after the other, before the first mutant ran)
+                job = {"file": m, "index": x.index, "functions": TARGETS[m][0], "mutant": x, "new_tests": new_tests}
                 if old_tests:
                     jobs.append({**job, "tests": old_tests, "timeout": _timeout(old_tests, durations, args)})
                 else:
