@@ -193,3 +193,21 @@ def test_by_default_a_transient_failure_is_tried_three_more_times(sim: ArmSim, f
         assert result.ok is ok  # type: ignore[attr-defined]
         assert len(deletes(sim, "loose-nsg")) - before == 4
         sim.faults.clear()
+
+
+def test_a_delete_that_fails_but_leaves_the_resource_gone_is_deleted(sim: ArmSim, factory: ClientFactory,
+                                                                     tmp_path: Path) -> None:
+    """Azure answers the DELETE with an error, yet the resource is gone (read 404 after it): deleted, and
+    journaled so, not reported failed."""
+    from azwizard.cleanup.model import key
+    from azwizard.journal import Journal
+
+    make_vm_run(sim, factory, tmp_path)
+    rid = _loose_nsg(factory)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    sim.faults.error("DELETE", r"/networkSecurityGroups/loose-nsg$", status=400, code="InvalidRequestFormat",
+                     message="Cannot parse the request.")
+    sim.remove(rid)  # gone all the same (deleted meanwhile by another hand)
+    result = Deleter(factory, JournalBook(tmp_path), poll_interval=0.001, retry_delay=0).run(plan_deletion(inv, {rid}))
+    assert result.ok and result.states[rid] == "deleted"
+    assert Journal("run-vm", directory=tmp_path).resources()[key(rid)].state == "deleted"
