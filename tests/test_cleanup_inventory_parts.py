@@ -1,10 +1,15 @@
 """cleanup/inventory.py's small readers in isolation (issue 27's surviving mutants): a VM's disk size (what its
-backup data is priced by) and the details shown beside each resource. Pure: bodies are built by hand."""
+backup data is priced by) and the details shown beside each resource (pure: bodies built by hand); and the
+journey of what another machine's run made, read from its tags."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from azwizard.azure.session import ClientFactory
 from azwizard.cleanup.inventory import _details, _disk_gb
 from azwizard.cleanup.model import CLUSTER, DISK, ROLE_ASSIGNMENT, VM, key
+from azwizard.sim import ArmSim
 
 DISK_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/os1"
 
@@ -49,3 +54,16 @@ def test_the_details_of_an_address_and_of_a_role_assignment() -> None:
     assert _details(ROLE_ASSIGNMENT, flat) == (("scope", vm), ("about", "flattened by as_dict()"))
     by_id = {"id": f"{vm}/providers/Microsoft.Authorization/roleAssignments/ra1"}
     assert dict(_details(ROLE_ASSIGNMENT, by_id))["scope"].lower() == vm.lower()
+
+
+def test_from_another_machine_the_journey_comes_from_the_tags_and_the_vms_disk_shares_it(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    from cleanup_helpers import make_vm_run
+
+    from azwizard.cleanup import build_inventory
+
+    make_vm_run(sim, factory, tmp_path / "here")
+    elsewhere = build_inventory(factory, journal_dir=tmp_path / "empty")  # no journal: the tags say it all
+    disks = [it for it in elsewhere.items if it.source == "attached"]
+    assert disks and {it.journey for it in disks} == {"vm"}  # the OS disk carries no tags: it goes with its VM
+    assert {it.journey for it in elsewhere.items} == {"vm"}
