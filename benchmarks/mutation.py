@@ -127,6 +127,8 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/run/executor.py|Runner._execute|'and' -> 'or'|8":
         "a landed create's journal line gains 'owner' (this run's own id), a field no code reads",
     "azwizard/cleanup/inventory.py|build_inventory|8 -> 9|1": "only the number of concurrent reads",
+    "azwizard/plan/export_arm.py|arm_resource.register|return value -> return None|1":
+        "the registry keeps the hook; only the module name _vm_parameters becomes None, and nothing calls it",
     "azwizard/cleanup/delete.py|Deleter.__init__|8 -> 9|1": "only the number of concurrent deletions",
     "azwizard/cleanup/delete.py|_not_found|return value -> return None|1":
         "the existence check after the failure reads it gone: the same outcome, one GET more",
