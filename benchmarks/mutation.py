@@ -73,7 +73,7 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                    "tests/test_safety_paths.py", "tests/test_cli_private_key.py")),
     "azwizard/plan/export_az.py": (None, ("tests/test_export_az_parts.py", "tests/test_export.py",
                                          "tests/test_cli_az_import.py")),
-    "azwizard/plan/export_arm.py": (None, ("tests/test_export.py",)),
+    "azwizard/plan/export_arm.py": (None, ("tests/test_export_az_parts.py", "tests/test_export.py")),
     "azwizard/plan/export_aks.py": (None, ("tests/test_export.py", "tests/test_plan_aks.py")),
     "azwizard/userfiles.py": (None, ("tests/test_userfiles_reading.py", "tests/test_userfiles_writing.py",
                                      "tests/test_cli_bad_input.py",

@@ -1,5 +1,5 @@
-"""plan/export_az.py's small helpers in isolation (issue 27's surviving mutants): the names of the files a
-script writes, and the options every create command shares."""
+"""The exporters' small helpers in isolation (issue 27's surviving mutants): the names of the files an az script
+writes, the options every create command shares, and the tags an ARM template shares or keeps per resource."""
 
 from __future__ import annotations
 
@@ -35,3 +35,23 @@ def test_location_and_tags_are_passed_only_when_the_body_has_them_and_the_comman
     assert _options({}) == {}
     assert _options({"tags": {}}) == {}  # no tags: no empty --tags
     assert _options({"location": "norwayeast", "tags": {"a": "b"}}, location=False, tags=False) == {}
+
+
+def test_an_arm_template_shares_the_common_tags_and_keeps_a_resources_own() -> None:
+    from azwizard.plan.export_arm import arm_template
+    from azwizard.plan.model import Step
+
+    group = f"/subscriptions/{SUB}/resourceGroups/Yolo-RG"
+    kind = "Microsoft.Network/networkSecurityGroups"
+    common, own = {"created-by": "azwizard", "azwizard-run": "run-1"}, {"created-by": "azwizard", "team": "blue"}
+    plan = Plan("vm", "run-1", SUB, "norwayeast", (
+        Step("rg", "Microsoft.Resources/resourceGroups", "Yolo-RG", group, {"location": "norwayeast", "tags": common}),
+        Step("a", kind, "a", f"{group}/providers/{kind}/a", {"location": "norwayeast", "tags": common},
+             depends_on=("rg",)),
+        Step("b", kind, "b", f"{group}/providers/{kind}/b", {"location": "norwayeast", "tags": own},
+             depends_on=("rg",)),
+    ))
+    template = arm_template(plan)
+    tags = {str(r["name"]): r.get("tags") for r in template["resources"]}  # the group is outside the template
+    assert tags == {"[parameters('aName')]": "[variables('tags')]", "[parameters('bName')]": own}
+    assert template["variables"] == {"tags": common}
