@@ -139,8 +139,6 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/rules/vm.py|custom_data_size|87380 -> 87381|1": "a base64 length is a multiple of 4; 87380 is one",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|1": "1 byte instead of 0 still holds no OS disk",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|2": "1 byte instead of 0 still holds no OS disk",
-    "azwizard/sshkeys.py|redact_private_keys|guard emptied (its return removed)|1":
-        "the fast path: without a marker the pattern finds no block",
 }
 
 # Third-party modules loaded once per worker, before any fork (the children import azwizard afresh).
