@@ -482,3 +482,25 @@ def test_unmanaged_node_os_updates_are_flagged_for_windows_pools_only(
     cluster = ops(node_os_upgrade_channel=channel)(cluster)
     findings = [f for f in check_aks(cluster, facts_of(live)) if f.rule_id == "aks-node-os-channel"]
     assert any("runs Windows" in f.message for f in findings) is fires
+
+
+@pytest.mark.parametrize(("extra", "ok"), [(0, True), (1, False)])
+def test_the_node_resource_group_name_is_at_most_80_characters(extra: int, ok: bool) -> None:
+    cluster = BASE.with_(resource_group="rg")
+    room = 80 - len(cluster.node_resource_group)  # MC_rg_{cluster}_{region}: lengthen the cluster name to fit
+    cluster = cluster.with_(cluster_name=cluster.cluster_name + "x" * (room + extra))
+    assert len(cluster.node_resource_group) == 80 + extra
+    findings = AKS_RULES.by_id("aks-node-resource-group").apply(cluster, AksFacts(None, None))
+    assert (findings == []) is ok, findings
+
+
+@pytest.mark.parametrize(("v4", "v6", "blamed"), [(100, None, None), (101, None, "network.outbound_ipv4_count"),
+                                                  (0, None, "network.outbound_ipv4_count"), (None, 100, None),
+                                                  (None, 101, "network.outbound_ipv6_count"), (1, 0, None)])
+def test_managed_outbound_ip_counts_stay_within_what_aks_takes(v4: int | None, v6: int | None,
+                                                               blamed: str | None) -> None:
+    """Each family's count has its own range (the finding points at that field), beside the total of 100."""
+    cluster = net(outbound_ipv4_count=v4, outbound_ipv6_count=v6)(BASE)
+    findings = AKS_RULES.by_id("aks-outbound-ips").apply(cluster, AksFacts(None, None))
+    ranged = [f for f in findings if f.severity == "block" and "AKS takes" in f.message]
+    assert [f.field for f in ranged] == ([blamed] if blamed else []), findings

@@ -568,3 +568,12 @@ def test_the_unreadable_facts_note_goes_only_for_a_region_the_subscription_may_n
     sub = replace(subscription_facts(), usable_regions=usable)
     assert without_unreadable_region_note([note, other], "norwayeast", sub) == ([note, other] if kept else [other])
     assert without_unreadable_region_note([note], "norwayeast", None) == [note]  # nothing known: kept
+
+
+@pytest.mark.parametrize("field", ["subnet", "nsg", "nic", "public_ipv4", "public_ipv6"])
+@pytest.mark.parametrize(("length", "ok"), [(1, True), (80, True), (81, False)])
+def test_a_network_resources_name_is_at_most_80_characters(field: str, length: int, ok: bool) -> None:
+    spec = good_spec(names=names(**{field: "n" * length}))
+    findings = VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
+    assert (findings == []) is ok, findings
+    assert ok or findings[0].field == f"names.{field}"
