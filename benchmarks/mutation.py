@@ -137,6 +137,8 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/userfiles.py|read_user_text|16 -> 17|1": "only the size of each read (1 << 17)",
     "azwizard/rules/vm.py|nsg_rule_syntax|65535 -> 65536|1": "implied by hi <= 65535 and lo <= hi beside it",
     "azwizard/rules/vm.py|custom_data_size|87380 -> 87381|1": "a base64 length is a multiple of 4; 87380 is one",
+    "azwizard/rules/vm.py|pip_idle_timeout|'or' -> 'and'|1":
+        "the field's range is (4, 30), the same as the fallback the 'or' gives",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|1": "1 byte instead of 0 still holds no OS disk",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|2": "1 byte instead of 0 still holds no OS disk",
 }

@@ -482,6 +482,7 @@ def test_unmanaged_node_os_updates_are_flagged_for_windows_pools_only(
     cluster = ops(node_os_upgrade_channel=channel)(cluster)
     findings = [f for f in check_aks(cluster, facts_of(live)) if f.rule_id == "aks-node-os-channel"]
     assert any("runs Windows" in f.message for f in findings) is fires
+    assert not fires or any(f.message.startswith("The user pool 'apps' runs Windows") for f in findings)
 
 
 @pytest.mark.parametrize(("extra", "ok"), [(0, True), (1, False)])

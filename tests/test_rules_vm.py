@@ -577,3 +577,9 @@ def test_a_network_resources_name_is_at_most_80_characters(field: str, length: i
     findings = VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
     assert (findings == []) is ok, findings
     assert ok or findings[0].field == f"names.{field}"
+
+
+@pytest.mark.parametrize(("name", "ok"), [("t" * 512, True), ("t" * 513, False), ("  ", False)])
+def test_a_tag_name_is_1_to_512_characters_not_blank(name: str, ok: bool) -> None:
+    findings = VM_RULES.by_id("vm-tags").apply(good_spec(extra_tags=((name, "v"),)), VmFacts(None, None))
+    assert (not any("must be 1-512 characters" in f.message for f in findings)) is ok, findings
