@@ -55,3 +55,22 @@ def test_an_arm_template_shares_the_common_tags_and_keeps_a_resources_own() -> N
     tags = {str(r["name"]): r.get("tags") for r in template["resources"]}  # the group is outside the template
     assert tags == {"[parameters('aName')]": "[variables('tags')]", "[parameters('bName')]": own}
     assert template["variables"] == {"tags": common}
+
+
+def test_a_reference_is_a_name_only_for_a_resource_of_that_kind_in_the_plans_group() -> None:
+    ctx = _ctx()
+    nsg = f"/subscriptions/{SUB}/resourceGroups/Yolo-RG/providers/Microsoft.Network/networkSecurityGroups/web"
+    assert ctx.ref(nsg, "Microsoft.Network/networkSecurityGroups") == "web"
+    assert ctx.ref(nsg, "Microsoft.Network/publicIPAddresses") == nsg  # another kind: its id
+    assert ctx.ref(nsg, "Microsoft.Compute/networkSecurityGroups") == nsg  # another namespace: its id
+    other_group = nsg.replace("Yolo-RG", "Other-RG")
+    assert ctx.ref(other_group, "Microsoft.Network/networkSecurityGroups") == other_group
+    subnet = f"/subscriptions/{SUB}/resourceGroups/Yolo-RG/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
+    assert ctx.ref(subnet, "Microsoft.Network/virtualNetworks") == subnet  # a child resource: its id
+
+
+def test_custom_data_with_a_delete_character_goes_through_base64() -> None:
+    from azwizard.plan.export_az import _heredoc
+
+    assert any("base64 -d" in line for line in _heredoc(Var("CUSTOM_DATA", ""), b"a\x7fb"))
+    assert not any("base64 -d" in line for line in _heredoc(Var("CUSTOM_DATA", ""), b"#cloud-config\n\tx: 1\n"))
