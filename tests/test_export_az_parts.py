@@ -74,3 +74,23 @@ def test_custom_data_with_a_delete_character_goes_through_base64() -> None:
 
     assert any("base64 -d" in line for line in _heredoc(Var("CUSTOM_DATA", ""), b"a\x7fb"))
     assert not any("base64 -d" in line for line in _heredoc(Var("CUSTOM_DATA", ""), b"#cloud-config\n\tx: 1\n"))
+
+
+def test_an_arm_template_takes_the_vms_admin_and_backup_item_from_its_parameters() -> None:
+    from azwizard.plan.export_arm import arm_template
+    from azwizard.plan.vm import plan_vm
+    from azwizard.specs.vm import BackupSpec, VmSpec
+
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
+    spec = VmSpec.for_base("Yolo", ssh_public_key=key).with_(backup=BackupSpec(enabled=True))
+    template = arm_template(plan_vm(spec, subscription_id=SUB, run_id="r", created_at="t"))
+    by_type = {r["type"]: r for r in template["resources"]}
+    vm = by_type["Microsoft.Compute/virtualMachines"]
+    assert vm["properties"]["osProfile"]["linuxConfiguration"]["ssh"]["publicKeys"] == [
+        {"path": "[format('/home/{0}/.ssh/authorized_keys', parameters('adminUsername'))]",
+         "keyData": "[parameters('adminPublicKey')]"}]
+    item = by_type["Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems"]
+    assert item["name"] == (
+        "[concat(parameters('vaultName'), '/', 'Azure', '/', concat('IaasVMContainer;iaasvmcontainerv2;', "
+        "resourceGroup().name, ';', parameters('vmName')), '/', concat('VM;iaasvmcontainerv2;', "
+        "resourceGroup().name, ';', parameters('vmName')))]")
