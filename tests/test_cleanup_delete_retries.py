@@ -119,3 +119,95 @@ def test_stopping_while_a_delete_runs_in_azure_stops_watching_it(sim: ArmSim, fa
     assert result.states[rid] == "cancelled" and rid not in result.deleted
     assert len(deletes(sim, "loose-nsg")) == 1  # sent once, never again
     assert Journal("run-vm", directory=tmp_path).resources()[key(rid)].may_exist
+
+
+def test_stopping_during_the_pause_before_a_retry_sends_nothing_more(sim: ArmSim, factory: ClientFactory,
+                                                                     tmp_path: Path) -> None:
+    import threading
+
+    make_vm_run(sim, factory, tmp_path)
+    rid = _loose_nsg(factory)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    sim.faults.fail_async("DELETE", r"/networkSecurityGroups/loose-nsg$", code="InternalServerError",
+                          message="An internal error occurred.", times=1)
+    cancel = threading.Event()
+
+    def on_event(e: object) -> None:
+        if getattr(e, "state", "") == "retrying":
+            cancel.set()
+
+    result = Deleter(factory, JournalBook(tmp_path), on_event, cancel, poll_interval=0.001, retry_delay=30).run(
+        plan_deletion(inv, {rid}))
+    assert result.states[rid] == "cancelled"
+    assert len(deletes(sim, "loose-nsg")) == 1  # the retry the pause waited for is not sent
+    assert sim.get(rid) is not None
+
+
+def test_stopping_while_a_deletion_is_verified_stops_reading(sim: ArmSim, factory: ClientFactory,
+                                                             tmp_path: Path) -> None:
+    """Azure answered the DELETE; the reads that verify it cannot tell (403): stopping then ends the wait, it
+    does not read on until it reports the resource "still there"."""
+    import threading
+
+    make_vm_run(sim, factory, tmp_path)
+    rid = _loose_nsg(factory)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    cancel = threading.Event()
+
+    def on_event(e: object) -> None:
+        if getattr(e, "state", "") == "verifying":
+            sim.faults.error("GET", r"/networkSecurityGroups/loose-nsg$", status=403, code="AuthorizationFailed",
+                             message="no", times=1000)
+            cancel.set()
+
+    result = Deleter(factory, JournalBook(tmp_path), on_event, cancel, poll_interval=0.001, retry_delay=0).run(
+        plan_deletion(inv, {rid}))
+    assert result.states[rid] == "cancelled" and rid not in result.errors
+
+
+def test_a_run_still_being_applied_is_not_cleaned_up(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    import pytest
+
+    from azwizard.run.lock import RunInProgress, journey_lock
+    from azwizard.run.preflight import plan_identity
+
+    plan = make_vm_run(sim, factory, tmp_path)
+    rid = _loose_nsg(factory)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    with journey_lock(plan_identity(plan), "run-vm"), pytest.raises(RunInProgress) as raised:
+        Deleter(factory, JournalBook(tmp_path), poll_interval=0.001, retry_delay=0).run(plan_deletion(inv, {rid}))
+    assert raised.value.runs == ["run-vm"]
+    assert not deletes(sim)  # nothing was sent
+    assert sim.get(rid) is not None
+
+
+def test_by_default_a_transient_failure_is_tried_three_more_times(sim: ArmSim, factory: ClientFactory,
+                                                                  tmp_path: Path) -> None:
+    make_vm_run(sim, factory, tmp_path)
+    for faults, ok in ((3, True), (4, False)):
+        rid = _loose_nsg(factory)
+        before = len(deletes(sim, "loose-nsg"))
+        sim.faults.fail_async("DELETE", r"/networkSecurityGroups/loose-nsg$", code="InternalServerError",
+                              message="An internal error occurred.", times=faults)
+        result = _delete(factory, tmp_path, rid)
+        assert result.ok is ok  # type: ignore[attr-defined]
+        assert len(deletes(sim, "loose-nsg")) - before == 4
+        sim.faults.clear()
+
+
+def test_a_delete_that_fails_but_leaves_the_resource_gone_is_deleted(sim: ArmSim, factory: ClientFactory,
+                                                                     tmp_path: Path) -> None:
+    """Azure answers the DELETE with an error, yet the resource is gone (read 404 after it): deleted, and
+    journaled so, not reported failed."""
+    from azwizard.cleanup.model import key
+    from azwizard.journal import Journal
+
+    make_vm_run(sim, factory, tmp_path)
+    rid = _loose_nsg(factory)
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    sim.faults.error("DELETE", r"/networkSecurityGroups/loose-nsg$", status=400, code="InvalidRequestFormat",
+                     message="Cannot parse the request.")
+    sim.remove(rid)  # gone all the same (deleted meanwhile by another hand)
+    result = Deleter(factory, JournalBook(tmp_path), poll_interval=0.001, retry_delay=0).run(plan_deletion(inv, {rid}))
+    assert result.ok and result.states[rid] == "deleted"
+    assert Journal("run-vm", directory=tmp_path).resources()[key(rid)].state == "deleted"

@@ -4,7 +4,17 @@ description that is sent as read and never compared, and the offline diff that r
 
 from __future__ import annotations
 
-from azwizard.plan.diff import ABSENT, Change, compare, merge, offline_diff, put_over
+from azwizard.plan.diff import (
+    ABSENT,
+    Change,
+    Owner,
+    PlanDiff,
+    StepDiff,
+    compare,
+    merge,
+    offline_diff,
+    put_over,
+)
 from azwizard.plan.model import Step
 from azwizard.plan.vm import plan_vm
 from azwizard.specs.vm import VmSpec
@@ -43,3 +53,24 @@ def test_a_role_assignments_description_is_sent_as_read_and_never_compared() -> 
     assert body["properties"]["description"] == "set by alice" and changes == ()
     body, changes = put_over(step, {"properties": {"roleDefinitionId": "/r", "principalId": "p"}}, None)
     assert "description" not in body["properties"] and changes == ()  # left out, never sent as null
+
+
+def test_a_location_compares_by_its_name_without_spaces_or_case() -> None:
+    assert compare({"location": "Norway East"}, {"location": "norwayeast"}) == []
+    assert compare({"location": "norwayeast"}, {"location": "westeurope"}) == [
+        Change("location", "westeurope", "norwayeast")]
+
+
+def _entry(action: str, changes: int = 0, owner: Owner | None = None) -> StepDiff:
+    return StepDiff("nsg", "NSG", "Microsoft.Network/networkSecurityGroups", "/x", action, owner=owner,  # type: ignore[arg-type]
+                    changes=tuple(Change(f"tags.t{i}", ABSENT, "v") for i in range(changes)))
+
+
+def test_the_plan_text_names_the_maker_of_what_it_updates_and_cuts_long_change_lists() -> None:
+    earlier = Owner("same-journey", "run-1", "vm")
+    assert any("made by" in line for line in PlanDiff((_entry("update", 1, earlier),)).lines())
+    assert not any("made by" in line for line in PlanDiff((_entry("unchanged", 0, earlier),)).lines())
+    twelve = PlanDiff((_entry("update", 12, earlier),)).lines()
+    assert sum("+ tags." in line for line in twelve) == 12 and not any("more change" in line for line in twelve)
+    thirteen = PlanDiff((_entry("update", 13, earlier),)).lines()
+    assert sum("+ tags." in line for line in thirteen) == 12 and "      … and 1 more change(s)" in thirteen

@@ -463,3 +463,45 @@ def test_a_bad_cidr_is_reported_once(live: tuple[SubscriptionFacts, RegionFacts]
     findings = check_aks(BASE.with_(network=NET.with_(service_cidrs=services)), facts_of(live))
     about = [f for f in findings if bad in f.message]
     assert len(about) == 1 and about[0].blocking, [(f.rule_id, f.message) for f in about]
+
+
+@pytest.mark.parametrize(("tier", "words"), [("standard", "meant for production"), ("free", "Add your own address")])
+def test_an_open_api_server_is_explained_by_the_tier(live: tuple[SubscriptionFacts, RegionFacts], tier: str,
+                                                     words: str) -> None:
+    cluster = BASE.with_(tier=tier, authorized_ip_ranges=(), private_cluster=False)
+    findings = [f for f in check_aks(cluster, facts_of(live)) if f.rule_id == "aks-authorized-ranges"]
+    assert len(findings) == 1 and words in findings[0].message
+
+
+@pytest.mark.parametrize(("os_type", "channel", "fires"), [("Windows", "Unmanaged", True),
+                                                           ("Windows", "NodeImage", False),
+                                                           ("Linux", "Unmanaged", False)])
+def test_unmanaged_node_os_updates_are_flagged_for_windows_pools_only(
+        live: tuple[SubscriptionFacts, RegionFacts], os_type: str, channel: str, fires: bool) -> None:
+    cluster = user(os_type=os_type, os_sku="Windows2022" if os_type == "Windows" else "Ubuntu")(BASE)
+    cluster = ops(node_os_upgrade_channel=channel)(cluster)
+    findings = [f for f in check_aks(cluster, facts_of(live)) if f.rule_id == "aks-node-os-channel"]
+    assert any("runs Windows" in f.message for f in findings) is fires
+    assert not fires or any(f.message.startswith("The user pool 'apps' runs Windows") for f in findings)
+
+
+@pytest.mark.parametrize(("extra", "ok"), [(0, True), (1, False)])
+def test_the_node_resource_group_name_is_at_most_80_characters(extra: int, ok: bool) -> None:
+    cluster = BASE.with_(resource_group="rg")
+    room = 80 - len(cluster.node_resource_group)  # MC_rg_{cluster}_{region}: lengthen the cluster name to fit
+    cluster = cluster.with_(cluster_name=cluster.cluster_name + "x" * (room + extra))
+    assert len(cluster.node_resource_group) == 80 + extra
+    findings = AKS_RULES.by_id("aks-node-resource-group").apply(cluster, AksFacts(None, None))
+    assert (findings == []) is ok, findings
+
+
+@pytest.mark.parametrize(("v4", "v6", "blamed"), [(100, None, None), (101, None, "network.outbound_ipv4_count"),
+                                                  (0, None, "network.outbound_ipv4_count"), (None, 100, None),
+                                                  (None, 101, "network.outbound_ipv6_count"), (1, 0, None)])
+def test_managed_outbound_ip_counts_stay_within_what_aks_takes(v4: int | None, v6: int | None,
+                                                               blamed: str | None) -> None:
+    """Each family's count has its own range (the finding points at that field), beside the total of 100."""
+    cluster = net(outbound_ipv4_count=v4, outbound_ipv6_count=v6)(BASE)
+    findings = AKS_RULES.by_id("aks-outbound-ips").apply(cluster, AksFacts(None, None))
+    ranged = [f for f in findings if f.severity == "block" and "AKS takes" in f.message]
+    assert [f.field for f in ranged] == ([blamed] if blamed else []), findings

@@ -531,3 +531,55 @@ def test_a_nat_gateways_public_ip_name_is_at_most_80_characters(length: int, ok:
     findings = VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
     assert (findings == []) is ok, findings
     assert ok or findings[0].field == "names.nat_public_ipv4"
+
+
+@pytest.mark.parametrize(("vm", "shown"), [("Yolo_VM", "(_)"), ("v" * 65, "(65 characters)")])
+def test_the_host_name_finding_names_what_azure_would_refuse(vm: str, shown: str) -> None:
+    spec = good_spec(names=names(vm=vm))
+    findings = VM_RULES.by_id("vm-host-name").apply(spec, good_facts())
+    assert len(findings) == 1 and shown in findings[0].message
+
+
+@pytest.mark.parametrize(("source", "admits", "not_admitted"), [("198.51.100.7", "IPv4", "IPv6"),
+                                                                 ("2001:db8::/64", "IPv6", "IPv4")])
+def test_a_rule_of_one_address_family_says_which_family_it_leaves_out(source: str, admits: str,
+                                                                      not_admitted: str) -> None:
+    spec = good_spec(nsg_rules=(nsg_rule("Web", 300, ("443",), source),))
+    findings = VM_RULES.by_id("vm-nsg-address-family").apply(spec, good_facts())
+    assert len(findings) == 1
+    assert f"only admits the {admits} source" in findings[0].message
+    assert f"so {not_admitted} connections" in findings[0].message
+
+
+def test_a_rule_for_every_port_lets_ssh_in() -> None:
+    everything = good_spec(nsg_rules=(nsg_rule("All", 300, ("*",), "Internet"),))
+    assert VM_RULES.by_id("vm-nsg-no-ssh").apply(everything, good_facts()) == []
+    assert len(VM_RULES.by_id("vm-nsg-ssh-open").apply(everything, good_facts())) == 1
+
+
+@pytest.mark.parametrize(("usable", "kept"), [(None, True), (frozenset({"norwayeast"}), True),
+                                              (frozenset({"westeurope"}), False)])
+def test_the_unreadable_facts_note_goes_only_for_a_region_the_subscription_may_not_use(
+        usable: frozenset[str] | None, kept: bool) -> None:
+    from azwizard.rules.common import without_unreadable_region_note
+
+    note = Finding("live-facts-unavailable", "warn", "could not be read", "", "")
+    other = Finding("vm-region-access", "block", "not available", "location", "")
+    sub = replace(subscription_facts(), usable_regions=usable)
+    assert without_unreadable_region_note([note, other], "norwayeast", sub) == ([note, other] if kept else [other])
+    assert without_unreadable_region_note([note], "norwayeast", None) == [note]  # nothing known: kept
+
+
+@pytest.mark.parametrize("field", ["subnet", "nsg", "nic", "public_ipv4", "public_ipv6"])
+@pytest.mark.parametrize(("length", "ok"), [(1, True), (80, True), (81, False)])
+def test_a_network_resources_name_is_at_most_80_characters(field: str, length: int, ok: bool) -> None:
+    spec = good_spec(names=names(**{field: "n" * length}))
+    findings = VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
+    assert (findings == []) is ok, findings
+    assert ok or findings[0].field == f"names.{field}"
+
+
+@pytest.mark.parametrize(("name", "ok"), [("t" * 512, True), ("t" * 513, False), ("  ", False)])
+def test_a_tag_name_is_1_to_512_characters_not_blank(name: str, ok: bool) -> None:
+    findings = VM_RULES.by_id("vm-tags").apply(good_spec(extra_tags=((name, "v"),)), VmFacts(None, None))
+    assert (not any("must be 1-512 characters" in f.message for f in findings)) is ok, findings

@@ -69,3 +69,12 @@ def test_paths_expand_the_home_directory_and_resolve_against_the_base(tmp_path: 
     assert resolve("k.pub", tmp_path / "profiles") == tmp_path / "profiles" / "k.pub"
     assert resolve("/etc/k.pub", tmp_path) == Path("/etc/k.pub")
     assert resolve("~/k.pub", tmp_path / "profiles") == tmp_path / "home" / "k.pub"
+
+
+@pytest.mark.parametrize(("length", "whole"), [(120, True), (121, False)])
+def test_an_error_names_a_path_of_up_to_120_characters_whole_and_cuts_a_longer_one(length: int,
+                                                                                   whole: bool) -> None:
+    path = "/" + "p" * (length - 1)
+    shown = str(UserFileError(path, "not found")).removesuffix(": not found")
+    assert (shown == path) is whole
+    assert whole or (shown == path[:117] + "..." and len(shown) == 120)

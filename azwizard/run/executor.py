@@ -477,7 +477,10 @@ class Runner:
         self._emit(StepEvent(step.key, "running", step.label, step.resource_id, 0.0,
                              "resuming: polling the operation the interrupted run started"))
         while True:
-            if self.cancel.is_set():
+            if self.cancel.is_set():  # the operation goes on in Azure: the result says so, not "not started"
+                self._in_flight.add(step.key)
+                self._emit(StepEvent(step.key, "cancelled", step.label, step.resource_id, time.monotonic() - started,
+                                     "stopped watching; Azure may still finish creating it (cleanup will check)"))
                 raise _Cancelled()
             try:
                 status = ops.operation_status(self.factory, step.kind, entry.pending)

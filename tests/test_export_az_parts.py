@@ -1,0 +1,96 @@
+"""The exporters' small helpers in isolation (issue 27's surviving mutants): the names of the files an az script
+writes, the options every create command shares, and the tags an ARM template shares or keeps per resource."""
+
+from __future__ import annotations
+
+from azwizard.plan.export_az import AzContext, BodyReader, Var, _Cmd, _common
+from azwizard.plan.model import Plan
+
+SUB = "00000000-0000-0000-0000-000000000000"
+
+
+def _ctx() -> AzContext:
+    return AzContext(Plan("vm", "run-1", SUB, "norwayeast", ()), Var("SUBSCRIPTION", SUB),
+                     Var("LOCATION", "norwayeast"), Var("RG", "Yolo-RG"))
+
+
+def test_files_of_one_stem_get_numbered_names_and_keep_their_own_text() -> None:
+    ctx = _ctx()
+    names = [ctx.text_file("CUSTOM_DATA_FILE", data).name for data in (b"one", b"two", b"three")]
+    assert names == ["CUSTOM_DATA_FILE", "CUSTOM_DATA_FILE_2", "CUSTOM_DATA_FILE_3"]
+    assert [(f.var.name, f.data) for f in ctx.files] == list(zip(names, (b"one", b"two", b"three"), strict=True))
+
+
+def _options(body: dict[str, object], **kw: bool) -> dict[str, tuple[object, ...]]:
+    cmd = _Cmd("network", "nsg", "create")
+    _common(cmd, BodyReader(body), _ctx(), **kw)
+    return dict(cmd.build().options)
+
+
+def test_location_and_tags_are_passed_only_when_the_body_has_them_and_the_command_takes_them() -> None:
+    ctx = _ctx()
+    both = _options({"location": "norwayeast", "tags": {"team": "blue"}})
+    assert both == {"--location": (ctx.location,), "--tags": ("team=blue",)}
+    assert _options({"location": "westeurope"}) == {"--location": ("westeurope",)}  # not the script's variable
+    assert _options({}) == {}
+    assert _options({"tags": {}}) == {}  # no tags: no empty --tags
+    assert _options({"location": "norwayeast", "tags": {"a": "b"}}, location=False, tags=False) == {}
+
+
+def test_an_arm_template_shares_the_common_tags_and_keeps_a_resources_own() -> None:
+    from azwizard.plan.export_arm import arm_template
+    from azwizard.plan.model import Step
+
+    group = f"/subscriptions/{SUB}/resourceGroups/Yolo-RG"
+    kind = "Microsoft.Network/networkSecurityGroups"
+    common, own = {"created-by": "azwizard", "azwizard-run": "run-1"}, {"created-by": "azwizard", "team": "blue"}
+    plan = Plan("vm", "run-1", SUB, "norwayeast", (
+        Step("rg", "Microsoft.Resources/resourceGroups", "Yolo-RG", group, {"location": "norwayeast", "tags": common}),
+        Step("a", kind, "a", f"{group}/providers/{kind}/a", {"location": "norwayeast", "tags": common},
+             depends_on=("rg",)),
+        Step("b", kind, "b", f"{group}/providers/{kind}/b", {"location": "norwayeast", "tags": own},
+             depends_on=("rg",)),
+    ))
+    template = arm_template(plan)
+    tags = {str(r["name"]): r.get("tags") for r in template["resources"]}  # the group is outside the template
+    assert tags == {"[parameters('aName')]": "[variables('tags')]", "[parameters('bName')]": own}
+    assert template["variables"] == {"tags": common}
+
+
+def test_a_reference_is_a_name_only_for_a_resource_of_that_kind_in_the_plans_group() -> None:
+    ctx = _ctx()
+    nsg = f"/subscriptions/{SUB}/resourceGroups/Yolo-RG/providers/Microsoft.Network/networkSecurityGroups/web"
+    assert ctx.ref(nsg, "Microsoft.Network/networkSecurityGroups") == "web"
+    assert ctx.ref(nsg, "Microsoft.Network/publicIPAddresses") == nsg  # another kind: its id
+    assert ctx.ref(nsg, "Microsoft.Compute/networkSecurityGroups") == nsg  # another namespace: its id
+    other_group = nsg.replace("Yolo-RG", "Other-RG")
+    assert ctx.ref(other_group, "Microsoft.Network/networkSecurityGroups") == other_group
+    subnet = f"/subscriptions/{SUB}/resourceGroups/Yolo-RG/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
+    assert ctx.ref(subnet, "Microsoft.Network/virtualNetworks") == subnet  # a child resource: its id
+
+
+def test_custom_data_with_a_delete_character_goes_through_base64() -> None:
+    from azwizard.plan.export_az import _heredoc
+
+    assert any("base64 -d" in line for line in _heredoc(Var("CUSTOM_DATA", ""), b"a\x7fb"))
+    assert not any("base64 -d" in line for line in _heredoc(Var("CUSTOM_DATA", ""), b"#cloud-config\n\tx: 1\n"))
+
+
+def test_an_arm_template_takes_the_vms_admin_and_backup_item_from_its_parameters() -> None:
+    from azwizard.plan.export_arm import arm_template
+    from azwizard.plan.vm import plan_vm
+    from azwizard.specs.vm import BackupSpec, VmSpec
+
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
+    spec = VmSpec.for_base("Yolo", ssh_public_key=key).with_(backup=BackupSpec(enabled=True))
+    template = arm_template(plan_vm(spec, subscription_id=SUB, run_id="r", created_at="t"))
+    by_type = {r["type"]: r for r in template["resources"]}
+    vm = by_type["Microsoft.Compute/virtualMachines"]
+    assert vm["properties"]["osProfile"]["linuxConfiguration"]["ssh"]["publicKeys"] == [
+        {"path": "[format('/home/{0}/.ssh/authorized_keys', parameters('adminUsername'))]",
+         "keyData": "[parameters('adminPublicKey')]"}]
+    item = by_type["Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems"]
+    assert item["name"] == (
+        "[concat(parameters('vaultName'), '/', 'Azure', '/', concat('IaasVMContainer;iaasvmcontainerv2;', "
+        "resourceGroup().name, ';', parameters('vmName')), '/', concat('VM;iaasvmcontainerv2;', "
+        "resourceGroup().name, ';', parameters('vmName')))]")
