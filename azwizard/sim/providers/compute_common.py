@@ -204,3 +204,16 @@ def vcpus_of(sku: dict[str, Any] | None) -> int:
 
 def dumps_compact(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"))
+
+
+def check_same_location(existing: dict[str, Any] | None, location: str, rg: str) -> None:
+    """https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-invalid-resource-location
+    (409, message as users report it)."""
+    if existing is not None and existing.get("location") != location:
+        raise ArmError(
+            409,
+            "InvalidResourceLocation",
+            f"The resource '{existing['name']}' already exists in location '{existing['location']}' in resource "
+            f"group '{rg}'. A resource with the same name cannot be created in location '{location}'. "
+            "Please select a new resource name.",
+        )

@@ -233,11 +233,7 @@ def _write(sim: ArmSim, req: ArmRequest, rg: str, name: str, body: dict[str, Any
         raise cc.required("diskSizeGB")
     zones = body.get("zones") or (existing or {}).get("zones")
     if existing is not None:
-        if existing.get("location") != location:
-            raise ArmError(409, "InvalidResourceLocation",
-                           f"The resource '{name}' already exists in location '{existing['location']}' in "
-                           f"resource group '{rg}'. A resource with the same name cannot be created in location "
-                           f"'{location}'. Please select a new resource name.")
+        cc.check_same_location(existing, location, rg)
         if existing.get("managedBy") and size and int(size) < existing["properties"]["diskSizeGB"]:
             raise cc.invalid_parameter("Disk size reduction is not supported.", "diskSizeGB")
     new = disk_body(

@@ -14,7 +14,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from ..router import route
-from ..wire import ArmError, ArmRequest, ArmResponse
+from ..wire import ArmRequest, ArmResponse
 from . import compute_common as cc
 from .resources import validate_tags
 
@@ -43,11 +43,7 @@ def put_identity(sim: ArmSim, req: ArmRequest, sub: str, rg: str, name: str) -> 
     rid = _rid(sim, rg, name)
     existing = sim.peek(rid)
     sim.check_locks(existing["id"] if existing else rid, "write")
-    if existing is not None and existing["location"] != location:
-        raise ArmError(409, "InvalidResourceLocation",
-                       f"The resource '{name}' already exists in location '{existing['location']}' in resource "
-                       f"group '{rg}'. A resource with the same name cannot be created in location '{location}'. "
-                       "Please select a new resource name.")
+    cc.check_same_location(existing, location, rg)
     props = (existing or {}).get("properties") or {
         "tenantId": sim.tenant_id, "principalId": str(uuid.uuid4()), "clientId": str(uuid.uuid4())}
     stored: dict[str, Any] = {"id": (existing or {}).get("id", rid), "name": (existing or {}).get("name", name),

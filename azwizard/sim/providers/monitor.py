@@ -69,11 +69,7 @@ def _put_tracked(sim: ArmSim, req: ArmRequest, rg: str, rtype: str, name: str,
     rid = _rid(sim, rg, rtype, name)
     existing = sim.peek(rid)
     sim.check_locks(existing["id"] if existing else rid, "write")
-    if existing is not None and existing["location"] != location:
-        raise ArmError(409, "InvalidResourceLocation",
-                       f"The resource '{name}' already exists in location '{existing['location']}' in resource "
-                       f"group '{rg}'. A resource with the same name cannot be created in location '{location}'. "
-                       "Please select a new resource name.")
+    cc.check_same_location(existing, location, rg)
     props = {**(body.get("properties") or {}), **server}
     if provisioning:  # a rule group's properties have no provisioningState (PrometheusRuleGroups.json)
         props["provisioningState"] = "Succeeded"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .. import ids
 from ..catalog import locations as catalog_locations
 from ..wire import ArmError, ArmRequest, ArmResponse
+from .compute_common import check_same_location as check_same_location  # the network providers import it here
 from .resources import validate_tags
 
 if TYPE_CHECKING:
@@ -279,19 +280,6 @@ def check_location(sim: ArmSim, location: Any, rtype: str) -> str:
             f"List of available regions for the resource type is '{regions}'.",
         )
     return catalog_locations.normalize_location(location)
-
-
-def check_same_location(existing: dict[str, Any] | None, location: str, rg: str) -> None:
-    """https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-invalid-resource-location
-    (409, message as users report it)."""
-    if existing is not None and existing.get("location") != location:
-        raise ArmError(
-            409,
-            "InvalidResourceLocation",
-            f"The resource '{existing['name']}' already exists in location '{existing['location']}' in resource "
-            f"group '{rg}'. A resource with the same name cannot be created in location '{location}'. "
-            "Please select a new resource name.",
-        )
 
 
 def check_zones(sim: ArmSim, zones: Any, location: str, rtype: str, name: str) -> list[str] | None:
