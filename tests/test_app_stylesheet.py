@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import textual.css.stylesheet as textual_stylesheet
+import textual_speed
 from azwizard.screens.app import JOURNEYS_CSS, AzWizardApp
 from azwizard.screens.cleanup import CleanupScreen
 from azwizard.screens.stylesheet import ParseOnceStylesheet
@@ -33,6 +34,8 @@ def counting_parse(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[object, ...
     subclass deeper in the class tree: that is a new source to parse)."""
     parsed: Counter[tuple[object, ...]] = Counter()
     real = textual_stylesheet.parse
+    # what the app parses, not what the test process's shared cache (tests/textual_speed.py) already holds
+    monkeypatch.setattr(textual_speed, "_parsed", {})
 
     def parse(scope: str, css: str, read_from: Any, **kwargs: Any) -> Any:
         parsed[(*read_from, kwargs.get("tie_breaker", 0), scope)] += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from azwizard.screens.app import AzWizardApp
 from azwizard.screens.cleanup import CleanupScreen
 from test_cleanup_screen import NOW, SIZE, demo, open_cleanup, screen, settle  # noqa: F401 (fixture too)
 from test_cleanup_screen import own_data_dir as own_data_dir  # noqa: F401
@@ -74,6 +75,7 @@ async def test_a_large_inventory_is_frozen_out_of_the_collectors_way_once_read(
     import gc
 
     monkeypatch.setattr(CleanupScreen, "FREEZE_AT", 3)
+    monkeypatch.setattr(AzWizardApp, "FREEZE_HEAP", True)  # what a user's app does (tests/conftest.py turns it off)
     app, holder = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_cleanup(app, pilot, holder, cluster=False)
@@ -88,6 +90,7 @@ async def test_a_large_inventory_is_frozen_out_of_the_collectors_way_once_read(
 async def test_a_small_inventory_is_not_frozen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
+    monkeypatch.setattr(AzWizardApp, "FREEZE_HEAP", True)  # as in a user's app: only the size decides
     app, holder = demo(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_cleanup(app, pilot, holder, cluster=False)
