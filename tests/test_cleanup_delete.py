@@ -28,6 +28,7 @@ from azwizard.cleanup import (
 from azwizard.cleanup.model import Inventory, InventoryItem, key
 from azwizard.journal import Journal
 from azwizard.sim import ArmSim
+from azwizard.sim.wire import ArmRequest, ArmResponse
 
 
 def item(inv: Inventory, name: str) -> InventoryItem:
@@ -45,7 +46,8 @@ def rid(sim: ArmSim, rg: str, kind: str, name: str) -> str:
 
 
 def test_deleting_a_selection_removes_exactly_it_and_journals_it(sim: ArmSim, factory: ClientFactory,
-                                                                 tmp_path: Path) -> None:
+                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 ) -> None:
     make_vm_run(sim, factory, tmp_path)
     make_vm_run(sim, factory, tmp_path, run_id="run-2", base="Other")
     make_cluster(factory, tmp_path)
@@ -56,9 +58,21 @@ def test_deleting_a_selection_removes_exactly_it_and_journals_it(sim: ArmSim, fa
     plan = plan_deletion(inv, selection)
     assert not plan.blockers and sorted(op.name for op in plan.ops) == ["Yolo-IPv4", "Yolo-IPv6", "Yolo-VM", "aks1"]
 
+    # Independent deletions run concurrently: the VM's and the cluster's DELETEs each wait at a barrier for the
+    # other, so run one after the other they would break it (and fail the deletion); no timing involved.
+    meet = threading.Barrier(2, timeout=30)
+    handle = sim.handle
+
+    def meeting(req: ArmRequest) -> ArmResponse:
+        if req.method == "DELETE" and req.path.lower().endswith(("/virtualmachines/yolo-vm", "/managedclusters/aks1")):
+            meet.wait()
+        return handle(req)
+
+    monkeypatch.setattr(sim, "handle", meeting)
     events: list[DeleteEvent] = []
     result = deleter(factory, tmp_path, events).run(plan, confirm=plan.confirmation())
     assert result.ok, result.report()
+    assert not meet.broken
 
     mc = sim.group_id("MC_aks-rg_aks1_norwayeast").lower()
     gone = {rid(sim, "Yolo-RG", "Microsoft.Compute/virtualMachines", "Yolo-VM"),
@@ -87,7 +101,7 @@ def test_deleting_a_selection_removes_exactly_it_and_journals_it(sim: ArmSim, fa
     assert aks_states[mc].state == "deleted"
     assert Journal("run-2", directory=tmp_path).events().__next__()["event"] == "plan"  # run 2 untouched
 
-    # independent deletions ran concurrently; each was verified
+    # independent deletions ran concurrently (both sent before either came back); each was verified
     order = [(e.resource_id.rsplit("/", 1)[1], e.state) for e in events]
     first_done = next(i for i, (_, s) in enumerate(order) if s == "deleted")
     assert {"Yolo-VM", "aks1"} <= {n for n, s in order[:first_done] if s == "deleting"}
