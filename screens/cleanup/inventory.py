@@ -188,7 +188,7 @@ class CleanupScreen(Screen[None]):
             self._summary("[dim]Refreshing…[/dim]", keep=True)
         state = self.state
         self._load(app.session.factory, state.journal_dir, sorted(state.show_all), state.filters, state.now,
-                   getattr(app.session, "cloud", None))
+                   app.session.cloud)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-inventory")
     @posts(InventoryRead)
@@ -201,11 +201,10 @@ class CleanupScreen(Screen[None]):
         inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all,
                                     cloud=cloud)
         listing = build_listing(inventory, filters, now())
-        freeze = getattr(self.app, "freeze_heap", None)
-        if freeze is not None and len(inventory.items) >= self.FREEZE_AT:
+        if len(inventory.items) >= self.FREEZE_AT:
             # The listing lives until the next read; frozen, the collections the table's fill triggers on the
             # UI thread do not walk it (2,000 resources: ~30,000 objects, issue 26)
-            freeze()
+            azapp(self).freeze_heap()
         return listing
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-spend")

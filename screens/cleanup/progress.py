@@ -290,7 +290,7 @@ class DeleteScreen(Screen[Replan]):
                and "/backupfabrics/" not in _key(r)]
         self._retry_inputs = (ids, whole)
         self._replan(session.factory, state.journal_dir, sorted(state.show_all), ids, whole,
-                     dict(state.backup_data), getattr(session, "cloud", None))
+                     dict(state.backup_data), session.cloud)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-retry")
     @posts(Replanned)
