@@ -293,3 +293,28 @@ def test_a_rule_is_deleted_before_the_endpoint_and_workspace_it_uses() -> None:
     dcr = {"id": plan.step("dcr").resource_id, **plan.step("dcr").body}
     uses = {u.lower() for u in references("Microsoft.Insights/dataCollectionRules", dcr).uses}
     assert uses == {plan.step("dce").resource_id.lower(), plan.step("amw").resource_id.lower()}
+
+
+def test_someone_elses_cluster_of_that_name_is_never_turned_on(sim: ArmSim, factory: ClientFactory,
+                                                                tmp_path: Path) -> None:
+    """The read-modify-write is only for the cluster this run made: a cluster of the same name that another run
+    (another machine's: not in this journal) made is a conflict in the diff, and neither the cluster nor its
+    metrics are sent; nothing of it changes."""
+    from azwizard.run.preflight import read_plan
+
+    theirs = plan_aks(SPEC.with_(operations=OperationsSpec(monitor_metrics=False)), subscription_id=sim.subscription_id,
+                      run_id="r0", created_at="t")
+    made, _, _ = run(factory, theirs, tmp_path / "elsewhere")
+    assert made.ok, made.errors
+    cluster_id = theirs.step("aks").resource_id
+    before = sim.get(cluster_id)
+    puts = len([r for r in sim.requests if r.method == "PUT"])
+
+    plan = plan_of(sub=sim.subscription_id)
+    diff = read_plan(factory, plan, journal_dir=tmp_path)
+    assert "aks" in {e.key for e in diff.conflicts}
+    result = Runner(factory, Journal(plan.run_id, "aks", directory=tmp_path), poll_interval=0.01).run(plan, diff=diff)
+    assert not result.ok and result.states["aks"] != "succeeded" and result.states["metrics-on"] != "succeeded"
+    sent = [r for r in sim.requests[puts:] if r.method == "PUT" and "managedclusters/mon" in r.path.lower()]
+    assert sent == [] and sim.get(cluster_id) == before
+
