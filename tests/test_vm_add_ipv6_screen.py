@@ -43,7 +43,8 @@ async def until(app: App[Any], pilot: Any, cond: Any, timeout: float = 60.0) -> 
         if cond():
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"the condition never held in {timeout:.0f} s")
+            said = detail(app) if app.screen.query("#ipv6-detail") else repr(app.screen)
+            raise AssertionError(f"the condition never held in {timeout:.0f} s; the screen says: {said}")
 
 
 def detail(app: App[Any]) -> str:

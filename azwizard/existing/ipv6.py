@@ -202,6 +202,7 @@ def plan_add_ipv6(net: VmNetwork, *, run_id: str, created_at: str, ula48: str | 
     # ---- the IPv6 companion rules the user asked for, one read-modify-write update per NSG (existing/nsg6.py)
     rule_adds: list[Any] = []
     notes: list[str] = []
+    nsg_keys: list[str] = []
     if choices.nsg_source:
         from .nsg6 import companion_rules
         from .read import NSG
@@ -224,10 +225,18 @@ def plan_add_ipv6(net: VmNetwork, *, run_id: str, created_at: str, ula48: str | 
             nsg_body, nsg_changes = put_over(nsg_step, current, _foreign(current))
             steps.append(replace(nsg_step, body=nsg_body))
             entries.append(_entry(steps[-1], current, nsg_body, nsg_changes))
+            nsg_keys.append(nsg_step.key)
             notes += [a.describe() for a in adds]
         if not rule_adds and not problems:
             notes.append("No NSG rule needs an IPv6 companion: every inbound allow rule on the NIC's path lets "
                          "IPv6 clients in already (a * or service-tag source covers both families).")
+    if nsg_keys:
+        # The NSG updates land before the VNet's and so before the NIC's: NRP refuses a PUT of a subnet (the VNet's)
+        # or a NIC while an NSG it references is still updating (ReferencedResourceNotProvisioned, "… is not in
+        # Succeeded state. Resource is in Updating state": a subnet in https://github.com/hashicorp/terraform/issues/
+        # 7986, a NIC in https://github.com/hashicorp/terraform/issues/7153), so they never run at once; the rules
+        # are also in place before the VNet and the NIC carry IPv6.
+        steps[0] = replace(steps[0], depends_on=(*steps[0].depends_on, *nsg_keys))
     if not net.is_primary(nic):
         notes.append(f"Network interface {nic.get('name')} is not the VM's primary NIC: the guest's default route "
                      "goes out of the primary one, so IPv6 on this NIC needs a route for it in the guest "
