@@ -318,3 +318,32 @@ def test_someone_elses_cluster_of_that_name_is_never_turned_on(sim: ArmSim, fact
     sent = [r for r in sim.requests[puts:] if r.method == "PUT" and "managedclusters/mon" in r.path.lower()]
     assert sent == [] and sim.get(cluster_id) == before
 
+
+
+def test_a_cluster_re_made_by_someone_after_this_run_made_it_is_not_turned_on(sim: ArmSim, factory: ClientFactory,
+                                                                              tmp_path: Path) -> None:
+    """The read-modify-write re-checks what it read: the cluster this run made, deleted and made again by someone
+    else before the metrics step (another resourceUID: run/identity.py), is theirs; the metrics update is refused
+    and nothing is sent to it."""
+    plan = plan_of(sub=sim.subscription_id)
+    cluster_id = plan.step("aks").resource_id
+    theirs: list[dict[str, Any]] = []
+
+    def replace_cluster(ev: StepEvent) -> None:
+        if ev.key == "aks" and ev.state == "succeeded":
+            body = sim.get(cluster_id)
+            assert body is not None
+            body["properties"]["resourceUID"] = "someone-elses-0000"
+            body["identity"]["principalId"] = "00000000-0000-0000-0000-00000000beef"
+            sim.save(cluster_id, body)
+            theirs.append(body)
+
+    journal = Journal(plan.run_id, "aks", directory=tmp_path)
+    puts = len(sim.requests)
+    result = Runner(factory, journal, poll_interval=0.01, on_event=replace_cluster).run(plan)
+    assert theirs and result.states["aks"] == "succeeded" and result.states["metrics-on"] == "failed"
+    assert "re-created since this run made it: resourceUID differs" in result.errors["metrics-on"].what
+    sent = [r for r in sim.requests[puts:] if r.method == "PUT" and r.path.lower() == cluster_id.lower()]
+    assert len(sent) == 1  # the create; the metrics update never went
+    assert sim.get(cluster_id) == theirs[0]
+    assert any(e.get("event") == "configure-skipped" and e.get("step") == "metrics-on" for e in journal.events())

@@ -366,6 +366,15 @@ class Runner:
                 self.journal.record("configure-failed", step=step.key, id=step.resource_id, kind=step.kind,
                                     code=err.code, message=err.what)
                 raise self._emit_failed(step, started, err)
+            # Still the resource this run made (run/identity.py)? Deleted and re-made by someone since the maker
+            # step, it is theirs: nothing is sent.
+            made = self.journal.resources().get(step.resource_id.lower())
+            why = differs(made.detail.get("identity") if made is not None else None, current, step.kind)
+            if why:
+                self._refuse(step, StepDiff(step.key, step.label, step.kind, step.resource_id, "conflict",
+                                            reason=f"re-created since this run made it: {why}",
+                                            fix="It is not this run's any more: nothing of it was changed. Check "
+                                                "who made it (the activity log) before changing it by hand."))
             current = self._wait_provisioned(step, current)
             if not compare(step.body, current):
                 out = outputs_of(step.kind, current)
