@@ -355,7 +355,38 @@ def test_an_unchanged_resource_gone_while_provisioning_does_not_hang_the_run(
     sim.remove(nsg)
     result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
         plan, diff=PlanDiff(entries), resume=False)
-    assert result.states["nsg"] == "existing"  # the read says gone: the wait ends with what was read
+    # the read says gone: the wait ends, and the step says so instead of reporting what was read
+    assert result.states["nsg"] == "failed" and "is gone now" in result.errors["nsg"].what
+    assert result.states["nic"] == "skipped"  # what needs it does not start
+
+
+@pytest.mark.parametrize("owner", [None, Owner("foreign", "run-1", "vm", (), False)])
+def test_an_unchanged_resource_whose_running_operation_fails_is_not_reported_existing(
+        owner: Owner | None, sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    """Read "unchanged" while an earlier PUT still ran, and that PUT ended Failed: the resource is not as
+    planned. Nothing is sent to it (this run's: a rerun plans it as an update; someone else's: never touched), the
+    step fails with what happened, and what depends on it does not start."""
+    _first_run(sim, factory, tmp_path / "elsewhere")
+    plan = _vm_plan("run-2", sim.subscription_id)
+    nsg = plan.step("nsg").resource_id
+    updating = sim.get(nsg)
+    updating["properties"]["provisioningState"] = "Updating"
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged", owner=owner,
+                             current=updating if s.key == "nsg" else sim.get(s.resource_id)) for s in plan.steps)
+    failed = sim.get(nsg)
+    failed["properties"]["provisioningState"] = "Failed"
+    sim.save(nsg, failed)
+    puts = len([r for r in sim.requests if r.method == "PUT"])
+    journal = Journal("run-2", "vm", directory=tmp_path)
+    result = Runner(factory, journal, poll_interval=0.001).run(plan, diff=PlanDiff(entries), resume=False)
+    assert result.states["nsg"] == "failed" and "ended Failed" in result.errors["nsg"].what
+    assert result.states["nic"] == "skipped" and result.states["vm"] == "skipped"
+    assert len([r for r in sim.requests if r.method == "PUT"]) == puts
+    state = journal.resources()[nsg.lower()]
+    if owner is None:  # this run's: cleanup still lists it, and the fix is to run again
+        assert state.may_exist and "Run it again" in result.errors["nsg"].fix
+    else:  # someone else's: never this run's to clean up
+        assert not state.may_exist and "not this run's" in result.errors["nsg"].fix
 
 
 def test_an_operation_azure_no_longer_knows_is_sent_again(sim: ArmSim, factory: ClientFactory,

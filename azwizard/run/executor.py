@@ -360,6 +360,8 @@ class Runner:
             self._emit(StepEvent(step.key, "running", step.label, step.resource_id, time.monotonic() - started,
                                  "reading it, then updating…", attempt=attempt))
             current = self._read_back(step)
+            if current is not None:
+                current = self._wait_provisioned(step, current)
             if current is None:
                 err = AzwizardError(f"{step.label}: the resource it changes could not be read",
                                     "Retry: it is read again (cleanup still lists what the run made).")
@@ -375,7 +377,6 @@ class Runner:
                                             reason=f"re-created since this run made it: {why}",
                                             fix="It is not this run's any more: nothing of it was changed. Check "
                                                 "who made it (the activity log) before changing it by hand."))
-            current = self._wait_provisioned(step, current)
             if not compare(step.body, current):
                 out = outputs_of(step.kind, current)
                 self.journal.record("configured", step=step.key, id=step.resource_id, kind=step.kind, changed=False)
@@ -448,9 +449,28 @@ class Runner:
 
     def _unchanged(self, step: Step, entry: StepDiff) -> dict[str, Any]:
         """Nothing to send: the resource already is as planned. The journal says who owns it."""
+        started = time.monotonic()
         current = self._wait_provisioned(step, dict(entry.current or {}))
-        out = outputs_of(step.kind, current)
         relation = entry.owner.relation if entry.owner is not None else "this-run"
+        if current is None:  # read while an operation ran, and gone since
+            err = AzwizardError(f"{step.label}: it was there when read, and is gone now; nothing was sent",
+                                "Run it again: what is missing is planned and created then.")
+            self.journal.record("skipped", step=step.key, id=step.resource_id, kind=step.kind, reason="gone")
+            raise self._emit_failed(step, started, err)
+        state = str((current.get("properties") or {}).get("provisioningState") or "Succeeded")
+        if state.lower() in ("failed", "canceled"):  # read while an operation ran, and it did not succeed
+            ours = relation in ("this-run", "adopted")
+            err = AzwizardError(
+                f"{step.label}: the operation running on it when it was read ended {state}; nothing was sent to it",
+                "Run it again: a resource of this run in a failed state is planned as an update and sent again."
+                if ours else "It is not this run's: fix it where it was made, or choose another name.")
+            if ours:
+                self.journal.record("failed", step=step.key, id=step.resource_id, kind=step.kind, exists=True,
+                                    code=state, message=err.what)
+            else:
+                self.journal.record("skipped", step=step.key, id=step.resource_id, kind=step.kind, reason=state)
+            raise self._emit_failed(step, started, err)
+        out = outputs_of(step.kind, current)
         if relation in ("same-journey", "foreign"):
             self.journal.record("unchanged", step=step.key, id=step.resource_id, kind=step.kind,
                                 owner=entry.owner.run_id if entry.owner else None)
@@ -464,9 +484,10 @@ class Runner:
                              message="unchanged: nothing sent", outputs=out))
         return out
 
-    def _wait_provisioned(self, step: Step, current: dict[str, Any]) -> dict[str, Any]:
+    def _wait_provisioned(self, step: Step, current: dict[str, Any]) -> dict[str, Any] | None:
         """An existing resource still being provisioned (an interrupted run's PUT): wait until it is done,
-        reading it again, so what depends on it does not start too early."""
+        reading it again, so what depends on it does not start too early. None: it is gone (or no longer
+        readable) since."""
         while str((current.get("properties") or {}).get("provisioningState") or "Succeeded").lower() not in (
                 "succeeded", "failed", "canceled"):
             if self.cancel.is_set():
@@ -474,7 +495,7 @@ class Runner:
             self.cancel.wait(self.poll_interval)
             now = self._read_back(step)
             if now is None:
-                break
+                return None
             current = now
         return current
 
