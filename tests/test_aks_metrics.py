@@ -223,6 +223,10 @@ def test_cleanup_finds_and_deletes_what_the_run_made(sim: ArmSim, factory: Clien
             assert "billed per sample" in it.cost.parts[0].note
     deletion = plan_deletion(inv, default_selection(inv, run_id="r1"))
     assert not deletion.blockers, deletion.blockers
+    # the rule waits for the cluster (its association, which goes with the cluster, names the rule): an order the
+    # plan keeps, not one that holds only when the cluster's delete happens to start first
+    ops = {op.type.lower(): op for op in deletion.ops}
+    assert ops["microsoft.containerservice/managedclusters"].key in ops["microsoft.insights/datacollectionrules"].after
     done = Deleter(factory, JournalBook(tmp_path), None, poll_interval=0.01, retry_delay=0).run(
         deletion, confirm=deletion.confirmation())
     assert done.ok, done.report()

@@ -25,6 +25,7 @@ from . import blockers as b
 from .costs import Cost, total
 from .model import (
     CLUSTER,
+    DCRA,
     DELETABLE,
     KIND_RANK,
     PROTECTED_ITEM,
@@ -505,7 +506,7 @@ def _edges(runnable: list[_Draft], users: Mapping[str, Mapping[str, str]]) -> di
     owner = {m: d.op.key for d in runnable for m in d.members}
     after: dict[str, set[str]] = {d.op.key: set() for d in runnable}
     for d in runnable:
-        firsts = [owner.get(u) for m in d.members for u in users.get(m, {})]
+        firsts = [owner.get(_deleted_with(u, owner) or u) for m in d.members for u in users.get(m, {})]
         firsts += [owner.get(c) for c in d.contents_required | d.needs_gone]
         after[d.op.key] |= {f for f in firsts if f is not None and f != d.op.key}
     return after
@@ -559,12 +560,29 @@ def _own_blockers(d: _Draft, items: Mapping[str, InventoryItem], inventory: Inve
     return out
 
 
+# Extension resources that go when the resource they extend is deleted (never a lock: it stops the delete).
+GOES_WITH_PARENT = frozenset({DCRA})
+
+
+def _deleted_with(k: str, members: Mapping[str, str] | set[str]) -> str | None:
+    """The member that deletes ``k``: ``k`` itself, or the resource it is an extension of (a data collection rule
+    association under a cluster's id goes with the cluster: such resources are "deleted if the parent resource is
+    deleted", https://learn.microsoft.com/azure/azure-resource-manager/templates/deployment-complete-mode-deletion,
+    which lists Microsoft.Insights/dataCollectionRuleAssociations among them)."""
+    if k in members:
+        return k
+    parent, _, tail = k.rpartition("/providers/")
+    if parent and "/".join(tail.split("/")[:2]).lower() in GOES_WITH_PARENT:
+        return parent if parent in members else None
+    return None
+
+
 def _conflict(d: _Draft, items: Mapping[str, InventoryItem], users: Mapping[str, Mapping[str, str]],
               deleted: set[str]) -> tuple[str, str] | None:
     """(member, user): something this operation deletes that a resource which stays still uses."""
     for m in sorted(d.members):
         for user_key, user in sorted(users.get(m, {}).items()):
-            if user_key not in deleted:
+            if _deleted_with(user_key, deleted) is None:
                 return (items[m].id if m in items else m), user
     for c in sorted(d.contents_required | d.needs_gone):
         if c not in deleted:

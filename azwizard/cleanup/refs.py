@@ -6,6 +6,9 @@ Deletion order and "in use" blockers come from these real references, not from r
   a VNet's subnets → their NSG, NAT gateway, route table; a NAT gateway → its public IPs; an AKS cluster
   → the VNet of a subnet it was given; a data collection rule → its data collection endpoint and the Azure Monitor
   workspaces it sends to (``dataCollectionEndpointId``, ``destinations.monitoringAccounts[].accountResourceId``);
+  a data collection rule association → the rule or endpoint it links its resource to (``dataCollectionRuleId``,
+  ``dataCollectionEndpointId``: dataCollectionRuleAssociations_API.json, 2022-06-01), so a cluster and its
+  association go before the rule its agents still read;
 * back references Azure keeps (``used_by``): a NIC's ``virtualMachine``; a subnet's ``ipConfigurations``;
   an NSG's ``subnets`` and ``networkInterfaces``; a public IP's ``ipConfiguration`` and ``natGateway``; a NAT
   gateway's ``subnets``; a disk's ``managedBy``.
@@ -22,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import CLUSTER, DCR, DISK, NAT, NIC, NSG, PIP, VM, VNET, Cascade, key, kind_of, top_level
+from .model import CLUSTER, DCR, DCRA, DISK, NAT, NIC, NSG, PIP, VM, VNET, Cascade, key, kind_of, top_level
 
 Body = Mapping[str, Any]
 Lookup = Callable[[str], Body | None]
@@ -100,6 +103,9 @@ def references(kind: str, body: Body, lookup: Lookup | None = None) -> Refs:
         accounts = (props.get("destinations") or {}).get("monitoringAccounts") or []
         uses = [props.get("dataCollectionEndpointId"), *(a.get("accountResourceId") for a in accounts)]
         return Refs(_unique(rid, [str(u) for u in uses if u]))
+    if k == DCRA:
+        return Refs(_unique(rid, [str(u) for u in (props.get("dataCollectionRuleId"),
+                                                    props.get("dataCollectionEndpointId")) if u]))
     if k == CLUSTER:
         uses = []
         for pool in props.get("agentPoolProfiles") or []:
