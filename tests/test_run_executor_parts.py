@@ -360,6 +360,23 @@ def test_an_unchanged_resource_gone_while_provisioning_does_not_hang_the_run(
     assert result.states["nic"] == "skipped"  # what needs it does not start
 
 
+def test_a_read_that_fails_while_waiting_is_tried_again_not_taken_for_gone(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    _first_run(sim, factory, tmp_path / "elsewhere")
+    plan = _vm_plan("run-2", sim.subscription_id)
+    nsg = plan.step("nsg").resource_id
+    updating = sim.get(nsg)
+    updating["properties"]["provisioningState"] = "Updating"
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged",
+                             current=updating if s.key == "nsg" else sim.get(s.resource_id)) for s in plan.steps)
+    fault = sim.faults.error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=403, code="AuthorizationFailed",
+                             message="a moment's refusal", times=1)
+    result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
+        plan, diff=PlanDiff(entries), resume=False)
+    assert fault.hits == 1 and result.ok, result.errors
+    assert result.states["nsg"] == "existing" and result.outputs["nsg"]["provisioningState"] == "Succeeded"
+
+
 @pytest.mark.parametrize("owner", [None, Owner("foreign", "run-1", "vm", (), False)])
 def test_an_unchanged_resource_whose_running_operation_fails_is_not_reported_existing(
         owner: Owner | None, sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:

@@ -486,17 +486,25 @@ class Runner:
 
     def _wait_provisioned(self, step: Step, current: dict[str, Any]) -> dict[str, Any] | None:
         """An existing resource still being provisioned (an interrupted run's PUT): wait until it is done,
-        reading it again, so what depends on it does not start too early. None: it is gone (or no longer
-        readable) since."""
+        reading it again, so what depends on it does not start too early. None: it is gone since (a read that
+        fails is tried again, up to the transient retries; then the last read stands)."""
+        failed_reads = 0
         while str((current.get("properties") or {}).get("provisioningState") or "Succeeded").lower() not in (
                 "succeeded", "failed", "canceled"):
             if self.cancel.is_set():
                 raise _Cancelled()
             self.cancel.wait(self.poll_interval)
-            now = self._read_back(step)
-            if now is None:
+            try:
+                model = ops.get(self.factory, step.kind, step.resource_id)
+            except Exception:
+                failed_reads += 1
+                if failed_reads > self.transient_retries:
+                    break
+                continue
+            if model is None:
                 return None
-            current = now
+            failed_reads = 0
+            current = ops.wire(model)
         return current
 
     def _resume_pending(self, step: Step, entry: StepDiff) -> dict[str, Any] | None:
