@@ -81,8 +81,9 @@ def _taken_public(sim: ArmSim) -> set[str]:
 
 
 def allocate_public_ip(sim: ArmSim, pip_id: str, location: str, version: str) -> str:
-    """A unique, region-looking address: IPv4 from the region's block, IPv6 a /64-aligned address from a
-    Microsoft 2603:10xx:: block, as Azure hands them out."""
+    """A unique, region-looking address: IPv4 from the region's block, IPv6 a host address in a Microsoft
+    2603:10xx:: block with a short suffix, as Azure hands them out (a Standard static IPv6 in australiacentral read
+    back as ``2603:1010:300::29``, recorded in kubernetes-sigs/cluster-api-provider-azure's notes for issue 1716)."""
     taken = _taken_public(sim)
     seed = zlib.crc32(pip_id.lower().encode())
     if version == "IPv6":
@@ -90,7 +91,7 @@ def allocate_public_ip(sim: ArmSim, pip_id: str, location: str, version: str) ->
         cursor = network_state(sim).setdefault("v6_cursor", {})
         n = cursor.get(location, seed % 200 + 1)
         while True:
-            addr = str(ipaddress.IPv6Address(f"{base}:{n:x}::"))
+            addr = str(ipaddress.IPv6Address(f"{base}::{n:x}"))
             n += 1
             if addr not in taken:
                 cursor[location] = n
