@@ -156,3 +156,62 @@ def test_a_run_sends_a_step_again_twice_after_a_transient_fault(faults: int, ok:
     assert (result.states["nsg"] == "succeeded") is ok
     assert max(e.attempt for e in events if e.key == "nsg") == 3
     assert {e.attempt for e in events if e.key != "nsg"} == {1}  # a step sent once says attempt 1 throughout
+
+
+class _Waits(threading.Event):
+    """A cancel event that records how long the runner asked to wait, and can be set during the n-th wait."""
+
+    def __init__(self, set_on: int = 0) -> None:
+        super().__init__()
+        self.asked: list[float] = []
+        self.set_on = set_on
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if timeout is not None and timeout >= 0.5:  # the retry waits (the polls ask for poll_interval)
+            self.asked.append(timeout)
+            if len(self.asked) == self.set_on:
+                self.set()
+        return super().wait(0 if timeout is None else min(timeout, 0.001))
+
+
+def test_a_step_is_sent_again_only_after_a_wait(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    """An operation in progress, or a referenced resource still updating, clears when that operation ends: the
+    runner waits longer each attempt, never re-sends at once (an answer with Retry-After the SDK's own retry
+    policy waits out first)."""
+    plan = _vm_plan("run-1", sim.subscription_id)
+    sim.faults.error("PUT", r"/networkSecurityGroups/Yolo-NSG$", status=400, code="ReferencedResourceNotProvisioned",
+                     message="Resource is in Updating state", times=2)
+    cancel = _Waits()
+    result = Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.001, retry_delay=1.0,
+                    cancel=cancel).run(plan)
+    assert result.ok and cancel.asked == [1.0, 2.0]
+    assert len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG")) == 3
+
+
+def test_the_wait_is_azures_retry_after_when_it_says_one(factory: ClientFactory, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    runner = Runner(factory, Journal("run-1", "vm", directory=tmp_path), retry_delay=3.0)
+
+    def answered(**headers: str) -> Exception:
+        exc = Exception("409")
+        exc.response = SimpleNamespace(headers=headers)  # type: ignore[attr-defined]
+        return exc
+
+    assert runner.retry_wait(answered(**{"Retry-After": "7"}), 2) == 7.0
+    assert runner.retry_wait(answered(**{"Retry-After": "3600"}), 2) == 60.0  # capped
+    assert runner.retry_wait(answered(), 3) == 6.0
+    assert runner.retry_wait(answered(**{"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}), 2) == 3.0
+    assert Runner(factory, Journal("r", "vm", directory=tmp_path), poll_interval=0.25).retry_delay == 2.0
+
+
+def test_stopping_during_the_wait_sends_nothing_more(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan = _vm_plan("run-1", sim.subscription_id)
+    sim.faults.error("PUT", r"/networkSecurityGroups/Yolo-NSG$", status=409, code="AnotherOperationInProgress",
+                     message="Another operation is in progress.", times=1)
+    cancel = _Waits(set_on=1)
+    result = Runner(factory, Journal("run-1", "vm", directory=tmp_path), poll_interval=0.001, retry_delay=1.0,
+                    cancel=cancel).run(plan)
+    assert result.states["nsg"] == "cancelled" and cancel.asked == [1.0]
+    assert len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG")) == 1  # never sent again
+    assert "nsg" in result.in_flight  # the first attempt may have landed: cleanup checks it

@@ -38,6 +38,8 @@ TERMINAL_STATES = frozenset({"succeeded", "failed", "canceled"})
 TRANSIENT_CODES = frozenset({
     "InternalServerError", "ServiceUnavailable", "TooManyRequests", "RetryableError", "GatewayTimeout",
     "InternalOperationError", "OperationPreempted", "AnotherOperationInProgress", "RetryableErrorInternal",
+    # a resource this one references is still updating ("Resource is in Updating state": hashicorp/terraform#7986)
+    "ReferencedResourceNotProvisioned",
 })
 
 
@@ -95,6 +97,7 @@ class Runner:
         max_workers: int = 8,
         poll_interval: float = 0.25,
         transient_retries: int = 2,
+        retry_delay: float | None = None,
         on_event: Callable[[StepEvent], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> None:
@@ -103,6 +106,11 @@ class Runner:
         self.max_workers = max_workers
         self.poll_interval = poll_interval
         self.transient_retries = transient_retries
+        # Before sending a step again after a transient fault: the answer's Retry-After, else this times the
+        # attempt (ARM's guidance: https://learn.microsoft.com/azure/azure-resource-manager/management/
+        # request-limits-and-throttling#error-code; an AnotherOperationInProgress or a referenced resource still
+        # updating clears once that operation ends, never at once). Default: 8 polls.
+        self.retry_delay = poll_interval * 8 if retry_delay is None else retry_delay
         self.on_event = on_event
         self.cancel = cancel or threading.Event()
 
@@ -310,9 +318,16 @@ class Runner:
                 err = explain(exc)
                 if is_transient(exc, err) and attempt <= self.transient_retries:
                     attempt += 1
+                    wait = self.retry_wait(exc, attempt)
                     self._emit(StepEvent(step.key, "running", step.label, step.resource_id,
-                                         time.monotonic() - started, f"retrying after {err.code or 'a transient fault'}",
-                                         attempt=attempt))
+                                         time.monotonic() - started, f"retrying after {err.code or 'a transient fault'}"
+                                         f" in {wait:.0f} s", attempt=attempt))
+                    if self.cancel.wait(wait):  # stopped before sending it again; the first may have landed
+                        self._in_flight.add(step.key)
+                        self._emit(StepEvent(step.key, "cancelled", step.label, step.resource_id,
+                                             time.monotonic() - started, "stopped before sending it again; Azure "
+                                             "may still have the earlier attempt (cleanup will check)"))
+                        raise _Cancelled() from exc
                     continue
                 if if_match and is_precondition_failed(exc, err):
                     landed = self._landed(step, body)
@@ -405,6 +420,12 @@ class Runner:
                 if (is_transient(exc, err) or (etag and is_precondition_failed(exc, err))) and \
                         attempt <= self.transient_retries:
                     attempt += 1  # a 412: someone (AKS itself) changed it since the read: read it again
+                    if is_transient(exc, err) and self.cancel.wait(self.retry_wait(exc, attempt)):
+                        self._in_flight.add(step.key)  # the earlier attempt may have landed
+                        self._emit(StepEvent(step.key, "cancelled", step.label, step.resource_id,
+                                             time.monotonic() - started, "stopped before sending it again; Azure "
+                                             "may still have the earlier attempt"))
+                        raise _Cancelled() from exc
                     continue
                 if etag and is_precondition_failed(exc, err):
                     err = changed_since_read(step)
@@ -417,6 +438,16 @@ class Runner:
             self._emit(StepEvent(step.key, "succeeded", step.label, step.resource_id, elapsed, "updated",
                                  outputs=out, attempt=attempt))
             return {**out, "_seconds": elapsed}
+
+    def retry_wait(self, exc: BaseException, attempt: int) -> float:
+        """Seconds to wait before attempt ``attempt`` (2, 3, …): the Retry-After Azure answered (capped at a
+        minute), else ``retry_delay`` times the attempts so far."""
+        response = getattr(exc, "response", None)
+        header = getattr(response, "headers", {}).get("Retry-After") if response is not None else None
+        try:
+            return min(60.0, max(0.0, float(header))) if header else self.retry_delay * (attempt - 1)
+        except ValueError:  # an HTTP date: not sent by ARM for these
+            return self.retry_delay * (attempt - 1)
 
     def _emit_failed(self, step: Step, started: float, err: AzwizardError) -> AzwizardError:
         self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, time.monotonic() - started, err.what,
