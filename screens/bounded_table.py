@@ -6,21 +6,29 @@ every slice's visible rows, stale, until the caches are full. At 2,000 rows that
 some 100,000 objects (segment lists, Text, Strips with their own caches), which each full garbage collection
 walked while the UI thread waited (over 100 ms a collection). Here each cache holds twice what the viewport
 shows, so it still serves every repaint and scroll step, and a collection has little to walk.
-https://github.com/Textualize/textual/blob/main/src/textual/widgets/_data_table.py (DataTable.__init__)
+
+Two more costs of a fill, both on the UI thread: Textual measures every cell of every new row, which only an
+auto-width column needs (``_update_dimensions``), and each slice's ``add_row`` calls made the rows in view
+stale, so each slice rendered them all again (``append_rows`` keeps them).
+https://github.com/Textualize/textual/blob/main/src/textual/widgets/_data_table.py (DataTable.__init__,
+add_row, _update_dimensions, _render_line)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from textual import events
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 MIN_ROWS = 24  # the size the caches assume before the table has one (a small terminal)
 
 
 class BoundedTable(DataTable[Any]):
-    """A DataTable whose render caches are sized by its viewport (twice the rows and cells it shows)."""
+    """A DataTable whose render caches are sized by its viewport (twice the rows and cells it shows), which
+    measures cells only where a width depends on them, and appends rows without re-rendering those shown."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,6 +46,32 @@ class BoundedTable(DataTable[Any]):
             if cache.maxsize != size:
                 cache.maxsize = size
                 cache.clear()  # an LRUCache over its new size would only stay there (it evicts one per insert)
+
+    def _fixed_widths(self) -> bool:
+        """Every column has its own set width (none sizes to its content) and no row has a label."""
+        return not self._labelled_row_exists and not any(c.auto_width for c in self.columns.values())
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Textual measures every cell of every new row (to widen auto-width columns) before it can size the
+        table: 15-35 ms a 100-row slice of the cleanup table, whose columns all have set widths, so the
+        measures changed nothing. Only rows that can change the layout (a label, an auto height) are measured
+        when no column sizes to its content; the virtual size is computed as before."""
+        if self._fixed_widths():
+            new_rows = [k for k in new_rows if (row := self.rows.get(k)) is not None
+                        and (row.label is not None or row.auto_height)]
+        super()._update_dimensions(new_rows)
+
+    def append_rows(self, rows: Iterable[tuple[str, Sequence[Any]]]) -> None:
+        """Add ``rows`` (key, cells) after the last one. Each ``add_row`` raises the table's update count, which
+        every cached render is keyed by, so the rows in view were rendered again after each slice of a fill
+        (25-60 ms a slice at 130x45). Rows of one line appended under set-width columns change nothing of what
+        is already rendered (a row's index, cells, widths and the cursor stay), so the count is put back and
+        the renders stay valid; the line offsets (keyed by the count alone) are dropped, as a new count would."""
+        kept = self._update_count
+        added = [self.add_row(*cells, key=key) for key, cells in rows]
+        if self._fixed_widths() and all(self.rows[k].height == 1 for k in added):
+            self._update_count = kept
+            self._offset_cache.clear()
 
     def cache_sizes(self) -> dict[str, int]:
         """How many entries each render cache holds now (for tests and benchmarks)."""

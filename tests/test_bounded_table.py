@@ -55,3 +55,78 @@ async def test_textual_s_own_table_keeps_far_more() -> None:
         await wait_until(pilot, lambda: table.row_count == 600, what="the rows")
         bound = 2 * max(table.size.height, MIN_ROWS)
         assert len(table._cell_render_cache) > 2 * bound * COLUMNS
+
+
+def rendered(table: DataTable[str]) -> list[str]:
+    """The text of each line the table shows now (header included)."""
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+async def test_rows_appended_in_slices_render_as_rows_added_one_by_one() -> None:
+    """``append_rows`` keeps the renders of the rows already shown (the update count is put back): the table
+    must still show every row where Textual's own table does, at the top, after a scroll and a cursor move."""
+    slices = [[(f"r{r}", [f"[b]{r}[/b]:{c}" for c in range(COLUMNS)]) for r in range(s, s + 70)]
+              for s in range(0, 280, 70)]
+    ours, theirs = BoundedTable(), DataTable[str]()
+    shown: list[list[list[str]]] = []
+    for table in (ours, theirs):
+        app = TableApp(table)
+        async with app.run_test(size=(80, 24)) as pilot:
+            views = []
+            for rows in slices:
+                if isinstance(table, BoundedTable):
+                    table.append_rows(rows)
+                else:
+                    for key, cells in rows:
+                        table.add_row(*cells, key=key)
+                await pilot.pause()
+                views.append(rendered(table))
+            table.move_cursor(row=200)  # a scroll to rows added by the last slices
+            await pilot.pause()
+            views.append(rendered(table))
+            table.move_cursor(row=3)
+            await pilot.pause()
+            views.append(rendered(table))
+            assert table.row_count == 280
+        shown.append(views)
+    assert any("200:0" in line for line in shown[1][-2])  # the scroll shows row 200
+    assert shown[0] == shown[1]
+
+
+class SteadyTableApp(TableApp):
+    """The table's size set from the start (neither its rows nor the scrollbar's arrival resize it: a resize
+    renders every row again, as it must), as the cleanup screen's table is."""
+
+    CSS = "DataTable { scrollbar-gutter: stable; height: 1fr; }"
+
+
+async def test_appending_rows_leaves_the_rendered_rows_cached() -> None:
+    """The rows in view are not rendered again when rows are appended below them (25-60 ms a slice of the
+    cleanup table); a cell update still renders them again."""
+    table = BoundedTable()
+    app = SteadyTableApp(table)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table.append_rows([(f"r{r}", [f"{r}:{c}" for c in range(COLUMNS)]) for r in range(50)])
+        await pilot.pause()
+        first = [table._render_line(y, 0, table.size.width, table.rich_style) for y in range(1, 10)]
+        table.append_rows([(f"r{r}", [f"{r}:{c}" for c in range(COLUMNS)]) for r in range(50, 100)])
+        await pilot.pause()
+        again = [table._render_line(y, 0, table.size.width, table.rich_style) for y in range(1, 10)]
+        assert all(a is b for a, b in zip(first, again, strict=True))  # the same cached strips
+        table.update_cell("r1", "c0", "new")
+        await pilot.pause()
+        after = table._render_line(2, 0, table.size.width, table.rich_style)
+        assert after is not first[1] and "new" in after.text
+
+
+async def test_an_auto_width_column_still_grows_with_its_cells() -> None:
+    """New rows' cells are measured only where a width depends on them: a column sized to its content still is."""
+    table = BoundedTable()
+    app = TableApp(table)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table.add_column("auto", key="auto")
+        table.append_rows([("r0", ["x"] * COLUMNS + ["short"])])
+        await wait_until(pilot, lambda: table.columns["auto"].content_width == len("short"), what="measured")
+        table.append_rows([("r1", ["x"] * COLUMNS + ["a much longer value"])])
+        await wait_until(pilot, lambda: table.columns["auto"].content_width == len("a much longer value"),
+                         what="the column widened")

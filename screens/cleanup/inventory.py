@@ -98,7 +98,9 @@ class CleanupScreen(Screen[None]):
     ]
 
     AUTO_FOCUS = "#cleanup-table"
-    FILL_SLICE = 100
+    FILL_SLICE = 500  # rows a slice at most
+    FILL_SECONDS = 0.02  # and the UI thread's CPU time it may take, looked at every FILL_CHECK rows
+    FILL_CHECK = 50
     FREEZE_AT = 200  # inventories this large are frozen into the collector's permanent generation when read
     SPENT_SLICE = 500  # update_cell is cheap, but each slice repaints the rows in view
 
@@ -379,8 +381,9 @@ class CleanupScreen(Screen[None]):
                 select.value = wanted
 
     def _fill_table(self, current_key: str | None) -> None:
-        """All rows at once; a large inventory (hundreds of resources) in slices of ``FILL_SLICE`` rows, one
-        per refresh, so the UI thread never stalls for long (the table measures every new row's cells)."""
+        """The rows in slices of at most ``FILL_SLICE`` rows and about ``FILL_SECONDS`` of the UI thread's time,
+        one per refresh, so the UI thread never stalls for long; a small inventory in one slice. Each slice is
+        appended below the rows shown (``BoundedTable.append_rows``): they are not rendered again (issue 26)."""
         self._fill_generation += 1
         self.query_one("#cleanup-table", DataTable).clear()
         self._fill_from(self._fill_generation, 0, current_key)
@@ -389,12 +392,18 @@ class CleanupScreen(Screen[None]):
         if generation != self._fill_generation:
             return  # a newer fill started
         state = self.state
-        table = self.query_one("#cleanup-table", DataTable)
+        table = self.query_one("#cleanup-table", BoundedTable)
         now = state.now()
         end = len(self._rows) if len(self._rows) <= self.FILL_SLICE else min(start + self.FILL_SLICE, len(self._rows))
+        deadline = time.thread_time() + self.FILL_SECONDS
+        slice_rows = []
         for row in self._rows[start:end]:
-            table.add_row(*cells_for(row, state.selected, state.whole_groups, now, self._columns, state.spend),
-                          key=row.key)
+            slice_rows.append((row.key, cells_for(row, state.selected, state.whole_groups, now, self._columns,
+                                                  state.spend)))
+            if len(slice_rows) % self.FILL_CHECK == 0 and time.thread_time() > deadline:
+                break  # a slice also ends on time (the UI thread's CPU time: a machine's load does not cut it)
+        end = start + len(slice_rows)
+        table.append_rows(slice_rows)
         if end < len(self._rows):
             # A timer, not call_after_refresh: between slices the event loop runs everything else (keys,
             # painting, the table measuring the slice just added).
