@@ -144,7 +144,7 @@ async def ui_stall(n: int) -> dict[str, float]:
                 now, cpu = loop.time(), time.thread_time()
                 lags.append(now - last - 0.005)
                 busy.append(cpu - last_cpu)
-                if os.environ.get("AZWIZARD_BENCH_TRACE") and now - last > 0.1:
+                if os.environ.get("AZWIZARD_BENCH_TRACE") and (now - last > 0.1 or cpu - last_cpu > float(os.environ.get("AZWIZARD_BENCH_BUSY", "1"))):
                     print(f"  stall {now - last:.3f} s (UI thread busy {cpu - last_cpu:.3f} s) ending at "
                           f"+{now - start:.2f} s", flush=True)
                 last, last_cpu = now, cpu

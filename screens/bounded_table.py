@@ -32,20 +32,30 @@ class BoundedTable(DataTable[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._bound_caches(MIN_ROWS)
+        self._bound_caches(MIN_ROWS, shrink=True)
+        self._widths: tuple[int, int] | None = None  # the table's width and its content's at the last resize
 
     def on_resize(self, event: events.Resize) -> None:
-        # A resize makes every cached render stale anyway (DataTable._on_resize raises the update count)
+        """The caches grow with the viewport. Textual's DataTable makes every cached render stale on any resize
+        (``_on_resize`` raises the update count), but a render depends on the table's width only (a line is the
+        row's cells padded to the width; the line cache is keyed by the line, not the screen row): when only the
+        height changed (the summary above the cleanup table gained a line, 25-45 ms of renders each time), the
+        default handler is skipped and the renders stay."""
         self._bound_caches(event.size.height)
+        widths = (event.size.width, self.size.width)
+        if widths == self._widths:
+            event.prevent_default()  # DataTable._on_resize, the next handler in the class order, is not called
+        self._widths = widths
 
-    def _bound_caches(self, height: int) -> None:
+    def _bound_caches(self, height: int, *, shrink: bool = False) -> None:
         rows = 2 * max(height, MIN_ROWS)
         cells = rows * max(len(self.columns), 8)
         for cache, size in ((self._row_render_cache, rows), (self._row_renderable_cache, rows),
                             (self._line_cache, rows), (self._cell_render_cache, cells)):
-            if cache.maxsize != size:
+            if size > cache.maxsize or (shrink and size != cache.maxsize):
                 cache.maxsize = size
-                cache.clear()  # an LRUCache over its new size would only stay there (it evicts one per insert)
+                if shrink:
+                    cache.clear()  # an LRUCache over its new size would only stay there (it evicts one per insert)
 
     def _fixed_widths(self) -> bool:
         """Every column has its own set width (none sizes to its content) and no row has a label."""

@@ -58,8 +58,8 @@ async def test_textual_s_own_table_keeps_far_more() -> None:
 
 
 def rendered(table: DataTable[str]) -> list[str]:
-    """The text of each line the table shows now (header included)."""
-    return [table.render_line(y).text for y in range(table.size.height)]
+    """Each line the table shows now (header included), as text with its styles."""
+    return [repr([(seg.text, seg.style) for seg in table.render_line(y)]) for y in range(table.size.height)]
 
 
 async def test_rows_appended_in_slices_render_as_rows_added_one_by_one() -> None:
@@ -130,3 +130,36 @@ async def test_an_auto_width_column_still_grows_with_its_cells() -> None:
         table.append_rows([("r1", ["x"] * COLUMNS + ["a much longer value"])])
         await wait_until(pilot, lambda: table.columns["auto"].content_width == len("a much longer value"),
                          what="the column widened")
+
+
+async def test_a_change_of_height_keeps_the_renders_and_one_of_width_renders_again() -> None:
+    """A render depends on the table's width only: a shorter table (the cleanup summary gained a line) keeps its
+    cached lines; a narrower or wider one renders them again, exactly as Textual's own table shows them."""
+    table, theirs = BoundedTable(), DataTable[str]()
+    rows = [(f"r{r}", [f"{r}:{c}" for c in range(COLUMNS)]) for r in range(60)]
+    views: list[list[list[str]]] = []
+    for each in (table, theirs):
+        views.append([])
+        app = SteadyTableApp(each)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for key, cells in rows:
+                each.add_row(*cells, key=key)
+            await wait_until(pilot, lambda t=each: t.size.height == 24 and t.show_vertical_scrollbar,  # type: ignore[misc]
+                             what="laid out")
+            before = [each._render_line(y, 0, each.size.width, each.rich_style) for y in range(1, 10)]
+            each.styles.height = 12
+            await wait_until(pilot, lambda t=each: t.size.height == 12, what="shorter")  # type: ignore[misc]
+            await pilot.pause()
+            after = [each._render_line(y, 0, each.size.width, each.rich_style) for y in range(1, 10)]
+            if each is table:
+                assert all(a is b for a, b in zip(before, after, strict=True))
+            each.styles.width = 50
+            await wait_until(pilot, lambda t=each: t.outer_size.width == 50, what="narrower")  # type: ignore[misc]
+            await pilot.pause()
+            views[-1].append(rendered(each))
+            each.styles.width = 70
+            await wait_until(pilot, lambda t=each: t.outer_size.width == 70, what="wider")  # type: ignore[misc]
+            await pilot.pause()
+            views[-1].append(rendered(each))
+            assert each.render_line(1).cell_length == each.size.width
+    assert views[0] == views[1]
