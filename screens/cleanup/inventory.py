@@ -19,6 +19,7 @@ from azwizard.cleanup.model import CLUSTER
 
 from ..appref import azapp
 from ..bounded_table import BoundedTable
+from ..gcquiet import fewer_full_collections
 from ..workers import WorkerDone, leaving, posts
 from .confirm import PowerConfirmScreen
 from .dryrun import DryRunScreen
@@ -204,9 +205,10 @@ class CleanupScreen(Screen[None]):
         the moment, all built here, off the UI thread."""
         from azwizard.cleanup import build_inventory
 
-        inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all,
-                                    cloud=cloud)
-        listing = build_listing(inventory, filters, now())
+        with fewer_full_collections():  # what is built here lives on: full collections would only hold the GIL
+            inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all,
+                                        cloud=cloud)
+            listing = build_listing(inventory, filters, now())
         if len(inventory.items) >= self.FREEZE_AT:
             # The listing lives until the next read; frozen, the collections the table's fill triggers on the
             # UI thread do not walk it (2,000 resources: ~30,000 objects, issue 26)

@@ -519,7 +519,7 @@ def detail_text(row: Row | None, inventory: Inventory, now: _dt.datetime, power_
     # Most important first: the panel is a few lines high and long ids wrap.
     facts = [f"state {it.state or 'unknown'}", f"location {it.location or 'none'}",
              f"age {age_text(it.age(now))}" + (f" (created {it.created})" if it.created else ""),
-             f"run {it.run_id or 'none'}"]
+             f"run {run_short(inventory, it.run_id)}" if it.run_id else "run none"]
     facts += [f"{k} {v}" for k, v in it.details]
     lines = [f"[b]{escape(f'{long_type(it.type)} {display_name(it)}')}[/b] · " + escape(" · ".join(facts))]
     if it.kind == CLUSTER:
