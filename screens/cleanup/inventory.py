@@ -72,11 +72,32 @@ class PowerDone(WorkerDone["PowerResult"]):
 
 class KeysFooter(Footer):
     """The footer, its keys wrapping onto a second row on a narrow terminal (app.tcss) instead of being cut
-    off: Footer sets its grid's column count inline (one per key), which would beat the stylesheet."""
+    off: Footer sets its grid's column count inline (one per key), which would beat the stylesheet.
+
+    Built again only when the keys it shows change: Textual's Footer rebuilds itself (15-40 ms of the UI
+    thread) on every ``refresh_bindings``, which the screen's focus, each highlighted row and a resumed screen
+    send (five rebuilds as the screen opens, one per row the cursor or a fill passes), nearly always to show
+    the same keys. https://github.com/Textualize/textual/blob/main/src/textual/widgets/_footer.py"""
+
+    _shown: list[tuple[object, ...]] | None = None  # the keys the footer shows, or will once rebuilt (_keys)
 
     def compose(self) -> ComposeResult:
+        self._shown = self._keys() if self._bindings_ready else None
         yield from super().compose()
         self.styles.clear_rule("grid_size_columns")
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        mine = self.is_attached and screen is self.screen
+        if mine and self._shown is not None and self._keys() == self._shown:
+            return  # the same keys, enabled the same way (as built, or as the rebuild already asked for will be)
+        super().bindings_changed(screen)  # asks for a rebuild after the next refresh
+        if mine and screen.app.app_focus:
+            self._shown = self._keys()
+
+    def _keys(self) -> list[tuple[object, ...]]:
+        """What compose shows: each shown key of the screen's active bindings, its action, label, state, tooltip."""
+        return [(b.key, b.action, b.description, enabled, tooltip)
+                for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show]
 
 
 class CleanupScreen(Screen[None]):
