@@ -163,3 +163,37 @@ async def test_a_change_of_height_keeps_the_renders_and_one_of_width_renders_aga
             views[-1].append(rendered(each))
             assert each.render_line(1).cell_length == each.size.width
     assert views[0] == views[1]
+
+
+async def test_a_column_updated_renders_as_textual_s_table_and_only_its_cells_again() -> None:
+    """``update_column`` (the Spent cells when the spend arrives) shows what ``update_cell`` shows in Textual's
+    table, rows in view and rows scrolled to later, and renders again only the changed column's cells."""
+    rows = [(f"r{r}", [f"{r}:{c}" for c in range(COLUMNS)]) for r in range(60)]
+    changed = [(f"r{r}", f"${r}") for r in range(0, 60, 2)]
+    views: list[list[list[str]]] = []
+    kept: list[bool] = []
+    for table in (BoundedTable(), DataTable[str]()):
+        views.append([])
+        app = SteadyTableApp(table)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for key, cells in rows:
+                table.add_row(*cells, key=key)
+            await wait_until(pilot, lambda t=table: t.size.height == 24, what="laid out")  # type: ignore[misc]
+            views[-1].append(rendered(table))
+            if isinstance(table, BoundedTable):
+                cache = table._cell_render_cache
+                others = {k: cache.get(k) for k in [*cache.keys()] if str(k[1].value) == "c1"}
+                table.update_column("c3", changed)
+            else:
+                for key, value in changed:
+                    table.update_cell(key, "c3", value)
+            await pilot.pause()
+            views[-1].append(rendered(table))
+            if isinstance(table, BoundedTable):
+                kept = [cache.get(k) is v for k, v in others.items()]
+            table.move_cursor(row=50)
+            await pilot.pause()
+            views[-1].append(rendered(table))
+    assert kept and all(kept)  # the other columns' cells were not rendered again
+    assert any("$50" in line for line in views[0][-1])
+    assert views[0] == views[1]
