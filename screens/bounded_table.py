@@ -16,10 +16,11 @@ add_row, _update_dimensions, _render_line)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from textual import events
+from textual.cache import LRUCache
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
@@ -106,11 +107,9 @@ class BoundedTable(DataTable[Any]):
         if not changed:
             return
         indexes = {self._row_locations.get(k) for k in changed}
-        for cache, stale in ((self._cell_render_cache, lambda k: k[0] in changed and k[1] == column),
-                             (self._row_render_cache, lambda k: k[0] in changed),
-                             (self._row_renderable_cache, lambda k: k[1] in indexes)):
-            for cache_key in [*filter(stale, cache.keys())]:  # (an LRUCache is not iterable)
-                cache.discard(cache_key)
+        _drop(self._cell_render_cache, lambda k: k[0] in changed and k[1] == column)
+        _drop(self._row_render_cache, lambda k: k[0] in changed)
+        _drop(self._row_renderable_cache, lambda k: k[1] in indexes)
         self._line_cache.clear()  # lines are joined from the row renders: cheap to make again
         self.refresh()
 
@@ -118,3 +117,9 @@ class BoundedTable(DataTable[Any]):
         """How many entries each render cache holds now (for tests and benchmarks)."""
         return {"cells": len(self._cell_render_cache), "rows": len(self._row_render_cache),
                 "renderables": len(self._row_renderable_cache), "lines": len(self._line_cache)}
+
+
+def _drop(cache: LRUCache[Any, Any], stale: Callable[[Any], bool]) -> None:
+    """Drop the entries whose key is ``stale``."""
+    for key in [*filter(stale, cache.keys())]:  # (an LRUCache is not iterable)
+        cache.discard(key)
