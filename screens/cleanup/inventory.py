@@ -76,7 +76,7 @@ class KeysFooter(Footer):
 
     Built again only when the keys it shows change: Textual's Footer rebuilds itself (15-40 ms of the UI
     thread) on every ``refresh_bindings``, which the screen's focus, each highlighted row and a resumed screen
-    send (five rebuilds as the screen opens, one per row the cursor or a fill passes), nearly always to show
+    send (four rebuilds as the screen opened, one per row the cursor or a fill passes), nearly always to show
     the same keys. https://github.com/Textualize/textual/blob/main/src/textual/widgets/_footer.py"""
 
     _shown: list[tuple[object, ...]] | None = None  # the keys the footer shows, or will once rebuilt (_keys)
@@ -402,7 +402,7 @@ class CleanupScreen(Screen[None]):
 
     def _fill_table(self, current_key: str | None) -> None:
         """The rows in slices of at most ``FILL_SLICE`` rows and about ``FILL_SECONDS`` of the UI thread's time,
-        one per refresh, so the UI thread never stalls for long; a small inventory in one slice. Each slice is
+        one per refresh, so the UI thread never stalls for long. Each slice is
         appended below the rows shown (``BoundedTable.append_rows``): they are not rendered again (issue 26)."""
         self._fill_generation += 1
         self.query_one("#cleanup-table", DataTable).clear()
