@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 FULL_EVERY = 1000  # generation-1 collections between two full ones inside the block (Python's default: 10)
@@ -24,19 +24,36 @@ _depth = 0  # blocks running now (a refresh may start a new worker before the ol
 _saved: tuple[int, int, int] | None = None
 
 
-@contextmanager
-def fewer_full_collections() -> Iterator[None]:
+def hold_full_collections() -> Callable[[], None]:
+    """Raise the threshold until the returned function is called (once is enough; later calls do nothing): for
+    work that spans several turns of the UI's event loop (the cleanup table's fill)."""
     global _depth, _saved
     with _lock:
         if _depth == 0:
             _saved = gc.get_threshold()
             gc.set_threshold(_saved[0], _saved[1], max(_saved[2], FULL_EVERY))
         _depth += 1
-    try:
-        yield
-    finally:
+    released = False
+
+    def release() -> None:
+        global _depth, _saved
+        nonlocal released
         with _lock:
+            if released:
+                return
+            released = True
             _depth -= 1
             if _depth == 0 and _saved is not None:
                 gc.set_threshold(*_saved)
                 _saved = None
+
+    return release
+
+
+@contextmanager
+def fewer_full_collections() -> Iterator[None]:
+    release = hold_full_collections()
+    try:
+        yield
+    finally:
+        release()

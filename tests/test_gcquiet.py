@@ -72,3 +72,27 @@ async def test_the_cleanup_screen_reads_its_inventory_with_fewer_full_collection
         assert screen(app).state.inventory is not None
     assert during and all(t[2] >= FULL_EVERY for t in during)
     assert gc.get_threshold() == before
+
+
+async def test_a_large_table_fills_with_fewer_full_collections_then_gives_them_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a large table fills in slices (3 rows "large" and 2 a slice here), no full collection runs on the
+    UI thread; once every row is in, the thresholds are as before."""
+    from azwizard.screens.cleanup import CleanupScreen
+    from textual.widgets import DataTable
+    from tui_helpers import wait_until
+
+    before = gc.get_threshold()
+    app, holder = demo(tmp_path)
+    async with app.run_test() as pilot:
+        await open_cleanup(app, pilot, holder, cluster=False)
+        monkeypatch.setattr(CleanupScreen, "FREEZE_AT", 3)
+        monkeypatch.setattr(CleanupScreen, "FILL_SLICE", 2)
+        shown = screen(app)
+        table = shown.query_one("#cleanup-table", DataTable)
+        shown._fill_table(None)
+        assert table.row_count == 2 < len(shown.rows)
+        assert gc.get_threshold()[2] >= FULL_EVERY
+        await wait_until(pilot, lambda: table.row_count == len(shown.rows), what="the table filled")
+        assert gc.get_threshold() == before
+    assert gc.get_threshold() == before
