@@ -445,21 +445,26 @@ class CleanupScreen(Screen[None]):
             table.move_cursor(row=first_item, animate=False)
 
     def _filled(self) -> None:
-        """The table holds every row: full collections as before, and a large table's rows frozen out of their
-        way (collected first, on a worker: the collection holds the GIL, not the UI thread's time)."""
-        release, self._release_collections = self._release_collections, None
+        """The table holds every row: a large table's rows are frozen out of the collector's way, collected
+        first, on a worker (the collection holds the GIL, not the UI thread's time), and full collections go
+        on as before after that one (released before it, the one due would run on the UI thread)."""
+        release = self._release_collections
         if release is not None:
-            release()
-            self._freeze()
+            self._freeze(release)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-freeze", description="freeze the rows")
-    def _freeze(self) -> None:
-        azapp(self).freeze_heap()
+    def _freeze(self, release: Callable[[], None]) -> None:
+        try:
+            azapp(self).freeze_heap()
+        finally:
+            release()
+            if self._release_collections is release:
+                self._release_collections = None
 
     def on_unmount(self) -> None:
         release, self._release_collections = self._release_collections, None
         if release is not None:
-            release()  # a fill that never ended (the app closed first)
+            release()  # a fill or its freeze that never ended (the app closed first)
 
     def _refresh_marks(self) -> None:
         state = self.state
