@@ -189,6 +189,8 @@ async def test_a_column_updated_renders_as_textual_s_table_and_only_its_cells_ag
                     table.update_cell(key, "c3", value)
             await pilot.pause()
             views[-1].append(rendered(table))
+            shot = app.export_screenshot().replace("&#160;", " ")
+            assert "$4 " in shot and "4:3" not in shot and "5:3" in shot  # on the screen, through the compositor
             if isinstance(table, BoundedTable):
                 kept = [cache.get(k) is v for k, v in others.items()]
             table.move_cursor(row=50)
