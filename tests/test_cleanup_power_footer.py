@@ -59,3 +59,26 @@ async def test_after_stopping_from_cleanup_the_footer_offers_start(tmp_path: Pat
         await settle(app, pilot)
         keys = footer(app)
         assert "Start AKS" in keys and "Stop AKS" not in keys, keys
+
+
+async def test_the_footer_is_built_again_only_when_its_keys_change(tmp_path: Path) -> None:
+    """Each highlighted row asks the footer to refresh its keys; it is rebuilt (15-40 ms, issue 26) only when
+    they change: moving between the VM run's resources keeps it, onto the cluster adds Stop AKS."""
+    from textual.widgets._footer import FooterKey
+
+    app, holder = demo(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_cleanup(app, pilot, holder)
+        names = [r.item.name for r in app.screen.rows if r.item is not None and r.item.run_id == "run-vm"][:4]
+        assert len(names) == 4
+        await goto(app, pilot, names[0])
+        await settle(app, pilot)
+        built = list(app.screen.query(FooterKey))
+        for name in names[1:]:
+            await goto(app, pilot, name)
+        app.screen.refresh_bindings()
+        await settle(app, pilot)
+        assert list(app.screen.query(FooterKey)) == built and all(k.is_attached for k in built)
+        await goto(app, pilot, "aks1")
+        await settle(app, pilot)
+        assert "Stop AKS" in footer(app) and not any(k.is_attached for k in built)

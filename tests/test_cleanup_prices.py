@@ -154,3 +154,20 @@ def test_a_sum_is_in_the_currency_of_what_is_charged() -> None:
     euros = table.Cost((table.CostPart("compute", 0.11),), "EUR")
     assert (table.FREE + euros).currency == (euros + table.FREE).currency == "EUR"
     assert total([table.FREE, euros, table.FREE]).currency == "EUR"
+
+
+def test_total_is_the_sum_of_its_costs_in_order() -> None:
+    """``total`` (one pass, issue 26) gives what adding the costs one by one gives: every part in order, and the
+    currency the pairwise rule picks, whatever the mix of free, charged, unknown and empty costs."""
+    import functools
+    import itertools
+
+    euros = table.Cost((table.CostPart("compute", 0.11),), "EUR")
+    pounds = table.Cost((table.CostPart("disk", 0.02), table.CostPart("ip", 0.0)), "GBP")
+    free_eur = table.Cost((table.CostPart("vnet", 0.0),), "EUR")
+    unknown = table.unknown("gateway", "not in the price list")
+    kinds = [table.FREE, euros, pounds, free_eur, unknown, table.Cost(), None]
+    for n in range(4):
+        for mix in itertools.product(kinds, repeat=n):
+            folded = functools.reduce(lambda a, b: a + b, (c for c in mix if c is not None), table.Cost())
+            assert total(mix) == folded, mix

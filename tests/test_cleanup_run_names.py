@@ -88,3 +88,14 @@ def test_the_dry_run_names_each_operations_run_by_its_vm_and_date() -> None:
     assert "(resource group Yolo-RG · run Yolo-VM, 2026-11-25)" in text  # each operation: the run in a few words
     assert "Made by Yolo-VM (VM in Yolo-RG, norwayeast, made 2026-11-25 03:00 UTC; run 20261125-030000-abcd)." in text
     assert "· run 20261125" not in text and text.count("20261125-030000-abcd") == 1  # the id once, second
+
+
+def test_a_resource_s_detail_names_its_run_in_a_few_words() -> None:
+    """The detail panel of a resource says which run made it as the run line does elsewhere (``run_short``: the
+    VM's name and the day), not by the run id alone."""
+    inv = inventory()
+    rows = build_rows(inv, inv.items, NOW)
+    vm = next(r for r in rows if r.item is not None and r.item.kind == VM)
+    facts = detail_text(vm, inv, NOW).splitlines()[0]
+    assert "run Yolo-VM, 2026-11-25" in facts
+    assert "20261125-030000-abcd" not in facts

@@ -19,6 +19,7 @@ from azwizard.cleanup.model import CLUSTER
 
 from ..appref import azapp
 from ..bounded_table import BoundedTable
+from ..gcquiet import fewer_full_collections, hold_full_collections
 from ..workers import WorkerDone, leaving, posts
 from .confirm import PowerConfirmScreen
 from .dryrun import DryRunScreen
@@ -37,10 +38,12 @@ from .view import (
     detail_text,
     mark_cell,
     name_cell,
+    spent_cell,
     summary_text,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from azwizard.azure.clouds import Cloud
@@ -50,7 +53,9 @@ if TYPE_CHECKING:
 
 # An inventory older than this is read again when the screen comes back (from a journey, the dry run…).
 REFRESH_AFTER_SECONDS = 10.0
-SPENT_COLUMN = tuple(c for c in COLUMNS if c[0] == "spent")  # cells_for's columns for the Spent cell alone
+# The workers' descriptions: without one, Textual describes a worker by the repr of its arguments, on the UI
+# thread: the repr of a 2,000-resource inventory took about 15 ms of its CPU (issue 26)
+DESCRIBE_INVENTORY, DESCRIBE_SPEND, DESCRIBE_POWER = "read the inventory", "read the spend", "stop or start AKS"
 FILTER_IDS = ("cleanup-filter-run", "cleanup-filter-group", "cleanup-filter-type", "cleanup-filter-age")
 
 
@@ -68,11 +73,32 @@ class PowerDone(WorkerDone["PowerResult"]):
 
 class KeysFooter(Footer):
     """The footer, its keys wrapping onto a second row on a narrow terminal (app.tcss) instead of being cut
-    off: Footer sets its grid's column count inline (one per key), which would beat the stylesheet."""
+    off: Footer sets its grid's column count inline (one per key), which would beat the stylesheet.
+
+    Built again only when the keys it shows change: Textual's Footer rebuilds itself (15-40 ms of the UI
+    thread) on every ``refresh_bindings``, which the screen's focus, each highlighted row and a resumed screen
+    send (four rebuilds as the screen opened, one per row the cursor or a fill passes), nearly always to show
+    the same keys. https://github.com/Textualize/textual/blob/main/src/textual/widgets/_footer.py"""
+
+    _shown: list[tuple[object, ...]] | None = None  # the keys the footer shows, or will once rebuilt (_keys)
 
     def compose(self) -> ComposeResult:
+        self._shown = self._keys() if self._bindings_ready else None
         yield from super().compose()
         self.styles.clear_rule("grid_size_columns")
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        mine = self.is_attached and screen is self.screen
+        if mine and self._shown is not None and self._keys() == self._shown:
+            return  # the same keys, enabled the same way (as built, or as the rebuild already asked for will be)
+        super().bindings_changed(screen)  # asks for a rebuild after the next refresh
+        if mine and screen.app.app_focus:
+            self._shown = self._keys()
+
+    def _keys(self) -> list[tuple[object, ...]]:
+        """What compose shows: each shown key of the screen's active bindings, its action, label, state, tooltip."""
+        return [(b.key, b.action, b.description, enabled, tooltip)
+                for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show]
 
 
 class CleanupScreen(Screen[None]):
@@ -95,9 +121,11 @@ class CleanupScreen(Screen[None]):
     ]
 
     AUTO_FOCUS = "#cleanup-table"
-    FILL_SLICE = 100
+    FILL_SLICE = 500  # rows a slice at most
+    FILL_SECONDS = 0.01  # and the UI thread's CPU time it may take (building and adding), looked at every FILL_CHECK rows
+    FILL_CHECK = 50
     FREEZE_AT = 200  # inventories this large are frozen into the collector's permanent generation when read
-    SPENT_SLICE = 500  # update_cell is cheap, but each slice repaints the rows in view
+    SPENT_SLICE = 2000  # rows a slice (a Spent cell is ~10 us; only the Spent cells in view are rendered again)
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,6 +133,7 @@ class CleanupScreen(Screen[None]):
         self._loading = False
         self._error: str | None = None
         self._power_notes: dict[str, str] = {}  # cluster key -> what the last stop/start said
+        self._release_collections: Callable[[], None] | None = None  # while a large table fills (_fill_table)
         self._busy_cluster: str | None = None
         self._filter_options: dict[str, list[tuple[str, str]]] = {}
         self._columns = COLUMNS  # the table's columns now (fewer on a narrow terminal: columns_for)
@@ -190,7 +219,8 @@ class CleanupScreen(Screen[None]):
         self._load(app.session.factory, state.journal_dir, sorted(state.show_all), state.filters, state.now,
                    app.session.cloud)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-inventory")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-inventory",
+          description=DESCRIBE_INVENTORY)
     @posts(InventoryRead)
     def _load(self, factory: ClientFactory, journal_dir: Path | None, show_all: list[str], filters: Filters,
               now: Clock, cloud: Cloud | None = None) -> Listing:
@@ -198,16 +228,18 @@ class CleanupScreen(Screen[None]):
         the moment, all built here, off the UI thread."""
         from azwizard.cleanup import build_inventory
 
-        inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all,
-                                    cloud=cloud)
-        listing = build_listing(inventory, filters, now())
+        with fewer_full_collections():  # what is built here lives on: full collections would only hold the GIL
+            inventory = build_inventory(factory, journal_dir=journal_dir, include_untagged_in_groups=show_all,
+                                        cloud=cloud)
+            listing = build_listing(inventory, filters, now())
         if len(inventory.items) >= self.FREEZE_AT:
             # The listing lives until the next read; frozen, the collections the table's fill triggers on the
             # UI thread do not walk it (2,000 resources: ~30,000 objects, issue 26)
             azapp(self).freeze_heap()
         return listing
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-spend")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-spend",
+          description=DESCRIBE_SPEND)
     @posts(SpendRead)
     def _load_spend(self, factory: ClientFactory, inventory: Inventory) -> Spend:
         """What the runs have actually cost so far: after the inventory, never holding it up (pricing/spend.py)."""
@@ -215,7 +247,8 @@ class CleanupScreen(Screen[None]):
 
         return read_spend(factory, run_created(inventory.items), now=self.state.now())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-power")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-power",
+          description=DESCRIBE_POWER)
     @posts(PowerDone)
     def _power(self, factory: ClientFactory, item: InventoryItem, action: str, allow_early: bool,
                journal_dir: Path | None) -> PowerResult:
@@ -326,12 +359,9 @@ class CleanupScreen(Screen[None]):
         if generation != self._fill_generation or not any(key == "spent" for key, _, _ in self._columns):
             return  # a newer fill builds its rows with the spend; a narrow table has no Spent column
         state = self.state
-        table = self.query_one("#cleanup-table", DataTable)
-        now = state.now()
+        table = self.query_one("#cleanup-table", BoundedTable)
         end = min(start + self.SPENT_SLICE, table.row_count)
-        for row in self._rows[start:end]:
-            spent = cells_for(row, state.selected, state.whole_groups, now, SPENT_COLUMN, state.spend)[0]
-            table.update_cell(row.key, "spent", spent)
+        table.update_column("spent", ((row.key, spent_cell(row, state.spend)) for row in self._rows[start:end]))
         if end < table.row_count:
             self.set_timer(0.005, partial(self._refresh_spent, generation, end))
 
@@ -373,25 +403,39 @@ class CleanupScreen(Screen[None]):
                 select.value = wanted
 
     def _fill_table(self, current_key: str | None) -> None:
-        """All rows at once; a large inventory (hundreds of resources) in slices of ``FILL_SLICE`` rows, one
-        per refresh, so the UI thread never stalls for long (the table measures every new row's cells)."""
+        """The rows in slices of at most ``FILL_SLICE`` rows and about ``FILL_SECONDS`` of the UI thread's time,
+        one per refresh, so the UI thread never stalls for long. Each slice is
+        appended below the rows shown (``BoundedTable.append_rows``): they are not rendered again (issue 26)."""
         self._fill_generation += 1
         self.query_one("#cleanup-table", DataTable).clear()
+        if len(self._rows) >= self.FREEZE_AT and self._release_collections is None:
+            # No full collection mid-fill (12-47 ms on the UI thread, walking the rows just added): one, with a
+            # freeze, on a worker once the table is full (_filled)
+            self._release_collections = hold_full_collections()
         self._fill_from(self._fill_generation, 0, current_key)
 
     def _fill_from(self, generation: int, start: int, current_key: str | None) -> None:
         if generation != self._fill_generation:
             return  # a newer fill started
         state = self.state
-        table = self.query_one("#cleanup-table", DataTable)
+        table = self.query_one("#cleanup-table", BoundedTable)
         now = state.now()
         end = len(self._rows) if len(self._rows) <= self.FILL_SLICE else min(start + self.FILL_SLICE, len(self._rows))
-        for row in self._rows[start:end]:
-            table.add_row(*cells_for(row, state.selected, state.whole_groups, now, self._columns, state.spend),
-                          key=row.key)
+        deadline = time.thread_time() + self.FILL_SECONDS
+        at = start
+        while at < end:  # FILL_CHECK rows at a time, until the slice's rows or its time are used up
+            chunk = self._rows[at:min(at + self.FILL_CHECK, end)]
+            table.append_rows((row.key, cells_for(row, state.selected, state.whole_groups, now, self._columns,
+                                                  state.spend)) for row in chunk)
+            at += len(chunk)
+            if time.thread_time() > deadline:
+                break  # the UI thread's CPU time: a loaded machine's waits do not shorten a slice
+        end = at
+        if end == len(self._rows):
+            self._filled()
         if end < len(self._rows):
             # A timer, not call_after_refresh: between slices the event loop runs everything else (keys,
-            # painting, the table measuring the slice just added).
+            # painting).
             self.set_timer(0.005, partial(self._fill_from, generation, end, current_key))
         keys = [r.key for r in self._rows[:end]]
         if current_key in keys[start:]:  # the row that had the cursor is back
@@ -399,6 +443,28 @@ class CleanupScreen(Screen[None]):
         elif start == 0 and self._rows:
             first_item = next((i for i, r in enumerate(self._rows) if r.kind != "run"), 0)
             table.move_cursor(row=first_item, animate=False)
+
+    def _filled(self) -> None:
+        """The table holds every row: a large table's rows are frozen out of the collector's way, collected
+        first, on a worker (the collection holds the GIL, not the UI thread's time), and full collections go
+        on as before after that one (released before it, the one due would run on the UI thread)."""
+        release = self._release_collections
+        if release is not None:
+            self._freeze(release)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cleanup-freeze", description="freeze the rows")
+    def _freeze(self, release: Callable[[], None]) -> None:
+        try:
+            azapp(self).freeze_heap()
+        finally:
+            release()
+            if self._release_collections is release:
+                self._release_collections = None
+
+    def on_unmount(self) -> None:
+        release, self._release_collections = self._release_collections, None
+        if release is not None:
+            release()  # a fill or its freeze that never ended (the app closed first)
 
     def _refresh_marks(self) -> None:
         state = self.state

@@ -350,8 +350,6 @@ def mark_cell(row: Row, selected: set[str], whole_groups: Collection[str] = ()) 
 def row_cells(row: Row, selected: set[str], whole_groups: set[str], now: _dt.datetime,
               spend: Spend | None = None) -> list[str]:
     """Cells in column order: mark, resource, type, state, location, age, $/hour, $/month, spent, found by."""
-    from azwizard.pricing.spend import spent_text
-
     mark = mark_cell(row, selected, whole_groups)
     name = name_cell(row, whole_groups)
     if row.kind == "run":
@@ -361,9 +359,7 @@ def row_cells(row: Row, selected: set[str], whole_groups: set[str], now: _dt.dat
         n = len(row.members)
         return [mark, name, escape(", ".join(journeys) + " journey" if journeys else ""), "", escape(row.where),
                 age_text(max(ages)) if ages else "unknown", f"[b]{hourly_text(cost)}[/b]",
-                f"[b]{monthly_text(cost)}[/b]",
-                f"[b]{spent_text(spend, spend.for_run(row.run_id) if spend and row.run_id else None)}[/b]",
-                f"{n} resource{'s' if n != 1 else ''}"]
+                f"[b]{monthly_text(cost)}[/b]", spent_cell(row, spend), f"{n} resource{'s' if n != 1 else ''}"]
     it = row.item
     if it is None:  # a group azwizard did not create, holding azwizard resources (or one the filter hides)
         source = "" if row.filtered_out else "[dim]not azwizard[/dim]"
@@ -372,8 +368,18 @@ def row_cells(row: Row, selected: set[str], whole_groups: set[str], now: _dt.dat
     if it.node_group_of:
         source = "[dim]AKS nodes[/dim]"
     return [mark, name, escape(short_type(it.type)), state_cell(it), escape(it.location),
-            age_text(it.age(now)), hourly_text(it.cost), monthly_text(it.cost),
-            spent_text(spend, spend.for_resource(it.id) if spend else None), source]
+            age_text(it.age(now)), hourly_text(it.cost), monthly_text(it.cost), spent_cell(row, spend), source]
+
+
+def spent_cell(row: Row, spend: Spend | None) -> str:
+    """The Spent cell alone (what the spend's arrival changes in rows already shown)."""
+    from azwizard.pricing.spend import spent_text
+
+    if row.kind == "run":
+        return f"[b]{spent_text(spend, spend.for_run(row.run_id) if spend and row.run_id else None)}[/b]"
+    if row.item is None:
+        return ""
+    return spent_text(spend, spend.for_resource(row.item.id) if spend else None)
 
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -513,7 +519,7 @@ def detail_text(row: Row | None, inventory: Inventory, now: _dt.datetime, power_
     # Most important first: the panel is a few lines high and long ids wrap.
     facts = [f"state {it.state or 'unknown'}", f"location {it.location or 'none'}",
              f"age {age_text(it.age(now))}" + (f" (created {it.created})" if it.created else ""),
-             f"run {it.run_id or 'none'}"]
+             f"run {run_short(inventory, it.run_id)}" if it.run_id else "run none"]
     facts += [f"{k} {v}" for k, v in it.details]
     lines = [f"[b]{escape(f'{long_type(it.type)} {display_name(it)}')}[/b] · " + escape(" · ".join(facts))]
     if it.kind == CLUSTER:
