@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+from operation_helpers import hold_until_the_runner_polls
 
 from azwizard.azure.errors import AzwizardError
 from azwizard.azure.session import ClientFactory
@@ -327,15 +328,23 @@ def test_a_refused_step_says_why_it_was_not_sent(action: str, words: str, sim: A
     assert f"it {words} (someone else's)" in result.errors["nsg"].what
 
 
-def test_an_unchanged_resource_still_provisioning_is_read_until_it_is_done(
-        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+def _read_while_updating(sim: ArmSim, factory: ClientFactory, tmp_path: Path,
+                         owner: Owner | None = None) -> tuple[Plan, str, tuple[StepDiff, ...]]:
+    """run-1 made the VM's resources; run-2's diff read them all unchanged, the NSG while an earlier PUT on it
+    was still running (Updating)."""
     _first_run(sim, factory, tmp_path / "elsewhere")
     plan = _vm_plan("run-2", sim.subscription_id)
     nsg = plan.step("nsg").resource_id
     updating = sim.get(nsg)
     updating["properties"]["provisioningState"] = "Updating"  # as read: an earlier PUT still running
-    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged",
+    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged", owner=owner,
                              current=updating if s.key == "nsg" else sim.get(s.resource_id)) for s in plan.steps)
+    return plan, nsg, entries
+
+
+def test_an_unchanged_resource_still_provisioning_is_read_until_it_is_done(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan, nsg, entries = _read_while_updating(sim, factory, tmp_path)
     reads = len(sim.requests_to("GET", "/networkSecurityGroups/Yolo-NSG"))
     result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
         plan, diff=PlanDiff(entries), resume=False)
@@ -345,13 +354,7 @@ def test_an_unchanged_resource_still_provisioning_is_read_until_it_is_done(
 
 def test_an_unchanged_resource_gone_while_provisioning_does_not_hang_the_run(
         sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
-    _first_run(sim, factory, tmp_path / "elsewhere")
-    plan = _vm_plan("run-2", sim.subscription_id)
-    nsg = plan.step("nsg").resource_id
-    updating = sim.get(nsg)
-    updating["properties"]["provisioningState"] = "Updating"
-    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged",
-                             current=updating if s.key == "nsg" else sim.get(s.resource_id)) for s in plan.steps)
+    plan, nsg, entries = _read_while_updating(sim, factory, tmp_path)
     sim.remove(nsg)
     result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
         plan, diff=PlanDiff(entries), resume=False)
@@ -362,13 +365,7 @@ def test_an_unchanged_resource_gone_while_provisioning_does_not_hang_the_run(
 
 def test_a_read_that_fails_while_waiting_is_tried_again_not_taken_for_gone(
         sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
-    _first_run(sim, factory, tmp_path / "elsewhere")
-    plan = _vm_plan("run-2", sim.subscription_id)
-    nsg = plan.step("nsg").resource_id
-    updating = sim.get(nsg)
-    updating["properties"]["provisioningState"] = "Updating"
-    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged",
-                             current=updating if s.key == "nsg" else sim.get(s.resource_id)) for s in plan.steps)
+    plan, nsg, entries = _read_while_updating(sim, factory, tmp_path)
     fault = sim.faults.error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=403, code="AuthorizationFailed",
                              message="a moment's refusal", times=1)
     result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
@@ -383,13 +380,7 @@ def test_an_unchanged_resource_whose_running_operation_fails_is_not_reported_exi
     """Read "unchanged" while an earlier PUT still ran, and that PUT ended Failed: the resource is not as
     planned. Nothing is sent to it (this run's: a rerun plans it as an update; someone else's: never touched), the
     step fails with what happened, and what depends on it does not start."""
-    _first_run(sim, factory, tmp_path / "elsewhere")
-    plan = _vm_plan("run-2", sim.subscription_id)
-    nsg = plan.step("nsg").resource_id
-    updating = sim.get(nsg)
-    updating["properties"]["provisioningState"] = "Updating"
-    entries = tuple(StepDiff(s.key, s.label, s.kind, s.resource_id, "unchanged", owner=owner,
-                             current=updating if s.key == "nsg" else sim.get(s.resource_id)) for s in plan.steps)
+    plan, nsg, entries = _read_while_updating(sim, factory, tmp_path, owner)
     failed = sim.get(nsg)
     failed["properties"]["provisioningState"] = "Failed"
     sim.save(nsg, failed)
@@ -496,7 +487,7 @@ def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_i
     journal = Journal("run-1", "vm", directory=tmp_path)
     Runner(factory, journal, poll_interval=0.001, cancel=cancel, on_event=stop).run(plan)
     assert any(e["event"] == "accepted" and e["step"] == "nsg" for e in journal.events())
-    sim.min_polls = 2  # now it finishes once its operation is polled
+    hold_until_the_runner_polls(sim)  # the stopped run's SDK pollers go on polling: they must not finish it
     diff = read_plan(factory, plan, journal_dir=tmp_path)
     assert diff.get("nsg").pending  # type: ignore[union-attr]
     result = Runner(factory, journal, poll_interval=0.001).run(plan, diff=diff)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from operation_helpers import hold_until_the_runner_polls
 from test_run_executor_parts import _first_run, _vm_plan
 
 from azwizard.azure.readonly import writable
@@ -52,7 +53,7 @@ def test_an_interrupted_runs_operation_that_failed_is_sent_again(sim: ArmSim, fa
     """The step then does what the diff says (here: send it, as for this run's resource that Azure left
     Failed), never takes the failed operation for a finished create."""
     plan, journal = _left_in_flight(sim, factory, tmp_path, fail=True)
-    sim.min_polls = 2
+    hold_until_the_runner_polls(sim)  # the stopped run's SDK pollers go on polling: they must not finish it
     read = read_plan(factory, plan, journal_dir=tmp_path)
     entry = read.get("nsg")
     assert entry is not None and entry.pending

@@ -27,6 +27,7 @@ from existing_helpers import (
     puts,
     review,
 )
+from operation_helpers import hold_until_the_runner_polls
 
 from azwizard.journal import Journal
 from azwizard.run.executor import Runner
@@ -90,6 +91,7 @@ def test_an_operation_left_in_flight_is_polled_not_sent_again(data_dir: Path) ->
     accepted = [e for e in events if e["event"] == "accepted"]
     assert accepted and all("/operations/" in e["operation"].lower() for e in accepted)
     sim.min_polls = 2
+    hold_until_the_runner_polls(sim)  # the stopped run's SDK pollers go on polling: they must not finish them
     nsg = r.plan.step("nsg").resource_id.lower()
     before = Counter(puts(sim))[nsg]
     assert before == 1
