@@ -94,3 +94,59 @@ def test_an_arm_template_takes_the_vms_admin_and_backup_item_from_its_parameters
         "[concat(parameters('vaultName'), '/', 'Azure', '/', concat('IaasVMContainer;iaasvmcontainerv2;', "
         "resourceGroup().name, ';', parameters('vmName')), '/', concat('VM;iaasvmcontainerv2;', "
         "resourceGroup().name, ';', parameters('vmName')))]")
+
+
+_NSG, _RA = "Microsoft.Network/networkSecurityGroups", "Microsoft.Authorization/roleAssignments"
+_GROUP = f"/subscriptions/{SUB}/resourceGroups/Yolo-RG"
+
+
+def test_an_extension_resource_is_depended_on_by_its_extension_id_and_a_patch_waits_only_for_its_steps() -> None:
+    """A step after a role assignment depends on the assignment's extensionResourceId (not a resourceId, which
+    names no such resource); a later change to a resource (a nested deployment) depends on exactly the steps it
+    depends on, never on the resource group (outside the template) nor on the rest of the plan; an id-shaped
+    value with no resource name stays a literal, and a group or subscription id becomes its own expression."""
+    from azwizard.plan.export_arm import arm_template
+    from azwizard.plan.model import Step
+
+    a_id = f"{_GROUP}/providers/{_NSG}/a"
+    no_name = f"{_GROUP}/providers/{_NSG}"  # a type without a name: not a resource id ARM could name
+    other = "11111111-1111-1111-1111-111111111111"
+    scopes = [_GROUP, _GROUP.replace("Yolo-RG", "Other-RG"), f"/subscriptions/{SUB}", f"/subscriptions/{other}",
+              f"/subscriptions/{other}/resourceGroups/g"]
+    plan = Plan("vm", "run-1", SUB, "norwayeast", (
+        Step("rg", "Microsoft.Resources/resourceGroups", "Yolo-RG", _GROUP, {"location": "norwayeast"}),
+        Step("a", _NSG, "a", a_id, {"location": "norwayeast"}, depends_on=("rg",)),
+        Step("ra", _RA, "r1", f"{a_id}/providers/{_RA}/r1", {"properties": {"principalId": "p"}}, depends_on=("a",)),
+        Step("b", _NSG, "b", f"{_GROUP}/providers/{_NSG}/b", {"location": "norwayeast",
+                                                             "properties": {"x": no_name, "scopes": scopes}},
+             depends_on=("ra",)),
+        Step("a-patch", _NSG, "a", a_id, {"properties": {"y": 1}}, depends_on=("rg", "a", "b"), patch_of="a"),
+    ))
+    resources = arm_template(plan)["resources"]
+    b = next(r for r in resources if r["name"] == "[parameters('bName')]")
+    assert b["dependsOn"] == [f"[extensionResourceId(resourceId('{_NSG}', parameters('aName')), '{_RA}', 'r1')]"]
+    assert b["properties"] == {"x": no_name, "scopes": [
+        "[resourceGroup().id]", "[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'Other-RG')]",
+        "[subscription().id]", f"/subscriptions/{other}",  # no expression names another subscription itself
+        f"[subscriptionResourceId('{other}', 'Microsoft.Resources/resourceGroups', 'g')]"]}
+    (patch,) = [r for r in resources if r["type"] == "Microsoft.Resources/deployments"]
+    assert patch["dependsOn"] == [f"[resourceId('{_NSG}', parameters('aName'))]",
+                                  f"[resourceId('{_NSG}', parameters('bName'))]"]
+    assert patch["properties"]["template"]["resources"][0]["properties"] == {"y": 1}
+
+
+def test_an_extension_resource_gets_a_scope_only_on_a_resource_of_the_deployments_group() -> None:
+    from azwizard.plan.export_arm import ArmContext
+
+    ctx = ArmContext(Plan("aks", "run-1", SUB, "norwayeast", ()), "Yolo-RG")
+    registry = f"{_GROUP}/providers/Microsoft.ContainerRegistry/registries/reg1"
+    assert ctx.scope_value(registry) == "Microsoft.ContainerRegistry/registries/reg1"
+    assert ctx.scope_value(registry.replace("Yolo-RG", "yolo-rg")) == "Microsoft.ContainerRegistry/registries/reg1"
+    other_sub = "11111111-1111-1111-1111-111111111111"
+    for elsewhere in (registry.replace("Yolo-RG", "Other-RG"),  # another group
+                      registry.replace(SUB, other_sub),  # another subscription
+                      f"/subscriptions/{SUB}/providers/Microsoft.Foo/bars/b1",  # no group
+                      f"{registry}/providers/{_RA}/r1",  # itself an extension resource
+                      _GROUP,  # a group, not a resource in it
+                      f"{_GROUP}/providers/{_NSG}"):  # no name: not an id
+        assert ctx.scope_value(elsewhere) is None, elsewhere
