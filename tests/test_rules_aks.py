@@ -505,3 +505,45 @@ def test_managed_outbound_ip_counts_stay_within_what_aks_takes(v4: int | None, v
     findings = AKS_RULES.by_id("aks-outbound-ips").apply(cluster, AksFacts(None, None))
     ranged = [f for f in findings if f.severity == "block" and "AKS takes" in f.message]
     assert [f.field for f in ranged] == ([blamed] if blamed else []), findings
+
+
+@pytest.mark.parametrize(("disk_type", "gb", "rule"), [("Ephemeral", 75, None), ("Ephemeral", 76, "aks-ephemeral-os"),
+                                                       ("Managed", 75, "aks-os-disk-info"), ("Managed", 76, None)])
+def test_an_ephemeral_os_disk_may_fill_the_local_disk_to_the_byte(live: tuple[SubscriptionFacts, RegionFacts],
+                                                                  disk_type: str, gb: int, rule: str | None) -> None:
+    """Standard_D2ds_v5's temp disk holds exactly 75 GiB (76 800 MiB): a 75 GiB ephemeral OS disk fits, 76 does
+    not (VMCacheSizeTooSmall), and the managed disk's hint offers ephemeral only where it fits."""
+    facts = facts_of(live)
+    assert facts.region is not None and facts.region.size("Standard_D2ds_v5").resource_disk_mb == 76800
+    cluster = pool(vm_size="Standard_D2ds_v5", os_disk_type=disk_type, os_disk_size_gb=gb)(BASE)
+    found = [f for f in check_aks(cluster, facts) if f.rule_id in ("aks-ephemeral-os", "aks-os-disk-info")]
+    assert [f.rule_id for f in found] == ([rule] if rule else []), found
+    if rule == "aks-ephemeral-os":
+        assert "at most 75 GiB" in found[0].message and "requires 81604378624 bytes" in found[0].message
+
+
+@pytest.mark.parametrize(("families", "detail"), [(("IPv6",), "IPv6-only clusters are not supported"),
+                                                  (("IPv6", "IPv4"), "IPv4 must come first"),
+                                                  (("IPv4", "IPX"), "['IPv4', 'IPX'] is unknown")])
+def test_the_ip_families_finding_says_what_is_wrong(families: tuple[str, ...], detail: str) -> None:
+    findings = AKS_RULES.by_id("aks-ip-families").apply(net(ip_families=families)(BASE), AksFacts(None, None))
+    assert [f.message for f in findings] == [
+        f"IP families must be IPv4, or IPv4 + IPv6 ({detail}); AKS would answer InvalidNetworkingConfig."]
+
+
+def test_without_a_version_asked_the_regions_default_is_the_one_checked(
+        live: tuple[SubscriptionFacts, RegionFacts]) -> None:
+    """Dual-stack Cilium needs Kubernetes 1.29+: with no version in the spec, the region's default is what AKS
+    installs, so a region defaulting to 1.28 is refused, and with no facts at all nothing is assumed."""
+    from azwizard.facts import K8sVersion
+
+    assert BASE.kubernetes_version == "" and BASE.network.dual_stack and BASE.network.dataplane == "cilium"
+    old = dataclasses.replace(live[1], kubernetes_versions=(K8sVersion("1.28", is_default=True), K8sVersion("1.29")))
+    cilium = AKS_RULES.by_id("aks-cilium")
+    (finding,) = cilium.apply(BASE, AksFacts(live[0], old))
+    assert finding.field == "kubernetes_version" and "(this spec: 1.28)" in finding.message
+    assert cilium.apply(BASE, facts_of(live)) == []  # the live default, 1.34
+    assert cilium.apply(BASE, AksFacts(None, None)) == []  # unknown: not refused
+    # a region whose versions could not be read: a version asked for is not called "not offered"
+    unread = AksFacts(live[0], dataclasses.replace(live[1], kubernetes_versions=()))
+    assert AKS_RULES.by_id("aks-k8s-version").apply(BASE.with_(kubernetes_version="1.29"), unread) == []
