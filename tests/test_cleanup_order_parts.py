@@ -42,3 +42,29 @@ def test_deleting_backup_data_always_says_whether_it_can_be_undeleted() -> None:
     assert "can be undeleted" in _op(PROTECTED_ITEM).data_fate
     assert "cannot" not in _op(PROTECTED_ITEM).data_fate
     assert _op("Microsoft.Compute/virtualMachines").data_fate == ""
+
+
+def test_the_default_selection_takes_only_this_runs_own_resources_and_groups_left_empty_by_it() -> None:
+    """Preselected: azwizard's existing resources of the run, and a group only when all it holds is preselected.
+    Never: something azwizard did not make (a resource or a group, even an empty one), a group already gone, an
+    AKS node resource group, another run's group."""
+    from azwizard.cleanup.model import GROUP
+    from azwizard.cleanup.order import default_selection
+
+    def group(name: str, *contents: InventoryItem, run: str = "r1", **kw: object) -> InventoryItem:
+        return InventoryItem(f"{SUB}/resourceGroups/{name}", GROUP, name, name, run_id=run,
+                             contents=tuple(c.id for c in contents), **kw)  # type: ignore[arg-type]
+
+    def vm(group_name: str, name: str, run: str = "r1", **kw: object) -> InventoryItem:
+        return InventoryItem(f"{SUB}/resourceGroups/{group_name}/providers/Microsoft.Compute/virtualMachines/{name}",
+                             "Microsoft.Compute/virtualMachines", name, group_name, run_id=run, **kw)  # type: ignore[arg-type]
+
+    ours, mixed_ours, theirs = vm("a-rg", "a"), vm("b-rg", "b"), vm("b-rg", "not-ours", run="", foreign=True)
+    items = (ours, group("a-rg", ours), mixed_ours, theirs, group("b-rg", mixed_ours, theirs),
+             group("f-rg", run="", foreign=True), group("gone-rg", exists=False),
+             group("MC_a-rg_aks_norwayeast", node_group_of=f"{SUB}/resourceGroups/a-rg/x"),
+             group("other-run-rg", run="r0"), vm("other-run-rg", "c", run="r0"))
+    chosen = default_selection(Inventory(items), run_id="r1")
+    assert chosen == {ours.id, f"{SUB}/resourceGroups/a-rg", mixed_ours.id}
+    every_run = default_selection(Inventory(items))  # no run named: every run's
+    assert every_run == chosen | {f"{SUB}/resourceGroups/other-run-rg", items[-1].id}
