@@ -62,6 +62,7 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                    "tests/test_cleanup_inventory.py", "tests/test_run_resume.py",
                                    "tests/test_cleanup_delete.py")),
     "azwizard/cleanup/inventory.py": (None, ("tests/test_cleanup_inventory_parts.py", "tests/test_cleanup_inventory.py",
+                                             "tests/test_cleanup_discovery.py",
                                              "tests/test_cleanup_takeover.py", "tests/test_cleanup_delete.py",
                                              "tests/test_cleanup_plan.py")),
     "azwizard/cleanup/order.py": (None, ("tests/test_cleanup_order_parts.py", "tests/test_cleanup_plan.py",
