@@ -150,3 +150,30 @@ def test_an_extension_resource_gets_a_scope_only_on_a_resource_of_the_deployment
                       _GROUP,  # a group, not a resource in it
                       f"{_GROUP}/providers/{_NSG}"):  # no name: not an id
         assert ctx.scope_value(elsewhere) is None, elsewhere
+
+
+def test_a_data_disk_az_vm_create_cannot_make_falls_back_to_the_exact_body() -> None:
+    """az vm create --data-disk-sizes-gb makes new empty disks at LUN 0, 1, …: a disk at another LUN or attached
+    from elsewhere is not what it would make, so the VM is sent as its exact body."""
+    import copy
+    from dataclasses import replace
+
+    from azwizard.plan.export_az import StepCommands, export
+    from azwizard.plan.vm import plan_vm
+    from azwizard.specs.vm import DiskSpec, VmSpec
+
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
+    plan = plan_vm(VmSpec.for_base("Yolo", ssh_public_key=key, data_disk=DiskSpec(size_gb=64)),
+                   subscription_id=SUB, run_id="r", created_at="t")
+    vm_step = next(s for s in plan.steps if s.kind == "Microsoft.Compute/virtualMachines")
+
+    def vm_commands(change: dict[str, object]) -> StepCommands:
+        body = copy.deepcopy(dict(vm_step.body))
+        body["properties"]["storageProfile"]["dataDisks"][0].update(change)
+        changed = replace(plan, steps=tuple(replace(s, body=body) if s is vm_step else s for s in plan.steps))
+        return next(sc for sc in export(changed).steps if sc.step.key == vm_step.key)
+
+    assert not vm_commands({}).generic
+    for change in ({"lun": 1}, {"createOption": "Attach"}):
+        sc = vm_commands(change)
+        assert sc.generic and "not new empty disks" in sc.notes[0], change
