@@ -143,6 +143,14 @@ EQUIVALENT: dict[str, str] = {
         "the field's range is (4, 30), the same as the fallback the 'or' gives",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|1": "1 byte instead of 0 still holds no OS disk",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|2": "1 byte instead of 0 still holds no OS disk",
+    "azwizard/plan/export_az.py|BodyReader.expect|return value -> return None|2":
+        "return False -> None: every caller only tests truthiness or ignores it",
+    "azwizard/plan/export_aks.py|_scope|1 -> 2|1":
+        "an assignment id holds '/providers/Microsoft.Authorization/roleAssignments/' once: rsplit's [0] is the same",
+    "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|1": "the workspace's step is never the cluster's own",
+    "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|3": "the registry's step is never the cluster's own",
+    "azwizard/sshkeys.py|redact_private_keys|guard emptied (its return removed)|1":
+        "the fast path: without those words the pattern matches nothing and the replace changes nothing",
 }
 
 # Third-party modules loaded once per worker, before any fork (the children import azwizard afresh).
