@@ -550,7 +550,8 @@ def worker(copy_dir: str) -> None:
             try:
                 path.write_text(mutated_source(original, functions, job["index"]), encoding="utf-8")
                 cached.unlink(missing_ok=True)  # never a byte-compiled copy of another mutant
-                outcome, seconds = _run_child(job["tests"], job["timeout"], stale_of[module])
+                outcome, seconds = _run_child(job["tests"], job["timeout"], stale_of[module],
+                                              limits=job.get("limits"))
                 if outcome == "error(4)":
                     # pytest's "not found": the mutant changed which tests exist (ids of parametrized tests
                     # computed from the code). Not a kill by itself: the test files run whole instead.
@@ -590,6 +591,18 @@ def _prepare_children() -> None:
         from hypothesis.internal.conjecture.providers import _get_local_constants
 
         _get_local_constants()
+    # The simulator's catalogs are built on first use and cached (sim/catalog/skus.py, the retail prices):
+    # ~0.1 s in every child whose tests start a simulator. Built here once, for the regions the tests use
+    # most; a region not warmed is only built in the child, as before. (Only modules no target imports: a
+    # mutant never makes them stale.)
+    with contextlib.suppress(Exception):
+        from azwizard.sim.catalog import skus
+        from azwizard.sim.providers import retailprices
+
+        skus.vm_specs()
+        for region in ("norwayeast", "westeurope", "norwaywest", "eastus"):
+            skus.resource_skus(region)
+            retailprices.region_items(region)
     gc.collect()
     gc.freeze()
 
@@ -680,8 +693,46 @@ def _stop(signum: int, frame: object) -> None:
     os._exit(1)
 
 
+_WATCHDOG_EXIT = 86  # a test ran past its own limit (``_Watchdog``): the child ended itself
+
+
+class _Watchdog:
+    """A pytest plugin: ends the test run when one test runs past its limit (seconds, by node id), which the main
+    process sets from that test's unmutated time. A mutant that makes a test hang then costs that test's limit
+    (a few seconds), not the whole run's timeout; the run's own timeout stays as the backstop."""
+
+    def __init__(self, limits: dict[str, float], killer: str) -> None:
+        self.limits = limits
+        self.killer = killer
+
+    def pytest_runtest_protocol(self, item: object, nextitem: object) -> None:
+        import threading
+
+        nodeid = item.nodeid  # type: ignore[attr-defined]
+        limit = self.limits.get(nodeid)
+        if limit is None:
+            return
+        timer = threading.Timer(limit, self._expire, (nodeid,))
+        timer.daemon = True
+        timer.start()
+        self._timer: threading.Timer | None = timer  # cancelled when the test's reports are done
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: object) -> None:
+        timer = getattr(self, "_timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._timer = None
+
+    def _expire(self, nodeid: str) -> None:
+        with contextlib.suppress(OSError):
+            if not os.path.exists(self.killer):
+                Path(self.killer).write_text(nodeid)
+        os._exit(_WATCHDOG_EXIT)
+
+
 def _run_child(tests: list[str], timeout: float, stale: set[str],
-               coverage: tuple[list[str], str] | None = None) -> tuple[str, float]:
+               coverage: tuple[list[str], str] | None = None,
+               limits: dict[str, float] | None = None) -> tuple[str, float]:
     t0 = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child: its own process group, so a timeout ends what it started too
@@ -698,16 +749,31 @@ def _run_child(tests: list[str], timeout: float, stale: set[str],
             import pytest
 
             plugins: list[object] = [_Killer(os.getcwd() + ".killer")]
+            if limits:
+                plugins.append(_Watchdog(limits, os.getcwd() + ".killer"))
             cov = None
             if coverage is not None:
                 cov = _Coverage(coverage[0])
                 plugins.append(cov)
                 sys.settrace(cov.trace)  # type: ignore[arg-type]
                 threading.settrace(cov.trace)  # type: ignore[arg-type]
-            code = int(pytest.main(["-x", "-q", "--assert=plain", "-p", "no:cacheprovider", "-p", "no:randomly",
+            profile_dir = os.environ.get("MUTATION_PROFILE") if coverage is None else None
+            profiler = None
+            if profile_dir:  # where a mutant's CPU goes (pstats files, one per test run)
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+            # A mutant needs no traceback: formatting one walked every loaded module's file (inspect.getmodule,
+            # ~0.25 s a killed mutant with the worker's imports); the baseline keeps them to show what failed.
+            tb = ["--tb=no"] if coverage is None else []
+            code = int(pytest.main(["-x", "-q", *tb, "--assert=plain", "-p", "no:cacheprovider", "-p", "no:randomly",
                                     "-p", "no:rerunfailures", "-p", "no:unraisableexception", "--no-header",
                                     "-o", "addopts=", *(f"--deselect={d}" for d in DESELECT), *tests],
                                    plugins=plugins))
+            if profiler is not None and profile_dir:
+                profiler.disable()
+                profiler.dump_stats(os.path.join(profile_dir, f"{os.getpid()}.prof"))
             if cov is not None and coverage is not None:
                 sys.settrace(None)
                 cov.dump(coverage[1])
@@ -726,6 +792,10 @@ def _run_child(tests: list[str], timeout: float, stale: set[str],
             return "timeout", time.monotonic() - t0
         time.sleep(0.02)
     seconds = time.monotonic() - t0
+    if code == _WATCHDOG_EXIT:  # what the hung test started (its own process group) goes too
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        return "timeout", seconds
     if code == 0:
         return "survived", seconds
     if code in (1, 2, 3):  # tests failed, interrupted (collection / import error), internal error
@@ -739,6 +809,10 @@ class Worker:
         make_copy(self.dir)
         env = dict(os.environ, PYTHONPATH=str(self.dir), HYPOTHESIS_PROFILE="ci",
                    AZWIZARD_MUTATION="1")
+        # The copy keeps its byte-compiled modules: without them every child compiled again each module it
+        # re-imports and every test file (~65 ms a mutant, measured with PYTHONDONTWRITEBYTECODE=1 set). The
+        # mutated module's own .pyc is deleted before and after each mutant (worker()).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.proc = subprocess.Popen([sys.executable, __file__, "--worker", str(self.dir)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, env=env, cwd=self.dir)
         self.job: dict[str, object] | None = None
@@ -801,7 +875,10 @@ def main() -> None:
     ap.add_argument("--sample", type=float, default=1.0, help="fraction of the mutants to run (deterministic)")
     ap.add_argument("--workers", type=int, default=2, help="parallel workers (default 2)")
     ap.add_argument("--timeout-factor", type=float, default=3.0,
-                    help="a mutant times out after this many times its module's baseline test time (min 15 s)")
+                    help="a mutant's run times out after this many times its tests' unmutated time + 10 s (min 20 s); "
+                         "each test after this many times its own time + --test-grace")
+    ap.add_argument("--test-grace", type=float, default=5.0,
+                    help="seconds each test may run beyond --timeout-factor times its unmutated time (default 5)")
     ap.add_argument("--line", action="append", default=[], metavar="FILE:LINE",
                     help="only the mutants on this line (e.g. preflight.py:220, as a survivor is printed); "
                          "repeatable")
@@ -954,7 +1031,8 @@ def main() -> None:
                 if t in near:
                     return (0, -near.index(t), 0.0)  # the latest killer first
                 return (1, -min(counts.get(t, 0), 3), durations.get(t, 0.0))
-            return {**job, "tests": sorted(tests, key=rank)}
+            ordered = sorted(tests, key=rank)
+            return {**job, "tests": ordered, "limits": _limits(ordered, durations, args)}
 
         def record(job: dict[str, object], res: dict[str, object]) -> None:
             cpu_of[str(res["worker"])] = float(res.get("cpu", 0.0))  # type: ignore[arg-type]
@@ -962,7 +1040,7 @@ def main() -> None:
             assert isinstance(mutant, Mutant)
             outcome = str(res["outcome"])
             killer = str(res.get("killer") or "")
-            if outcome == "killed" and killer:
+            if outcome in ("killed", "timeout") and killer:
                 near = killers_of.setdefault((mutant.file, mutant.function), [])
                 if killer in near:
                     near.remove(killer)
@@ -1009,6 +1087,24 @@ def main() -> None:
           f"{mutants_cpu / 60:.1f} min ({mutants_cpu / max(1, len(results)):.2f} s each)"
           + (f"; all the mutants of these modules: about {full / 60:.1f} CPU-min, {full / 120:.1f} min on 2 idle "
              "cores" if args.sample < 1 else ""))
+
+
+def _limits(tests: list[str], durations: dict[str, float], args: argparse.Namespace) -> dict[str, float]:
+    """Each test's own time limit in a mutant's run: ``--timeout-factor`` times its unmutated (traced, so
+    generous) time plus ``--test-grace`` seconds; the first test of each file also gets the factor times the
+    file's slowest test, which holds what its module-scoped fixtures cost whichever test meets them first."""
+    slowest: dict[str, float] = {}
+    for t, d in durations.items():
+        f = t.split("::")[0]
+        slowest[f] = max(slowest.get(f, 0.0), d)
+    out: dict[str, float] = {}
+    seen: set[str] = set()
+    for t in tests:
+        f = t.split("::")[0]
+        extra = 0.0 if f in seen else slowest.get(f, 0.0)
+        seen.add(f)
+        out[t] = round(args.test_grace + args.timeout_factor * (durations.get(t, 0.0) + extra), 2)
+    return out
 
 
 def _timeout(tests: list[str], durations: dict[str, float], args: argparse.Namespace) -> float:
