@@ -940,6 +940,7 @@ def main() -> None:
         durations: dict[str, float] = {}
 
         retried: set[str] = set()
+        waited = [0.0]  # seconds the timed-out mutants' runs waited beyond their CPU
         dropped: list[str] = []
         cpu_of: dict[str, float] = {}  # each worker's CPU seconds so far (with its test runs)
 
@@ -1035,7 +1036,10 @@ def main() -> None:
             return {**job, "tests": ordered, "limits": _limits(ordered, durations, args)}
 
         def record(job: dict[str, object], res: dict[str, object]) -> None:
+            spent = float(res.get("cpu", 0.0)) - cpu_of.get(str(res["worker"]), 0.0)  # type: ignore[arg-type]
             cpu_of[str(res["worker"])] = float(res.get("cpu", 0.0))  # type: ignore[arg-type]
+            if res["outcome"] == "timeout":  # a hang mostly waits: its wall time, not its CPU, is what it costs
+                waited[0] += max(0.0, float(res["seconds"]) - spent)  # type: ignore[arg-type]
             mutant = job["mutant"]
             assert isinstance(mutant, Mutant)
             outcome = str(res["outcome"])
@@ -1083,25 +1087,29 @@ def main() -> None:
     # The coverage pass costs the same whatever the sample; the mutants' part scales with it.
     mutants_cpu = max(0.0, cpu - cpu_coverage)
     full = cpu_coverage + mutants_cpu / max(args.sample, 1e-9)
+    # on 2 idle cores: the CPU time over the 2 workers, and the time the hung mutants' runs spent waiting
+    full_wall = (full + waited[0] / max(args.sample, 1e-9)) / 2
     print(f"  of which the coverage pass {cpu_coverage / 60:.1f} min, the {len(results)} mutants "
-          f"{mutants_cpu / 60:.1f} min ({mutants_cpu / max(1, len(results)):.2f} s each)"
-          + (f"; all the mutants of these modules: about {full / 60:.1f} CPU-min, {full / 120:.1f} min on 2 idle "
-             "cores" if args.sample < 1 else ""))
+          f"{mutants_cpu / 60:.1f} min ({mutants_cpu / max(1, len(results)):.2f} s each); the timed-out runs "
+          f"waited {waited[0] / 60:.1f} min more")
+    if args.sample < 1:
+        print(f"  all the mutants of these modules: about {full / 60:.1f} CPU-min, with the waits about "
+              f"{full_wall / 60:.1f} min on 2 idle cores")
 
 
 def _limits(tests: list[str], durations: dict[str, float], args: argparse.Namespace) -> dict[str, float]:
     """Each test's own time limit in a mutant's run: ``--timeout-factor`` times its unmutated (traced, so
-    generous) time plus ``--test-grace`` seconds; the first test of each file also gets the factor times the
-    file's slowest test, which holds what its module-scoped fixtures cost whichever test meets them first."""
-    slowest: dict[str, float] = {}
+    generous) time plus ``--test-grace`` seconds. The first test of each file in the run also gets the time of
+    the file's first test in the coverage pass (``durations`` keeps the order the tests ran in): that one paid for
+    the session- and module-scoped fixtures, which whichever test runs first now pays."""
+    opening: dict[str, float] = {}
     for t, d in durations.items():
-        f = t.split("::")[0]
-        slowest[f] = max(slowest.get(f, 0.0), d)
+        opening.setdefault(t.split("::")[0], d)
     out: dict[str, float] = {}
     seen: set[str] = set()
     for t in tests:
         f = t.split("::")[0]
-        extra = 0.0 if f in seen else slowest.get(f, 0.0)
+        extra = 0.0 if f in seen else opening.get(f, 0.0)
         seen.add(f)
         out[t] = round(args.test_grace + args.timeout_factor * (durations.get(t, 0.0) + extra), 2)
     return out
