@@ -941,6 +941,12 @@ def main() -> None:
 
         retried: set[str] = set()
         waited = [0.0]  # seconds the timed-out mutants' runs waited beyond their CPU
+        cpu_by_key: dict[str, float] = {}  # each mutant's CPU seconds (its test runs and its worker's share)
+
+        def mutant_key(job: dict[str, object]) -> str:
+            m = job["mutant"]
+            assert isinstance(m, Mutant)
+            return m.key
         dropped: list[str] = []
         cpu_of: dict[str, float] = {}  # each worker's CPU seconds so far (with its test runs)
 
@@ -1038,6 +1044,7 @@ def main() -> None:
         def record(job: dict[str, object], res: dict[str, object]) -> None:
             spent = float(res.get("cpu", 0.0)) - cpu_of.get(str(res["worker"]), 0.0)  # type: ignore[arg-type]
             cpu_of[str(res["worker"])] = float(res.get("cpu", 0.0))  # type: ignore[arg-type]
+            cpu_by_key[mutant_key(job)] = cpu_by_key.get(mutant_key(job), 0.0) + max(0.0, spent)
             if res["outcome"] == "timeout":  # a hang mostly waits: its wall time, not its CPU, is what it costs
                 waited[0] += max(0.0, float(res["seconds"]) - spent)  # type: ignore[arg-type]
             mutant = job["mutant"]
@@ -1081,7 +1088,7 @@ def main() -> None:
 
     used = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers and every test run they waited for
     cpu = used.ru_utime + used.ru_stime
-    report(results, time.monotonic() - t0, args.json, before if args.new else None)
+    report(results, time.monotonic() - t0, args.json, before if args.new else None, cpu_by_key)
     print(f"CPU time of the workers and their test runs: {cpu / 60:.1f} min "
           f"(about {cpu / 120:.1f} min of wall time on 2 otherwise idle cores)")
     # The coverage pass costs the same whatever the sample; the mutants' part scales with it.
@@ -1120,7 +1127,7 @@ def _timeout(tests: list[str], durations: dict[str, float], args: argparse.Names
 
 
 def report(results: list[tuple[Mutant, str, float]], elapsed: float, json_path: str | None,
-           before: dict[str, str] | None = None) -> None:
+           before: dict[str, str] | None = None, cpu: dict[str, float] | None = None) -> None:
     def dead(outcome: str) -> bool:
         return outcome in ("killed", "timeout")
 
@@ -1151,7 +1158,9 @@ def report(results: list[tuple[Mutant, str, float]], elapsed: float, json_path: 
         Path(json_path).write_text(json.dumps([{"file": m.file, "line": m.line, "function": m.function,
                                                 "mutation": m.description, "key": m.key, "outcome": o,
                                                 **({"before": before.get(m.key)} if before is not None else {}),
-                                                "seconds": round(s, 2)} for m, o, s in results], indent=1))
+                                                "seconds": round(s, 2),
+                                                **({"cpu": round(cpu[m.key], 2)} if cpu and m.key in cpu else {})}
+                                               for m, o, s in results], indent=1))
 
 
 if __name__ == "__main__":
