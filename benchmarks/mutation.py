@@ -101,7 +101,7 @@ DESELECT = ("tests/test_run_resume.py::test_kill_9_or_ctrl_c_then_the_same_comma
 EQUIVALENT: dict[str, str] = {
     "azwizard/plan/diff.py|compare|True -> False|1": "zip strict: the lengths are compared equal just before",
     "azwizard/plan/diff.py|_merge|return value -> return None|1": "base is None there",
-    "azwizard/plan/diff.py|body_for_put|return value -> return None|2": "the caller takes None as the step's body",
+    "azwizard/plan/diff.py|body_for_put|return value -> return None|1": "the caller takes None as the step's body",
     "azwizard/plan/diff.py|refused_changes|1 -> 2|1": "rsplit('.', 2)[-1] is the same last element",
     "azwizard/plan/diff.py|_vnet_refusal|1 -> 2|1": "split(']', 2)[0] is the same first element",
     "azwizard/plan/diff.py|_norm|guard emptied (its return removed)|3": "a bool through float(): True == 1.0",

@@ -3,6 +3,8 @@ user may be asked to delete, and what a deletion of backup data says becomes of 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from azwizard.cleanup.blockers import Blocker
 from azwizard.cleanup.model import PROTECTED_ITEM, Inventory, InventoryItem, ProtectedItem
 from azwizard.cleanup.order import DeleteOp, DeletionPlan, backup_vaults
@@ -68,3 +70,27 @@ def test_the_default_selection_takes_only_this_runs_own_resources_and_groups_lef
     assert chosen == {ours.id, f"{SUB}/resourceGroups/a-rg", mixed_ours.id}
     every_run = default_selection(Inventory(items))  # no run named: every run's
     assert every_run == chosen | {f"{SUB}/resourceGroups/other-run-rg", items[-1].id}
+
+
+def test_deleting_a_backed_up_vm_but_not_its_vault_warns_that_the_backups_stay() -> None:
+    """The VM goes, its vault stays: its backups stay, billed, and the plan says so; deleting the vault (its
+    backup data) too, or not the VM, says nothing of it."""
+    from azwizard.cleanup.order import plan_deletion
+
+    vm_id = f"{SUB}/resourceGroups/a-rg/providers/Microsoft.Compute/virtualMachines/vm0"
+    vm = InventoryItem(vm_id, "Microsoft.Compute/virtualMachines", "vm0", "a-rg", run_id="r1")
+    vault = _vault("b-rg", "b-rsv")
+    vault = InventoryItem(vault.id, vault.type, vault.name, vault.resource_group, run_id="r1",
+                          protected_items=(replace(vault.protected_items[0], source_resource_id=vm_id),))
+    other = InventoryItem(f"{SUB}/resourceGroups/a-rg/providers/Microsoft.Network/networkSecurityGroups/n",
+                          "Microsoft.Network/networkSecurityGroups", "n", "a-rg", run_id="r1")
+    inventory = Inventory((vm, vault, other))
+
+    def warned(*selection: str, **kw: object) -> list[str]:
+        plan = plan_deletion(inventory, selection, **kw)  # type: ignore[arg-type]
+        return [w for w in plan.warnings if "is backed up in" in w]
+
+    (warning,) = warned(vm_id)
+    assert "vm0" in warning and "b-rsv" in warning and "stay (and are billed)" in warning
+    assert warned(other.id) == []  # the VM stays
+    assert warned(vm_id, vault.id, backup_data={vault.id: False}) == []  # its vault and backup data go too
