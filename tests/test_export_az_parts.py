@@ -177,3 +177,25 @@ def test_a_data_disk_az_vm_create_cannot_make_falls_back_to_the_exact_body() -> 
     for change in ({"lun": 1}, {"createOption": "Attach"}):
         sc = vm_commands(change)
         assert sc.generic and "not new empty disks" in sc.notes[0], change
+
+
+def test_a_list_option_holding_a_value_that_starts_with_a_dash_cannot_be_written() -> None:
+    """argparse ends an option's list at a value starting with "-" and "--opt=value" carries one value only: two
+    or more values with such a one cannot be said on an az command line; one value can (as --opt=-x)."""
+    from azwizard.plan.export_az import AzCommand, _dash_in_list
+
+    def cmd(*values: str) -> AzCommand:
+        return _Cmd("network", "nsg", "create").opt("--tags", *values).build()
+
+    assert _dash_in_list(cmd("a=1", "-b=2")) is not None
+    assert _dash_in_list(cmd("a=1", "b=2", "-c")) is not None
+    assert _dash_in_list(cmd("-a=1")) is None
+    assert _dash_in_list(cmd("a=1", "b=2")) is None
+
+
+def test_a_value_az_only_approximates_is_read_noted_and_counted_as_expressed() -> None:
+    reader = BodyReader({"properties": {"description": "made by azwizard", "other": 1}})
+    assert reader.approx("properties", "description", note="az sets no description") == "made by azwizard"
+    assert reader.approx("properties", "missing", note="never said") is None
+    assert reader.notes == ["az sets no description"]
+    assert reader.leftovers() == ["properties.other"]
