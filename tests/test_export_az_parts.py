@@ -199,3 +199,55 @@ def test_a_value_az_only_approximates_is_read_noted_and_counted_as_expressed() -
     assert reader.approx("properties", "missing", note="never said") is None
     assert reader.notes == ["az sets no description"]
     assert reader.leftovers() == ["properties.other"]
+
+
+def _vm_plan(**changes: object) -> Plan:
+    from azwizard.plan.vm import plan_vm
+    from azwizard.specs.vm import VmSpec
+
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbcdefghijklmnopqrstuvwxyz0123456789ABCDEF me@laptop"
+    return plan_vm(VmSpec.for_base("Yolo", ssh_public_key=key, **changes),  # type: ignore[arg-type]
+                   subscription_id=SUB, run_id="r", created_at="t")
+
+
+def test_the_ssh_key_path_is_a_flag_only_when_it_is_not_azs_default() -> None:
+    import copy
+    from dataclasses import replace
+
+    from azwizard.plan.export_az import az_commands
+
+    plan = _vm_plan()
+    vm_step = next(s for s in plan.steps if s.kind == "Microsoft.Compute/virtualMachines")
+    create = next(c for c in az_commands(plan) if c[1:3] == ["vm", "create"])
+    assert not any(a.startswith("--ssh-dest-key-path") for a in create)  # /home/<admin>/.ssh/authorized_keys
+    body = copy.deepcopy(dict(vm_step.body))
+    body["properties"]["osProfile"]["linuxConfiguration"]["ssh"]["publicKeys"][0]["path"] = "/etc/ssh/keys/k"
+    moved = replace(plan, steps=tuple(replace(s, body=body) if s is vm_step else s for s in plan.steps))
+    create = next(c for c in az_commands(moved) if c[1:3] == ["vm", "create"])
+    assert "--ssh-dest-key-path=/etc/ssh/keys/k" in create or "/etc/ssh/keys/k" in create
+
+
+def test_the_script_tells_shellcheck_a_dollar_is_text_only_when_a_value_holds_one() -> None:
+    from azwizard.plan.export_az import az_script
+
+    assert "# shellcheck disable=SC2016" not in az_script(_vm_plan())
+    for text in ("cost$centre", "back`tick"):
+        script = az_script(_vm_plan(extra_tags=(("team", text),)))
+        assert script.splitlines()[1] == "# shellcheck disable=SC2016", text
+
+
+def test_the_script_lists_where_az_differs_only_when_it_does() -> None:
+    import copy
+    from dataclasses import replace
+
+    from azwizard.plan.export_az import az_script
+
+    plan = _vm_plan()
+    assert "# Where az differs from what azwizard sends:" not in az_script(plan)
+    nsg = next(s for s in plan.steps if s.kind == "Microsoft.Network/networkSecurityGroups")
+    body = copy.deepcopy(dict(nsg.body))
+    body["properties"]["flushConnection"] = True  # no az flag: the exact body, and a note saying so
+    script = az_script(replace(plan, steps=tuple(replace(s, body=body) if s is nsg else s for s in plan.steps)))
+    lines = script.splitlines()
+    at = lines.index("# Where az differs from what azwizard sends:")
+    assert "properties.flushConnection" in lines[at + 1]
