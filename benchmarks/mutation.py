@@ -76,7 +76,8 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/plan/export_az.py": (None, ("tests/test_export_az_parts.py", "tests/test_export.py",
                                          "tests/test_cli_az_import.py")),
     "azwizard/plan/export_arm.py": (None, ("tests/test_export_az_parts.py", "tests/test_export.py")),
-    "azwizard/plan/export_aks.py": (None, ("tests/test_export.py", "tests/test_plan_aks.py")),
+    "azwizard/plan/export_aks.py": (None, ("tests/test_export.py", "tests/test_plan_aks.py",
+                                          "tests/test_aks_metrics.py")),
     "azwizard/userfiles.py": (None, ("tests/test_userfiles_reading.py", "tests/test_userfiles_writing.py",
                                      "tests/test_cli_bad_input.py",
                                      "tests/test_sshkeys.py", "tests/test_profiles.py")),
@@ -150,6 +151,8 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/plan/export_aks.py|_scope|1 -> 2|1":
         "an assignment id holds '/providers/Microsoft.Authorization/roleAssignments/' once: rsplit's [0] is the same",
     "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|1": "the workspace's step is never the cluster's own",
+    "azwizard/plan/export_aks.py|_cluster|'==' -> '!='|1":
+        "a plan has a workspace only for a cluster sent with the metrics flag, beside other options anyway",
     "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|3": "the registry's step is never the cluster's own",
     "azwizard/sshkeys.py|redact_private_keys|guard emptied (its return removed)|1":
         "the fast path: without those words the pattern matches nothing and the replace changes nothing",

@@ -241,6 +241,22 @@ def test_the_az_export_lets_az_make_them_with_azwizards_workspace() -> None:
         assert sc.commands == () and any("--enable-azure-monitor-metrics" in n for n in sc.notes)
 
 
+def test_the_az_export_links_only_a_workspace_made_before_the_cluster() -> None:
+    """Without a workspace in the plan, az aks create --enable-azure-monitor-metrics makes its default one (no
+    workspace flag); a workspace the plan makes after the cluster cannot be linked by it: the exact body."""
+    from dataclasses import replace
+
+    plan = plan_of()
+    alone = replace(plan, steps=tuple(s for s in plan.steps if s.key in ("rg", "aks")))
+    create = next(c for c in az_commands(alone) if c[1:3] == ["aks", "create"])
+    assert "--enable-azure-monitor-metrics" in create
+    assert not [w for w in create if w.startswith("--azure-monitor-workspace-resource-id")]
+    late = replace(plan, steps=tuple(replace(s, depends_on=(*s.depends_on, "aks")) if s.key == "amw" else s
+                                     for s in plan.steps))
+    sc = next(sc for sc in export(late).steps if sc.step.key == "aks")
+    assert sc.generic and sc.notes[0].startswith("az cannot express an Azure Monitor workspace created after")
+
+
 def test_the_arm_template_turns_the_metrics_on_in_a_nested_deployment() -> None:
     template = arm_template(plan_of())
     types = [r["type"] for r in template["resources"]]

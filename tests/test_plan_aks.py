@@ -435,3 +435,15 @@ def test_the_arm_template_reads_the_clusters_identities_and_refuses_an_output_it
         body["properties"]["principalId"] = output_ref(owner, output)
         with pytest.raises(ValueError, match=f"no template expression for output '{output}' of step '{owner}'"):
             arm_template(_with_step(plan, "acrpull", body=body))
+
+
+def test_acr_pull_on_two_registries_is_more_than_attach_acr_says() -> None:
+    """az aks create --attach-acr takes one registry: a plan granting AcrPull on two falls back to the exact body."""
+    plan = plan_of(dev(acr=AcrSpec("create", "azwizarddev1234")))
+    ra = plan.step("acrpull")
+    second_scope = ra.resource_id.split("/providers/Microsoft.Authorization/")[0].replace("azwizarddev1234",
+                                                                                          "azwizarddev5678")
+    second = replace(ra, key="acrpull2", resource_id=f"{second_scope}/providers/Microsoft.Authorization/"
+                                                     f"roleAssignments/{ra.name}")
+    sc = _cluster_commands(replace(plan, steps=(*plan.steps, second)))
+    assert sc.generic and sc.notes[0].startswith("az cannot express AcrPull on more than one registry")
