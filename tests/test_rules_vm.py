@@ -621,3 +621,36 @@ def test_the_public_ip_quota_counts_the_nat_gateways_address(nat: bool, free: in
     findings = VM_RULES.by_id("vm-quota-public-ips").apply(spec, good_facts(region=rf))
     assert bool(findings) is fires, findings
     assert all(f"creates {3 if nat else 2} public IP addresses" in f.message for f in findings)
+
+
+@pytest.mark.parametrize("field", ["nat_gateway", "nat_public_ipv4"])
+@pytest.mark.parametrize(("length", "ok"), [(0, False), (1, True), (80, True), (81, False)])
+def test_a_nat_gateways_names_are_1_to_80_characters(field: str, length: int, ok: bool) -> None:
+    spec = good_spec(nat_gateway=NatGatewaySpec(enabled=True), names=names(**{field: "n" * length}))
+    findings = VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
+    assert [f.field for f in findings] == ([] if ok else [f"names.{field}"]), findings
+
+
+@pytest.mark.parametrize(("length", "ok"), [(0, False), (1, True), (64, True), (65, False)])
+def test_a_vm_name_is_1_to_64_characters(length: int, ok: bool) -> None:
+    findings = VM_RULES.by_id("vm-name-vm").apply(good_spec(names=names(vm="v" * length)), VmFacts(None, None))
+    assert (findings == []) is ok, findings
+    assert ok or f"has {length} characters" in findings[0].message
+
+
+@pytest.mark.parametrize(("zones", "where"), [((), "the one zone Azure places it in"), (("2",), "zone 2")])
+def test_a_standard_nat_gateway_says_it_carries_ipv4_only_and_from_which_zone(zones: tuple[str, ...],
+                                                                              where: str) -> None:
+    spec = good_spec(nat_gateway=NatGatewaySpec(enabled=True, zones=zones), zone=None)
+    assert set(spec.public_ip.zones) == {"1", "2", "3"}  # zone-redundant public IPs
+    messages = [f.message for f in VM_RULES.by_id("vm-nat-gateway").apply(spec, good_facts())]
+    (note,) = [m for m in messages if m.startswith("A Standard NAT gateway handles outbound IPv4 only")]
+    assert note.endswith(f"so outbound IPv4 depends on {where}."), note
+
+
+@pytest.mark.parametrize(("length", "ok"), [(0, False), (1, True), (80, True), (81, False)])
+def test_a_security_rules_name_is_1_to_80_characters(length: int, ok: bool) -> None:
+    spec = good_spec(nsg_rules=web_rules(nsg_rule(name="r" * length)))
+    findings = [f for f in VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
+                if f.field == "nsg_rules"]
+    assert (findings == []) is ok, findings
