@@ -654,3 +654,11 @@ def test_a_security_rules_name_is_1_to_80_characters(length: int, ok: bool) -> N
     findings = [f for f in VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
                 if f.field == "nsg_rules"]
     assert (findings == []) is ok, findings
+
+
+@pytest.mark.parametrize(("direction", "access", "ok"), [("Inbound", "Allow", True), ("Sideways", "Allow", False),
+                                                         ("Outbound", "Maybe", False)])
+def test_a_security_rule_needs_a_known_direction_and_action(direction: str, access: str, ok: bool) -> None:
+    spec = good_spec(nsg_rules=web_rules(nsg_rule(direction=direction, access=access)))
+    findings = VM_RULES.by_id("vm-nsg-rule-syntax").apply(spec, VmFacts(None, None))
+    assert (not any("needs direction Inbound/Outbound" in f.message for f in findings)) is ok, findings
