@@ -93,6 +93,12 @@ def test_a_vms_disk_goes_with_the_vm_unless_another_run_proves_it_made_it() -> N
     owner = {n: (found[key(d)].run_id, found[key(d)].source, found[key(d)].parent) for n, d in disk.items()}
     assert owner == {"same-run": ("r2", None, None), "proven": ("r1", None, None),
                      "unproven": ("r2", "attached", vm_id), "unknown": ("r2", "attached", vm_id)}
+    # a VM that is gone (its body is the journal's last view) brings no disk with it
+    gone_vm = _Found(vm_id, "Microsoft.Compute/virtualMachines", run_id="r3", body=vm.body, exists=False)
+    only = {key(vm_id): gone_vm}
+    with ThreadPoolExecutor(2) as pool:
+        _attached(cast(Any, None), pool, only, [], Ledger(), rows)
+    assert list(only) == [key(vm_id)]
 
 
 def test_a_kind_azwizard_cannot_read_exists_only_as_a_list_showed_it() -> None:
