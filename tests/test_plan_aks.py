@@ -447,3 +447,9 @@ def test_acr_pull_on_two_registries_is_more_than_attach_acr_says() -> None:
                                                      f"roleAssignments/{ra.name}")
     sc = _cluster_commands(replace(plan, steps=(*plan.steps, second)))
     assert sc.generic and sc.notes[0].startswith("az cannot express AcrPull on more than one registry")
+
+
+def test_the_user_pools_note_comes_only_with_user_pools() -> None:
+    one_by_one = "az creates the user node pools one by one after the cluster"
+    assert any(one_by_one in n for n in _cluster_commands(plan_of(preset_prod_dual_stack().with_(network=NET))).notes)
+    assert not any(one_by_one in n for n in _cluster_commands(plan_of(dev())).notes)
