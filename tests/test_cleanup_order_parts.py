@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from azwizard.cleanup.blockers import Blocker
-from azwizard.cleanup.model import PROTECTED_ITEM, Inventory, InventoryItem, ProtectedItem
+from azwizard.cleanup.model import PROTECTED_ITEM, Inventory, InventoryItem, ProtectedItem, key
 from azwizard.cleanup.order import DeleteOp, DeletionPlan, backup_vaults
 
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
@@ -94,3 +94,24 @@ def test_deleting_a_backed_up_vm_but_not_its_vault_warns_that_the_backups_stay()
     assert "vm0" in warning and "b-rsv" in warning and "stay (and are billed)" in warning
     assert warned(other.id) == []  # the VM stays
     assert warned(vm_id, vault.id, backup_data={vault.id: False}) == []  # its vault and backup data go too
+
+
+def test_what_goes_with_a_resource_includes_what_goes_with_that_and_takes_each_ones_run() -> None:
+    """A cluster takes its node resource group, and the group its contents: the closure is every level, each
+    known item with its own run (``_closure``)."""
+    from azwizard.cleanup.model import Cascade
+    from azwizard.cleanup.order import _closure
+
+    cluster_id = f"{SUB}/resourceGroups/a-rg/providers/Microsoft.ContainerService/managedClusters/c"
+    node_group = f"{SUB}/resourceGroups/MC_a-rg_c_norwayeast"
+    lb = f"{node_group}/providers/Microsoft.Network/loadBalancers/kubernetes"
+    items = {key(i.id): i for i in (
+        InventoryItem(cluster_id, "Microsoft.ContainerService/managedClusters", "c", "a-rg", run_id="r1",
+                      cascade=(Cascade(node_group, "Microsoft.Resources/resourceGroups", "node group"),)),
+        InventoryItem(node_group, "Microsoft.Resources/resourceGroups", "MC_a-rg_c_norwayeast",
+                      "MC_a-rg_c_norwayeast", run_id="r1",
+                      cascade=(Cascade(lb, "Microsoft.Network/loadBalancers", "in the group"),)),
+    )}
+    closure = _closure(items, items[key(cluster_id)])
+    assert set(closure) == {key(node_group), key(lb)}
+    assert closure[key(node_group)].run_id == "r1" and closure[key(lb)].run_id is None  # the LB: not an item
