@@ -1107,8 +1107,11 @@ def main() -> None:
           f"{mutants_cpu / 60:.1f} min ({mutants_cpu / max(1, len(results)):.2f} s each); the timed-out runs "
           f"waited {waited[0] / 60:.1f} min more")
     if args.sample < 1:
+        survived = sum(1 for _, o, _ in results if o == "survived")
         print(f"  all the mutants of these modules: about {full / 60:.1f} CPU-min, with the waits about "
-              f"{full_wall / 60:.1f} min on 2 idle cores")
+              f"{full_wall / 60:.1f} min on 2 idle cores (if the others survive as often as these: "
+              f"{survived} of {len(results)}; a survivor runs every test that reaches its line, so a sample whose "
+              "survivors were killed since underestimates the rest)")
 
 
 def _limits(tests: list[str], durations: dict[str, float], args: argparse.Namespace) -> dict[str, float]:
