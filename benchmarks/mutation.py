@@ -532,6 +532,7 @@ def worker(copy_dir: str) -> None:
         if not info.name.endswith("__main__"):
             with contextlib.suppress(Exception):
                 importlib.import_module(info.name)
+    _hypothesis_profile()
     _prepare_children()
     stale_of: dict[str, set[str]] = {}
     for line in sys.stdin:
@@ -575,6 +576,19 @@ def worker(copy_dir: str) -> None:
         out.write(json.dumps({"outcome": outcome, "seconds": seconds, "cpu": _cpu_used(),
                               "killer": first_failed}) + "\n")
         out.flush()
+
+
+def _hypothesis_profile() -> None:
+    """The CI profile (tests/conftest.py: derandomized, so the same examples as CI's) without shrinking: a mutant
+    is killed by the first failing example; minimising it cost a killed mutant up to ~40 s (export_az ``_nsg``'s
+    condition negated, in tests/test_export.py's property test). Registered before the forks; the children's
+    conftest loads it by the name ``HYPOTHESIS_PROFILE`` gives."""
+    with contextlib.suppress(Exception):
+        from hypothesis import Phase, settings
+
+        settings.register_profile("mutation", derandomize=True, database=None,
+                                  phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target))
+        os.environ["HYPOTHESIS_PROFILE"] = "mutation"
 
 
 def _prepare_children() -> None:
@@ -623,6 +637,7 @@ class _Coverage:
         self.current = ""
         self.hits: dict[str, dict[int, set[str]]] = {f: {} for f in files}
         self.durations: dict[str, float] = {}
+        self.setups: dict[str, float] = {}  # each test's setup phase (where module/session fixtures are made)
 
     def trace(self, frame: object, event: str, arg: object) -> object:
         filename = frame.f_code.co_filename  # type: ignore[attr-defined]
@@ -644,6 +659,8 @@ class _Coverage:
     def pytest_runtest_logreport(self, report: object) -> None:
         nodeid = report.nodeid  # type: ignore[attr-defined]
         self.durations[nodeid] = self.durations.get(nodeid, 0.0) + report.duration  # type: ignore[attr-defined]
+        if report.when == "setup":  # type: ignore[attr-defined]
+            self.setups[nodeid] = report.duration  # type: ignore[attr-defined]
 
     def pytest_runtest_teardown(self, item: object, nextitem: object) -> None:
         pass
@@ -654,7 +671,7 @@ class _Coverage:
     def dump(self, path: str) -> None:
         Path(path).write_text(json.dumps({"hits": {f: {str(n): sorted(t) for n, t in lines.items()}
                                                    for f, lines in self.hits.items()},
-                                          "durations": self.durations}))
+                                          "durations": self.durations, "setups": self.setups}))
 
 
 class _Killer:
@@ -945,6 +962,7 @@ def main() -> None:
         test_files = list(dict.fromkeys(t for m in files for t in tests_of(m) if t not in args.without))
         hits: dict[str, dict[int, set[str]]] = {m: {} for m in files}
         durations: dict[str, float] = {}
+        setups: dict[str, float] = {}  # each test's setup time in the coverage pass
 
         retried: set[str] = set()
         waited = [0.0]  # seconds the timed-out mutants' runs waited beyond their CPU
@@ -980,6 +998,7 @@ def main() -> None:
                 for line, tests in lines.items():
                     hits[m].setdefault(int(line), set()).update(tests)
             durations.update(data["durations"])
+            setups.update(data.get("setups", {}))
             print(f"  covered by {test}: {res['seconds']:.1f} s", flush=True)
 
         pending = [{"coverage": files, "tests": [t], "timeout": 1800, "out": str(base / f"cov{i}.json")}
@@ -1046,7 +1065,7 @@ def main() -> None:
                     return (0, -near.index(t), 0.0)  # the latest killer first
                 return (1, -min(counts.get(t, 0), 3), durations.get(t, 0.0))
             ordered = sorted(tests, key=rank)
-            return {**job, "tests": ordered, "limits": _limits(ordered, durations, args)}
+            return {**job, "tests": ordered, "limits": _limits(ordered, durations, args, setups)}
 
         def record(job: dict[str, object], res: dict[str, object]) -> None:
             spent = float(res.get("cpu", 0.0)) - cpu_of.get(str(res["worker"]), 0.0)  # type: ignore[arg-type]
@@ -1114,14 +1133,15 @@ def main() -> None:
               "survivors were killed since underestimates the rest)")
 
 
-def _limits(tests: list[str], durations: dict[str, float], args: argparse.Namespace) -> dict[str, float]:
+def _limits(tests: list[str], durations: dict[str, float], args: argparse.Namespace,
+            setups: dict[str, float] | None = None) -> dict[str, float]:
     """Each test's own time limit in a mutant's run: ``--timeout-factor`` times its unmutated (traced, so
-    generous) time plus ``--test-grace`` seconds. The first test of each file in the run also gets the time of
-    the file's first test in the coverage pass (``durations`` keeps the order the tests ran in): that one paid for
-    the session- and module-scoped fixtures, which whichever test runs first now pays."""
+    generous) time plus ``--test-grace`` seconds. The first test of each file in the run also gets the setup time
+    of the file's first test in the coverage pass (``durations`` keeps the order the tests ran in): that one made
+    the session- and module-scoped fixtures, which whichever test runs first now makes."""
     opening: dict[str, float] = {}
     for t, d in durations.items():
-        opening.setdefault(t.split("::")[0], d)
+        opening.setdefault(t.split("::")[0], (setups or {}).get(t, d))
     out: dict[str, float] = {}
     seen: set[str] = set()
     for t in tests:
