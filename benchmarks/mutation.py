@@ -56,11 +56,13 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                         "tests/test_run_vm.py",
                                         "tests/test_run_retries.py", "tests/test_safety_paths.py",
                                         "tests/test_run_resume.py", "tests/test_cli_existing.py",
-                                        "tests/test_ownership.py", "tests/test_cli_apply.py")),
+                                        "tests/test_ownership.py", "tests/test_cli_apply.py",
+                                        "tests/test_aks_metrics.py")),
     "azwizard/journal.py": (None, ("tests/test_journal_file.py", "tests/test_run_vm.py",
                                    "tests/test_cleanup_inventory.py", "tests/test_run_resume.py",
                                    "tests/test_cleanup_delete.py")),
     "azwizard/cleanup/inventory.py": (None, ("tests/test_cleanup_inventory_parts.py", "tests/test_cleanup_inventory.py",
+                                             "tests/test_cleanup_discovery.py",
                                              "tests/test_cleanup_takeover.py", "tests/test_cleanup_delete.py",
                                              "tests/test_cleanup_plan.py")),
     "azwizard/cleanup/order.py": (None, ("tests/test_cleanup_order_parts.py", "tests/test_cleanup_plan.py",
@@ -74,7 +76,8 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/plan/export_az.py": (None, ("tests/test_export_az_parts.py", "tests/test_export.py",
                                          "tests/test_cli_az_import.py")),
     "azwizard/plan/export_arm.py": (None, ("tests/test_export_az_parts.py", "tests/test_export.py")),
-    "azwizard/plan/export_aks.py": (None, ("tests/test_export.py", "tests/test_plan_aks.py")),
+    "azwizard/plan/export_aks.py": (None, ("tests/test_export.py", "tests/test_plan_aks.py",
+                                          "tests/test_aks_metrics.py")),
     "azwizard/userfiles.py": (None, ("tests/test_userfiles_reading.py", "tests/test_userfiles_writing.py",
                                      "tests/test_cli_bad_input.py",
                                      "tests/test_sshkeys.py", "tests/test_profiles.py")),
@@ -99,7 +102,7 @@ DESELECT = ("tests/test_run_resume.py::test_kill_9_or_ctrl_c_then_the_same_comma
 EQUIVALENT: dict[str, str] = {
     "azwizard/plan/diff.py|compare|True -> False|1": "zip strict: the lengths are compared equal just before",
     "azwizard/plan/diff.py|_merge|return value -> return None|1": "base is None there",
-    "azwizard/plan/diff.py|body_for_put|return value -> return None|2": "the caller takes None as the step's body",
+    "azwizard/plan/diff.py|body_for_put|return value -> return None|1": "the caller takes None as the step's body",
     "azwizard/plan/diff.py|refused_changes|1 -> 2|1": "rsplit('.', 2)[-1] is the same last element",
     "azwizard/plan/diff.py|_vnet_refusal|1 -> 2|1": "split(']', 2)[0] is the same first element",
     "azwizard/plan/diff.py|_norm|guard emptied (its return removed)|3": "a bool through float(): True == 1.0",
@@ -139,8 +142,22 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/rules/vm.py|custom_data_size|87380 -> 87381|1": "a base64 length is a multiple of 4; 87380 is one",
     "azwizard/rules/vm.py|pip_idle_timeout|'or' -> 'and'|1":
         "the field's range is (4, 30), the same as the fallback the 'or' gives",
+    "azwizard/rules/aks.py|_minor|2 -> 3|1":
+        "its one use compares with (1, 29) by <: a third element changes no answer",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|1": "1 byte instead of 0 still holds no OS disk",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|2": "1 byte instead of 0 still holds no OS disk",
+    "azwizard/plan/export_az.py|BodyReader.expect|return value -> return None|2":
+        "return False -> None: every caller only tests truthiness or ignores it",
+    "azwizard/plan/export_az.py|_generic|True -> False|1":
+        "sort_keys: only the order of the keys in the JSON text az parses (insertion order is deterministic too)",
+    "azwizard/plan/export_aks.py|_scope|1 -> 2|1":
+        "an assignment id holds '/providers/Microsoft.Authorization/roleAssignments/' once: rsplit's [0] is the same",
+    "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|1": "the workspace's step is never the cluster's own",
+    "azwizard/plan/export_aks.py|_cluster|'==' -> '!='|1":
+        "a plan has a workspace only for a cluster sent with the metrics flag, beside other options anyway",
+    "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|3": "the registry's step is never the cluster's own",
+    "azwizard/sshkeys.py|redact_private_keys|guard emptied (its return removed)|1":
+        "the fast path: without those words the pattern matches nothing and the replace changes nothing",
 }
 
 # Third-party modules loaded once per worker, before any fork (the children import azwizard afresh).
@@ -515,6 +532,7 @@ def worker(copy_dir: str) -> None:
         if not info.name.endswith("__main__"):
             with contextlib.suppress(Exception):
                 importlib.import_module(info.name)
+    _hypothesis_profile()
     _prepare_children()
     stale_of: dict[str, set[str]] = {}
     for line in sys.stdin:
@@ -540,7 +558,8 @@ def worker(copy_dir: str) -> None:
             try:
                 path.write_text(mutated_source(original, functions, job["index"]), encoding="utf-8")
                 cached.unlink(missing_ok=True)  # never a byte-compiled copy of another mutant
-                outcome, seconds = _run_child(job["tests"], job["timeout"], stale_of[module])
+                outcome, seconds = _run_child(job["tests"], job["timeout"], stale_of[module],
+                                              limits=job.get("limits"))
                 if outcome == "error(4)":
                     # pytest's "not found": the mutant changed which tests exist (ids of parametrized tests
                     # computed from the code). Not a kill by itself: the test files run whole instead.
@@ -557,6 +576,19 @@ def worker(copy_dir: str) -> None:
         out.write(json.dumps({"outcome": outcome, "seconds": seconds, "cpu": _cpu_used(),
                               "killer": first_failed}) + "\n")
         out.flush()
+
+
+def _hypothesis_profile() -> None:
+    """The CI profile (tests/conftest.py: derandomized, so the same examples as CI's) without shrinking: a mutant
+    is killed by the first failing example; minimising it cost a killed mutant up to ~40 s (export_az ``_nsg``'s
+    condition negated, in tests/test_export.py's property test). Registered before the forks; the children's
+    conftest loads it by the name ``HYPOTHESIS_PROFILE`` gives."""
+    with contextlib.suppress(Exception):
+        from hypothesis import Phase, settings
+
+        settings.register_profile("mutation", derandomize=True, database=None,
+                                  phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target))
+        os.environ["HYPOTHESIS_PROFILE"] = "mutation"
 
 
 def _prepare_children() -> None:
@@ -580,6 +612,18 @@ def _prepare_children() -> None:
         from hypothesis.internal.conjecture.providers import _get_local_constants
 
         _get_local_constants()
+    # The simulator's catalogs are built on first use and cached (sim/catalog/skus.py, the retail prices):
+    # ~0.1 s in every child whose tests start a simulator. Built here once, for the regions the tests use
+    # most; a region not warmed is only built in the child, as before. (Only modules no target imports: a
+    # mutant never makes them stale.)
+    with contextlib.suppress(Exception):
+        from azwizard.sim.catalog import skus
+        from azwizard.sim.providers import retailprices
+
+        skus.vm_specs()
+        for region in ("norwayeast", "westeurope", "norwaywest", "eastus"):
+            skus.resource_skus(region)
+            retailprices.region_items(region)
     gc.collect()
     gc.freeze()
 
@@ -593,6 +637,7 @@ class _Coverage:
         self.current = ""
         self.hits: dict[str, dict[int, set[str]]] = {f: {} for f in files}
         self.durations: dict[str, float] = {}
+        self.setups: dict[str, float] = {}  # each test's setup phase (where module/session fixtures are made)
 
     def trace(self, frame: object, event: str, arg: object) -> object:
         filename = frame.f_code.co_filename  # type: ignore[attr-defined]
@@ -614,6 +659,8 @@ class _Coverage:
     def pytest_runtest_logreport(self, report: object) -> None:
         nodeid = report.nodeid  # type: ignore[attr-defined]
         self.durations[nodeid] = self.durations.get(nodeid, 0.0) + report.duration  # type: ignore[attr-defined]
+        if report.when == "setup":  # type: ignore[attr-defined]
+            self.setups[nodeid] = report.duration  # type: ignore[attr-defined]
 
     def pytest_runtest_teardown(self, item: object, nextitem: object) -> None:
         pass
@@ -624,7 +671,7 @@ class _Coverage:
     def dump(self, path: str) -> None:
         Path(path).write_text(json.dumps({"hits": {f: {str(n): sorted(t) for n, t in lines.items()}
                                                    for f, lines in self.hits.items()},
-                                          "durations": self.durations}))
+                                          "durations": self.durations, "setups": self.setups}))
 
 
 class _Killer:
@@ -670,8 +717,46 @@ def _stop(signum: int, frame: object) -> None:
     os._exit(1)
 
 
+_WATCHDOG_EXIT = 86  # a test ran past its own limit (``_Watchdog``): the child ended itself
+
+
+class _Watchdog:
+    """A pytest plugin: ends the test run when one test runs past its limit (seconds, by node id), which the main
+    process sets from that test's unmutated time. A mutant that makes a test hang then costs that test's limit
+    (a few seconds), not the whole run's timeout; the run's own timeout stays as the backstop."""
+
+    def __init__(self, limits: dict[str, float], killer: str) -> None:
+        self.limits = limits
+        self.killer = killer
+
+    def pytest_runtest_protocol(self, item: object, nextitem: object) -> None:
+        import threading
+
+        nodeid = item.nodeid  # type: ignore[attr-defined]
+        limit = self.limits.get(nodeid)
+        if limit is None:
+            return
+        timer = threading.Timer(limit, self._expire, (nodeid,))
+        timer.daemon = True
+        timer.start()
+        self._timer: threading.Timer | None = timer  # cancelled when the test's reports are done
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: object) -> None:
+        timer = getattr(self, "_timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._timer = None
+
+    def _expire(self, nodeid: str) -> None:
+        with contextlib.suppress(OSError):
+            if not os.path.exists(self.killer):
+                Path(self.killer).write_text(nodeid)
+        os._exit(_WATCHDOG_EXIT)
+
+
 def _run_child(tests: list[str], timeout: float, stale: set[str],
-               coverage: tuple[list[str], str] | None = None) -> tuple[str, float]:
+               coverage: tuple[list[str], str] | None = None,
+               limits: dict[str, float] | None = None) -> tuple[str, float]:
     t0 = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child: its own process group, so a timeout ends what it started too
@@ -688,16 +773,31 @@ def _run_child(tests: list[str], timeout: float, stale: set[str],
             import pytest
 
             plugins: list[object] = [_Killer(os.getcwd() + ".killer")]
+            if limits:
+                plugins.append(_Watchdog(limits, os.getcwd() + ".killer"))
             cov = None
             if coverage is not None:
                 cov = _Coverage(coverage[0])
                 plugins.append(cov)
                 sys.settrace(cov.trace)  # type: ignore[arg-type]
                 threading.settrace(cov.trace)  # type: ignore[arg-type]
-            code = int(pytest.main(["-x", "-q", "--assert=plain", "-p", "no:cacheprovider", "-p", "no:randomly",
+            profile_dir = os.environ.get("MUTATION_PROFILE") if coverage is None else None
+            profiler = None
+            if profile_dir:  # where a mutant's CPU goes (pstats files, one per test run)
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+            # A mutant needs no traceback: formatting one walked every loaded module's file (inspect.getmodule,
+            # ~0.25 s a killed mutant with the worker's imports); the baseline keeps them to show what failed.
+            tb = ["--tb=no"] if coverage is None else []
+            code = int(pytest.main(["-x", "-q", *tb, "--assert=plain", "-p", "no:cacheprovider", "-p", "no:randomly",
                                     "-p", "no:rerunfailures", "-p", "no:unraisableexception", "--no-header",
                                     "-o", "addopts=", *(f"--deselect={d}" for d in DESELECT), *tests],
                                    plugins=plugins))
+            if profiler is not None and profile_dir:
+                profiler.disable()
+                profiler.dump_stats(os.path.join(profile_dir, f"{os.getpid()}.prof"))
             if cov is not None and coverage is not None:
                 sys.settrace(None)
                 cov.dump(coverage[1])
@@ -716,6 +816,10 @@ def _run_child(tests: list[str], timeout: float, stale: set[str],
             return "timeout", time.monotonic() - t0
         time.sleep(0.02)
     seconds = time.monotonic() - t0
+    if code == _WATCHDOG_EXIT:  # what the hung test started (its own process group) goes too
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        return "timeout", seconds
     if code == 0:
         return "survived", seconds
     if code in (1, 2, 3):  # tests failed, interrupted (collection / import error), internal error
@@ -729,6 +833,10 @@ class Worker:
         make_copy(self.dir)
         env = dict(os.environ, PYTHONPATH=str(self.dir), HYPOTHESIS_PROFILE="ci",
                    AZWIZARD_MUTATION="1")
+        # The copy keeps its byte-compiled modules: without them every child compiled again each module it
+        # re-imports and every test file (~65 ms a mutant, measured with PYTHONDONTWRITEBYTECODE=1 set). The
+        # mutated module's own .pyc is deleted before and after each mutant (worker()).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.proc = subprocess.Popen([sys.executable, __file__, "--worker", str(self.dir)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, env=env, cwd=self.dir)
         self.job: dict[str, object] | None = None
@@ -791,7 +899,10 @@ def main() -> None:
     ap.add_argument("--sample", type=float, default=1.0, help="fraction of the mutants to run (deterministic)")
     ap.add_argument("--workers", type=int, default=2, help="parallel workers (default 2)")
     ap.add_argument("--timeout-factor", type=float, default=3.0,
-                    help="a mutant times out after this many times its module's baseline test time (min 15 s)")
+                    help="a mutant's run times out after this many times its tests' unmutated time + 10 s (min 20 s); "
+                         "each test after this many times its own time + --test-grace")
+    ap.add_argument("--test-grace", type=float, default=5.0,
+                    help="seconds each test may run beyond --timeout-factor times its unmutated time (default 5)")
     ap.add_argument("--line", action="append", default=[], metavar="FILE:LINE",
                     help="only the mutants on this line (e.g. preflight.py:220, as a survivor is printed); "
                          "repeatable")
@@ -851,8 +962,16 @@ def main() -> None:
         test_files = list(dict.fromkeys(t for m in files for t in tests_of(m) if t not in args.without))
         hits: dict[str, dict[int, set[str]]] = {m: {} for m in files}
         durations: dict[str, float] = {}
+        setups: dict[str, float] = {}  # each test's setup time in the coverage pass
 
         retried: set[str] = set()
+        waited = [0.0]  # seconds the timed-out mutants' runs waited beyond their CPU
+        cpu_by_key: dict[str, float] = {}  # each mutant's CPU seconds (its test runs and its worker's share)
+
+        def mutant_key(job: dict[str, object]) -> str:
+            m = job["mutant"]
+            assert isinstance(m, Mutant)
+            return m.key
         dropped: list[str] = []
         cpu_of: dict[str, float] = {}  # each worker's CPU seconds so far (with its test runs)
 
@@ -879,6 +998,7 @@ def main() -> None:
                 for line, tests in lines.items():
                     hits[m].setdefault(int(line), set()).update(tests)
             durations.update(data["durations"])
+            setups.update(data.get("setups", {}))
             print(f"  covered by {test}: {res['seconds']:.1f} s", flush=True)
 
         pending = [{"coverage": files, "tests": [t], "timeout": 1800, "out": str(base / f"cov{i}.json")}
@@ -944,15 +1064,20 @@ def main() -> None:
                 if t in near:
                     return (0, -near.index(t), 0.0)  # the latest killer first
                 return (1, -min(counts.get(t, 0), 3), durations.get(t, 0.0))
-            return {**job, "tests": sorted(tests, key=rank)}
+            ordered = sorted(tests, key=rank)
+            return {**job, "tests": ordered, "limits": _limits(ordered, durations, args, setups)}
 
         def record(job: dict[str, object], res: dict[str, object]) -> None:
+            spent = float(res.get("cpu", 0.0)) - cpu_of.get(str(res["worker"]), 0.0)  # type: ignore[arg-type]
             cpu_of[str(res["worker"])] = float(res.get("cpu", 0.0))  # type: ignore[arg-type]
+            cpu_by_key[mutant_key(job)] = cpu_by_key.get(mutant_key(job), 0.0) + max(0.0, spent)
+            if res["outcome"] == "timeout":  # a hang mostly waits: its wall time, not its CPU, is what it costs
+                waited[0] += max(0.0, float(res["seconds"]) - spent)  # type: ignore[arg-type]
             mutant = job["mutant"]
             assert isinstance(mutant, Mutant)
             outcome = str(res["outcome"])
             killer = str(res.get("killer") or "")
-            if outcome == "killed" and killer:
+            if outcome in ("killed", "timeout") and killer:
                 near = killers_of.setdefault((mutant.file, mutant.function), [])
                 if killer in near:
                     near.remove(killer)
@@ -989,16 +1114,42 @@ def main() -> None:
 
     used = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers and every test run they waited for
     cpu = used.ru_utime + used.ru_stime
-    report(results, time.monotonic() - t0, args.json, before if args.new else None)
+    report(results, time.monotonic() - t0, args.json, before if args.new else None, cpu_by_key)
     print(f"CPU time of the workers and their test runs: {cpu / 60:.1f} min "
           f"(about {cpu / 120:.1f} min of wall time on 2 otherwise idle cores)")
     # The coverage pass costs the same whatever the sample; the mutants' part scales with it.
     mutants_cpu = max(0.0, cpu - cpu_coverage)
     full = cpu_coverage + mutants_cpu / max(args.sample, 1e-9)
+    # on 2 idle cores: the CPU time over the 2 workers, and the time the hung mutants' runs spent waiting
+    full_wall = (full + waited[0] / max(args.sample, 1e-9)) / 2
     print(f"  of which the coverage pass {cpu_coverage / 60:.1f} min, the {len(results)} mutants "
-          f"{mutants_cpu / 60:.1f} min ({mutants_cpu / max(1, len(results)):.2f} s each)"
-          + (f"; all the mutants of these modules: about {full / 60:.1f} CPU-min, {full / 120:.1f} min on 2 idle "
-             "cores" if args.sample < 1 else ""))
+          f"{mutants_cpu / 60:.1f} min ({mutants_cpu / max(1, len(results)):.2f} s each); the timed-out runs "
+          f"waited {waited[0] / 60:.1f} min more")
+    if args.sample < 1:
+        survived = sum(1 for _, o, _ in results if o == "survived")
+        print(f"  all the mutants of these modules: about {full / 60:.1f} CPU-min, with the waits about "
+              f"{full_wall / 60:.1f} min on 2 idle cores (if the others survive as often as these: "
+              f"{survived} of {len(results)}; a survivor runs every test that reaches its line, so a sample whose "
+              "survivors were killed since underestimates the rest)")
+
+
+def _limits(tests: list[str], durations: dict[str, float], args: argparse.Namespace,
+            setups: dict[str, float] | None = None) -> dict[str, float]:
+    """Each test's own time limit in a mutant's run: ``--timeout-factor`` times its unmutated (traced, so
+    generous) time plus ``--test-grace`` seconds. The first test of each file in the run also gets the setup time
+    of the file's first test in the coverage pass (``durations`` keeps the order the tests ran in): that one made
+    the session- and module-scoped fixtures, which whichever test runs first now makes."""
+    opening: dict[str, float] = {}
+    for t, d in durations.items():
+        opening.setdefault(t.split("::")[0], (setups or {}).get(t, d))
+    out: dict[str, float] = {}
+    seen: set[str] = set()
+    for t in tests:
+        f = t.split("::")[0]
+        extra = 0.0 if f in seen else opening.get(f, 0.0)
+        seen.add(f)
+        out[t] = round(args.test_grace + args.timeout_factor * (durations.get(t, 0.0) + extra), 2)
+    return out
 
 
 def _timeout(tests: list[str], durations: dict[str, float], args: argparse.Namespace) -> float:
@@ -1006,7 +1157,7 @@ def _timeout(tests: list[str], durations: dict[str, float], args: argparse.Names
 
 
 def report(results: list[tuple[Mutant, str, float]], elapsed: float, json_path: str | None,
-           before: dict[str, str] | None = None) -> None:
+           before: dict[str, str] | None = None, cpu: dict[str, float] | None = None) -> None:
     def dead(outcome: str) -> bool:
         return outcome in ("killed", "timeout")
 
@@ -1037,7 +1188,9 @@ def report(results: list[tuple[Mutant, str, float]], elapsed: float, json_path: 
         Path(json_path).write_text(json.dumps([{"file": m.file, "line": m.line, "function": m.function,
                                                 "mutation": m.description, "key": m.key, "outcome": o,
                                                 **({"before": before.get(m.key)} if before is not None else {}),
-                                                "seconds": round(s, 2)} for m, o, s in results], indent=1))
+                                                "seconds": round(s, 2),
+                                                **({"cpu": round(cpu[m.key], 2)} if cpu and m.key in cpu else {})}
+                                               for m, o, s in results], indent=1))
 
 
 if __name__ == "__main__":

@@ -139,10 +139,12 @@ def test_a_run_links_the_workspace_and_turns_the_metrics_on(sim: ArmSim, factory
     assert "identity" in states[plan.step("aks").resource_id.lower()].detail
     assert [e["event"] for e in journal.events() if e.get("step") == "metrics-on"] == [
         "configure-requested", "configured"]
-    # a second run sends nothing: the metrics are on already
-    again, _, _ = run(factory, plan, tmp_path)
+    # a second run sends nothing: the metrics are on already (journaled as configured, unchanged)
+    again, journal, _ = run(factory, plan, tmp_path)
     assert again.ok
     assert len(_cluster_puts(sim)) == 2
+    assert [(e["event"], e.get("changed")) for e in journal.events() if e.get("step") == "metrics-on"] == [
+        ("configure-requested", None), ("configured", True), ("configured", False)]
 
 
 def _cluster_puts(sim: ArmSim) -> list[Any]:
@@ -173,6 +175,52 @@ def test_an_update_refused_with_412_is_read_again(sim: ArmSim, factory: ClientFa
     assert factory.containerservice().managed_clusters.get("mon-RG", "mon").azure_monitor_profile.metrics.enabled
 
 
+def _fail_the_update(sim: ArmSim, factory: ClientFactory, plan: Plan, **fault: Any) -> None:
+    """Once the workspace is linked, the next read of the cluster (the patch step's) arms ``fault`` for its PUT."""
+    cluster_id = plan.step("aks").resource_id
+    real_get = factory.arm().resource
+    armed = []
+
+    def reading(kind: str, rid: str) -> Any:
+        if rid.lower() == cluster_id.lower() and sim.get(plan.step("dcra").resource_id) is not None and not armed:
+            armed.append(sim.faults.error("PUT", r"/managedClusters/mon$", **fault))
+        return real_get(kind, rid)
+
+    factory.arm().resource = reading  # type: ignore[method-assign]
+
+
+def test_an_update_refused_for_good_is_sent_once_and_fails_only_that_step(sim: ArmSim, factory: ClientFactory,
+                                                                         tmp_path: Path) -> None:
+    """A 400 is no race: no second try; the step fails with Azure's message, journaled configure-failed, and
+    the cluster stays as it was (the metrics off)."""
+    plan = plan_of(sub=sim.subscription_id)
+    _fail_the_update(sim, factory, plan, status=400, code="BadRequest", message="Metrics are not offered here.",
+                     times=5)
+    result, journal, _ = run(factory, plan, tmp_path)
+    assert result.states["metrics-on"] == "failed" and result.states["dcra"] == "succeeded"
+    assert "Metrics are not offered here." in result.errors["metrics-on"].what
+    assert len(_cluster_puts(sim)) == 2  # the create, and the update once
+    assert [e["event"] for e in journal.events() if e.get("step") == "metrics-on"] == [
+        "configure-requested", "configure-failed"]
+    assert sim.get(plan.step("aks").resource_id)["properties"]["azureMonitorProfile"]["metrics"]["enabled"] is False
+
+
+def test_an_update_refused_with_412_on_every_read_stops_as_changed_since_the_read(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    """The etag changes under every try: after the retries (2) the step fails as "changed since the read", and
+    nothing was written over the change."""
+    plan = plan_of(sub=sim.subscription_id)
+    _fail_the_update(sim, factory, plan, status=412, code="PreconditionFailed", message="The etag does not match.",
+                     times=5)
+    result, journal, _ = run(factory, plan, tmp_path)
+    assert result.states["metrics-on"] == "failed"
+    assert "changed in Azure after the plan read it" in result.errors["metrics-on"].what
+    assert [e["event"] for e in journal.events() if e.get("step") == "metrics-on"] == [
+        "configure-requested", "configure-requested", "configure-requested", "configure-failed"]
+    assert len(_cluster_puts(sim)) == 4  # the create, and the three tries, each refused
+    assert sim.get(plan.step("aks").resource_id)["properties"]["azureMonitorProfile"]["metrics"]["enabled"] is False
+
+
 # ------------------------------------------------------------------------------------ exports
 
 
@@ -191,6 +239,22 @@ def test_the_az_export_lets_az_make_them_with_azwizards_workspace() -> None:
     for key in ("dce", "dcr", "dcra", "metrics-on"):
         sc = next(sc for sc in ex.steps if sc.step.key == key)
         assert sc.commands == () and any("--enable-azure-monitor-metrics" in n for n in sc.notes)
+
+
+def test_the_az_export_links_only_a_workspace_made_before_the_cluster() -> None:
+    """Without a workspace in the plan, az aks create --enable-azure-monitor-metrics makes its default one (no
+    workspace flag); a workspace the plan makes after the cluster cannot be linked by it: the exact body."""
+    from dataclasses import replace
+
+    plan = plan_of()
+    alone = replace(plan, steps=tuple(s for s in plan.steps if s.key in ("rg", "aks")))
+    create = next(c for c in az_commands(alone) if c[1:3] == ["aks", "create"])
+    assert "--enable-azure-monitor-metrics" in create
+    assert not [w for w in create if w.startswith("--azure-monitor-workspace-resource-id")]
+    late = replace(plan, steps=tuple(replace(s, depends_on=(*s.depends_on, "aks")) if s.key == "amw" else s
+                                     for s in plan.steps))
+    sc = next(sc for sc in export(late).steps if sc.step.key == "aks")
+    assert sc.generic and sc.notes[0].startswith("az cannot express an Azure Monitor workspace created after")
 
 
 def test_the_arm_template_turns_the_metrics_on_in_a_nested_deployment() -> None:

@@ -3,8 +3,10 @@ the real SDK (the AcrPull assignment lands on the kubelet identity), resume, and
 
 from __future__ import annotations
 
+import copy
 import json
 import shlex
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -370,3 +372,84 @@ def test_a_missing_run_time_value_fails_only_that_step(sim: ArmSim, factory: Cli
     assert "needs a value" in result.errors["ra"].what and KUBELET_OBJECT_ID in result.errors["ra"].what
     assert not sim.requests_to("PUT", "/roleAssignments/")  # nothing half-filled was sent
     assert journal.resources()[ra_id.lower()].state == "failed-absent"  # known not to exist
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the exporters cannot express (issue 27's surviving mutants)
+
+
+def _with_step(plan: Plan, key: str, **changes: Any) -> Plan:
+    return replace(plan, steps=tuple(replace(s, **changes) if s.key == key else s for s in plan.steps))
+
+
+def _with_props(plan: Plan, key: str, **props: Any) -> Plan:
+    body = copy.deepcopy(dict(plan.step(key).body))
+    body["properties"].update(props)
+    return _with_step(plan, key, body=body)
+
+
+def _cluster_commands(plan: Plan) -> Any:
+    return next(sc for sc in export(plan).steps if sc.step.key == "aks")
+
+
+def test_the_aks_preview_note_is_said_once_for_all_the_pools() -> None:
+    plan = plan_of(preset_prod_dual_stack().with_(network=NET))
+    assert len(plan.step("aks").body["properties"]["agentPoolProfiles"]) == 2  # both with sshAccess
+    sc = _cluster_commands(plan)
+    assert not sc.generic
+    assert [n for n in sc.notes if "aks-preview" in n] == [
+        "--ssh-access is an aks-preview flag (az extension add --name aks-preview); core az has none (azure-cli 2.91.0)"]
+
+
+def test_what_az_aks_create_cannot_express_falls_back_to_the_exact_body() -> None:
+    plan = plan_of(dev(acr=AcrSpec("create", "azwizarddev1234")))
+    assert not _cluster_commands(plan).generic
+    # --attach-acr looks the registry up: one the plan makes after the cluster cannot be attached
+    late = _with_step(plan, "acr", depends_on=("rg", "aks"))
+    assert [s.key for s in late.topological()] == ["rg", "aks", "acr", "acrpull"]
+    # az sends each option on or not at all: an option sent "off" has no flag
+    off = {"securityProfile": {"imageCleaner": {"enabled": False, "intervalHours": 48}},
+           "ingressProfile": {"webAppRouting": {"enabled": False}}}
+    cases = {"a registry created after the cluster": late,
+             **{what: _with_props(plan, "aks", **{key: value})
+                for (key, value), what in zip(off.items(), ("an image cleaner that is not enabled",
+                                                             "app routing that is not enabled"), strict=True)}}
+    for what, changed in cases.items():
+        sc = _cluster_commands(changed)
+        assert sc.generic and sc.notes == (f"az cannot express {what}; the exact body is sent with az resource "
+                                           "create",), what
+        assert sc.commands[0].words == ("resource", "create")
+
+
+def test_the_arm_template_reads_the_clusters_identities_and_refuses_an_output_it_has_no_expression_for() -> None:
+    plan = plan_of(dev(acr=AcrSpec("create", "azwizarddev1234")))
+    ra = plan.step("acrpull")
+    body = copy.deepcopy(dict(ra.body))
+    body["properties"]["principalId"] = output_ref("aks", "principalId")  # the cluster's own identity
+    template = arm_template(_with_step(plan, "acrpull", body=body))
+    (assignment,) = [r for r in template["resources"] if r["type"] == "Microsoft.Authorization/roleAssignments"]
+    assert assignment["properties"]["principalId"] == (
+        "[reference(resourceId('Microsoft.ContainerService/managedClusters', parameters('aksName')), "
+        "'2026-08-01', 'Full').identity.principalId]")
+    for owner, output in (("aks", "fqdn"), ("acr", KUBELET_OBJECT_ID)):  # not an output of that step in ARM
+        body["properties"]["principalId"] = output_ref(owner, output)
+        with pytest.raises(ValueError, match=f"no template expression for output '{output}' of step '{owner}'"):
+            arm_template(_with_step(plan, "acrpull", body=body))
+
+
+def test_acr_pull_on_two_registries_is_more_than_attach_acr_says() -> None:
+    """az aks create --attach-acr takes one registry: a plan granting AcrPull on two falls back to the exact body."""
+    plan = plan_of(dev(acr=AcrSpec("create", "azwizarddev1234")))
+    ra = plan.step("acrpull")
+    second_scope = ra.resource_id.split("/providers/Microsoft.Authorization/")[0].replace("azwizarddev1234",
+                                                                                          "azwizarddev5678")
+    second = replace(ra, key="acrpull2", resource_id=f"{second_scope}/providers/Microsoft.Authorization/"
+                                                     f"roleAssignments/{ra.name}")
+    sc = _cluster_commands(replace(plan, steps=(*plan.steps, second)))
+    assert sc.generic and sc.notes[0].startswith("az cannot express AcrPull on more than one registry")
+
+
+def test_the_user_pools_note_comes_only_with_user_pools() -> None:
+    one_by_one = "az creates the user node pools one by one after the cluster"
+    assert any(one_by_one in n for n in _cluster_commands(plan_of(preset_prod_dual_stack().with_(network=NET))).notes)
+    assert not any(one_by_one in n for n in _cluster_commands(plan_of(dev())).notes)

@@ -505,3 +505,119 @@ def test_managed_outbound_ip_counts_stay_within_what_aks_takes(v4: int | None, v
     findings = AKS_RULES.by_id("aks-outbound-ips").apply(cluster, AksFacts(None, None))
     ranged = [f for f in findings if f.severity == "block" and "AKS takes" in f.message]
     assert [f.field for f in ranged] == ([blamed] if blamed else []), findings
+
+
+@pytest.mark.parametrize(("disk_type", "gb", "rule"), [("Ephemeral", 75, None), ("Ephemeral", 76, "aks-ephemeral-os"),
+                                                       ("Managed", 75, "aks-os-disk-info"), ("Managed", 76, None)])
+def test_an_ephemeral_os_disk_may_fill_the_local_disk_to_the_byte(live: tuple[SubscriptionFacts, RegionFacts],
+                                                                  disk_type: str, gb: int, rule: str | None) -> None:
+    """Standard_D2ds_v5's temp disk holds exactly 75 GiB (76 800 MiB): a 75 GiB ephemeral OS disk fits, 76 does
+    not (VMCacheSizeTooSmall), and the managed disk's hint offers ephemeral only where it fits."""
+    facts = facts_of(live)
+    assert facts.region is not None and facts.region.size("Standard_D2ds_v5").resource_disk_mb == 76800
+    cluster = pool(vm_size="Standard_D2ds_v5", os_disk_type=disk_type, os_disk_size_gb=gb)(BASE)
+    found = [f for f in check_aks(cluster, facts) if f.rule_id in ("aks-ephemeral-os", "aks-os-disk-info")]
+    assert [f.rule_id for f in found] == ([rule] if rule else []), found
+    if rule == "aks-ephemeral-os":
+        assert "at most 75 GiB" in found[0].message and "requires 81604378624 bytes" in found[0].message
+
+
+@pytest.mark.parametrize(("families", "detail"), [(("IPv6",), "IPv6-only clusters are not supported"),
+                                                  (("IPv6", "IPv4"), "IPv4 must come first"),
+                                                  (("IPv4", "IPX"), "['IPv4', 'IPX'] is unknown")])
+def test_the_ip_families_finding_says_what_is_wrong(families: tuple[str, ...], detail: str) -> None:
+    findings = AKS_RULES.by_id("aks-ip-families").apply(net(ip_families=families)(BASE), AksFacts(None, None))
+    assert [f.message for f in findings] == [
+        f"IP families must be IPv4, or IPv4 + IPv6 ({detail}); AKS would answer InvalidNetworkingConfig."]
+
+
+def test_without_a_version_asked_the_regions_default_is_the_one_checked(
+        live: tuple[SubscriptionFacts, RegionFacts]) -> None:
+    """Dual-stack Cilium needs Kubernetes 1.29+: with no version in the spec, the region's default is what AKS
+    installs, so a region defaulting to 1.28 is refused, and with no facts at all nothing is assumed."""
+    from azwizard.facts import K8sVersion
+
+    assert BASE.kubernetes_version == "" and BASE.network.dual_stack and BASE.network.dataplane == "cilium"
+    old = dataclasses.replace(live[1], kubernetes_versions=(K8sVersion("1.28", is_default=True), K8sVersion("1.29")))
+    cilium = AKS_RULES.by_id("aks-cilium")
+    (finding,) = cilium.apply(BASE, AksFacts(live[0], old))
+    assert finding.field == "kubernetes_version" and "(this spec: 1.28)" in finding.message
+    assert cilium.apply(BASE, facts_of(live)) == []  # the live default, 1.34
+    assert cilium.apply(BASE, AksFacts(None, None)) == []  # unknown: not refused
+    # a region whose versions could not be read: a version asked for is not called "not offered"
+    unread = AksFacts(live[0], dataclasses.replace(live[1], kubernetes_versions=()))
+    assert AKS_RULES.by_id("aks-k8s-version").apply(BASE.with_(kubernetes_version="1.29"), unread) == []
+
+
+def test_a_pools_finding_names_that_pools_field(live: tuple[SubscriptionFacts, RegionFacts]) -> None:
+    ephemeral = {"vm_size": "Standard_D2s_v5", "os_disk_type": "Ephemeral"}  # no local disk
+    rule = AKS_RULES.by_id("aks-ephemeral-os")
+    assert [f.field for f in rule.apply(pool(**ephemeral)(BASE), facts_of(live))] == ["system_pool.os_disk_type"]
+    assert [f.field for f in rule.apply(user(**ephemeral)(BASE), facts_of(live))] == ["user_pools.0.os_disk_type"]
+
+
+@pytest.mark.parametrize(("length", "ok"), [(1, True), (54, True), (55, False)])
+def test_the_dns_prefix_is_1_to_54_characters(length: int, ok: bool) -> None:
+    findings = AKS_RULES.by_id("aks-dns-prefix").apply(BASE.with_(dns_prefix="a" * length), AksFacts(None, None))
+    assert (findings == []) is ok, findings
+    assert ok or f"is {length} characters long; AKS allows 1-54" in findings[0].message
+
+
+def test_a_derived_dns_prefix_is_checked_with_or_without_the_subscription(
+        live: tuple[SubscriptionFacts, RegionFacts]) -> None:
+    """az derives the prefix from the names and the subscription's first 6 characters (always valid): with
+    the subscription unknown the same length stands in, and nothing is refused either way."""
+    long = BASE.with_(cluster_name="c" * 60, dns_prefix="")
+    rule = AKS_RULES.by_id("aks-dns-prefix")
+    assert rule.apply(long, facts_of(live)) == [] and rule.apply(long, AksFacts(None, None)) == []
+
+
+def test_a_pool_zone_the_region_lacks_lists_the_regions_zones(live: tuple[SubscriptionFacts, RegionFacts]) -> None:
+    rule = AKS_RULES.by_id("aks-region-zones")
+    (finding,) = rule.apply(pool(zones=("4",))(BASE), facts_of(live))
+    assert "availability zones: 1, 2, 3;" in finding.message and finding.field == "system_pool.zones"
+    no_zones = dataclasses.replace(live[1], region=dataclasses.replace(live[1].region, zones=()))
+    (finding,) = rule.apply(pool(zones=("1",))(BASE), AksFacts(live[0], no_zones))
+    assert "availability zones: none;" in finding.message and "Choose no zones." in finding.message
+    assert rule.apply(pool(zones=("4",))(BASE), AksFacts(None, None)) == []  # zones unknown: nothing said
+
+
+def test_an_ephemeral_os_disk_counts_only_the_placements_the_size_offers(
+        live: tuple[SubscriptionFacts, RegionFacts]) -> None:
+    from azwizard.rules.aks import ephemeral_capacity
+
+    size = live[1].size("Standard_D2ds_v5")
+    assert size is not None and size.cached_disk_bytes < size.resource_disk_mb * 2**20
+    big_cache = dataclasses.replace(size, cached_disk_bytes=10 * 2**40)
+    assert ephemeral_capacity(dataclasses.replace(big_cache, ephemeral_placements=("ResourceDisk",))) == \
+        size.resource_disk_mb * 2**20
+    assert ephemeral_capacity(dataclasses.replace(big_cache, ephemeral_placements=("CacheDisk",))) == 10 * 2**40
+    assert ephemeral_capacity(dataclasses.replace(big_cache, ephemeral_placements=())) == 10 * 2**40  # unknown: either
+
+
+@pytest.mark.parametrize("no_fqdn", [True, False])
+def test_a_private_cluster_says_who_can_resolve_it_only_without_a_public_name(no_fqdn: bool) -> None:
+    cluster = BASE.with_(private_cluster=True, disable_public_fqdn=no_fqdn, authorized_ip_ranges=())
+    messages = " ".join(f.message for f in AKS_RULES.by_id("aks-private-cluster").apply(cluster, AksFacts(None, None)))
+    assert ("only machines using the cluster's private DNS zone can resolve it" in messages) is no_fqdn
+
+
+@pytest.mark.parametrize(("schedule", "interval", "ok"), [
+    ("Daily", 7, True), ("Daily", 8, False), ("Weekly", 4, True), ("Weekly", 5, False),
+    ("AbsoluteMonthly", 6, True), ("AbsoluteMonthly", 7, False), ("RelativeMonthly", 6, True),
+    ("RelativeMonthly", 7, False), ("Yearly", 1, True), ("Yearly", 2, False)])
+def test_a_window_repeats_within_its_schedules_range(schedule: str, interval: int, ok: bool) -> None:
+    """Daily 1-7 days, Weekly 1-4 weeks, monthly 1-6 months (planned-maintenance.md); a schedule AKS does not
+    know gets 1 only."""
+    window = WEEKEND_WINDOW.with_(schedule=schedule, interval=interval, day_of_week="", day_of_month=1)
+    cluster = ops(upgrade_channel="stable", upgrade_window=window)(BASE)
+    findings = AKS_RULES.by_id("aks-maintenance-window").apply(cluster, AksFacts(None, None))
+    assert (findings == []) is ok, findings
+    assert ok or findings[0].field == "operations.upgrade_window.interval"
+
+
+def test_another_outbound_type_without_ip_counts_says_nothing() -> None:
+    rule = AKS_RULES.by_id("aks-outbound-ips")
+    assert rule.apply(net(outbound_type="userDefinedRouting")(BASE), AksFacts(None, None)) == []
+    assert [f.severity for f in rule.apply(net(outbound_type="userDefinedRouting", outbound_ipv4_count=2)(BASE),
+                                           AksFacts(None, None))] == ["info"]

@@ -583,3 +583,82 @@ def test_a_network_resources_name_is_at_most_80_characters(field: str, length: i
 def test_a_tag_name_is_1_to_512_characters_not_blank(name: str, ok: bool) -> None:
     findings = VM_RULES.by_id("vm-tags").apply(good_spec(extra_tags=((name, "v"),)), VmFacts(None, None))
     assert (not any("must be 1-512 characters" in f.message for f in findings)) is ok, findings
+
+
+def test_a_keys_data_may_end_in_an_empty_string() -> None:
+    """RFC 4253 strings may be empty, the last one too: such a key is read (here: a DSA key, refused for being
+    DSA), not called damaged; a length running past the data is damaged."""
+    rule = VM_RULES.by_id("vm-ssh-key")
+    blob = _ssh_string(b"ssh-dss") + _ssh_string(b"\x01") + _ssh_string(b"\x02") + _ssh_string(b"\x03")
+    for data, words in ((blob + _ssh_string(b""), "DSA (ssh-dss) keys are not supported"),
+                        (blob + (5).to_bytes(4, "big") + b"ab", "damaged")):
+        key = f"ssh-dss {base64.b64encode(data).decode()} me@laptop"
+        findings = rule.apply(VmSpec.for_base("Yolo", ssh_public_key=key), VmFacts(None, None))
+        assert len(findings) == 1 and words in findings[0].message, findings
+
+
+@pytest.mark.parametrize(("sku", "fires"), [("12-gen1", True), ("12", False), ("12-gen2", False)])
+def test_without_the_images_record_its_generation_comes_from_the_sku_name(sku: str, fires: bool) -> None:
+    """Trusted Launch needs a Gen2 image: a '-gen1' SKU is Gen1, a '-gen2' SKU Gen2, and a SKU that says neither
+    is unknown (not refused on a guess)."""
+    spec = good_spec(image=ImageRef("Debian", "debian-12", sku))
+    findings = VM_RULES.by_id("vm-trusted-launch-image").apply(spec, good_facts(image_generations=None))
+    assert bool(findings) is fires, findings
+    # a Gen1-only size (no Trusted Launch): a '-gen2' SKU cannot boot there; an unknown generation is not refused
+    gen1_size = spec.with_(size="Standard_A2_v2", security_type="Standard")
+    findings = VM_RULES.by_id("vm-image-generation").apply(gen1_size, good_facts(image_generations=None))
+    assert bool(findings) is sku.endswith("gen2"), findings
+
+
+@pytest.mark.parametrize(("nat", "free", "fires"), [(False, 2, False), (False, 1, True), (True, 3, False),
+                                                    (True, 2, True)])
+def test_the_public_ip_quota_counts_the_nat_gateways_address(nat: bool, free: int, fires: bool) -> None:
+    """The plan makes 2 public IPs (IPv4 and IPv6), 3 with a NAT gateway: the warning comes when fewer are free."""
+    rf = region_facts("norwayeast")
+    for name in ("StandardSkuPublicIpAddresses", "PublicIPAddresses"):
+        rf = with_usage(rf, "network", name, dict(rf.network_usages)[name].limit - free)
+    spec = good_spec(nat_gateway=NatGatewaySpec(enabled=nat))
+    findings = VM_RULES.by_id("vm-quota-public-ips").apply(spec, good_facts(region=rf))
+    assert bool(findings) is fires, findings
+    assert all(f"creates {3 if nat else 2} public IP addresses" in f.message for f in findings)
+
+
+@pytest.mark.parametrize("field", ["nat_gateway", "nat_public_ipv4"])
+@pytest.mark.parametrize(("length", "ok"), [(0, False), (1, True), (80, True), (81, False)])
+def test_a_nat_gateways_names_are_1_to_80_characters(field: str, length: int, ok: bool) -> None:
+    spec = good_spec(nat_gateway=NatGatewaySpec(enabled=True), names=names(**{field: "n" * length}))
+    findings = VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
+    assert [f.field for f in findings] == ([] if ok else [f"names.{field}"]), findings
+
+
+@pytest.mark.parametrize(("length", "ok"), [(0, False), (1, True), (64, True), (65, False)])
+def test_a_vm_name_is_1_to_64_characters(length: int, ok: bool) -> None:
+    findings = VM_RULES.by_id("vm-name-vm").apply(good_spec(names=names(vm="v" * length)), VmFacts(None, None))
+    assert (findings == []) is ok, findings
+    assert ok or f"has {length} characters" in findings[0].message
+
+
+@pytest.mark.parametrize(("zones", "where"), [((), "the one zone Azure places it in"), (("2",), "zone 2")])
+def test_a_standard_nat_gateway_says_it_carries_ipv4_only_and_from_which_zone(zones: tuple[str, ...],
+                                                                              where: str) -> None:
+    spec = good_spec(nat_gateway=NatGatewaySpec(enabled=True, zones=zones), zone=None)
+    assert set(spec.public_ip.zones) == {"1", "2", "3"}  # zone-redundant public IPs
+    messages = [f.message for f in VM_RULES.by_id("vm-nat-gateway").apply(spec, good_facts())]
+    (note,) = [m for m in messages if m.startswith("A Standard NAT gateway handles outbound IPv4 only")]
+    assert note.endswith(f"so outbound IPv4 depends on {where}."), note
+
+
+@pytest.mark.parametrize(("length", "ok"), [(0, False), (1, True), (80, True), (81, False)])
+def test_a_security_rules_name_is_1_to_80_characters(length: int, ok: bool) -> None:
+    spec = good_spec(nsg_rules=web_rules(nsg_rule(name="r" * length)))
+    findings = [f for f in VM_RULES.by_id("vm-name-network").apply(spec, VmFacts(None, None))
+                if f.field == "nsg_rules"]
+    assert (findings == []) is ok, findings
+
+
+@pytest.mark.parametrize(("direction", "access", "ok"), [("Inbound", "Allow", True), ("Sideways", "Allow", False),
+                                                         ("Outbound", "Maybe", False)])
+def test_a_security_rule_needs_a_known_direction_and_action(direction: str, access: str, ok: bool) -> None:
+    spec = good_spec(nsg_rules=web_rules(nsg_rule(direction=direction, access=access)))
+    findings = VM_RULES.by_id("vm-nsg-rule-syntax").apply(spec, VmFacts(None, None))
+    assert (not any("needs direction Inbound/Outbound" in f.message for f in findings)) is ok, findings
