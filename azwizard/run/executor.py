@@ -322,12 +322,7 @@ class Runner:
                     self._emit(StepEvent(step.key, "running", step.label, step.resource_id,
                                          time.monotonic() - started, f"retrying after {err.code or 'a transient fault'}"
                                          f" in {wait:.0f} s", attempt=attempt))
-                    if self.cancel.wait(wait):  # stopped before sending it again; the first may have landed
-                        self._in_flight.add(step.key)
-                        self._emit(StepEvent(step.key, "cancelled", step.label, step.resource_id,
-                                             time.monotonic() - started, "stopped before sending it again; Azure "
-                                             "may still have the earlier attempt (cleanup will check)"))
-                        raise _Cancelled() from exc
+                    self._wait_to_send_again(step, started, wait, exc, " (cleanup will check)")
                     continue
                 if if_match and is_precondition_failed(exc, err):
                     landed = self._landed(step, body)
@@ -420,12 +415,8 @@ class Runner:
                 if (is_transient(exc, err) or (etag and is_precondition_failed(exc, err))) and \
                         attempt <= self.transient_retries:
                     attempt += 1  # a 412: someone (AKS itself) changed it since the read: read it again
-                    if is_transient(exc, err) and self.cancel.wait(self.retry_wait(exc, attempt)):
-                        self._in_flight.add(step.key)  # the earlier attempt may have landed
-                        self._emit(StepEvent(step.key, "cancelled", step.label, step.resource_id,
-                                             time.monotonic() - started, "stopped before sending it again; Azure "
-                                             "may still have the earlier attempt"))
-                        raise _Cancelled() from exc
+                    if is_transient(exc, err):
+                        self._wait_to_send_again(step, started, self.retry_wait(exc, attempt), exc)
                     continue
                 if etag and is_precondition_failed(exc, err):
                     err = changed_since_read(step)
@@ -448,6 +439,16 @@ class Runner:
             return min(60.0, max(0.0, float(header))) if header else self.retry_delay * (attempt - 1)
         except ValueError:  # an HTTP date: not sent by ARM for these
             return self.retry_delay * (attempt - 1)
+
+    def _wait_to_send_again(self, step: Step, started: float, wait: float, exc: BaseException,
+                            cleanup: str = "") -> None:
+        """Wait ``wait`` seconds before sending ``step`` again; stopped meanwhile, nothing more is sent and the step
+        counts as in flight (the earlier attempt may have landed)."""
+        if self.cancel.wait(wait):
+            self._in_flight.add(step.key)
+            self._emit(StepEvent(step.key, "cancelled", step.label, step.resource_id, time.monotonic() - started,
+                                 f"stopped before sending it again; Azure may still have the earlier attempt{cleanup}"))
+            raise _Cancelled() from exc
 
     def _emit_failed(self, step: Step, started: float, err: AzwizardError) -> AzwizardError:
         self._emit(StepEvent(step.key, "failed", step.label, step.resource_id, time.monotonic() - started, err.what,
