@@ -473,11 +473,15 @@ def test_an_update_answered_412_that_had_already_landed_is_updated(sim: ArmSim, 
     assert [e["step"] for e in updated] == ["nsg"] and updated[0]["owner"] == "run-1"
 
 
-def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_identity(
-        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+def _left_in_flight(sim: ArmSim, factory: ClientFactory, tmp_path: Path, *, fail: bool = False) -> tuple[
+        Plan, Journal]:
+    """run-1 sent the NSG's PUT and stopped watching while Azure still ran it (its journal says "accepted")."""
     plan = _vm_plan("run-1", sim.subscription_id)
     sim.min_polls = 10_000  # the operations keep running in Azure
     sim.unwatched_after = 10**9
+    if fail:
+        sim.faults.fail_async("PUT", r"/networkSecurityGroups/Yolo-NSG$", code="InternalServerError",
+                              message="The operation failed.")
     cancel = threading.Event()
 
     def stop(e: StepEvent) -> None:
@@ -487,6 +491,12 @@ def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_i
     journal = Journal("run-1", "vm", directory=tmp_path)
     Runner(factory, journal, poll_interval=0.001, cancel=cancel, on_event=stop).run(plan)
     assert any(e["event"] == "accepted" and e["step"] == "nsg" for e in journal.events())
+    return plan, journal
+
+
+def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_identity(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    plan, journal = _left_in_flight(sim, factory, tmp_path)
     hold_until_the_runner_polls(sim)  # the stopped run's SDK pollers go on polling: they must not finish it
     diff = read_plan(factory, plan, journal_dir=tmp_path)
     assert diff.get("nsg").pending  # type: ignore[union-attr]

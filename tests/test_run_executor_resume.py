@@ -13,39 +13,17 @@ from typing import Any
 
 import pytest
 from operation_helpers import hold_until_the_runner_polls
-from test_run_executor_parts import _first_run, _vm_plan
+from test_run_executor_parts import _first_run, _left_in_flight, _vm_plan
 
 from azwizard.azure.readonly import writable
 from azwizard.azure.session import ClientFactory
 from azwizard.journal import Journal
 from azwizard.plan.diff import Owner, PlanDiff, StepDiff
-from azwizard.plan.model import Plan
 from azwizard.run import Runner, StepEvent
 from azwizard.run.preflight import read_plan
 from azwizard.sim import ArmSim
 
 NSG_PUTS = "/networkSecurityGroups/Yolo-NSG"
-
-
-def _left_in_flight(sim: ArmSim, factory: ClientFactory, tmp_path: Path, *, fail: bool = False) -> tuple[
-        Plan, Journal]:
-    """run-1 sent the NSG's PUT and stopped watching while Azure still ran it (its journal says "accepted")."""
-    plan = _vm_plan("run-1", sim.subscription_id)
-    sim.min_polls = 10_000  # the operations keep running in Azure
-    sim.unwatched_after = 10**9
-    if fail:
-        sim.faults.fail_async("PUT", r"/networkSecurityGroups/Yolo-NSG$", code="InternalServerError",
-                              message="The operation failed.")
-    cancel = threading.Event()
-
-    def stop(e: StepEvent) -> None:
-        if e.key == "nsg" and e.state == "running":
-            cancel.set()
-
-    journal = Journal("run-1", "vm", directory=tmp_path)
-    Runner(factory, journal, poll_interval=0.001, cancel=cancel, on_event=stop).run(plan)
-    assert any(e["event"] == "accepted" and e["step"] == "nsg" for e in journal.events())
-    return plan, journal
 
 
 def test_an_interrupted_runs_operation_that_failed_is_sent_again(sim: ArmSim, factory: ClientFactory,
