@@ -19,9 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
+from textual.renderables.styled import Styled
 from textual.widgets import DataTable
+from textual.widgets._data_table import _EMPTY_TEXT, default_cell_formatter
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 MIN_ROWS = 24  # the size the caches assume before the table has one (a small terminal)
@@ -33,6 +38,8 @@ class BoundedTable(DataTable[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # a cell's render by what it shows (its text, width and styles), shared by every row showing the same
+        self._shared_renders: LRUCache[tuple[object, ...], list[list[Segment]]] = LRUCache(MIN_ROWS * 16)
         self._bound_caches(MIN_ROWS, shrink=True)
         self._widths: tuple[int, int] | None = None  # the table's width and its content's at the last resize
 
@@ -52,11 +59,62 @@ class BoundedTable(DataTable[Any]):
         rows = 2 * max(height, MIN_ROWS)
         cells = rows * max(len(self.columns), 8)
         for cache, size in ((self._row_render_cache, rows), (self._row_renderable_cache, rows),
-                            (self._line_cache, rows), (self._cell_render_cache, cells)):
+                            (self._line_cache, rows), (self._cell_render_cache, cells),
+                            (self._shared_renders, cells)):
             if size > cache.maxsize or (shrink and size != cache.maxsize):
                 cache.maxsize = size
                 if shrink:
                     cache.clear()  # an LRUCache over its new size would only stay there (it evicts one per insert)
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._shared_renders.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._shared_renders.clear()
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
+        """A cell's render, as DataTable's, made once for every cell that shows the same markup at the same
+        width in the same styles. Textual renders each cell through Rich (markup, padding, styles: 0.1-0.15 ms
+        a cell), so the first frame of a full table, about 30 rows of 10 cells, held the UI thread 40-60 ms
+        (issue 26), though most of its cells repeat (a type, a state, a region, a price). The render differs
+        from cell to cell only by its position, which DataTable puts in each segment's style as meta (for the
+        mouse): it is added to a copy of the shared render. Header, label and fixed cells, rows taller than a
+        line and cells holding anything but markup text take DataTable's own path."""
+        if row_index < self.fixed_rows or column_index < self.fixed_columns:  # (the header and labels are -1)
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
+               self._pseudo_class_state)
+        done = self._cell_render_cache.get(key)
+        if done is not None:
+            return done  # type: ignore[no-any-return]
+        row = self.rows.get(row_key) if row_key is not None else None
+        value = self._data.get(row_key, {}).get(column_key) if row_key is not None and column_key else None
+        if row is None or row.height != 1 or not isinstance(value, str):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+        shared_key = (value, width, self.cell_padding, base_style, component_style, post_style)
+        lines = self._shared_renders.get(shared_key)
+        if lines is None:
+            cell = default_cell_formatter(value, wrap=False, height=1) or _EMPTY_TEXT
+            options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
+            lines = self.app.console.render_lines(
+                Styled(Padding(cell, (0, self.cell_padding)), pre_style=base_style + component_style,
+                       post_style=post_style), options)
+            if any(seg.style is not None and seg.style.link for line in lines for seg in line):
+                return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._shared_renders[shared_key] = lines
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        placed = [[Segment(text, None if style is None else style + meta, control) for text, style, control in line]
+                  for line in lines]
+        self._cell_render_cache[key] = placed
+        return placed
 
     def _fixed_widths(self) -> bool:
         """Every column has its own set width (none sizes to its content) and no row has a label."""

@@ -199,3 +199,30 @@ async def test_a_column_updated_renders_as_textual_s_table_and_only_its_cells_ag
     assert kept and all(kept)  # the other columns' cells were not rendered again
     assert any("$50" in line for line in views[0][-1])
     assert views[0] == views[1]
+
+
+async def test_cells_showing_the_same_text_are_rendered_once_and_look_as_in_textual_s_table() -> None:
+    """The first frame of a full table renders about 30 rows of cells, most of them repeats (a type, a state, a
+    region): each text, at its width in its styles, is rendered through Rich once and shared. Every line still
+    shows what Textual's table shows, the cursor's row too, and each cell's segments carry its own position
+    (the meta a mouse click is read from)."""
+    rows = [(f"r{r}", [f"[b]{r}[/b]", "NSG", "[green]Succeeded[/]", "norwayeast", "$0.01", "", "tag", "x"])
+            for r in range(60)]
+    views: list[list[str]] = []
+    for table in (BoundedTable(), DataTable[str]()):
+        app = SteadyTableApp(table)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for key, cells in rows:
+                table.add_row(*cells, key=key)
+            table.move_cursor(row=4)
+            await wait_until(pilot, lambda t=table: t.size.height == 24, what="laid out")  # type: ignore[misc]
+            views.append(rendered(table))
+            if isinstance(table, BoundedTable):
+                shown_cells = (table.size.height - 1) * COLUMNS
+                assert 0 < len(table._shared_renders) <= table.size.height + 2 * COLUMNS < shown_cells // 4
+                line = table.render_line(6)  # the row at index 5, below the cursor's
+                metas = {(seg.style.meta.get("row"), seg.style.meta.get("column"))
+                         for seg in line if seg.style is not None and seg.style.meta}
+                assert metas == {(5, c) for c in range(COLUMNS)}
+                assert " 5 " in line.text and "NSG" in line.text and "Succee" in line.text  # (6 wide: cropped)
+    assert views[0] == views[1]
