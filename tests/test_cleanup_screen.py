@@ -551,6 +551,44 @@ async def test_filters_by_run_group_type_and_age(tmp_path: Path) -> None:
         assert app.focused is app.screen.query_one("#cleanup-table")
 
 
+async def test_the_filter_menus_follow_the_first_frame_with_the_choices_read_before_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The four menus are mounted once the screen has shown its first frame (issue 26: their styling was a third
+    of the screen's opening). An inventory read before they arrive still gives them its runs, and f pressed
+    before then focuses the run menu once it is there."""
+    import asyncio
+
+    from tui_helpers import wait_until
+
+    arrive = asyncio.Event()
+    mount = CleanupScreen._mount_filters
+
+    def held(self: CleanupScreen) -> None:  # the screen's messages go on meanwhile
+        async def later() -> None:
+            await arrive.wait()
+            await mount(self)
+
+        tasks.append(asyncio.get_running_loop().create_task(later()))
+
+    tasks: list[asyncio.Task[None]] = []
+
+    monkeypatch.setattr(CleanupScreen, "_mount_filters", held)
+    app, holder = demo(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cleanup(app, pilot, holder)
+        assert screen(app).rows and not app.screen.query(Select)  # the inventory is in, the menus not yet
+        await pilot.press("f")
+        assert app.focused is app.screen.query_one("#cleanup-table")
+        arrive.set()
+        await wait_until(pilot, lambda: len(app.screen.query(Select)) == 4, what="the filter menus")
+        run = app.screen.query_one("#cleanup-filter-run", Select)
+        await wait_until(pilot, lambda: app.focused is run, what="the run menu focused")
+        assert {value for _, value in screen(app)._filter_options["cleanup-filter-run"]} == {"run-vm", "run-aks"}
+        run.value = "run-aks"
+        await pilot.pause()
+        assert "filtered: 5 of 13 shown" in text(app, "#cleanup-summary")
+
+
 def test_ages_and_costs_say_unknown_when_they_are() -> None:
     from azwizard.screens.cleanup.view import age_text, hourly_text, monthly_text
 

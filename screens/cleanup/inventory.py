@@ -138,6 +138,10 @@ class CleanupScreen(Screen[None]):
         self._filter_options: dict[str, list[tuple[str, str]]] = {}
         self._columns = COLUMNS  # the table's columns now (fewer on a narrow terminal: columns_for)
         self._fill_generation = 0  # which _fill_table the slices being added belong to
+        self._filters: list[Select[str]] | None = None  # the filter menus, once _mount_filters made them
+        self._filters_ready = False  # and they are mounted
+        self._listing: Listing | None = None  # the listing last shown (its filter choices)
+        self._focus_filter = False  # f was pressed before the menus were mounted
 
     @property
     def state(self) -> CleanupState:
@@ -155,12 +159,7 @@ class CleanupScreen(Screen[None]):
         with Vertical(id="cleanup"):
             yield Static("", id="cleanup-summary")
             with Horizontal(id="cleanup-filters"):
-                yield Label("Filter:", id="cleanup-filter-label")
-                yield Select([], prompt="any run", id="cleanup-filter-run", compact=True)
-                yield Select([], prompt="any group", id="cleanup-filter-group", compact=True)
-                yield Select([], prompt="any type", id="cleanup-filter-type", compact=True)
-                yield Select([(label, str(i)) for i, (label, _) in enumerate(AGE_CHOICES)], prompt="any age",
-                             id="cleanup-filter-age", compact=True)
+                yield Label("Filter:", id="cleanup-filter-label")  # the menus follow the first frame: _mount_filters
             table = BoundedTable(id="cleanup-table", cursor_type="row")  # 2,000 rows: small render caches
             self._columns = columns_for(self.app.size.width)
             for column_key, label, width in self._columns:
@@ -172,6 +171,27 @@ class CleanupScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#cleanup-table", DataTable).focus()
         self.watch(self.app, "session", self._session_changed, init=False)
+        self.call_after_refresh(self._mount_filters)
+
+    async def _mount_filters(self) -> None:
+        """The four filter menus, mounted once the screen has shown its first frame. Styling and laying out their
+        ~20 widgets took 30-45 ms of the UI thread's time on top of the rest of the screen's opening, in one
+        turn of its event loop (issue 26: no stall over 100 ms); mounted here, it is a turn of its own. The bar
+        keeps its height meanwhile, so nothing moves; the options the listing already gave are set on arrival."""
+        if self._filters is not None:
+            return
+        self._filters = [
+            Select([], prompt="any run", id="cleanup-filter-run", compact=True),
+            Select([], prompt="any group", id="cleanup-filter-group", compact=True),
+            Select([], prompt="any type", id="cleanup-filter-type", compact=True),
+            Select([(label, str(i)) for i, (label, _) in enumerate(AGE_CHOICES)], prompt="any age",
+                   id="cleanup-filter-age", compact=True)]
+        await self.query_one("#cleanup-filters", Horizontal).mount_all(self._filters)
+        self._filters_ready = True
+        if self._listing is not None:
+            self._fill_filters(self._listing)
+        if self._focus_filter:
+            self._filters[0].focus()
 
     def on_resize(self, event: Any) -> None:
         """Priority columns: a narrower terminal drops the least important ones instead of hiding costs."""
@@ -386,6 +406,9 @@ class CleanupScreen(Screen[None]):
         self._show_detail()
 
     def _fill_filters(self, listing: Listing) -> None:
+        self._listing = listing
+        if not self._filters_ready:
+            return  # _mount_filters fills them
         f = self.state.filters
         choices: dict[str, tuple[list[tuple[str, str]], str | None]] = {
             "cleanup-filter-run": (listing.runs, f.run),
@@ -511,6 +534,8 @@ class CleanupScreen(Screen[None]):
 
     @on(Select.Changed)
     def _filter_changed(self, _: Select.Changed) -> None:
+        if not self._filters_ready:
+            return
         values = [self.query_one(f"#{i}", Select).value for i in FILTER_IDS]
         run, group, kind, age = (v if isinstance(v, str) else None for v in values)
         filters = Filters(run=run, group=group, type=kind,
@@ -655,6 +680,9 @@ class CleanupScreen(Screen[None]):
         self.reload()
 
     def action_filter(self) -> None:
+        if not self._filters_ready:
+            self._focus_filter = True  # focused as soon as mounted
+            return
         self.query_one("#cleanup-filter-run", Select).focus()
 
     def action_refresh(self) -> None:
