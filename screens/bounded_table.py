@@ -87,13 +87,15 @@ class BoundedTable(DataTable[Any]):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
                self._pseudo_class_state)
         done = self._cell_render_cache.get(key)
         if done is not None:
             return done  # type: ignore[no-any-return]
-        row = self.rows.get(row_key) if row_key is not None else None
-        value = self._data.get(row_key, {}).get(column_key) if row_key is not None and column_key else None
+        row = self.rows.get(row_key)
+        value = self._data.get(row_key, {}).get(column_key)
         if row is None or row.height != 1 or not isinstance(value, str):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         component_style, post_style = self._get_styles_to_render_cell(
