@@ -86,7 +86,8 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/rules/common.py": (None, ("tests/test_rules_vm.py", "tests/test_rules_aks.py")),
     "azwizard/rules/vm.py": (None, ("tests/test_rules_vm.py", "tests/test_safety_paths.py",
                                     "tests/test_rules_vm_agreement.py", "tests/test_export.py")),
-    "azwizard/rules/aks.py": (None, ("tests/test_rules_aks.py", "tests/test_rules_aks_agreement.py",
+    "azwizard/rules/aks.py": (None, ("tests/test_rules_aks_edges.py", "tests/test_rules_aks.py",
+                                     "tests/test_rules_aks_agreement.py",
                                      "tests/test_cli_plan.py")),
 }
 

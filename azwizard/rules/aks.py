@@ -925,9 +925,10 @@ def _range_problem(text: str) -> str | None:
         # az's validator refuses host bits ("--api-server-authorized-ip-ranges should be a list of IPv4
         # addresses or CIDRs", https://github.com/Azure/azure-cli-extensions/issues/675); the RP accepts them, but the exported script would fail.
         return f"'{text}' has host bits set; write {net}"
-    if net.prefixlen > 0 and str(net) != "0.0.0.0/32" and not net.is_global:
+    if str(net) not in ("0.0.0.0/0", "0.0.0.0/32") and not net.is_global:
         # az: "must be global non-reserved addresses or CIDRs"; the API server sees the caller's public address,
-        # so a private range admits nobody.
+        # so a private range admits nobody. 0.0.0.0/0 (everyone) and 0.0.0.0/32 (only the cluster's outbound IP)
+        # have their own findings below, so they are named here rather than left to what is_global says of them.
         return (f"'{text}' is not a public address range: the API server sees your public (internet) address, so "
                 "a private or reserved range admits nobody")
     return None
