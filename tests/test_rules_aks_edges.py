@@ -9,12 +9,12 @@ import dataclasses
 from typing import Any
 
 import pytest
+from test_rules_aks import ACR_ID, BASE, RSA_KEY, V4, net, ops, pool, spec, user
 
 from azwizard.facts import K8sVersion, Region, RegionFacts, SubscriptionFacts, Usage, VmSize
 from azwizard.rules.aks import AKS_RULES, AksFacts, check_aks
 from azwizard.rules.model import run_rules
 from azwizard.specs.aks import WEEKEND_WINDOW, AcrSpec, AksSpec, NodePoolSpec
-from test_rules_aks import ACR_ID, BASE, RSA_KEY, V4, net, ops, pool, spec, user
 
 NONE = AksFacts(None, None)
 ZONES = ("1", "2", "3")
@@ -40,9 +40,9 @@ def usage(name: str, current: int, limit: int) -> Usage:
     return Usage(name, f"{name} vCPUs", current, limit)
 
 
-def region(*usages: Usage, versions: tuple[K8sVersion, ...] = ()) -> AksFacts:
-    """Facts of norwayeast holding SIZES, these compute quotas and these Kubernetes versions."""
-    rf = RegionFacts(Region("norwayeast", "Norway East", ZONES), {s.name: s for s in SIZES},
+def region(*usages: Usage, versions: tuple[K8sVersion, ...] = (), where: str = "norwayeast") -> AksFacts:
+    """Facts of norwayeast (or another region) holding SIZES, these compute quotas and these Kubernetes versions."""
+    rf = RegionFacts(Region(where, where, ZONES), {s.name: s for s in SIZES},
                      {u.name: u for u in usages}, {}, versions)
     return AksFacts(None, rf)
 
@@ -67,10 +67,9 @@ def pools(*user_pools: NodePoolSpec, **system: Any) -> AksSpec:
 
 @pytest.mark.parametrize("rule", [r for r in AKS_RULES.rules if r.needs_facts], ids=lambda r: r.id)
 def test_a_rule_needing_live_facts_says_nothing_without_them(rule: Any) -> None:
-    elsewhere = dataclasses.replace(region().region, region=Region("westeurope", "West Europe", ZONES))
     cluster = pools(NodePoolSpec(name="apps", mode="User", vm_size="Standard_D2s_v5"), os_disk_type="Ephemeral")
     assert rule.apply(cluster, NONE) == []
-    assert rule.apply(cluster, AksFacts(None, elsewhere)) == []
+    assert rule.apply(cluster, region(where="westeurope")) == []
 
 
 def test_a_size_the_region_does_not_list_is_reported_once_and_breaks_no_other_check() -> None:
@@ -101,7 +100,7 @@ def test_a_family_quota_is_checked_beside_the_regional_total() -> None:
     """The total has room, the family has not: the family's quota is named, once."""
     facts = region(usage("standardDSv5Family", 0, 4), usage("cores", 0, 100))
     over = messages("aks-quota-vcpus", pools(count=3), facts)
-    assert over == [f"The node pools need 6 vCPUs of standardDSv5Family vCPUs, but only 4 of 4 are free in norwayeast; "
+    assert over == ["The node pools need 6 vCPUs of standardDSv5Family vCPUs, but only 4 of 4 are free in norwayeast; "
                     "AKS would answer QuotaExceeded (\"Current Limit: 4, Current Usage: 0, Additional Required: 6\"). "
                     "Use fewer or smaller nodes, or request a quota increase at https://aka.ms/ProdportalCRP."]
 
@@ -216,7 +215,7 @@ def test_the_region_zones_finding_names_the_region_as_azure_does() -> None:
 
 @pytest.mark.parametrize(("os_type", "name", "ok"), [("Linux", "a" * 12, True), ("Linux", "a" * 13, False),
                                                      ("Windows", "w" * 6, True), ("Windows", "w" * 7, False)])
-def test_node_pool_names_are_at_most_12_characters_or_6_on_windows(os_type: str, name: str, ok: bool) -> None:
+def test_node_pool_names_are_at_most_12_characters_or_6_on_windows(os_type: Any, name: str, ok: bool) -> None:
     sku = "Windows2022" if os_type == "Windows" else "Ubuntu"
     cluster = pools(NodePoolSpec(name=name, mode="User", os_type=os_type, os_sku=sku))
     assert (messages("aks-name-node-pools", cluster) == []) is ok
