@@ -13,7 +13,6 @@ from test_rules_aks import ACR_ID, BASE, RSA_KEY, V4, net, ops, pool, spec, user
 
 from azwizard.facts import K8sVersion, Region, RegionFacts, SubscriptionFacts, Usage, VmSize
 from azwizard.rules.aks import AKS_RULES, AksFacts, check_aks
-from azwizard.rules.model import run_rules
 from azwizard.specs.aks import WEEKEND_WINDOW, AcrSpec, AksSpec, NodePoolSpec
 
 NONE = AksFacts(None, None)
@@ -201,6 +200,14 @@ def test_an_lts_only_version_needs_the_premium_tier_and_the_lts_plan_together() 
 def test_no_version_asked_in_a_region_without_a_default_is_left_to_aks() -> None:
     no_default = tuple(dataclasses.replace(v, is_default=False) for v in VERSIONS)
     assert messages("aks-k8s-version", BASE.with_(kubernetes_version=""), region(versions=no_default)) == []
+
+
+@pytest.mark.parametrize(("version", "refused"), [("1.28.15", True), ("1.28", True), ("1.29", False),
+                                                  ("1.29.0", False), ("v1.29.2", False)])
+def test_dual_stack_cilium_needs_kubernetes_1_29_or_any_of_its_patches(version: str, refused: bool) -> None:
+    assert BASE.network.dual_stack and BASE.network.dataplane == "cilium"
+    fields = [f for _, f, _ in found("aks-cilium", BASE.with_(kubernetes_version=version))]
+    assert (fields == ["kubernetes_version"]) is refused and (fields == []) is not refused
 
 
 # --------------------------------------------------------------------------------------------------
@@ -399,9 +406,3 @@ def test_image_cleaner_runs_at_most_every_2160_hours(hours: int, ok: bool) -> No
 def test_a_key_is_unusable_only_when_ssh_is_disabled(access: str, key: str, noted: bool) -> None:
     cluster = ops(ssh_access=access)(BASE).with_(ssh_public_key=key)
     assert any("SSH is disabled" in m for m in messages("aks-addons", cluster)) is noted
-
-
-def test_run_rules_without_live_facts_reports_no_broken_check() -> None:
-    """The rules run on their own (run_rules, facts assumed) with none: none breaks."""
-    findings = run_rules(AKS_RULES.rules, BASE, NONE)
-    assert not [f.message for f in findings if "could not run" in f.message]

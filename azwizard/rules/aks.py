@@ -154,10 +154,6 @@ def _subscription_id(facts: AksFacts) -> str:
     return facts.subscription.subscription_id if facts.subscription is not None else "000000"
 
 
-def _minor(version: str) -> tuple[int, ...]:
-    return version_key(version)[:2]
-
-
 def _version(spec: AksSpec, facts: AksFacts) -> K8sVersion | None:
     rf = _region_facts(spec, facts)
     if rf is None:
@@ -635,7 +631,7 @@ def cilium(spec: AksSpec, facts: AksFacts) -> Issues:
             yield Issue(f"The Cilium dataplane enforces network policies itself: the policy must be cilium, not "
                         f"{net.policy} (\"Cilium dataplane requires network policy cilium.\").", "network.policy")
         version = _effective_version(spec, facts)
-        if net.dual_stack and version and _minor(version) < (1, 29):
+        if net.dual_stack and version and version_key(version) < (1, 29):  # 1.29.x is not before (1, 29)
             # https://github.com/HON95/wiki/blob/main/cloud/azure.md: "(UnsupportedDualStackNetworkPolicy) Network policy cilium is not supported for
             # dual-stack clusters." on 1.28-era clusters; Cilium dual-stack went GA for 1.29+.
             yield Issue(f"Dual-stack with Cilium needs Kubernetes 1.29 or later (this spec: {version}); AKS would "
