@@ -86,7 +86,8 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/rules/common.py": (None, ("tests/test_rules_vm.py", "tests/test_rules_aks.py")),
     "azwizard/rules/vm.py": (None, ("tests/test_rules_vm.py", "tests/test_safety_paths.py",
                                     "tests/test_rules_vm_agreement.py", "tests/test_export.py")),
-    "azwizard/rules/aks.py": (None, ("tests/test_rules_aks.py", "tests/test_rules_aks_agreement.py",
+    "azwizard/rules/aks.py": (None, ("tests/test_rules_aks_edges.py", "tests/test_rules_aks.py",
+                                     "tests/test_rules_aks_agreement.py",
                                      "tests/test_cli_plan.py")),
 }
 
@@ -142,8 +143,6 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/rules/vm.py|custom_data_size|87380 -> 87381|1": "a base64 length is a multiple of 4; 87380 is one",
     "azwizard/rules/vm.py|pip_idle_timeout|'or' -> 'and'|1":
         "the field's range is (4, 30), the same as the fallback the 'or' gives",
-    "azwizard/rules/aks.py|_minor|2 -> 3|1":
-        "its one use compares with (1, 29) by <: a third element changes no answer",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|1": "1 byte instead of 0 still holds no OS disk",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|2": "1 byte instead of 0 still holds no OS disk",
     "azwizard/plan/export_az.py|BodyReader.expect|return value -> return None|2":

@@ -154,10 +154,6 @@ def _subscription_id(facts: AksFacts) -> str:
     return facts.subscription.subscription_id if facts.subscription is not None else "000000"
 
 
-def _minor(version: str) -> tuple[int, ...]:
-    return version_key(version)[:2]
-
-
 def _version(spec: AksSpec, facts: AksFacts) -> K8sVersion | None:
     rf = _region_facts(spec, facts)
     if rf is None:
@@ -635,7 +631,7 @@ def cilium(spec: AksSpec, facts: AksFacts) -> Issues:
             yield Issue(f"The Cilium dataplane enforces network policies itself: the policy must be cilium, not "
                         f"{net.policy} (\"Cilium dataplane requires network policy cilium.\").", "network.policy")
         version = _effective_version(spec, facts)
-        if net.dual_stack and version and _minor(version) < (1, 29):
+        if net.dual_stack and version and version_key(version) < (1, 29):  # 1.29.x is not before (1, 29)
             # https://github.com/HON95/wiki/blob/main/cloud/azure.md: "(UnsupportedDualStackNetworkPolicy) Network policy cilium is not supported for
             # dual-stack clusters." on 1.28-era clusters; Cilium dual-stack went GA for 1.29+.
             yield Issue(f"Dual-stack with Cilium needs Kubernetes 1.29 or later (this spec: {version}); AKS would "
@@ -925,9 +921,10 @@ def _range_problem(text: str) -> str | None:
         # az's validator refuses host bits ("--api-server-authorized-ip-ranges should be a list of IPv4
         # addresses or CIDRs", https://github.com/Azure/azure-cli-extensions/issues/675); the RP accepts them, but the exported script would fail.
         return f"'{text}' has host bits set; write {net}"
-    if net.prefixlen > 0 and str(net) != "0.0.0.0/32" and not net.is_global:
+    if str(net) not in ("0.0.0.0/0", "0.0.0.0/32") and not net.is_global:
         # az: "must be global non-reserved addresses or CIDRs"; the API server sees the caller's public address,
-        # so a private range admits nobody.
+        # so a private range admits nobody. 0.0.0.0/0 (everyone) and 0.0.0.0/32 (only the cluster's outbound IP)
+        # have their own findings below, so they are named here rather than left to what is_global says of them.
         return (f"'{text}' is not a public address range: the API server sees your public (internet) address, so "
                 "a private or reserved range admits nobody")
     return None
