@@ -82,10 +82,13 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                      "tests/test_cli_bad_input.py",
                                      "tests/test_sshkeys.py", "tests/test_profiles.py")),
     "azwizard/specs/common.py": (("parse_tags_text",), ("tests/test_tags_field.py", "tests/test_profiles.py")),
-    "azwizard/rules/model.py": (None, ("tests/test_rules_vm.py", "tests/test_rules_aks.py")),
-    "azwizard/rules/common.py": (None, ("tests/test_rules_vm.py", "tests/test_rules_aks.py")),
-    "azwizard/rules/vm.py": (None, ("tests/test_rules_vm.py", "tests/test_safety_paths.py",
-                                    "tests/test_rules_vm_agreement.py", "tests/test_export.py")),
+    "azwizard/rules/model.py": (None, ("tests/test_rules_model.py", "tests/test_rules_vm.py",
+                                       "tests/test_rules_aks.py")),
+    "azwizard/rules/common.py": (None, ("tests/test_rules_common.py", "tests/test_rules_vm.py",
+                                        "tests/test_rules_aks.py")),
+    "azwizard/rules/vm.py": (None, ("tests/test_rules_vm_limits.py", "tests/test_rules_vm.py",
+                                    "tests/test_safety_paths.py", "tests/test_rules_vm_agreement.py",
+                                    "tests/test_export.py")),
     "azwizard/rules/aks.py": (None, ("tests/test_rules_aks.py", "tests/test_rules_aks_agreement.py",
                                      "tests/test_cli_plan.py")),
 }
@@ -140,8 +143,6 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/userfiles.py|read_user_text|16 -> 17|1": "only the size of each read (1 << 17)",
     "azwizard/rules/vm.py|nsg_rule_syntax|65535 -> 65536|1": "implied by hi <= 65535 and lo <= hi beside it",
     "azwizard/rules/vm.py|custom_data_size|87380 -> 87381|1": "a base64 length is a multiple of 4; 87380 is one",
-    "azwizard/rules/vm.py|pip_idle_timeout|'or' -> 'and'|1":
-        "the field's range is (4, 30), the same as the fallback the 'or' gives",
     "azwizard/rules/aks.py|_minor|2 -> 3|1":
         "its one use compares with (1, 29) by <: a third element changes no answer",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|1": "1 byte instead of 0 still holds no OS disk",
