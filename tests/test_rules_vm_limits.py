@@ -6,6 +6,7 @@ built spec; facts come from the simulator's catalog as in test_rules_vm.py."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -25,7 +26,7 @@ from test_rules_vm import (
 )
 
 from azwizard.facts import RegionFacts
-from azwizard.rules.model import Finding
+from azwizard.rules.model import Finding, Rule
 from azwizard.rules.vm import VM_RULES, VmFacts, check_vm
 from azwizard.specs.vm import (
     BackupSpec,
@@ -33,26 +34,30 @@ from azwizard.specs.vm import (
     ImageRef,
     NatGatewaySpec,
     NetworkSpec,
+    NsgRule,
     PublicIpSpec,
     VmNames,
+    VmSpec,
 )
 
 NO_FACTS = VmFacts(None, None)
+VmRule = Rule[VmSpec, VmFacts]
 NAMES = VmNames.derive("Yolo")
 
 
-def found(rule_id: str, spec: object, facts: VmFacts = NO_FACTS) -> list[Finding]:
+def found(rule_id: str, spec: VmSpec, facts: VmFacts = NO_FACTS) -> list[Finding]:
     return VM_RULES.by_id(rule_id).apply(spec, facts)
 
 
-def said(rule_id: str, spec: object, facts: VmFacts = NO_FACTS) -> list[str]:
+def said(rule_id: str, spec: VmSpec, facts: VmFacts = NO_FACTS) -> list[str]:
     return [f.message for f in found(rule_id, spec, facts)]
 
 
-def with_size(location: str, name: str, **changes: object) -> RegionFacts:
+def with_size(location: str, name: str, offered: tuple[str, ...], restricted: tuple[str, ...]) -> RegionFacts:
+    """The region's facts with one size offered in, and restricted in, other zones."""
     rf = region_facts(location)
     sizes = dict(rf.vm_sizes)
-    sizes[name] = replace(sizes[name], **changes)
+    sizes[name] = replace(sizes[name], offered_zones=offered, restricted_zones=restricted)
     return RegionFacts(rf.region, sizes, rf.compute_usages, rf.network_usages)
 
 
@@ -60,12 +65,12 @@ def with_size(location: str, name: str, **changes: object) -> RegionFacts:
 
 
 @pytest.mark.parametrize("rule", VM_RULES.rules, ids=lambda r: r.id)
-def test_every_rule_applied_alone_copes_without_facts_and_with_another_regions(rule: object) -> None:
+def test_every_rule_applied_alone_copes_without_facts_and_with_another_regions(rule: VmRule) -> None:
     """A rule is pure: without live facts, or with facts of another region, it says nothing it would need them
     for, and never fails (check_vm would turn a failure into "this check could not run")."""
     for facts in (NO_FACTS, good_facts("westeurope")):
-        findings = VM_RULES.by_id(rule.id).apply(good_spec(location="norwayeast"), facts)  # type: ignore[attr-defined]
-        if rule.needs_facts:  # type: ignore[attr-defined]
+        findings = rule.apply(good_spec(location="norwayeast"), facts)
+        if rule.needs_facts:
             assert findings == [], findings
 
 
@@ -131,15 +136,15 @@ def test_an_admin_name_is_at_most_64_characters_not_starting_with_dash_or_dollar
 
 @pytest.mark.parametrize(("rf", "zone", "why", "hint"), [
     (lambda: region_facts("norwayeast"), "2", "restricted for this subscription", "Pick zone 1 or 3, no zone"),
-    (lambda: with_size("norwayeast", "Standard_D8s_v5", offered_zones=("1", "3"), restricted_zones=()), "2",
+    (lambda: with_size("norwayeast", "Standard_D8s_v5", ("1", "3"), ()), "2",
      "not offered there", "Pick zone 1 or 3, no zone"),
-    (lambda: with_size("norwayeast", "Standard_D8s_v5", offered_zones=("2",), restricted_zones=("2",)), "2",
+    (lambda: with_size("norwayeast", "Standard_D8s_v5", ("2",), ("2",)), "2",
      "restricted for this subscription", "Pick no zone"),
 ])
-def test_a_size_refused_in_a_zone_says_why_and_which_zones_it_can_use(rf: object, zone: str, why: str,
+def test_a_size_refused_in_a_zone_says_why_and_which_zones_it_can_use(rf: Callable[[], RegionFacts], zone: str, why: str,
                                                                        hint: str) -> None:
     spec = good_spec(size="Standard_D8s_v5", zone=zone)
-    msgs = said("vm-size-zone", spec, good_facts(region=rf()))  # type: ignore[operator]
+    msgs = said("vm-size-zone", spec, good_facts(region=rf()))
     assert len(msgs) == 1 and f": {why}" in msgs[0] and f"SkuNotAvailable. {hint}, or another size." in msgs[0], msgs
 
 
@@ -306,7 +311,7 @@ def test_a_refused_source_with_host_bits_is_shown_its_prefix(source: str, hint: 
 
 @pytest.mark.parametrize(("rules", "start"), [(web_rules(), "Rule Allow-ICMPv4 allows ICMP for IPv4 only. Network"),
                                               ((nsg_rule(),), "Network security groups can't filter ICMPv6")])
-def test_the_icmpv6_warning_names_the_icmp_rule_there_is(rules: tuple[object, ...], start: str) -> None:
+def test_the_icmpv6_warning_names_the_icmp_rule_there_is(rules: tuple[NsgRule, ...], start: str) -> None:
     msgs = said("vm-nsg-icmpv6", good_spec(nsg_rules=rules))
     assert len(msgs) == 1 and msgs[0].startswith(start), msgs
 
