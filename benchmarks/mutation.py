@@ -143,6 +143,12 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/userfiles.py|read_user_text|16 -> 17|1": "only the size of each read (1 << 17)",
     "azwizard/rules/vm.py|nsg_rule_syntax|65535 -> 65536|1": "implied by hi <= 65535 and lo <= hi beside it",
     "azwizard/rules/vm.py|custom_data_size|87380 -> 87381|1": "a base64 length is a multiple of 4; 87380 is one",
+    "azwizard/rules/vm.py|_resolved_subnet_ipv4|return value -> return None|3":
+        "return '' -> None: its one caller only tests the text's truth (no subnet)",
+    "azwizard/rules/vm.py|_port_covers|return value -> return None|3":
+        "return False -> None: its one caller, any(), only tests truth",
+    "azwizard/rules/vm.py|_source_family|0 -> 1|1":
+        "'*' or a service tag as family 1: the callers only ask 'is None' or 'in (4, 6)'",
     "azwizard/rules/aks.py|_minor|2 -> 3|1":
         "its one use compares with (1, 29) by <: a third element changes no answer",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|1": "1 byte instead of 0 still holds no OS disk",
