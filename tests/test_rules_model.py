@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from azwizard.rules.model import Issue, Rule, RuleBook, run_rules
+from azwizard.rules.model import Finding, Issue, Rule, RuleBook, run_rules
 
 
 def _says(*issues: Issue | str) -> Callable[[object, object], Iterator[Issue | str]]:
@@ -73,3 +73,11 @@ def test_a_rule_that_fails_reports_itself_on_its_first_field_and_the_others_stil
     got = run_rules([broken, fine], None, None)
     assert [(f.rule_id, f.severity, f.field) for f in got] == [("broken", "warn", field), ("fine", "info", "z")]
     assert got[0].message == "This check could not run (RuntimeError: boom)."
+
+
+def test_a_finding_as_json_carries_what_the_cli_prints() -> None:
+    """The shape the CLI's --json output gives each finding (headless/review.py, vm_existing.py)."""
+    finding = Finding("vm-x", "block", "What is wrong.", "size", "https://learn.microsoft.com/x", "Title")
+    assert finding.to_dict() == {"id": "vm-x", "severity": "block", "field": "size", "message": "What is wrong.",
+                                 "source": "https://learn.microsoft.com/x", "title": "Title"}
+    assert finding.blocking and not Finding("vm-x", "warn", "m", "", "").blocking
