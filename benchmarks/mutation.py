@@ -82,10 +82,13 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                      "tests/test_cli_bad_input.py",
                                      "tests/test_sshkeys.py", "tests/test_profiles.py")),
     "azwizard/specs/common.py": (("parse_tags_text",), ("tests/test_tags_field.py", "tests/test_profiles.py")),
-    "azwizard/rules/model.py": (None, ("tests/test_rules_vm.py", "tests/test_rules_aks.py")),
-    "azwizard/rules/common.py": (None, ("tests/test_rules_vm.py", "tests/test_rules_aks.py")),
-    "azwizard/rules/vm.py": (None, ("tests/test_rules_vm.py", "tests/test_safety_paths.py",
-                                    "tests/test_rules_vm_agreement.py", "tests/test_export.py")),
+    "azwizard/rules/model.py": (None, ("tests/test_rules_model.py", "tests/test_rules_vm.py",
+                                       "tests/test_rules_aks.py")),
+    "azwizard/rules/common.py": (None, ("tests/test_rules_common.py", "tests/test_rules_vm.py",
+                                        "tests/test_rules_aks.py")),
+    "azwizard/rules/vm.py": (None, ("tests/test_rules_vm_limits.py", "tests/test_rules_vm.py",
+                                    "tests/test_safety_paths.py", "tests/test_rules_vm_agreement.py",
+                                    "tests/test_export.py")),
     "azwizard/rules/aks.py": (None, ("tests/test_rules_aks_edges.py", "tests/test_rules_aks.py",
                                      "tests/test_rules_aks_agreement.py",
                                      "tests/test_cli_plan.py")),
@@ -141,8 +144,12 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/userfiles.py|read_user_text|16 -> 17|1": "only the size of each read (1 << 17)",
     "azwizard/rules/vm.py|nsg_rule_syntax|65535 -> 65536|1": "implied by hi <= 65535 and lo <= hi beside it",
     "azwizard/rules/vm.py|custom_data_size|87380 -> 87381|1": "a base64 length is a multiple of 4; 87380 is one",
-    "azwizard/rules/vm.py|pip_idle_timeout|'or' -> 'and'|1":
-        "the field's range is (4, 30), the same as the fallback the 'or' gives",
+    "azwizard/rules/vm.py|_resolved_subnet_ipv4|return value -> return None|3":
+        "return '' -> None: its one caller only tests the text's truth (no subnet)",
+    "azwizard/rules/vm.py|_port_covers|return value -> return None|3":
+        "return False -> None: its one caller, any(), only tests truth",
+    "azwizard/rules/vm.py|_source_family|0 -> 1|1":
+        "'*' or a service tag as family 1: the callers only ask 'is None' or 'in (4, 6)'",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|1": "1 byte instead of 0 still holds no OS disk",
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|2": "1 byte instead of 0 still holds no OS disk",
     "azwizard/plan/export_az.py|BodyReader.expect|return value -> return None|2":

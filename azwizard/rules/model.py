@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 Severity = Literal["block", "warn", "info"]
-SEVERITY_ORDER: dict[str, int] = {"block": 0, "warn": 1, "info": 2}
+SEVERITY_ORDER: dict[str, int] = {s: i for i, s in enumerate(("block", "warn", "info"))}  # most severe first
 
 S = TypeVar("S")  # the spec type
 F = TypeVar("F")  # the facts type

@@ -430,9 +430,8 @@ def quota_vcpus(spec: VmSpec, facts: VmFacts) -> Issues:
         return
     need = size.vcpus
     # Both the family's and the regional quota must have room; deallocated VMs still count.
+    # (A size without a family reads no family usage: no usage is named "".)
     for usage_name, label in ((size.family, f"{size.family} Cores"), ("cores", "Total Regional Cores")):
-        if not usage_name:
-            continue
         u = rf.compute_usage(usage_name)
         if u is None or u.current + need <= u.limit:
             continue
@@ -629,7 +628,7 @@ def subnet_ipv4(spec: VmSpec, facts: VmFacts) -> Issues:
     if net.prefixlen > 29:
         yield f"The subnet {net} is too small: Azure subnets need at least a /29 (Azure reserves 5 addresses)."
     elif isinstance(space, ipaddress.IPv4Network) and not net.subnet_of(space):
-        example = first_subnet(str(space), 24) if space.prefixlen <= 24 else str(space)
+        example = first_subnet(str(space), max(24, space.prefixlen))  # its first /24, or the whole space
         yield (f"The subnet {net} lies outside the address space {space}; Azure would answer "
                f"NetcfgSubnetRangeOutsideVnet. Use a subnet of {space}, e.g. {example}.")
 
@@ -683,7 +682,7 @@ def subnet_ipv6_64(spec: VmSpec, facts: VmFacts) -> Issues:
     if text and not isinstance(net, ipaddress.IPv6Network):
         yield f"The IPv6 subnet '{text}' is not an IPv6 CIDR prefix like fd12:3456:789a::/64."
     elif isinstance(net, ipaddress.IPv6Network) and net.prefixlen != 64:
-        example = net.supernet(new_prefix=64) if net.prefixlen > 64 else next(net.subnets(new_prefix=64))
+        example = ipaddress.ip_network((net.network_address, 64), strict=False)  # the /64 it starts
         yield (f"The IPv6 subnet {text} is a /{net.prefixlen}, but Azure IPv6 subnets must be exactly /64 "
                f"(ipv6-overview); the subnet would be rejected. Use {example}.")
 
@@ -749,7 +748,9 @@ def pip_static(spec: VmSpec, facts: VmFacts) -> Issues:
       fields=("public_ip.idle_timeout_minutes",), catalogue="B5")
 def pip_idle_timeout(spec: VmSpec, facts: VmFacts) -> Issues:
     t = spec.public_ip.idle_timeout_minutes
-    lo, hi = VM_FIELDS.spec("public_ip.idle_timeout_minutes").range or (4, 30)
+    allowed = VM_FIELDS.spec("public_ip.idle_timeout_minutes").range
+    assert allowed is not None  # fields/vm.py gives the field its range (4, 30)
+    lo, hi = allowed
     if not lo <= t <= hi:
         yield f"The public IP TCP idle timeout is {t} minutes; Azure allows {lo}-{hi}."
 
@@ -1138,13 +1139,11 @@ def _ssh_strings(blob: bytes) -> list[bytes]:
     out: list[bytes] = []
     i = 0
     while i + 4 <= len(blob):
-        n = int.from_bytes(blob[i:i + 4], "big")
-        if i + 4 + n > len(blob):
-            raise ValueError("truncated")
+        n = int.from_bytes(blob[i:i + 4], "big")  # a length past the end leaves i past it: refused below
         out.append(blob[i + 4:i + 4 + n])
         i += 4 + n
     if i != len(blob):
-        raise ValueError("trailing bytes")
+        raise ValueError("truncated, or trailing bytes")
     return out
 
 
@@ -1178,13 +1177,16 @@ def ssh_key(spec: VmSpec, facts: VmFacts) -> Issues:
     if not fields or fields[0].decode(errors="replace") != kind:
         yield f"The key says '{kind}' but its data holds another key type; copy the whole .pub line again."
         return
+    if kind == "ssh-rsa" and len(fields) < 3:  # its type, exponent and modulus (RFC 4253 §6.6)
+        yield "The key's base64 part is damaged: the RSA key has no modulus (copy the whole .pub line again)."
+        return
     if _SSH_TYPES[kind] == "refused":
         yield "DSA (ssh-dss) keys are not supported by Azure or by current OpenSSH. Use an Ed25519 or RSA key."
     elif _SSH_TYPES[kind] == "unsupported":
         # Azure documents RSA (>= 2048 bits) and Ed25519 only; others may still land in authorized_keys, so warn.
         yield Issue(f"Azure supports RSA and Ed25519 SSH keys; {kind} keys are not on its list. Use an Ed25519 key "
                     "(`ssh-keygen -t ed25519`).", severity="warn")
-    elif kind == "ssh-rsa" and len(fields) >= 3:
+    elif kind == "ssh-rsa":
         bits = int.from_bytes(fields[2], "big").bit_length()
         if bits < 2048:
             # Documented minimum; the service's own rejection of short keys is unverified, so warn.
@@ -1216,7 +1218,7 @@ def check_vm(spec: VmSpec, facts: VmFacts) -> list[Finding]:
                                 f"{titles}. Retry when the connection to Azure works.", "", SRC_LOCATIONS,
                                 "Live checks"))
     else:
-        merged = replace(old, message=old.message.replace(" did not run: ", f" did not run: {titles}; ", 1))
+        merged = replace(old, message=old.message.replace(" did not run: ", f" did not run: {titles}; "))
         findings = [merged if f is old else f for f in findings]
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return findings
