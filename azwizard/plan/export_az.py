@@ -82,12 +82,6 @@ class AzCommand:
                 out.extend(v.value if isinstance(v, Var) else v for v in values)
         return out
 
-    def option(self, name: str) -> tuple[Token, ...] | None:
-        for n, values in self.options:
-            if n == name:
-                return values
-        return None
-
     def render(self, *, literal: bool = False) -> str:
         """One bash command, one option per continued line. ``literal`` inlines variables' values."""
         lines = ["az " + " ".join(self.words)]
@@ -575,7 +569,7 @@ def _vm(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
         if len(set(delete_options)) == 1:
             cmd.opt("--nic-delete-option", delete_options[0])
         else:  # "<Name>=<Value>" per NIC (validate_delete_options)
-            cmd.opt("--nic-delete-option", *[f"{n}={d}" for n, d in zip(names, delete_options, strict=True)])
+            cmd.opt("--nic-delete-option", *[f"{names[i]}={d}" for i, d in enumerate(delete_options)])
 
     # Image, size, zone.
     img: Path_ = (*P, "storageProfile", "imageReference")
