@@ -39,7 +39,7 @@ from .model import Plan, Step
 
 __all__ = [
     "AzCommand", "AzContext", "AzExport", "BodyReader", "Inexpressible", "TextFile", "Var",
-    "az_commands", "az_exporter", "az_script", "export", "registered_kinds", "save",
+    "az_commands", "az_exporter", "az_script", "export", "plan_group", "registered_kinds", "save",
 ]
 
 
@@ -743,7 +743,8 @@ class AzExport:
         return [*self.preamble, *(c for s in self.steps for c in s.commands)]
 
 
-def _plan_group(plan: Plan) -> str:
+def plan_group(plan: Plan) -> str:
+    """The resource group the plan creates, else the group of its first step."""
     for s in plan.steps:
         if s.kind.lower() == "microsoft.resources/resourcegroups":
             return s.name
@@ -753,7 +754,7 @@ def _plan_group(plan: Plan) -> str:
 def export(plan: Plan) -> AzExport:
     """Translate every step, in dependency order, into az commands."""
     ctx = AzContext(plan, Var("SUBSCRIPTION", plan.subscription_id), Var("LOCATION", plan.location),
-                    Var("RG", _plan_group(plan)))
+                    Var("RG", plan_group(plan)))
     steps: list[StepCommands] = []
     for step in plan.topological():
         fn = _EXPORTERS.get(step.kind.lower())
