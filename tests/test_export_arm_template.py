@@ -134,15 +134,13 @@ def test_a_change_is_a_nested_deployment_named_in_at_most_64_characters_and_decl
 
 
 def test_the_aks_metrics_template_has_only_parameters_it_reads_and_each_dependency_once() -> None:
-    import sys
-    from pathlib import Path
+    from azwizard.plan.aks import plan_aks
+    from azwizard.specs.aks import AksNetworkSpec, dual_stack_ipv6, preset_prod_dual_stack
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    from test_plan_aks import NET, plan_of
-
-    from azwizard.specs.aks import preset_prod_dual_stack
-
-    template = arm_template(plan_of(preset_prod_dual_stack().with_(network=NET)))
+    pods6, services6 = dual_stack_ipv6("fd3c:1f0e:9a7b::/48")
+    net = AksNetworkSpec(pod_cidrs=("10.244.0.0/16", pods6), service_cidrs=("10.96.0.0/16", services6))
+    template = arm_template(plan_aks(preset_prod_dual_stack().with_(network=net), subscription_id=SUB, run_id="r",
+                                     created_at="t"))
     assert list(template["parameters"]) == ["location", "amwName", "aksName", "dceName", "dcrName"]
     text = json.dumps(template["resources"])
     assert all(f"parameters('{p}')" in text for p in template["parameters"])

@@ -125,8 +125,8 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     cmd = _Cmd("aks", "create").opt("--resource-group", rg).opt("--name", step.name)
     _location_and_tags(cmd, r, ctx)
     # az aks create's own defaults: a system-assigned identity, the Base SKU, Kubernetes RBAC.
-    for path, value in ((("identity", "type"), "SystemAssigned"), (("sku", "name"), "Base"),
-                        (("properties", "enableRBAC"), True)):
+    own = {("identity", "type"): "SystemAssigned", ("sku", "name"): "Base", ("properties", "enableRBAC"): True}
+    for path, value in own.items():
         if r.has(*path) and not r.expect(*path, value=value):
             raise Inexpressible(f"{'.'.join(path)} other than {value}")
     if r.has("sku", "tier"):
@@ -282,10 +282,9 @@ _SCHEDULE_FLAGS = {
 def _maintenance(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     """``az aks maintenanceconfiguration add`` (acs/maintenanceconfiguration.py constructMaintenanceWindow: the
     schedule type's flags, --duration, --start-time, --start-date and --utc-offset)."""
-    cluster, _, config = step.resource_id.rsplit("/", 2)[0], "", step.name
-    cluster_name = cluster.rsplit("/", 1)[-1]
+    cluster_name = step.resource_id.split("/")[-3]  # .../managedClusters/<cluster>/maintenanceConfigurations/<name>
     cmd = _Cmd("aks", "maintenanceconfiguration", "add").opt("--resource-group", ctx.group(step.resource_group)) \
-        .opt("--cluster-name", cluster_name).opt("--name", config)
+        .opt("--cluster-name", cluster_name).opt("--name", step.name)
     W: Path_ = ("properties", "maintenanceWindow")
     schedule = r.peek(*W, "schedule", default={}) or {}
     kinds = [k for k in schedule if schedule[k] is not None]
