@@ -96,6 +96,20 @@ def test_the_dev_clusters_commands_are_exact() -> None:
     assert _argv(plan, "acrpull") == []  # made by --attach-acr
 
 
+def test_the_prod_clusters_user_pool_is_an_exact_nodepool_add_with_its_own_tags_flag() -> None:
+    create, add = _argv(_plan(preset_prod_dual_stack().with_(network=NET)), "aks")
+    at = create.index("--nodepool-name")
+    assert create[at:at + 23] == [
+        "--nodepool-name", "system", "--node-count", "3", "--node-vm-size", "Standard_D4ds_v5", "--os-sku",
+        "AzureLinux", "--vm-set-type", "VirtualMachineScaleSets", "--node-osdisk-type", "Ephemeral",
+        "--zones", "1", "2", "3", "--ssh-access", "disabled", "--nodepool-tags", *TAGS]
+    assert add == [
+        "az", "aks", "nodepool", "add", "--resource-group=aks-prod-RG", "--cluster-name", "aks-prod", "--name", "apps",
+        "--mode", "User", "--os-type", "Linux", "--node-count", "3", "--node-vm-size", "Standard_D4ds_v5",
+        "--os-sku", "AzureLinux", "--vm-set-type", "VirtualMachineScaleSets", "--node-osdisk-type", "Ephemeral",
+        "--zones", "1", "2", "3", "--ssh-access", "disabled", "--tags", *TAGS]  # nodepool add's flag is --tags
+
+
 def test_the_kubernetes_version_is_a_flag_only_when_the_body_names_one() -> None:
     plan = _plan()
     assert _p(dict(plan.step("aks").body))["kubernetesVersion"] == ""  # the region's default
