@@ -148,15 +148,9 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|2": "1 byte instead of 0 still holds no OS disk",
     "azwizard/plan/export_az.py|BodyReader.expect|return value -> return None|2":
         "return False -> None: every caller only tests truthiness or ignores it",
-    "azwizard/plan/export_az.py|_generic|True -> False|1":
-        "sort_keys: only the order of the keys in the JSON text az parses (insertion order is deterministic too)",
     "azwizard/plan/export_arm.py|ArmContext.scope_value|True -> False|1":
         "zip strict: the names are one per type segment of the same id (parsed, or a step's, one per segment)",
-    "azwizard/plan/export_aks.py|_scope|1 -> 2|1":
-        "an assignment id holds '/providers/Microsoft.Authorization/roleAssignments/' once: rsplit's [0] is the same",
     "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|1": "the workspace's step is never the cluster's own",
-    "azwizard/plan/export_aks.py|_cluster|'==' -> '!='|1":
-        "a plan has a workspace only for a cluster sent with the metrics flag, beside other options anyway",
     "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|3": "the registry's step is never the cluster's own",
     "azwizard/sshkeys.py|redact_private_keys|guard emptied (its return removed)|1":
         "the fast path: without those words the pattern matches nothing and the replace changes nothing",

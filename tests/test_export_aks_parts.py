@@ -110,6 +110,17 @@ def test_the_prod_clusters_user_pool_is_an_exact_nodepool_add_with_its_own_tags_
         "--zones", "1", "2", "3", "--ssh-access", "disabled", "--tags", *TAGS]  # nodepool add's flag is --tags
 
 
+def test_a_workspace_in_the_group_is_linked_only_to_a_cluster_sent_with_the_metrics_flag() -> None:
+    plan = _plan(preset_prod_dual_stack().with_(network=NET))
+    (create, _) = _argv(plan, "aks")
+    amw = f"/subscriptions/{SUB}/resourceGroups/aks-prod-RG/providers/Microsoft.Monitor/accounts/aks-prod-prometheus"
+    at = create.index("--enable-azure-monitor-metrics")
+    assert create[at:at + 3] == ["--enable-azure-monitor-metrics", "--azure-monitor-workspace-resource-id", amw]
+    without = _edited(plan, "aks", lambda b: _p(b).pop("azureMonitorProfile"))
+    (create, _) = _argv(without, "aks")
+    assert not any("monitor" in a for a in create)
+
+
 def test_the_kubernetes_version_is_a_flag_only_when_the_body_names_one() -> None:
     plan = _plan()
     assert _p(dict(plan.step("aks").body))["kubernetesVersion"] == ""  # the region's default

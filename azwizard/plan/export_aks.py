@@ -75,7 +75,7 @@ def _acr_pull_steps(ctx: AzContext, cluster: Step) -> list[Step]:
 
 
 def _scope(role_assignment: Step) -> str:
-    return role_assignment.resource_id.rsplit("/providers/Microsoft.Authorization/roleAssignments/", 1)[0]
+    return role_assignment.resource_id.partition("/providers/Microsoft.Authorization/roleAssignments/")[0]
 
 
 def _pool_options(cmd: _Cmd, r: BodyReader, p: Path_, *, create: bool) -> None:
