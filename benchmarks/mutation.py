@@ -150,8 +150,6 @@ EQUIVALENT: dict[str, str] = {
         "return False -> None: every caller only tests truthiness or ignores it",
     "azwizard/plan/export_arm.py|ArmContext.scope_value|True -> False|1":
         "zip strict: the names are one per type segment of the same id (parsed, or a step's, one per segment)",
-    "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|1": "the workspace's step is never the cluster's own",
-    "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|3": "the registry's step is never the cluster's own",
     "azwizard/sshkeys.py|redact_private_keys|guard emptied (its return removed)|1":
         "the fast path: without those words the pattern matches nothing and the replace changes nothing",
 }

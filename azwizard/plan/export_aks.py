@@ -78,6 +78,12 @@ def _scope(role_assignment: Step) -> str:
     return role_assignment.resource_id.partition("/providers/Microsoft.Authorization/roleAssignments/")[0]
 
 
+def _run_before(ctx: AzContext, step: Step) -> set[str]:
+    """The keys of the steps the script runs before ``step`` (the plan's dependency order)."""
+    order = [s.key for s in ctx.plan.topological()]
+    return set(order[:order.index(step.key)])
+
+
 def _pool_options(cmd: _Cmd, r: BodyReader, p: Path_, *, create: bool) -> None:
     """The flags one agentPoolProfile needs; ``create``: the ``aks create`` names, else ``nodepool add``."""
     # What az writes into every pool whatever its flags (plan/aks.py AZ_POOL_DEFAULTS), and the cluster's version.
@@ -176,8 +182,7 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     workspace = workspace_step(ctx, step)
     if workspace is not None and any(name == "--enable-azure-monitor-metrics" for name, _ in cmd.options):
         # azwizard's workspace, made before the cluster: az links it instead of making its default one
-        order = [s.key for s in ctx.plan.topological()]
-        if order.index(workspace.key) > order.index(step.key):
+        if workspace.key not in _run_before(ctx, step):
             raise Inexpressible("an Azure Monitor workspace created after the cluster")
         cmd.opt("--azure-monitor-workspace-resource-id", workspace.resource_id)
 
@@ -216,9 +221,8 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     if attach:
         scope = _scope(attach[0])
         # A registry the plan creates must come first in the script: --attach-acr looks it up.
-        order = [s.key for s in ctx.plan.topological()]
         owner = next((s for s in ctx.plan.steps if s.resource_id.lower() == scope.lower()), None)
-        if owner is not None and order.index(owner.key) > order.index(step.key):
+        if owner is not None and owner.key not in _run_before(ctx, step):
             raise Inexpressible("a registry created after the cluster")
         cmd.opt("--attach-acr", ctx.ref(scope, REGISTRY_KIND))
     out = [cmd.build()]
