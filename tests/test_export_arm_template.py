@@ -11,14 +11,8 @@ from typing import Any
 
 import pytest
 
-from azwizard.plan.export_arm import (
-    ArmContext,
-    TemplateError,
-    arm_names,
-    arm_resource,
-    arm_template,
-    arm_template_json,
-)
+from azwizard.plan.export_arm import ArmContext, TemplateError, arm_names, arm_resource
+from azwizard.plan.exports import arm_template, arm_template_json  # every journey's hooks registered
 from azwizard.plan.model import Plan, Step
 from azwizard.plan.vm import plan_vm
 from azwizard.specs.vm import BackupSpec, VmSpec
