@@ -73,11 +73,13 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                           "tests/test_cleanup_backup.py", "tests/test_cleanup_plan.py")),
     "azwizard/sshkeys.py": (None, ("tests/test_sshkeys.py", "tests/test_sshkeys_files.py",
                                    "tests/test_safety_paths.py", "tests/test_cli_private_key.py")),
-    "azwizard/plan/export_az.py": (None, ("tests/test_export_az_parts.py", "tests/test_export.py",
+    "azwizard/plan/export_az.py": (None, ("tests/test_export_az_fallbacks.py", "tests/test_export_az_parts.py",
+                                         "tests/test_export.py",
                                          "tests/test_cli_az_import.py")),
-    "azwizard/plan/export_arm.py": (None, ("tests/test_export_az_parts.py", "tests/test_export.py")),
-    "azwizard/plan/export_aks.py": (None, ("tests/test_export.py", "tests/test_plan_aks.py",
-                                          "tests/test_aks_metrics.py")),
+    "azwizard/plan/export_arm.py": (None, ("tests/test_export_arm_template.py", "tests/test_export_az_parts.py",
+                                          "tests/test_export.py")),
+    "azwizard/plan/export_aks.py": (None, ("tests/test_export_aks_parts.py", "tests/test_export.py",
+                                          "tests/test_plan_aks.py", "tests/test_aks_metrics.py")),
     "azwizard/userfiles.py": (None, ("tests/test_userfiles_reading.py", "tests/test_userfiles_writing.py",
                                      "tests/test_cli_bad_input.py",
                                      "tests/test_sshkeys.py", "tests/test_profiles.py")),
@@ -134,8 +136,6 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/run/executor.py|Runner._execute|'and' -> 'or'|8":
         "a landed create's journal line gains 'owner' (this run's own id), a field no code reads",
     "azwizard/cleanup/inventory.py|build_inventory|8 -> 9|1": "only the number of concurrent reads",
-    "azwizard/plan/export_arm.py|arm_resource.register|return value -> return None|1":
-        "the registry keeps the hook; only the module name _vm_parameters becomes None, and nothing calls it",
     "azwizard/cleanup/delete.py|Deleter.__init__|8 -> 9|1": "only the number of concurrent deletions",
     "azwizard/cleanup/delete.py|_not_found|return value -> return None|1":
         "the existence check after the failure reads it gone: the same outcome, one GET more",
@@ -154,14 +154,8 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/rules/aks.py|ephemeral_capacity|0 -> 1|2": "1 byte instead of 0 still holds no OS disk",
     "azwizard/plan/export_az.py|BodyReader.expect|return value -> return None|2":
         "return False -> None: every caller only tests truthiness or ignores it",
-    "azwizard/plan/export_az.py|_generic|True -> False|1":
-        "sort_keys: only the order of the keys in the JSON text az parses (insertion order is deterministic too)",
-    "azwizard/plan/export_aks.py|_scope|1 -> 2|1":
-        "an assignment id holds '/providers/Microsoft.Authorization/roleAssignments/' once: rsplit's [0] is the same",
-    "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|1": "the workspace's step is never the cluster's own",
-    "azwizard/plan/export_aks.py|_cluster|'==' -> '!='|1":
-        "a plan has a workspace only for a cluster sent with the metrics flag, beside other options anyway",
-    "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|3": "the registry's step is never the cluster's own",
+    "azwizard/plan/export_arm.py|ArmContext.scope_value|True -> False|1":
+        "zip strict: the names are one per type segment of the same id (parsed, or a step's, one per segment)",
     "azwizard/sshkeys.py|redact_private_keys|guard emptied (its return removed)|1":
         "the fast path: without those words the pattern matches nothing and the replace changes nothing",
 }

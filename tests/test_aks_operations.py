@@ -15,8 +15,7 @@ import pytest
 from azure.core.exceptions import HttpResponseError
 
 from azwizard.plan.aks import maintenance_body, plan_aks
-from azwizard.plan.export_arm import arm_template
-from azwizard.plan.export_az import az_commands, az_script
+from azwizard.plan.exports import arm_template, az_commands, az_script  # every journey's exporters registered
 from azwizard.profiles import ProfileError, dump_aks, read_profile
 from azwizard.sim import ArmSim
 from azwizard.specs.aks import (

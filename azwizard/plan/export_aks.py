@@ -75,7 +75,13 @@ def _acr_pull_steps(ctx: AzContext, cluster: Step) -> list[Step]:
 
 
 def _scope(role_assignment: Step) -> str:
-    return role_assignment.resource_id.rsplit("/providers/Microsoft.Authorization/roleAssignments/", 1)[0]
+    return role_assignment.resource_id.partition("/providers/Microsoft.Authorization/roleAssignments/")[0]
+
+
+def _run_before(ctx: AzContext, step: Step) -> set[str]:
+    """The keys of the steps the script runs before ``step`` (the plan's dependency order)."""
+    order = [s.key for s in ctx.plan.topological()]
+    return set(order[:order.index(step.key)])
 
 
 def _pool_options(cmd: _Cmd, r: BodyReader, p: Path_, *, create: bool) -> None:
@@ -125,8 +131,8 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     cmd = _Cmd("aks", "create").opt("--resource-group", rg).opt("--name", step.name)
     _location_and_tags(cmd, r, ctx)
     # az aks create's own defaults: a system-assigned identity, the Base SKU, Kubernetes RBAC.
-    for path, value in ((("identity", "type"), "SystemAssigned"), (("sku", "name"), "Base"),
-                        (("properties", "enableRBAC"), True)):
+    own = {("identity", "type"): "SystemAssigned", ("sku", "name"): "Base", ("properties", "enableRBAC"): True}
+    for path, value in own.items():
         if r.has(*path) and not r.expect(*path, value=value):
             raise Inexpressible(f"{'.'.join(path)} other than {value}")
     if r.has("sku", "tier"):
@@ -176,8 +182,7 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     workspace = workspace_step(ctx, step)
     if workspace is not None and any(name == "--enable-azure-monitor-metrics" for name, _ in cmd.options):
         # azwizard's workspace, made before the cluster: az links it instead of making its default one
-        order = [s.key for s in ctx.plan.topological()]
-        if order.index(workspace.key) > order.index(step.key):
+        if workspace.key not in _run_before(ctx, step):
             raise Inexpressible("an Azure Monitor workspace created after the cluster")
         cmd.opt("--azure-monitor-workspace-resource-id", workspace.resource_id)
 
@@ -216,9 +221,8 @@ def _cluster(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     if attach:
         scope = _scope(attach[0])
         # A registry the plan creates must come first in the script: --attach-acr looks it up.
-        order = [s.key for s in ctx.plan.topological()]
         owner = next((s for s in ctx.plan.steps if s.resource_id.lower() == scope.lower()), None)
-        if owner is not None and order.index(owner.key) > order.index(step.key):
+        if owner is not None and owner.key not in _run_before(ctx, step):
             raise Inexpressible("a registry created after the cluster")
         cmd.opt("--attach-acr", ctx.ref(scope, REGISTRY_KIND))
     out = [cmd.build()]
@@ -282,10 +286,9 @@ _SCHEDULE_FLAGS = {
 def _maintenance(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
     """``az aks maintenanceconfiguration add`` (acs/maintenanceconfiguration.py constructMaintenanceWindow: the
     schedule type's flags, --duration, --start-time, --start-date and --utc-offset)."""
-    cluster, _, config = step.resource_id.rsplit("/", 2)[0], "", step.name
-    cluster_name = cluster.rsplit("/", 1)[-1]
+    cluster_name = step.resource_id.split("/")[-3]  # .../managedClusters/<cluster>/maintenanceConfigurations/<name>
     cmd = _Cmd("aks", "maintenanceconfiguration", "add").opt("--resource-group", ctx.group(step.resource_group)) \
-        .opt("--cluster-name", cluster_name).opt("--name", config)
+        .opt("--cluster-name", cluster_name).opt("--name", step.name)
     W: Path_ = ("properties", "maintenanceWindow")
     schedule = r.peek(*W, "schedule", default={}) or {}
     kinds = [k for k in schedule if schedule[k] is not None]

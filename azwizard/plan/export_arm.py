@@ -31,7 +31,7 @@ from typing import Any
 
 from ..userfiles import write_user_text
 from .diff import merge
-from .export_az import export
+from .export_az import export, plan_group
 from .model import Plan, Step
 
 __all__ = ["ArmContext", "TEMPLATE_SCHEMA", "TemplateError", "arm_names", "arm_resource", "arm_template", "arm_template_json",
@@ -215,10 +215,10 @@ class ArmContext:
         names = [q(n) for n in pid.names]
         parent = self.owner(resource_id, strict=True)
         if parent is not None and parent.key in self.name_args and pid.scope is None:
-            ppid = parse_id(parent.resource_id)
-            if ppid is not None and ppid.scope is None and pid.type.lower().startswith(ppid.type.lower()):
-                k = len(ppid.names)
-                names[:k] = self.name_args[parent.key]
+            # the id is the parent's id and more segments (not an extension resource on the parent), and the parent's
+            # name expressions are one per name segment of its id
+            parent_names = self.name_args[parent.key]
+            names[:len(parent_names)] = parent_names
         return names
 
 
@@ -265,11 +265,9 @@ def _default_names(step: Step, ctx: ArmContext) -> list[str]:
 @arm_resource("Microsoft.Compute/virtualMachines")
 def _vm_parameters(step: Step, ctx: ArmContext, resource: dict[str, Any]) -> None:
     """The admin user and SSH public key as parameters (the key is public: a plain string)."""
-    osp = resource.get("properties", {}).get("osProfile")
-    if not isinstance(osp, dict):
-        return
     user = step.body.get("properties", {}).get("osProfile", {}).get("adminUsername")
-    if isinstance(user, str):
+    if isinstance(user, str):  # then the resource has an osProfile, the body's with its ids as expressions
+        osp = resource["properties"]["osProfile"]
         user_expr = ctx.param("adminUsername", user, "Administrator user name on the VM.")
         osp["adminUsername"] = f"[{user_expr}]"
         keys = osp.get("linuxConfiguration", {}).get("ssh", {}).get("publicKeys", [])
@@ -293,7 +291,7 @@ def _protected_item_names(step: Step, ctx: ArmContext) -> list[str] | None:
     vault_step = ctx.owner(step.resource_id, strict=True)
     vm_id = step.body.get("properties", {}).get("sourceResourceId", "")
     vm_step = ctx.step_for(vm_id) if isinstance(vm_id, str) else None
-    if vault_step is None or vm_step is None or vm_step.key not in ctx.name_args:
+    if vault_step is None or vault_step.key not in ctx.name_args or vm_step is None or vm_step.key not in ctx.name_args:
         return None
     rg, vm = step.resource_group, vm_step.name
     c_prefix, i_prefix = "IaasVMContainer;iaasvmcontainerv2;", "VM;iaasvmcontainerv2;"
@@ -418,21 +416,17 @@ def _group_command(plan: Plan) -> str | None:
     return None
 
 
-def _resource_group(plan: Plan) -> str:
-    for s in plan.steps:
-        if s.kind.lower() == RESOURCE_GROUPS:
-            return s.name
-    return plan.steps[0].resource_group if plan.steps else ""
-
-
 def arm_template(plan: Plan) -> dict[str, Any]:
     """The plan as a resource-group deployment template (a JSON-ready dict)."""
-    rg = _resource_group(plan)
+    rg = plan_group(plan)
     ctx = ArmContext(plan, rg)
     ctx.param("location", plan.location, "Region of every resource (the plan's region).")
     steps = [s for s in plan.topological() if s.kind.lower() != RESOURCE_GROUPS]
     order = [s.key for s in steps]
     for s in steps:  # parents come first in dependency order, so children can reuse their names
+        if s.patch_of:  # the same resource sent again: its names, not a parameter of its own nothing would read
+            ctx.name_args[s.key] = ctx.name_args[s.patch_of]
+            continue
         hook = _NAMES.get(s.kind.lower())
         names = hook(s, ctx) if hook is not None else None
         ctx.name_args[s.key] = names if names is not None else _default_names(s, ctx)

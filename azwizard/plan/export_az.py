@@ -39,7 +39,7 @@ from .model import Plan, Step
 
 __all__ = [
     "AzCommand", "AzContext", "AzExport", "BodyReader", "Inexpressible", "TextFile", "Var",
-    "az_commands", "az_exporter", "az_script", "export", "registered_kinds", "save",
+    "az_commands", "az_exporter", "az_script", "export", "plan_group", "registered_kinds", "save",
 ]
 
 
@@ -81,12 +81,6 @@ class AzCommand:
                 out.append(name)
                 out.extend(v.value if isinstance(v, Var) else v for v in values)
         return out
-
-    def option(self, name: str) -> tuple[Token, ...] | None:
-        for n, values in self.options:
-            if n == name:
-                return values
-        return None
 
     def render(self, *, literal: bool = False) -> str:
         """One bash command, one option per continued line. ``literal`` inlines variables' values."""
@@ -575,7 +569,7 @@ def _vm(step: Step, r: BodyReader, ctx: AzContext) -> list[AzCommand]:
         if len(set(delete_options)) == 1:
             cmd.opt("--nic-delete-option", delete_options[0])
         else:  # "<Name>=<Value>" per NIC (validate_delete_options)
-            cmd.opt("--nic-delete-option", *[f"{n}={d}" for n, d in zip(names, delete_options, strict=True)])
+            cmd.opt("--nic-delete-option", *[f"{names[i]}={d}" for i, d in enumerate(delete_options)])
 
     # Image, size, zone.
     img: Path_ = (*P, "storageProfile", "imageReference")
@@ -749,7 +743,8 @@ class AzExport:
         return [*self.preamble, *(c for s in self.steps for c in s.commands)]
 
 
-def _plan_group(plan: Plan) -> str:
+def plan_group(plan: Plan) -> str:
+    """The resource group the plan creates, else the group of its first step."""
     for s in plan.steps:
         if s.kind.lower() == "microsoft.resources/resourcegroups":
             return s.name
@@ -759,7 +754,7 @@ def _plan_group(plan: Plan) -> str:
 def export(plan: Plan) -> AzExport:
     """Translate every step, in dependency order, into az commands."""
     ctx = AzContext(plan, Var("SUBSCRIPTION", plan.subscription_id), Var("LOCATION", plan.location),
-                    Var("RG", _plan_group(plan)))
+                    Var("RG", plan_group(plan)))
     steps: list[StepCommands] = []
     for step in plan.topological():
         fn = _EXPORTERS.get(step.kind.lower())
