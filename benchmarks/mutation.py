@@ -136,6 +136,10 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/cleanup/delete.py|_not_found|return value -> return None|1":
         "the existence check after the failure reads it gone: the same outcome, one GET more",
     "azwizard/cleanup/delete.py|Deleter._verified_gone|1 -> 2|1": "only the length of the pauses",
+    "azwizard/cleanup/order.py|DeleteOp|False -> True|1":
+        "only a backup item's operation reads soft_delete_off, and _backup_drafts always sets it",
+    "azwizard/cleanup/order.py|_ordered.rank|3 -> 4|1":
+        "the default is never used: every DELETABLE kind and backup items have their KIND_RANK",
     "azwizard/userfiles.py|read_user_text|1 -> 2|1": "only the size of each read (2 << 16)",
     "azwizard/userfiles.py|read_user_text|16 -> 17|1": "only the size of each read (1 << 17)",
     "azwizard/rules/vm.py|nsg_rule_syntax|65535 -> 65536|1": "implied by hi <= 65535 and lo <= hi beside it",
