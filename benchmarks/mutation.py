@@ -68,7 +68,8 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/cleanup/order.py": (None, ("tests/test_cleanup_order_parts.py", "tests/test_cleanup_plan.py",
                                          "tests/test_cleanup_blockers.py", "tests/test_cleanup_backup.py",
                                          "tests/test_cleanup_delete.py")),
-    "azwizard/cleanup/delete.py": (None, ("tests/test_cleanup_delete.py", "tests/test_cleanup_delete_retries.py",
+    "azwizard/cleanup/delete.py": (None, ("tests/test_cleanup_delete_journal.py", "tests/test_cleanup_delete.py",
+                                          "tests/test_cleanup_delete_retries.py",
                                           "tests/test_safety_paths.py",
                                           "tests/test_cleanup_backup.py", "tests/test_cleanup_plan.py")),
     "azwizard/sshkeys.py": (None, ("tests/test_sshkeys.py", "tests/test_sshkeys_files.py",
@@ -133,10 +134,10 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/plan/export_arm.py|arm_resource.register|return value -> return None|1":
         "the registry keeps the hook; only the module name _vm_parameters becomes None, and nothing calls it",
     "azwizard/cleanup/delete.py|Deleter.__init__|8 -> 9|1": "only the number of concurrent deletions",
-    "azwizard/cleanup/delete.py|_not_found|return value -> return None|1":
-        "the existence check after the failure reads it gone: the same outcome, one GET more",
     "azwizard/cleanup/delete.py|Deleter._verified_gone|1 -> 2|1": "only the length of the pauses",
-    "azwizard/cleanup/order.py|DeleteOp|False -> True|1":
+    "azwizard/cleanup/delete.py|Deleter._verified_gone|return value -> return None|3":
+        "its one caller tests 'if not self._verified_gone(op)': None is as false as False",
+    "azwizard/cleanup/order.py|DeleteOp|False -> True|2":
         "only a backup item's operation reads soft_delete_off, and _backup_drafts always sets it",
     "azwizard/cleanup/order.py|_ordered.rank|3 -> 4|1":
         "the default is never used: every DELETABLE kind and backup items have their KIND_RANK",
