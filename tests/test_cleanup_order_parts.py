@@ -317,7 +317,8 @@ def test_only_a_kind_azure_deletes_with_its_parent_is_taken_for_gone_with_it() -
     dcra = InventoryItem(f"{cluster.id}/providers/Microsoft.Insights/dataCollectionRuleAssociations/a",
                          "Microsoft.Insights/dataCollectionRuleAssociations", "a", "a-rg", run_id="r1", uses=(rule.id,))
     plan = plan_deletion(Inventory((cluster, rule, dcra)), {cluster.id, rule.id})
-    assert {op.name for op in plan.ops} == {"aks", "dcr"} and not plan.blockers
+    assert [op.name for op in plan.ops] == ["aks", "dcr"] and not plan.blockers
+    assert plan.op(rule.id).after == (cluster.key,)  # the association goes with the cluster: the rule waits
 
     nic = _res("a-rg", NICS, "nic")
     vm = _res("a-rg", VMS, "vm")
@@ -326,3 +327,21 @@ def test_only_a_kind_azure_deletes_with_its_parent_is_taken_for_gone_with_it() -
     plan = plan_deletion(Inventory((vm, nic, ra)), {vm.id, nic.id})
     assert [op.name for op in plan.ops] == ["vm"]
     assert [(x.resource_id, x.code) for x in plan.blockers] == [(nic.id, "InUse")]
+
+
+def test_the_dry_run_text_says_which_operation_is_a_whole_group_and_what_becomes_of_backup_data() -> None:
+    from azwizard.cleanup.order import plan_deletion
+
+    nic = _res("a-rg", NICS, "nic")
+    other = _res("b-rg", NICS, "other")
+    group = _group("b-rg", other)
+    vault = _vault("c-rg", "rsv")
+    vault = replace(vault, run_id="r1")
+    inv = Inventory((nic, other, group, vault), group_contents={"b-rg": (other.id,), "c-rg": (vault.id,)})
+    plan = plan_deletion(inv, {nic.id, vault.id}, whole_groups={"b-rg"}, backup_data={vault.id: True})
+    lines = plan.describe()
+    assert "1. delete Network interface nic" in lines
+    assert "1. delete Resource group b-rg whole resource group (one operation)" in lines
+    assert "     with it: other — in the group" in lines
+    (purge,) = [line for line in lines if "Backup data of vm0" in line]
+    assert purge.endswith("(soft delete off: deleted at once, for good (it cannot be undeleted))")
