@@ -12,7 +12,14 @@ from typing import Any
 from cleanup_helpers import LOCATION, deletes, foreign_nsg, make_vm_run
 
 from azwizard.azure.session import ClientFactory
-from azwizard.cleanup import DeleteEvent, Deleter, JournalBook, build_inventory, default_selection, plan_deletion
+from azwizard.cleanup import (
+    DeleteEvent,
+    Deleter,
+    JournalBook,
+    build_inventory,
+    default_selection,
+    plan_deletion,
+)
 from azwizard.cleanup.model import Cascade, key
 from azwizard.cleanup.order import DeleteOp, DeletionPlan
 from azwizard.journal import Journal

@@ -119,3 +119,12 @@ def test_through_the_arm_lists_an_untagged_resource_is_dated_by_arms_created_tim
     listed = {str(r.id).lower(): ops.wire(r) for r in factory.resources().resources.list_by_resource_group(
         "Yolo-RG", expand="createdTime")}
     assert listed[disk.key]["createdTime"] and disk.created == listed[disk.key]["createdTime"]
+
+
+def test_a_vault_holding_backup_items_has_its_soft_delete_setting_read(sim: ArmSim, factory: ClientFactory,
+                                                                      tmp_path: Path) -> None:
+    """What stopping protection would leave behind, and for how long, is read only for a vault with items."""
+    make_vm_run(sim, factory, tmp_path, backup=BackupSpec(enabled=True))
+    inv = build_inventory(factory, journal_dir=tmp_path)
+    (vault,) = [it for it in inv.items if it.type.lower() == "microsoft.recoveryservices/vaults"]
+    assert vault.protected_items and vault.soft_delete is not None

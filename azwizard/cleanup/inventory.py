@@ -589,12 +589,12 @@ def _item(f: _Found, bodies: Mapping[str, Body], views: Mapping[str, str],
     # every resource that exists was read, or given its listed view when the read failed (_read_bodies)
     body: Body = f.body or {"id": f.id, "type": f.type}
     props = body.get("properties") or {}
-    tags = body.get("tags") or (f.listed or {}).get("tags") or {}
+    tags = body.get("tags") or {}  # the body is the GET (or the listed view, when the GET failed)
     refs = references(kind, body, lambda rid: bodies.get(key(rid)))
     state = _state(kind, f, props, views)
     protected = tuple(backups.get(key(f.id), ()))
     is_group = kind == GROUP
-    name = str(body.get("name") or name_of(f.id))
+    name = name_of(f.id)  # Azure's spelling: the id is the one the resource's read (or list) answered
     return InventoryItem(
         id=f.id,
         type=f.type,
