@@ -285,10 +285,13 @@ def test_cancel_before_start_sends_nothing(sim: ArmSim, factory: ClientFactory, 
     cancel = threading.Event()
     cancel.set()
     plan = plan_deletion(inv, default_selection(inv))
-    result = Deleter(factory, JournalBook(tmp_path), None, cancel, poll_interval=0.01).run(
+    events: list[DeleteEvent] = []
+    result = Deleter(factory, JournalBook(tmp_path), events.append, cancel, poll_interval=0.01).run(
         plan, confirm=plan.confirmation())
     assert not deletes(sim)
     assert set(result.states.values()) == {"cancelled"} and not result.deleted
+    # each shown "not started", never as a try after another ("attempt 2" on the progress screen)
+    assert events and {(e.state, e.message, e.attempt) for e in events} == {("cancelled", "not started: cancelled", 1)}
 
 
 def test_aks_stop_and_start_with_the_notes_advice(sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:

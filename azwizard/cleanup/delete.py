@@ -347,9 +347,8 @@ class Deleter:
     def _retryable(self, exc: BaseException, err: AzwizardError, op: DeleteOp, attempt: int) -> bool:
         if is_transient(exc, err):
             return attempt <= self.transient_retries
-        if err.code in IN_USE_CODES or (err.code or "").startswith("InUse"):
-            return bool(op.after) and attempt <= self.in_use_retries
-        return False
+        in_use = err.code in IN_USE_CODES or (err.code or "").startswith("InUse")
+        return in_use and bool(op.after) and attempt <= self.in_use_retries
 
     def _pause(self, attempt: int) -> None:
         if self.cancel.wait(self.retry_delay * attempt):

@@ -98,7 +98,6 @@ class _Found:
     exists: bool = True
     source: Source | None = None
     foreign: bool = False
-    managed_by: str | None = None
     node_group_of: str | None = None
     soft_delete: SoftDelete | None = None  # a vault holding backup items
     journal_state: str = ""  # the run's journal state for it (journal.py ResourceState.state)
@@ -294,8 +293,7 @@ def _discover(factory: ClientFactory, found: dict[str, _Found], warnings: list[s
     try:
         graph = _Graph({}, {}, set())
         groups = graph.query(factory, _GROUPS_QUERY, group_rows=True)
-        names = {n.lower(): n for n in (group_name(f.id) for f in found.values()) if n}
-        names.update({str(b.get("name") or "").lower(): str(b.get("name") or "") for b in groups})
+        names = {group_name(f.id).lower() for f in found.values()} | {str(b.get("name") or "").lower() for b in groups}
         resources = graph.contents_of(factory, sorted(n for n in names if n), tagged=True)
     except Exception:  # noqa: BLE001 - Resource Graph unavailable: the ARM lists below, as before
         _from_tags(factory, found, warnings)
@@ -316,16 +314,12 @@ def _from_tags(factory: ClientFactory, found: dict[str, _Found], warnings: list[
 
 
 def _take_tagged(found: dict[str, _Found], views: list[Body]) -> None:
-    for view in views:
-        rid = str(view.get("id") or "")
-        if not rid:
-            continue
+    for view in views:  # Resource Graph rows without an id are left out (_Graph.query); ARM's always have one
+        rid = str(view["id"])
         tags = view.get("tags") or {}
-        f = found.get(key(rid))
-        if f is None:
-            f = found[key(rid)] = _Found(rid, str(view.get("type") or kind_of(rid)))
+        # the type as the id spells it (what a Resource Graph row says too); the resource's GET gives ARM's own
+        f = found.setdefault(key(rid), _Found(rid, kind_of(rid)))
         f.id = rid  # Azure's spelling
-        f.type = str(view.get("type") or f.type)
         f.tagged = True
         f.listed = view
         f.run_id = tags.get(TAG_RUN) or f.run_id
@@ -364,7 +358,6 @@ def _read_bodies(factory: ClientFactory, pool: ThreadPoolExecutor, todo: list[_F
         f.body = body
         f.id = str(body.get("id") or f.id)
         f.type = str(body.get("type") or f.type)
-        f.managed_by = body.get("managedBy") or None
 
 
 def _verify(found: Mapping[str, _Found], ledger: Ledger) -> None:
@@ -376,8 +369,7 @@ def _verify(found: Mapping[str, _Found], ledger: Ledger) -> None:
         if not f.exists:
             f.note = ("deleted by azwizard cleanup" if f.journal_state == "deleted" else "deleted outside azwizard")
             continue
-        if f.body is None:
-            continue
+        assert f.body is not None  # every resource that exists was read (or given its listed view): _read_bodies
         why = ledger.disproof(f.run_id, f.id, f.type, f.body, f.journal_state)
         if why:
             f.foreign = True
@@ -445,13 +437,17 @@ def _tag_only(found: dict[str, _Found], ledger: Ledger) -> None:
     resource group are the cluster's and are left to it."""
     node_groups = {name_of(f.id).lower() for f in found.values() if f.node_group_of}
     for f in found.values():
-        if not f.tagged or f.in_journal or f.source is not None or f.node_group_of or not f.run_id:
+        if not f.tagged or f.in_journal or f.source is not None or f.node_group_of:
             continue
         if f.type.lower() != GROUP and group_name(f.id).lower() in node_groups:
             continue
         f.foreign = True
-        f.note = (ANOTHER_MACHINE if f.run_id not in ledger.runs else
-                  f"carries run {f.run_id}'s tags, but that run's journal here does not show it creating it")
+        if not f.run_id:  # created-by=azwizard alone: no run to look for, on this machine or another
+            f.note = (f"carries {TAG_CREATED_BY}={TAG_CREATED_BY_VALUE} but no {TAG_RUN} tag, and no journal here "
+                      "shows it created: adopt it to manage it here")
+        else:
+            f.note = (ANOTHER_MACHINE if f.run_id not in ledger.runs else
+                      f"carries run {f.run_id}'s tags, but that run's journal here does not show it creating it")
 
 
 def _inherit(found: Mapping[str, _Found]) -> None:
@@ -585,19 +581,20 @@ def _item(f: _Found, bodies: Mapping[str, Body], views: Mapping[str, str],
           backups: Mapping[str, list[ProtectedItem]], contents: Mapping[str, list[str]],
           extensions: Mapping[str, list[_Found]], prices: Mapping[str, PriceBook]) -> InventoryItem:
     kind = f.type.lower()
-    body: Body = f.body or dict(f.listed or {}) or {"id": f.id, "type": f.type}
-    props = body.get("properties") or {}
-    tags = body.get("tags") or (f.listed or {}).get("tags") or {}
     source: Source = f.source or ("both" if f.in_journal and f.tagged else "journal" if f.in_journal else "tag")
     if not f.exists:
         return InventoryItem(f.id, f.type, name_of(f.id), group_name(f.id), run_id=f.run_id, journey=f.journey,
                              created=f.journal_time, state="deleted", source=source, exists=False,
                              foreign=f.foreign, cost=costs.FREE, note=f.note)
+    # every resource that exists was read, or given its listed view when the read failed (_read_bodies)
+    body: Body = f.body or {"id": f.id, "type": f.type}
+    props = body.get("properties") or {}
+    tags = body.get("tags") or {}  # the body is the GET (or the listed view, when the GET failed)
     refs = references(kind, body, lambda rid: bodies.get(key(rid)))
     state = _state(kind, f, props, views)
     protected = tuple(backups.get(key(f.id), ()))
     is_group = kind == GROUP
-    name = str(body.get("name") or name_of(f.id))
+    name = name_of(f.id)  # Azure's spelling: the id is the one the resource's read (or list) answered
     return InventoryItem(
         id=f.id,
         type=f.type,
@@ -609,7 +606,7 @@ def _item(f: _Found, bodies: Mapping[str, Body], views: Mapping[str, str],
         created=_created(body, f, tags),
         state=state,
         source=source,
-        managed_by=f.managed_by or body.get("managedBy") or None,
+        managed_by=body.get("managedBy") or None,
         exists=True,
         foreign=f.foreign,
         cost=_cost(kind, body, state, protected, bodies, f, prices.get(str(body.get("location") or "").lower())),

@@ -104,10 +104,6 @@ class DeletionPlan:
     already_gone: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
-    @property
-    def runnable(self) -> bool:
-        return bool(self.ops)
-
     def op(self, resource_id: str) -> DeleteOp:
         k = key(resource_id)
         for op in self.ops:
@@ -127,7 +123,7 @@ class DeletionPlan:
         level: dict[str, int] = {}
         for op in self.ops:
             level[op.key] = 1 + max((level[a] for a in op.after if a in level), default=-1)
-        out: list[list[DeleteOp]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+        out: list[list[DeleteOp]] = [[] for _ in set(level.values())]  # the levels are 0, 1, … with none missing
         for op in self.ops:
             out[level[op.key]].append(op)
         return out
