@@ -52,7 +52,8 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/run/preflight.py": (None, ("tests/test_preflight_ledger.py", "tests/test_cli_existing.py",
                                          "tests/test_ownership.py", "tests/test_run_resume.py",
                                          "tests/test_cleanup_takeover.py", "tests/test_cli_apply.py")),
-    "azwizard/run/executor.py": (None, ("tests/test_run_executor_parts.py", "tests/test_run_executor_resume.py",
+    "azwizard/run/executor.py": (None, ("tests/test_run_executor_parts.py", "tests/test_run_patch_step.py",
+                                        "tests/test_run_executor_resume.py",
                                         "tests/test_run_vm.py",
                                         "tests/test_run_retries.py", "tests/test_safety_paths.py",
                                         "tests/test_run_resume.py", "tests/test_cli_existing.py",
@@ -119,7 +120,7 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/run/preflight.py|owner_of|'is not' -> 'is'|2": "journal_known is read only for another run's resource",
     "azwizard/run/preflight.py|rest_body|'and' -> 'or'|1": "no SDK returns a Mapping with serialize()",
     "azwizard/run/preflight.py|read_plan|8 -> 9|1": "only the number of concurrent reads",
-    "azwizard/run/executor.py|Runner.__init__|8 -> 9|1": "only the number of concurrent steps",
+    "azwizard/run/executor.py|Runner.__init__|8 -> 9|2": "only the number of concurrent steps",
     "azwizard/run/executor.py|Runner._run|condition negated|5": "explain() returns an AzwizardError unchanged",
     "azwizard/run/executor.py|Runner._body|guard emptied (its return removed)|1":
         "resolving a body that refers to no output gives the same body",
