@@ -53,6 +53,7 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
                                          "tests/test_ownership.py", "tests/test_run_resume.py",
                                          "tests/test_cleanup_takeover.py", "tests/test_cli_apply.py")),
     "azwizard/run/executor.py": (None, ("tests/test_run_executor_parts.py", "tests/test_run_patch_step.py",
+                                        "tests/test_attempt.py",
                                         "tests/test_run_executor_resume.py",
                                         "tests/test_run_vm.py",
                                         "tests/test_run_retries.py", "tests/test_safety_paths.py",
