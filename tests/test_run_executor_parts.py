@@ -536,6 +536,7 @@ def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_i
         sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
     plan, journal = _left_in_flight(sim, factory, tmp_path)
     hold_until_the_runner_polls(sim)  # the stopped run's SDK pollers go on polling: they must not finish it
+    sim.min_polls = 2  # what the re-run sends itself finishes as usual
     diff = read_plan(factory, plan, journal_dir=tmp_path)
     assert diff.get("nsg").pending  # type: ignore[union-attr]
     result = Runner(factory, journal, poll_interval=0.001).run(plan, diff=diff)
@@ -543,6 +544,41 @@ def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_i
     resumed = [e for e in journal.events() if e["event"] == "created" and e["step"] == "nsg" and e.get("resumed")]
     guid = sim.get(plan.step("nsg").resource_id)["properties"]["resourceGuid"]
     assert len(resumed) == 1 and resumed[0]["identity"] == {"resourceGuid": guid}
+
+
+def test_a_failed_read_after_the_interrupted_runs_operation_succeeded_does_not_fail_the_step(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    """The operation ended Succeeded, but reading the resource then fails once: the step is not failed on it; it goes
+    on as the run would without the operation (the journal's "accepted" resource is watched until read), and nothing
+    is sent again."""
+    plan, journal = _left_in_flight(sim, factory, tmp_path)
+    hold_until_the_runner_polls(sim)
+    sim.min_polls = 2  # what the re-run sends itself finishes as usual
+    diff = read_plan(factory, plan, journal_dir=tmp_path)
+    puts = len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG"))
+    armed: list[bool] = []
+    fault: list[Any] = []
+    handle = sim.handle
+
+    def refusing(req: Any) -> Any:  # only the runner's own read (the stopped run's SDK poller reads it too)
+        if armed and req.method == "GET" and req.path.endswith("/networkSecurityGroups/Yolo-NSG") and \
+                threading.current_thread().name.startswith("azwizard-run"):
+            armed.clear()
+            fault.append(sim.faults.error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=403,
+                                          code="AuthorizationFailed", message="a moment's refusal"))
+        return handle(req)
+
+    sim.handle = refusing  # type: ignore[method-assign]
+
+    def refuse_the_next_read(e: StepEvent) -> None:
+        if e.key == "nsg" and e.message.startswith("resuming"):
+            armed.append(True)
+
+    result = Runner(factory, journal, poll_interval=0.001, on_event=refuse_the_next_read).run(plan, diff=diff)
+    assert len(fault) == 1 and fault[0].hits == 1
+    assert result.ok and result.states["nsg"] == "succeeded", result.errors
+    assert len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG")) == puts
+    assert [e.get("resumed") for e in journal.events() if e["event"] == "created" and e["step"] == "nsg"] == [None]
 
 
 def test_a_take_over_whose_put_fails_leaves_the_resource_not_this_runs(sim: ArmSim, factory: ClientFactory,
