@@ -114,6 +114,16 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/plan/diff.py|_vnet_refusal|return value -> return None|1": "the caller only tests truthiness",
     "azwizard/plan/diff.py|_vnet_refusal|return value -> return None|4": "the caller only tests truthiness",
     "azwizard/plan/diff.py|_vnet_refusal|return value -> return None|6": "the caller only tests truthiness",
+    "azwizard/plan/diff.py|_Absent.__repr__|return value -> return None|1":
+        "repr only: every output (show, to_dict, the screens) tests 'is ABSENT', none formats it",
+    "azwizard/plan/diff.py|_get|guard emptied (its return removed)|1":
+        "the exact key is then found by the case-insensitive search: it differs only for two spellings of one "
+        "key in one object, which ARM's JSON never has",
+    "azwizard/plan/diff.py|_set_path|guard emptied (its return removed)|1":
+        "its one path's parent (a role assignment's properties) is in every body: roleDefinitionId and "
+        "principalId are required there",
+    "azwizard/plan/diff.py|refused_changes|'and' -> 'or'|1":
+        "only a cluster has agentPoolProfiles paths, and no cluster property outside them ends in a pool-fixed name",
     "azwizard/run/preflight.py|Ledger._add|'or' -> 'and'|2": "journal.journey is read from the plan event",
     "azwizard/run/preflight.py|Ledger.disproof|return value -> return None|2": "callers only test truthiness",
     "azwizard/run/preflight.py|Ledger.disproof|return value -> return None|4": "callers only test truthiness",
