@@ -81,6 +81,7 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/plan/export_aks.py": (None, ("tests/test_export.py", "tests/test_plan_aks.py",
                                           "tests/test_aks_metrics.py")),
     "azwizard/userfiles.py": (None, ("tests/test_userfiles_reading.py", "tests/test_userfiles_writing.py",
+                                     "tests/test_userfiles_limits.py",
                                      "tests/test_cli_bad_input.py",
                                      "tests/test_sshkeys.py", "tests/test_profiles.py")),
     "azwizard/specs/common.py": (("parse_tags_text",), ("tests/test_tags_field.py", "tests/test_profiles.py")),
@@ -149,6 +150,10 @@ EQUIVALENT: dict[str, str] = {
         "the existence check after the failure reads it gone: the same outcome, one GET more",
     "azwizard/cleanup/delete.py|Deleter._verified_gone|1 -> 2|1": "only the length of the pauses",
     "azwizard/userfiles.py|read_user_text|1 -> 2|1": "only the size of each read (2 << 16)",
+    "azwizard/userfiles.py|read_user_text|0 -> 1|1": "os has O_NONBLOCK on every POSIX system: the default is unused",
+    "azwizard/userfiles.py|read_user_text|0 -> 1|2": "os has O_NOCTTY on every POSIX system: the default is unused",
+    "azwizard/userfiles.py|read_user_text|1 -> 2|2":
+        "limit + 2 - total: one byte more asked for; any byte past the limit is refused alike",
     "azwizard/userfiles.py|read_user_text|16 -> 17|1": "only the size of each read (1 << 17)",
     "azwizard/rules/vm.py|nsg_rule_syntax|65535 -> 65536|1": "implied by hi <= 65535 and lo <= hi beside it",
     "azwizard/rules/vm.py|custom_data_size|87380 -> 87381|1": "a base64 length is a multiple of 4; 87380 is one",
