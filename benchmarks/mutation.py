@@ -173,6 +173,9 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/plan/export_aks.py|_cluster|'==' -> '!='|1":
         "a plan has a workspace only for a cluster sent with the metrics flag, beside other options anyway",
     "azwizard/plan/export_aks.py|_cluster|'>' -> '>='|3": "the registry's step is never the cluster's own",
+    "azwizard/sshkeys.py|PublicKey.kind|1 -> 2|1": "split(' ', 2)[0] is the same first word",
+    "azwizard/sshkeys.py|generate_keypair|384 -> 385|1":
+        "0o601 adds only others' execute bit until the chmod to 0o600 on the next lines; never readable",
     "azwizard/sshkeys.py|redact_private_keys|guard emptied (its return removed)|1":
         "the fast path: without those words the pattern matches nothing and the replace changes nothing",
 }
