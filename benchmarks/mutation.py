@@ -142,6 +142,9 @@ EQUIVALENT: dict[str, str] = {
         "writable(kind, None) is {}: compare() then lists every planned value and the next guard returns None",
     "azwizard/run/executor.py|Runner._execute|'and' -> 'or'|8":
         "a landed create's journal line gains 'owner' (this run's own id), a field no code reads",
+    "azwizard/journal.py|Journal.record|True -> False|1":
+        "sort_keys: only the order of the keys in each JSON line; every reader parses it, or looks for one "
+        "\"key\": \"value\" pair",
     "azwizard/cleanup/inventory.py|build_inventory|8 -> 9|1": "only the number of concurrent reads",
     "azwizard/plan/export_arm.py|arm_resource.register|return value -> return None|1":
         "the registry keeps the hook; only the module name _vm_parameters becomes None, and nothing calls it",

@@ -128,3 +128,7 @@ def test_archiving_moves_only_the_journals_of_that_subscription(tmp_path: Path) 
     assert sorted(p.name for p in target.glob("*.jsonl")) == ["run-a.jsonl", "run-b.jsonl"]
     assert [j.run_id for j in list_runs(d)] == ["run-c"]
     assert archive_journals("sub-1", d) is None  # nothing left to move
+    # no subscription named is no subscription's journals, never every one (each line names "/subscriptions/")
+    assert archive_journals("", d) is None and [j.run_id for j in list_runs(d)] == ["run-c"]
+    assert archive_journals("sub-2", tmp_path / "no-journals-yet") is None
+    assert list_runs(tmp_path / "no-journals-yet") == []
