@@ -53,6 +53,9 @@ def test_each_event_becomes_the_state_cleanup_decides_on(tmp_path: Path) -> None
     assert state_after(("adopt-failed", {})) == ("not-adopted", False)
     assert state_after(("skipped", {})) == ("skipped", False)
     assert state_after(("created", {}), ("some-future-event", {})) == ("created", True)  # unknown: ignored
+    # a change made to it later (the metrics update of a cluster) or a stop and start are not its state
+    assert state_after(("created", {}), ("configure-requested", {}), ("configure-failed", {})) == ("created", True)
+    assert state_after(("created", {}), ("stopped", {}), ("started", {})) == ("created", True)
 
 
 def test_detail_kind_and_step_carry_over_from_earlier_events(tmp_path: Path) -> None:
