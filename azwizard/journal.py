@@ -171,13 +171,10 @@ class Journal:
             return
         with self.path.open(encoding="utf-8") as fh:
             for line in fh:
-                line = line.strip()
-                if not line:
-                    continue
                 try:
                     yield json.loads(line)
                 except ValueError:
-                    continue  # a torn last line after a crash: everything before it still counts
+                    continue  # a torn last line after a crash, or a blank one: everything before it still counts
 
     def resources(self) -> dict[str, ResourceState]:
         """Latest state of every resource the run touched, keyed by lower-cased id."""
@@ -214,10 +211,8 @@ class Journal:
 
 def list_runs(directory: Path | None = None) -> list[Journal]:
     d = directory or journal_dir()
-    if not d.exists():
-        return []
     runs = []
-    for p in sorted(d.glob("*.jsonl")):
+    for p in sorted(d.glob("*.jsonl")):  # none when the directory does not exist yet
         j = Journal(p.stem, directory=d)
         first = next(j.events(), None)
         if first is not None:

@@ -133,9 +133,8 @@ def ssh_dir(demo: bool = False) -> Path:
 def private_key_for(public_key: str, ssh_dir: Path | None = None) -> Path | None:
     """The private key file next to the ``.pub`` file that holds ``public_key`` (same type and key; the comment may
     differ), or None when there is none in ``ssh_dir`` (the key then lives elsewhere, e.g. in an agent)."""
+    # A text without both a type and a key matches none: every listed key has both (looks_like_public_key).
     want = public_key.split()[:2]
-    if len(want) < 2:
-        return None
     for key in list_public_keys(ssh_dir):
         if key.text.split()[:2] == want:
             private = key.path.with_name(key.path.name.removesuffix(".pub"))

@@ -52,7 +52,9 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/run/preflight.py": (None, ("tests/test_preflight_ledger.py", "tests/test_cli_existing.py",
                                          "tests/test_ownership.py", "tests/test_run_resume.py",
                                          "tests/test_cleanup_takeover.py", "tests/test_cli_apply.py")),
-    "azwizard/run/executor.py": (None, ("tests/test_run_executor_parts.py", "tests/test_run_executor_resume.py",
+    "azwizard/run/executor.py": (None, ("tests/test_run_executor_parts.py", "tests/test_run_patch_step.py",
+                                        "tests/test_attempt.py",
+                                        "tests/test_run_executor_resume.py",
                                         "tests/test_run_vm.py",
                                         "tests/test_run_retries.py", "tests/test_safety_paths.py",
                                         "tests/test_run_resume.py", "tests/test_cli_existing.py",
@@ -83,6 +85,7 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...]]] = {
     "azwizard/plan/export_aks.py": (None, ("tests/test_export_aks_parts.py", "tests/test_export.py",
                                           "tests/test_plan_aks.py", "tests/test_aks_metrics.py")),
     "azwizard/userfiles.py": (None, ("tests/test_userfiles_reading.py", "tests/test_userfiles_writing.py",
+                                     "tests/test_userfiles_limits.py",
                                      "tests/test_cli_bad_input.py",
                                      "tests/test_sshkeys.py", "tests/test_profiles.py")),
     "azwizard/specs/common.py": (("parse_tags_text",), ("tests/test_tags_field.py", "tests/test_profiles.py")),
@@ -120,6 +123,16 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/plan/diff.py|_vnet_refusal|return value -> return None|1": "the caller only tests truthiness",
     "azwizard/plan/diff.py|_vnet_refusal|return value -> return None|4": "the caller only tests truthiness",
     "azwizard/plan/diff.py|_vnet_refusal|return value -> return None|6": "the caller only tests truthiness",
+    "azwizard/plan/diff.py|_Absent.__repr__|return value -> return None|1":
+        "repr only: every output (show, to_dict, the screens) tests 'is ABSENT', none formats it",
+    "azwizard/plan/diff.py|_get|guard emptied (its return removed)|1":
+        "the exact key is then found by the case-insensitive search: it differs only for two spellings of one "
+        "key in one object, which ARM's JSON never has",
+    "azwizard/plan/diff.py|_set_path|guard emptied (its return removed)|1":
+        "its one path's parent (a role assignment's properties) is in every body: roleDefinitionId and "
+        "principalId are required there",
+    "azwizard/plan/diff.py|refused_changes|'and' -> 'or'|1":
+        "only a cluster has agentPoolProfiles paths, and no cluster property outside them ends in a pool-fixed name",
     "azwizard/run/preflight.py|Ledger._add|'or' -> 'and'|2": "journal.journey is read from the plan event",
     "azwizard/run/preflight.py|Ledger.disproof|return value -> return None|2": "callers only test truthiness",
     "azwizard/run/preflight.py|Ledger.disproof|return value -> return None|4": "callers only test truthiness",
@@ -127,7 +140,7 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/run/preflight.py|owner_of|'is not' -> 'is'|2": "journal_known is read only for another run's resource",
     "azwizard/run/preflight.py|rest_body|'and' -> 'or'|1": "no SDK returns a Mapping with serialize()",
     "azwizard/run/preflight.py|read_plan|8 -> 9|1": "only the number of concurrent reads",
-    "azwizard/run/executor.py|Runner.__init__|8 -> 9|1": "only the number of concurrent steps",
+    "azwizard/run/executor.py|Runner.__init__|8 -> 9|2": "only the number of concurrent steps",
     "azwizard/run/executor.py|Runner._run|condition negated|5": "explain() returns an AzwizardError unchanged",
     "azwizard/run/executor.py|Runner._body|guard emptied (its return removed)|1":
         "resolving a body that refers to no output gives the same body",
@@ -137,6 +150,9 @@ EQUIVALENT: dict[str, str] = {
         "writable(kind, None) is {}: compare() then lists every planned value and the next guard returns None",
     "azwizard/run/executor.py|Runner._execute|'and' -> 'or'|8":
         "a landed create's journal line gains 'owner' (this run's own id), a field no code reads",
+    "azwizard/journal.py|Journal.record|True -> False|1":
+        "sort_keys: only the order of the keys in each JSON line; every reader parses it, or looks for one "
+        "\"key\": \"value\" pair",
     "azwizard/cleanup/inventory.py|build_inventory|8 -> 9|1": "only the number of concurrent reads",
     "azwizard/cleanup/delete.py|Deleter.__init__|8 -> 9|1": "only the number of concurrent deletions",
     "azwizard/cleanup/delete.py|Deleter._verified_gone|1 -> 2|1": "only the length of the pauses",
@@ -147,6 +163,10 @@ EQUIVALENT: dict[str, str] = {
     "azwizard/cleanup/order.py|_ordered.rank|3 -> 4|1":
         "the default is never used: every DELETABLE kind and backup items have their KIND_RANK",
     "azwizard/userfiles.py|read_user_text|1 -> 2|1": "only the size of each read (2 << 16)",
+    "azwizard/userfiles.py|read_user_text|0 -> 1|1": "os has O_NONBLOCK on every POSIX system: the default is unused",
+    "azwizard/userfiles.py|read_user_text|0 -> 1|2": "os has O_NOCTTY on every POSIX system: the default is unused",
+    "azwizard/userfiles.py|read_user_text|1 -> 2|2":
+        "limit + 2 - total: one byte more asked for; any byte past the limit is refused alike",
     "azwizard/userfiles.py|read_user_text|16 -> 17|1": "only the size of each read (1 << 17)",
     "azwizard/rules/vm.py|nsg_rule_syntax|65535 -> 65536|1": "implied by hi <= 65535 and lo <= hi beside it",
     "azwizard/rules/vm.py|custom_data_size|87380 -> 87381|1": "a base64 length is a multiple of 4; 87380 is one",
@@ -162,6 +182,9 @@ EQUIVALENT: dict[str, str] = {
         "return False -> None: every caller only tests truthiness or ignores it",
     "azwizard/plan/export_arm.py|ArmContext.scope_value|True -> False|1":
         "zip strict: the names are one per type segment of the same id (parsed, or a step's, one per segment)",
+    "azwizard/sshkeys.py|PublicKey.kind|1 -> 2|1": "split(' ', 2)[0] is the same first word",
+    "azwizard/sshkeys.py|generate_keypair|384 -> 385|1":
+        "0o601 adds only others' execute bit until the chmod to 0o600 on the next lines; never readable",
     "azwizard/sshkeys.py|redact_private_keys|guard emptied (its return removed)|1":
         "the fast path: without those words the pattern matches nothing and the replace changes nothing",
 }

@@ -53,6 +53,9 @@ def test_each_event_becomes_the_state_cleanup_decides_on(tmp_path: Path) -> None
     assert state_after(("adopt-failed", {})) == ("not-adopted", False)
     assert state_after(("skipped", {})) == ("skipped", False)
     assert state_after(("created", {}), ("some-future-event", {})) == ("created", True)  # unknown: ignored
+    # a change made to it later (the metrics update of a cluster) or a stop and start are not its state
+    assert state_after(("created", {}), ("configure-requested", {}), ("configure-failed", {})) == ("created", True)
+    assert state_after(("created", {}), ("stopped", {}), ("started", {})) == ("created", True)
 
 
 def test_detail_kind_and_step_carry_over_from_earlier_events(tmp_path: Path) -> None:
@@ -128,3 +131,7 @@ def test_archiving_moves_only_the_journals_of_that_subscription(tmp_path: Path) 
     assert sorted(p.name for p in target.glob("*.jsonl")) == ["run-a.jsonl", "run-b.jsonl"]
     assert [j.run_id for j in list_runs(d)] == ["run-c"]
     assert archive_journals("sub-1", d) is None  # nothing left to move
+    # no subscription named is no subscription's journals, never every one (each line names "/subscriptions/")
+    assert archive_journals("", d) is None and [j.run_id for j in list_runs(d)] == ["run-c"]
+    assert archive_journals("sub-2", tmp_path / "no-journals-yet") is None
+    assert list_runs(tmp_path / "no-journals-yet") == []

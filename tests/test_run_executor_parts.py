@@ -356,21 +356,58 @@ def test_an_unchanged_resource_gone_while_provisioning_does_not_hang_the_run(
         sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
     plan, nsg, entries = _read_while_updating(sim, factory, tmp_path)
     sim.remove(nsg)
-    result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
-        plan, diff=PlanDiff(entries), resume=False)
+    journal = Journal("run-2", "vm", directory=tmp_path)
+    result = Runner(factory, journal, poll_interval=0.001).run(plan, diff=PlanDiff(entries), resume=False)
     # the read says gone: the wait ends, and the step says so instead of reporting what was read
     assert result.states["nsg"] == "failed" and "is gone now" in result.errors["nsg"].what
     assert result.states["nic"] == "skipped"  # what needs it does not start
+    gone = [e for e in journal.events() if e.get("step") == "nsg"]
+    assert [(e["event"], e.get("reason")) for e in gone] == [("skipped", "gone")]
 
 
+@pytest.mark.parametrize("failures", [1, 2])
 def test_a_read_that_fails_while_waiting_is_tried_again_not_taken_for_gone(
-        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+        failures: int, sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
     plan, nsg, entries = _read_while_updating(sim, factory, tmp_path)
     fault = sim.faults.error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=403, code="AuthorizationFailed",
-                             message="a moment's refusal", times=1)
+                             message="a moment's refusal", times=failures)
     result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
         plan, diff=PlanDiff(entries), resume=False)
-    assert fault.hits == 1 and result.ok, result.errors
+    assert fault.hits == failures and result.ok, result.errors
+    assert result.states["nsg"] == "existing" and result.outputs["nsg"]["provisioningState"] == "Succeeded"
+
+
+def test_the_wait_ends_on_the_last_read_after_three_failed_reads_in_a_row(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    """Up to the transient retries (2) failed reads in a row are tried again; the third ends the wait, and what was
+    read last stands (the read still running): the run does not wait on a resource it cannot read."""
+    plan, nsg, entries = _read_while_updating(sim, factory, tmp_path)
+    fault = sim.faults.error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=403, code="AuthorizationFailed",
+                             message="no reading it now", times=3)
+    result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
+        plan, diff=PlanDiff(entries), resume=False)
+    assert fault.hits == 3 and result.states["nsg"] == "existing"
+    assert result.outputs["nsg"]["provisioningState"] == "Updating"  # as read before the failed reads
+
+
+def test_a_read_between_failed_reads_starts_their_count_again(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Failed, read (still updating), failed twice, read: never three failures in a row, so the wait goes on until
+    the resource is done."""
+    from test_run_executor_resume import _on_gets
+
+    plan, nsg, entries = _read_while_updating(sim, factory, tmp_path)
+    _set_state(sim, nsg, "Updating")
+    path = r"/networkSecurityGroups/Yolo-NSG$"
+    sim.faults.error("GET", path, status=403, code="AuthorizationFailed", message="a moment's refusal", times=1)
+
+    def refuse_twice() -> None:
+        sim.faults.error("GET", path, status=403, code="AuthorizationFailed", message="again", times=2)
+
+    _on_gets(sim, monkeypatch, "/networkSecurityGroups/Yolo-NSG",
+             {2: refuse_twice, 4: lambda: _set_state(sim, nsg, "Succeeded")})
+    result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
+        plan, diff=PlanDiff(entries), resume=False)
     assert result.states["nsg"] == "existing" and result.outputs["nsg"]["provisioningState"] == "Succeeded"
 
 
@@ -395,6 +432,7 @@ def test_an_unchanged_resource_whose_running_operation_fails_is_not_reported_exi
         assert state.may_exist and "Run it again" in result.errors["nsg"].fix
     else:  # someone else's: never this run's to clean up
         assert not state.may_exist and "not this run's" in result.errors["nsg"].fix
+        assert (state.state, state.detail.get("reason")) == ("skipped", "Failed")
 
 
 def test_an_operation_azure_no_longer_knows_is_sent_again(sim: ArmSim, factory: ClientFactory,
@@ -498,6 +536,7 @@ def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_i
         sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
     plan, journal = _left_in_flight(sim, factory, tmp_path)
     hold_until_the_runner_polls(sim)  # the stopped run's SDK pollers go on polling: they must not finish it
+    sim.min_polls = 2  # what the re-run sends itself finishes as usual
     diff = read_plan(factory, plan, journal_dir=tmp_path)
     assert diff.get("nsg").pending  # type: ignore[union-attr]
     result = Runner(factory, journal, poll_interval=0.001).run(plan, diff=diff)
@@ -505,6 +544,41 @@ def test_a_create_finished_by_polling_the_interrupted_runs_operation_keeps_its_i
     resumed = [e for e in journal.events() if e["event"] == "created" and e["step"] == "nsg" and e.get("resumed")]
     guid = sim.get(plan.step("nsg").resource_id)["properties"]["resourceGuid"]
     assert len(resumed) == 1 and resumed[0]["identity"] == {"resourceGuid": guid}
+
+
+def test_a_failed_read_after_the_interrupted_runs_operation_succeeded_does_not_fail_the_step(
+        sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
+    """The operation ended Succeeded, but reading the resource then fails once: the step is not failed on it; it goes
+    on as the run would without the operation (the journal's "accepted" resource is watched until read), and nothing
+    is sent again."""
+    plan, journal = _left_in_flight(sim, factory, tmp_path)
+    hold_until_the_runner_polls(sim)
+    sim.min_polls = 2  # what the re-run sends itself finishes as usual
+    diff = read_plan(factory, plan, journal_dir=tmp_path)
+    puts = len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG"))
+    armed: list[bool] = []
+    fault: list[Any] = []
+    handle = sim.handle
+
+    def refusing(req: Any) -> Any:  # only the runner's own read (the stopped run's SDK poller reads it too)
+        if armed and req.method == "GET" and req.path.endswith("/networkSecurityGroups/Yolo-NSG") and \
+                threading.current_thread().name.startswith("azwizard-run"):
+            armed.clear()
+            fault.append(sim.faults.error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=403,
+                                          code="AuthorizationFailed", message="a moment's refusal"))
+        return handle(req)
+
+    sim.handle = refusing  # type: ignore[method-assign]
+
+    def refuse_the_next_read(e: StepEvent) -> None:
+        if e.key == "nsg" and e.message.startswith("resuming"):
+            armed.append(True)
+
+    result = Runner(factory, journal, poll_interval=0.001, on_event=refuse_the_next_read).run(plan, diff=diff)
+    assert len(fault) == 1 and fault[0].hits == 1
+    assert result.ok and result.states["nsg"] == "succeeded", result.errors
+    assert len(sim.requests_to("PUT", "/networkSecurityGroups/Yolo-NSG")) == puts
+    assert [e.get("resumed") for e in journal.events() if e["event"] == "created" and e["step"] == "nsg"] == [None]
 
 
 def test_a_take_over_whose_put_fails_leaves_the_resource_not_this_runs(sim: ArmSim, factory: ClientFactory,
@@ -602,3 +676,16 @@ def test_an_update_refused_for_another_reason_keeps_that_reason(sim: ArmSim, fac
     result = Runner(factory, Journal("run-2", "vm", directory=tmp_path), poll_interval=0.001).run(
         plan, diff=PlanDiff(entries), resume=False)
     assert result.states["nsg"] == "failed" and result.errors["nsg"].code == "SecurityRuleInvalidPortRange"
+
+
+def test_an_attempt_runs_its_plan_and_journals_what_a_resume_needs(sim: ArmSim, factory: ClientFactory,
+                                                                  tmp_path: Path) -> None:
+    from azwizard.run.attempt import Attempt
+
+    plan = _vm_plan("run-1", sim.subscription_id)
+    meta = {"created_at": "2026-12-07T10:00:00Z", "ipv6_space": "fd12:3456:789a::/48"}
+    journal = Journal("run-1", "vm", directory=tmp_path)
+    result = Runner(factory, journal, poll_interval=0.001).run_attempt(
+        Attempt("run-1", "2026-12-07T10:00:00Z", plan=plan, meta=meta))
+    assert result.ok, result.errors
+    assert next(journal.events())["meta"] == meta

@@ -58,3 +58,45 @@ def test_a_public_key_line_with_or_without_a_comment() -> None:
     assert PublicKey(Path("k.pub"), pub + " me@laptop").kind == "ssh-ed25519"
     assert "does not hold" in (public_key_problem("ssh-ed25519 AAAAAA==") or "")  # 4 bytes: a length, no key
     assert "too short" in (public_key_problem("ssh-ed25519 AAAA") or "")
+
+
+def test_a_public_key_file_without_a_comment_is_offered(tmp_path: Path) -> None:
+    from azwizard.sshkeys import list_public_keys
+
+    (tmp_path / "bare.pub").write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop\n")
+    (tmp_path / "type-only.pub").write_text("ssh-ed25519\n")
+    assert [k.path.name for k in list_public_keys(tmp_path)] == ["bare.pub"]
+
+
+def test_the_new_public_key_file_is_0644_as_ssh_keygen_writes_it(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        pub = generate_keypair(tmp_path / "k", "me@laptop")
+    finally:
+        os.umask(old)
+    assert pub.path.stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "k").stat().st_mode & 0o777 == 0o600
+
+
+def test_each_problem_of_a_pasted_key_is_said(tmp_path: Path) -> None:
+    pub = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop"
+    kind, blob = pub.split()
+    starts = "A public key line starts with its type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, …) then the key."
+    assert public_key_problem(kind) == starts  # the type alone
+    assert public_key_problem(f"ssh-foo {blob}") == starts  # a type sshd does not know
+    # a character outside base64 inside the key is refused, never skipped over
+    assert public_key_problem(f"{kind} {blob[:20]}*{blob[20:]}") == (
+        "The key part is not valid base64: copy the whole line from the .pub file.")
+
+
+def test_custom_data_holding_a_private_key_is_refused_without_repeating_it(tmp_path: Path) -> None:
+    from azwizard.sshkeys import custom_data_problem
+
+    generate_keypair(tmp_path / "k", "me@laptop")
+    private = (tmp_path / "k").read_text()
+    problem = custom_data_problem("#cloud-config\nwrite_files:\n  - content: |\n" + private)
+    assert problem is not None and problem.startswith("it holds a private key")
+    assert private.splitlines()[1] not in problem
+    assert custom_data_problem("#cloud-config\npackages: [nginx]\n") is None

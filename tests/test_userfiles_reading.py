@@ -78,3 +78,31 @@ def test_an_error_names_a_path_of_up_to_120_characters_whole_and_cuts_a_longer_o
     shown = str(UserFileError(path, "not found")).removesuffix(": not found")
     assert (shown == path) is whole
     assert whole or (shown == path[:117] + "..." and len(shown) == 120)
+
+
+def test_a_name_the_os_cannot_take_is_refused_as_bad_input() -> None:
+    assert refused("\ud800").startswith("cannot open it: ")  # a lone surrogate has no file-system encoding
+
+
+def test_a_file_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
+    if not os.path.exists("/proc/self/mem"):
+        pytest.skip("needs Linux's /proc/self/mem: a regular file whose read fails")
+    assert refused("/proc/self/mem") == "cannot read it: Input/output error"
+
+
+def test_a_file_that_grows_past_the_limit_while_it_is_read_is_refused(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its size is checked first, then it is read: bytes written in between never get past the limit. At a limit of
+    exactly one read's chunk (64 KiB) the first read fills it, and the reader still reads on to see it is too large."""
+    p = tmp_path / "growing"
+    p.write_bytes(b"x" * (64 << 10))
+    real_fstat = os.fstat
+
+    def fstat_then_grow(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        with p.open("ab") as fh:  # someone appends right after the size was checked
+            fh.write(b"y" * 10)
+        return info
+
+    monkeypatch.setattr(os, "fstat", fstat_then_grow)
+    assert refused(p, 64 << 10) == "is too large (more than 64 KiB)"

@@ -45,3 +45,25 @@ def test_a_directory_is_never_an_output_file(tmp_path: Path) -> None:
     with pytest.raises(OutputFileError, match="too large"):
         read_output_text(tmp_path / "big.txt", limit=10)
     assert read_output_text(tmp_path / "big.txt") == "x" * 100
+
+
+def test_what_cannot_be_written_is_refused_naming_the_users_path(tmp_path: Path) -> None:
+    import pytest
+
+    from azwizard.userfiles import OutputFileError
+
+    def refused(path: str | Path) -> str:
+        with pytest.raises(OutputFileError) as info:
+            write_user_text(path, "x", mode=0o600)
+        assert info.value.path == str(path)
+        return info.value.reason
+
+    assert refused(str(tmp_path / "a\0b")) == "the file name holds a NUL character"
+    (tmp_path / "file").write_text("a file, not a directory")
+    assert refused(tmp_path / "file" / "out.txt") == "cannot write it: Not a directory"
+    assert refused(tmp_path / "no-such-dir" / "out.txt") == "cannot write it: No such file or directory"
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert refused(fifo).startswith("is not a regular file")
+    assert refused("\ud800").startswith("cannot write it: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "file"]  # nothing was written

@@ -177,6 +177,11 @@ class Runner:
         produced: dict[str, dict[str, Any]] = {}
         produced_lock = threading.Lock()
 
+        def keep(key: str, out: dict[str, Any]) -> dict[str, Any]:
+            with produced_lock:
+                produced[key] = {k: v for k, v in out.items() if k != "_seconds"}
+            return out
+
         def work(key: str) -> dict[str, Any]:
             step = steps[key]
             entry = entries.get(key)
@@ -188,10 +193,7 @@ class Runner:
                                             reason=self._replaced[key],
                                             fix=f"Choose another name, or take it over with --adopt {step.name}."))
             if step.patch_of:  # a read-modify-write of a resource an earlier step made: read now, never journaled
-                out = self._patch(step, time.monotonic())  # as its maker (the resource stays that step's)
-                with produced_lock:
-                    produced[key] = {k: v for k, v in out.items() if k != "_seconds"}
-                return out
+                return keep(key, self._patch(step, time.monotonic()))  # as its maker (the resource stays that step's)
             done = key in done_before and (entry is None or entry.action != "update")
             if not done and entry is not None and entry.pending:
                 resumed = self._resume_pending(step, entry)
@@ -211,9 +213,7 @@ class Runner:
                 with produced_lock:
                     inputs = {d: dict(produced.get(d, {})) for d in step.depends_on}
                 out = self._execute(step, time.monotonic(), inputs, entry)
-            with produced_lock:
-                produced[key] = {k: v for k, v in out.items() if k != "_seconds"}
-            return out
+            return keep(key, out)
 
         def skipped(key: str, _because: str) -> None:
             step = steps[key]
