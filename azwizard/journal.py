@@ -213,6 +213,8 @@ def list_runs(directory: Path | None = None) -> list[Journal]:
     d = directory or journal_dir()
     runs = []
     for p in sorted(d.glob("*.jsonl")):  # none when the directory does not exist yet
+        if not p.is_file():
+            continue  # a folder (or anything else) named like a journal is no run's journal
         j = Journal(p.stem, directory=d)
         first = next(j.events(), None)
         if first is not None:

@@ -73,6 +73,7 @@ def test_runs_are_listed_with_their_journey(tmp_path: Path) -> None:
     Journal("run-b", "aks", directory=tmp_path).record("plan", steps=[])
     Journal("run-a", "vm", directory=tmp_path).record("plan", steps=[])
     (tmp_path / "run-c.jsonl").write_text("")  # an empty journal still names a run
+    (tmp_path / "copied.jsonl").mkdir()  # a folder named like one names none (it used to end cleanup in a traceback)
     runs = list_runs(tmp_path)
     assert [(r.run_id, r.journey) for r in runs] == [("run-a", "vm"), ("run-b", "aks"), ("run-c", "")]
     reread = Journal("run-b", directory=tmp_path)
