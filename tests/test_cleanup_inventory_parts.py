@@ -250,6 +250,8 @@ def test_a_backup_items_name_and_workload_fall_back_to_what_the_item_says_else()
     full = _protected({"id": rid, "name": "x", "properties": {"friendlyName": "vm1", "workloadType": "AzureFileShare",
                                                              "isScheduledForDeferredDelete": True}})
     assert (full.friendly_name, full.workload, full.soft_deleted) == ("vm1", "AzureFileShare", True)
+    assert full.name == "x"  # the item's own name; else the id's last segment
+    assert _protected({"id": rid, "properties": {}}).name == "vm;iaasvmcontainerv2;rg;vm1"
     assert bare.source_resource_id == full.source_resource_id == ""
     vm = f"{SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
     for props in ({"sourceResourceId": vm}, {"virtualMachineId": vm}, {"sourceResourceId": vm, "virtualMachineId": "x"}):
