@@ -5,17 +5,17 @@ Built plans, function calls only."""
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import pytest
+from export_helpers import argv as _argv
+from export_helpers import commands as _commands
+from export_helpers import edited as _edited
+from export_helpers import fallback as _fallback
 
 from azwizard.plan.aks import KUBELET_OBJECT_ID, plan_aks
-from azwizard.plan.export_az import StepCommands
-from azwizard.plan.exports import arm_template, export
+from azwizard.plan.exports import arm_template
 from azwizard.plan.model import Plan, output_ref
 from azwizard.specs.aks import (
     AcrSpec,
@@ -38,34 +38,6 @@ def _plan(spec: AksSpec | None = None) -> Plan:
     spec = spec or preset_dev_dual_stack().with_(network=NET, authorized_ip_ranges=("20.100.1.2/32",),
                                                  acr=AcrSpec("create", "azwizarddev1234"))
     return plan_aks(spec, subscription_id=SUB, run_id=RUN, created_at="2026-11-26T03:12:00Z")
-
-
-def _edited(plan: Plan, key: str, edit: Callable[[dict[str, Any]], object]) -> Plan:
-    body = copy.deepcopy(dict(plan.step(key).body))
-    edit(body)
-    return replace(plan, steps=tuple(replace(s, body=body) if s.key == key else s for s in plan.steps))
-
-
-def _commands(plan: Plan, key: str) -> StepCommands:
-    return next(sc for sc in export(plan).steps if sc.step.key == key)
-
-
-def _argv(plan: Plan, key: str) -> list[list[str]]:
-    sc = _commands(plan, key)
-    assert not sc.generic, sc.notes
-    return [c.argv() for c in sc.commands]
-
-
-def _fallback(plan: Plan, key: str) -> str:
-    sc, step = _commands(plan, key), plan.step(key)
-    assert sc.generic
-    assert [c.argv() for c in sc.commands] == [[
-        "az", "resource", "create", "--id", step.resource_id, "--api-version", step.api_version, "--is-full-object",
-        "--properties", json.dumps(step.body, separators=(",", ":"), sort_keys=True)]]
-    (note,) = sc.notes
-    suffix = "; the exact body is sent with az resource create"
-    assert note.endswith(suffix)
-    return note[:-len(suffix)]
 
 
 def _p(body: dict[str, Any]) -> dict[str, Any]:

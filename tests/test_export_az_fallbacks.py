@@ -5,19 +5,20 @@ property, never sends one az would change). Built plans, no subprocess: each tes
 from __future__ import annotations
 
 import base64
-import copy
-import json
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from export_helpers import argv as _argv
+from export_helpers import commands as _commands
+from export_helpers import edited as _edited
+from export_helpers import fallback as _fallback
 
 from azwizard.plan.export_az import (
     AzCommand,
     AzContext,
     BodyReader,
-    StepCommands,
     Var,
     _Cmd,
     _heredoc,
@@ -38,35 +39,6 @@ TAGS = ["--tags", "created-by=azwizard", "azwizard-run=r", "azwizard-journey=vm"
 def _plan(**changes: Any) -> Plan:
     spec = VmSpec.for_base("Yolo", ssh_public_key=KEY).with_(backup=BackupSpec(enabled=True), **changes)
     return plan_vm(spec, subscription_id=SUB, run_id="r", created_at="t")
-
-
-def _edited(plan: Plan, key: str, edit: Callable[[dict[str, Any]], object]) -> Plan:
-    body = copy.deepcopy(dict(plan.step(key).body))
-    edit(body)
-    return replace(plan, steps=tuple(replace(s, body=body) if s.key == key else s for s in plan.steps))
-
-
-def _commands(plan: Plan, key: str) -> StepCommands:
-    return next(sc for sc in export(plan).steps if sc.step.key == key)
-
-
-def _argv(plan: Plan, key: str) -> list[list[str]]:
-    sc = _commands(plan, key)
-    assert not sc.generic, sc.notes
-    return [c.argv() for c in sc.commands]
-
-
-def _fallback(plan: Plan, key: str) -> str:
-    """The reason in the note of a step sent as its exact body (and that exact body as the one command)."""
-    sc, step = _commands(plan, key), plan.step(key)
-    assert sc.generic
-    assert [c.argv() for c in sc.commands] == [[
-        "az", "resource", "create", "--id", step.resource_id, "--api-version", step.api_version, "--is-full-object",
-        "--properties", json.dumps(step.body, separators=(",", ":"), sort_keys=True)]]
-    (note,) = sc.notes
-    suffix = "; the exact body is sent with az resource create"
-    assert note.endswith(suffix)
-    return note[:-len(suffix)]
 
 
 def _props(body: dict[str, Any], *path: str | int) -> Any:
