@@ -48,6 +48,10 @@ def test_reads_that_fail_are_warnings_and_nothing_unread_looks_deleted(sim: ArmS
     inv = build_inventory(factory, journal_dir=tmp_path)
     (nsg,) = [it for it in inv.items if it.name == "Yolo-NSG"]
     assert nsg.exists and nsg.state != "deleted" and nsg.location == LOCATION and nsg.run_id == "run-vm"
+    # its identity could not be read: the journal and the list's tags alone do not make it this run's to delete
+    assert nsg.foreign and "could not be read now" in nsg.note
+    assert not [it for it in inv.items if it.exists and it.run_id == "run-vm" and it.foreign
+                and it.name != "Yolo-NSG"]  # what was read is this run's, as before
     warned = "\n".join(inv.warnings)
     assert f"Could not read {nsg.id}" in warned
     assert "Could not list management locks" in warned and not inv.locks_known and inv.locks == ()

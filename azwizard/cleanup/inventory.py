@@ -101,6 +101,7 @@ class _Found:
     node_group_of: str | None = None
     soft_delete: SoftDelete | None = None  # a vault holding backup items
     journal_state: str = ""  # the run's journal state for it (journal.py ResourceState.state)
+    unread: bool = False  # its GET failed: the body is only what a list showed (or its id), no identity read
     parent: str | None = None  # an attached disk: the VM using it
     note: str = ""  # what happened to the run's resource (see the module docstring)
 
@@ -351,6 +352,7 @@ def _read_bodies(factory: ClientFactory, pool: ThreadPoolExecutor, todo: list[_F
         if error is not None:
             warnings.append(f"Could not read {f.id}: {error}")
             f.body = dict(f.listed) if f.listed else {"id": f.id, "type": f.type}
+            f.unread = True
             continue
         if body is None:
             f.exists = False
@@ -368,6 +370,11 @@ def _verify(found: Mapping[str, _Found], ledger: Ledger) -> None:
             continue
         if not f.exists:
             f.note = ("deleted by azwizard cleanup" if f.journal_state == "deleted" else "deleted outside azwizard")
+            continue
+        if f.unread:  # a journal line and a list's tags are no proof: the identity comes with the resource's GET
+            f.foreign = True
+            f.note = (f"could not be read now (see the warnings), so nothing shows it is still the one run "
+                      f"{f.run_id} made; not selected for you. Press r to read it again.")
             continue
         assert f.body is not None  # every resource that exists was read (or given its listed view): _read_bodies
         why = ledger.disproof(f.run_id, f.id, f.type, f.body, f.journal_state)
