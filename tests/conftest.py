@@ -145,18 +145,8 @@ class SdkClients:
 
 
 @pytest.fixture
-def sim() -> Iterator[ArmSim]:
-    s = ArmSim()
-    yield s
-    # A test that stops watching an operation leaves azure-core's poller thread polling it, without pause against
-    # the in-process simulator, until the operation ends (operation_helpers.py): held by a test's min_polls, it
-    # spun on into the next tests and took the GIL from them (a stop they make then came after the operation
-    # finished: test_run_patch_step's rerun test failed after the in-flight one). The test is over: every
-    # operation may finish, so each abandoned poller ends on its next poll.
-    s.min_polls = 0
-    s.unwatched_after = 0.0
-    for op in list(s.ops.values()):
-        op.min_progress = 0
+def sim() -> ArmSim:
+    return ArmSim()
 
 
 @pytest.fixture

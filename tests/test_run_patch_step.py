@@ -119,8 +119,8 @@ def test_a_rerun_confirms_the_resource_as_its_makers_not_the_changes(sim: ArmSim
     cancel = threading.Event()
 
     def stop(e: StepEvent) -> None:
-        if e.key == "nsg" and e.state == "running":  # said before the PUT is sent
-            sim.min_polls = 10**12  # no count of polls finishes it: see below
+        if e.key == "nsg" and e.state == "running":
+            sim.min_polls = 10_000
             sim.unwatched_after = 10**9
             cancel.set()
 
@@ -128,8 +128,6 @@ def test_a_rerun_confirms_the_resource_as_its_makers_not_the_changes(sim: ArmSim
     first = Runner(factory, journal, poll_interval=0.001, cancel=cancel, on_event=stop).run(plan)
     nsg = plan.step("nsg").resource_id
     assert first.states["nsg"] == "cancelled" and journal.resources()[nsg.lower()].state == "accepted"
-    # (The SDK's poller thread polls on, without pause here, from the PUT's answer; the runner sees the stop only
-    # after recording the operation: with 10,000 polls to go, the poller sometimes finished it first.)
     for op in sim.ops.values():  # Azure finishes it meanwhile
         op.min_progress = 0
     sim.min_polls = 2
