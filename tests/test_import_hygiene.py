@@ -96,6 +96,15 @@ def test_plan_and_check_import_no_typed_sdk_package(tmp_path: Path) -> None:
     assert rc == 1 and typed == set()  # the notes' line has blocking findings (Kubernetes 1.29, a.b.c.d/e)
 
 
+def test_a_vm_create_imports_neither_the_network_nor_the_compute_package(tmp_path: Path) -> None:
+    """The VM's creates (network and compute types) go by id through azure-mgmt-resource's generic operations
+    (ops._by_id): a whole `vm apply` loads neither typed package (together about 45 MB: benchmarks/memory.py)."""
+    rc, typed = typed_sdk_packages_after(["--demo", "vm", "apply", "docs/examples/yolo-vm.toml", "--yes"],
+                                         tmp_path)
+    assert rc == 0
+    assert typed == {"azure.mgmt.resource"}  # the resource group, and every other resource by id
+
+
 def test_help_loads_no_sdk_package() -> None:
     mods = loaded_after("import contextlib, io\nfrom azwizard.cli import main\n"
                         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"

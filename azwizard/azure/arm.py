@@ -8,12 +8,13 @@ that: ARM's GET of a resource is the same request for every resource type, ``GET
 ``{"value": [...], "nextLink": ...}`` pages
 (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-manager-request-limits and
 https://github.com/Azure/azure-rest-api-specs/blob/main/documentation/openapi-authoring-automated-guidelines.md
-"x-ms-pageable"). Creates, deletes and long-running operations stay with the typed clients (their pollers).
+"x-ms-pageable"). Creates, deletes and long-running operations use SDK operations with pollers (azure/ops.py).
 
 The client is azure-mgmt-core's ``ARMPipelineClient`` with the same policies, in the same order, as the
 generated clients build (``azure/mgmt/*/_client.py``: request id, headers, user agent, proxy, content
 decode, ARM resource provider auto-registration, redirect, retry, ARM challenge authentication, logging),
-so a read sends what the typed client's ``get`` sends. Errors are raised the way the generated operations
+so a read sends what the typed client's ``get`` sends. (Creates and deletes of the network and compute types
+go by id through azure-mgmt-resource's generic operations for the same reason: ``ops._by_id``.) Errors are raised the way the generated operations
 raise them (``map_error`` on 401/404/409/304, else ``HttpResponseError`` with ARM's error format), so
 ``explain`` and every ``except ResourceNotFoundError`` treat them alike.
 
@@ -141,6 +142,11 @@ class ArmClient:
 
     def close(self) -> None:
         self._client.close()
+
+    def send_request(self, request: HttpRequest) -> HttpResponse:
+        """Send a prepared request (an operation's absolute polling URL) through the signed pipeline, as is."""
+        response: HttpResponse = self._client.send_request(request)
+        return response
 
     # ------------------------------------------------------------------------------------------
 

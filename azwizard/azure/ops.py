@@ -60,28 +60,6 @@ def _rg_create(f: ClientFactory, p: ParsedId, body: Mapping[str, Any], **kw: Any
     return f.resources().resource_groups.create_or_update(p.resource_group, _body(body), **kw)
 
 
-def _network(group: str) -> Ops:
-    def ops(f: ClientFactory) -> Any:
-        return getattr(f.network(), group)
-
-    return Ops(
-        create=lambda f, p, b, **kw: ops(f).begin_create_or_update(p.resource_group, p.name, _body(b), **kw),
-        get=lambda f, p: ops(f).get(p.resource_group, p.name),
-        delete=lambda f, p: ops(f).begin_delete(p.resource_group, p.name),
-    )
-
-
-def _compute(group: str) -> Ops:
-    def ops(f: ClientFactory) -> Any:
-        return getattr(f.compute(), group)
-
-    return Ops(
-        create=lambda f, p, b, **kw: ops(f).begin_create_or_update(p.resource_group, p.name, _body(b), **kw),
-        get=lambda f, p: ops(f).get(p.resource_group, p.name),
-        delete=lambda f, p: ops(f).begin_delete(p.resource_group, p.name),
-    )
-
-
 def _protected_item_args(p: ParsedId) -> tuple[str, str, str, str, str]:
     vault, fabric, container, item = p.names
     return vault, p.resource_group, fabric, container, item
@@ -129,11 +107,22 @@ def _ra_delete(f: ClientFactory, p: ParsedId) -> Any:
 
 
 def _by_id(kind: str) -> Ops:
-    """A resource type without a typed SDK package in azwizard's dependencies (Azure Monitor's workspace, data
-    collection endpoint / rule / association, Prometheus rule groups): created, read and deleted by id with the
-    type's api-version (``arm.API_VERSIONS``: the versions az uses for them) through azure-mgmt-resource's generic
-    ``resources`` operations, as az itself does (acs/azuremonitormetrics: ``get_resources_client(...)
-    .begin_create_or_update_by_id`` / ``get_by_id`` / ``begin_delete_by_id``)."""
+    """Created, read and deleted by id with the type's api-version (``arm.api_version_for``) through
+    azure-mgmt-resource's generic ``resources`` operations, as az itself does for types it has no typed client for
+    (acs/azuremonitormetrics: ``get_resources_client(...).begin_create_or_update_by_id`` / ``get_by_id`` /
+    ``begin_delete_by_id``; ``az resource create --id``).
+
+    Two groups of types go this way:
+    - types without a typed SDK package in azwizard's dependencies (Azure Monitor's workspace, data collection
+      endpoint / rule / association, Prometheus rule groups), with the api-versions az uses for them;
+    - the network and compute types of the VM journey, with the api-versions azure-mgmt-network 33 and
+      azure-mgmt-compute 39 default to (``arm.API_VERSIONS``, checked against those packages by
+      tests/test_import_hygiene.py). The request is the typed operation's: ``PUT {id}?api-version=...`` with the
+      wire body, ``If-Match`` from the per-call headers, and ARM's long-running-operation protocol through
+      azure-mgmt-core's ``ARMPolling`` with the same options (neither package sets ``final-state-via`` for these
+      operations; a PUT's final GET is the resource's URL). Importing those two packages costs about 45 MB and
+      1.5 s (their generated models), which a create would otherwise pay for nothing
+      (benchmarks/memory.py)."""
     from .arm import api_version_for
 
     version = api_version_for(kind)
@@ -155,13 +144,13 @@ OPS: dict[str, Ops] = {
         get=lambda f, p: f.resources().resource_groups.get(p.resource_group),
         delete=lambda f, p: f.resources().resource_groups.begin_delete(p.resource_group),
     ),
-    "microsoft.network/networksecuritygroups": _network("network_security_groups"),
-    "microsoft.network/publicipaddresses": _network("public_ip_addresses"),
-    "microsoft.network/natgateways": _network("nat_gateways"),
-    "microsoft.network/virtualnetworks": _network("virtual_networks"),
-    "microsoft.network/networkinterfaces": _network("network_interfaces"),
-    "microsoft.compute/virtualmachines": _compute("virtual_machines"),
-    "microsoft.compute/disks": _compute("disks"),
+    # By id through the generic client (see _by_id): the same PUT and DELETE, with the same api-version, as
+    # azure-mgmt-network's and azure-mgmt-compute's typed operations send, without importing those packages.
+    **{kind.lower(): _by_id(kind) for kind in ("Microsoft.Network/networkSecurityGroups",
+                                               "Microsoft.Network/publicIPAddresses", "Microsoft.Network/natGateways",
+                                               "Microsoft.Network/virtualNetworks",
+                                               "Microsoft.Network/networkInterfaces",
+                                               "Microsoft.Compute/virtualMachines", "Microsoft.Compute/disks")},
     "microsoft.containerservice/managedclusters": Ops(
         create=lambda f, p, b, **kw: f.containerservice().managed_clusters.begin_create_or_update(
             p.resource_group, p.name, _body(b), **kw),
@@ -237,9 +226,13 @@ def delete(factory: ClientFactory, kind: str, resource_id: str) -> Result:
 
 
 def instance_view(factory: ClientFactory, vm_id: str) -> dict[str, Any]:
-    """A VM's instance view (power state, statuses) as wire JSON."""
-    p = parse_id(vm_id)
-    return wire(factory.compute().virtual_machines.instance_view(p.resource_group, p.name))
+    """A VM's instance view (power state, statuses) as wire JSON: ``GET {vm id}/instanceView`` with the VM's
+    api-version (https://learn.microsoft.com/rest/api/compute/virtual-machines/instance-view), through the
+    generic client as azure-mgmt-compute's ``virtual_machines.instance_view`` sends it."""
+    from .arm import api_version_for
+
+    parse_id(vm_id)
+    return factory.arm().get(f"{vm_id.rstrip('/')}/instanceView", api_version_for("Microsoft.Compute/virtualMachines"))
 
 
 def power_state(view: Mapping[str, Any]) -> str | None:
@@ -293,25 +286,15 @@ def polling_url(poller: Any) -> str:
     return str(url or "")
 
 
-def _client_for(factory: ClientFactory, kind: str) -> Any:
-    ns = kind.split("/", 1)[0].lower()
-    if kind.lower().startswith("microsoft.recoveryservices/vaults/"):
-        return factory.backup()
-    return {"microsoft.network": factory.network, "microsoft.compute": factory.compute,
-            "microsoft.containerservice": factory.containerservice,
-            "microsoft.containerregistry": factory.containerregistry,
-            "microsoft.recoveryservices": factory.recoveryservices,
-            "microsoft.resources": factory.resources, "microsoft.monitor": factory.resources,
-            "microsoft.insights": factory.resources, "microsoft.alertsmanagement": factory.resources}[ns]()
-
-
 def operation_status(factory: ClientFactory, kind: str, url: str) -> str | None:
-    """Poll an operation URL once through the resource kind's client (its pipeline signs the request):
+    """Poll an operation URL once through the generic client (its pipeline signs the request as a typed client's
+    does; the URL is absolute and carries its own api-version):
     ``InProgress`` / ``Succeeded`` / ``Failed`` / ``Canceled``, or None when Azure no longer knows the operation.
     An ``Azure-AsyncOperation`` URL answers ``{"status": ...}``; a ``Location`` URL answers 202 while it runs."""
     from azure.core.rest import HttpRequest
 
-    response = _client_for(factory, kind).send_request(HttpRequest("GET", url))
+    ops_for(kind)  # a kind azwizard does not manage is refused as before
+    response = factory.arm().send_request(HttpRequest("GET", url))
     if response.status_code == 404:
         return None
     if response.status_code == 202:
