@@ -515,7 +515,7 @@ def _left_in_flight(sim: ArmSim, factory: ClientFactory, tmp_path: Path, *, fail
         Plan, Journal]:
     """run-1 sent the NSG's PUT and stopped watching while Azure still ran it (its journal says "accepted")."""
     plan = _vm_plan("run-1", sim.subscription_id)
-    sim.min_polls = 10_000  # the operations keep running in Azure
+    sim.min_polls = 10**12  # the operations keep running in Azure until the test lets them end (or it ends)
     sim.unwatched_after = 10**9
     if fail:
         sim.faults.fail_async("PUT", r"/networkSecurityGroups/Yolo-NSG$", code="InternalServerError",
@@ -564,8 +564,10 @@ def test_a_failed_read_after_the_interrupted_runs_operation_succeeded_does_not_f
         if armed and req.method == "GET" and req.path.endswith("/networkSecurityGroups/Yolo-NSG") and \
                 threading.current_thread().name.startswith("azwizard-run"):
             armed.clear()
-            fault.append(sim.faults.error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=403,
-                                          code="AuthorizationFailed", message="a moment's refusal"))
+            with sim.lock:  # this request takes the fault, not a poller's request in between
+                fault.append(sim.faults.error("GET", r"/networkSecurityGroups/Yolo-NSG$", status=403,
+                                              code="AuthorizationFailed", message="a moment's refusal"))
+                return handle(req)
         return handle(req)
 
     sim.handle = refusing  # type: ignore[method-assign]

@@ -48,6 +48,7 @@ def test_an_interrupted_runs_operation_that_failed_is_sent_again(sim: ArmSim, fa
 def test_stopping_while_the_interrupted_runs_operation_is_polled_leaves_it_in_flight(
         sim: ArmSim, factory: ClientFactory, tmp_path: Path) -> None:
     plan, journal = _left_in_flight(sim, factory, tmp_path)
+    hold_until_the_runner_polls(sim)  # the stopped run's SDK pollers go on polling: they must not finish it
     sim.min_polls = 40  # it would finish after 40 polls, if the run went on polling
     diff = read_plan(factory, plan, journal_dir=tmp_path)
     cancel = threading.Event()
