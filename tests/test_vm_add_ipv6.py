@@ -16,7 +16,7 @@ from existing_helpers import connection, writes
 
 from azwizard.azure import ops
 from azwizard.existing.legacy import Legacy, make_legacy_vm
-from azwizard.existing.read import NIC, PIP, VM, VNET, read_vm_network
+from azwizard.existing.read import NIC, PIP, VM, VNET, list_vms, read_vm_network
 from azwizard.headless.vm_existing import add_ipv6_command
 from azwizard.journal import list_runs
 from azwizard.sim import ArmSim
@@ -189,6 +189,20 @@ def test_a_foreign_public_ip_of_the_planned_name_blocks(legacy: tuple[ArmSim, An
     assert add_ipv6_command(args(), conn, live=False) == 1
     assert writes(sim, n) == []
     assert "was not created by this journey" in capsys.readouterr().out
+
+
+def test_the_vms_to_pick_from_are_every_vm_of_the_subscription_page_by_page(legacy: tuple[ArmSim, Any]) -> None:
+    """The screen's list (list_vms): ARM's list of the subscription's VMs, every page (nextLink) followed."""
+    sim, conn = legacy
+    other = Legacy(group="Other-RG", vm="other-vm", vnet="other-vnet")
+    make_legacy_vm(conn.session.factory, other)
+    sim.page_size = 1
+    vms = list(list_vms(conn.session.factory))
+    assert sorted((v["id"].split("/")[4], v["name"]) for v in vms) == [("Legacy-RG", "legacy-vm"),
+                                                                       ("Other-RG", "other-vm")]
+    path = f"/subscriptions/{sim.subscription_id}/providers/{VM}".lower()
+    lists = [r for r in sim.requests_to("GET", path) if r.path.lower().rstrip("/") == path]
+    assert [r.api_version for r in lists] == ["2026-04-01", "2026-04-01"]  # two pages, the VM's api-version
 
 
 def test_read_sees_the_vm_as_it_is(legacy: tuple[ArmSim, Any]) -> None:

@@ -209,6 +209,17 @@ def _get(factory: ClientFactory, kind: str, rid: str) -> dict[str, Any] | None:
     return ops.wire(model) if model is not None else None
 
 
+def list_vms(factory: ClientFactory) -> Iterator[dict[str, Any]]:
+    """Every VM of the subscription, as ARM's wire JSON: ``GET /subscriptions/{id}/providers/
+    Microsoft.Compute/virtualMachines`` (https://learn.microsoft.com/rest/api/compute/virtual-machines/list-all),
+    read through the generic client with the VM's api-version (what azure-mgmt-compute's
+    ``virtual_machines.list_all`` sends, without importing that package)."""
+    from ..azure.arm import api_version_for
+
+    yield from factory.arm().list_items(f"/subscriptions/{factory.subscription_id}/providers/{VM}",
+                                        api_version_for(VM))
+
+
 def read_vm_network(factory: ClientFactory, subscription_id: str, group: str, name: str) -> VmNetwork:
     """Read the VM and everything its network is made of. Raises :class:`VmNotFound` when there is no such
     VM; other failures (permissions, connection) propagate for the caller to explain."""

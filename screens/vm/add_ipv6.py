@@ -80,7 +80,7 @@ class AddIpv6Screen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ipv6-read")
     def read_vms(self) -> None:
-        from azwizard.existing.read import read_vm_network
+        from azwizard.existing.read import list_vms, read_vm_network
 
         try:
             if self.demo:
@@ -88,9 +88,10 @@ class AddIpv6Screen(Screen[None]):
 
                 ensure_legacy_vm(self.session.factory)
             nets = []
-            for vm in self.session.factory.compute().virtual_machines.list_all():
-                group = str(vm.id).split("/")[4]
-                nets.append(read_vm_network(self.session.factory, self.session.subscription_id, group, str(vm.name)))
+            for vm in list_vms(self.session.factory):
+                group = str(vm.get("id", "")).split("/")[4]
+                nets.append(read_vm_network(self.session.factory, self.session.subscription_id, group,
+                                            str(vm.get("name", ""))))
         except Exception as e:  # a message, never a traceback
             from azwizard.azure.errors import explain
 
