@@ -127,6 +127,23 @@ def test_a_change_is_a_nested_deployment_named_in_at_most_64_characters_and_decl
     assert deployment["properties"]["template"]["resources"][0]["name"] == "[parameters('aName')]"
 
 
+def test_what_waits_for_a_change_depends_on_its_nested_deployment_not_on_the_resource() -> None:
+    a = _nsg("a", "a")
+    patch = _nsg("a-patch", "a", body={"properties": {"y": 1}}, depends_on=("rg", "a"), patch_of="a")
+    b = _nsg("b", "b", depends_on=("rg", "a-patch"))
+    later = _nsg("b-patch", "b", body={"properties": {"z": 1}}, depends_on=("rg", "b", "a-patch"),
+                 patch_of="b")  # a change that waits for the other change too
+    template = arm_template(_plan(a, patch, b, later, run_id="r1"))
+    assert template["resources"][0]["name"] == "[parameters('aName')]"  # declared once, by its maker
+    (b_res,) = [r for r in template["resources"] if r.get("name") == "[parameters('bName')]"]
+    deployment = "[resourceId('Microsoft.Resources/deployments', 'azwizard-a-patch-r1')]"
+    assert b_res["dependsOn"] == [deployment]
+    (later_dep,) = [r for r in template["resources"] if r.get("name") == "azwizard-b-patch-r1"]
+    assert later_dep["dependsOn"] == [deployment, f"[resourceId('{NSG}', parameters('bName'))]"]
+    assert [r["name"] for r in template["resources"]] == ["[parameters('aName')]", "azwizard-a-patch-r1",
+                                                          "[parameters('bName')]", "azwizard-b-patch-r1"]
+
+
 def test_the_aks_metrics_template_has_only_parameters_it_reads_and_each_dependency_once() -> None:
     from azwizard.plan.aks import plan_aks
     from azwizard.specs.aks import AksNetworkSpec, dual_stack_ipv6, preset_prod_dual_stack

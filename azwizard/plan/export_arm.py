@@ -377,7 +377,7 @@ def _resource(step: Step, ctx: ArmContext, tags: dict[str, str] | None, order: l
         if ctx.plan.step(key).kind.lower() != RESOURCE_GROUPS:
             deps.add(key)
     if deps:
-        res["dependsOn"] = [f"[{ctx.step_id_expr(ctx.plan.step(k))}]" for k in order if k in deps]
+        res["dependsOn"] = [_depends_on(ctx.plan.step(k), ctx) for k in order if k in deps]
     hook = _RESOURCE_HOOKS.get(step.kind.lower())
     if hook is not None:
         hook(step, ctx, res)
@@ -386,6 +386,21 @@ def _resource(step: Step, ctx: ArmContext, tags: dict[str, str] | None, order: l
 
 # Nested deployments (a patch step's read-modify-write): the Microsoft.Resources api-version the plan uses for groups.
 DEPLOYMENTS_API = "2025-04-01"
+
+
+def _deployment_name(step: Step, ctx: ArmContext) -> str:
+    """The nested deployment of a change step: a deployment name has at most 64 characters."""
+    return f"azwizard-{step.key}-{ctx.plan.run_id}"[:64]
+
+
+def _depends_on(dep: Step, ctx: ArmContext) -> str:
+    """A ``dependsOn`` entry for ``dep``. A change step's resource is declared by its maker, so what waits for the
+    change names the change's nested deployment (a deployment's id:
+    https://learn.microsoft.com/azure/azure-resource-manager/templates/resource-dependency#dependson), not the
+    resource, which would wait only for the maker."""
+    if dep.patch_of:
+        return f"[resourceId('Microsoft.Resources/deployments', {q(_deployment_name(dep, ctx))})]"
+    return f"[{ctx.step_id_expr(dep)}]"
 
 
 def _patch_resource(step: Step, ctx: ArmContext, tags: dict[str, str] | None, order: list[str]) -> dict[str, Any]:
@@ -398,10 +413,10 @@ def _patch_resource(step: Step, ctx: ArmContext, tags: dict[str, str] | None, or
     merged = replace(target, body=merge(step.body, target.body), depends_on=())
     inner = _resource(merged, ctx, tags, order)
     inner.pop("dependsOn", None)
-    deps = [f"[{ctx.step_id_expr(ctx.plan.step(k))}]" for k in order
+    deps = [_depends_on(ctx.plan.step(k), ctx) for k in order
             if k in step.depends_on and ctx.plan.step(k).kind.lower() != RESOURCE_GROUPS]
     return {"type": "Microsoft.Resources/deployments", "apiVersion": DEPLOYMENTS_API,
-            "name": literal(f"azwizard-{step.key}-{ctx.plan.run_id}"[:64]),
+            "name": literal(_deployment_name(step, ctx)),
             "comments": literal(f"{step.label}: the resource sent again with the change (read-modify-write)"),
             "properties": {"mode": "Incremental", "template": {
                 "$schema": TEMPLATE_SCHEMA, "contentVersion": "1.0.0.0", "resources": [inner]}},
